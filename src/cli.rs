@@ -1,0 +1,180 @@
+//! The command line: `serve` (default), `migrate`, `create-admin`, `check-config`.
+//!
+//! Exit codes: 0 success, 1 failure at run time (database unreachable, …), 2 bad configuration
+//! or usage. A bad configuration is refused before anything is created.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{ConfigError, Settings};
+use crate::domain::email::Email;
+use crate::domain::password::{self, NewPassword};
+use crate::domain::set_password_link;
+use crate::domain::users::{self, AdminCreated};
+use crate::telemetry;
+use crate::web::{Application, Overrides, open_database};
+
+/// How long the set-password link printed by `create-admin` stays valid.
+const ADMIN_LINK_HOURS: i64 = 24;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "achat-ouvert",
+    version,
+    about = "Achat Ouvert: open, sustainable public purchasing",
+    long_about = "Achat Ouvert: open, sustainable public purchasing.\n\n\
+                  Configuration comes from environment variables (DATABASE_URL, BIND, PUBLIC_URL, DATA_DIR, \
+                  SMTP_URL, SECRET_KEY, POOL_SIZE, …); see `achat-ouvert check-config` and the README."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the platform (the default): applies pending migrations, then listens on BIND.
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Create the first administrator (or make an existing account administrator).
+    ///
+    /// On a terminal, asks for the password; otherwise prints a one-time set-password link.
+    CreateAdmin {
+        /// The administrator's e-mail address.
+        #[arg(long)]
+        email: String,
+    },
+    /// Print the effective configuration, secrets masked, and exit.
+    CheckConfig,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => return config_failure(&e),
+    };
+    telemetry::init(settings.log_format);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => run_async(serve(settings)),
+        Command::Migrate => run_async(migrate(settings)),
+        Command::CreateAdmin { email } => match Email::parse(&email) {
+            Ok(email) => run_async(create_admin(settings, email)),
+            Err(e) => {
+                eprintln!("error: --email: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        Command::CheckConfig => {
+            for (name, value) in settings.describe() {
+                println!("{name}={value}");
+            }
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            tracing::error!(%message, "stopped");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn config_failure(e: &ConfigError) -> ExitCode {
+    eprintln!("configuration error: {e}");
+    ExitCode::from(2)
+}
+
+fn run_async(future: impl std::future::Future<Output = Result<(), String>>) -> Result<(), String> {
+    actix_web::rt::System::new().block_on(future)
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    let bind = settings.bind;
+    let backend = settings.database_url.backend().as_str();
+    let app = Application::build(settings, Overrides::default()).await.map_err(|e| e.to_string())?;
+    tracing::info!(%bind, port = app.port(), database = backend, "listening");
+    app.run_until_stopped().await.map_err(|e| e.to_string())?;
+    tracing::info!("stopped gracefully");
+    Ok(())
+}
+
+async fn migrate(settings: Settings) -> Result<(), String> {
+    settings.prepare().map_err(|e| format!("cannot prepare {}: {e}", settings.data_dir.display()))?;
+    let (_, applied) = open_database(&settings).await.map_err(|e| e.to_string())?;
+    if applied.is_empty() {
+        println!("database is up to date");
+    } else {
+        for version in applied {
+            println!("applied {version}");
+        }
+    }
+    Ok(())
+}
+
+async fn create_admin(settings: Settings, email: Email) -> Result<(), String> {
+    let secret = settings.prepare().map_err(|e| format!("cannot prepare {}: {e}", settings.data_dir.display()))?;
+    let (db, _) = open_database(&settings).await.map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now();
+    let created = {
+        let db = db.clone();
+        let email = email.clone();
+        actix_web::web::block(move || {
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            users::create_admin(&mut conn, &email, now.naive_utc()).map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| e.to_string())??
+    };
+    match &created {
+        AdminCreated::New(_) => println!("created administrator {email}"),
+        AdminCreated::Promoted(_) => println!("{email} already had an account; it is now an administrator"),
+    }
+    let user = created.user().clone();
+
+    if std::io::stdin().is_terminal() {
+        let password = prompt_password()?;
+        let hash = actix_web::web::block(move || password::hash(&password))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+        let expected = set_password_link::password_state(user.password_hash.as_deref());
+        let stored = actix_web::web::block(move || {
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            users::set_password_if_unchanged(&mut conn, user.id, &expected, &hash, chrono::Utc::now().naive_utc())
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| e.to_string())??;
+        if !stored {
+            return Err("the password changed meanwhile; run the command again".into());
+        }
+        println!("password set");
+    } else {
+        let state = set_password_link::password_state(user.password_hash.as_deref());
+        let expires = now + chrono::Duration::hours(ADMIN_LINK_HOURS);
+        let token = set_password_link::issue(secret.expose().as_bytes(), user.id, expires, &state)
+            .map_err(|e| e.to_string())?;
+        let mut link = settings.public_url.join("account/set-password").map_err(|e| e.to_string())?;
+        link.query_pairs_mut().append_pair("token", &token);
+        println!("set the password within {ADMIN_LINK_HOURS} hours at: {link}");
+    }
+    Ok(())
+}
+
+fn prompt_password() -> Result<NewPassword, String> {
+    for _ in 0..3 {
+        let first = rpassword::prompt_password("Password (at least 12 characters): ").map_err(|e| e.to_string())?;
+        let second = rpassword::prompt_password("Password again: ").map_err(|e| e.to_string())?;
+        match NewPassword::parse(&first, &second) {
+            Ok(p) => return Ok(p),
+            Err(e) => eprintln!("{e}; try again"),
+        }
+    }
+    Err("no acceptable password given".into())
+}

@@ -1,0 +1,441 @@
+//! Typed configuration read from the environment, validated before anything is created.
+//!
+//! `Settings::from_env` only parses: it touches no file and opens no connection, so a bad value
+//! stops start-up (exit code 2) with nothing created. `Settings::prepare` then creates the data
+//! directory and the generated secret.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::db::Backend;
+
+/// A value that must never be printed or logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"********\"")
+    }
+}
+
+/// Where the database lives, parsed from `DATABASE_URL`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(Secret),
+}
+
+impl DatabaseUrl {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+            DatabaseUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The URL with any password replaced, for `check-config` and logs.
+    pub fn masked(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(secret) => match url::Url::parse(secret.expose()) {
+                Ok(mut url) => {
+                    if url.password().is_some() {
+                        let _ = url.set_password(Some("********"));
+                    }
+                    url.to_string()
+                }
+                Err(_) => "postgres://(unparsable)".to_owned(),
+            },
+        }
+    }
+}
+
+/// How mail leaves the platform.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailTransportSetting {
+    /// `.eml` files under `DATA_DIR/outbox` (the default, for development).
+    Files,
+    /// An SMTP relay; the URL may carry credentials.
+    Smtp(Secret),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Where the secret key comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretKeySource {
+    Env(Secret),
+    /// Generated on first start and kept in `DATA_DIR/secret_key` (mode 0600).
+    Generated,
+}
+
+/// The effective configuration of one application instance. Passed explicitly, never global.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub bind: SocketAddr,
+    pub public_url: url::Url,
+    pub data_dir: PathBuf,
+    pub mail: MailTransportSetting,
+    pub mail_from: String,
+    pub secret_key: SecretKeySource,
+    pub pool_size: u32,
+    /// How long start-up keeps retrying an unreachable database.
+    pub db_connect_timeout: Duration,
+    /// How long a request waits for a pooled connection before answering 503.
+    pub db_acquire_timeout: Duration,
+    pub workers: Option<usize>,
+    pub log_format: LogFormat,
+}
+
+/// A configuration value that cannot be used; names the variable and what is expected.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable}: {problem} (expected {expected})")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+    pub expected: &'static str,
+}
+
+impl ConfigError {
+    fn new(variable: &'static str, problem: impl Into<String>, expected: &'static str) -> Self {
+        ConfigError { variable, problem: problem.into(), expected }
+    }
+}
+
+/// Every variable the platform reads, with its default, for `check-config` and the README.
+pub const VARIABLES: &[(&str, &str)] = &[
+    ("DATABASE_URL", "sqlite://$DATA_DIR/achat-ouvert.sqlite3"),
+    ("BIND", "127.0.0.1:8080"),
+    ("PUBLIC_URL", "http://localhost:$PORT"),
+    ("DATA_DIR", "./data"),
+    ("SMTP_URL", "(unset: .eml files in $DATA_DIR/outbox)"),
+    ("MAIL_FROM", "Achat Ouvert <no-reply@$PUBLIC_URL host>"),
+    ("SECRET_KEY", "(unset: generated into $DATA_DIR/secret_key)"),
+    ("POOL_SIZE", "10"),
+    ("DB_CONNECT_TIMEOUT", "30 (seconds)"),
+    ("DB_ACQUIRE_TIMEOUT", "5 (seconds)"),
+    ("WORKERS", "(number of cores)"),
+    ("LOG_FORMAT", "text"),
+];
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Settings::from_map(&vars)
+    }
+
+    /// Parses settings from a map of variables; empty values count as unset.
+    pub fn from_map(vars: &HashMap<String, String>) -> Result<Settings, ConfigError> {
+        let get = |name: &str| vars.get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+
+        let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "./data".to_owned()));
+
+        let bind_raw = get("BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let bind: SocketAddr = bind_raw.parse().map_err(|_| {
+            ConfigError::new(
+                "BIND",
+                format!("`{bind_raw}` is not an address and port"),
+                "IP:PORT such as 127.0.0.1:8080",
+            )
+        })?;
+
+        let database_url = match get("DATABASE_URL") {
+            None => DatabaseUrl::Sqlite(data_dir.join("achat-ouvert.sqlite3")),
+            Some(raw) => parse_database_url(&raw)?,
+        };
+
+        let public_url = match get("PUBLIC_URL") {
+            None => url::Url::parse(&format!("http://localhost:{}/", bind.port()))
+                .map_err(|e| ConfigError::new("PUBLIC_URL", e.to_string(), "an http:// or https:// URL"))?,
+            Some(raw) => parse_public_url(&raw)?,
+        };
+
+        let mail = match get("SMTP_URL") {
+            None => MailTransportSetting::Files,
+            Some(raw) => {
+                crate::mail::validate_smtp_url(&raw).map_err(|problem| {
+                    ConfigError::new(
+                        "SMTP_URL",
+                        problem,
+                        "smtp://[user:password@]host[:port] or smtps://…, optionally ?tls=required",
+                    )
+                })?;
+                MailTransportSetting::Smtp(Secret::new(raw))
+            }
+        };
+
+        let host = public_url.host_str().unwrap_or("localhost").to_owned();
+        let mail_from = get("MAIL_FROM").unwrap_or_else(|| format!("Achat Ouvert <no-reply@{host}>"));
+        crate::mail::validate_mailbox(&mail_from).map_err(|problem| {
+            ConfigError::new("MAIL_FROM", problem, "a mailbox such as Achat Ouvert <no-reply@example.org>")
+        })?;
+
+        let secret_key = match get("SECRET_KEY") {
+            None => SecretKeySource::Generated,
+            Some(raw) if raw.len() < 32 => {
+                return Err(ConfigError::new(
+                    "SECRET_KEY",
+                    format!("only {} characters", raw.len()),
+                    "at least 32 random characters",
+                ));
+            }
+            Some(raw) => SecretKeySource::Env(Secret::new(raw)),
+        };
+
+        let pool_size = parse_number(&get, "POOL_SIZE", 10, 1, 200, "an integer from 1 to 200")?;
+        let connect = parse_number(&get, "DB_CONNECT_TIMEOUT", 30, 0, 3600, "a number of seconds from 0 to 3600")?;
+        let acquire = parse_number(&get, "DB_ACQUIRE_TIMEOUT", 5, 1, 300, "a number of seconds from 1 to 300")?;
+        let workers = match get("WORKERS") {
+            None => None,
+            Some(_) => Some(parse_number(&get, "WORKERS", 1, 1, 256, "an integer from 1 to 256")? as usize),
+        };
+        let log_format = match get("LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError::new("LOG_FORMAT", format!("`{other}` is not a format"), "text or json"));
+            }
+        };
+
+        Ok(Settings {
+            database_url,
+            bind,
+            public_url,
+            data_dir,
+            mail,
+            mail_from,
+            secret_key,
+            pool_size,
+            db_connect_timeout: Duration::from_secs(u64::from(connect)),
+            db_acquire_timeout: Duration::from_secs(u64::from(acquire)),
+            workers,
+            log_format,
+        })
+    }
+
+    /// Whether the public address is https (cookies get `Secure`, responses get HSTS).
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    pub fn secret_key_path(&self) -> PathBuf {
+        self.data_dir.join("secret_key")
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+
+    /// Creates the data directory and, if needed, the generated secret key; returns the key.
+    pub fn prepare(&self) -> std::io::Result<Secret> {
+        std::fs::create_dir_all(&self.data_dir)?;
+        if let DatabaseUrl::Sqlite(path) = &self.database_url
+            && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)?;
+        }
+        match &self.secret_key {
+            SecretKeySource::Env(secret) => Ok(secret.clone()),
+            SecretKeySource::Generated => load_or_generate_secret(&self.secret_key_path()),
+        }
+    }
+
+    /// The effective configuration as `NAME=value` lines, secrets masked.
+    pub fn describe(&self) -> Vec<(String, String)> {
+        let secret = match &self.secret_key {
+            SecretKeySource::Env(_) => "******** (from SECRET_KEY)".to_owned(),
+            SecretKeySource::Generated => format!("******** (generated, kept in {})", self.secret_key_path().display()),
+        };
+        let smtp = match &self.mail {
+            MailTransportSetting::Files => format!("(unset: mails written to {})", self.outbox_dir().display()),
+            MailTransportSetting::Smtp(url) => crate::mail::mask_smtp_url(url.expose()),
+        };
+        vec![
+            ("DATABASE_URL".into(), self.database_url.masked()),
+            ("database backend".into(), self.database_url.backend().as_str().into()),
+            ("BIND".into(), self.bind.to_string()),
+            ("PUBLIC_URL".into(), self.public_url.to_string()),
+            ("DATA_DIR".into(), self.data_dir.display().to_string()),
+            ("SMTP_URL".into(), smtp),
+            ("MAIL_FROM".into(), self.mail_from.clone()),
+            ("SECRET_KEY".into(), secret),
+            ("POOL_SIZE".into(), self.pool_size.to_string()),
+            ("DB_CONNECT_TIMEOUT".into(), format!("{}s", self.db_connect_timeout.as_secs())),
+            ("DB_ACQUIRE_TIMEOUT".into(), format!("{}s", self.db_acquire_timeout.as_secs())),
+            ("WORKERS".into(), self.workers.map_or_else(|| "(number of cores)".to_owned(), |w| w.to_string())),
+            ("LOG_FORMAT".into(), format!("{:?}", self.log_format).to_lowercase()),
+        ]
+    }
+}
+
+fn parse_number(
+    get: &dyn Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: u32,
+    min: u32,
+    max: u32,
+    expected: &'static str,
+) -> Result<u32, ConfigError> {
+    match get(variable) {
+        None => Ok(default),
+        Some(raw) => match raw.parse::<u32>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(ConfigError::new(variable, format!("`{raw}` is out of range or not a number"), expected)),
+        },
+    }
+}
+
+const DATABASE_URL_EXPECTED: &str =
+    "postgres://user[:password]@host[:port]/database, postgresql://…, sqlite://PATH or a file path";
+
+fn parse_database_url(raw: &str) -> Result<DatabaseUrl, ConfigError> {
+    let bad = |problem: String| ConfigError::new("DATABASE_URL", problem, DATABASE_URL_EXPECTED);
+    if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+        let url = url::Url::parse(raw).map_err(|e| bad(format!("not a valid URL ({e})")))?;
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(bad("no host in the PostgreSQL URL".into()));
+        }
+        if url.path().trim_start_matches('/').is_empty() {
+            return Err(bad("no database name in the PostgreSQL URL".into()));
+        }
+        return Ok(DatabaseUrl::Postgres(Secret::new(raw.to_owned())));
+    }
+    let path = if let Some(rest) = raw.strip_prefix("sqlite://") {
+        rest
+    } else if let Some(rest) = raw.strip_prefix("sqlite:") {
+        rest
+    } else if raw.contains("://") {
+        let scheme = raw.split("://").next().unwrap_or_default();
+        return Err(bad(format!("unsupported scheme `{scheme}`")));
+    } else {
+        raw
+    };
+    if path.is_empty() || path == ":memory:" || path.contains('?') {
+        return Err(bad(format!("`{raw}` does not name a database file")));
+    }
+    Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+}
+
+fn parse_public_url(raw: &str) -> Result<url::Url, ConfigError> {
+    const EXPECTED: &str = "an absolute http:// or https:// URL such as https://achats.example.fr";
+    let url =
+        url::Url::parse(raw).map_err(|e| ConfigError::new("PUBLIC_URL", format!("not a valid URL ({e})"), EXPECTED))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(ConfigError::new("PUBLIC_URL", format!("`{raw}` is not an http(s) address"), EXPECTED));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(ConfigError::new("PUBLIC_URL", "a query or fragment is not allowed", EXPECTED));
+    }
+    Ok(url)
+}
+
+fn load_or_generate_secret(path: &Path) -> std::io::Result<Secret> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::read_to_string(path) {
+        Ok(existing) if existing.trim().len() >= 32 => return Ok(Secret::new(existing.trim().to_owned())),
+        Ok(_) => {
+            return Err(std::io::Error::other(format!(
+                "{} is shorter than 32 characters; delete it to regenerate",
+                path.display()
+            )));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let key = hex::encode(rand::random::<[u8; 32]>());
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(key.as_bytes())?;
+    file.sync_all()?;
+    Ok(Secret::new(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Settings::from_map(&map)
+    }
+
+    #[test]
+    fn defaults_to_sqlite_in_the_data_directory() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite(PathBuf::from("./data/achat-ouvert.sqlite3")));
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.public_url.as_str(), "http://localhost:8080/");
+        assert_eq!(s.mail, MailTransportSetting::Files);
+        assert!(!s.is_https());
+    }
+
+    #[test]
+    fn postgres_schemes_select_postgresql() {
+        for url in ["postgres://u@h/db", "postgresql://u:p@h:5433/db"] {
+            assert_eq!(settings(&[("DATABASE_URL", url)]).unwrap().database_url.backend(), Backend::Postgres);
+        }
+    }
+
+    #[test]
+    fn malformed_values_name_their_variable() {
+        let cases = [
+            ("DATABASE_URL", "mysql://h/db"),
+            ("DATABASE_URL", "postgres://"),
+            ("DATABASE_URL", "postgres://host"),
+            ("DATABASE_URL", ":memory:"),
+            ("BIND", "localhost"),
+            ("BIND", "127.0.0.1:99999"),
+            ("PUBLIC_URL", "ftp://x"),
+            ("PUBLIC_URL", "not a url"),
+            ("SMTP_URL", "http://mail"),
+            ("SECRET_KEY", "short"),
+            ("POOL_SIZE", "0"),
+            ("POOL_SIZE", "ten"),
+            ("LOG_FORMAT", "xml"),
+            ("MAIL_FROM", "nobody"),
+        ];
+        for (var, value) in cases {
+            let err = settings(&[(var, value)]).expect_err(value);
+            assert_eq!(err.variable, var, "{value}");
+            assert!(err.to_string().starts_with(var));
+        }
+    }
+
+    #[test]
+    fn secrets_are_masked_in_descriptions() {
+        let s = settings(&[
+            ("DATABASE_URL", "postgres://app:hunter2hunter2@db/achat"),
+            ("SECRET_KEY", "0123456789abcdef0123456789abcdef-very-secret"),
+            ("SMTP_URL", "smtp://mailer:smtp-password@relay:587"),
+        ])
+        .unwrap();
+        let text = format!("{:?} {:?}", s.describe(), s);
+        for secret in ["hunter2hunter2", "very-secret", "smtp-password"] {
+            assert!(!text.contains(secret), "{secret} leaked in {text}");
+        }
+    }
+
+    #[test]
+    fn https_public_url_is_detected() {
+        assert!(settings(&[("PUBLIC_URL", "https://achats.example.fr")]).unwrap().is_https());
+    }
+}

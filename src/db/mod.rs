@@ -1,0 +1,247 @@
+//! The database: one connection type over SQLite and PostgreSQL, the pool, migrations, transactions.
+//!
+//! Query code elsewhere takes `&mut DbConnection` and is written once for both backends. The few
+//! places where SQL differs match on the variant here. Diesel is blocking: callers on the async
+//! side go through [`Db::run`], which moves the work onto the blocking thread pool.
+
+pub mod ids;
+pub mod migrations;
+pub mod schema;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+
+use crate::config::DatabaseUrl;
+
+/// A connection to whichever backend the configuration selected.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(diesel::SqliteConnection),
+    Pg(diesel::PgConnection),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The name reported by `/health` and `check-config`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgresql",
+        }
+    }
+}
+
+impl DbConnection {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+            DbConnection::Pg(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Pragmas applied to every SQLite connection. `synchronous=FULL` because a receipt may only be
+/// issued once a deposit is durable; the busy timeout lets concurrent writers queue instead of fail.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
+/// Opens connections for the pool, knowing the backend up front (the derived `establish` would
+/// try each backend in turn).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl Manager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Manager { url }
+    }
+
+    pub fn connect_once(&self) -> ConnectionResult<DbConnection> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(&sqlite_path(path))?;
+                conn.batch_execute(SQLITE_PRAGMAS).map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = diesel::PgConnection::establish(url.expose())?;
+                conn.batch_execute("SET TIME ZONE 'UTC'").map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Pg(conn))
+            }
+        }
+    }
+}
+
+fn sqlite_path(path: &std::path::Path) -> String {
+    PathBuf::from(path).to_string_lossy().into_owned()
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectionError> {
+        self.connect_once()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
+        conn.ping().map_err(ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// Why the database could not serve a request.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// No connection could be had in time: the database is down or saturated.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("the blocking task was cancelled")]
+    Cancelled,
+}
+
+/// The shared pool and its backend; cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+    acquire_timeout: Duration,
+}
+
+impl Db {
+    /// Builds the pool, retrying for `connect_timeout` while the database is unreachable.
+    pub fn connect(
+        url: &DatabaseUrl,
+        pool_size: u32,
+        connect_timeout: Duration,
+        acquire_timeout: Duration,
+    ) -> Result<Db, ConnectionError> {
+        let manager = Manager::new(url.clone());
+        let started = Instant::now();
+        let mut delay = Duration::from_millis(200);
+        loop {
+            match manager.connect_once() {
+                Ok(_) => break,
+                Err(e) if started.elapsed() >= connect_timeout => return Err(e),
+                Err(e) => {
+                    tracing::warn!(error = %e, retry_in_ms = delay.as_millis() as u64, "database unreachable, retrying");
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+        // SQLite allows one writer at a time; a handful of connections serves reads in parallel
+        // under WAL without piling up writers on the busy timeout.
+        let size = match url.backend() {
+            Backend::Sqlite => pool_size.min(8),
+            Backend::Postgres => pool_size,
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(size)
+            .min_idle(Some(1))
+            .connection_timeout(acquire_timeout)
+            .build_unchecked(manager);
+        Ok(Db { pool, backend: url.backend(), acquire_timeout })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for blocking code (commands, tests). Async code uses [`Db::run`].
+    pub fn get(&self) -> Result<PooledConnection, DbError> {
+        self.pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        self.run_with_timeout(self.acquire_timeout, f).await
+    }
+
+    /// Like [`Db::run`], waiting at most `timeout` for a connection (the health check is impatient).
+    pub async fn run_with_timeout<T, E, F>(&self, timeout: Duration, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let joined = actix_web::web::block(move || {
+            let mut conn = pool.get_timeout(timeout).map_err(|e| E::from(DbError::Unavailable(e.to_string())))?;
+            f(&mut conn)
+        })
+        .await;
+        match joined {
+            Ok(result) => result,
+            Err(_) => Err(E::from(DbError::Cancelled)),
+        }
+    }
+}
+
+/// Runs `f` in a write transaction. On SQLite it begins with `BEGIN IMMEDIATE`, so a transaction
+/// that reads before it writes takes the write lock first and waits on the busy timeout instead
+/// of failing when another writer commits in between.
+pub fn write_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            let committed = match conn {
+                DbConnection::Sqlite(c) => AnsiTransactionManager::commit_transaction(c),
+                DbConnection::Pg(c) => AnsiTransactionManager::commit_transaction(c),
+            };
+            if let Err(e) = committed {
+                rollback(conn);
+                return Err(e.into());
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            rollback(conn);
+            Err(e)
+        }
+    }
+}
+
+fn rollback(conn: &mut DbConnection) {
+    let result = match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::rollback_transaction(c),
+        DbConnection::Pg(c) => AnsiTransactionManager::rollback_transaction(c),
+    };
+    if let Err(e) = result {
+        // The connection is then marked broken by the transaction manager and dropped by the pool.
+        tracing::error!(error = %e, "rollback failed");
+    }
+}
+
+/// The cheapest real round trip to the database, used by `/health`.
+pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+}

@@ -1,0 +1,159 @@
+//! User accounts: creation of administrators and password changes. Queries return
+//! `QueryResult`; rules that can refuse return their own error.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::ids::UserId;
+use crate::db::schema::{user_roles, users};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::email::Email;
+
+/// A staff role; roles combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Agent,
+    Committee,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Committee => "committee",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "agent" => Some(Role::Agent),
+            "committee" => Some(Role::Committee),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: Option<String>,
+    pub email_verified_at: Option<NaiveDateTime>,
+    pub disabled_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+struct UserInsertForm<'a> {
+    email: &'a str,
+    display_name: &'a str,
+    email_verified_at: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// What `create-admin` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminCreated {
+    /// A new account, with no password yet.
+    New(User),
+    /// The address already had an account; it now also has the administrator role.
+    Promoted(User),
+}
+
+impl AdminCreated {
+    pub fn user(&self) -> &User {
+        match self {
+            AdminCreated::New(u) | AdminCreated::Promoted(u) => u,
+        }
+    }
+}
+
+/// Creates an administrator account for `email`, or grants the role to an existing account.
+pub fn create_admin(conn: &mut DbConnection, email: &Email, now: NaiveDateTime) -> QueryResult<AdminCreated> {
+    write_tx(conn, |conn| {
+        let existing = find_by_email(conn, email)?;
+        let created = match existing {
+            Some(user) => AdminCreated::Promoted(user),
+            None => {
+                let display_name = email.as_str().split('@').next().unwrap_or_default();
+                // RETURNING of a whole row is not available through the two-backend connection;
+                // the new id is, and the row is read back by that id.
+                let id: UserId = diesel::insert_into(users::table)
+                    .values(UserInsertForm {
+                        email: email.as_str(),
+                        display_name,
+                        // Whoever runs the command on the server vouches for the address.
+                        email_verified_at: Some(now),
+                        created_at: now,
+                        updated_at: now,
+                    })
+                    .returning(users::id)
+                    .get_result(conn)?;
+                AdminCreated::New(users::table.find(id).select(User::as_select()).first(conn)?)
+            }
+        };
+        grant_role(conn, created.user().id, Role::Admin, now)?;
+        Ok(created)
+    })
+}
+
+fn grant_role(conn: &mut DbConnection, user_id: UserId, role: Role, now: NaiveDateTime) -> QueryResult<()> {
+    let already = user_roles::table
+        .filter(user_roles::user_id.eq(user_id))
+        .filter(user_roles::role.eq(role.as_str()))
+        .count()
+        .get_result::<i64>(conn)?;
+    if already == 0 {
+        diesel::insert_into(user_roles::table)
+            .values((
+                user_roles::user_id.eq(user_id),
+                user_roles::role.eq(role.as_str()),
+                user_roles::granted_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &Email) -> QueryResult<Option<User>> {
+    users::table.filter(users::email.eq(email.as_str())).select(User::as_select()).first(conn).optional()
+}
+
+pub fn find(conn: &mut DbConnection, id: UserId) -> QueryResult<Option<User>> {
+    users::table.find(id).select(User::as_select()).first(conn).optional()
+}
+
+pub fn roles(conn: &mut DbConnection, id: UserId) -> QueryResult<Vec<Role>> {
+    let names: Vec<String> =
+        user_roles::table.filter(user_roles::user_id.eq(id)).select(user_roles::role).load(conn)?;
+    Ok(names.iter().filter_map(|n| Role::parse(n)).collect())
+}
+
+/// Stores a new password hash, but only if the password state is still the one the caller saw:
+/// two concurrent uses of one set-password link cannot both succeed.
+pub fn set_password_if_unchanged(
+    conn: &mut DbConnection,
+    id: UserId,
+    expected_state: &[u8; 32],
+    new_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    write_tx(conn, |conn| {
+        let Some(user) = find(conn, id)? else { return Ok(false) };
+        if &crate::domain::set_password_link::password_state(user.password_hash.as_deref()) != expected_state {
+            return Ok(false);
+        }
+        diesel::update(users::table.find(id))
+            .set((users::password_hash.eq(new_hash), users::updated_at.eq(now)))
+            .execute(conn)?;
+        Ok(true)
+    })
+}

@@ -1,0 +1,15 @@
+//! Achat Ouvert: the platform on which a French regional council buys in the open.
+//!
+//! Layout: `config` (settings from the environment), `db` (connections, migrations, schema),
+//! `domain` (the rules), `mail` (outgoing mail), `web` (HTTP: handlers, middleware, i18n),
+//! `views` (HTML), `cli` (the commands). See docs/ARCHITECTURE.md.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod mail;
+pub mod telemetry;
+pub mod views;
+pub mod web;

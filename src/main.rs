@@ -1,0 +1,5 @@
+//! The `achat-ouvert` binary: everything lives in the library; this only hands over the exit code.
+
+fn main() -> std::process::ExitCode {
+    achat_ouvert::cli::main()
+}

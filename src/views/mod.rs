@@ -1,0 +1,7 @@
+//! HTML views: maud functions from plain data to `Markup`. No SQL here, and user text is always
+//! escaped (no `PreEscaped`).
+
+pub mod account;
+pub mod errors;
+pub mod home;
+pub mod layout;

@@ -1,0 +1,155 @@
+//! Cross-cutting request handling: request ids and the access log line, security headers, and the
+//! rendering of every error response (HTML page or JSON) in one place.
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, Next};
+use actix_web::{Error, HttpMessage, HttpResponse};
+
+use super::error::{AppError, ErrorBody, ErrorDetail};
+use super::i18n::Lang;
+use crate::views;
+
+/// The id of one request, in its log line, its error logs and the `X-Request-Id` header.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Gives each request an id and logs one line when it ends. The query string is never logged:
+/// links carry tokens there.
+pub async fn request_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = Instant::now();
+    let id = hex::encode(rand::random::<[u8; 8]>());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let method = req.method().to_string();
+    let path = req.path().to_owned();
+    let result = next.call(req).await;
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    match result {
+        Ok(mut res) => {
+            if let Ok(value) = HeaderValue::from_str(&id) {
+                res.headers_mut().insert(X_REQUEST_ID.clone(), value);
+            }
+            tracing::info!(request_id = %id, %method, %path, status = res.status().as_u16(), elapsed_ms, "request");
+            Ok(res)
+        }
+        Err(e) => {
+            tracing::error!(request_id = %id, %method, %path, error = %e, elapsed_ms, "request failed");
+            Err(e)
+        }
+    }
+}
+
+/// Security headers on every response. A handler that sets one of these keeps its own.
+pub fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+        ))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"));
+    if https {
+        headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains"))
+    } else {
+        headers
+    }
+}
+
+/// Gives every error response its body: a page in the user's language, or JSON under `/api/`.
+/// Responses a handler rendered itself (a form shown again with its errors) pass untouched.
+pub async fn render_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let res = next.call(req).await?.map_into_boxed_body();
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return Ok(res);
+    }
+    let has_own_body = res.response().error().is_none()
+        && !matches!(
+            res.response().body().size(),
+            actix_web::body::BodySize::None | actix_web::body::BodySize::Sized(0)
+        );
+    if has_own_body {
+        return Ok(res);
+    }
+    let (request, response) = res.into_parts();
+    let app_error = response.error().and_then(|e| e.as_error::<AppError>());
+    let lang = Lang::from_request(&request);
+    let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+
+    if let Some(AppError::Internal(cause)) = app_error {
+        tracing::error!(request_id = %request_id, %cause, "internal error");
+    }
+    let code = match app_error {
+        Some(e) => e.code().to_owned(),
+        None => generic_code(status).to_owned(),
+    };
+    let message = match (app_error, response.error()) {
+        (Some(AppError::BadRequest { message, .. }), _) => message.clone(),
+        // Extractor errors (a malformed JSON body, a bad query) say what was wrong.
+        (None, Some(e)) if status.is_client_error() => e.to_string(),
+        _ => lang.t(&format!("error-{}-text", status_key(status))),
+    };
+
+    let mut builder = HttpResponse::build(status);
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            builder.insert_header((name.clone(), value.clone()));
+        }
+    }
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        builder.insert_header((header::RETRY_AFTER, "5"));
+    }
+    let new_response = if request.path().starts_with("/api/") {
+        builder.json(ErrorBody { error: ErrorDetail { code, message } })
+    } else {
+        builder
+            .content_type("text/html; charset=utf-8")
+            .body(views::errors::error_page(lang, status, &message, request.path(), &request_id).into_string())
+    };
+    Ok(ServiceResponse::new(request, new_response))
+}
+
+fn generic_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        429 => "too_many_requests",
+        503 => "service_unavailable",
+        s if s >= 500 => "internal_error",
+        _ => "bad_request",
+    }
+}
+
+/// Which error message family a status belongs to; each has a title and a text in the catalogues.
+pub fn status_key(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        403 | 401 => "403",
+        404 => "404",
+        405 => "405",
+        413 => "413",
+        429 => "429",
+        503 => "503",
+        s if s >= 500 => "500",
+        _ => "400",
+    }
+}

@@ -1,0 +1,177 @@
+//! The binary itself: its commands, its refusals and its exit codes.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::both_backends;
+use crate::helpers::TestDatabase;
+
+const BIN: &str = env!("CARGO_BIN_EXE_achat-ouvert");
+
+/// The binary with a clean environment: only what the test gives it.
+fn command(vars: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("RUST_LOG", "info");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["create-admin", "--help"],
+        vec!["check-config", "--help"],
+    ] {
+        let out = command(&[]).args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage:"), "{args:?}");
+    }
+}
+
+#[test]
+fn check_config_prints_the_effective_configuration_with_secrets_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = command(&[
+        ("DATA_DIR", data.to_str().unwrap()),
+        ("DATABASE_URL", "postgres://app:db-password-1234@db.internal:5432/achat"),
+        ("SECRET_KEY", "a-secret-key-that-is-long-enough-0123456789"),
+        ("SMTP_URL", "smtp://mailer:smtp-password-5678@relay.internal:587"),
+    ])
+    .arg("check-config")
+    .output()
+    .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("BIND=127.0.0.1:8080"));
+    assert!(text.contains("database backend=postgresql"));
+    assert!(text.contains("db.internal"));
+    for secret in ["db-password-1234", "a-secret-key-that", "smtp-password-5678"] {
+        assert!(!text.contains(secret), "{secret} printed:\n{text}");
+    }
+    assert!(!data.exists(), "check-config must create nothing");
+}
+
+#[test]
+fn a_bad_value_stops_start_up_with_exit_code_2_naming_the_variable_and_creating_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for (var, value) in [
+        ("BIND", "not-an-address"),
+        ("DATABASE_URL", "mysql://db/achat"),
+        ("DATABASE_URL", "postgres://"),
+        ("POOL_SIZE", "-3"),
+    ] {
+        let out = command(&[("DATA_DIR", data.to_str().unwrap()), (var, value)]).arg("serve").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{var}={value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(var), "{var}={value}: {stderr}");
+        assert!(stderr.contains("expected"), "{stderr}");
+        assert!(!data.exists(), "{var}={value} created the data directory");
+    }
+}
+
+#[test]
+fn an_unreachable_database_is_retried_for_a_bounded_time_then_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on port 1.
+    let started = Instant::now();
+    let out = command(&[
+        ("DATA_DIR", dir.path().to_str().unwrap()),
+        ("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none"),
+        ("DB_CONNECT_TIMEOUT", "1"),
+    ])
+    .arg("migrate")
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot reach the database"), "{stderr}");
+    assert!(stderr.contains("retrying"), "it should have retried: {stderr}");
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+both_backends! {
+    async fn migrate_applies_then_reports_up_to_date(backend) {
+        let database = TestDatabase::new(backend);
+        let vars = [("DATABASE_URL", database.url.as_str()), ("DATA_DIR", database.data_dir.path().to_str().unwrap())];
+        let first = command(&vars).arg("migrate").output().unwrap();
+        assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+        assert!(String::from_utf8_lossy(&first.stdout).contains("applied"));
+        let second = command(&vars).arg("migrate").output().unwrap();
+        assert!(second.status.success());
+        assert!(String::from_utf8_lossy(&second.stdout).contains("up to date"));
+    }
+}
+
+both_backends! {
+    async fn create_admin_without_a_terminal_prints_a_working_set_password_link(backend) {
+        let database = TestDatabase::new(backend);
+        let data = database.data_dir.path().to_str().unwrap().to_owned();
+        let vars = [("DATABASE_URL", database.url.as_str()), ("DATA_DIR", data.as_str()), ("PUBLIC_URL", "https://achats.example.fr")];
+        let out = command(&vars).args(["create-admin", "--email", "Chef@Region.example"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(stdout.contains("created administrator chef@region.example"), "{stdout}");
+        let link = stdout.split_whitespace().find(|w| w.starts_with("https://achats.example.fr/account/set-password?token=")).expect("a link");
+
+        // The link opens the form on a server sharing the database and the generated secret.
+        let app = crate::helpers::spawn_app_on(database, &[]).await;
+        let path = link.trim_start_matches("https://achats.example.fr");
+        let form = app.get(path).await;
+        assert_eq!(form.status(), 200);
+        assert!(form.text().await.unwrap().contains("chef@region.example"));
+
+        // Running it again promotes instead of duplicating.
+        let again = command(&[("DATABASE_URL", app.database.url.as_str()), ("DATA_DIR", data.as_str())])
+            .args(["create-admin", "--email", "chef@region.example"]).output().unwrap();
+        assert!(again.status.success());
+        assert!(String::from_utf8_lossy(&again.stdout).contains("already had an account"));
+
+        let bad = command(&[("DATA_DIR", data.as_str())]).args(["create-admin", "--email", "not-an-address"]).output().unwrap();
+        assert_eq!(bad.status.code(), Some(2));
+        app.stop().await;
+    }
+}
+
+#[test]
+fn serve_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = command(&[("DATA_DIR", dir.path().to_str().unwrap()), ("BIND", "127.0.0.1:0"), ("WORKERS", "1")])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let mut port = None;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if line.contains("listening") {
+            port = line.split("port=").nth(1).and_then(|rest| rest.split_whitespace().next()).map(str::to_owned);
+            break;
+        }
+    }
+    let port = port.expect("the server logs its port");
+    let health = std::net::TcpStream::connect(format!("127.0.0.1:{port}"));
+    assert!(health.is_ok());
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit status {status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("stopped gracefully")), "{rest:?}");
+}

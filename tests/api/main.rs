@@ -1,0 +1,23 @@
+//! Black-box tests of the real server: one binary, every test on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod account;
+mod cli;
+mod health;
+mod i18n;
+mod openapi;
+mod pages;
+mod schema;
+
+/// With `REQUIRE_POSTGRES=1`, a run without PostgreSQL fails instead of skipping those variants.
+#[test]
+fn postgres_runs_happen_when_required() {
+    if std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+        assert!(
+            cfg!(postgres_tests) && std::env::var("TEST_POSTGRES_URL").is_ok_and(|v| !v.trim().is_empty()),
+            "REQUIRE_POSTGRES=1 but TEST_POSTGRES_URL is not set: the PostgreSQL runs would be skipped"
+        );
+    }
+}

@@ -1,0 +1,16 @@
+use crate::both_backends;
+use crate::helpers::spawn_app;
+
+both_backends! {
+    async fn openapi_document_describes_the_api_and_health(backend) {
+        let app = spawn_app(backend).await;
+        let response = app.get("/api/v1/openapi.json").await;
+        assert_eq!(response.status(), 200);
+        let doc: serde_json::Value = response.json().await.unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        assert!(doc["paths"]["/health"]["get"]["responses"]["200"].is_object());
+        assert!(doc["paths"]["/health"]["get"]["responses"]["503"].is_object());
+        assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+        app.stop().await;
+    }
+}
