@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{ConfigError, Settings};
 use crate::domain::email::Email;
 use crate::domain::password::{self, NewPassword};
-use crate::domain::set_password_link;
+use crate::domain::signed_link;
 use crate::domain::users::{self, AdminCreated};
 use crate::telemetry;
 use crate::web::{Application, Overrides, open_database};
@@ -98,8 +98,13 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let bind = settings.bind;
     let backend = settings.database_url.backend().as_str();
     let app = Application::build(settings, Overrides::default()).await.map_err(|e| e.to_string())?;
-    tracing::info!(%bind, port = app.port(), database = backend, "listening");
-    app.run_until_stopped().await.map_err(|e| e.to_string())?;
+    let port = app.port();
+    let running = actix_web::rt::spawn(app.run_until_stopped());
+    // The server installs its SIGINT/SIGTERM handlers and starts accepting on its first poll:
+    // let it run once before announcing that it listens.
+    actix_web::rt::task::yield_now().await;
+    tracing::info!(%bind, port, database = backend, "listening");
+    running.await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())?;
     tracing::info!("stopped gracefully");
     Ok(())
 }
@@ -143,7 +148,7 @@ async fn create_admin(settings: Settings, email: Email) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?;
-        let expected = set_password_link::password_state(user.password_hash.as_deref());
+        let expected = signed_link::password_state(user.password_hash.as_deref());
         let stored = actix_web::web::block(move || {
             let mut conn = db.get().map_err(|e| e.to_string())?;
             users::set_password_if_unchanged(&mut conn, user.id, &expected, &hash, chrono::Utc::now().naive_utc())
@@ -156,10 +161,11 @@ async fn create_admin(settings: Settings, email: Email) -> Result<(), String> {
         }
         println!("password set");
     } else {
-        let state = set_password_link::password_state(user.password_hash.as_deref());
+        let state = signed_link::password_state(user.password_hash.as_deref());
         let expires = now + chrono::Duration::hours(ADMIN_LINK_HOURS);
-        let token = set_password_link::issue(secret.expose().as_bytes(), user.id, expires, &state)
-            .map_err(|e| e.to_string())?;
+        let token =
+            signed_link::issue(secret.expose().as_bytes(), signed_link::Purpose::SetPassword, user.id, expires, &state)
+                .map_err(|e| e.to_string())?;
         let mut link = settings.public_url.join("account/set-password").map_err(|e| e.to_string())?;
         link.query_pairs_mut().append_pair("token", &token);
         println!("set the password within {ADMIN_LINK_HOURS} hours at: {link}");

@@ -48,3 +48,28 @@ id_type!(
     /// Identifies a row of `users`.
     UserId
 );
+
+id_type!(
+    /// Identifies a row of `organisations`.
+    OrganisationId
+);
+
+id_type!(
+    /// Identifies a row of `api_tokens`.
+    ApiTokenId
+);
+
+id_type!(
+    /// Identifies a row of `invitations`.
+    InvitationId
+);
+
+id_type!(
+    /// Identifies a row of `audit_log`.
+    AuditEntryId
+);
+
+id_type!(
+    /// Identifies a row of `mail_outbox`.
+    MailId
+);

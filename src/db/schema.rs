@@ -1,6 +1,103 @@
 // The one schema both migration sets must produce; `tests/api/schema.rs` checks it against both.
 
 diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        prefix -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        actor_user_id -> Nullable<BigInt>,
+        actor -> Text,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        details -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        email -> Text,
+        token_hash -> Text,
+        invited_by -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        to_address -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        lock_token -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    organisations (id) {
+        id -> BigInt,
+        legal_name -> Text,
+        identifier_type -> Text,
+        identifier -> Text,
+        address -> Text,
+        postcode -> Text,
+        country -> Text,
+        size -> Text,
+        social_economy -> Bool,
+        sectors -> Text,
+        owner_user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rate_limits (bucket) {
+        bucket -> Text,
+        window_start -> Timestamp,
+        hits -> Integer,
+    }
+}
+
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        user_agent -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     user_roles (user_id, role) {
         user_id -> BigInt,
         role -> Text,
@@ -18,9 +115,25 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        organisation_id -> Nullable<BigInt>,
+        locale -> Text,
     }
 }
 
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(invitations -> organisations (organisation_id));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(users -> organisations (organisation_id));
 
-diesel::allow_tables_to_appear_in_same_query!(user_roles, users);
+diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
+    audit_log,
+    invitations,
+    mail_outbox,
+    organisations,
+    rate_limits,
+    sessions,
+    user_roles,
+    users,
+);

@@ -1,7 +1,15 @@
 //! The rules of the platform, free of web code: each module parses its inputs into valid values
 //! and exposes the operations that change or read them.
 
+pub mod accounts;
+pub mod api_tokens;
+pub mod audit;
+pub mod authz;
 pub mod email;
+pub mod organisations;
 pub mod password;
-pub mod set_password_link;
+pub mod rate_limit;
+pub mod secret_token;
+pub mod sessions;
+pub mod signed_link;
 pub mod users;

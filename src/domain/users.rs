@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::ids::UserId;
+use crate::db::ids::{OrganisationId, UserId};
 use crate::db::schema::{user_roles, users};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::email::Email;
@@ -18,6 +18,8 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Role; 3] = [Role::Agent, Role::Committee, Role::Admin];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Agent => "agent",
@@ -47,16 +49,38 @@ pub struct User {
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub organisation_id: Option<OrganisationId>,
+    pub locale: String,
+}
+
+impl User {
+    pub fn is_verified(&self) -> bool {
+        self.email_verified_at.is_some()
+    }
+    pub fn is_disabled(&self) -> bool {
+        self.disabled_at.is_some()
+    }
 }
 
 #[derive(Insertable)]
 #[diesel(table_name = users)]
-struct UserInsertForm<'a> {
-    email: &'a str,
-    display_name: &'a str,
-    email_verified_at: Option<NaiveDateTime>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
+pub struct UserInsertForm<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub email_verified_at: Option<NaiveDateTime>,
+    pub organisation_id: Option<OrganisationId>,
+    pub locale: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Inserts a user and returns the stored row.
+pub fn insert(conn: &mut DbConnection, form: &UserInsertForm<'_>) -> QueryResult<User> {
+    // RETURNING of a whole row is not available through the two-backend connection; the new id
+    // is, and the row is read back by that id.
+    let id: UserId = diesel::insert_into(users::table).values(form).returning(users::id).get_result(conn)?;
+    users::table.find(id).select(User::as_select()).first(conn)
 }
 
 /// What `create-admin` did.
@@ -84,28 +108,36 @@ pub fn create_admin(conn: &mut DbConnection, email: &Email, now: NaiveDateTime) 
             Some(user) => AdminCreated::Promoted(user),
             None => {
                 let display_name = email.as_str().split('@').next().unwrap_or_default();
-                // RETURNING of a whole row is not available through the two-backend connection;
-                // the new id is, and the row is read back by that id.
-                let id: UserId = diesel::insert_into(users::table)
-                    .values(UserInsertForm {
+                AdminCreated::New(insert(
+                    conn,
+                    &UserInsertForm {
                         email: email.as_str(),
                         display_name,
+                        password_hash: None,
                         // Whoever runs the command on the server vouches for the address.
                         email_verified_at: Some(now),
+                        organisation_id: None,
+                        locale: "fr",
                         created_at: now,
                         updated_at: now,
-                    })
-                    .returning(users::id)
-                    .get_result(conn)?;
-                AdminCreated::New(users::table.find(id).select(User::as_select()).first(conn)?)
+                    },
+                )?)
             }
         };
         grant_role(conn, created.user().id, Role::Admin, now)?;
+        let event = crate::domain::audit::AuditEvent {
+            actor: &crate::domain::audit::AuditActor::System("create-admin".into()),
+            action: "user.admin_created",
+            object_type: "user",
+            object_id: created.user().id.to_string(),
+            details: serde_json::json!({ "email": email.as_str(), "new_account": matches!(created, AdminCreated::New(_)) }),
+        };
+        crate::domain::audit::append(conn, &event, now)?;
         Ok(created)
     })
 }
 
-fn grant_role(conn: &mut DbConnection, user_id: UserId, role: Role, now: NaiveDateTime) -> QueryResult<()> {
+pub fn grant_role(conn: &mut DbConnection, user_id: UserId, role: Role, now: NaiveDateTime) -> QueryResult<()> {
     let already = user_roles::table
         .filter(user_roles::user_id.eq(user_id))
         .filter(user_roles::role.eq(role.as_str()))
@@ -148,7 +180,7 @@ pub fn set_password_if_unchanged(
 ) -> QueryResult<bool> {
     write_tx(conn, |conn| {
         let Some(user) = find(conn, id)? else { return Ok(false) };
-        if &crate::domain::set_password_link::password_state(user.password_hash.as_deref()) != expected_state {
+        if &crate::domain::signed_link::password_state(user.password_hash.as_deref()) != expected_state {
             return Ok(false);
         }
         diesel::update(users::table.find(id))
@@ -156,4 +188,46 @@ pub fn set_password_if_unchanged(
             .execute(conn)?;
         Ok(true)
     })
+}
+
+/// Replaces a user's roles with `roles`.
+pub fn set_roles(conn: &mut DbConnection, id: UserId, roles: &[Role], now: NaiveDateTime) -> QueryResult<()> {
+    diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id))).execute(conn)?;
+    for role in roles {
+        grant_role(conn, id, *role, now)?;
+    }
+    Ok(())
+}
+
+/// How many enabled administrators there are.
+pub fn count_active_admins(conn: &mut DbConnection) -> QueryResult<i64> {
+    user_roles::table
+        .inner_join(users::table)
+        .filter(user_roles::role.eq(Role::Admin.as_str()))
+        .filter(users::disabled_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// A page of users for the administrators, optionally matching `query` in the e-mail or name.
+pub fn search(conn: &mut DbConnection, query: Option<&str>, limit: i64, offset: i64) -> QueryResult<Vec<User>> {
+    let mut q = users::table.select(User::as_select()).into_boxed();
+    if let Some(text) = query.map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", crate::domain::audit::escape_like(&text.to_lowercase()));
+        q = q.filter(
+            users::email.like(pattern.clone()).escape('\\').or(lower(users::display_name).like(pattern).escape('\\')),
+        );
+    }
+    q.order(users::id.asc()).limit(limit).offset(offset).load(conn)
+}
+
+/// Roles of many users at once.
+pub fn roles_of(conn: &mut DbConnection, ids: &[UserId]) -> QueryResult<Vec<(UserId, Role)>> {
+    let rows: Vec<(UserId, String)> = user_roles::table
+        .filter(user_roles::user_id.eq_any(ids))
+        .select((user_roles::user_id, user_roles::role))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(id, r)| Role::parse(&r).map(|r| (id, r))).collect())
 }

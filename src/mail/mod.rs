@@ -2,6 +2,9 @@
 //!
 //! Messages are built here from plain data; their French and English bodies come from the views.
 
+pub mod outbox;
+pub mod templates;
+
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 

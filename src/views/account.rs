@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::layout::{Page, page};
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 
 /// A form field's error, already translated.
 pub type FieldError = Option<String>;

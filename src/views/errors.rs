@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use maud::{Markup, html};
 
 use super::layout::{Page, page};
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 use crate::web::middleware::status_key;
 
 pub fn error_page(lang: Lang, status: StatusCode, message: &str, path: &str, request_id: &str) -> Markup {

@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::layout::{Page, page};
-use crate::web::i18n::Lang;
+use crate::i18n::Lang;
 
 pub fn home(lang: Lang) -> Markup {
     let title = lang.t("home-title");

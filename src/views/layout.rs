@@ -3,8 +3,8 @@
 
 use maud::{DOCTYPE, Markup, html};
 
+use crate::i18n::Lang;
 use crate::web::assets;
-use crate::web::i18n::Lang;
 
 /// What the frame needs to know about the page it wraps.
 pub struct Page<'a> {

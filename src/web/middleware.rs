@@ -11,7 +11,7 @@ use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::{Error, HttpMessage, HttpResponse};
 
 use super::error::{AppError, ErrorBody, ErrorDetail};
-use super::i18n::Lang;
+use crate::i18n::Lang;
 use crate::views;
 
 /// The id of one request, in its log line, its error logs and the `X-Request-Id` header.

@@ -3,7 +3,6 @@
 pub mod assets;
 pub mod error;
 pub mod handlers;
-pub mod i18n;
 pub mod middleware;
 
 use std::net::TcpListener;

@@ -1,6 +1,6 @@
 use achat_ouvert::clock::Clock;
 use achat_ouvert::domain::email::Email;
-use achat_ouvert::domain::set_password_link;
+use achat_ouvert::domain::signed_link;
 use achat_ouvert::domain::users;
 
 use crate::both_backends;
@@ -17,9 +17,16 @@ async fn admin_with_link(app: &TestApp, email: &str) -> (String, String) {
     })
     .await
     .unwrap();
-    let state = set_password_link::password_state(user.password_hash.as_deref());
+    let state = signed_link::password_state(user.password_hash.as_deref());
     let expires = app.clock.now() + chrono::Duration::hours(24);
-    let token = set_password_link::issue(app.state.secret.expose().as_bytes(), user.id, expires, &state).unwrap();
+    let token = signed_link::issue(
+        app.state.secret.expose().as_bytes(),
+        signed_link::Purpose::SetPassword,
+        user.id,
+        expires,
+        &state,
+    )
+    .unwrap();
     let query: String = url::form_urlencoded::Serializer::new(String::new()).append_pair("token", &token).finish();
     (format!("/account/set-password?{query}"), token)
 }

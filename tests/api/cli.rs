@@ -153,14 +153,19 @@ fn serve_stops_gracefully_on_sigterm() {
     let mut port = None;
     for line in lines.by_ref() {
         let line = line.unwrap();
-        if line.contains("listening") {
+        if line.contains("listening") && line.contains("port=") {
             port = line.split("port=").nth(1).and_then(|rest| rest.split_whitespace().next()).map(str::to_owned);
             break;
         }
     }
     let port = port.expect("the server logs its port");
-    let health = std::net::TcpStream::connect(format!("127.0.0.1:{port}"));
-    assert!(health.is_ok());
+    // The server answers before it is asked to stop.
+    let mut stream = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+    std::io::Write::write_all(&mut stream, b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -7,12 +7,12 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::domain::password::{self, NewPassword, PasswordError};
-use crate::domain::set_password_link::{self as link, LinkError};
+use crate::domain::signed_link::{self as link, LinkError};
 use crate::domain::users::{self, User};
+use crate::i18n::Lang;
 use crate::views;
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::i18n::Lang;
 
 #[derive(Deserialize)]
 pub struct TokenQuery {
@@ -42,7 +42,8 @@ async fn check_link(state: &AppState, token: &str) -> Result<Result<User, LinkEr
     let user = state.db.run(move |conn| users::find(conn, claims.user_id).map_err(AppError::from)).await?;
     let Some(user) = user.filter(|u| u.disabled_at.is_none()) else { return Ok(Err(LinkError::Invalid)) };
     let current = link::password_state(user.password_hash.as_deref());
-    Ok(link::verify(state.secret.expose().as_bytes(), token, state.clock.now(), &current).map(|_| user))
+    Ok(link::verify(state.secret.expose().as_bytes(), link::Purpose::SetPassword, token, state.clock.now(), &current)
+        .map(|_| user))
 }
 
 fn link_refused(lang: Lang, error: LinkError) -> HttpResponse {

@@ -2,8 +2,8 @@
 
 use actix_web::HttpResponse;
 
+use crate::i18n::Lang;
 use crate::views;
-use crate::web::i18n::Lang;
 
 pub async fn home(lang: Lang) -> HttpResponse {
     HttpResponse::Ok().content_type("text/html; charset=utf-8").body(views::home::home(lang).into_string())

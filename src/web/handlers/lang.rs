@@ -6,8 +6,8 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use crate::i18n::{COOKIE, Lang};
 use crate::web::error::AppError;
-use crate::web::i18n::{COOKIE, Lang};
 
 #[derive(Deserialize)]
 pub struct SwitchQuery {

@@ -1,0 +1,763 @@
+//! Account operations that span users, organisations, sessions, mail and the audit log. Each runs
+//! in one write transaction: the change, its audit entry and its mails commit together or not at
+//! all.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::ids::{InvitationId, OrganisationId, UserId};
+use crate::db::schema::{self, invitations};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::email::Email;
+use crate::domain::organisations::{self, NewOrganisation, Organisation};
+use crate::domain::secret_token;
+use crate::domain::sessions;
+use crate::domain::signed_link::{self, LinkError, Purpose};
+use crate::domain::users::{self, Role, User, UserInsertForm};
+use crate::i18n::Lang;
+use crate::mail::{outbox, templates};
+
+/// Validity of the links the platform mails.
+pub const VERIFY_LINK_HOURS: i64 = 24;
+pub const RESET_LINK_HOURS: i64 = 1;
+pub const STAFF_LINK_HOURS: i64 = 72;
+pub const INVITATION_DAYS: i64 = 7;
+
+/// What links are built from: the signing key and the public address.
+#[derive(Clone, Copy)]
+pub struct Links<'a> {
+    pub secret: &'a [u8],
+    pub public_url: &'a url::Url,
+}
+
+impl Links<'_> {
+    pub fn url(&self, path: &str, token: Option<&str>) -> String {
+        let mut url = self.public_url.join(path.trim_start_matches('/')).unwrap_or_else(|_| self.public_url.clone());
+        if let Some(token) = token {
+            url.query_pairs_mut().append_pair("token", token);
+        }
+        url.to_string()
+    }
+
+    fn signed(&self, purpose: Purpose, user: &User, hours: i64, now: DateTime<Utc>) -> Result<String, LinkError> {
+        let state = match purpose {
+            Purpose::SetPassword => signed_link::password_state(user.password_hash.as_deref()),
+            Purpose::VerifyEmail => signed_link::email_state(&user.email, user.is_verified()),
+        };
+        signed_link::issue(self.secret, purpose, user.id, now + chrono::Duration::hours(hours), &state)
+    }
+}
+
+/// Failures of account operations that are not plain database errors.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("this organisation identifier is already registered")]
+    IdentifierTaken,
+    #[error("this address already has an account")]
+    EmailTaken,
+    #[error("the link is not valid")]
+    Link(LinkError),
+    #[error("refused: {0}")]
+    Refused(&'static str),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+fn user_actor(user: &User) -> AuditActor {
+    AuditActor::User { id: user.id, email: user.email.clone() }
+}
+
+fn record(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    action: &str,
+    object_type: &str,
+    object_id: String,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    audit::append(conn, &AuditEvent { actor, action, object_type, object_id, details }, now.naive_utc()).map(|_| ())
+}
+
+fn lang_of(user: &User) -> Lang {
+    Lang::from_code(&user.locale).unwrap_or_default()
+}
+
+/// Everything a supplier registration needs, already valid.
+pub struct Registration {
+    pub organisation: NewOrganisation,
+    pub name: String,
+    pub email: Email,
+    pub password_hash: String,
+    pub lang: Lang,
+}
+
+/// Registrations with a known address are answered exactly like new ones; only the mail differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registered {
+    New(UserId),
+    AddressAlreadyKnown,
+}
+
+pub fn register(
+    conn: &mut DbConnection,
+    reg: &Registration,
+    links: Links<'_>,
+    now: DateTime<Utc>,
+) -> Result<Registered, AccountError> {
+    let naive = now.naive_utc();
+    write_tx(conn, |conn| {
+        if let Some(existing) = users::find_by_email(conn, &reg.email)? {
+            let mail = templates::already_registered(lang_of(&existing), &existing.email, &links.url("/login", None));
+            outbox::enqueue(conn, &mail, naive)?;
+            record(
+                conn,
+                &AuditActor::Anonymous(reg.email.to_string()),
+                "auth.register_known_address",
+                "user",
+                existing.id.to_string(),
+                serde_json::json!({}),
+                now,
+            )?;
+            return Ok(Registered::AddressAlreadyKnown);
+        }
+        if organisations::identifier_taken(conn, &reg.organisation.identifier)? {
+            return Err(AccountError::IdentifierTaken);
+        }
+        let org_id = organisations::insert(conn, &reg.organisation, naive)?;
+        let user = users::insert(
+            conn,
+            &UserInsertForm {
+                email: reg.email.as_str(),
+                display_name: &reg.name,
+                password_hash: Some(&reg.password_hash),
+                email_verified_at: None,
+                organisation_id: Some(org_id),
+                locale: reg.lang.code(),
+                created_at: naive,
+                updated_at: naive,
+            },
+        )?;
+        organisations::set_owner(conn, org_id, user.id, naive)?;
+        let token = links.signed(Purpose::VerifyEmail, &user, VERIFY_LINK_HOURS, now).map_err(AccountError::Link)?;
+        let mail =
+            templates::verify_email(reg.lang, &user.email, &user.display_name, &links.url("/verify", Some(&token)));
+        outbox::enqueue(conn, &mail, naive)?;
+        record(
+            conn,
+            &user_actor(&user),
+            "organisation.registered",
+            "organisation",
+            org_id.to_string(),
+            serde_json::json!({
+                "legal_name": reg.organisation.legal_name,
+                "identifier_type": reg.organisation.identifier.kind.as_str(),
+                "identifier": reg.organisation.identifier.value,
+                "owner": user.email,
+            }),
+            now,
+        )?;
+        Ok(Registered::New(user.id))
+    })
+}
+
+/// Sends a new verification link to an unverified user.
+pub fn resend_verification(
+    conn: &mut DbConnection,
+    user: &User,
+    links: Links<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    if user.is_verified() {
+        return Ok(());
+    }
+    let token = links.signed(Purpose::VerifyEmail, user, VERIFY_LINK_HOURS, now).map_err(AccountError::Link)?;
+    let mail =
+        templates::verify_email(lang_of(user), &user.email, &user.display_name, &links.url("/verify", Some(&token)));
+    write_tx(conn, |conn| outbox::enqueue(conn, &mail, now.naive_utc()).map(|_| ()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verified {
+    Now(User),
+    Already,
+}
+
+/// Marks the address verified if the link is valid for its current state.
+pub fn verify_email(
+    conn: &mut DbConnection,
+    token: &str,
+    links: Links<'_>,
+    now: DateTime<Utc>,
+) -> Result<Verified, AccountError> {
+    let claims = signed_link::peek(token).map_err(AccountError::Link)?;
+    write_tx(conn, |conn| {
+        let user = users::find(conn, claims.user_id)?.ok_or(AccountError::Link(LinkError::Invalid))?;
+        if user.is_verified() {
+            // The same link used twice: nothing to do, and nothing wrong.
+            let was_for_this = signed_link::verify(
+                links.secret,
+                Purpose::VerifyEmail,
+                token,
+                now,
+                &signed_link::email_state(&user.email, false),
+            );
+            return match was_for_this {
+                Ok(_) | Err(LinkError::Expired) => Ok(Verified::Already),
+                Err(e) => Err(AccountError::Link(e)),
+            };
+        }
+        signed_link::verify(
+            links.secret,
+            Purpose::VerifyEmail,
+            token,
+            now,
+            &signed_link::email_state(&user.email, false),
+        )
+        .map_err(AccountError::Link)?;
+        diesel::update(schema::users::table.find(user.id))
+            .set((
+                schema::users::email_verified_at.eq(Some(now.naive_utc())),
+                schema::users::updated_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+        record(
+            conn,
+            &user_actor(&user),
+            "auth.email_verified",
+            "user",
+            user.id.to_string(),
+            serde_json::json!({}),
+            now,
+        )?;
+        Ok(Verified::Now(user))
+    })
+}
+
+/// Records a sign-in attempt. Successful ones are audited with the user; failed ones with the
+/// address typed, whether or not it exists.
+pub fn record_sign_in(
+    conn: &mut DbConnection,
+    email: &str,
+    user: Option<&User>,
+    success: bool,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    write_tx(conn, |conn| {
+        let (actor, object_id) = match (user, success) {
+            (Some(u), true) => (user_actor(u), u.id.to_string()),
+            (Some(u), false) => (AuditActor::Anonymous(email.to_owned()), u.id.to_string()),
+            (None, _) => (AuditActor::Anonymous(email.to_owned()), String::new()),
+        };
+        let action = if success { "auth.sign_in" } else { "auth.sign_in_failed" };
+        record(conn, &actor, action, "user", object_id, serde_json::json!({}), now)
+    })
+}
+
+/// Starts a password reset: mails a one-hour link if the address belongs to an active account.
+/// Says nothing about whether it does.
+pub fn request_reset(
+    conn: &mut DbConnection,
+    email: &Email,
+    links: Links<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    write_tx(conn, |conn| {
+        let Some(user) = users::find_by_email(conn, email)?.filter(|u| !u.is_disabled()) else {
+            return Ok(());
+        };
+        let token = links.signed(Purpose::SetPassword, &user, RESET_LINK_HOURS, now).map_err(AccountError::Link)?;
+        let mail =
+            templates::reset_password(lang_of(&user), &user.email, &links.url("/account/set-password", Some(&token)));
+        outbox::enqueue(conn, &mail, now.naive_utc())?;
+        record(
+            conn,
+            &AuditActor::Anonymous(email.to_string()),
+            "auth.reset_requested",
+            "user",
+            user.id.to_string(),
+            serde_json::json!({}),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Stores a password set from a signed link: the link came by mail, so the address is verified
+/// too; every session of the user ends.
+pub fn set_password_from_link(
+    conn: &mut DbConnection,
+    user: &User,
+    new_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AccountError> {
+    let expected = signed_link::password_state(user.password_hash.as_deref());
+    write_tx(conn, |conn| {
+        if !users::set_password_if_unchanged(conn, user.id, &expected, new_hash, now.naive_utc())? {
+            return Ok(false);
+        }
+        if !user.is_verified() {
+            diesel::update(schema::users::table.find(user.id))
+                .set(schema::users::email_verified_at.eq(Some(now.naive_utc())))
+                .execute(conn)?;
+        }
+        let ended = sessions::delete_all_for_user(conn, user.id, None)?;
+        let mail = templates::password_changed(lang_of(user), &user.email);
+        outbox::enqueue(conn, &mail, now.naive_utc())?;
+        record(
+            conn,
+            &user_actor(user),
+            "auth.password_set",
+            "user",
+            user.id.to_string(),
+            serde_json::json!({ "sessions_ended": ended }),
+            now,
+        )?;
+        Ok(true)
+    })
+}
+
+/// Changes the password of a signed-in user (current password already checked); ends their other
+/// sessions.
+pub fn change_password(
+    conn: &mut DbConnection,
+    user: &User,
+    new_hash: &str,
+    keep_session: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    write_tx(conn, |conn| {
+        diesel::update(schema::users::table.find(user.id))
+            .set((schema::users::password_hash.eq(Some(new_hash)), schema::users::updated_at.eq(now.naive_utc())))
+            .execute(conn)?;
+        let ended = sessions::delete_all_for_user(conn, user.id, keep_session)?;
+        outbox::enqueue(conn, &templates::password_changed(lang_of(user), &user.email), now.naive_utc())?;
+        record(
+            conn,
+            &user_actor(user),
+            "auth.password_changed",
+            "user",
+            user.id.to_string(),
+            serde_json::json!({ "sessions_ended": ended }),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Updates the name and language of a user's own profile.
+pub fn update_profile(
+    conn: &mut DbConnection,
+    user: &User,
+    name: &str,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    write_tx(conn, |conn| {
+        diesel::update(schema::users::table.find(user.id))
+            .set((
+                schema::users::display_name.eq(name),
+                schema::users::locale.eq(lang.code()),
+                schema::users::updated_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+        record(
+            conn,
+            &user_actor(user),
+            "user.profile_updated",
+            "user",
+            user.id.to_string(),
+            serde_json::json!({ "locale": lang.code() }),
+            now,
+        )
+    })
+}
+
+/// Parses a display name: 1 to 120 characters after trimming.
+pub fn parse_name(raw: &str) -> Option<String> {
+    let name = raw.trim();
+    (1..=120).contains(&name.chars().count()).then(|| name.to_owned())
+}
+
+/// An administrator invites a staff member: the account is created without a password and a
+/// 72-hour set-password link is mailed.
+/// Who an administrator invites onto the staff.
+pub struct StaffInvite<'a> {
+    pub email: &'a Email,
+    pub name: &'a str,
+    pub roles: &'a [Role],
+    pub lang: Lang,
+}
+
+pub fn invite_staff(
+    conn: &mut DbConnection,
+    admin: &User,
+    invite: &StaffInvite<'_>,
+    links: Links<'_>,
+    now: DateTime<Utc>,
+) -> Result<UserId, AccountError> {
+    let StaffInvite { email, name, roles, lang } = *invite;
+    let naive = now.naive_utc();
+    write_tx(conn, |conn| {
+        if users::find_by_email(conn, email)?.is_some() {
+            return Err(AccountError::EmailTaken);
+        }
+        let user = users::insert(
+            conn,
+            &UserInsertForm {
+                email: email.as_str(),
+                display_name: name,
+                password_hash: None,
+                email_verified_at: None,
+                organisation_id: None,
+                locale: lang.code(),
+                created_at: naive,
+                updated_at: naive,
+            },
+        )?;
+        users::set_roles(conn, user.id, roles, naive)?;
+        let token = links.signed(Purpose::SetPassword, &user, STAFF_LINK_HOURS, now).map_err(AccountError::Link)?;
+        let role_names: Vec<String> = roles.iter().map(|r| lang.t(&format!("role-{}", r.as_str()))).collect();
+        let mail = templates::staff_invitation(
+            lang,
+            &user.email,
+            &role_names.join(", "),
+            &links.url("/account/set-password", Some(&token)),
+        );
+        outbox::enqueue(conn, &mail, naive)?;
+        let role_codes: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        record(
+            conn,
+            &user_actor(admin),
+            "user.staff_invited",
+            "user",
+            user.id.to_string(),
+            serde_json::json!({ "email": user.email, "roles": role_codes }),
+            now,
+        )?;
+        Ok(user.id)
+    })
+}
+
+/// Replaces a user's staff roles. The last active administrator cannot lose the role.
+pub fn change_roles(
+    conn: &mut DbConnection,
+    admin: &User,
+    target: UserId,
+    roles: &[Role],
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    write_tx(conn, |conn| {
+        let user = users::find(conn, target)?.ok_or(AccountError::Db(diesel::result::Error::NotFound))?;
+        let before = users::roles(conn, target)?;
+        if user.organisation_id.is_some() && !roles.is_empty() {
+            return Err(AccountError::Refused("supplier-staff"));
+        }
+        if before.contains(&Role::Admin)
+            && !roles.contains(&Role::Admin)
+            && !user.is_disabled()
+            && users::count_active_admins(conn)? <= 1
+        {
+            return Err(AccountError::Refused("last-admin"));
+        }
+        users::set_roles(conn, target, roles, now.naive_utc())?;
+        let codes = |rs: &[Role]| rs.iter().map(|r| r.as_str()).collect::<Vec<_>>();
+        record(
+            conn,
+            &user_actor(admin),
+            "user.roles_changed",
+            "user",
+            target.to_string(),
+            serde_json::json!({ "before": codes(&before), "after": codes(roles) }),
+            now,
+        )
+        .map_err(AccountError::from)
+    })
+}
+
+/// Disables or re-enables an account; disabling ends its sessions at once.
+pub fn set_disabled(
+    conn: &mut DbConnection,
+    admin: &User,
+    target: UserId,
+    disabled: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    if admin.id == target && disabled {
+        return Err(AccountError::Refused("self-disable"));
+    }
+    write_tx(conn, |conn| {
+        let user = users::find(conn, target)?.ok_or(AccountError::Db(diesel::result::Error::NotFound))?;
+        if disabled
+            && !user.is_disabled()
+            && users::roles(conn, target)?.contains(&Role::Admin)
+            && users::count_active_admins(conn)? <= 1
+        {
+            return Err(AccountError::Refused("last-admin"));
+        }
+        let at = disabled.then_some(now.naive_utc());
+        diesel::update(schema::users::table.find(target))
+            .set((schema::users::disabled_at.eq(at), schema::users::updated_at.eq(now.naive_utc())))
+            .execute(conn)?;
+        if disabled {
+            sessions::delete_all_for_user(conn, target, None)?;
+        }
+        let action = if disabled { "user.disabled" } else { "user.enabled" };
+        record(
+            conn,
+            &user_actor(admin),
+            action,
+            "user",
+            target.to_string(),
+            serde_json::json!({ "email": user.email }),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invitations)]
+pub struct Invitation {
+    pub id: InvitationId,
+    pub organisation_id: OrganisationId,
+    pub email: String,
+    pub token_hash: String,
+    pub invited_by: UserId,
+    pub created_at: chrono::NaiveDateTime,
+    pub expires_at: chrono::NaiveDateTime,
+    pub accepted_at: Option<chrono::NaiveDateTime>,
+    pub revoked_at: Option<chrono::NaiveDateTime>,
+}
+
+/// The owner invites a colleague by e-mail; a previous pending invitation to the same address is
+/// replaced.
+pub fn invite_member(
+    conn: &mut DbConnection,
+    owner: &User,
+    org: &Organisation,
+    email: &Email,
+    links: Links<'_>,
+    now: DateTime<Utc>,
+) -> Result<InvitationId, AccountError> {
+    let naive = now.naive_utc();
+    write_tx(conn, |conn| {
+        if users::find_by_email(conn, email)?.is_some() {
+            return Err(AccountError::EmailTaken);
+        }
+        diesel::update(
+            invitations::table
+                .filter(invitations::organisation_id.eq(org.id))
+                .filter(invitations::email.eq(email.as_str()))
+                .filter(invitations::accepted_at.is_null())
+                .filter(invitations::revoked_at.is_null()),
+        )
+        .set(invitations::revoked_at.eq(Some(naive)))
+        .execute(conn)?;
+        let token = secret_token::generate();
+        let id: InvitationId = diesel::insert_into(invitations::table)
+            .values((
+                invitations::organisation_id.eq(org.id),
+                invitations::email.eq(email.as_str()),
+                invitations::token_hash.eq(secret_token::hash(&token)),
+                invitations::invited_by.eq(owner.id),
+                invitations::created_at.eq(naive),
+                invitations::expires_at.eq(naive + chrono::Duration::days(INVITATION_DAYS)),
+            ))
+            .returning(invitations::id)
+            .get_result(conn)?;
+        let mail = templates::organisation_invitation(
+            lang_of(owner),
+            email.as_str(),
+            &org.legal_name,
+            &owner.display_name,
+            &links.url("/invitations/accept", Some(&token)),
+        );
+        outbox::enqueue(conn, &mail, naive)?;
+        record(
+            conn,
+            &user_actor(owner),
+            "organisation.member_invited",
+            "organisation",
+            org.id.to_string(),
+            serde_json::json!({ "email": email.as_str(), "invitation": id.0 }),
+            now,
+        )?;
+        Ok(id)
+    })
+}
+
+/// A pending, unexpired invitation for a token, with its organisation.
+pub fn find_invitation(
+    conn: &mut DbConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<(Invitation, Organisation)>> {
+    invitations::table
+        .inner_join(schema::organisations::table)
+        .filter(invitations::token_hash.eq(secret_token::hash(token)))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::revoked_at.is_null())
+        .filter(invitations::expires_at.gt(now.naive_utc()))
+        .select((Invitation::as_select(), Organisation::as_select()))
+        .first(conn)
+        .optional()
+}
+
+pub fn pending_invitations(
+    conn: &mut DbConnection,
+    org: OrganisationId,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<Invitation>> {
+    invitations::table
+        .filter(invitations::organisation_id.eq(org))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::revoked_at.is_null())
+        .filter(invitations::expires_at.gt(now.naive_utc()))
+        .order(invitations::id.desc())
+        .select(Invitation::as_select())
+        .load(conn)
+}
+
+/// The invited person creates their account; the address is verified by the link itself.
+pub fn accept_invitation(
+    conn: &mut DbConnection,
+    token: &str,
+    name: &str,
+    password_hash: &str,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<User, AccountError> {
+    let naive = now.naive_utc();
+    write_tx(conn, |conn| {
+        let (invitation, org) = find_invitation(conn, token, now)?.ok_or(AccountError::Link(LinkError::Invalid))?;
+        let email = Email::parse(&invitation.email).map_err(|_| AccountError::Link(LinkError::Invalid))?;
+        if users::find_by_email(conn, &email)?.is_some() {
+            return Err(AccountError::EmailTaken);
+        }
+        let user = users::insert(
+            conn,
+            &UserInsertForm {
+                email: email.as_str(),
+                display_name: name,
+                password_hash: Some(password_hash),
+                email_verified_at: Some(naive),
+                organisation_id: Some(org.id),
+                locale: lang.code(),
+                created_at: naive,
+                updated_at: naive,
+            },
+        )?;
+        diesel::update(invitations::table.find(invitation.id))
+            .set(invitations::accepted_at.eq(Some(naive)))
+            .execute(conn)?;
+        record(
+            conn,
+            &user_actor(&user),
+            "organisation.member_joined",
+            "organisation",
+            org.id.to_string(),
+            serde_json::json!({ "invitation": invitation.id.0 }),
+            now,
+        )?;
+        Ok(user)
+    })
+}
+
+pub fn revoke_invitation(
+    conn: &mut DbConnection,
+    owner: &User,
+    org: OrganisationId,
+    id: InvitationId,
+    now: DateTime<Utc>,
+) -> Result<bool, AccountError> {
+    write_tx(conn, |conn| {
+        let n = diesel::update(
+            invitations::table
+                .find(id)
+                .filter(invitations::organisation_id.eq(org))
+                .filter(invitations::accepted_at.is_null())
+                .filter(invitations::revoked_at.is_null()),
+        )
+        .set(invitations::revoked_at.eq(Some(now.naive_utc())))
+        .execute(conn)?;
+        if n == 1 {
+            record(
+                conn,
+                &user_actor(owner),
+                "organisation.invitation_revoked",
+                "organisation",
+                org.to_string(),
+                serde_json::json!({ "invitation": id.0 }),
+                now,
+            )?;
+        }
+        Ok(n == 1)
+    })
+}
+
+/// The owner removes a colleague: they leave the organisation and are signed out.
+pub fn remove_member(
+    conn: &mut DbConnection,
+    owner: &User,
+    org: OrganisationId,
+    member: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    if member == owner.id {
+        return Err(AccountError::Refused("remove-self"));
+    }
+    write_tx(conn, |conn| {
+        let target = users::find(conn, member)?
+            .filter(|u| u.organisation_id == Some(org))
+            .ok_or(AccountError::Refused("not-a-member"))?;
+        diesel::update(schema::users::table.find(member))
+            .set((
+                schema::users::organisation_id.eq(None::<OrganisationId>),
+                schema::users::updated_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+        sessions::delete_all_for_user(conn, member, None)?;
+        record(
+            conn,
+            &user_actor(owner),
+            "organisation.member_removed",
+            "organisation",
+            org.to_string(),
+            serde_json::json!({ "member": target.email }),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// The owner hands ownership to a verified colleague.
+pub fn transfer_ownership(
+    conn: &mut DbConnection,
+    owner: &User,
+    org: OrganisationId,
+    member: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    write_tx(conn, |conn| {
+        let target = users::find(conn, member)?
+            .filter(|u| u.organisation_id == Some(org) && u.id != owner.id)
+            .ok_or(AccountError::Refused("not-a-member"))?;
+        if !target.is_verified() || target.is_disabled() {
+            return Err(AccountError::Refused("new-owner-unverified"));
+        }
+        organisations::set_owner(conn, org, target.id, now.naive_utc())?;
+        record(
+            conn,
+            &user_actor(owner),
+            "organisation.ownership_transferred",
+            "organisation",
+            org.to_string(),
+            serde_json::json!({ "from": owner.email, "to": target.email }),
+            now,
+        )?;
+        Ok(())
+    })
+}

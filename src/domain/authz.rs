@@ -1,0 +1,151 @@
+//! Every permission decision, as one pure function of (actor, action on a resource) and the
+//! actor's state. Handlers ask [`decide`]; nothing else decides. A case no rule grants is denied.
+
+use crate::db::ids::{OrganisationId, UserId};
+use crate::domain::users::Role;
+
+/// A signed-in user as the rules see them, loaded fresh on every request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: UserId,
+    pub roles: Vec<Role>,
+    pub organisation: Option<OrganisationId>,
+    pub owns_organisation: bool,
+    pub verified: bool,
+    pub disabled: bool,
+}
+
+impl Principal {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+    fn is_member_of(&self, org: OrganisationId) -> bool {
+        self.organisation == Some(org)
+    }
+    fn is_owner_of(&self, org: OrganisationId) -> bool {
+        self.is_member_of(org) && self.owns_organisation
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Anonymous,
+    User(Principal),
+}
+
+/// Everything someone may try to do. Later issues add their actions here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Register,
+    SignIn,
+    ViewOwnAccount,
+    UpdateOwnProfile,
+    ChangeOwnPassword,
+    ManageOwnSessions,
+    ResendVerification,
+    ManageOwnTokens,
+    ViewOrganisation(OrganisationId),
+    InviteMember(OrganisationId),
+    RemoveMember(OrganisationId),
+    TransferOwnership(OrganisationId),
+    ListUsers,
+    InviteStaff,
+    ChangeRoles,
+    DisableUser,
+    ReadAuditLog,
+}
+
+/// Why an action is refused; the web layer turns it into 401, 403 or a sign-in redirect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deny {
+    NotSignedIn,
+    /// Signed in, but the e-mail address is not verified yet.
+    Unverified,
+    NotAllowed,
+}
+
+pub type Decision = Result<(), Deny>;
+
+pub fn decide(actor: &Actor, action: Action) -> Decision {
+    use Action::*;
+    let user = match actor {
+        Actor::Anonymous => {
+            return match action {
+                Register | SignIn => Ok(()),
+                _ => Err(Deny::NotSignedIn),
+            };
+        }
+        Actor::User(p) if p.disabled => return Err(Deny::NotAllowed),
+        Actor::User(p) => p,
+    };
+    let verified = |granted: bool| match (granted, user.verified) {
+        (false, _) => Err(Deny::NotAllowed),
+        (true, false) => Err(Deny::Unverified),
+        (true, true) => Ok(()),
+    };
+    let allow = |granted: bool| if granted { Ok(()) } else { Err(Deny::NotAllowed) };
+    match action {
+        // Someone signed in neither registers another organisation nor signs in again.
+        Register | SignIn => Err(Deny::NotAllowed),
+        // Their own account, even before verification.
+        ViewOwnAccount | UpdateOwnProfile | ChangeOwnPassword | ManageOwnSessions | ResendVerification => Ok(()),
+        // Tokens act on data: verified users only.
+        ManageOwnTokens => verified(true),
+        ViewOrganisation(org) => allow(user.is_member_of(org) || user.has(Role::Admin)),
+        InviteMember(org) | RemoveMember(org) | TransferOwnership(org) => verified(user.is_owner_of(org)),
+        ListUsers | InviteStaff | ChangeRoles | DisableUser | ReadAuditLog => verified(user.has(Role::Admin)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(roles: &[Role], org: Option<i64>, owner: bool, verified: bool) -> Actor {
+        Actor::User(Principal {
+            user_id: UserId(1),
+            roles: roles.to_vec(),
+            organisation: org.map(OrganisationId),
+            owns_organisation: owner,
+            verified,
+            disabled: false,
+        })
+    }
+
+    #[test]
+    fn owners_manage_only_their_own_organisation() {
+        let owner = principal(&[], Some(1), true, true);
+        assert_eq!(decide(&owner, Action::InviteMember(OrganisationId(1))), Ok(()));
+        assert_eq!(decide(&owner, Action::InviteMember(OrganisationId(2))), Err(Deny::NotAllowed));
+        let member = principal(&[], Some(1), false, true);
+        assert_eq!(decide(&member, Action::InviteMember(OrganisationId(1))), Err(Deny::NotAllowed));
+        assert_eq!(decide(&member, Action::ViewOrganisation(OrganisationId(1))), Ok(()));
+    }
+
+    #[test]
+    fn unverified_owners_are_asked_to_verify() {
+        let owner = principal(&[], Some(1), true, false);
+        assert_eq!(decide(&owner, Action::InviteMember(OrganisationId(1))), Err(Deny::Unverified));
+        assert_eq!(decide(&owner, Action::ChangeOwnPassword), Ok(()));
+        assert_eq!(decide(&owner, Action::ManageOwnTokens), Err(Deny::Unverified));
+    }
+
+    #[test]
+    fn disabled_users_can_do_nothing() {
+        let Actor::User(mut p) = principal(&[Role::Admin], None, false, true) else { unreachable!() };
+        p.disabled = true;
+        let actor = Actor::User(p);
+        for action in [Action::ViewOwnAccount, Action::ListUsers, Action::ReadAuditLog] {
+            assert_eq!(decide(&actor, action), Err(Deny::NotAllowed));
+        }
+    }
+
+    #[test]
+    fn only_administrators_administer() {
+        for roles in [&[Role::Agent][..], &[Role::Committee], &[]] {
+            assert_eq!(decide(&principal(roles, None, false, true), Action::ListUsers), Err(Deny::NotAllowed));
+        }
+        assert_eq!(decide(&principal(&[Role::Agent, Role::Admin], None, false, true), Action::ChangeRoles), Ok(()));
+        assert_eq!(decide(&Actor::Anonymous, Action::ReadAuditLog), Err(Deny::NotSignedIn));
+    }
+}

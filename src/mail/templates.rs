@@ -1,0 +1,103 @@
+//! The mails the platform sends, each in French or English, as plain text and HTML. Their words
+//! live in the catalogues like every other interface string.
+
+use maud::{DOCTYPE, html};
+
+use super::OutgoingMail;
+use crate::i18n::Lang;
+
+/// One mail: a greeting, paragraphs, an optional call to action, a closing line.
+fn compose(
+    lang: Lang,
+    to: &str,
+    subject: String,
+    paragraphs: &[String],
+    action: Option<(String, &str)>,
+) -> OutgoingMail {
+    let greeting = lang.t("mail-greeting");
+    let signature = lang.t("mail-signature");
+    let mut text = format!("{greeting}\n\n");
+    for p in paragraphs {
+        text.push_str(p);
+        text.push_str("\n\n");
+    }
+    if let Some((label, url)) = &action {
+        text.push_str(&format!("{label} :\n{url}\n\n"));
+    }
+    text.push_str(&format!("-- \n{signature}\n"));
+    let html = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head { meta charset="utf-8"; title { (subject) } }
+            body style="font-family: sans-serif; line-height: 1.5; color: #1b1f24;" {
+                p { (greeting) }
+                @for p in paragraphs { p { (p) } }
+                @if let Some((label, url)) = &action {
+                    p { a href=(url) style="color: #1f4e79; font-weight: bold;" { (label) } }
+                    p style="color: #4f5862; font-size: 0.9em;" { (url) }
+                }
+                p style="color: #4f5862;" { (signature) }
+            }
+        }
+    };
+    OutgoingMail { to: to.to_owned(), subject, text, html: html.into_string() }
+}
+
+pub fn verify_email(lang: Lang, to: &str, name: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t("mail-verify-subject"),
+        &[lang.t_args("mail-verify-body", &[("name", name)]), lang.t("mail-link-24h")],
+        Some((lang.t("mail-verify-action"), link)),
+    )
+}
+
+/// Someone registered with an address that already has an account: tell its owner, say nothing
+/// to the person registering.
+pub fn already_registered(lang: Lang, to: &str, sign_in: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t("mail-already-subject"),
+        &[lang.t("mail-already-body"), lang.t("mail-ignore-if-not-you")],
+        Some((lang.t("mail-sign-in-action"), sign_in)),
+    )
+}
+
+pub fn reset_password(lang: Lang, to: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t("mail-reset-subject"),
+        &[lang.t("mail-reset-body"), lang.t("mail-link-1h"), lang.t("mail-ignore-if-not-you")],
+        Some((lang.t("mail-reset-action"), link)),
+    )
+}
+
+pub fn staff_invitation(lang: Lang, to: &str, roles: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t("mail-staff-subject"),
+        &[lang.t_args("mail-staff-body", &[("roles", roles)]), lang.t("mail-link-72h")],
+        Some((lang.t("mail-set-password-action"), link)),
+    )
+}
+
+pub fn organisation_invitation(lang: Lang, to: &str, organisation: &str, inviter: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-org-invite-subject", &[("organisation", organisation)]),
+        &[
+            lang.t_args("mail-org-invite-body", &[("organisation", organisation), ("inviter", inviter)]),
+            lang.t("mail-link-7d"),
+        ],
+        Some((lang.t("mail-accept-action"), link)),
+    )
+}
+
+pub fn password_changed(lang: Lang, to: &str) -> OutgoingMail {
+    compose(lang, to, lang.t("mail-password-changed-subject"), &[lang.t("mail-password-changed-body")], None)
+}
