@@ -49,6 +49,17 @@ enum Command {
     },
     /// Print the effective configuration, secrets masked, and exit.
     CheckConfig,
+    /// Audit log commands.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Walk the whole hash chain; exit 1 and name the first broken entry if any.
+    Verify,
 }
 
 pub fn main() -> ExitCode {
@@ -68,6 +79,15 @@ pub fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        Command::Audit { command: AuditCommand::Verify } => {
+            return run_async(audit_verify(settings)).map_or_else(
+                |message| {
+                    eprintln!("error: {message}");
+                    ExitCode::from(1)
+                },
+                |intact| if intact { ExitCode::SUCCESS } else { ExitCode::from(1) },
+            );
+        }
         Command::CheckConfig => {
             for (name, value) in settings.describe() {
                 println!("{name}={value}");
@@ -90,7 +110,7 @@ fn config_failure(e: &ConfigError) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn run_async(future: impl std::future::Future<Output = Result<(), String>>) -> Result<(), String> {
+fn run_async<T>(future: impl std::future::Future<Output = Result<T, String>>) -> Result<T, String> {
     actix_web::rt::System::new().block_on(future)
 }
 
@@ -183,4 +203,25 @@ fn prompt_password() -> Result<NewPassword, String> {
         }
     }
     Err("no acceptable password given".into())
+}
+
+/// Prints the verdict; `Ok(false)` when the chain is broken.
+async fn audit_verify(settings: Settings) -> Result<bool, String> {
+    let (db, _) = open_database(&settings).await.map_err(|e| e.to_string())?;
+    let verdict = actix_web::web::block(move || {
+        let mut conn = db.get().map_err(|e| e.to_string())?;
+        crate::domain::audit::verify(&mut conn).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    match verdict {
+        Ok(count) => {
+            println!("audit log intact: {count} entries");
+            Ok(true)
+        }
+        Err(broken) => {
+            println!("audit log broken at entry {}: {}", broken.id, broken.reason);
+            Ok(false)
+        }
+    }
 }

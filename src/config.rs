@@ -103,6 +103,12 @@ pub struct Settings {
     pub db_acquire_timeout: Duration,
     pub workers: Option<usize>,
     pub log_format: LogFormat,
+    /// A session ends after this long without a request.
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, whatever happens.
+    pub session_max_age: Duration,
+    /// Whether to take the client address from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_proxy: bool,
 }
 
 /// A configuration value that cannot be used; names the variable and what is expected.
@@ -134,6 +140,9 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("DB_ACQUIRE_TIMEOUT", "5 (seconds)"),
     ("WORKERS", "(number of cores)"),
     ("LOG_FORMAT", "text"),
+    ("SESSION_IDLE_TIMEOUT", "7200 (seconds)"),
+    ("SESSION_MAX_AGE", "43200 (seconds)"),
+    ("TRUST_PROXY", "false"),
 ];
 
 impl Settings {
@@ -216,6 +225,24 @@ impl Settings {
             }
         };
 
+        let idle = parse_number(
+            &get,
+            "SESSION_IDLE_TIMEOUT",
+            7200,
+            60,
+            30 * 86_400,
+            "a number of seconds from 60 to 2592000",
+        )?;
+        let max_age =
+            parse_number(&get, "SESSION_MAX_AGE", 43_200, 60, 90 * 86_400, "a number of seconds from 60 to 7776000")?;
+        let trust_proxy = match get("TRUST_PROXY").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError::new("TRUST_PROXY", format!("`{other}` is not a boolean"), "true or false"));
+            }
+        };
+
         Ok(Settings {
             database_url,
             bind,
@@ -229,6 +256,9 @@ impl Settings {
             db_acquire_timeout: Duration::from_secs(u64::from(acquire)),
             workers,
             log_format,
+            session_idle: Duration::from_secs(u64::from(idle)),
+            session_max_age: Duration::from_secs(u64::from(max_age)),
+            trust_proxy,
         })
     }
 
@@ -239,6 +269,23 @@ impl Settings {
 
     pub fn secret_key_path(&self) -> PathBuf {
         self.data_dir.join("secret_key")
+    }
+
+    /// The session cookie's name: `__Host-` prefixed when served over https.
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.is_https() { "__Host-ao_session" } else { "ao_session" }
+    }
+
+    /// The anonymous CSRF cookie's name.
+    pub fn csrf_cookie_name(&self) -> &'static str {
+        if self.is_https() { "__Host-ao_csrf" } else { "ao_csrf" }
+    }
+
+    pub fn session_lifetimes(&self) -> crate::domain::sessions::Lifetimes {
+        crate::domain::sessions::Lifetimes {
+            idle: chrono::Duration::seconds(self.session_idle.as_secs() as i64),
+            absolute: chrono::Duration::seconds(self.session_max_age.as_secs() as i64),
+        }
     }
 
     pub fn outbox_dir(&self) -> PathBuf {
@@ -283,6 +330,9 @@ impl Settings {
             ("DB_ACQUIRE_TIMEOUT".into(), format!("{}s", self.db_acquire_timeout.as_secs())),
             ("WORKERS".into(), self.workers.map_or_else(|| "(number of cores)".to_owned(), |w| w.to_string())),
             ("LOG_FORMAT".into(), format!("{:?}", self.log_format).to_lowercase()),
+            ("SESSION_IDLE_TIMEOUT".into(), format!("{}s", self.session_idle.as_secs())),
+            ("SESSION_MAX_AGE".into(), format!("{}s", self.session_max_age.as_secs())),
+            ("TRUST_PROXY".into(), self.trust_proxy.to_string()),
         ]
     }
 }
@@ -411,6 +461,8 @@ mod tests {
             ("POOL_SIZE", "0"),
             ("POOL_SIZE", "ten"),
             ("LOG_FORMAT", "xml"),
+            ("SESSION_IDLE_TIMEOUT", "5"),
+            ("TRUST_PROXY", "maybe"),
             ("MAIL_FROM", "nobody"),
         ];
         for (var, value) in cases {

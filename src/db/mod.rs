@@ -207,8 +207,15 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    // Nested calls become savepoints; only the outermost SQLite transaction is `IMMEDIATE`.
     match conn {
-        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Sqlite(c) => {
+            if transaction_depth(c)? == 0 {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+            } else {
+                AnsiTransactionManager::begin_transaction(c)?
+            }
+        }
         DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
     match f(conn) {
@@ -228,6 +235,13 @@ where
             Err(e)
         }
     }
+}
+
+fn transaction_depth<C>(conn: &mut C) -> QueryResult<u32>
+where
+    C: Connection<TransactionManager = AnsiTransactionManager>,
+{
+    Ok(AnsiTransactionManager::transaction_manager_status_mut(conn).transaction_depth()?.map_or(0, |d| d.get()))
 }
 
 fn rollback(conn: &mut DbConnection) {

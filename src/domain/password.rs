@@ -20,6 +20,27 @@ pub enum PasswordError {
     TooLong,
     #[error("the two passwords differ")]
     Mismatch,
+    #[error("this password is among the most common ones")]
+    Common,
+}
+
+impl PasswordError {
+    /// The catalogue key of the message shown next to the field.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            PasswordError::TooShort => "password-error-too-short",
+            PasswordError::TooLong => "password-error-too-long",
+            PasswordError::Mismatch => "password-error-mismatch",
+            PasswordError::Common => "password-error-common",
+        }
+    }
+}
+
+/// Whether the password is in the bundled list of about 100,000 common passwords (the
+/// `passwords` crate's list), compared as typed and in lower case.
+pub fn is_common(password: &str) -> bool {
+    passwords::analyzer::is_common_password(password)
+        || passwords::analyzer::is_common_password(password.to_lowercase())
 }
 
 impl NewPassword {
@@ -33,6 +54,9 @@ impl NewPassword {
         }
         if password != confirmation {
             return Err(PasswordError::Mismatch);
+        }
+        if is_common(password) {
+            return Err(PasswordError::Common);
         }
         Ok(NewPassword(password.to_owned()))
     }
@@ -75,6 +99,14 @@ mod tests {
             NewPassword::parse("correct horse battery", "correct horse batterY").err(),
             Some(PasswordError::Mismatch)
         );
+    }
+
+    #[test]
+    fn common_passwords_are_refused_whatever_their_case() {
+        for common in ["123456789012", "qwertyuiop123", "Password1234", "PASSWORD1234"] {
+            assert_eq!(NewPassword::parse(common, common).err(), Some(PasswordError::Common), "{common}");
+        }
+        assert!(!is_common("une phrase de passe assez longue"));
     }
 
     #[test]

@@ -1,58 +1,225 @@
-//! Account pages reachable before signing in: setting a password from a signed link.
+//! The signed-in user's own account: profile, password, sessions, API tokens.
 
+use chrono::NaiveDateTime;
 use maud::{Markup, html};
 
-use super::layout::{Page, page};
+use super::forms::{Errors, Input, error_summary, field, select};
+use super::layout::{Ctx, csrf_field, page};
 use crate::i18n::Lang;
 
-/// A form field's error, already translated.
-pub type FieldError = Option<String>;
+/// Times are stored in UTC and shown in Europe/Paris.
+pub fn paris(lang: Lang, at: NaiveDateTime) -> String {
+    let local = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &at);
+    match lang {
+        Lang::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
+        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
 
-pub fn set_password_form(lang: Lang, token: &str, email: &str, error: FieldError) -> Markup {
-    let title = lang.t("set-password-title");
-    page(
-        &Page { lang, title: &title, path: "/account/set-password" },
-        html! {
-            h1 { (title) }
-            p { (lang.t_args("set-password-intro", &[("email", email)])) }
-            @if error.is_some() {
-                div.alert.alert-error role="alert" {
-                    p { (lang.t("form-has-errors")) }
-                }
-            }
-            form.form method="post" action="/account/set-password" novalidate {
-                input type="hidden" name="token" value=(token);
-                div.field {
-                    label for="password" { (lang.t("field-new-password")) }
-                    p.hint #password-hint { (lang.t("password-hint")) }
-                    @if let Some(message) = &error {
-                        p.field-error #password-error { (message) }
-                        input #password type="password" name="password" autocomplete="new-password" required
-                            aria-invalid="true" aria-describedby="password-hint password-error";
-                    } @else {
-                        input #password type="password" name="password" autocomplete="new-password" required
-                            aria-describedby="password-hint";
+fn account_nav(ctx: &Ctx, current: &str) -> Markup {
+    let items = [
+        ("/account", "account-nav-profile"),
+        ("/account/password", "account-nav-password"),
+        ("/account/sessions", "account-nav-sessions"),
+        ("/account/tokens", "account-nav-tokens"),
+    ];
+    html! {
+        nav.subnav aria-label=(ctx.t("account-nav-label")) {
+            ul {
+                @for (href, key) in items {
+                    li {
+                        @if href == current {
+                            a href=(href) aria-current="page" { (ctx.t(key)) }
+                        } @else {
+                            a href=(href) { (ctx.t(key)) }
+                        }
                     }
                 }
-                div.field {
-                    label for="password_confirm" { (lang.t("field-confirm-password")) }
-                    input #password_confirm type="password" name="password_confirm" autocomplete="new-password" required;
+            }
+        }
+    }
+}
+
+/// What the profile page shows.
+pub struct ProfileView<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub locale: &'a str,
+    pub verified: bool,
+    pub roles: Vec<String>,
+    pub organisation: Option<&'a str>,
+    pub saved: bool,
+}
+
+pub fn profile(ctx: &Ctx, v: &ProfileView<'_>, errors: &Errors) -> Markup {
+    let title = ctx.t("account-title");
+    let langs: Vec<(String, String)> =
+        Lang::ALL.iter().map(|l| (l.code().to_owned(), l.native_name().to_owned())).collect();
+    page(
+        ctx,
+        &title,
+        html! {
+            h1 { (title) }
+            (account_nav(ctx, "/account"))
+            @if v.saved { div.alert.alert-ok role="status" { p { (ctx.t("saved")) } } }
+            @if !v.verified {
+                div.alert.alert-warn {
+                    p { (ctx.t("account-unverified")) }
+                    form.inline-form method="post" action="/verify/resend" {
+                        (csrf_field(ctx))
+                        button.button type="submit" { (ctx.t("account-resend")) }
+                    }
                 }
-                button.button.button-primary type="submit" { (lang.t("set-password-submit")) }
+            }
+            dl.facts {
+                dt { (ctx.t("field-email")) } dd { (v.email) }
+                @if let Some(org) = v.organisation { dt { (ctx.t("account-organisation")) } dd { a href="/organisation" { (org) } } }
+                @if !v.roles.is_empty() { dt { (ctx.t("account-roles")) } dd { (v.roles.join(", ")) } }
+            }
+            h2 { (ctx.t("account-profile")) }
+            (error_summary(ctx, errors))
+            form.form method="post" action="/account" novalidate {
+                (csrf_field(ctx))
+                (field("name", &ctx.t("field-name"), v.name, errors, Input { autocomplete: Some("name"), ..Input::TEXT }))
+                (select("locale", &ctx.t("field-locale"), v.locale, &langs, errors))
+                button.button.button-primary type="submit" { (ctx.t("save")) }
             }
         },
     )
 }
 
-/// A page with a title, a message and a way forward (link used, expired, or password saved).
-pub fn notice(lang: Lang, title_key: &str, text_key: &str, path: &str) -> Markup {
-    let title = lang.t(title_key);
+pub fn change_password(ctx: &Ctx, errors: &Errors, done: bool) -> Markup {
+    let title = ctx.t("password-title");
     page(
-        &Page { lang, title: &title, path },
+        ctx,
+        &title,
         html! {
             h1 { (title) }
-            p { (lang.t(text_key)) }
-            p { a href="/" { (lang.t("error-back-home")) } }
+            (account_nav(ctx, "/account/password"))
+            @if done { div.alert.alert-ok role="status" { p { (ctx.t("password-changed")) } } }
+            (error_summary(ctx, errors))
+            form.form method="post" action="/account/password" novalidate {
+                (csrf_field(ctx))
+                (field("current_password", &ctx.t("field-current-password"), "", errors, Input::CURRENT_PASSWORD))
+                (field("password", &ctx.t("field-new-password"), "", errors, Input { hint: Some(&ctx.t("password-hint")), ..Input::NEW_PASSWORD }))
+                (field("password_confirm", &ctx.t("field-confirm-password"), "", errors, Input::NEW_PASSWORD))
+                button.button.button-primary type="submit" { (ctx.t("password-submit")) }
+            }
+        },
+    )
+}
+
+/// One session as listed.
+pub struct SessionRow {
+    pub id: String,
+    pub user_agent: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub current: bool,
+}
+
+pub fn sessions(ctx: &Ctx, rows: &[SessionRow]) -> Markup {
+    let title = ctx.t("sessions-title");
+    page(
+        ctx,
+        &title,
+        html! {
+            h1 { (title) }
+            (account_nav(ctx, "/account/sessions"))
+            table {
+                caption.visually-hidden { (title) }
+                thead { tr {
+                    th scope="col" { (ctx.t("sessions-device")) }
+                    th scope="col" { (ctx.t("sessions-started")) }
+                    th scope="col" { (ctx.t("sessions-last-seen")) }
+                    th scope="col" { span.visually-hidden { (ctx.t("actions")) } }
+                } }
+                tbody {
+                    @for row in rows {
+                        tr {
+                            td { (row.user_agent) @if row.current { " " span.badge { (ctx.t("sessions-current")) } } }
+                            td { (paris(ctx.lang, row.created_at)) }
+                            td { (paris(ctx.lang, row.last_seen_at)) }
+                            td {
+                                @if !row.current {
+                                    form.inline-form method="post" action=(format!("/account/sessions/{}/end", row.id)) {
+                                        (csrf_field(ctx))
+                                        button.button type="submit" { (ctx.t("sessions-end")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            form.form method="post" action="/logout-everywhere" {
+                (csrf_field(ctx))
+                button.button type="submit" { (ctx.t("sessions-end-all")) }
+            }
+        },
+    )
+}
+
+/// One API token as listed (never its secret).
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+}
+
+pub fn tokens(ctx: &Ctx, rows: &[TokenRow], new_secret: Option<&str>, errors: &Errors, name: &str) -> Markup {
+    let title = ctx.t("tokens-title");
+    page(
+        ctx,
+        &title,
+        html! {
+            h1 { (title) }
+            (account_nav(ctx, "/account/tokens"))
+            p { (ctx.t("tokens-intro")) }
+            @if let Some(secret) = new_secret {
+                div.alert.alert-ok role="status" {
+                    p { strong { (ctx.t("tokens-shown-once")) } }
+                    p { code.token { (secret) } }
+                }
+            }
+            @if rows.is_empty() {
+                p.empty { (ctx.t("tokens-none")) }
+            } @else {
+                table {
+                    thead { tr {
+                        th scope="col" { (ctx.t("tokens-name")) }
+                        th scope="col" { (ctx.t("tokens-prefix")) }
+                        th scope="col" { (ctx.t("tokens-created")) }
+                        th scope="col" { (ctx.t("tokens-last-used")) }
+                        th scope="col" { span.visually-hidden { (ctx.t("actions")) } }
+                    } }
+                    tbody {
+                        @for row in rows {
+                            tr {
+                                td { (row.name) }
+                                td { code { (row.prefix) "…" } }
+                                td { (paris(ctx.lang, row.created_at)) }
+                                td { @match row.last_used_at { Some(at) => (paris(ctx.lang, at)), None => (ctx.t("never")) } }
+                                td {
+                                    form.inline-form method="post" action=(format!("/account/tokens/{}/revoke", row.id)) {
+                                        (csrf_field(ctx))
+                                        button.button type="submit" { (ctx.t("tokens-revoke")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { (ctx.t("tokens-new")) }
+            (error_summary(ctx, errors))
+            form.form method="post" action="/account/tokens" novalidate {
+                (csrf_field(ctx))
+                (field("name", &ctx.t("tokens-name"), name, errors, Input { hint: Some(&ctx.t("tokens-name-hint")), ..Input::TEXT }))
+                button.button.button-primary type="submit" { (ctx.t("tokens-create")) }
+            }
         },
     )
 }

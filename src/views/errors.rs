@@ -3,25 +3,45 @@
 use actix_web::http::StatusCode;
 use maud::{Markup, html};
 
-use super::layout::{Page, page};
-use crate::i18n::Lang;
+use super::layout::{Ctx, page};
 use crate::web::middleware::status_key;
 
-pub fn error_page(lang: Lang, status: StatusCode, message: &str, path: &str, request_id: &str) -> Markup {
+pub fn error_page(ctx: &Ctx, status: StatusCode, message: &str, request_id: &str) -> Markup {
     let key = status_key(status);
-    let title = lang.t(&format!("error-{key}-title"));
+    let title = ctx.t(&format!("error-{key}-title"));
     page(
-        &Page { lang, title: &title, path },
+        ctx,
+        &title,
         html! {
             div.error-page {
                 p.status-code { (status.as_u16()) }
                 h1 { (title) }
                 p { (message) }
-                p { a href="/" { (lang.t("error-back-home")) } }
+                @if status == StatusCode::FORBIDDEN && ctx.user.is_none() {
+                    p { a href="/login" { (ctx.t("nav-sign-in")) } }
+                }
+                p { a href="/" { (ctx.t("error-back-home")) } }
                 @if status.is_server_error() && !request_id.is_empty() {
-                    p.muted { (lang.t("error-request-id")) " " code { (request_id) } }
+                    p.muted { (ctx.t("error-request-id")) " " code { (request_id) } }
                 }
             }
+        },
+    )
+}
+
+/// A page with a title, a message and a way forward (a link used, expired, a mail sent…).
+pub fn notice(ctx: &Ctx, title_key: &str, text: &str, action: Option<(&str, String)>) -> Markup {
+    let title = ctx.t(title_key);
+    page(
+        ctx,
+        &title,
+        html! {
+            h1 { (title) }
+            p { (text) }
+            @if let Some((href, label)) = action {
+                p { a.button.button-primary href=(href) { (label) } }
+            }
+            p { a href="/" { (ctx.t("error-back-home")) } }
         },
     )
 }

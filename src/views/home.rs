@@ -2,34 +2,37 @@
 
 use maud::{Markup, html};
 
-use super::layout::{Page, page};
-use crate::i18n::Lang;
+use super::layout::{Ctx, page};
 
-pub fn home(lang: Lang) -> Markup {
-    let title = lang.t("home-title");
+pub fn home(ctx: &Ctx) -> Markup {
+    let title = ctx.t("home-title");
     page(
-        &Page { lang, title: &title, path: "/" },
+        ctx,
+        &title,
         html! {
             section.hero {
                 h1 { (title) }
-                p.lead { (lang.t("home-lead")) }
+                p.lead { (ctx.t("home-lead")) }
+                @if ctx.user.is_none() {
+                    p { a.button.button-primary href="/register" { (ctx.t("home-register-cta")) } }
+                }
             }
             section aria-labelledby="visions" {
-                h2 #visions { (lang.t("home-visions-title")) }
+                h2 #visions { (ctx.t("home-visions-title")) }
                 ul.cards {
                     @for key in ["open", "support", "network", "eco"] {
                         li.card {
-                            h3 { (lang.t(&format!("home-vision-{key}-title"))) }
-                            p { (lang.t(&format!("home-vision-{key}-text"))) }
+                            h3 { (ctx.t(&format!("home-vision-{key}-title"))) }
+                            p { (ctx.t(&format!("home-vision-{key}-text"))) }
                         }
                     }
                 }
             }
             section aria-labelledby="steps" {
-                h2 #steps { (lang.t("home-steps-title")) }
+                h2 #steps { (ctx.t("home-steps-title")) }
                 ol.steps {
                     @for n in 1..=4 {
-                        li { (lang.t(&format!("home-step-{n}"))) }
+                        li { (ctx.t(&format!("home-step-{n}"))) }
                     }
                 }
             }

@@ -1,22 +1,46 @@
-//! The page frame shared by every page: skip link, header with the language switch, `main`
-//! landmark, footer.
+//! The page frame shared by every page: skip link, header with navigation and the language
+//! switch, `main` landmark, footer.
 
 use maud::{DOCTYPE, Markup, html};
 
 use crate::i18n::Lang;
 use crate::web::assets;
 
-/// What the frame needs to know about the page it wraps.
-pub struct Page<'a> {
-    pub lang: Lang,
-    /// The page's own title; the product name is appended.
-    pub title: &'a str,
-    /// The current path, so the language switch can come back to it.
-    pub path: &'a str,
+/// The signed-in user, as the navigation shows them.
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    pub name: String,
+    pub is_admin: bool,
+    pub has_organisation: bool,
 }
 
-pub fn page(p: &Page<'_>, content: Markup) -> Markup {
-    let lang = p.lang;
+/// What every page knows about its request.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    /// The current path, so the language switch and sign-in can come back to it.
+    pub path: String,
+    /// The CSRF token every form of the page carries.
+    pub csrf: String,
+    pub user: Option<NavUser>,
+}
+
+impl Ctx {
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+    pub fn t_args(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.lang.t_args(key, args)
+    }
+}
+
+/// The hidden CSRF field every state-changing form carries.
+pub fn csrf_field(ctx: &Ctx) -> Markup {
+    html! { input type="hidden" name=(crate::web::auth::CSRF_FIELD) value=(ctx.csrf); }
+}
+
+pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
+    let lang = ctx.lang;
     let product = lang.t("product-name");
     html! {
         (DOCTYPE)
@@ -24,7 +48,7 @@ pub fn page(p: &Page<'_>, content: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (p.title) " — " (product) }
+                title { (title) " — " (product) }
                 link rel="stylesheet" href=(assets::css_url());
                 link rel="icon" type="image/svg+xml" href=(assets::favicon_url());
             }
@@ -36,6 +60,28 @@ pub fn page(p: &Page<'_>, content: Markup) -> Markup {
                             span.brand-mark aria-hidden="true" { "◆" }
                             span { (product) }
                         }
+                        nav.main-nav aria-label=(lang.t("nav-label")) {
+                            ul {
+                                @if let Some(user) = &ctx.user {
+                                    @if user.has_organisation {
+                                        li { a href="/organisation" { (lang.t("nav-organisation")) } }
+                                    }
+                                    @if user.is_admin {
+                                        li { a href="/admin/users" { (lang.t("nav-admin")) } }
+                                    }
+                                    li { a href="/account" { (lang.t("nav-account")) " (" (user.name) ")" } }
+                                    li {
+                                        form.inline-form method="post" action="/logout" {
+                                            (csrf_field(ctx))
+                                            button.link-button type="submit" { (lang.t("nav-sign-out")) }
+                                        }
+                                    }
+                                } @else {
+                                    li { a href="/login" { (lang.t("nav-sign-in")) } }
+                                    li { a href="/register" { (lang.t("nav-register")) } }
+                                }
+                            }
+                        }
                         nav.lang-switch aria-label=(lang.t("language-switch-label")) {
                             ul {
                                 @for other in Lang::ALL {
@@ -43,7 +89,7 @@ pub fn page(p: &Page<'_>, content: Markup) -> Markup {
                                         @if other == lang {
                                             span aria-current="true" lang=(other.code()) { (other.native_name()) }
                                         } @else {
-                                            a href=(switch_href(other, p.path)) lang=(other.code()) hreflang=(other.code()) {
+                                            a href=(switch_href(other, &ctx.path)) lang=(other.code()) hreflang=(other.code()) {
                                                 (other.native_name())
                                             }
                                         }

@@ -2,6 +2,10 @@
 //! escaped (no `PreEscaped`).
 
 pub mod account;
+pub mod admin;
+pub mod auth;
 pub mod errors;
+pub mod forms;
 pub mod home;
 pub mod layout;
+pub mod organisation;

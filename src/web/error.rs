@@ -20,6 +20,26 @@ pub enum AppError {
     BadRequest { code: &'static str, message: String },
     #[error("the database is unavailable")]
     Unavailable,
+    /// Not signed in: pages redirect to the sign-in page, the API answers 401.
+    #[error("sign-in required")]
+    SignInRequired,
+    /// An `Authorization: Bearer` token that is unknown or revoked.
+    #[error("invalid or revoked API token")]
+    InvalidToken,
+    /// Signed in, but the e-mail address is not verified yet.
+    #[error("e-mail address not verified")]
+    Unverified,
+    #[error("forbidden")]
+    Forbidden,
+    /// A state-changing request without the session's CSRF token.
+    #[error("the form is out of date")]
+    CsrfFailed,
+    /// Too many attempts; retry after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests(i64),
+    /// The request conflicts with the current state (a duplicate, a state that forbids it).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -35,6 +55,13 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::BadRequest { code, .. } => code,
             AppError::Unavailable => "service_unavailable",
+            AppError::SignInRequired => "unauthorized",
+            AppError::InvalidToken => "invalid_token",
+            AppError::Unverified => "email_not_verified",
+            AppError::Forbidden => "forbidden",
+            AppError::CsrfFailed => "csrf_failed",
+            AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::Conflict { code, .. } => code,
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -72,13 +99,21 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::SignInRequired | AppError::InvalidToken => StatusCode::UNAUTHORIZED,
+            AppError::Unverified | AppError::Forbidden | AppError::CsrfFailed => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// A bare response: `render_errors` gives it its body once it knows the request.
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).finish()
+        let mut builder = HttpResponse::build(self.status_code());
+        if let AppError::TooManyRequests(seconds) = self {
+            builder.insert_header((actix_web::http::header::RETRY_AFTER, seconds.max(&1).to_string()));
+        }
+        builder.finish()
     }
 }
 

@@ -94,12 +94,22 @@ pub async fn render_errors(
     if let Some(AppError::Internal(cause)) = app_error {
         tracing::error!(request_id = %request_id, %cause, "internal error");
     }
+    if matches!(app_error, Some(AppError::SignInRequired)) && !request.path().starts_with("/api/") {
+        // Come back to the page after signing in (a form post comes back to its page's address).
+        let next: String = url::form_urlencoded::byte_serialize(request.path().as_bytes()).collect();
+        let response =
+            HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/login?next={next}"))).finish();
+        return Ok(ServiceResponse::new(request, response));
+    }
     let code = match app_error {
         Some(e) => e.code().to_owned(),
         None => generic_code(status).to_owned(),
     };
     let message = match (app_error, response.error()) {
-        (Some(AppError::BadRequest { message, .. }), _) => message.clone(),
+        (Some(AppError::BadRequest { message, .. } | AppError::Conflict { message, .. }), _) => message.clone(),
+        (Some(AppError::Unverified), _) => lang.t("error-unverified-text"),
+        (Some(AppError::CsrfFailed), _) => lang.t("error-csrf-text"),
+        (Some(AppError::InvalidToken), _) => lang.t("error-token-text"),
         // Extractor errors (a malformed JSON body, a bad query) say what was wrong.
         (None, Some(e)) if status.is_client_error() => e.to_string(),
         _ => lang.t(&format!("error-{}-text", status_key(status))),
@@ -114,12 +124,15 @@ pub async fn render_errors(
     if status == StatusCode::SERVICE_UNAVAILABLE {
         builder.insert_header((header::RETRY_AFTER, "5"));
     }
+    if status == StatusCode::UNAUTHORIZED {
+        builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+    }
     let new_response = if request.path().starts_with("/api/") {
         builder.json(ErrorBody { error: ErrorDetail { code, message } })
     } else {
-        builder
-            .content_type("text/html; charset=utf-8")
-            .body(views::errors::error_page(lang, status, &message, request.path(), &request_id).into_string())
+        builder.content_type("text/html; charset=utf-8").body(
+            views::errors::error_page(&super::ctx::page_ctx(&request), status, &message, &request_id).into_string(),
+        )
     };
     Ok(ServiceResponse::new(request, new_response))
 }
@@ -143,7 +156,8 @@ fn generic_code(status: StatusCode) -> &'static str {
 /// Which error message family a status belongs to; each has a title and a text in the catalogues.
 pub fn status_key(status: StatusCode) -> &'static str {
     match status.as_u16() {
-        403 | 401 => "403",
+        401 => "401",
+        403 => "403",
         404 => "404",
         405 => "405",
         413 => "413",

@@ -1,6 +1,8 @@
 //! The web application: shared state, routes, middleware, and the server's start and stop.
 
 pub mod assets;
+pub mod auth;
+pub mod ctx;
 pub mod error;
 pub mod handlers;
 pub mod middleware;
@@ -16,6 +18,9 @@ use crate::clock::{SharedClock, SystemClock};
 use crate::config::{Secret, Settings};
 use crate::db::{Db, migrations};
 use crate::mail::Mailer;
+
+/// The largest url-encoded form body accepted.
+pub const FORM_LIMIT: usize = 256 * 1024;
 
 /// What every handler can reach. Cheap to clone; one per application instance.
 pub struct AppState {
@@ -100,13 +105,21 @@ impl Application {
             clock: overrides.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             mailer,
         });
+        crate::mail::outbox::spawn_worker(
+            state.db.clone(),
+            state.mailer.clone(),
+            state.settings.mail_from.clone(),
+            state.clock.clone(),
+            std::time::Duration::from_millis(500),
+        );
         let https = state.settings.is_https();
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(app_state.clone())
-                .app_data(web::FormConfig::default().limit(64 * 1024))
-                .app_data(web::JsonConfig::default().limit(1024 * 1024))
+                .app_data(web::FormConfig::default().limit(FORM_LIMIT))
+                .app_data(json_config())
+                .wrap(from_fn(auth::authenticate))
                 .wrap(from_fn(middleware::render_errors))
                 .wrap(middleware::security_headers(https))
                 .wrap(Compress::default())
@@ -148,11 +161,55 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/health", web::get().to(health::health))
         .route("/lang/{code}", web::get().to(lang::switch))
         .route("/static/{name}", web::get().to(assets::serve))
-        .service(
-            web::resource("/account/set-password")
-                .route(web::get().to(account::form))
-                .route(web::post().to(account::submit)),
-        )
+        // Registration, verification, sign-in.
+        .service(web::resource("/register").get(auth::register_form).post(auth::register))
+        .service(web::resource("/verify").get(auth::verify_page).post(auth::verify))
+        .route("/verify/resend", web::post().to(auth::resend_verification))
+        .service(web::resource("/login").get(auth::login_form).post(auth::login))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/logout-everywhere", web::post().to(auth::logout_everywhere))
+        .service(web::resource("/forgot-password").get(auth::forgot_form).post(auth::forgot))
+        .service(web::resource("/account/set-password").get(account::set_password_form).post(account::set_password))
+        // One's own account.
+        .service(web::resource("/account").get(account::profile).post(account::update_profile))
+        .service(web::resource("/account/password").get(account::password_form).post(account::change_password))
+        .route("/account/sessions", web::get().to(account::sessions_page))
+        .route("/account/sessions/{id}/end", web::post().to(account::end_session))
+        .service(web::resource("/account/tokens").get(account::tokens_page).post(account::create_token))
+        .route("/account/tokens/{id}/revoke", web::post().to(account::revoke_token))
+        // The supplier organisation.
+        .route("/organisation", web::get().to(organisation::show))
+        .route("/organisation/invitations", web::post().to(organisation::invite))
+        .route("/organisation/invitations/{id}/revoke", web::post().to(organisation::revoke_invitation))
+        .route("/organisation/members/{id}/remove", web::post().to(organisation::remove))
+        .route("/organisation/owner", web::post().to(organisation::transfer))
+        .service(web::resource("/invitations/accept").get(organisation::accept_form).post(organisation::accept))
+        // Administration.
+        .service(web::resource("/admin/users").get(admin::users_page).post(admin::invite_staff))
+        .route("/admin/users/{id}", web::get().to(admin::user_page))
+        .route("/admin/users/{id}/roles", web::post().to(admin::set_roles))
+        .route("/admin/users/{id}/disable", web::post().to(admin::disable))
+        .route("/admin/users/{id}/enable", web::post().to(admin::enable))
+        .route("/admin/audit", web::get().to(admin::audit_page))
+        // The JSON API.
         .route("/api/v1/openapi.json", web::get().to(openapi::openapi))
+        .service(web::resource("/api/v1/me").get(api::me).put(api::update_me))
+        .service(web::resource("/api/v1/me/tokens").get(api::list_tokens).post(api::create_token))
+        .route("/api/v1/me/tokens/{id}", web::delete().to(api::revoke_token))
+        .route("/api/v1/organisation", web::get().to(api::my_organisation))
+        .route("/api/v1/organisation/invitations", web::post().to(api::invite_member))
+        .route("/api/v1/organisation/members/{id}", web::delete().to(api::remove_member))
+        .route("/api/v1/organisation/owner", web::put().to(api::transfer_ownership))
+        .service(web::resource("/api/v1/admin/users").get(api::list_users).post(api::invite_staff))
+        .route("/api/v1/admin/users/{id}/roles", web::put().to(api::set_roles))
+        .route("/api/v1/admin/users/{id}/disabled", web::put().to(api::set_disabled))
+        .route("/api/v1/admin/audit", web::get().to(api::audit))
         .default_service(web::to(home::not_found));
+}
+
+/// Malformed JSON bodies become a 400 with the parser's explanation.
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(1024 * 1024)
+        .error_handler(|err, _| error::AppError::BadRequest { code: "invalid_json", message: err.to_string() }.into())
 }

@@ -127,6 +127,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: ManualClock,
     pub state: Data<AppState>,
+    /// What the background outbox worker delivered.
+    pub sent_mail: Arc<std::sync::Mutex<Vec<achat_ouvert::mail::OutgoingMail>>>,
     handle: ServerHandle,
     // Dropped last: the database outlives the server.
     pub database: TestDatabase,
@@ -145,7 +147,7 @@ pub async fn spawn_app_on(database: TestDatabase, extra: &[(&str, &str)]) -> Tes
     let settings = database.settings(extra);
     let clock = ManualClock::new(chrono::Utc::now());
     let sent_mail = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let overrides = Overrides { clock: Some(Arc::new(clock.clone())), mailer: Some(Mailer::Memory(sent_mail)) };
+    let overrides = Overrides { clock: Some(Arc::new(clock.clone())), mailer: Some(Mailer::Memory(sent_mail.clone())) };
     let app = Application::build(settings, overrides).await.expect("the app starts");
     let port = app.port();
     let handle = app.handle();
@@ -156,7 +158,7 @@ pub async fn spawn_app_on(database: TestDatabase, extra: &[(&str, &str)]) -> Tes
         .cookie_store(true)
         .build()
         .expect("http client");
-    TestApp { address: format!("http://127.0.0.1:{port}"), client, clock, state, handle, database }
+    TestApp { address: format!("http://127.0.0.1:{port}"), client, clock, state, sent_mail, handle, database }
 }
 
 impl TestApp {
@@ -176,10 +178,6 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
-    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client.post(self.url(path)).form(form).send().await.expect("request sent")
-    }
-
     pub fn db(&self) -> &Db {
         &self.state.db
     }
@@ -187,4 +185,192 @@ impl TestApp {
     pub async fn stop(self) {
         self.handle.stop(true).await;
     }
+}
+
+/// A browser with its own cookie jar: one per person in a test.
+#[derive(Clone)]
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub address: String,
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+
+    pub async fn text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
+    /// The CSRF token of the forms on `page`.
+    pub async fn csrf(&self, page: &str) -> String {
+        csrf_in(&self.text(page).await)
+    }
+
+    /// Opens `page` (as a person would) and posts `fields` to `action` with the page's CSRF token.
+    pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf(page).await;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &token));
+        self.client.post(self.url(action)).form(&form).send().await.expect("request sent")
+    }
+
+    /// Posts without any CSRF token.
+    pub async fn post_raw(&self, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client.post(self.url(action)).form(fields).send().await.expect("request sent")
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.submit("/login", "/login", &[("email", email), ("password", password)]).await
+    }
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_in(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).unwrap_or_else(|| panic!("no CSRF field in:\n{html}")) + marker.len();
+    html[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+/// A valid SIRET (Luhn) built from a number.
+pub fn siret(n: u64) -> String {
+    let base = format!("{:013}", 4_000_000_000_000u64 + n);
+    for check in 0..10 {
+        let candidate = format!("{base}{check}");
+        let sum: u32 = candidate
+            .chars()
+            .rev()
+            .enumerate()
+            .map(|(i, c)| {
+                let d = c.to_digit(10).unwrap();
+                if i % 2 == 1 {
+                    let x = d * 2;
+                    if x > 9 { x - 9 } else { x }
+                } else {
+                    d
+                }
+            })
+            .sum();
+        if sum.is_multiple_of(10) {
+            return candidate;
+        }
+    }
+    unreachable!()
+}
+
+/// The path and query of the first link in `text` that goes to `path`.
+pub fn link_to(text: &str, path: &str) -> String {
+    let start = text.find(&format!("{path}?")).unwrap_or_else(|| panic!("no link to {path} in:\n{text}"));
+    text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<')
+        .collect::<String>()
+        .replace("&amp;", "&")
+}
+
+pub const PASSWORD: &str = "une longue phrase de passe";
+
+impl TestApp {
+    pub fn browser(&self) -> Browser {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("http client");
+        Browser { client, address: self.address.clone() }
+    }
+
+    /// Every mail queued so far, oldest first.
+    pub async fn outbox(&self) -> Vec<achat_ouvert::mail::outbox::OutboxRow> {
+        let db = self.db().clone();
+        actix_web::web::block(move || achat_ouvert::mail::outbox::all(&mut db.get().unwrap()).unwrap()).await.unwrap()
+    }
+
+    /// The newest mail to `to`.
+    pub async fn last_mail_to(&self, to: &str) -> achat_ouvert::mail::outbox::OutboxRow {
+        self.outbox().await.into_iter().rev().find(|m| m.to_address == to).unwrap_or_else(|| panic!("no mail to {to}"))
+    }
+
+    /// Runs a closure on a database connection.
+    pub async fn with_db<T: Send + 'static>(&self, f: impl FnOnce(&mut DbConnection) -> T + Send + 'static) -> T {
+        let db = self.db().clone();
+        actix_web::web::block(move || f(&mut db.get().unwrap())).await.unwrap()
+    }
+
+    /// Registers a supplier organisation (SIRET built from `n`) and verifies its owner's address;
+    /// returns a browser signed in as the owner.
+    pub async fn supplier_owner(&self, email: &str, n: u64) -> Browser {
+        let browser = self.browser();
+        let response = browser
+            .submit("/register", "/register", &registration(&format!("Entreprise {n}"), &siret(n), "Owner", email))
+            .await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        self.verify_latest_link(&browser, email).await;
+        let signed = browser.sign_in(email, PASSWORD).await;
+        assert_eq!(signed.status(), 303);
+        browser
+    }
+
+    /// Follows the verification link last mailed to `email`.
+    pub async fn verify_latest_link(&self, browser: &Browser, email: &str) {
+        let mail = self.last_mail_to(email).await;
+        let link = link_to(&mail.body_text, "/verify");
+        let token = link.split("token=").nth(1).unwrap().to_owned();
+        let token = url::form_urlencoded::parse(format!("token={token}").as_bytes()).next().unwrap().1.into_owned();
+        let done = browser.submit(&link, "/verify", &[("token", &token)]).await;
+        assert_eq!(done.status(), 200);
+    }
+
+    /// An administrator made by the command line, with a password, signed in.
+    pub async fn admin(&self, email: &str) -> Browser {
+        self.staff(email, &[achat_ouvert::domain::users::Role::Admin]).await
+    }
+
+    /// A staff account with `roles`, its password set directly, signed in.
+    pub async fn staff(&self, email: &str, roles: &[achat_ouvert::domain::users::Role]) -> Browser {
+        self.create_staff(email, roles).await;
+        let browser = self.browser();
+        assert_eq!(browser.sign_in(email, PASSWORD).await.status(), 303);
+        browser
+    }
+
+    /// A staff account with `roles` and the password `PASSWORD`, not signed in.
+    pub async fn create_staff(&self, email: &str, roles: &[achat_ouvert::domain::users::Role]) {
+        use achat_ouvert::domain::{email::Email, password, users};
+        let roles = roles.to_vec();
+        let address = Email::parse(email).unwrap();
+        let hash = password::hash(&password::NewPassword::parse(PASSWORD, PASSWORD).unwrap()).unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        self.with_db(move |conn| {
+            let user = users::create_admin(conn, &address, now).unwrap().user().clone();
+            users::set_roles(conn, user.id, &roles, now).unwrap();
+            let expected = achat_ouvert::domain::signed_link::password_state(None);
+            assert!(users::set_password_if_unchanged(conn, user.id, &expected, &hash, now).unwrap());
+        })
+        .await;
+    }
+}
+
+/// Registration form fields for a supplier.
+pub fn registration<'a>(legal_name: &'a str, siret: &'a str, name: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("legal_name", legal_name),
+        ("identifier_type", "siret"),
+        ("identifier", siret),
+        ("address", "1 rue de la République"),
+        ("postcode", "69001"),
+        ("country", "FR"),
+        ("size", "sme"),
+        ("social_economy", "true"),
+        ("sectors", "bâtiment, énergie"),
+        ("name", name),
+        ("email", email),
+        ("password", PASSWORD),
+        ("password_confirm", PASSWORD),
+    ]
 }

@@ -4,12 +4,21 @@
 mod helpers;
 
 mod account;
+mod admin;
+mod audit;
+mod authorization;
 mod cli;
+mod csrf;
 mod health;
 mod i18n;
+mod mail;
 mod openapi;
+mod organisations;
 mod pages;
+mod passwords;
+mod registration;
 mod schema;
+mod tokens;
 
 /// With `REQUIRE_POSTGRES=1`, a run without PostgreSQL fails instead of skipping those variants.
 #[test]

@@ -1,17 +1,24 @@
-//! `GET|POST /account/set-password`: a user sets their password from a signed, single-use link.
-//! The link is the capability: it is unguessable and dies once used, so it also guards the form
-//! against cross-site submission.
+//! The signed-in user's own account, and setting a password from a signed link.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::domain::password::{self, NewPassword, PasswordError};
-use crate::domain::signed_link::{self as link, LinkError};
+use crate::db::ids::ApiTokenId;
+use crate::domain::accounts;
+use crate::domain::authz::Action;
+use crate::domain::password::{self, NewPassword};
+use crate::domain::signed_link::{self as link, LinkError, Purpose};
 use crate::domain::users::{self, User};
+use crate::domain::{api_tokens, organisations, sessions};
 use crate::i18n::Lang;
 use crate::views;
+use crate::views::account::{ProfileView, SessionRow, TokenRow};
+use crate::views::forms::Errors;
+use crate::views::layout::Ctx;
 use crate::web::AppState;
+use crate::web::auth::Identity;
+use crate::web::ctx::{html, redirect};
 use crate::web::error::AppError;
 
 #[derive(Deserialize)]
@@ -21,16 +28,12 @@ pub struct TokenQuery {
 
 #[derive(Deserialize)]
 pub struct SetPasswordForm {
+    #[serde(default)]
     token: String,
+    #[serde(default)]
     password: String,
+    #[serde(default)]
     password_confirm: String,
-}
-
-fn html(status: StatusCode, markup: maud::Markup) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
-        .body(markup.into_string())
 }
 
 /// Finds the user a token names and checks the token against their current password state.
@@ -40,51 +43,51 @@ async fn check_link(state: &AppState, token: &str) -> Result<Result<User, LinkEr
         Err(e) => return Ok(Err(e)),
     };
     let user = state.db.run(move |conn| users::find(conn, claims.user_id).map_err(AppError::from)).await?;
-    let Some(user) = user.filter(|u| u.disabled_at.is_none()) else { return Ok(Err(LinkError::Invalid)) };
+    let Some(user) = user.filter(|u| !u.is_disabled()) else { return Ok(Err(LinkError::Invalid)) };
     let current = link::password_state(user.password_hash.as_deref());
-    Ok(link::verify(state.secret.expose().as_bytes(), link::Purpose::SetPassword, token, state.clock.now(), &current)
+    Ok(link::verify(state.secret.expose().as_bytes(), Purpose::SetPassword, token, state.clock.now(), &current)
         .map(|_| user))
 }
 
-fn link_refused(lang: Lang, error: LinkError) -> HttpResponse {
+fn link_refused(ctx: &Ctx, error: LinkError) -> HttpResponse {
     let (title, text) = match error {
         LinkError::Expired => ("link-expired-title", "link-expired-text"),
         LinkError::Invalid | LinkError::Malformed => ("link-invalid-title", "link-invalid-text"),
     };
-    html(StatusCode::GONE, views::account::notice(lang, title, text, "/account/set-password"))
+    html(
+        StatusCode::GONE,
+        views::errors::notice(ctx, title, &ctx.t(text), Some(("/forgot-password", ctx.t("login-forgot")))),
+    )
 }
 
-pub async fn form(
+pub async fn set_password_form(
     state: web::Data<AppState>,
-    lang: Lang,
+    ctx: Ctx,
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, AppError> {
     let token = query.into_inner().token.unwrap_or_default();
     Ok(match check_link(&state, &token).await? {
-        Ok(user) => html(StatusCode::OK, views::account::set_password_form(lang, &token, &user.email, None)),
-        Err(e) => link_refused(lang, e),
+        Ok(user) => html(StatusCode::OK, views::auth::set_password(&ctx, &token, &user.email, &Errors::default())),
+        Err(e) => link_refused(&ctx, e),
     })
 }
 
-pub async fn submit(
+pub async fn set_password(
     state: web::Data<AppState>,
-    lang: Lang,
+    ctx: Ctx,
     form: web::Form<SetPasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let user = match check_link(&state, &form.token).await? {
         Ok(user) => user,
-        Err(e) => return Ok(link_refused(lang, e)),
+        Err(e) => return Ok(link_refused(&ctx, e)),
     };
     let new_password = match NewPassword::parse(&form.password, &form.password_confirm) {
         Ok(p) => p,
         Err(e) => {
-            let key = match e {
-                PasswordError::TooShort => "password-error-too-short",
-                PasswordError::TooLong => "password-error-too-long",
-                PasswordError::Mismatch => "password-error-mismatch",
-            };
-            let view = views::account::set_password_form(lang, &form.token, &user.email, Some(lang.t(key)));
+            let mut errors = Errors::default();
+            errors.add("password", ctx.t(e.message_key()));
+            let view = views::auth::set_password(&ctx, &form.token, &user.email, &errors);
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view));
         }
     };
@@ -92,19 +95,328 @@ pub async fn submit(
         .await
         .map_err(AppError::internal)?
         .map_err(AppError::internal)?;
-    let expected = link::password_state(user.password_hash.as_deref());
-    let now = state.clock.now_naive();
+    let now = state.clock.now();
     let stored = state
         .db
-        .run(move |conn| users::set_password_if_unchanged(conn, user.id, &expected, &hash, now).map_err(AppError::from))
+        .run(move |conn| accounts::set_password_from_link(conn, &user, &hash, now).map_err(AppError::internal))
         .await?;
     if !stored {
         // Another request used the same link first.
-        return Ok(link_refused(lang, LinkError::Invalid));
+        return Ok(link_refused(&ctx, LinkError::Invalid));
     }
-    tracing::info!(user_id = %user.id, "password set from a signed link");
     Ok(html(
         StatusCode::OK,
-        views::account::notice(lang, "set-password-done-title", "set-password-done-text", "/account/set-password"),
+        views::errors::notice(
+            &ctx,
+            "set-password-done-title",
+            &ctx.t("set-password-done-text"),
+            Some(("/login", ctx.t("nav-sign-in"))),
+        ),
     ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    #[serde(default)]
+    saved: Option<String>,
+    #[serde(default)]
+    sent: Option<String>,
+}
+
+async fn render_profile(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &User,
+    errors: &Errors,
+    saved: bool,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (id, org_id) = (user.id, user.organisation_id);
+    let (roles, organisation) = state
+        .db
+        .run(move |conn| {
+            let roles = users::roles(conn, id)?;
+            let org = match org_id {
+                Some(o) => organisations::find(conn, o)?,
+                None => None,
+            };
+            Ok::<_, AppError>((roles, org))
+        })
+        .await?;
+    let view = ProfileView {
+        email: &user.email,
+        name: &user.display_name,
+        locale: &user.locale,
+        verified: user.is_verified(),
+        roles: roles.iter().map(|r| ctx.t(&format!("role-{}", r.as_str()))).collect(),
+        organisation: organisation.as_ref().map(|o| o.legal_name.as_str()),
+        saved,
+    };
+    Ok(html(status, views::account::profile(ctx, &view, errors)))
+}
+
+pub async fn profile(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    query: web::Query<SavedQuery>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::ViewOwnAccount)?;
+    let mut ctx = ctx;
+    if query.sent.is_some() {
+        ctx.path = "/account".into();
+    }
+    render_profile(
+        &state,
+        &ctx,
+        &current.user,
+        &Errors::default(),
+        query.saved.is_some() || query.sent.is_some(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    locale: String,
+}
+
+pub async fn update_profile(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    form: web::Form<ProfileForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::UpdateOwnProfile)?;
+    let mut errors = Errors::default();
+    let name = accounts::parse_name(&form.name);
+    if name.is_none() {
+        errors.add("name", ctx.t("error-name"));
+    }
+    let lang = Lang::from_code(&form.locale);
+    if lang.is_none() {
+        errors.add("locale", ctx.t("error-locale"));
+    }
+    let (Some(name), Some(lang)) = (name, lang) else {
+        return render_profile(&state, &ctx, &current.user, &errors, false, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let user = current.user.clone();
+    let now = state.clock.now();
+    state.db.run(move |conn| accounts::update_profile(conn, &user, &name, lang, now).map_err(AppError::from)).await?;
+    Ok(redirect("/account?saved=1"))
+}
+
+pub async fn password_form(
+    ctx: Ctx,
+    identity: Identity,
+    query: web::Query<SavedQuery>,
+) -> Result<HttpResponse, AppError> {
+    identity.authorize(Action::ChangeOwnPassword)?;
+    Ok(html(StatusCode::OK, views::account::change_password(&ctx, &Errors::default(), query.saved.is_some())))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+pub async fn change_password(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::ChangeOwnPassword)?;
+    let form = form.into_inner();
+    let mut errors = Errors::default();
+    let stored = current.user.password_hash.clone().unwrap_or_default();
+    let typed = form.current_password.clone();
+    let current_ok = web::block(move || password::verify(&typed, &stored)).await.map_err(AppError::internal)?;
+    if !current_ok {
+        errors.add("current_password", ctx.t("error-current-password"));
+    }
+    let new_password = match NewPassword::parse(&form.password, &form.password_confirm) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.add("password", ctx.t(e.message_key()));
+            None
+        }
+    };
+    let Some(new_password) = new_password.filter(|_| errors.is_empty()) else {
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, views::account::change_password(&ctx, &errors, false)));
+    };
+    let hash = web::block(move || password::hash(&new_password))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let user = current.user.clone();
+    let keep = current.session.as_ref().map(|s| s.id_hash.clone());
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            accounts::change_password(conn, &user, &hash, keep.as_deref(), now).map_err(AppError::internal)
+        })
+        .await?;
+    Ok(redirect("/account/password?saved=1"))
+}
+
+pub async fn sessions_page(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::ManageOwnSessions)?;
+    let (id, now) = (current.user.id, state.clock.now_naive());
+    let list = state.db.run(move |conn| sessions::list_for_user(conn, id, now).map_err(AppError::from)).await?;
+    let mine = current.session.as_ref().map(|s| s.id_hash.clone()).unwrap_or_default();
+    let rows: Vec<SessionRow> = list
+        .into_iter()
+        .map(|s| SessionRow {
+            // Only a prefix of the stored hash identifies the row: enough to end it, useless to sign in.
+            id: s.id_hash.chars().take(16).collect(),
+            current: s.id_hash == mine,
+            user_agent: if s.user_agent.is_empty() { "—".into() } else { s.user_agent },
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+        })
+        .collect();
+    Ok(html(StatusCode::OK, views::account::sessions(&ctx, &rows)))
+}
+
+pub async fn end_session(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::ManageOwnSessions)?;
+    let (user_id, now, prefix) = (current.user.id, state.clock.now_naive(), id.into_inner());
+    if prefix.len() != 16 {
+        return Err(AppError::NotFound);
+    }
+    state
+        .db
+        .run(move |conn| {
+            let target =
+                sessions::list_for_user(conn, user_id, now)?.into_iter().find(|s| s.id_hash.starts_with(&prefix));
+            match target {
+                Some(s) => sessions::delete(conn, &s.id_hash).map(|_| ()).map_err(AppError::from),
+                None => Err(AppError::NotFound),
+            }
+        })
+        .await?;
+    Ok(redirect("/account/sessions"))
+}
+
+async fn token_rows(state: &AppState, user: &User) -> Result<Vec<TokenRow>, AppError> {
+    let id = user.id;
+    let list = state.db.run(move |conn| api_tokens::list_for_user(conn, id).map_err(AppError::from)).await?;
+    Ok(list
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id.0,
+            name: t.name,
+            prefix: t.prefix,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+        })
+        .collect())
+}
+
+pub async fn tokens_page(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::ManageOwnTokens)?;
+    let rows = token_rows(&state, &current.user).await?;
+    Ok(html(StatusCode::OK, views::account::tokens(&ctx, &rows, None, &Errors::default(), "")))
+}
+
+#[derive(Deserialize)]
+pub struct TokenNameForm {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn create_token(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    form: web::Form<TokenNameForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::ManageOwnTokens)?;
+    let Some(name) = api_tokens::parse_name(&form.name) else {
+        let mut errors = Errors::default();
+        errors.add("name", ctx.t("error-token-name"));
+        let rows = token_rows(&state, &current.user).await?;
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::account::tokens(&ctx, &rows, None, &errors, &form.name),
+        ));
+    };
+    let secret = create_token_for(&state, &current.user, name).await?.1;
+    let rows = token_rows(&state, &current.user).await?;
+    // Shown once, on this response only; never stored in clear.
+    Ok(html(StatusCode::OK, views::account::tokens(&ctx, &rows, Some(&secret), &Errors::default(), "")))
+}
+
+/// Creates a token and records it in the audit log; shared with the API.
+pub async fn create_token_for(state: &AppState, user: &User, name: String) -> Result<(ApiTokenId, String), AppError> {
+    let (user_id, email, now) = (user.id, user.email.clone(), state.clock.now());
+    state
+        .db
+        .run(move |conn| {
+            crate::db::write_tx(conn, |conn| {
+                let (id, secret) = api_tokens::create(conn, user_id, &name, now.naive_utc())?;
+                let event = crate::domain::audit::AuditEvent {
+                    actor: &crate::domain::audit::AuditActor::User { id: user_id, email },
+                    action: "token.created",
+                    object_type: "api_token",
+                    object_id: id.to_string(),
+                    details: serde_json::json!({ "name": name }),
+                };
+                crate::domain::audit::append(conn, &event, now.naive_utc())?;
+                Ok::<_, diesel::result::Error>((id, secret))
+            })
+            .map_err(AppError::from)
+        })
+        .await
+}
+
+/// Revokes one of the user's tokens and records it; shared with the API.
+pub async fn revoke_token_for(state: &AppState, user: &User, id: ApiTokenId) -> Result<(), AppError> {
+    let (user_id, email, now) = (user.id, user.email.clone(), state.clock.now());
+    let revoked = state
+        .db
+        .run(move |conn| {
+            crate::db::write_tx(conn, |conn| {
+                if !api_tokens::revoke(conn, user_id, id, now.naive_utc())? {
+                    return Ok(false);
+                }
+                let event = crate::domain::audit::AuditEvent {
+                    actor: &crate::domain::audit::AuditActor::User { id: user_id, email },
+                    action: "token.revoked",
+                    object_type: "api_token",
+                    object_id: id.to_string(),
+                    details: serde_json::json!({}),
+                };
+                crate::domain::audit::append(conn, &event, now.naive_utc())?;
+                Ok::<_, diesel::result::Error>(true)
+            })
+            .map_err(AppError::from)
+        })
+        .await?;
+    if revoked { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::ManageOwnTokens)?;
+    revoke_token_for(&state, &current.user, ApiTokenId(id.into_inner())).await?;
+    Ok(redirect("/account/tokens"))
 }

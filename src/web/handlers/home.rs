@@ -2,11 +2,12 @@
 
 use actix_web::HttpResponse;
 
-use crate::i18n::Lang;
 use crate::views;
+use crate::views::layout::Ctx;
+use crate::web::ctx::html;
 
-pub async fn home(lang: Lang) -> HttpResponse {
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(views::home::home(lang).into_string())
+pub async fn home(ctx: Ctx) -> HttpResponse {
+    html(actix_web::http::StatusCode::OK, views::home::home(&ctx))
 }
 
 /// Any route that matches nothing.

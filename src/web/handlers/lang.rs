@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::i18n::{COOKIE, Lang};
+use crate::web::ctx::is_local_path;
 use crate::web::error::AppError;
 
 #[derive(Deserialize)]
@@ -24,22 +25,4 @@ pub async fn switch(code: web::Path<String>, query: web::Query<SwitchQuery>) -> 
         .http_only(true)
         .finish();
     Ok(HttpResponse::SeeOther().cookie(cookie).insert_header((header::LOCATION, next.to_owned())).finish())
-}
-
-/// Only same-site paths: `//evil.example` and `/\evil.example` would leave the site.
-fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") && !path.chars().any(char::is_control)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_local_path;
-
-    #[test]
-    fn refuses_redirects_off_site() {
-        assert!(is_local_path("/objectives?page=2"));
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "evil", "/a\nb"] {
-            assert!(!is_local_path(bad), "{bad}");
-        }
-    }
 }

@@ -1,7 +1,12 @@
-//! HTTP handlers: each parses its input, calls the domain and renders a view or JSON.
+//! HTTP handlers: each parses its input, asks the authorization rules, calls the domain and
+//! renders a view or JSON.
 
 pub mod account;
+pub mod admin;
+pub mod api;
+pub mod auth;
 pub mod health;
 pub mod home;
 pub mod lang;
 pub mod openapi;
+pub mod organisation;

@@ -4,6 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
 use crate::web::error::{ErrorBody, ErrorDetail};
+use crate::web::handlers::api;
 use crate::web::handlers::health::{self, Health};
 
 #[derive(OpenApi)]
@@ -13,11 +14,33 @@ use crate::web::handlers::health::{self, Health};
         description = "Open data and programmatic access to the Region's open purchasing platform. \
                        Errors under /api/ are JSON: {\"error\":{\"code\":\"…\",\"message\":\"…\"}}."
     ),
-    paths(health::health, openapi),
+    paths(
+        health::health, openapi,
+        api::me, api::update_me, api::list_tokens, api::create_token, api::revoke_token,
+        api::my_organisation, api::invite_member, api::remove_member, api::transfer_ownership,
+        api::list_users, api::invite_staff, api::set_roles, api::set_disabled, api::audit,
+    ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
-    tags((name = "operations", description = "Service health and this description"))
+    modifiers(&BearerAuth),
+    tags(
+        (name = "operations", description = "Service health and this description"),
+        (name = "accounts", description = "One's own account and API tokens"),
+        (name = "organisations", description = "Supplier organisations, members and invitations"),
+        (name = "administration", description = "Users, roles and the audit log (administrators)"),
+    )
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` security scheme: personal API tokens.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
 
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations",

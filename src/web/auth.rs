@@ -1,0 +1,333 @@
+//! Who is asking, and whether their form is genuine.
+//!
+//! One middleware runs before every handler: it identifies the user from the session cookie (or,
+//! under `/api/`, from an `Authorization: Bearer` token), loading their account, roles and
+//! organisation fresh from the database — so a disabled account or a role change takes effect on
+//! the very next request — and it checks the CSRF token of every state-changing request that a
+//! browser could send on its own (cookie-authenticated, or a form post).
+
+use std::rc::Rc;
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::web::Bytes;
+use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, web};
+use chrono::Utc;
+use futures_util::StreamExt;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::AppState;
+use super::error::AppError;
+use crate::db::DbConnection;
+use crate::db::schema::organisations;
+use crate::domain::authz::{self, Action, Actor, Deny, Principal};
+use crate::domain::sessions::{self, Session};
+use crate::domain::users::{self, User};
+use crate::domain::{api_tokens, secret_token};
+
+/// The signed-in user of a request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub principal: Principal,
+    /// The browser session, or `None` when authenticated by an API token.
+    pub session: Option<Session>,
+}
+
+/// The request's actor, as set by [`authenticate`].
+#[derive(Debug, Clone, Default)]
+pub struct Identity(pub Option<Rc<CurrentUser>>);
+
+impl Identity {
+    pub fn actor(&self) -> Actor {
+        match &self.0 {
+            Some(u) => Actor::User(u.principal.clone()),
+            None => Actor::Anonymous,
+        }
+    }
+
+    /// The user, if `action` is allowed; otherwise the refusal as an error.
+    pub fn authorize(&self, action: Action) -> Result<Rc<CurrentUser>, AppError> {
+        match authz::decide(&self.actor(), action) {
+            Ok(()) => self.0.clone().ok_or(AppError::SignInRequired),
+            Err(Deny::NotSignedIn) => Err(AppError::SignInRequired),
+            Err(Deny::Unverified) => Err(AppError::Unverified),
+            Err(Deny::NotAllowed) => Err(AppError::Forbidden),
+        }
+    }
+
+    pub fn user(&self) -> Option<&CurrentUser> {
+        self.0.as_deref()
+    }
+
+    /// The organisation of the signed-in user: sign in first, and staff have none.
+    pub fn own_organisation(&self) -> Result<crate::db::ids::OrganisationId, AppError> {
+        match self.user() {
+            None => Err(AppError::SignInRequired),
+            Some(u) => u.user.organisation_id.ok_or(AppError::Forbidden),
+        }
+    }
+}
+
+impl FromRequest for Identity {
+    type Error = Error;
+    type Future = std::future::Ready<Result<Identity, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(req.extensions().get::<Identity>().cloned().unwrap_or_default()))
+    }
+}
+
+/// The CSRF token forms of this request must carry.
+#[derive(Debug, Clone, Default)]
+pub struct CsrfToken(pub String);
+
+/// The field name forms use for the token.
+pub const CSRF_FIELD: &str = "csrf_token";
+
+/// Loads the user behind a session or token, with roles and organisation ownership.
+fn load_principal(conn: &mut DbConnection, user: User) -> diesel::QueryResult<Option<CurrentUser>> {
+    use diesel::prelude::*;
+    if user.is_disabled() {
+        return Ok(None);
+    }
+    let roles = users::roles(conn, user.id)?;
+    let owns = match user.organisation_id {
+        Some(org) => {
+            organisations::table
+                .find(org)
+                .select(organisations::owner_user_id)
+                .first::<Option<crate::db::ids::UserId>>(conn)
+                .optional()?
+                .flatten()
+                == Some(user.id)
+        }
+        None => false,
+    };
+    let principal = Principal {
+        user_id: user.id,
+        roles,
+        organisation: user.organisation_id,
+        owns_organisation: owns,
+        verified: user.is_verified(),
+        disabled: false,
+    };
+    Ok(Some(CurrentUser { user, principal, session: None }))
+}
+
+enum Credentials {
+    None,
+    Session(String),
+    Bearer(String),
+}
+
+fn anonymous_csrf(secret: &[u8], anon: &str) -> String {
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(secret) else { return String::new() };
+    mac.update(b"achat-ouvert/anonymous-csrf/v1");
+    mac.update(anon.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Reads the token a request carries: header, query string, or url-encoded form body (which is
+/// put back for the handler).
+async fn presented_token(req: &mut ServiceRequest) -> Result<Option<String>, Error> {
+    if let Some(value) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return Ok(Some(value.to_owned()));
+    }
+    if let Some((_, v)) = url::form_urlencoded::parse(req.query_string().as_bytes()).find(|(k, _)| k == CSRF_FIELD) {
+        return Ok(Some(v.into_owned()));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok(None);
+    }
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > super::FORM_LIMIT {
+            return Err(actix_web::error::PayloadError::Overflow.into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body: Bytes = body.freeze();
+    let token = url::form_urlencoded::parse(&body).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+    let replay: std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Bytes, actix_web::error::PayloadError>>>> =
+        Box::pin(futures_util::stream::once(async move { Ok::<Bytes, actix_web::error::PayloadError>(body) }));
+    req.set_payload(Payload::from(replay));
+    Ok(token)
+}
+
+/// Identifies the actor and enforces CSRF; see the module documentation.
+pub async fn authenticate(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let settings = &state.settings;
+    let is_api = req.path().starts_with("/api/");
+    let session_value = req.cookie(settings.session_cookie_name()).map(|c| c.value().to_owned());
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    let credentials = match (bearer, session_value) {
+        (Some(token), _) if is_api => Credentials::Bearer(token),
+        (_, Some(cookie)) => Credentials::Session(cookie),
+        _ => Credentials::None,
+    };
+
+    let lifetimes = settings.session_lifetimes();
+    let now = state.clock.now_naive();
+    let had_session_cookie = matches!(credentials, Credentials::Session(_));
+    let via_bearer = matches!(credentials, Credentials::Bearer(_));
+    let current: Option<CurrentUser> = match credentials {
+        Credentials::None => None,
+        Credentials::Session(cookie) => {
+            let loaded: Result<Option<CurrentUser>, AppError> = state
+                .db
+                .run(move |conn| {
+                    let Some(session) = sessions::find_live(conn, &cookie, lifetimes, now)? else { return Ok(None) };
+                    let Some(user) = users::find(conn, session.user_id)? else { return Ok(None) };
+                    if user.is_disabled() {
+                        sessions::delete_all_for_user(conn, user.id, None)?;
+                        return Ok(None);
+                    }
+                    Ok(load_principal(conn, user)?.map(|mut c| {
+                        c.session = Some(session);
+                        c
+                    }))
+                })
+                .await;
+            match loaded {
+                Ok(c) => c,
+                Err(e) => return Ok(req.error_response(e).map_into_boxed_body()),
+            }
+        }
+        Credentials::Bearer(token) => {
+            let loaded: Result<Option<CurrentUser>, AppError> = state
+                .db
+                .run(move |conn| {
+                    let Some(t) = api_tokens::authenticate(conn, &token, now)? else { return Ok(None) };
+                    let Some(user) = users::find(conn, t.user_id)? else { return Ok(None) };
+                    Ok(load_principal(conn, user)?)
+                })
+                .await;
+            match loaded {
+                Ok(Some(c)) => Some(c),
+                Ok(None) => return Ok(req.error_response(AppError::InvalidToken).map_into_boxed_body()),
+                Err(e) => return Ok(req.error_response(e).map_into_boxed_body()),
+            }
+        }
+    };
+
+    // The token this request's forms carry, and the anonymous cookie it derives from if needed.
+    let mut new_anon_cookie = None;
+    let expected = match current.as_ref().and_then(|c| c.session.as_ref()) {
+        Some(session) => session.csrf_token.clone(),
+        None => {
+            let anon = match req.cookie(settings.csrf_cookie_name()) {
+                Some(c) if c.value().len() >= 32 => c.value().to_owned(),
+                _ => {
+                    let fresh = secret_token::generate();
+                    new_anon_cookie = Some(fresh.clone());
+                    fresh
+                }
+            };
+            anonymous_csrf(state.secret.expose().as_bytes(), &anon)
+        }
+    };
+
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    // What a page on another site could make a browser send: anything carrying our cookies, any
+    // form to a page, and a form-encoded body even to the API. A cookie-less JSON (or body-less)
+    // API call carries no ambient credential, and a bearer request authenticates itself.
+    let has_cookies = req.headers().contains_key(header::COOKIE);
+    let form_like = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| {
+        ct.starts_with("application/x-www-form-urlencoded")
+            || ct.starts_with("multipart/form-data")
+            || ct.starts_with("text/plain")
+    });
+    let browser_sendable = has_cookies || !is_api || form_like;
+    if unsafe_method && !via_bearer && browser_sendable {
+        let presented = presented_token(&mut req).await?;
+        let genuine = presented.is_some_and(|p| secret_token::constant_time_eq(&p, &expected));
+        let cross_site = req.headers().get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site");
+        if !genuine || cross_site {
+            tracing::warn!(path = %req.path(), "CSRF check failed");
+            return Ok(req.error_response(AppError::CsrfFailed).map_into_boxed_body());
+        }
+    }
+
+    let signed_in = current.is_some();
+    let path = req.path().to_owned();
+    req.extensions_mut().insert(Identity(current.map(Rc::new)));
+    req.extensions_mut().insert(CsrfToken(expected));
+    let mut res = next.call(req).await?.map_into_boxed_body();
+
+    // Pages carry forms; the API and static files do not need the anonymous cookie.
+    let wants_anon_cookie = !is_api && !path.starts_with("/static/");
+    if let Some(value) = new_anon_cookie.filter(|_| wants_anon_cookie) {
+        let cookie = Cookie::build(settings.csrf_cookie_name(), value)
+            .path("/")
+            .http_only(true)
+            .secure(settings.is_https())
+            .same_site(SameSite::Lax)
+            .finish();
+        let _ = res.response_mut().add_cookie(&cookie);
+    }
+    if had_session_cookie && !signed_in && res.response().cookies().all(|c| c.name() != settings.session_cookie_name())
+    {
+        // The cookie named a session that is over: forget it.
+        let _ = res.response_mut().add_removal_cookie(&session_cookie(settings, String::new()));
+    }
+    Ok(res)
+}
+
+/// The session cookie carrying `value`.
+pub fn session_cookie(settings: &crate::config::Settings, value: String) -> Cookie<'static> {
+    Cookie::build(settings.session_cookie_name(), value)
+        .path("/")
+        .http_only(true)
+        .secure(settings.is_https())
+        .same_site(SameSite::Lax)
+        .finish()
+}
+
+/// The client's address for rate limits: the peer, or the first `X-Forwarded-For` hop when the
+/// platform is configured to trust its proxy.
+pub fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
+    if trust_proxy
+        && let Some(forwarded) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(first) = forwarded.split(',').next()
+    {
+        return first.trim().to_owned();
+    }
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+/// Now, for handlers.
+pub fn now(state: &AppState) -> chrono::DateTime<Utc> {
+    state.clock.now()
+}
+
+impl FromRequest for CsrfToken {
+    type Error = Error;
+    type Future = std::future::Ready<Result<CsrfToken, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(req.extensions().get::<CsrfToken>().cloned().unwrap_or_default()))
+    }
+}

@@ -1,0 +1,91 @@
+//! Building blocks handlers share: the page context extractor, responses, links, rate limits.
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::{StatusCode, header};
+use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, HttpResponse};
+
+use super::AppState;
+use super::auth::{CsrfToken, Identity};
+use super::error::AppError;
+use crate::domain::accounts::Links;
+use crate::domain::rate_limit::{self, Limit};
+use crate::domain::users::Role;
+use crate::i18n::Lang;
+use crate::views::layout::{Ctx, NavUser};
+
+/// Builds the page context of a request (language, path, CSRF token, signed-in user).
+pub fn page_ctx(req: &HttpRequest) -> Ctx {
+    let identity = req.extensions().get::<Identity>().cloned().unwrap_or_default();
+    let csrf = req.extensions().get::<CsrfToken>().map(|c| c.0.clone()).unwrap_or_default();
+    let lang = Lang::from_request(req);
+    Ctx {
+        lang,
+        path: req.path().to_owned(),
+        csrf,
+        user: identity.user().map(|u| NavUser {
+            name: u.user.display_name.clone(),
+            is_admin: u.principal.has(Role::Admin),
+            has_organisation: u.user.organisation_id.is_some(),
+        }),
+    }
+}
+
+impl FromRequest for Ctx {
+    type Error = Error;
+    type Future = Ready<Result<Ctx, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(page_ctx(req)))
+    }
+}
+
+/// An HTML response that is never cached (pages may carry personal data and tokens).
+pub fn html(status: StatusCode, markup: maud::Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(markup.into_string())
+}
+
+/// 303 See Other to a local path.
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_owned())).finish()
+}
+
+/// Only same-site paths: `//evil.example` and `/\evil.example` would leave the site.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") && !path.chars().any(char::is_control)
+}
+
+pub fn links(state: &AppState) -> Links<'_> {
+    Links { secret: state.secret.expose().as_bytes(), public_url: &state.settings.public_url }
+}
+
+/// Counts a hit on `bucket`; a full bucket is a 429 with `Retry-After`.
+pub async fn rate_limit(state: &AppState, bucket: String, limit: Limit) -> Result<(), AppError> {
+    let now = state.clock.now_naive();
+    let result = state.db.run(move |conn| rate_limit::hit(conn, &bucket, limit, now).map_err(AppError::from)).await?;
+    result.map_err(|r| AppError::TooManyRequests(r.0))
+}
+
+/// Whether `bucket` is full, without counting.
+pub async fn rate_check(state: &AppState, bucket: String, limit: Limit) -> Result<(), AppError> {
+    let now = state.clock.now_naive();
+    let result = state.db.run(move |conn| rate_limit::check(conn, &bucket, limit, now).map_err(AppError::from)).await?;
+    result.map_err(|r| AppError::TooManyRequests(r.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn refuses_redirects_off_site() {
+        assert!(is_local_path("/objectives?page=2"));
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "evil", "/a\nb"] {
+            assert!(!is_local_path(bad), "{bad}");
+        }
+    }
+}

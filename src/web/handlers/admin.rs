@@ -1,0 +1,357 @@
+//! Administration: users (list, search, invite staff, roles, disable) and the audit log.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::db::ids::{AuditEntryId, UserId};
+use crate::domain::accounts::{self, StaffInvite};
+use crate::domain::audit::{self, AuditFilter};
+use crate::domain::authz::Action;
+use crate::domain::email::Email;
+use crate::domain::users::{self, Role};
+use crate::views;
+use crate::views::admin::{AuditRow, InviteValues, UserDetail, UserRow};
+use crate::views::forms::Errors;
+use crate::views::layout::Ctx;
+use crate::web::AppState;
+use crate::web::auth::{CurrentUser, Identity};
+use crate::web::ctx::{html, redirect};
+use crate::web::error::AppError;
+use crate::web::handlers::organisation::account_error;
+
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize, Default)]
+pub struct UsersQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: Option<i64>,
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// A page of users with their roles; shared with the API.
+pub async fn list_users(
+    state: &AppState,
+    query: &str,
+    page: i64,
+) -> Result<(Vec<(users::User, Vec<Role>)>, bool), AppError> {
+    let (q, offset) = (query.to_owned(), (page.max(1) - 1) * PAGE_SIZE);
+    state
+        .db
+        .run(move |conn| {
+            let mut list = users::search(conn, Some(&q), PAGE_SIZE + 1, offset)?;
+            let has_more = list.len() as i64 > PAGE_SIZE;
+            list.truncate(PAGE_SIZE as usize);
+            let ids: Vec<UserId> = list.iter().map(|u| u.id).collect();
+            let roles = users::roles_of(conn, &ids)?;
+            let with_roles = list
+                .into_iter()
+                .map(|u| {
+                    let r = roles.iter().filter(|(id, _)| *id == u.id).map(|(_, r)| *r).collect();
+                    (u, r)
+                })
+                .collect();
+            Ok::<_, AppError>((with_roles, has_more))
+        })
+        .await
+}
+
+async fn render_users(
+    state: &AppState,
+    ctx: &Ctx,
+    query: &UsersQuery,
+    invite: &InviteValues,
+    errors: &Errors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let page = query.page.unwrap_or(1).max(1);
+    let (list, has_more) = list_users(state, &query.q, page).await?;
+    let rows: Vec<UserRow> = list
+        .into_iter()
+        .map(|(u, roles)| UserRow {
+            id: u.id.0,
+            name: u.display_name.clone(),
+            email: u.email.clone(),
+            roles: roles.iter().map(|r| ctx.t(&format!("role-{}", r.as_str()))).collect(),
+            organisation: u.organisation_id.is_some(),
+            verified: u.is_verified(),
+            disabled: u.is_disabled(),
+        })
+        .collect();
+    let notice = query.done.as_ref().map(|_| ctx.t("admin-invited"));
+    let view = views::admin::UsersPage {
+        rows: &rows,
+        query: &query.q,
+        page_no: page,
+        has_more,
+        invite,
+        notice: notice.as_deref(),
+    };
+    Ok(html(status, views::admin::users(ctx, &view, errors)))
+}
+
+pub async fn users_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    query: web::Query<UsersQuery>,
+) -> Result<HttpResponse, AppError> {
+    identity.authorize(Action::ListUsers)?;
+    render_users(&state, &ctx, &query, &InviteValues::default(), &Errors::default(), StatusCode::OK).await
+}
+
+/// Invites a staff member; shared with the API.
+pub async fn invite(
+    state: &AppState,
+    admin: &CurrentUser,
+    email: Email,
+    name: String,
+    roles: Vec<Role>,
+    lang: crate::i18n::Lang,
+) -> Result<UserId, AppError> {
+    let (admin, now) = (admin.user.clone(), state.clock.now());
+    let st = state.secret.clone();
+    let public_url = state.settings.public_url.clone();
+    state
+        .db
+        .run(move |conn| {
+            let links = accounts::Links { secret: st.expose().as_bytes(), public_url: &public_url };
+            let invite = StaffInvite { email: &email, name: &name, roles: &roles, lang };
+            accounts::invite_staff(conn, &admin, &invite, links, now).map_err(account_error)
+        })
+        .await
+}
+
+pub async fn invite_staff(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    form: web::Form<InviteValues>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::InviteStaff)?;
+    let values = form.into_inner();
+    let mut errors = Errors::default();
+    let email = Email::parse(&values.email).ok();
+    if email.is_none() {
+        errors.add("email", ctx.t("error-email"));
+    }
+    let name = accounts::parse_name(&values.name);
+    if name.is_none() {
+        errors.add("name", ctx.t("error-name"));
+    }
+    let roles: Vec<Role> =
+        [(Role::Agent, &values.agent), (Role::Committee, &values.committee), (Role::Admin, &values.admin)]
+            .into_iter()
+            .filter_map(|(r, v)| v.as_ref().map(|_| r))
+            .collect();
+    if roles.is_empty() {
+        errors.add("roles", ctx.t("error-roles"));
+    }
+    let query = UsersQuery::default();
+    let (Some(email), Some(name)) = (email, name) else {
+        return render_users(&state, &ctx, &query, &values, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    if !errors.is_empty() {
+        return render_users(&state, &ctx, &query, &values, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    match invite(&state, &current, email, name, roles, ctx.lang).await {
+        Ok(_) => Ok(redirect("/admin/users?done=invited")),
+        Err(AppError::Conflict { .. }) => {
+            errors.add("email", ctx.t("error-email-has-account"));
+            render_users(&state, &ctx, &query, &values, &errors, StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn render_user(
+    state: &AppState,
+    ctx: &Ctx,
+    id: UserId,
+    error: Option<String>,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (user, roles) = state
+        .db
+        .run(move |conn| {
+            let user = users::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let roles = users::roles(conn, id)?;
+            Ok::<_, AppError>((user, roles))
+        })
+        .await?;
+    let detail = UserDetail {
+        id: user.id.0,
+        name: user.display_name.clone(),
+        email: user.email.clone(),
+        agent: roles.contains(&Role::Agent),
+        committee: roles.contains(&Role::Committee),
+        admin: roles.contains(&Role::Admin),
+        supplier: user.organisation_id.is_some(),
+        verified: user.is_verified(),
+        disabled: user.is_disabled(),
+        created_at: user.created_at,
+    };
+    Ok(html(status, views::admin::user(ctx, &detail, error.as_deref(), notice.as_deref())))
+}
+
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn user_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    query: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    identity.authorize(Action::ListUsers)?;
+    let notice = query.done.as_ref().map(|_| ctx.t("saved"));
+    render_user(&state, &ctx, UserId(id.into_inner()), None, notice, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct RolesForm {
+    #[serde(default)]
+    agent: Option<String>,
+    #[serde(default)]
+    committee: Option<String>,
+    #[serde(default)]
+    admin: Option<String>,
+}
+
+/// Replaces a user's roles; shared with the API.
+pub async fn change_roles(
+    state: &AppState,
+    admin: &CurrentUser,
+    target: UserId,
+    roles: Vec<Role>,
+) -> Result<(), AppError> {
+    let (admin, now) = (admin.user.clone(), state.clock.now());
+    state.db.run(move |conn| accounts::change_roles(conn, &admin, target, &roles, now).map_err(account_error)).await
+}
+
+/// Disables or enables an account; shared with the API.
+pub async fn set_disabled(
+    state: &AppState,
+    admin: &CurrentUser,
+    target: UserId,
+    disabled: bool,
+) -> Result<(), AppError> {
+    let (admin, now) = (admin.user.clone(), state.clock.now());
+    state.db.run(move |conn| accounts::set_disabled(conn, &admin, target, disabled, now).map_err(account_error)).await
+}
+
+fn refusal_message(ctx: &Ctx, e: &AppError) -> Option<String> {
+    match e {
+        AppError::Conflict { message, .. } => Some(ctx.t(&format!("admin-refused-{}", message.replace(' ', "-")))),
+        _ => None,
+    }
+}
+
+pub async fn set_roles(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<RolesForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::ChangeRoles)?;
+    let target = UserId(id.into_inner());
+    let roles: Vec<Role> = [(Role::Agent, &form.agent), (Role::Committee, &form.committee), (Role::Admin, &form.admin)]
+        .into_iter()
+        .filter_map(|(r, v)| v.as_ref().map(|_| r))
+        .collect();
+    match change_roles(&state, &current, target, roles).await {
+        Ok(()) => Ok(redirect(&format!("/admin/users/{}?done=1", target.0))),
+        Err(e) => match refusal_message(&ctx, &e) {
+            Some(message) => render_user(&state, &ctx, target, Some(message), None, StatusCode::CONFLICT).await,
+            None => Err(e),
+        },
+    }
+}
+
+async fn toggle(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    disabled: bool,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::DisableUser)?;
+    let target = UserId(id.into_inner());
+    match set_disabled(&state, &current, target, disabled).await {
+        Ok(()) => Ok(redirect(&format!("/admin/users/{}?done=1", target.0))),
+        Err(e) => match refusal_message(&ctx, &e) {
+            Some(message) => render_user(&state, &ctx, target, Some(message), None, StatusCode::CONFLICT).await,
+            None => Err(e),
+        },
+    }
+}
+
+pub async fn disable(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    toggle(state, ctx, identity, id, true).await
+}
+
+pub async fn enable(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    toggle(state, ctx, identity, id, false).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub actor: String,
+    #[serde(default)]
+    pub before: Option<i64>,
+}
+
+/// A page of the audit log, newest first; shared with the API.
+pub async fn audit_entries(state: &AppState, query: &AuditQuery) -> Result<Vec<audit::AuditEntry>, AppError> {
+    let filter = AuditFilter {
+        action: Some(query.action.clone()),
+        actor: Some(query.actor.clone()),
+        before: query.before.map(AuditEntryId),
+    };
+    state.db.run(move |conn| audit::list(conn, &filter, PAGE_SIZE).map_err(AppError::from)).await
+}
+
+pub async fn audit_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    query: web::Query<AuditQuery>,
+) -> Result<HttpResponse, AppError> {
+    identity.authorize(Action::ReadAuditLog)?;
+    let entries = audit_entries(&state, &query).await?;
+    let older = (entries.len() as i64 == PAGE_SIZE).then(|| entries.last().map(|e| e.id.0)).flatten();
+    let rows: Vec<AuditRow> = entries
+        .into_iter()
+        .map(|e| AuditRow {
+            id: e.id.0,
+            occurred_at: e.occurred_at,
+            actor: e.actor,
+            action: e.action,
+            object: if e.object_id.is_empty() { e.object_type } else { format!("{} {}", e.object_type, e.object_id) },
+            details: e.details,
+        })
+        .collect();
+    Ok(html(StatusCode::OK, views::admin::audit(&ctx, &rows, &query.action, &query.actor, older)))
+}
