@@ -1,4 +1,4 @@
-//! The mail outbox: mails are rows written in the transaction of the action that causes them, so
+//! The mail outbox (and the housekeeping of the same background worker): mails are rows written in the transaction of the action that causes them, so
 //! an action and its mails commit together; a background worker delivers them with retries.
 //!
 //! Several app servers may run the worker at once: a server claims a row with a conditional
@@ -135,8 +135,18 @@ pub fn deliver_due(db: &Db, mailer: &Mailer, from: &str, now: NaiveDateTime, bat
 pub fn spawn_worker(db: Db, mailer: Mailer, from: String, clock: SharedClock, every: Duration) {
     actix_web::rt::spawn(async move {
         let mut interval = actix_web::rt::time::interval(every);
+        let mut ticks: u64 = 0;
         loop {
             interval.tick().await;
+            ticks += 1;
+            // Now and then, forget rate-limit windows that ended long ago.
+            if ticks % 1200 == 1 {
+                let (db, now) = (db.clone(), clock.now_naive());
+                let _ = actix_web::web::block(move || {
+                    db.get().ok().map(|mut conn| crate::domain::rate_limit::prune(&mut conn, now))
+                })
+                .await;
+            }
             let (db, mailer, from, now) = (db.clone(), mailer.clone(), from.clone(), clock.now_naive());
             match actix_web::web::block(move || deliver_due(&db, &mailer, &from, now, 50)).await {
                 Ok(Ok(d)) if d.sent + d.failed > 0 => {
