@@ -279,3 +279,4 @@ audit-object = Object
 audit-details = Details
 audit-none = No entry matches.
 audit-older = Older entries
+error-identifier-other-eu = An organisation established in the European Union registers with its SIRET or VAT number.

@@ -279,3 +279,4 @@ audit-object = Objet
 audit-details = Détails
 audit-none = Aucune entrée ne correspond.
 audit-older = Entrées plus anciennes
+error-identifier-other-eu = Une organisation établie dans l’Union européenne s’inscrit avec son SIRET ou son numéro de TVA.

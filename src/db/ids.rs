@@ -73,3 +73,18 @@ id_type!(
     /// Identifies a row of `mail_outbox`.
     MailId
 );
+
+id_type!(
+    /// Identifies a row of `criteria`.
+    CriterionId
+);
+
+id_type!(
+    /// Identifies a row of `objectives`.
+    ObjectiveId
+);
+
+id_type!(
+    /// Identifies a row of `amendments`.
+    AmendmentId
+);

@@ -255,6 +255,20 @@ fn rollback(conn: &mut DbConnection) {
     }
 }
 
+/// Advisory-lock keys: the set of administrators; organisations (plus their id).
+pub const LOCK_ADMINS: i64 = 0x4143_4841_5400_0010;
+pub const LOCK_ORGANISATIONS: i64 = 0x4143_4841_5500_0000;
+
+/// Serialises transactions that check a condition across rows before writing (the last
+/// administrator, an organisation's owner). On PostgreSQL a transaction-scoped advisory lock;
+/// on SQLite write transactions are already serialised by `BEGIN IMMEDIATE`.
+pub fn serialize(conn: &mut DbConnection, key: i64) -> QueryResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({key})")).execute(pg)?;
+    }
+    Ok(())
+}
+
 /// The cheapest real round trip to the database, used by `/health`.
 pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())

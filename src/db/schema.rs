@@ -14,6 +14,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    amendments (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        occurred_at -> Timestamp,
+        author_id -> BigInt,
+        reason -> Text,
+        changes -> Text,
+        essential -> Bool,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> BigInt,
         occurred_at -> Timestamp,
@@ -25,6 +37,24 @@ diesel::table! {
         details -> Text,
         prev_hash -> Text,
         hash -> Text,
+    }
+}
+
+diesel::table! {
+    criteria (id) {
+        id -> BigInt,
+        code -> Text,
+        category -> Text,
+        goal -> Text,
+        name_fr -> Text,
+        name_en -> Text,
+        description_fr -> Text,
+        description_en -> Text,
+        levels_fr -> Text,
+        levels_en -> Text,
+        retired_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -56,6 +86,54 @@ diesel::table! {
         lock_token -> Nullable<Text>,
         sent_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    milestones (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        due_on -> Date,
+        label -> Text,
+    }
+}
+
+diesel::table! {
+    objective_criteria (objective_id, criterion_id) {
+        objective_id -> BigInt,
+        criterion_id -> BigInt,
+        weight -> Integer,
+        eliminatory -> Bool,
+        min_score -> Nullable<Integer>,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    objectives (id) {
+        id -> BigInt,
+        reference -> Text,
+        title -> Text,
+        need -> Text,
+        political_objective -> Text,
+        deliberation_ref -> Text,
+        deliberation_date -> Nullable<Date>,
+        deliberation_url -> Nullable<Text>,
+        themes -> Text,
+        horizon -> Text,
+        budget_euros -> Nullable<BigInt>,
+        place -> Text,
+        contact -> Text,
+        deadline_at -> Nullable<Timestamp>,
+        shortlist_rule -> Text,
+        shortlist_value -> Integer,
+        status -> Text,
+        cancel_reason -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -120,17 +198,26 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(amendments -> objectives (objective_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(milestones -> objectives (objective_id));
+diesel::joinable!(objective_criteria -> criteria (criterion_id));
+diesel::joinable!(objective_criteria -> objectives (objective_id));
 diesel::joinable!(invitations -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(users -> organisations (organisation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    amendments,
     api_tokens,
     audit_log,
+    criteria,
     invitations,
     mail_outbox,
+    milestones,
+    objective_criteria,
+    objectives,
     organisations,
     rate_limits,
     sessions,

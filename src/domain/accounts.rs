@@ -108,6 +108,10 @@ pub fn register(
 ) -> Result<Registered, AccountError> {
     let naive = now.naive_utc();
     write_tx(conn, |conn| {
+        // The identifier first: its answer must not depend on whether the address is known.
+        if organisations::identifier_taken(conn, &reg.organisation.identifier)? {
+            return Err(AccountError::IdentifierTaken);
+        }
         if let Some(existing) = users::find_by_email(conn, &reg.email)? {
             let mail = templates::already_registered(lang_of(&existing), &existing.email, &links.url("/login", None));
             outbox::enqueue(conn, &mail, naive)?;
@@ -121,9 +125,6 @@ pub fn register(
                 now,
             )?;
             return Ok(Registered::AddressAlreadyKnown);
-        }
-        if organisations::identifier_taken(conn, &reg.organisation.identifier)? {
-            return Err(AccountError::IdentifierTaken);
         }
         let org_id = organisations::insert(conn, &reg.organisation, naive)?;
         let user = users::insert(
@@ -450,6 +451,7 @@ pub fn change_roles(
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_ADMINS)?;
         let user = users::find(conn, target)?.ok_or(AccountError::Db(diesel::result::Error::NotFound))?;
         let before = users::roles(conn, target)?;
         if user.organisation_id.is_some() && !roles.is_empty() {
@@ -489,6 +491,7 @@ pub fn set_disabled(
         return Err(AccountError::Refused("self-disable"));
     }
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_ADMINS)?;
         let user = users::find(conn, target)?.ok_or(AccountError::Db(diesel::result::Error::NotFound))?;
         if disabled
             && !user.is_disabled()
@@ -710,6 +713,10 @@ pub fn remove_member(
         return Err(AccountError::Refused("remove-self"));
     }
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_ORGANISATIONS + org.0)?;
+        if organisations::find(conn, org)?.and_then(|o| o.owner_user_id) != Some(owner.id) {
+            return Err(AccountError::Refused("not-owner"));
+        }
         let target = users::find(conn, member)?
             .filter(|u| u.organisation_id == Some(org))
             .ok_or(AccountError::Refused("not-a-member"))?;
@@ -742,6 +749,10 @@ pub fn transfer_ownership(
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_ORGANISATIONS + org.0)?;
+        if organisations::find(conn, org)?.and_then(|o| o.owner_user_id) != Some(owner.id) {
+            return Err(AccountError::Refused("not-owner"));
+        }
         let target = users::find(conn, member)?
             .filter(|u| u.organisation_id == Some(org) && u.id != owner.id)
             .ok_or(AccountError::Refused("not-a-member"))?;

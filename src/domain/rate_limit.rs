@@ -14,7 +14,8 @@ pub struct Limit {
     pub window: chrono::Duration,
 }
 
-pub const LOGIN_PER_ADDRESS: Limit = Limit { max: 30, window: chrono::Duration::minutes(15) };
+/// Failed sign-ins from one client address (successes are not counted: staff share addresses).
+pub const LOGIN_FAILURES_PER_ADDRESS: Limit = Limit { max: 50, window: chrono::Duration::minutes(15) };
 pub const LOGIN_FAILURES_PER_ACCOUNT: Limit = Limit { max: 10, window: chrono::Duration::minutes(15) };
 pub const REGISTER_PER_ADDRESS: Limit = Limit { max: 10, window: chrono::Duration::hours(1) };
 pub const RESET_PER_ADDRESS: Limit = Limit { max: 10, window: chrono::Duration::hours(1) };
@@ -48,6 +49,10 @@ pub fn check(
 }
 
 /// Counts one hit; refused (and not counted) when the bucket is full.
+///
+/// Each step is a single conditional statement, so concurrent hits on one bucket (several
+/// requests, several app servers) are counted exactly: PostgreSQL re-checks the condition on the
+/// row it waited for, SQLite runs writers one at a time.
 pub fn hit(
     conn: &mut DbConnection,
     bucket: &str,
@@ -55,37 +60,48 @@ pub fn hit(
     now: NaiveDateTime,
 ) -> QueryResult<Result<(), RetryAfter>> {
     write_tx(conn, |conn| {
-        match current(conn, bucket)? {
-            Some((start, hits)) if start + limit.window > now => {
-                if hits >= limit.max {
-                    return Ok(Err(retry_after(start, limit, now)));
-                }
-                diesel::update(rate_limits::table.find(bucket)).set(rate_limits::hits.eq(hits + 1)).execute(conn)?;
+        let window_open_since = now - limit.window;
+        for _ in 0..2 {
+            // 1. Count within the current window, if there is room.
+            let counted = diesel::update(
+                rate_limits::table
+                    .filter(rate_limits::bucket.eq(bucket))
+                    .filter(rate_limits::window_start.gt(window_open_since))
+                    .filter(rate_limits::hits.lt(limit.max)),
+            )
+            .set(rate_limits::hits.eq(rate_limits::hits + 1))
+            .execute(conn)?;
+            if counted == 1 {
+                return Ok(Ok(()));
             }
-            Some(_) => {
-                diesel::update(rate_limits::table.find(bucket))
-                    .set((rate_limits::window_start.eq(now), rate_limits::hits.eq(1)))
-                    .execute(conn)?;
+            // 2. Start a new window over an old one.
+            let restarted = diesel::update(
+                rate_limits::table
+                    .filter(rate_limits::bucket.eq(bucket))
+                    .filter(rate_limits::window_start.le(window_open_since)),
+            )
+            .set((rate_limits::window_start.eq(now), rate_limits::hits.eq(1)))
+            .execute(conn)?;
+            if restarted == 1 {
+                return Ok(Ok(()));
             }
-            None => {
-                // Two servers may insert the same new bucket at once; the loser just counts on.
-                let row = (rate_limits::bucket.eq(bucket), rate_limits::window_start.eq(now), rate_limits::hits.eq(1));
-                let inserted = match conn {
-                    DbConnection::Sqlite(c) => {
-                        diesel::insert_into(rate_limits::table).values(row).on_conflict_do_nothing().execute(c)?
-                    }
-                    DbConnection::Pg(c) => {
-                        diesel::insert_into(rate_limits::table).values(row).on_conflict_do_nothing().execute(c)?
-                    }
-                };
-                if inserted == 0 {
-                    diesel::update(rate_limits::table.find(bucket))
-                        .set(rate_limits::hits.eq(rate_limits::hits + 1))
-                        .execute(conn)?;
+            // 3. A new bucket; if another request created it meanwhile, go round once more.
+            let row = (rate_limits::bucket.eq(bucket), rate_limits::window_start.eq(now), rate_limits::hits.eq(1));
+            let inserted = match conn {
+                DbConnection::Sqlite(c) => {
+                    diesel::insert_into(rate_limits::table).values(row).on_conflict_do_nothing().execute(c)?
                 }
+                DbConnection::Pg(c) => {
+                    diesel::insert_into(rate_limits::table).values(row).on_conflict_do_nothing().execute(c)?
+                }
+            };
+            if inserted == 1 {
+                return Ok(Ok(()));
             }
         }
-        Ok(Ok(()))
+        // Full: say when the window ends.
+        let start = current(conn, bucket)?.map_or(now, |(start, _)| start);
+        Ok(Err(retry_after(start, limit, now)))
     })
 }
 

@@ -100,10 +100,16 @@ pub fn delete_all_for_user(conn: &mut DbConnection, user_id: UserId, keep: Optio
     }
 }
 
-pub fn list_for_user(conn: &mut DbConnection, user_id: UserId, now: NaiveDateTime) -> QueryResult<Vec<Session>> {
+pub fn list_for_user(
+    conn: &mut DbConnection,
+    user_id: UserId,
+    lifetimes: Lifetimes,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Session>> {
     sessions::table
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::expires_at.gt(now))
+        .filter(sessions::last_seen_at.gt(now - lifetimes.idle))
         .order(sessions::last_seen_at.desc())
         .select(Session::as_select())
         .load(conn)

@@ -105,6 +105,12 @@ pub fn create_admin(conn: &mut DbConnection, email: &Email, now: NaiveDateTime) 
     write_tx(conn, |conn| {
         let existing = find_by_email(conn, email)?;
         let created = match existing {
+            Some(user) if user.organisation_id.is_some() => {
+                // A supplier account never holds a staff role.
+                return Err(diesel::result::Error::QueryBuilderError(
+                    "this address belongs to a supplier account".into(),
+                ));
+            }
             Some(user) => AdminCreated::Promoted(user),
             None => {
                 let display_name = email.as_str().split('@').next().unwrap_or_default();

@@ -64,6 +64,11 @@ impl Identity {
         self.0.as_deref()
     }
 
+    /// For actions only anonymous visitors take (registering, signing in): refused when signed in.
+    pub fn authorize_anonymous(&self, action: Action) -> Result<(), AppError> {
+        authz::decide(&self.actor(), action).map_err(|_| AppError::Forbidden)
+    }
+
     /// The organisation of the signed-in user: sign in first, and staff have none.
     pub fn own_organisation(&self) -> Result<crate::db::ids::OrganisationId, AppError> {
         match self.user() {
@@ -306,14 +311,15 @@ pub fn session_cookie(settings: &crate::config::Settings, value: String) -> Cook
         .finish()
 }
 
-/// The client's address for rate limits: the peer, or the first `X-Forwarded-For` hop when the
-/// platform is configured to trust its proxy.
+/// The client's address for rate limits: the TCP peer, or — behind a trusted reverse proxy — the
+/// last `X-Forwarded-For` entry, the one that proxy appended (earlier entries are whatever the
+/// client chose to send).
 pub fn client_address(req: &HttpRequest, trust_proxy: bool) -> String {
     if trust_proxy
-        && let Some(forwarded) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
-        && let Some(first) = forwarded.split(',').next()
+        && let Some(forwarded) = req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).last()
+        && let Some(last) = forwarded.rsplit(',').next().map(str::trim).filter(|a| !a.is_empty())
     {
-        return first.trim().to_owned();
+        return last.to_owned();
     }
     req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }

@@ -84,6 +84,10 @@ impl From<diesel::result::Error> for AppError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => AppError::NotFound,
+            // A double submission racing itself: the first one won.
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                AppError::Conflict { code: "conflict", message: "this was already done".into() }
+            }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => {
                 tracing::warn!(cause = %e, "database connection lost");
                 AppError::Unavailable

@@ -52,6 +52,7 @@ fn introspect(conn: &mut DbConnection) -> Columns {
                 "integer" => "Integer",
                 "text" => "Text",
                 "timestamp" | "timestamp without time zone" => "Timestamp",
+                "date" => "Date",
                 "boolean" | "bool" => "Bool",
                 "blob" | "bytea" => "Binary",
                 "double precision" | "double" | "real" => "Double",

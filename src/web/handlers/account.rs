@@ -238,10 +238,14 @@ pub async fn change_password(
     let current = identity.authorize(Action::ChangeOwnPassword)?;
     let form = form.into_inner();
     let mut errors = Errors::default();
+    // Guessing the current password here is no easier than at sign-in: same bucket, same limit.
+    let bucket = format!("login:account:{}", current.user.email);
+    crate::web::ctx::rate_check(&state, bucket.clone(), crate::domain::rate_limit::LOGIN_FAILURES_PER_ACCOUNT).await?;
     let stored = current.user.password_hash.clone().unwrap_or_default();
     let typed = form.current_password.clone();
     let current_ok = web::block(move || password::verify(&typed, &stored)).await.map_err(AppError::internal)?;
     if !current_ok {
+        crate::web::ctx::rate_limit(&state, bucket, crate::domain::rate_limit::LOGIN_FAILURES_PER_ACCOUNT).await?;
         errors.add("current_password", ctx.t("error-current-password"));
     }
     let new_password = match NewPassword::parse(&form.password, &form.password_confirm) {
@@ -272,8 +276,9 @@ pub async fn change_password(
 
 pub async fn sessions_page(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::ManageOwnSessions)?;
-    let (id, now) = (current.user.id, state.clock.now_naive());
-    let list = state.db.run(move |conn| sessions::list_for_user(conn, id, now).map_err(AppError::from)).await?;
+    let (id, now, lifetimes) = (current.user.id, state.clock.now_naive(), state.settings.session_lifetimes());
+    let list =
+        state.db.run(move |conn| sessions::list_for_user(conn, id, lifetimes, now).map_err(AppError::from)).await?;
     let mine = current.session.as_ref().map(|s| s.id_hash.clone()).unwrap_or_default();
     let rows: Vec<SessionRow> = list
         .into_iter()
@@ -296,14 +301,16 @@ pub async fn end_session(
 ) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::ManageOwnSessions)?;
     let (user_id, now, prefix) = (current.user.id, state.clock.now_naive(), id.into_inner());
+    let lifetimes = state.settings.session_lifetimes();
     if prefix.len() != 16 {
         return Err(AppError::NotFound);
     }
     state
         .db
         .run(move |conn| {
-            let target =
-                sessions::list_for_user(conn, user_id, now)?.into_iter().find(|s| s.id_hash.starts_with(&prefix));
+            let target = sessions::list_for_user(conn, user_id, lifetimes, now)?
+                .into_iter()
+                .find(|s| s.id_hash.starts_with(&prefix));
             match target {
                 Some(s) => sessions::delete(conn, &s.id_hash).map(|_| ()).map_err(AppError::from),
                 None => Err(AppError::NotFound),

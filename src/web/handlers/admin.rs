@@ -38,7 +38,7 @@ pub async fn list_users(
     query: &str,
     page: i64,
 ) -> Result<(Vec<(users::User, Vec<Role>)>, bool), AppError> {
-    let (q, offset) = (query.to_owned(), (page.max(1) - 1) * PAGE_SIZE);
+    let (q, offset) = (query.to_owned(), (page.clamp(1, 100_000) - 1) * PAGE_SIZE);
     state
         .db
         .run(move |conn| {
@@ -67,7 +67,7 @@ async fn render_users(
     errors: &Errors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let page = query.page.unwrap_or(1).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, 100_000);
     let (list, has_more) = list_users(state, &query.q, page).await?;
     let rows: Vec<UserRow> = list
         .into_iter()

@@ -8,7 +8,7 @@ use crate::domain::accounts::{self, AccountError, Registered, Registration, Veri
 use crate::domain::email::Email;
 use crate::domain::organisations::{self, IdentifierType, LegalIdentifier, NewOrganisation, OrganisationSize};
 use crate::domain::password::{self, NewPassword};
-use crate::domain::rate_limit::{self, LOGIN_FAILURES_PER_ACCOUNT, LOGIN_PER_ADDRESS};
+use crate::domain::rate_limit::{self, LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS};
 use crate::domain::signed_link::LinkError;
 use crate::domain::{sessions, users};
 use crate::views;
@@ -55,6 +55,13 @@ fn parse_registration(ctx: &Ctx, v: &RegisterValues) -> Result<(NewOrganisation,
     let country = if country.is_empty() { "FR".to_owned() } else { country };
     if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
         errors.add("country", ctx.t("error-country"));
+    }
+    const EU: [&str; 27] = [
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU",
+        "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    ];
+    if v.identifier_type == "other" && EU.contains(&country.as_str()) {
+        errors.add("identifier_type", ctx.t("error-identifier-other-eu"));
     }
     let postcode = v.postcode.trim().to_owned();
     if !organisations::valid_postcode(&country, &postcode) {
@@ -105,8 +112,10 @@ pub async fn register(
     req: HttpRequest,
     state: web::Data<AppState>,
     ctx: Ctx,
+    identity: Identity,
     form: web::Form<RegisterValues>,
 ) -> Result<HttpResponse, AppError> {
+    identity.authorize_anonymous(crate::domain::authz::Action::Register)?;
     let address = client_address(&req, state.settings.trust_proxy);
     rate_limit(&state, format!("register:ip:{address}"), rate_limit::REGISTER_PER_ADDRESS).await?;
     let values = form.into_inner();
@@ -248,9 +257,12 @@ pub async fn login(
     let form = form.into_inner();
     let address = client_address(&req, state.settings.trust_proxy);
     let typed = form.email.trim().to_lowercase();
-    rate_limit(&state, format!("login:ip:{address}"), LOGIN_PER_ADDRESS).await?;
+    let address_bucket = format!("login:ip:{address}");
+    rate_check(&state, address_bucket.clone(), LOGIN_FAILURES_PER_ADDRESS).await?;
+    // Reserve the attempt on the account's bucket before checking the password, so parallel
+    // guesses cannot all slip under the limit; a success clears the bucket.
     let account_bucket = format!("login:account:{typed}");
-    rate_check(&state, account_bucket.clone(), LOGIN_FAILURES_PER_ACCOUNT).await?;
+    rate_limit(&state, account_bucket.clone(), LOGIN_FAILURES_PER_ACCOUNT).await?;
 
     let user = match Email::parse(&typed) {
         Ok(email) => state.db.run(move |conn| users::find_by_email(conn, &email).map_err(AppError::from)).await?,
@@ -267,6 +279,7 @@ pub async fn login(
     })
     .await
     .map_err(AppError::internal)?;
+    let known = user.clone();
     let user = user.filter(|u| matches && !u.is_disabled());
 
     let now = state.clock.now();
@@ -277,15 +290,19 @@ pub async fn login(
     let opened = state
         .db
         .run(move |conn| {
-            accounts::record_sign_in(conn, &email_typed, user.as_ref(), user.is_some(), now)?;
             match user {
                 Some(u) => {
-                    rate_limit::clear(conn, &bucket)?;
-                    let (token, _) = sessions::create(conn, u.id, &user_agent, lifetimes, now.naive_utc())?;
+                    // The session and its audit entry commit together.
+                    let token = crate::db::write_tx(conn, |conn| {
+                        accounts::record_sign_in(conn, &email_typed, Some(&u), true, now)?;
+                        rate_limit::clear(conn, &bucket)?;
+                        sessions::create(conn, u.id, &user_agent, lifetimes, now.naive_utc()).map(|(token, _)| token)
+                    })?;
                     Ok::<_, AppError>(Some(token))
                 }
                 None => {
-                    let _ = rate_limit::hit(conn, &bucket, LOGIN_FAILURES_PER_ACCOUNT, now.naive_utc())?;
+                    accounts::record_sign_in(conn, &email_typed, known.as_ref(), false, now)?;
+                    let _ = rate_limit::hit(conn, &address_bucket, LOGIN_FAILURES_PER_ADDRESS, now.naive_utc())?;
                     Ok(None)
                 }
             }

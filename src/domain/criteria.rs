@@ -1,0 +1,258 @@
+//! The criteria catalogue: seeded once from `criteria_seed`, then kept by administrators. A
+//! criterion that a published objective uses is retired, never deleted.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::ids::CriterionId;
+use crate::db::schema::{criteria, objective_criteria, objectives};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::criteria_seed::CATALOGUE;
+use crate::i18n::Lang;
+
+pub const CATEGORIES: [&str; 6] =
+    ["environmental", "social", "economic", "change_support", "innovation", "feasibility"];
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = criteria)]
+pub struct Criterion {
+    pub id: CriterionId,
+    pub code: String,
+    pub category: String,
+    pub goal: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub description_fr: String,
+    pub description_en: String,
+    pub levels_fr: String,
+    pub levels_en: String,
+    pub retired_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Criterion {
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.name_fr,
+            Lang::En => &self.name_en,
+        }
+    }
+    pub fn description(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.description_fr,
+            Lang::En => &self.description_en,
+        }
+    }
+    /// What each score from 0 to 5 means.
+    pub fn levels(&self, lang: Lang) -> Vec<String> {
+        let raw = match lang {
+            Lang::Fr => &self.levels_fr,
+            Lang::En => &self.levels_en,
+        };
+        serde_json::from_str(raw).unwrap_or_default()
+    }
+    pub fn is_environmental(&self) -> bool {
+        self.category == "environmental"
+    }
+}
+
+/// Seeds the catalogue into an empty table (at start-up; idempotent).
+pub fn seed_if_empty(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    write_tx(conn, |conn| {
+        let existing: i64 = criteria::table.count().get_result(conn)?;
+        if existing > 0 {
+            return Ok(0);
+        }
+        for seed in CATALOGUE {
+            diesel::insert_into(criteria::table)
+                .values((
+                    criteria::code.eq(seed.code),
+                    criteria::category.eq(seed.category),
+                    criteria::goal.eq(seed.goal),
+                    criteria::name_fr.eq(seed.name_fr),
+                    criteria::name_en.eq(seed.name_en),
+                    criteria::description_fr.eq(seed.description_fr),
+                    criteria::description_en.eq(seed.description_en),
+                    criteria::levels_fr.eq(serde_json::json!(seed.levels_fr).to_string()),
+                    criteria::levels_en.eq(serde_json::json!(seed.levels_en).to_string()),
+                    criteria::created_at.eq(now),
+                    criteria::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        Ok(CATALOGUE.len())
+    })
+}
+
+/// The catalogue in display order; retired criteria only when asked.
+pub fn list(conn: &mut DbConnection, include_retired: bool) -> QueryResult<Vec<Criterion>> {
+    let mut q = criteria::table.select(Criterion::as_select()).into_boxed();
+    if !include_retired {
+        q = q.filter(criteria::retired_at.is_null());
+    }
+    let mut all: Vec<Criterion> = q.order(criteria::id.asc()).load(conn)?;
+    all.sort_by_key(|c| CATEGORIES.iter().position(|k| *k == c.category).unwrap_or(CATEGORIES.len()));
+    Ok(all)
+}
+
+pub fn find(conn: &mut DbConnection, id: CriterionId) -> QueryResult<Option<Criterion>> {
+    criteria::table.find(id).select(Criterion::as_select()).first(conn).optional()
+}
+
+/// A valid edit of a criterion by an administrator.
+#[derive(Debug, Clone)]
+pub struct CriterionEdit {
+    pub category: String,
+    pub goal: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub description_fr: String,
+    pub description_en: String,
+    pub levels_fr: [String; 6],
+    pub levels_en: [String; 6],
+}
+
+/// Field problems of an edit, as (field, catalogue key).
+pub fn validate(edit: &CriterionEdit) -> Vec<(&'static str, &'static str)> {
+    let mut problems = Vec::new();
+    if !CATEGORIES.contains(&edit.category.as_str()) {
+        problems.push(("category", "criterion-error-category"));
+    }
+    let goal_ok = !edit.goal.is_empty()
+        && edit.goal.split('.').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()))
+        && ["environmental", "social", "economic", "innovation"]
+            .iter()
+            .any(|root| edit.goal.split('.').next() == Some(*root));
+    if !goal_ok {
+        problems.push(("goal", "criterion-error-goal"));
+    }
+    for (field, value, max) in [
+        ("name_fr", &edit.name_fr, 80),
+        ("name_en", &edit.name_en, 80),
+        ("description_fr", &edit.description_fr, 400),
+        ("description_en", &edit.description_en, 400),
+    ] {
+        if value.trim().is_empty() || value.chars().count() > max {
+            problems.push((field, "criterion-error-text"));
+        }
+    }
+    if edit.levels_fr.iter().chain(edit.levels_en.iter()).any(|l| l.trim().is_empty() || l.chars().count() > 200) {
+        problems.push(("levels", "criterion-error-levels"));
+    }
+    problems
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    id: CriterionId,
+    edit: &CriterionEdit,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(criteria::table.find(id))
+        .set((
+            criteria::category.eq(&edit.category),
+            criteria::goal.eq(&edit.goal),
+            criteria::name_fr.eq(edit.name_fr.trim()),
+            criteria::name_en.eq(edit.name_en.trim()),
+            criteria::description_fr.eq(edit.description_fr.trim()),
+            criteria::description_en.eq(edit.description_en.trim()),
+            criteria::levels_fr.eq(serde_json::json!(edit.levels_fr).to_string()),
+            criteria::levels_en.eq(serde_json::json!(edit.levels_en).to_string()),
+            criteria::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    code: &str,
+    edit: &CriterionEdit,
+    now: NaiveDateTime,
+) -> QueryResult<CriterionId> {
+    diesel::insert_into(criteria::table)
+        .values((
+            criteria::code.eq(code),
+            criteria::category.eq(&edit.category),
+            criteria::goal.eq(&edit.goal),
+            criteria::name_fr.eq(edit.name_fr.trim()),
+            criteria::name_en.eq(edit.name_en.trim()),
+            criteria::description_fr.eq(edit.description_fr.trim()),
+            criteria::description_en.eq(edit.description_en.trim()),
+            criteria::levels_fr.eq(serde_json::json!(edit.levels_fr).to_string()),
+            criteria::levels_en.eq(serde_json::json!(edit.levels_en).to_string()),
+            criteria::created_at.eq(now),
+            criteria::updated_at.eq(now),
+        ))
+        .returning(criteria::id)
+        .get_result(conn)
+}
+
+/// Whether any objective beyond a draft uses the criterion.
+pub fn used_by_published(conn: &mut DbConnection, id: CriterionId) -> QueryResult<bool> {
+    let n: i64 = objective_criteria::table
+        .inner_join(objectives::table)
+        .filter(objective_criteria::criterion_id.eq(id))
+        .filter(objectives::status.ne("draft"))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// What removing a criterion did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    Deleted,
+    /// Used by a published objective: kept, but offered no more.
+    Retired,
+}
+
+/// Removes a criterion: deleted if nothing beyond a draft uses it (drafts lose it), else retired.
+pub fn remove(conn: &mut DbConnection, id: CriterionId, now: NaiveDateTime) -> QueryResult<Removal> {
+    write_tx(conn, |conn| {
+        if used_by_published(conn, id)? {
+            diesel::update(criteria::table.find(id)).set(criteria::retired_at.eq(Some(now))).execute(conn)?;
+            Ok(Removal::Retired)
+        } else {
+            diesel::delete(objective_criteria::table.filter(objective_criteria::criterion_id.eq(id))).execute(conn)?;
+            diesel::delete(criteria::table.find(id)).execute(conn)?;
+            Ok(Removal::Deleted)
+        }
+    })
+}
+
+/// Offers a retired criterion again.
+pub fn restore(conn: &mut DbConnection, id: CriterionId, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(criteria::table.find(id))
+        .set((criteria::retired_at.eq(None::<NaiveDateTime>), criteria::updated_at.eq(now)))
+        .execute(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_covers_every_category_with_six_levels() {
+        for category in CATEGORIES {
+            assert!(CATALOGUE.iter().any(|c| c.category == category), "{category}");
+        }
+        let mut codes: Vec<&str> = CATALOGUE.iter().map(|c| c.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), CATALOGUE.len(), "codes are unique");
+        for c in CATALOGUE {
+            let edit = CriterionEdit {
+                category: c.category.into(),
+                goal: c.goal.into(),
+                name_fr: c.name_fr.into(),
+                name_en: c.name_en.into(),
+                description_fr: c.description_fr.into(),
+                description_en: c.description_en.into(),
+                levels_fr: c.levels_fr.map(String::from),
+                levels_en: c.levels_en.map(String::from),
+            };
+            assert!(validate(&edit).is_empty(), "{}: {:?}", c.code, validate(&edit));
+        }
+    }
+}
