@@ -109,6 +109,8 @@ pub struct Settings {
     pub session_max_age: Duration,
     /// Whether to take the client address from `X-Forwarded-For` (behind a reverse proxy).
     pub trust_proxy: bool,
+    /// The shortest time between publishing an objective and its deadline.
+    pub min_response_period: Duration,
 }
 
 /// A configuration value that cannot be used; names the variable and what is expected.
@@ -143,6 +145,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("SESSION_IDLE_TIMEOUT", "7200 (seconds)"),
     ("SESSION_MAX_AGE", "43200 (seconds)"),
     ("TRUST_PROXY", "false"),
+    ("MIN_RESPONSE_PERIOD", "604800 (seconds: 7 days)"),
 ];
 
 impl Settings {
@@ -243,6 +246,15 @@ impl Settings {
             }
         };
 
+        let min_response = parse_number(
+            &get,
+            "MIN_RESPONSE_PERIOD",
+            604_800,
+            1,
+            365 * 86_400,
+            "a number of seconds from 1 to 31536000",
+        )?;
+
         Ok(Settings {
             database_url,
             bind,
@@ -259,6 +271,7 @@ impl Settings {
             session_idle: Duration::from_secs(u64::from(idle)),
             session_max_age: Duration::from_secs(u64::from(max_age)),
             trust_proxy,
+            min_response_period: Duration::from_secs(u64::from(min_response)),
         })
     }
 
@@ -286,6 +299,10 @@ impl Settings {
             idle: chrono::Duration::seconds(self.session_idle.as_secs() as i64),
             absolute: chrono::Duration::seconds(self.session_max_age.as_secs() as i64),
         }
+    }
+
+    pub fn min_response(&self) -> chrono::Duration {
+        chrono::Duration::seconds(self.min_response_period.as_secs() as i64)
     }
 
     pub fn outbox_dir(&self) -> PathBuf {
@@ -333,6 +350,7 @@ impl Settings {
             ("SESSION_IDLE_TIMEOUT".into(), format!("{}s", self.session_idle.as_secs())),
             ("SESSION_MAX_AGE".into(), format!("{}s", self.session_max_age.as_secs())),
             ("TRUST_PROXY".into(), self.trust_proxy.to_string()),
+            ("MIN_RESPONSE_PERIOD".into(), format!("{}s", self.min_response_period.as_secs())),
         ]
     }
 }

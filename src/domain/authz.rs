@@ -53,6 +53,15 @@ pub enum Action {
     ChangeRoles,
     DisableUser,
     ReadAuditLog,
+    /// See drafts, in lists and on their own page.
+    ViewDraftObjectives,
+    CreateObjective,
+    /// Edit a draft, or amend a published objective.
+    EditObjective,
+    PublishObjective,
+    CancelObjective,
+    DeleteDraftObjective,
+    ManageCriteria,
 }
 
 /// Why an action is refused; the web layer turns it into 401, 403 or a sign-in redirect.
@@ -93,7 +102,12 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         ManageOwnTokens => verified(true),
         ViewOrganisation(org) => allow(user.is_member_of(org) || user.has(Role::Admin)),
         InviteMember(org) | RemoveMember(org) | TransferOwnership(org) => verified(user.is_owner_of(org)),
-        ListUsers | InviteStaff | ChangeRoles | DisableUser | ReadAuditLog => verified(user.has(Role::Admin)),
+        ListUsers | InviteStaff | ChangeRoles | DisableUser | ReadAuditLog | ManageCriteria => {
+            verified(user.has(Role::Admin))
+        }
+        // Only agents draft, publish, amend and cancel objectives, and only they see drafts.
+        ViewDraftObjectives | CreateObjective | EditObjective | PublishObjective | CancelObjective
+        | DeleteDraftObjective => verified(user.has(Role::Agent)),
     }
 }
 
@@ -147,5 +161,20 @@ mod tests {
         }
         assert_eq!(decide(&principal(&[Role::Agent, Role::Admin], None, false, true), Action::ChangeRoles), Ok(()));
         assert_eq!(decide(&Actor::Anonymous, Action::ReadAuditLog), Err(Deny::NotSignedIn));
+    }
+
+    #[test]
+    fn only_agents_handle_objectives() {
+        for action in
+            [Action::ViewDraftObjectives, Action::CreateObjective, Action::PublishObjective, Action::CancelObjective]
+        {
+            assert_eq!(decide(&principal(&[Role::Agent], None, false, true), action), Ok(()));
+            assert_eq!(
+                decide(&principal(&[Role::Admin, Role::Committee], None, false, true), action),
+                Err(Deny::NotAllowed)
+            );
+            assert_eq!(decide(&principal(&[], Some(1), true, true), action), Err(Deny::NotAllowed));
+            assert_eq!(decide(&Actor::Anonymous, action), Err(Deny::NotSignedIn));
+        }
     }
 }

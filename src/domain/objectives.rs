@@ -346,11 +346,11 @@ pub fn parse_form(pairs: &FormPairs, catalogue: &[Criterion]) -> Result<Objectiv
             continue;
         }
         let Ok(weight) = weight_raw.parse::<i32>() else {
-            problems.push(Problem::new("criteria", "objective-error-weight").with("criterion", &c.name_fr));
+            problems.push(Problem::new("criteria", "objective-error-weight").with("criterion", c.id.0));
             continue;
         };
         if !(1..=100).contains(&weight) {
-            problems.push(Problem::new("criteria", "objective-error-weight").with("criterion", &c.name_fr));
+            problems.push(Problem::new("criteria", "objective-error-weight").with("criterion", c.id.0));
             continue;
         }
         let eliminatory = !first(pairs, &format!("elim_{}", c.id)).is_empty();
@@ -359,13 +359,13 @@ pub fn parse_form(pairs: &FormPairs, catalogue: &[Criterion]) -> Result<Objectiv
             raw => match raw.parse::<i32>() {
                 Ok(n) if (1..=5).contains(&n) => Some(n),
                 _ => {
-                    problems.push(Problem::new("criteria", "objective-error-min-score").with("criterion", &c.name_fr));
+                    problems.push(Problem::new("criteria", "objective-error-min-score").with("criterion", c.id.0));
                     None
                 }
             },
         };
         if eliminatory && min_score.is_none() {
-            problems.push(Problem::new("criteria", "objective-error-min-score").with("criterion", &c.name_fr));
+            problems.push(Problem::new("criteria", "objective-error-min-score").with("criterion", c.id.0));
         }
         criteria.push(WeightedCriterion {
             criterion_id: c.id,

@@ -12,8 +12,15 @@ use super::layout::Ctx;
 pub struct Errors(pub BTreeMap<&'static str, String>);
 
 impl Errors {
+    /// Adds a message to a field; several messages on one field are shown together.
     pub fn add(&mut self, field: &'static str, message: String) {
-        self.0.entry(field).or_insert(message);
+        self.0
+            .entry(field)
+            .and_modify(|existing| {
+                existing.push(' ');
+                existing.push_str(&message);
+            })
+            .or_insert(message);
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

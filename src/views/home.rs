@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use super::layout::{Ctx, page};
 
-pub fn home(ctx: &Ctx) -> Markup {
+pub fn home(ctx: &Ctx, open: &[super::objectives::ObjectiveCard], now: chrono::NaiveDateTime) -> Markup {
     let title = ctx.t("home-title");
     page(
         ctx,
@@ -16,6 +16,15 @@ pub fn home(ctx: &Ctx) -> Markup {
                 @if ctx.user.is_none() {
                     p { a.button.button-primary href="/register" { (ctx.t("home-register-cta")) } }
                 }
+            }
+            section aria-labelledby="open-objectives" {
+                h2 #open-objectives { (ctx.t("home-open-title")) }
+                @if open.is_empty() {
+                    p.empty { (ctx.t("home-open-none")) }
+                } @else {
+                    (super::objectives::cards(ctx, open, now))
+                }
+                p { a href="/objectives" { (ctx.t("home-all-objectives")) } }
             }
             section aria-labelledby="visions" {
                 h2 #visions { (ctx.t("home-visions-title")) }

@@ -62,6 +62,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                         }
                         nav.main-nav aria-label=(lang.t("nav-label")) {
                             ul {
+                                li { a href="/objectives" { (lang.t("nav-objectives")) } }
                                 @if let Some(user) = &ctx.user {
                                     @if user.has_organisation {
                                         li { a href="/organisation" { (lang.t("nav-organisation")) } }

@@ -8,4 +8,5 @@ pub mod errors;
 pub mod forms;
 pub mod home;
 pub mod layout;
+pub mod objectives;
 pub mod organisation;

@@ -70,6 +70,8 @@ pub async fn open_database(settings: &Settings) -> Result<(Db, Vec<String>), Sta
             .map_err(|e| StartError::Database { database: masked.clone(), cause: e.to_string() })?;
         let mut conn = db.get().map_err(|e| StartError::Database { database: masked, cause: e.to_string() })?;
         let applied = migrations::run_pending(&mut conn).map_err(|e| StartError::Migrations(e.to_string()))?;
+        crate::domain::criteria::seed_if_empty(&mut conn, chrono::Utc::now().naive_utc())
+            .map_err(|e| StartError::Migrations(format!("seeding the criteria catalogue: {e}")))?;
         drop(conn);
         Ok((db, applied))
     })
@@ -184,6 +186,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/organisation/members/{id}/remove", web::post().to(organisation::remove))
         .route("/organisation/owner", web::post().to(organisation::transfer))
         .service(web::resource("/invitations/accept").get(organisation::accept_form).post(organisation::accept))
+        // Objectives.
+        .service(web::resource("/objectives").get(objectives::list).post(objectives::create))
+        .route("/objectives/new", web::get().to(objectives::new_form))
+        .service(web::resource("/objectives/{id}").get(objectives::show).post(objectives::update))
+        .route("/objectives/{id}/edit", web::get().to(objectives::edit_form))
+        .route("/objectives/{id}/publish", web::post().to(objectives::publish))
+        .route("/objectives/{id}/cancel", web::post().to(objectives::cancel))
+        .route("/objectives/{id}/delete", web::post().to(objectives::delete))
         // Administration.
         .service(web::resource("/admin/users").get(admin::users_page).post(admin::invite_staff))
         .route("/admin/users/{id}", web::get().to(admin::user_page))

@@ -14,7 +14,7 @@ enum Try {
     Post(&'static str, &'static str, &'static [(&'static str, &'static str)]),
 }
 
-const ACTIONS: [(&str, Try); 8] = [
+const ACTIONS: [(&str, Try); 9] = [
     ("view own account", Try::Get("/account")),
     ("view own organisation", Try::Get("/organisation")),
     ("invite into own organisation", Try::Post("/", "/organisation/invitations", &[("email", "fresh@new.example")])),
@@ -26,6 +26,7 @@ const ACTIONS: [(&str, Try); 8] = [
     ),
     ("own API tokens", Try::Get("/account/tokens")),
     ("the API as oneself", Try::Get("/api/v1/me")),
+    ("draft an objective", Try::Get("/objectives/new")),
 ];
 
 async fn attempt(browser: &Browser, action: Try) -> u16 {
@@ -71,15 +72,15 @@ both_backends! {
 
         // Expected status per action, in the order of ACTIONS. 303 on a page is either the
         // sign-in redirect (anonymous, disabled) or the success redirect of a form.
-        let table: Vec<(&str, &Browser, [u16; 8])> = vec![
-            ("anonymous",       &anonymous, [303, 303, 303, 303, 303, 303, 303, 401]),
-            ("supplier owner",  &owner,     [200, 200, 303, 403, 403, 403, 200, 200]),
-            ("supplier member", &member,    [200, 200, 403, 403, 403, 403, 200, 200]),
-            ("other org owner", &other,     [200, 200, 303, 403, 403, 403, 200, 200]),
-            ("agent",           &agent,     [200, 403, 403, 403, 403, 403, 200, 200]),
-            ("committee",       &committee, [200, 403, 403, 403, 403, 403, 200, 200]),
-            ("administrator",   &admin,     [200, 403, 403, 200, 200, 303, 200, 200]),
-            ("disabled user",   &disabled,  [303, 303, 303, 303, 303, 303, 303, 401]),
+        let table: Vec<(&str, &Browser, [u16; 9])> = vec![
+            ("anonymous",       &anonymous, [303, 303, 303, 303, 303, 303, 303, 401, 303]),
+            ("supplier owner",  &owner,     [200, 200, 303, 403, 403, 403, 200, 200, 403]),
+            ("supplier member", &member,    [200, 200, 403, 403, 403, 403, 200, 200, 403]),
+            ("other org owner", &other,     [200, 200, 303, 403, 403, 403, 200, 200, 403]),
+            ("agent",           &agent,     [200, 403, 403, 403, 403, 403, 200, 200, 200]),
+            ("committee",       &committee, [200, 403, 403, 403, 403, 403, 200, 200, 403]),
+            ("administrator",   &admin,     [200, 403, 403, 200, 200, 303, 200, 200, 403]),
+            ("disabled user",   &disabled,  [303, 303, 303, 303, 303, 303, 303, 401, 303]),
         ];
         let mut failures = Vec::new();
         for (role, browser, expected) in &table {

@@ -12,6 +12,7 @@ mod csrf;
 mod health;
 mod i18n;
 mod mail;
+mod objectives;
 mod openapi;
 mod organisations;
 mod pages;

@@ -8,5 +8,6 @@ pub mod auth;
 pub mod health;
 pub mod home;
 pub mod lang;
+pub mod objectives;
 pub mod openapi;
 pub mod organisation;

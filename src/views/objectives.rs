@@ -1,0 +1,555 @@
+//! Objectives: the public list and page, and the agents' form.
+
+use chrono::NaiveDateTime;
+use maud::{Markup, PreEscaped, html};
+
+use super::account::paris;
+use super::forms::{Errors, error_summary};
+use super::layout::{Ctx, csrf_field, page};
+use crate::domain::criteria::{CATEGORIES, Criterion};
+use crate::domain::objectives::{FormPairs, Horizon, MAX_MILESTONES, NEED_MAX_CHARS, Status};
+use crate::domain::themes::{self, THEMES};
+use crate::i18n::Lang;
+
+/// "closes in 3 days 4 h", or "closed".
+pub fn time_left(ctx: &Ctx, deadline: Option<NaiveDateTime>, now: NaiveDateTime) -> String {
+    let Some(deadline) = deadline else { return String::new() };
+    if deadline <= now {
+        return ctx.t("objective-closed-since");
+    }
+    let left = deadline - now;
+    let (days, hours, minutes) = (left.num_days(), left.num_hours() % 24, left.num_minutes() % 60);
+    let span = if days > 0 {
+        ctx.t_args("time-days-hours", &[("days", &days.to_string()), ("hours", &hours.to_string())])
+    } else if left.num_hours() > 0 {
+        ctx.t_args("time-hours-minutes", &[("hours", &left.num_hours().to_string()), ("minutes", &minutes.to_string())])
+    } else {
+        ctx.t_args("time-minutes", &[("minutes", &left.num_minutes().max(1).to_string())])
+    };
+    ctx.t_args("objective-closes-in", &[("span", &span)])
+}
+
+pub fn status_badge(ctx: &Ctx, status: Status) -> Markup {
+    let class = match status {
+        Status::Published => "badge badge-ok",
+        Status::Draft => "badge",
+        Status::Cancelled => "badge badge-danger",
+        _ => "badge badge-strong",
+    };
+    html! { span class=(class) { (ctx.t(&format!("status-{}", status.as_str()))) } }
+}
+
+/// One objective in a list.
+pub struct ObjectiveCard {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    pub status: Status,
+    pub themes: Vec<String>,
+    pub deadline: Option<NaiveDateTime>,
+    pub summary: String,
+}
+
+pub fn cards(ctx: &Ctx, items: &[ObjectiveCard], now: NaiveDateTime) -> Markup {
+    html! {
+        ul.objective-list {
+            @for o in items {
+                li.objective-card {
+                    h3 { a href=(format!("/objectives/{}", o.id)) { (o.title) } }
+                    p.meta {
+                        (status_badge(ctx, o.status)) " "
+                        span.muted { (o.reference) }
+                        @for t in &o.themes { " " span.tag { (themes::name(t, ctx.lang)) } }
+                    }
+                    @if !o.summary.is_empty() { p { (o.summary) } }
+                    @if let Some(d) = o.deadline {
+                        p.deadline {
+                            (ctx.t("objective-deadline")) " : " time datetime=(format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S"))) { (paris(ctx.lang, d)) }
+                            @if o.status == Status::Published { " — " strong { (time_left(ctx, Some(d), now)) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The list's filter values, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct FilterValues {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub theme: String,
+    #[serde(default)]
+    pub horizon: String,
+    #[serde(default)]
+    pub deadline_before: String,
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+impl FilterValues {
+    pub fn query(&self, page: i64) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("status", &self.status),
+            ("theme", &self.theme),
+            ("horizon", &self.horizon),
+            ("deadline_before", &self.deadline_before),
+        ] {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        }
+        q.append_pair("page", &page.to_string());
+        q.finish()
+    }
+}
+
+pub fn list(
+    ctx: &Ctx,
+    items: &[ObjectiveCard],
+    f: &FilterValues,
+    page_no: i64,
+    has_more: bool,
+    is_agent: bool,
+    now: NaiveDateTime,
+) -> Markup {
+    let title = ctx.t("objectives-title");
+    let mut statuses = vec!["open", "closed", "under_evaluation", "results_published", "archived", "cancelled"];
+    if is_agent {
+        statuses.insert(0, "draft");
+    }
+    page(
+        ctx,
+        &title,
+        html! {
+            div.title-row {
+                h1 { (title) }
+                @if is_agent { a.button.button-primary href="/objectives/new" { (ctx.t("objective-new")) } }
+            }
+            form.filters method="get" action="/objectives" {
+                div.field {
+                    label for="status" { (ctx.t("filter-status")) }
+                    select #status name="status" {
+                        option value="" { (ctx.t("filter-any")) }
+                        @for s in &statuses { option value=(s) selected[f.status == *s] { (ctx.t(&format!("status-{s}"))) } }
+                    }
+                }
+                div.field {
+                    label for="theme" { (ctx.t("filter-theme")) }
+                    select #theme name="theme" {
+                        option value="" { (ctx.t("filter-any")) }
+                        @for (code, _, _) in THEMES { option value=(code) selected[f.theme == *code] { (themes::name(code, ctx.lang)) } }
+                    }
+                }
+                div.field {
+                    label for="horizon" { (ctx.t("filter-horizon")) }
+                    select #horizon name="horizon" {
+                        option value="" { (ctx.t("filter-any")) }
+                        @for h in Horizon::ALL { option value=(h.as_str()) selected[f.horizon == h.as_str()] { (ctx.t(&format!("horizon-{}", h.as_str().replace('+', "plus")))) } }
+                    }
+                }
+                div.field {
+                    label for="deadline_before" { (ctx.t("filter-deadline-before")) }
+                    input #deadline_before type="date" name="deadline_before" value=(f.deadline_before);
+                }
+                button.button type="submit" { (ctx.t("filter-apply")) }
+            }
+            @if items.is_empty() {
+                p.empty { (ctx.t("objectives-none")) }
+            } @else {
+                (cards(ctx, items, now))
+            }
+            nav.pagination aria-label=(ctx.t("pagination")) {
+                @if page_no > 1 { a href=(format!("/objectives?{}", f.query(page_no - 1))) rel="prev" { (ctx.t("previous")) } }
+                @if has_more { a href=(format!("/objectives?{}", f.query(page_no + 1))) rel="next" { (ctx.t("next")) } }
+            }
+            p { a href="/feeds/objectives.atom" { (ctx.t("feed-link")) } }
+        },
+    )
+}
+
+/// One criterion of an objective, as shown.
+pub struct CriterionRow {
+    pub name: String,
+    pub category: String,
+    pub description: String,
+    pub weight: i32,
+    pub eliminatory: bool,
+    pub min_score: Option<i32>,
+    pub levels: Vec<String>,
+}
+
+pub struct AmendmentRow {
+    pub occurred_at: NaiveDateTime,
+    pub reason: String,
+    pub essential: bool,
+    pub fields: Vec<String>,
+}
+
+/// Everything the objective page shows.
+pub struct ObjectiveView {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    pub status: Status,
+    /// The need, as sanitised HTML (see `domain::markdown`).
+    pub need_html: String,
+    pub political_objective: String,
+    pub deliberation_ref: String,
+    pub deliberation_date: Option<chrono::NaiveDate>,
+    pub deliberation_url: Option<String>,
+    pub themes: Vec<String>,
+    pub horizon: String,
+    pub milestones: Vec<(chrono::NaiveDate, String)>,
+    pub budget_euros: Option<i64>,
+    pub place: String,
+    pub contact: String,
+    pub deadline: Option<NaiveDateTime>,
+    pub shortlist_rule: String,
+    pub shortlist_value: i32,
+    pub criteria: Vec<CriterionRow>,
+    pub amendments: Vec<AmendmentRow>,
+    pub cancel_reason: Option<String>,
+    pub published_at: Option<NaiveDateTime>,
+    pub can_edit: bool,
+    pub can_publish: bool,
+    pub can_cancel: bool,
+    pub can_delete: bool,
+    /// Problems publishing would meet (shown to agents on drafts).
+    pub missing: Vec<String>,
+    pub notice: Option<String>,
+}
+
+fn euros(lang: Lang, amount: i64) -> String {
+    let digits = amount.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(if lang == Lang::Fr { '\u{202f}' } else { ',' });
+        }
+        grouped.push(c);
+    }
+    match lang {
+        Lang::Fr => format!("{grouped} €"),
+        Lang::En => format!("€{grouped}"),
+    }
+}
+
+pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
+    page(
+        ctx,
+        &v.title,
+        html! {
+            nav.breadcrumbs aria-label=(ctx.t("breadcrumbs")) {
+                ol { li { a href="/" { (ctx.t("nav-home")) } } li { a href="/objectives" { (ctx.t("objectives-title")) } } li aria-current="page" { (v.reference) } }
+            }
+            @if let Some(n) = &v.notice { div.alert.alert-ok role="status" { p { (n) } } }
+            article.objective {
+                header.objective-header {
+                    p.meta { (status_badge(ctx, v.status)) " " span.muted { (v.reference) } @for t in &v.themes { " " span.tag { (themes::name(t, ctx.lang)) } } }
+                    h1 { (v.title) }
+                    @if let Some(d) = v.deadline {
+                        p.deadline.deadline-large {
+                            (ctx.t("objective-deadline")) " : " time datetime=(format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S"))) { (paris(ctx.lang, d)) } " " span.muted { (ctx.t("paris-time")) }
+                            @if v.status == Status::Published { br; strong { (time_left(ctx, Some(d), now)) } }
+                        }
+                    }
+                    @if let Some(reason) = &v.cancel_reason {
+                        div.alert.alert-warn { p { strong { (ctx.t("objective-cancelled-because")) } " " (reason) } }
+                    }
+                }
+                @if v.can_edit || v.can_publish || v.can_cancel || v.can_delete {
+                    section.agent-actions aria-labelledby="agent-actions" {
+                        h2 #agent-actions { (ctx.t("objective-agent-actions")) }
+                        @if !v.missing.is_empty() {
+                            div.alert.alert-warn {
+                                p { (ctx.t("objective-missing")) }
+                                ul { @for m in &v.missing { li { (m) } } }
+                            }
+                        }
+                        div.button-row {
+                            @if v.can_edit { a.button href=(format!("/objectives/{}/edit", v.id)) { @if v.status == Status::Draft { (ctx.t("objective-edit")) } @else { (ctx.t("objective-amend")) } } }
+                            @if v.can_publish {
+                                form.inline-form method="post" action=(format!("/objectives/{}/publish", v.id)) {
+                                    (csrf_field(ctx))
+                                    button.button.button-primary type="submit" { (ctx.t("objective-publish")) }
+                                }
+                            }
+                            @if v.can_delete {
+                                form.inline-form method="post" action=(format!("/objectives/{}/delete", v.id)) {
+                                    (csrf_field(ctx))
+                                    button.button type="submit" { (ctx.t("objective-delete")) }
+                                }
+                            }
+                        }
+                        @if v.can_cancel {
+                            form.form method="post" action=(format!("/objectives/{}/cancel", v.id)) {
+                                (csrf_field(ctx))
+                                div.field {
+                                    label for="cancel_reason" { (ctx.t("objective-cancel-reason")) }
+                                    textarea #cancel_reason name="reason" rows="3" required {}
+                                }
+                                button.button type="submit" { (ctx.t("objective-cancel")) }
+                            }
+                        }
+                    }
+                }
+                section aria-labelledby="need" {
+                    h2 #need { (ctx.t("objective-need")) }
+                    // Sanitised by `domain::markdown::render` (no raw HTML, no scripts).
+                    div.prose { (PreEscaped(&v.need_html)) }
+                }
+                section aria-labelledby="politics" {
+                    h2 #politics { (ctx.t("objective-political")) }
+                    p { (v.political_objective) }
+                    p.muted {
+                        (ctx.t("objective-deliberation")) " " (v.deliberation_ref)
+                        @if let Some(d) = v.deliberation_date { " " (ctx.t("of-date")) " " (d.format("%d/%m/%Y")) }
+                        @if let Some(url) = &v.deliberation_url { " — " a href=(url) rel="nofollow noopener" { (ctx.t("objective-deliberation-link")) } }
+                    }
+                }
+                section aria-labelledby="timeline" {
+                    h2 #timeline { (ctx.t("objective-timeline")) }
+                    p { (ctx.t("field-horizon")) " : " strong { (ctx.t(&format!("horizon-{}", v.horizon.replace('+', "plus")))) } }
+                    @if !v.milestones.is_empty() {
+                        ol.timeline {
+                            @for (date, label) in &v.milestones {
+                                li { time datetime=(date.to_string()) { (date.format("%d/%m/%Y")) } " — " (label) }
+                            }
+                        }
+                    }
+                }
+                section aria-labelledby="practical" {
+                    h2 #practical { (ctx.t("objective-practical")) }
+                    dl.facts {
+                        dt { (ctx.t("field-place")) } dd { (v.place) }
+                        dt { (ctx.t("field-contact")) } dd { (v.contact) }
+                        @if let Some(b) = v.budget_euros { dt { (ctx.t("field-budget")) } dd { (euros(ctx.lang, b)) } }
+                        @if let Some(p) = v.published_at { dt { (ctx.t("objective-published-on")) } dd { (paris(ctx.lang, p)) } }
+                    }
+                }
+                section aria-labelledby="criteria" {
+                    h2 #criteria { (ctx.t("objective-criteria")) }
+                    @if v.criteria.is_empty() {
+                        p.empty { (ctx.t("objective-no-criteria")) }
+                    } @else {
+                        table.criteria-table {
+                            thead { tr { th scope="col" { (ctx.t("criterion")) } th scope="col" { (ctx.t("criterion-category")) } th scope="col" { (ctx.t("criterion-weight")) } } }
+                            tbody {
+                                @for c in &v.criteria {
+                                    tr {
+                                        td {
+                                            strong { (c.name) }
+                                            @if c.eliminatory { " " span.badge.badge-danger { (ctx.t_args("criterion-eliminatory", &[("min", &c.min_score.unwrap_or(0).to_string())])) } }
+                                            p.muted { (c.description) }
+                                            details {
+                                                summary { (ctx.t("criterion-levels")) }
+                                                ol.levels start="0" { @for l in &c.levels { li { (l) } } }
+                                            }
+                                        }
+                                        td { (ctx.t(&format!("category-{}", c.category))) }
+                                        td.num { (c.weight) " %" }
+                                    }
+                                }
+                            }
+                        }
+                        p.muted {
+                            @if v.shortlist_rule == "min" { (ctx.t_args("shortlist-min", &[("value", &v.shortlist_value.to_string())])) }
+                            @else { (ctx.t_args("shortlist-top", &[("value", &v.shortlist_value.to_string())])) }
+                        }
+                    }
+                }
+                @if !v.amendments.is_empty() {
+                    section aria-labelledby="amendments" {
+                        h2 #amendments { (ctx.t("objective-amendments")) }
+                        ol.amendments {
+                            @for a in &v.amendments {
+                                li {
+                                    strong { (paris(ctx.lang, a.occurred_at)) } " "
+                                    @if a.essential { span.badge.badge-danger { (ctx.t("amendment-essential")) } " " }
+                                    (ctx.t("amendment-fields")) " " (a.fields.join(", ")) ". "
+                                    (ctx.t("amendment-reason")) " " (a.reason)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn value<'a>(pairs: &'a FormPairs, name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+}
+
+fn has(pairs: &FormPairs, name: &str, v: &str) -> bool {
+    pairs.iter().any(|(k, x)| k == name && x == v)
+}
+
+fn text_field(
+    ctx: &Ctx,
+    pairs: &FormPairs,
+    errors: &Errors,
+    name: &'static str,
+    label_key: &str,
+    hint: Option<String>,
+    kind: &str,
+) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div.field.field-invalid[error.is_some()] {
+            label for=(name) { (ctx.t(label_key)) }
+            @if let Some(h) = &hint { p.hint id=(format!("{name}-hint")) { (h) } }
+            @if let Some(m) = error { p.field-error id=(format!("{name}-error")) { (m) } }
+            input id=(name) name=(name) type=(kind) value=(value(pairs, name)) aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[error.map(|_| format!("{name}-error")).or(hint.as_ref().map(|_| format!("{name}-hint")))];
+        }
+    }
+}
+
+/// How the form is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormMode {
+    New,
+    Draft(i64),
+    /// A published objective: changes become a public amendment with a reason.
+    Amend(i64),
+}
+
+pub fn form(ctx: &Ctx, pairs: &FormPairs, catalogue: &[Criterion], errors: &Errors, mode: FormMode) -> Markup {
+    let (title, action) = match mode {
+        FormMode::New => (ctx.t("objective-new"), "/objectives".to_owned()),
+        FormMode::Draft(id) => (ctx.t("objective-edit"), format!("/objectives/{id}")),
+        FormMode::Amend(id) => (ctx.t("objective-amend"), format!("/objectives/{id}")),
+    };
+    let need_error = errors.get("need");
+    let criteria_error = errors.get("criteria");
+    let weight_sum: i32 =
+        catalogue.iter().filter_map(|c| value(pairs, &format!("w_{}", c.id)).parse::<i32>().ok()).sum();
+    page(
+        ctx,
+        &title,
+        html! {
+            h1 { (title) }
+            @if let FormMode::Amend(_) = mode { div.alert.alert-warn { p { (ctx.t("objective-amend-intro")) } } }
+            (error_summary(ctx, errors))
+            form.form.form-wide method="post" action=(action) novalidate {
+                (csrf_field(ctx))
+                @if let FormMode::Amend(_) = mode {
+                    div.field.field-invalid[errors.get("reason").is_some()] {
+                        label for="reason" { (ctx.t("amendment-reason-field")) }
+                        @if let Some(m) = errors.get("reason") { p.field-error id="reason-error" { (m) } }
+                        textarea #reason name="reason" rows="2" aria-invalid=[errors.get("reason").map(|_| "true")] { (value(pairs, "reason")) }
+                    }
+                }
+                fieldset {
+                    legend { (ctx.t("objective-section-need")) }
+                    (text_field(ctx, pairs, errors, "title", "field-title", None, "text"))
+                    div.field.field-invalid[need_error.is_some()] {
+                        label for="need" { (ctx.t("objective-need")) }
+                        p.hint #need-hint { (ctx.t_args("need-hint", &[("max", &NEED_MAX_CHARS.to_string())])) }
+                        @if let Some(m) = need_error { p.field-error id="need-error" { (m) } }
+                        textarea #need name="need" rows="12" maxlength=(NEED_MAX_CHARS) aria-describedby="need-hint" aria-invalid=[need_error.map(|_| "true")] { (value(pairs, "need")) }
+                    }
+                    div.field {
+                        label for="political_objective" { (ctx.t("objective-political")) }
+                        @if let Some(m) = errors.get("political_objective") { p.field-error id="political_objective-error" { (m) } }
+                        textarea #political_objective name="political_objective" rows="3" { (value(pairs, "political_objective")) }
+                    }
+                    (text_field(ctx, pairs, errors, "deliberation_ref", "field-deliberation-ref", Some(ctx.t("deliberation-ref-hint")), "text"))
+                    (text_field(ctx, pairs, errors, "deliberation_date", "field-deliberation-date", None, "date"))
+                    (text_field(ctx, pairs, errors, "deliberation_url", "field-deliberation-url", None, "url"))
+                }
+                fieldset #themes {
+                    legend { (ctx.t("field-themes")) }
+                    @if let Some(m) = errors.get("themes") { p.field-error { (m) } }
+                    div.checkbox-grid {
+                        @for (code, _, _) in THEMES {
+                            div.field-check {
+                                input id=(format!("theme-{code}")) type="checkbox" name="themes" value=(code) checked[has(pairs, "themes", code)];
+                                label for=(format!("theme-{code}")) { (themes::name(code, ctx.lang)) }
+                            }
+                        }
+                    }
+                }
+                fieldset {
+                    legend { (ctx.t("objective-timeline")) }
+                    div.field {
+                        label for="horizon" { (ctx.t("field-horizon")) }
+                        select #horizon name="horizon" {
+                            @for h in Horizon::ALL { option value=(h.as_str()) selected[value(pairs, "horizon") == h.as_str()] { (ctx.t(&format!("horizon-{}", h.as_str().replace('+', "plus")))) } }
+                        }
+                    }
+                    (text_field(ctx, pairs, errors, "deadline", "field-deadline", Some(ctx.t("deadline-hint")), "datetime-local"))
+                    div #milestones {
+                        p { strong { (ctx.t("field-milestones")) } }
+                        @if let Some(m) = errors.get("milestones") { p.field-error { (m) } }
+                        @for i in 0..MAX_MILESTONES {
+                            div.milestone-row {
+                                label for=(format!("m_date_{i}")) { span.visually-hidden { (ctx.t("milestone-date")) " " (i + 1) } }
+                                input id=(format!("m_date_{i}")) type="date" name=(format!("m_date_{i}")) value=(value(pairs, &format!("m_date_{i}")));
+                                label for=(format!("m_label_{i}")) { span.visually-hidden { (ctx.t("milestone-label")) " " (i + 1) } }
+                                input id=(format!("m_label_{i}")) type="text" name=(format!("m_label_{i}")) value=(value(pairs, &format!("m_label_{i}"))) placeholder=(ctx.t("milestone-label"));
+                            }
+                        }
+                    }
+                }
+                fieldset {
+                    legend { (ctx.t("objective-practical")) }
+                    (text_field(ctx, pairs, errors, "budget_euros", "field-budget", Some(ctx.t("budget-hint")), "text"))
+                    (text_field(ctx, pairs, errors, "place", "field-place", None, "text"))
+                    (text_field(ctx, pairs, errors, "contact", "field-contact", Some(ctx.t("contact-hint")), "text"))
+                }
+                fieldset #criteria {
+                    legend { (ctx.t("objective-criteria")) }
+                    p.hint { (ctx.t("criteria-hint")) }
+                    @if let Some(m) = criteria_error { p.field-error id="criteria-error" role="alert" { (m) } }
+                    @for category in CATEGORIES {
+                        @let in_category: Vec<&Criterion> = catalogue.iter().filter(|c| c.category == category).collect();
+                        @if !in_category.is_empty() {
+                            h3 { (ctx.t(&format!("category-{category}"))) }
+                            @for c in in_category {
+                                div.criterion-row {
+                                    div.criterion-name {
+                                        label for=(format!("w_{}", c.id)) { strong { (c.name(ctx.lang)) } }
+                                        p.hint { (c.description(ctx.lang)) }
+                                    }
+                                    div.criterion-inputs {
+                                        label for=(format!("w_{}", c.id)) { span.visually-hidden { (ctx.t("criterion-weight")) } }
+                                        input.weight id=(format!("w_{}", c.id)) type="number" min="0" max="100" step="1" name=(format!("w_{}", c.id)) value=(value(pairs, &format!("w_{}", c.id))) aria-label=(format!("{} — {}", ctx.t("criterion-weight"), c.name(ctx.lang)));
+                                        span { "%" }
+                                        div.field-check {
+                                            input id=(format!("elim_{}", c.id)) type="checkbox" name=(format!("elim_{}", c.id)) value="true" checked[!value(pairs, &format!("elim_{}", c.id)).is_empty()];
+                                            label for=(format!("elim_{}", c.id)) { (ctx.t("criterion-eliminatory-field")) }
+                                        }
+                                        label for=(format!("min_{}", c.id)) { (ctx.t("criterion-min")) }
+                                        select id=(format!("min_{}", c.id)) name=(format!("min_{}", c.id)) {
+                                            option value="" { "—" }
+                                            @for n in 1..=5 { option value=(n) selected[value(pairs, &format!("min_{}", c.id)) == n.to_string()] { (n) } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    p.weight-sum { (ctx.t_args("weights-sum", &[("sum", &weight_sum.to_string())])) }
+                    div.field {
+                        label for="shortlist_rule" { (ctx.t("field-shortlist")) }
+                        select #shortlist_rule name="shortlist_rule" {
+                            option value="top" selected[value(pairs, "shortlist_rule") != "min"] { (ctx.t("shortlist-rule-top")) }
+                            option value="min" selected[value(pairs, "shortlist_rule") == "min"] { (ctx.t("shortlist-rule-min")) }
+                        }
+                    }
+                    (text_field(ctx, pairs, errors, "shortlist_value", "field-shortlist-value", None, "number"))
+                }
+                div.button-row {
+                    button.button.button-primary type="submit" { @if let FormMode::Amend(_) = mode { (ctx.t("objective-amend-submit")) } @else { (ctx.t("objective-save")) } }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,444 @@
+//! Objectives: the public list and page; agents draft, publish, amend, cancel.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::db::ids::{CriterionId, ObjectiveId};
+use crate::domain::audit::AuditActor;
+use crate::domain::authz::Action;
+use crate::domain::criteria::{self, Criterion};
+use crate::domain::markdown;
+use crate::domain::objectives::{
+    self, FormPairs, ListFilter, ObjectiveDraft, ObjectiveError, ObjectiveFull, Problem, Status,
+};
+use crate::views;
+use crate::views::forms::Errors;
+use crate::views::layout::Ctx;
+use crate::views::objectives::{AmendmentRow, CriterionRow, FilterValues, FormMode, ObjectiveCard, ObjectiveView};
+use crate::web::AppState;
+use crate::web::auth::{CurrentUser, Identity};
+use crate::web::ctx::{html, redirect};
+use crate::web::error::AppError;
+
+const PAGE_SIZE: i64 = 20;
+
+fn actor(user: &CurrentUser) -> AuditActor {
+    AuditActor::User { id: user.user.id, email: user.user.email.clone() }
+}
+
+/// Translates domain problems into messages by field.
+pub fn problems_to_errors(ctx: &Ctx, problems: &[Problem], catalogue: &[Criterion]) -> Errors {
+    let mut errors = Errors::default();
+    for p in problems {
+        let args: Vec<(&str, String)> = p
+            .args
+            .iter()
+            .map(|(name, value)| {
+                if *name == "criterion" {
+                    let name = value
+                        .parse::<i64>()
+                        .ok()
+                        .and_then(|id| catalogue.iter().find(|c| c.id == CriterionId(id)))
+                        .map_or_else(|| value.clone(), |c| c.name(ctx.lang).to_owned());
+                    ("criterion", name)
+                } else {
+                    (*name, value.clone())
+                }
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        errors.add(p.field, ctx.t_args(p.key, &borrowed));
+    }
+    errors
+}
+
+/// The form values of a stored objective (deadline shown in Europe/Paris).
+pub fn draft_to_pairs(d: &ObjectiveDraft) -> FormPairs {
+    let mut pairs: FormPairs = vec![
+        ("title".into(), d.title.clone()),
+        ("need".into(), d.need.clone()),
+        ("political_objective".into(), d.political_objective.clone()),
+        ("deliberation_ref".into(), d.deliberation_ref.clone()),
+        ("deliberation_date".into(), d.deliberation_date.map(|x| x.to_string()).unwrap_or_default()),
+        ("deliberation_url".into(), d.deliberation_url.clone().unwrap_or_default()),
+        ("horizon".into(), d.horizon.as_str().into()),
+        ("budget_euros".into(), d.budget_euros.map(|b| b.to_string()).unwrap_or_default()),
+        ("place".into(), d.place.clone()),
+        ("contact".into(), d.contact.clone()),
+        ("shortlist_rule".into(), d.shortlist_rule.clone()),
+        ("shortlist_value".into(), d.shortlist_value.to_string()),
+    ];
+    if let Some(deadline) = d.deadline_at {
+        let local = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &deadline);
+        pairs.push(("deadline".into(), local.format("%Y-%m-%dT%H:%M").to_string()));
+    }
+    for t in &d.themes {
+        pairs.push(("themes".into(), t.clone()));
+    }
+    for w in &d.criteria {
+        pairs.push((format!("w_{}", w.criterion_id), w.weight.to_string()));
+        if w.eliminatory {
+            pairs.push((format!("elim_{}", w.criterion_id), "true".into()));
+        }
+        if let Some(m) = w.min_score {
+            pairs.push((format!("min_{}", w.criterion_id), m.to_string()));
+        }
+    }
+    for (i, m) in d.milestones.iter().enumerate() {
+        pairs.push((format!("m_date_{i}"), m.due_on.to_string()));
+        pairs.push((format!("m_label_{i}"), m.label.clone()));
+    }
+    pairs
+}
+
+async fn catalogue(state: &AppState) -> Result<Vec<Criterion>, AppError> {
+    state.db.run(|conn| criteria::list(conn, false).map_err(AppError::from)).await
+}
+
+/// A card for lists.
+pub fn card(o: &objectives::Objective, now: chrono::NaiveDateTime) -> ObjectiveCard {
+    ObjectiveCard {
+        id: o.id.0,
+        reference: o.reference.clone(),
+        title: if o.title.is_empty() { "—".into() } else { o.title.clone() },
+        status: o.status_at(now),
+        themes: o.theme_list(),
+        deadline: o.deadline_at,
+        summary: markdown::plain(&o.need, 240),
+    }
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    query: web::Query<FilterValues>,
+) -> Result<HttpResponse, AppError> {
+    let f = query.into_inner();
+    let is_agent = identity.authorize(Action::ViewDraftObjectives).is_ok();
+    let page = f.page.unwrap_or(1).clamp(1, 10_000);
+    let filter = ListFilter {
+        status: Some(f.status.clone()).filter(|s| !s.is_empty()),
+        theme: Some(f.theme.clone()).filter(|s| !s.is_empty()),
+        horizon: Some(f.horizon.clone()).filter(|s| !s.is_empty()),
+        deadline_before: chrono::NaiveDate::parse_from_str(&f.deadline_before, "%Y-%m-%d").ok(),
+        include_drafts: is_agent,
+    };
+    let now = state.clock.now_naive();
+    let (rows, more) = state
+        .db
+        .run(move |conn| {
+            objectives::list(conn, &filter, now, PAGE_SIZE, (page - 1) * PAGE_SIZE).map_err(AppError::from)
+        })
+        .await?;
+    let items: Vec<ObjectiveCard> = rows.iter().map(|o| card(o, now)).collect();
+    Ok(html(StatusCode::OK, views::objectives::list(&ctx, &items, &f, page, more, is_agent, now)))
+}
+
+/// Loads an objective the actor may see: drafts only for agents (others get a 404, so drafts'
+/// existence does not leak).
+async fn visible(state: &AppState, identity: &Identity, id: i64) -> Result<ObjectiveFull, AppError> {
+    let id = ObjectiveId(id);
+    let full = state
+        .db
+        .run(move |conn| objectives::load(conn, id).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if full.objective.status == Status::Draft.as_str() && identity.authorize(Action::ViewDraftObjectives).is_err() {
+        return Err(AppError::NotFound);
+    }
+    Ok(full)
+}
+
+#[derive(Deserialize, Default)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let full = visible(&state, &identity, id.into_inner()).await?;
+    let catalogue = state.db.run(|conn| criteria::list(conn, true).map_err(AppError::from)).await?;
+    let now = state.clock.now_naive();
+    let status = full.objective.status_at(now);
+    let is_agent = identity.authorize(Action::EditObjective).is_ok();
+    let missing = if is_agent && status == Status::Draft {
+        let active: Vec<Criterion> = catalogue.iter().filter(|c| c.retired_at.is_none()).cloned().collect();
+        let problems = objectives::missing_for_publication(&full.draft(), &active, now, state.settings.min_response());
+        problems_to_errors(&ctx, &problems, &catalogue).0.into_values().collect()
+    } else {
+        Vec::new()
+    };
+    let o = &full.objective;
+    let view = ObjectiveView {
+        id: o.id.0,
+        reference: o.reference.clone(),
+        title: o.title.clone(),
+        status,
+        need_html: markdown::render(&o.need),
+        political_objective: o.political_objective.clone(),
+        deliberation_ref: o.deliberation_ref.clone(),
+        deliberation_date: o.deliberation_date,
+        deliberation_url: o.deliberation_url.clone(),
+        themes: o.theme_list(),
+        horizon: o.horizon.clone(),
+        milestones: full.milestones.iter().map(|m| (m.due_on, m.label.clone())).collect(),
+        budget_euros: o.budget_euros,
+        place: o.place.clone(),
+        contact: o.contact.clone(),
+        deadline: o.deadline_at,
+        shortlist_rule: o.shortlist_rule.clone(),
+        shortlist_value: o.shortlist_value,
+        criteria: full
+            .criteria
+            .iter()
+            .filter_map(|w| {
+                catalogue.iter().find(|c| c.id == w.criterion_id).map(|c| CriterionRow {
+                    name: c.name(ctx.lang).to_owned(),
+                    category: c.category.clone(),
+                    description: c.description(ctx.lang).to_owned(),
+                    weight: w.weight,
+                    eliminatory: w.eliminatory,
+                    min_score: w.min_score,
+                    levels: c.levels(ctx.lang),
+                })
+            })
+            .collect(),
+        amendments: full
+            .amendments
+            .iter()
+            .map(|a| AmendmentRow {
+                occurred_at: a.occurred_at,
+                reason: a.reason.clone(),
+                essential: a.essential,
+                fields: a
+                    .change_list()
+                    .iter()
+                    .map(|c| ctx.t(&format!("change-{}", c.field.replace('_', "-"))))
+                    .collect(),
+            })
+            .collect(),
+        cancel_reason: o.cancel_reason.clone(),
+        published_at: o.published_at,
+        can_edit: is_agent && matches!(status, Status::Draft | Status::Published),
+        can_publish: is_agent && status == Status::Draft,
+        can_cancel: is_agent && status == Status::Published,
+        can_delete: is_agent && status == Status::Draft,
+        missing,
+        notice: query.done.as_deref().map(|d| {
+            ctx.t(&format!("objective-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>()))
+        }),
+    };
+    Ok(html(StatusCode::OK, views::objectives::detail(&ctx, &view, now)))
+}
+
+pub async fn new_form(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
+    identity.authorize(Action::CreateObjective)?;
+    let catalogue = catalogue(&state).await?;
+    let pairs: FormPairs = vec![
+        ("horizon".into(), "10".into()),
+        ("shortlist_rule".into(), "top".into()),
+        ("shortlist_value".into(), "5".into()),
+    ];
+    Ok(html(StatusCode::OK, views::objectives::form(&ctx, &pairs, &catalogue, &Errors::default(), FormMode::New)))
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::CreateObjective)?;
+    let catalogue = catalogue(&state).await?;
+    let pairs = form.into_inner();
+    let draft = match objectives::parse_form(&pairs, &catalogue) {
+        Ok(d) => d,
+        Err(problems) => {
+            let errors = problems_to_errors(&ctx, &problems, &catalogue);
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                views::objectives::form(&ctx, &pairs, &catalogue, &errors, FormMode::New),
+            ));
+        }
+    };
+    if draft.title.trim().is_empty() {
+        let mut errors = Errors::default();
+        errors.add("title", ctx.t("objective-error-required"));
+        return Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            views::objectives::form(&ctx, &pairs, &catalogue, &errors, FormMode::New),
+        ));
+    }
+    let (user_id, who, now) = (current.user.id, actor(&current), state.clock.now_naive());
+    let id =
+        state.db.run(move |conn| objectives::create(conn, &draft, user_id, &who, now).map_err(AppError::from)).await?;
+    Ok(redirect(&format!("/objectives/{}?done=saved", id.0)))
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    identity.authorize(Action::EditObjective)?;
+    let full = visible(&state, &identity, id.into_inner()).await?;
+    let now = state.clock.now_naive();
+    let mode = match full.objective.status_at(now) {
+        Status::Draft => FormMode::Draft(full.objective.id.0),
+        Status::Published => FormMode::Amend(full.objective.id.0),
+        _ => return Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-not-editable") }),
+    };
+    let catalogue = catalogue(&state).await?;
+    Ok(html(
+        StatusCode::OK,
+        views::objectives::form(&ctx, &draft_to_pairs(&full.draft()), &catalogue, &Errors::default(), mode),
+    ))
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::EditObjective)?;
+    let id = id.into_inner();
+    let full = visible(&state, &identity, id).await?;
+    let now = state.clock.now_naive();
+    let mode = match full.objective.status_at(now) {
+        Status::Draft => FormMode::Draft(id),
+        Status::Published => FormMode::Amend(id),
+        _ => return Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-not-editable") }),
+    };
+    let catalogue = catalogue(&state).await?;
+    let pairs = form.into_inner();
+    let draft = match objectives::parse_form(&pairs, &catalogue) {
+        Ok(d) => d,
+        Err(problems) => {
+            let errors = problems_to_errors(&ctx, &problems, &catalogue);
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                views::objectives::form(&ctx, &pairs, &catalogue, &errors, mode),
+            ));
+        }
+    };
+    let reason = pairs.iter().find(|(k, _)| k == "reason").map(|(_, v)| v.clone()).unwrap_or_default();
+    let (who, cat) = (actor(&current), catalogue.clone());
+    let saved = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(objectives::save(conn, ObjectiveId(id), &draft, &reason, &cat, &who, now)))
+        .await?;
+    let mut errors = Errors::default();
+    match saved {
+        Ok(None) => return Ok(redirect(&format!("/objectives/{id}?done=saved"))),
+        Ok(Some(_)) => return Ok(redirect(&format!("/objectives/{id}?done=amended"))),
+        Err(ObjectiveError::ReasonRequired) => errors.add("reason", ctx.t("amendment-error-reason")),
+        Err(ObjectiveError::DeadlineBroughtForward) => {
+            errors.add("deadline", ctx.t("objective-error-deadline-earlier"))
+        }
+        Err(ObjectiveError::NothingChanged) => errors.add("reason", ctx.t("amendment-error-nothing")),
+        Err(ObjectiveError::Incomplete(problems)) => errors = problems_to_errors(&ctx, &problems, &catalogue),
+        Err(ObjectiveError::NotFound) => return Err(AppError::NotFound),
+        Err(ObjectiveError::WrongStatus(_)) => {
+            return Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-not-editable") });
+        }
+        Err(ObjectiveError::Db(e)) => return Err(AppError::Internal(e)),
+    }
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, views::objectives::form(&ctx, &pairs, &catalogue, &errors, mode)))
+}
+
+pub async fn publish(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::PublishObjective)?;
+    let id = id.into_inner();
+    let catalogue = catalogue(&state).await?;
+    let (who, now, min, cat) =
+        (actor(&current), state.clock.now_naive(), state.settings.min_response(), catalogue.clone());
+    let result = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(objectives::publish(conn, ObjectiveId(id), &cat, min, &who, now)))
+        .await?;
+    match result {
+        Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=published"))),
+        Err(ObjectiveError::Incomplete(problems)) => {
+            let messages: Vec<String> = problems_to_errors(&ctx, &problems, &catalogue).0.into_values().collect();
+            Err(AppError::Conflict {
+                code: "incomplete",
+                message: format!("{} {}", ctx.t("objective-missing"), messages.join(" ")),
+            })
+        }
+        Err(ObjectiveError::NotFound) => Err(AppError::NotFound),
+        Err(ObjectiveError::WrongStatus(_)) => {
+            Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-transition") })
+        }
+        Err(e) => Err(AppError::internal(e)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CancelForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn cancel(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<CancelForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::CancelObjective)?;
+    let id = id.into_inner();
+    let (who, now, reason) = (actor(&current), state.clock.now_naive(), form.into_inner().reason);
+    let result = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(objectives::cancel(conn, ObjectiveId(id), &reason, &who, now)))
+        .await?;
+    match result {
+        Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=cancelled"))),
+        Err(ObjectiveError::ReasonRequired) => {
+            Err(AppError::Conflict { code: "reason_required", message: ctx.t("objective-error-cancel-reason") })
+        }
+        Err(ObjectiveError::NotFound) => Err(AppError::NotFound),
+        Err(ObjectiveError::WrongStatus(_)) => {
+            Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-transition") })
+        }
+        Err(e) => Err(AppError::internal(e)),
+    }
+}
+
+pub async fn delete(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::DeleteDraftObjective)?;
+    let id = id.into_inner();
+    let (who, now) = (actor(&current), state.clock.now_naive());
+    let result =
+        state.db.run(move |conn| Ok::<_, AppError>(objectives::delete_draft(conn, ObjectiveId(id), &who, now))).await?;
+    match result {
+        Ok(()) => Ok(redirect("/objectives?status=draft")),
+        Err(ObjectiveError::NotFound) => Err(AppError::NotFound),
+        Err(ObjectiveError::WrongStatus(_)) => {
+            Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-transition") })
+        }
+        Err(e) => Err(AppError::internal(e)),
+    }
+}
