@@ -88,3 +88,8 @@ id_type!(
     /// Identifies a row of `amendments`.
     AmendmentId
 );
+
+id_type!(
+    /// Identifies a row of `questions`.
+    QuestionId
+);

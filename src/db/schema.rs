@@ -134,6 +134,7 @@ diesel::table! {
         created_by -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        search_text -> Text,
     }
 }
 
@@ -156,6 +157,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    questions (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        asked_by -> Nullable<BigInt>,
+        question -> Text,
+        answer -> Nullable<Text>,
+        answered_by -> Nullable<BigInt>,
+        asked_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     rate_limits (bucket) {
         bucket -> Text,
         window_start -> Timestamp,
@@ -172,6 +186,16 @@ diesel::table! {
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
         expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subscriptions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        theme -> Nullable<Text>,
+        objective_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
     }
 }
 
@@ -203,6 +227,9 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(milestones -> objectives (objective_id));
 diesel::joinable!(objective_criteria -> criteria (criterion_id));
 diesel::joinable!(objective_criteria -> objectives (objective_id));
+diesel::joinable!(questions -> objectives (objective_id));
+diesel::joinable!(subscriptions -> objectives (objective_id));
+diesel::joinable!(subscriptions -> users (user_id));
 diesel::joinable!(invitations -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_roles -> users (user_id));
@@ -219,8 +246,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     objective_criteria,
     objectives,
     organisations,
+    questions,
     rate_limits,
     sessions,
+    subscriptions,
     user_roles,
     users,
 );

@@ -62,6 +62,12 @@ pub enum Action {
     CancelObjective,
     DeleteDraftObjective,
     ManageCriteria,
+    /// Ask a public question on an open objective (suppliers).
+    AskQuestion,
+    /// Answer questions, or publish a question with its answer (agents).
+    AnswerQuestions,
+    /// Follow themes and objectives by e-mail.
+    Follow,
 }
 
 /// Why an action is refused; the web layer turns it into 401, 403 or a sign-in redirect.
@@ -105,6 +111,9 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         ListUsers | InviteStaff | ChangeRoles | DisableUser | ReadAuditLog | ManageCriteria => {
             verified(user.has(Role::Admin))
         }
+        AskQuestion => verified(user.organisation.is_some()),
+        AnswerQuestions => verified(user.has(Role::Agent)),
+        Follow => verified(true),
         // Only agents draft, publish, amend and cancel objectives, and only they see drafts.
         ViewDraftObjectives | CreateObjective | EditObjective | PublishObjective | CancelObjective
         | DeleteDraftObjective => verified(user.has(Role::Agent)),

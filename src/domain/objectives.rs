@@ -577,10 +577,24 @@ struct ObjectiveFields<'a> {
     shortlist_rule: &'a str,
     shortlist_value: i32,
     updated_at: NaiveDateTime,
+    search_text: String,
 }
 
 fn fields(d: &ObjectiveDraft, now: NaiveDateTime) -> ObjectiveFields<'_> {
+    let theme_names: Vec<String> = d
+        .themes
+        .iter()
+        .flat_map(|t| [themes::name(t, crate::i18n::Lang::Fr), themes::name(t, crate::i18n::Lang::En)])
+        .collect();
+    let theme_text = theme_names.join(" ");
     ObjectiveFields {
+        search_text: crate::domain::search::index_text(&[
+            &d.title,
+            &d.need,
+            &d.political_objective,
+            &d.place,
+            &theme_text,
+        ]),
         title: &d.title,
         need: &d.need,
         political_objective: &d.political_objective,
@@ -738,15 +752,22 @@ impl From<diesel::result::Error> for ObjectiveError {
 /// Saves an agent's edit. A draft is simply updated. A published objective (before its deadline)
 /// is amended: every change recorded with its reason, essential ones flagged; the deadline may
 /// only move later.
+/// Who acts, with what, and when: shared by the operations that change objectives.
+pub struct Editing<'a> {
+    pub catalogue: &'a [Criterion],
+    pub actor: &'a AuditActor,
+    pub links: crate::domain::following::MailLinks<'a>,
+    pub now: NaiveDateTime,
+}
+
 pub fn save(
     conn: &mut DbConnection,
     id: ObjectiveId,
     edit: &ObjectiveDraft,
     reason: &str,
-    catalogue: &[Criterion],
-    actor: &AuditActor,
-    now: NaiveDateTime,
+    cx: &Editing<'_>,
 ) -> Result<Option<Vec<Change>>, ObjectiveError> {
+    let Editing { catalogue, actor, links, now } = *cx;
     let author = match actor {
         AuditActor::User { id, .. } => *id,
         _ => return Err(ObjectiveError::WrongStatus(Status::Draft)),
@@ -805,6 +826,9 @@ pub fn save(
                     serde_json::json!({ "fields": fields_changed, "essential": essential, "reason": reason.trim() }),
                     now,
                 )?;
+                if essential {
+                    crate::domain::following::notify_amendment(conn, id, reason.trim(), links, now)?;
+                }
                 Ok(Some(changes))
             }
             other => Err(ObjectiveError::WrongStatus(other)),
@@ -816,11 +840,10 @@ pub fn save(
 pub fn publish(
     conn: &mut DbConnection,
     id: ObjectiveId,
-    catalogue: &[Criterion],
     min_response: chrono::Duration,
-    actor: &AuditActor,
-    now: NaiveDateTime,
+    cx: &Editing<'_>,
 ) -> Result<(), ObjectiveError> {
+    let Editing { catalogue, actor, links, now } = *cx;
     write_tx(conn, |conn| {
         let current = load(conn, id)?.ok_or(ObjectiveError::NotFound)?;
         let status = current.objective.status_at(now);
@@ -846,6 +869,7 @@ pub fn publish(
             serde_json::json!({ "reference": current.objective.reference, "deadline": current.objective.deadline_at.map(|d| d.to_string()) }),
             now,
         )?;
+        crate::domain::following::notify_publication(conn, id, links, now)?;
         Ok(())
     })
 }
@@ -915,6 +939,8 @@ pub struct ListFilter {
     pub horizon: Option<String>,
     /// Deadline on or before this day (Europe/Paris days are close enough for a filter).
     pub deadline_before: Option<NaiveDate>,
+    /// Words to search for in the title, need, political objective, place and themes.
+    pub text: Option<String>,
     /// Agents may list drafts.
     pub include_drafts: bool,
 }
@@ -943,6 +969,12 @@ pub fn list(
         // Themes are stored as a JSON array of codes; codes are plain words, so the quoted code
         // matches exactly one element.
         q = q.filter(objectives::themes.like(format!("%\"{theme}\"%")));
+    }
+    if let Some(text) = filter.text.as_deref() {
+        for pattern in crate::domain::search::query_patterns(text) {
+            // Tokens are plain letters and digits: nothing to escape in the pattern.
+            q = q.filter(objectives::search_text.like(pattern));
+        }
     }
     if let Some(h) = filter.horizon.as_deref().and_then(Horizon::parse) {
         q = q.filter(objectives::horizon.eq(h.as_str()));

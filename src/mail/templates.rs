@@ -101,3 +101,33 @@ pub fn organisation_invitation(lang: Lang, to: &str, organisation: &str, inviter
 pub fn password_changed(lang: Lang, to: &str) -> OutgoingMail {
     compose(lang, to, lang.t("mail-password-changed-subject"), &[lang.t("mail-password-changed-body")], None)
 }
+
+pub fn objective_published(lang: Lang, to: &str, title: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-published-subject", &[("title", title)]),
+        &[lang.t_args("mail-published-body", &[("title", title)]), lang.t("mail-unfollow")],
+        Some((lang.t("mail-see-objective"), link)),
+    )
+}
+
+pub fn objective_amended(lang: Lang, to: &str, title: &str, reason: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-amended-subject", &[("title", title)]),
+        &[lang.t_args("mail-amended-body", &[("title", title), ("reason", reason)]), lang.t("mail-unfollow")],
+        Some((lang.t("mail-see-objective"), link)),
+    )
+}
+
+pub fn question_answered(lang: Lang, to: &str, title: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-answered-subject", &[("title", title)]),
+        &[lang.t_args("mail-answered-body", &[("title", title)]), lang.t("mail-unfollow")],
+        Some((lang.t("mail-see-objective"), link)),
+    )
+}

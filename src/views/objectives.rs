@@ -78,6 +78,8 @@ pub fn cards(ctx: &Ctx, items: &[ObjectiveCard], now: NaiveDateTime) -> Markup {
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct FilterValues {
     #[serde(default)]
+    pub q: String,
+    #[serde(default)]
     pub status: String,
     #[serde(default)]
     pub theme: String,
@@ -129,7 +131,11 @@ pub fn list(
                 h1 { (title) }
                 @if is_agent { a.button.button-primary href="/objectives/new" { (ctx.t("objective-new")) } }
             }
-            form.filters method="get" action="/objectives" {
+            form.filters method="get" action="/objectives" role="search" {
+                div.field.field-search {
+                    label for="q" { (ctx.t("filter-search")) }
+                    input #q type="search" name="q" value=(f.q);
+                }
                 div.field {
                     label for="status" { (ctx.t("filter-status")) }
                     select #status name="status" {
@@ -221,6 +227,16 @@ pub struct ObjectiveView {
     /// Problems publishing would meet (shown to agents on drafts).
     pub missing: Vec<String>,
     pub notice: Option<String>,
+    /// Answered questions: (question, answer, answered at).
+    pub answered: Vec<(String, String, NaiveDateTime)>,
+    /// The viewer's own questions still waiting.
+    pub my_pending: Vec<String>,
+    /// For agents: questions waiting, (id, question, asked at).
+    pub pending: Vec<(i64, String, NaiveDateTime)>,
+    pub can_ask: bool,
+    pub can_answer: bool,
+    /// `Some(following?)` when the viewer may follow.
+    pub following: Option<bool>,
 }
 
 fn euros(lang: Lang, amount: i64) -> String {
@@ -255,6 +271,12 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                         p.deadline.deadline-large {
                             (ctx.t("objective-deadline")) " : " time datetime=(format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S"))) { (paris(ctx.lang, d)) } " " span.muted { (ctx.t("paris-time")) }
                             @if v.status == Status::Published { br; strong { (time_left(ctx, Some(d), now)) } }
+                        }
+                    }
+                    @if let Some(following) = v.following {
+                        form.inline-form method="post" action=(format!("/objectives/{}/{}", v.id, if following { "unfollow" } else { "follow" })) {
+                            (csrf_field(ctx))
+                            button.button type="submit" { @if following { (ctx.t("follow-stop")) } @else { (ctx.t("follow-objective")) } }
                         }
                     }
                     @if let Some(reason) = &v.cancel_reason {
@@ -359,6 +381,59 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                         p.muted {
                             @if v.shortlist_rule == "min" { (ctx.t_args("shortlist-min", &[("value", &v.shortlist_value.to_string())])) }
                             @else { (ctx.t_args("shortlist-top", &[("value", &v.shortlist_value.to_string())])) }
+                        }
+                    }
+                }
+                section aria-labelledby="qa" {
+                    h2 #qa { (ctx.t("qa-title")) }
+                    @if v.answered.is_empty() {
+                        p.empty { (ctx.t("qa-none")) }
+                    } @else {
+                        dl.qa {
+                            @for (q, a, at) in &v.answered {
+                                dt { (q) }
+                                dd { p { (a) } p.muted { (ctx.t("qa-answered-on")) " " (paris(ctx.lang, *at)) } }
+                            }
+                        }
+                    }
+                    @if !v.my_pending.is_empty() {
+                        h3 { (ctx.t("qa-my-pending")) }
+                        ul { @for q in &v.my_pending { li { (q) } } }
+                    }
+                    @if v.can_ask {
+                        form.form method="post" action=(format!("/objectives/{}/questions", v.id)) {
+                            (csrf_field(ctx))
+                            div.field {
+                                label for="question" { (ctx.t("qa-ask")) }
+                                p.hint #question-hint { (ctx.t("qa-ask-hint")) }
+                                textarea #question name="question" rows="4" maxlength="2000" aria-describedby="question-hint" required {}
+                            }
+                            button.button.button-primary type="submit" { (ctx.t("qa-ask-submit")) }
+                        }
+                    }
+                    @if v.can_answer {
+                        @if !v.pending.is_empty() {
+                            h3 { (ctx.t("qa-pending")) }
+                            @for (qid, q, at) in &v.pending {
+                                form.form.qa-answer method="post" action=(format!("/objectives/{}/questions/{qid}/answer", v.id)) {
+                                    (csrf_field(ctx))
+                                    p { strong { (q) } br; span.muted { (ctx.t("qa-asked-on")) " " (paris(ctx.lang, *at)) } }
+                                    div.field {
+                                        label for=(format!("answer-{qid}")) { (ctx.t("qa-answer")) }
+                                        textarea id=(format!("answer-{qid}")) name="answer" rows="3" required {}
+                                    }
+                                    button.button type="submit" { (ctx.t("qa-answer-submit")) }
+                                }
+                            }
+                        }
+                        details {
+                            summary { (ctx.t("qa-publish-own")) }
+                            form.form method="post" action=(format!("/objectives/{}/questions/publish", v.id)) {
+                                (csrf_field(ctx))
+                                div.field { label for="own-question" { (ctx.t("qa-question")) } textarea #own-question name="question" rows="2" required {} }
+                                div.field { label for="own-answer" { (ctx.t("qa-answer")) } textarea #own-answer name="answer" rows="3" required {} }
+                                button.button type="submit" { (ctx.t("qa-publish-submit")) }
+                            }
                         }
                     }
                 }
@@ -550,6 +625,44 @@ pub fn form(ctx: &Ctx, pairs: &FormPairs, catalogue: &[Criterion], errors: &Erro
                     button.button.button-primary type="submit" { @if let FormMode::Amend(_) = mode { (ctx.t("objective-amend-submit")) } @else { (ctx.t("objective-save")) } }
                 }
             }
+        },
+    )
+}
+
+/// The user's subscriptions: themes to tick, objectives followed.
+pub fn subscriptions(
+    ctx: &Ctx,
+    themes_followed: &[String],
+    followed: &[ObjectiveCard],
+    saved: bool,
+    now: NaiveDateTime,
+) -> Markup {
+    let title = ctx.t("subscriptions-title");
+    page(
+        ctx,
+        &title,
+        html! {
+            h1 { (title) }
+            @if saved { div.alert.alert-ok role="status" { p { (ctx.t("saved")) } } }
+            p { (ctx.t("subscriptions-intro")) }
+            form.form method="post" action="/account/subscriptions" {
+                (csrf_field(ctx))
+                fieldset {
+                    legend { (ctx.t("subscriptions-themes")) }
+                    div.checkbox-grid {
+                        @for (code, _, _) in THEMES {
+                            div.field-check {
+                                input id=(format!("follow-{code}")) type="checkbox" name="themes" value=(code) checked[themes_followed.iter().any(|t| t == code)];
+                                label for=(format!("follow-{code}")) { (themes::name(code, ctx.lang)) }
+                            }
+                        }
+                    }
+                }
+                button.button.button-primary type="submit" { (ctx.t("save")) }
+            }
+            h2 { (ctx.t("subscriptions-objectives")) }
+            @if followed.is_empty() { p.empty { (ctx.t("subscriptions-none")) } } @else { (cards(ctx, followed, now)) }
+            p { a href="/feeds/objectives.atom" { (ctx.t("feed-link")) } }
         },
     )
 }

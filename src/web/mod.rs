@@ -194,6 +194,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/objectives/{id}/publish", web::post().to(objectives::publish))
         .route("/objectives/{id}/cancel", web::post().to(objectives::cancel))
         .route("/objectives/{id}/delete", web::post().to(objectives::delete))
+        .route("/objectives/{id}/questions", web::post().to(objectives::ask))
+        .route("/objectives/{id}/questions/publish", web::post().to(objectives::publish_question))
+        .route("/objectives/{id}/questions/{qid}/answer", web::post().to(objectives::answer))
+        .route("/objectives/{id}/follow", web::post().to(objectives::follow))
+        .route("/objectives/{id}/unfollow", web::post().to(objectives::unfollow))
+        .service(
+            web::resource("/account/subscriptions")
+                .get(objectives::subscriptions_page)
+                .post(objectives::save_subscriptions),
+        )
         // Administration.
         .service(web::resource("/admin/users").get(admin::users_page).post(admin::invite_staff))
         .route("/admin/users/{id}", web::get().to(admin::user_page))

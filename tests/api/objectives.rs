@@ -234,3 +234,92 @@ both_backends! {
         app.stop().await;
     }
 }
+
+/// Creates and publishes an objective; returns its id.
+async fn published(app: &TestApp, agent: &Browser, title: &str) -> i64 {
+    let form = complete_form(app, title, &paris_in(app, 30)).await;
+    let r = post_pairs(agent, "/objectives/new", "/objectives", &form).await;
+    let id = id_from(r.headers()["location"].to_str().unwrap());
+    assert_eq!(
+        agent.submit(&format!("/objectives/{id}"), &format!("/objectives/{id}/publish"), &[]).await.status(),
+        303
+    );
+    id
+}
+
+both_backends! {
+    async fn suppliers_ask_agents_answer_publicly_and_the_asker_is_told(backend) {
+        let app = spawn_app(backend).await;
+        let agent = app.staff("agent@region.example", &[Role::Agent]).await;
+        let id = published(&app, &agent, "Éclairage public sobre").await;
+        let supplier = app.supplier_owner("owner@alpha.example", 93).await;
+        let page = format!("/objectives/{id}");
+
+        let short = supplier.submit(&page, &format!("/objectives/{id}/questions"), &[("question", "Quoi ?")]).await;
+        assert_eq!(short.status(), 409);
+        let asked = supplier.submit(&page, &format!("/objectives/{id}/questions"), &[("question", "Un groupement conjoint peut-il répondre ?")]).await;
+        assert_eq!(asked.status(), 303);
+        // Not public until answered; the asker sees it waiting.
+        assert!(!app.browser().text(&page).await.contains("groupement conjoint"));
+        assert!(supplier.text(&page).await.contains("Vos questions en attente"));
+        // Only agents answer; an agent cannot ask as a supplier.
+        let qid = app.with_db(move |conn| achat_ouvert::domain::questions::pending(conn, achat_ouvert::db::ids::ObjectiveId(id)).unwrap()[0].id.0).await;
+        let answer_path = format!("/objectives/{id}/questions/{qid}/answer");
+        assert_eq!(supplier.submit(&page, &answer_path, &[("answer", "Oui, bien sûr que oui.")]).await.status(), 403);
+        assert_eq!(agent.submit(&page, &format!("/objectives/{id}/questions"), &[("question", "Une question d’agent ?")]).await.status(), 403);
+
+        let answered = agent.submit(&page, &answer_path, &[("answer", "Oui : conjoint ou solidaire, avec un mandataire.")]).await;
+        assert_eq!(answered.status(), 303);
+        let public = app.browser().text(&page).await;
+        assert!(public.contains("Un groupement conjoint peut-il répondre ?") && public.contains("avec un mandataire"));
+        assert!(!public.contains("owner@alpha.example") && !public.contains("Entreprise 93"), "the asker stays anonymous");
+        let mail = app.last_mail_to("owner@alpha.example").await;
+        assert_eq!(mail.subject, "Nouvelle réponse : Éclairage public sobre");
+        assert_eq!(agent.submit(&page, &answer_path, &[("answer", "Une deuxième réponse.")]).await.status(), 404);
+
+        // An agent publishes a question of their own.
+        let own = agent.submit(&page, &format!("/objectives/{id}/questions/publish"), &[("question", "Une visite des sites est-elle prévue ?"), ("answer", "Oui, le 15 du mois prochain.")]).await;
+        assert_eq!(own.status(), 303);
+        assert!(app.browser().text(&page).await.contains("Une visite des sites est-elle prévue ?"));
+
+        // Past the deadline, no more questions.
+        app.clock.advance(chrono::Duration::days(31));
+        assert_eq!(supplier.sign_in("owner@alpha.example", crate::helpers::PASSWORD).await.status(), 303);
+        let late = supplier.submit(&page, &format!("/objectives/{id}/questions"), &[("question", "Est-il encore temps de demander ?")]).await;
+        assert_eq!(late.status(), 409);
+        app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn followers_hear_of_publications_essential_amendments_and_answers(backend) {
+        let app = spawn_app(backend).await;
+        let agent = app.staff("agent@region.example", &[Role::Agent]).await;
+        let supplier = app.supplier_owner("owner@alpha.example", 94).await;
+        let other = app.supplier_owner("owner@beta.example", 95).await;
+        assert_eq!(supplier.submit("/account/subscriptions", "/account/subscriptions", &[("themes", "energie")]).await.status(), 303);
+        assert_eq!(other.submit("/account/subscriptions", "/account/subscriptions", &[("themes", "mobilite")]).await.status(), 303);
+        assert!(supplier.text("/account/subscriptions").await.contains("value=\"energie\" checked"));
+
+        let id = published(&app, &agent, "Chaufferies bois").await;
+        assert_eq!(app.last_mail_to("owner@alpha.example").await.subject, "Nouvel objectif : Chaufferies bois");
+        assert!(app.outbox().await.iter().all(|m| !(m.to_address == "owner@beta.example" && m.subject.contains("Chaufferies"))));
+
+        // The other supplier follows the objective itself, then an essential amendment is published.
+        assert_eq!(other.submit(&format!("/objectives/{id}"), &format!("/objectives/{id}/follow"), &[]).await.status(), 303);
+        assert!(other.text("/account/subscriptions").await.contains("Chaufferies bois"));
+        let mut later = complete_form(&app, "Chaufferies bois", &paris_in(&app, 45)).await;
+        later.push(("reason".into(), "Délai supplémentaire".into()));
+        assert_eq!(post_pairs(&agent, &format!("/objectives/{id}/edit"), &format!("/objectives/{id}"), &later).await.status(), 303);
+        for who in ["owner@alpha.example", "owner@beta.example"] {
+            let mail = app.last_mail_to(who).await;
+            assert_eq!(mail.subject, "Avenant substantiel : Chaufferies bois", "{who}");
+            assert!(mail.body_text.contains("Délai supplémentaire"));
+        }
+        // Unfollowing stops the mails.
+        assert_eq!(other.submit(&format!("/objectives/{id}"), &format!("/objectives/{id}/unfollow"), &[]).await.status(), 303);
+        agent.submit(&format!("/objectives/{id}"), &format!("/objectives/{id}/questions/publish"), &[("question", "Le bois doit-il être local ?"), ("answer", "Il est attendu dans un rayon de 150 km.")]).await;
+        assert!(app.outbox().await.iter().all(|m| !(m.to_address == "owner@beta.example" && m.subject.starts_with("Nouvelle réponse"))));
+        app.stop().await;
+    }
+}

@@ -8,10 +8,10 @@ use crate::db::ids::{CriterionId, ObjectiveId};
 use crate::domain::audit::AuditActor;
 use crate::domain::authz::Action;
 use crate::domain::criteria::{self, Criterion};
-use crate::domain::markdown;
 use crate::domain::objectives::{
     self, FormPairs, ListFilter, ObjectiveDraft, ObjectiveError, ObjectiveFull, Problem, Status,
 };
+use crate::domain::{following, markdown, questions};
 use crate::views;
 use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
@@ -123,6 +123,7 @@ pub async fn list(
         theme: Some(f.theme.clone()).filter(|s| !s.is_empty()),
         horizon: Some(f.horizon.clone()).filter(|s| !s.is_empty()),
         deadline_before: chrono::NaiveDate::parse_from_str(&f.deadline_before, "%Y-%m-%d").ok(),
+        text: Some(f.q.clone()).filter(|q| !q.trim().is_empty()),
         include_drafts: is_agent,
     };
     let now = state.clock.now_naive();
@@ -177,6 +178,25 @@ pub async fn show(
         Vec::new()
     };
     let o = &full.objective;
+    let (oid, viewer) = (o.id, identity.user().map(|u| u.user.id));
+    let can_answer = identity.authorize(Action::AnswerQuestions).is_ok() && status == Status::Published;
+    let can_follow = identity.authorize(Action::Follow).is_ok();
+    let (answered, mine, pending, followed) = state
+        .db
+        .run(move |conn| {
+            let answered = questions::answered(conn, oid)?;
+            let mine = match viewer {
+                Some(u) => questions::mine(conn, oid, u)?,
+                None => Vec::new(),
+            };
+            let pending = if can_answer { questions::pending(conn, oid)? } else { Vec::new() };
+            let followed = match viewer {
+                Some(u) => following::of_user(conn, u)?.1.contains(&oid),
+                None => false,
+            };
+            Ok::<_, AppError>((answered, mine, pending, followed))
+        })
+        .await?;
     let view = ObjectiveView {
         id: o.id.0,
         reference: o.reference.clone(),
@@ -232,6 +252,12 @@ pub async fn show(
         can_cancel: is_agent && status == Status::Published,
         can_delete: is_agent && status == Status::Draft,
         missing,
+        answered: answered.into_iter().filter_map(|q| Some((q.question, q.answer?, q.answered_at?))).collect(),
+        my_pending: mine.into_iter().filter(|q| q.answer.is_none()).map(|q| q.question).collect(),
+        pending: pending.into_iter().map(|q| (q.id.0, q.question, q.asked_at)).collect(),
+        can_ask: identity.authorize(Action::AskQuestion).is_ok() && status == Status::Published,
+        can_answer,
+        following: can_follow.then_some(followed),
         notice: query.done.as_deref().map(|d| {
             ctx.t(&format!("objective-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>()))
         }),
@@ -333,10 +359,14 @@ pub async fn update(
         }
     };
     let reason = pairs.iter().find(|(k, _)| k == "reason").map(|(_, v)| v.clone()).unwrap_or_default();
-    let (who, cat) = (actor(&current), catalogue.clone());
+    let (who, cat, public_url) = (actor(&current), catalogue.clone(), state.settings.public_url.clone());
     let saved = state
         .db
-        .run(move |conn| Ok::<_, AppError>(objectives::save(conn, ObjectiveId(id), &draft, &reason, &cat, &who, now)))
+        .run(move |conn| {
+            let links = crate::domain::following::MailLinks { public_url: &public_url };
+            let cx = objectives::Editing { catalogue: &cat, actor: &who, links, now };
+            Ok::<_, AppError>(objectives::save(conn, ObjectiveId(id), &draft, &reason, &cx))
+        })
         .await?;
     let mut errors = Errors::default();
     match saved {
@@ -368,9 +398,14 @@ pub async fn publish(
     let catalogue = catalogue(&state).await?;
     let (who, now, min, cat) =
         (actor(&current), state.clock.now_naive(), state.settings.min_response(), catalogue.clone());
+    let public_url = state.settings.public_url.clone();
     let result = state
         .db
-        .run(move |conn| Ok::<_, AppError>(objectives::publish(conn, ObjectiveId(id), &cat, min, &who, now)))
+        .run(move |conn| {
+            let links = crate::domain::following::MailLinks { public_url: &public_url };
+            let cx = objectives::Editing { catalogue: &cat, actor: &who, links, now };
+            Ok::<_, AppError>(objectives::publish(conn, ObjectiveId(id), min, &cx))
+        })
         .await?;
     match result {
         Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=published"))),
@@ -441,4 +476,208 @@ pub async fn delete(
         }
         Err(e) => Err(AppError::internal(e)),
     }
+}
+
+#[derive(Deserialize)]
+pub struct QuestionForm {
+    #[serde(default)]
+    question: String,
+}
+
+fn question_error(ctx: &Ctx, e: questions::QuestionError) -> AppError {
+    match e {
+        questions::QuestionError::Length => {
+            AppError::Conflict { code: "invalid_length", message: ctx.t("qa-error-length") }
+        }
+        questions::QuestionError::NotOpen => {
+            AppError::Conflict { code: "not_open", message: ctx.t("qa-error-not-open") }
+        }
+        questions::QuestionError::AlreadyAnswered => {
+            AppError::Conflict { code: "already_answered", message: ctx.t("qa-error-answered") }
+        }
+        questions::QuestionError::NotFound => AppError::NotFound,
+        questions::QuestionError::Db(e) => AppError::Internal(e),
+    }
+}
+
+pub async fn ask(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<QuestionForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::AskQuestion)?;
+    let id = id.into_inner();
+    visible(&state, &identity, id).await?;
+    let (user, who, now, text) =
+        (current.user.id, actor(&current), state.clock.now_naive(), form.into_inner().question);
+    let asked = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(questions::ask(conn, ObjectiveId(id), user, &who, &text, now)))
+        .await?;
+    asked.map_err(|e| question_error(&ctx, e))?;
+    Ok(redirect(&format!("/objectives/{id}?done=asked#qa")))
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    question: String,
+}
+
+pub async fn answer(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<AnswerForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::AnswerQuestions)?;
+    let (id, qid) = path.into_inner();
+    let (agent, who, now, text) = (current.user.id, actor(&current), state.clock.now_naive(), form.into_inner().answer);
+    let public_url = state.settings.public_url.clone();
+    let done = state
+        .db
+        .run(move |conn| {
+            // The question must belong to this objective.
+            let belongs = questions::pending(conn, ObjectiveId(id))?.iter().any(|q| q.id.0 == qid);
+            if !belongs {
+                return Ok::<_, AppError>(Err(questions::QuestionError::NotFound));
+            }
+            let links = following::MailLinks { public_url: &public_url };
+            Ok(questions::answer(conn, crate::db::ids::QuestionId(qid), agent, &who, &text, links, now))
+        })
+        .await?;
+    done.map_err(|e| question_error(&ctx, e))?;
+    Ok(redirect(&format!("/objectives/{id}?done=answered#qa")))
+}
+
+pub async fn publish_question(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<AnswerForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::AnswerQuestions)?;
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let (who, now) = (actor(&current), state.clock.now_naive());
+    let public_url = state.settings.public_url.clone();
+    let done = state
+        .db
+        .run(move |conn| {
+            let links = following::MailLinks { public_url: &public_url };
+            Ok::<_, AppError>(questions::publish_own(
+                conn,
+                ObjectiveId(id),
+                &who,
+                &form.question,
+                &form.answer,
+                links,
+                now,
+            ))
+        })
+        .await?;
+    done.map_err(|e| question_error(&ctx, e))?;
+    Ok(redirect(&format!("/objectives/{id}?done=answered#qa")))
+}
+
+async fn set_follow(state: &AppState, identity: &Identity, id: i64, follow: bool) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::Follow)?;
+    let full = visible(state, identity, id).await?;
+    if full.objective.status == Status::Draft.as_str() {
+        return Err(AppError::NotFound);
+    }
+    let (user, now) = (current.user.id, state.clock.now_naive());
+    state
+        .db
+        .run(move |conn| {
+            if follow {
+                following::follow_objective(conn, user, ObjectiveId(id), now)
+            } else {
+                following::unfollow_objective(conn, user, ObjectiveId(id)).map(|_| ())
+            }
+            .map_err(AppError::from)
+        })
+        .await?;
+    Ok(redirect(&format!("/objectives/{id}?done={}", if follow { "followed" } else { "unfollowed" })))
+}
+
+pub async fn follow(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    set_follow(&state, &identity, id.into_inner(), true).await
+}
+
+pub async fn unfollow(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    set_follow(&state, &identity, id.into_inner(), false).await
+}
+
+pub async fn subscriptions_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::Follow)?;
+    let user = current.user.id;
+    let now = state.clock.now_naive();
+    let (themes, objectives_followed) = state
+        .db
+        .run(move |conn| {
+            let (themes, ids) = following::of_user(conn, user)?;
+            let mut followed = Vec::new();
+            for id in ids {
+                if let Some(full) = objectives::load(conn, id)? {
+                    followed.push(full.objective);
+                }
+            }
+            Ok::<_, AppError>((themes, followed))
+        })
+        .await?;
+    let cards: Vec<ObjectiveCard> = objectives_followed.iter().map(|o| card(o, now)).collect();
+    let saved = query.done.is_some();
+    Ok(html(StatusCode::OK, views::objectives::subscriptions(&ctx, &themes, &cards, saved, now)))
+}
+
+pub async fn save_subscriptions(
+    state: web::Data<AppState>,
+    identity: Identity,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::Follow)?;
+    let wanted: Vec<String> = form
+        .into_inner()
+        .into_iter()
+        .filter(|(k, v)| k == "themes" && crate::domain::themes::is_theme(v))
+        .map(|(_, v)| v)
+        .collect();
+    let (user, now) = (current.user.id, state.clock.now_naive());
+    state
+        .db
+        .run(move |conn| {
+            crate::db::write_tx(conn, |conn| {
+                for (code, _, _) in crate::domain::themes::THEMES {
+                    if wanted.iter().any(|w| w == code) {
+                        following::follow_theme(conn, user, code, now)?;
+                    } else {
+                        following::unfollow_theme(conn, user, code)?;
+                    }
+                }
+                Ok::<_, diesel::result::Error>(())
+            })
+            .map_err(AppError::from)
+        })
+        .await?;
+    Ok(redirect("/account/subscriptions?done=saved"))
 }

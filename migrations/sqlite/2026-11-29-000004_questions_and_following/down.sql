@@ -1,0 +1,3 @@
+DROP TABLE subscriptions;
+DROP TABLE questions;
+ALTER TABLE objectives DROP COLUMN search_text;

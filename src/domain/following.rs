@@ -1,0 +1,188 @@
+//! Following themes and objectives, and the mails it brings: a publication to the followers of
+//! its themes; an essential amendment and a new answer to the followers of the objective (and of
+//! its themes, for amendments). Mails are queued in the transaction of the event.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::ids::{ObjectiveId, UserId};
+use crate::db::schema::{objectives, subscriptions, users};
+use crate::i18n::Lang;
+use crate::mail::{outbox, templates};
+
+/// What mails link to.
+#[derive(Clone, Copy)]
+pub struct MailLinks<'a> {
+    pub public_url: &'a url::Url,
+}
+
+impl MailLinks<'_> {
+    fn objective(&self, id: ObjectiveId) -> String {
+        self.public_url.join(&format!("objectives/{}", id.0)).map(|u| u.to_string()).unwrap_or_default()
+    }
+}
+
+pub fn follow_theme(conn: &mut DbConnection, user: UserId, theme: &str, now: NaiveDateTime) -> QueryResult<()> {
+    let exists: i64 = subscriptions::table
+        .filter(subscriptions::user_id.eq(user))
+        .filter(subscriptions::theme.eq(theme))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        diesel::insert_into(subscriptions::table)
+            .values((
+                subscriptions::user_id.eq(user),
+                subscriptions::theme.eq(Some(theme)),
+                subscriptions::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn unfollow_theme(conn: &mut DbConnection, user: UserId, theme: &str) -> QueryResult<usize> {
+    diesel::delete(subscriptions::table.filter(subscriptions::user_id.eq(user)).filter(subscriptions::theme.eq(theme)))
+        .execute(conn)
+}
+
+pub fn follow_objective(
+    conn: &mut DbConnection,
+    user: UserId,
+    objective: ObjectiveId,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let exists: i64 = subscriptions::table
+        .filter(subscriptions::user_id.eq(user))
+        .filter(subscriptions::objective_id.eq(objective))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        diesel::insert_into(subscriptions::table)
+            .values((
+                subscriptions::user_id.eq(user),
+                subscriptions::objective_id.eq(Some(objective)),
+                subscriptions::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn unfollow_objective(conn: &mut DbConnection, user: UserId, objective: ObjectiveId) -> QueryResult<usize> {
+    diesel::delete(
+        subscriptions::table.filter(subscriptions::user_id.eq(user)).filter(subscriptions::objective_id.eq(objective)),
+    )
+    .execute(conn)
+}
+
+/// The themes and objectives a user follows.
+pub fn of_user(conn: &mut DbConnection, user: UserId) -> QueryResult<(Vec<String>, Vec<ObjectiveId>)> {
+    let rows: Vec<(Option<String>, Option<ObjectiveId>)> = subscriptions::table
+        .filter(subscriptions::user_id.eq(user))
+        .select((subscriptions::theme, subscriptions::objective_id))
+        .load(conn)?;
+    Ok((rows.iter().filter_map(|(t, _)| t.clone()).collect(), rows.iter().filter_map(|(_, o)| *o).collect()))
+}
+
+/// Active, verified followers (address and language) of any of `themes` or of `objective`.
+fn followers(
+    conn: &mut DbConnection,
+    themes: &[String],
+    objective: Option<ObjectiveId>,
+) -> QueryResult<Vec<(String, String)>> {
+    let mut ids: BTreeSet<UserId> = BTreeSet::new();
+    if !themes.is_empty() {
+        let by_theme: Vec<UserId> = subscriptions::table
+            .filter(subscriptions::theme.eq_any(themes))
+            .select(subscriptions::user_id)
+            .load(conn)?;
+        ids.extend(by_theme);
+    }
+    if let Some(o) = objective {
+        let by_objective: Vec<UserId> =
+            subscriptions::table.filter(subscriptions::objective_id.eq(o)).select(subscriptions::user_id).load(conn)?;
+        ids.extend(by_objective);
+    }
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<UserId> = ids.into_iter().collect();
+    users::table
+        .filter(users::id.eq_any(ids))
+        .filter(users::disabled_at.is_null())
+        .filter(users::email_verified_at.is_not_null())
+        .select((users::email, users::locale))
+        .load(conn)
+}
+
+fn title_and_themes(conn: &mut DbConnection, id: ObjectiveId) -> QueryResult<(String, Vec<String>)> {
+    let (title, themes): (String, String) =
+        objectives::table.find(id).select((objectives::title, objectives::themes)).first(conn)?;
+    Ok((title, serde_json::from_str(&themes).unwrap_or_default()))
+}
+
+/// A new objective is published: tell the followers of its themes.
+pub fn notify_publication(
+    conn: &mut DbConnection,
+    id: ObjectiveId,
+    links: MailLinks<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let (title, themes) = title_and_themes(conn, id)?;
+    let recipients = followers(conn, &themes, None)?;
+    for (email, locale) in &recipients {
+        let lang = Lang::from_code(locale).unwrap_or_default();
+        outbox::enqueue(conn, &templates::objective_published(lang, email, &title, &links.objective(id)), now)?;
+    }
+    Ok(recipients.len())
+}
+
+/// An essential amendment: tell the followers of the objective and of its themes.
+pub fn notify_amendment(
+    conn: &mut DbConnection,
+    id: ObjectiveId,
+    reason: &str,
+    links: MailLinks<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let (title, themes) = title_and_themes(conn, id)?;
+    let recipients = followers(conn, &themes, Some(id))?;
+    for (email, locale) in &recipients {
+        let lang = Lang::from_code(locale).unwrap_or_default();
+        outbox::enqueue(conn, &templates::objective_amended(lang, email, &title, reason, &links.objective(id)), now)?;
+    }
+    Ok(recipients.len())
+}
+
+/// A published answer: tell the asker and the followers of the objective.
+pub fn notify_answer(
+    conn: &mut DbConnection,
+    id: ObjectiveId,
+    asker: Option<UserId>,
+    links: MailLinks<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let (title, _) = title_and_themes(conn, id)?;
+    let mut recipients = followers(conn, &[], Some(id))?;
+    if let Some(asker) = asker {
+        let asker_row: Option<(String, String)> = users::table
+            .find(asker)
+            .filter(users::disabled_at.is_null())
+            .select((users::email, users::locale))
+            .first(conn)
+            .optional()?;
+        if let Some(row) = asker_row
+            && !recipients.iter().any(|(e, _)| *e == row.0)
+        {
+            recipients.push(row);
+        }
+    }
+    for (email, locale) in &recipients {
+        let lang = Lang::from_code(locale).unwrap_or_default();
+        outbox::enqueue(conn, &templates::question_answered(lang, email, &title, &links.objective(id)), now)?;
+    }
+    Ok(recipients.len())
+}

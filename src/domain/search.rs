@@ -1,0 +1,123 @@
+//! French-aware full-text search, the same on both backends.
+//!
+//! Instead of each database's own full-text dialect, the text is normalised here — lower case,
+//! accents removed, stop words dropped, French plurals folded to the singular — and stored as a
+//! string of space-separated tokens. A query is normalised the same way and every token must
+//! start a stored token. SQLite and PostgreSQL then only run the same `LIKE`, so they return the
+//! same results by construction.
+
+const STOP_WORDS: &[&str] = &[
+    "a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l", "la", "le", "les", "leur",
+    "leurs", "ou", "par", "pour", "qu", "que", "qui", "sa", "se", "ses", "son", "sur", "un", "une", "the", "of", "and",
+    "to", "in", "for",
+];
+
+fn fold_char(c: char) -> &'static str {
+    match c {
+        'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => "a",
+        'é' | 'è' | 'ê' | 'ë' => "e",
+        'î' | 'ï' | 'í' | 'ì' => "i",
+        'ô' | 'ö' | 'ó' | 'ò' | 'õ' => "o",
+        'ù' | 'û' | 'ü' | 'ú' => "u",
+        'ç' => "c",
+        'ñ' => "n",
+        'ÿ' | 'ý' => "y",
+        'œ' => "oe",
+        'æ' => "ae",
+        _ => "",
+    }
+}
+
+/// Lower case without accents; anything that is not a letter or digit becomes a space.
+fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        let folded = fold_char(c);
+        if !folded.is_empty() {
+            out.push_str(folded);
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// The singular of a French word, well enough for search: bureaux → bureau, locaux → local,
+/// lycées → lycee, repas stays repas (too short to tell).
+fn singular(word: &str) -> String {
+    if word.len() <= 3 {
+        return word.to_owned();
+    }
+    if let Some(stem) = word.strip_suffix("eaux") {
+        return format!("{stem}eau");
+    }
+    if let Some(stem) = word.strip_suffix("aux") {
+        return format!("{stem}al");
+    }
+    if let Some(stem) = word.strip_suffix('s').or_else(|| word.strip_suffix('x')) {
+        return stem.to_owned();
+    }
+    word.to_owned()
+}
+
+/// The tokens of a text, in order, duplicates removed.
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    for word in fold(text).split_whitespace() {
+        if STOP_WORDS.contains(&word) {
+            continue;
+        }
+        let token = singular(word);
+        if !seen.contains(&token) {
+            seen.push(token);
+        }
+    }
+    seen
+}
+
+/// What is stored: the tokens between spaces, so ` token` marks the start of a word.
+pub fn index_text(parts: &[&str]) -> String {
+    let mut all = Vec::new();
+    for part in parts {
+        for t in tokens(part) {
+            if !all.contains(&t) {
+                all.push(t);
+            }
+        }
+    }
+    format!(" {} ", all.join(" "))
+}
+
+/// The `LIKE` patterns a query needs, one per token (at most 8).
+pub fn query_patterns(query: &str) -> Vec<String> {
+    tokens(query).into_iter().take(8).map(|t| format!("% {t}%")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_case_and_plurals_fold_together() {
+        assert_eq!(tokens("Lycées ÉNERGÉTIQUES"), vec!["lycee", "energetique"]);
+        assert_eq!(tokens("les bureaux et les locaux"), vec!["bureau", "local"]);
+        assert_eq!(tokens("Cantine"), tokens("cantines"));
+        assert_eq!(tokens("l’énergie des écoles"), vec!["energie", "ecole"]);
+    }
+
+    #[test]
+    fn a_query_matches_the_start_of_indexed_words() {
+        let index = index_text(&["Rénovation énergétique des lycées"]);
+        for query in ["lycee", "LYCÉES", "renov", "énergétiques"] {
+            assert!(
+                query_patterns(query).iter().all(|p| {
+                    let needle = p.trim_start_matches('%').trim_end_matches('%');
+                    index.contains(needle)
+                }),
+                "{query}"
+            );
+        }
+    }
+}
