@@ -111,6 +111,10 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// The shortest time between publishing an objective and its deadline.
     pub min_response_period: Duration,
+    /// The buyer's name in receipts and open data.
+    pub buyer_name: String,
+    /// The OCDS ocid prefix registered by the buyer (`ocds-` and six characters).
+    pub ocid_prefix: String,
 }
 
 /// A configuration value that cannot be used; names the variable and what is expected.
@@ -146,6 +150,8 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("SESSION_MAX_AGE", "43200 (seconds)"),
     ("TRUST_PROXY", "false"),
     ("MIN_RESPONSE_PERIOD", "604800 (seconds: 7 days)"),
+    ("BUYER_NAME", "Région"),
+    ("OCID_PREFIX", "ocds-ao0000"),
 ];
 
 impl Settings {
@@ -255,6 +261,22 @@ impl Settings {
             "a number of seconds from 1 to 31536000",
         )?;
 
+        let buyer_name = get("BUYER_NAME").unwrap_or_else(|| "Région".to_owned());
+        if buyer_name.chars().count() > 200 {
+            return Err(ConfigError::new("BUYER_NAME", "longer than 200 characters", "the buyer's name"));
+        }
+        let ocid_prefix = get("OCID_PREFIX").unwrap_or_else(|| "ocds-ao0000".to_owned());
+        let prefix_ok = ocid_prefix.len() == 11
+            && ocid_prefix.starts_with("ocds-")
+            && ocid_prefix[5..].chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        if !prefix_ok {
+            return Err(ConfigError::new(
+                "OCID_PREFIX",
+                format!("`{ocid_prefix}` is not an OCDS prefix"),
+                "ocds- followed by six lowercase letters or digits",
+            ));
+        }
+
         Ok(Settings {
             database_url,
             bind,
@@ -272,6 +294,8 @@ impl Settings {
             session_max_age: Duration::from_secs(u64::from(max_age)),
             trust_proxy,
             min_response_period: Duration::from_secs(u64::from(min_response)),
+            buyer_name,
+            ocid_prefix,
         })
     }
 
@@ -351,6 +375,8 @@ impl Settings {
             ("SESSION_MAX_AGE".into(), format!("{}s", self.session_max_age.as_secs())),
             ("TRUST_PROXY".into(), self.trust_proxy.to_string()),
             ("MIN_RESPONSE_PERIOD".into(), format!("{}s", self.min_response_period.as_secs())),
+            ("BUYER_NAME".into(), self.buyer_name.clone()),
+            ("OCID_PREFIX".into(), self.ocid_prefix.clone()),
         ]
     }
 }
@@ -481,6 +507,7 @@ mod tests {
             ("LOG_FORMAT", "xml"),
             ("SESSION_IDLE_TIMEOUT", "5"),
             ("TRUST_PROXY", "maybe"),
+            ("OCID_PREFIX", "ocds-12"),
             ("MAIL_FROM", "nobody"),
         ];
         for (var, value) in cases {

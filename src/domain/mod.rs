@@ -11,6 +11,7 @@ pub mod email;
 pub mod following;
 pub mod markdown;
 pub mod objectives;
+pub mod ocds;
 pub mod organisations;
 pub mod password;
 pub mod questions;

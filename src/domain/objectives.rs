@@ -294,7 +294,11 @@ pub fn parse_form(pairs: &FormPairs, catalogue: &[Criterion]) -> Result<Objectiv
     if themes.iter().any(|t| !themes::is_theme(t)) {
         problems.push(Problem::new("themes", "objective-error-theme"));
     }
-    let horizon = Horizon::parse(first(pairs, "horizon")).unwrap_or_else(|| {
+    let horizon_raw = match first(pairs, "horizon") {
+        "" => "10",
+        raw => raw,
+    };
+    let horizon = Horizon::parse(horizon_raw).unwrap_or_else(|| {
         problems.push(Problem::new("horizon", "objective-error-horizon"));
         Horizon::Ten
     });

@@ -213,6 +213,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/audit", web::get().to(admin::audit_page))
         // The JSON API.
         .route("/api/v1/openapi.json", web::get().to(openapi::openapi))
+        .route("/api/v1/objectives", web::get().to(open_data::list))
+        .route("/api/v1/objectives/{id}", web::get().to(open_data::detail))
+        .route("/api/v1/objectives/{id}/ocds.json", web::get().to(open_data::ocds_one))
+        .route("/api/v1/ocds/objectives.json", web::get().to(open_data::ocds_all))
+        .route("/feeds/objectives.atom", web::get().to(open_data::feed_all))
+        .route("/feeds/themes/{theme}", web::get().to(open_data::feed_theme))
         .service(web::resource("/api/v1/me").get(api::me).put(api::update_me))
         .service(web::resource("/api/v1/me/tokens").get(api::list_tokens).post(api::create_token))
         .route("/api/v1/me/tokens/{id}", web::delete().to(api::revoke_token))

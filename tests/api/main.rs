@@ -13,6 +13,7 @@ mod health;
 mod i18n;
 mod mail;
 mod objectives;
+mod open_data;
 mod openapi;
 mod organisations;
 mod pages;

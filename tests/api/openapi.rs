@@ -11,6 +11,10 @@ both_backends! {
         assert!(doc["paths"]["/health"]["get"]["responses"]["200"].is_object());
         assert!(doc["paths"]["/health"]["get"]["responses"]["503"].is_object());
         assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+        for path in ["/api/v1/objectives", "/api/v1/objectives/{id}", "/api/v1/objectives/{id}/ocds.json", "/api/v1/ocds/objectives.json", "/api/v1/me", "/api/v1/admin/audit"] {
+            assert!(doc["paths"][path]["get"].is_object(), "{path} missing from the OpenAPI document");
+        }
+        assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
         app.stop().await;
     }
 }

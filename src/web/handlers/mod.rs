@@ -9,5 +9,6 @@ pub mod health;
 pub mod home;
 pub mod lang;
 pub mod objectives;
+pub mod open_data;
 pub mod openapi;
 pub mod organisation;

@@ -4,8 +4,8 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
 use crate::web::error::{ErrorBody, ErrorDetail};
-use crate::web::handlers::api;
 use crate::web::handlers::health::{self, Health};
+use crate::web::handlers::{api, open_data};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,6 +19,7 @@ use crate::web::handlers::health::{self, Health};
         api::me, api::update_me, api::list_tokens, api::create_token, api::revoke_token,
         api::my_organisation, api::invite_member, api::remove_member, api::transfer_ownership,
         api::list_users, api::invite_staff, api::set_roles, api::set_disabled, api::audit,
+        open_data::list, open_data::detail, open_data::ocds_one, open_data::ocds_all,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -27,6 +28,7 @@ use crate::web::handlers::health::{self, Health};
         (name = "accounts", description = "One's own account and API tokens"),
         (name = "organisations", description = "Supplier organisations, members and invitations"),
         (name = "administration", description = "Users, roles and the audit log (administrators)"),
+        (name = "objectives", description = "Published objectives, their Q&A and amendments, and OCDS 1.1 release packages (open data, no authentication)"),
     )
 )]
 pub struct ApiDoc;

@@ -1,0 +1,188 @@
+//! Open Contracting Data Standard 1.1 release packages of published objectives: tender and
+//! tender period, enquiries (questions and answers), amendments, award criteria with weights
+//! (awardCriteriaBreakdown on a single lot) and sustainability goals. Pure: data in, JSON out.
+
+use chrono::NaiveDateTime;
+use serde_json::{Value, json};
+
+use crate::domain::criteria::Criterion;
+use crate::domain::markdown;
+use crate::domain::objectives::{ObjectiveFull, Status};
+use crate::domain::questions::Question;
+
+pub const EXTENSIONS: [&str; 4] = [
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_awardCriteriaBreakdown_extension/master/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/master/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_sustainability_extension/master/extension.json",
+];
+
+/// The licence of the published data: the French government's open licence.
+pub const LICENSE: &str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence";
+
+/// Who publishes, and how releases are identified.
+pub struct Publisher<'a> {
+    pub buyer_name: &'a str,
+    pub ocid_prefix: &'a str,
+}
+
+fn when(t: NaiveDateTime) -> String {
+    format!("{}Z", t.format("%Y-%m-%dT%H:%M:%S"))
+}
+
+fn tender_status(status: Status) -> &'static str {
+    match status {
+        Status::Draft => "planning",
+        Status::Published | Status::Closed | Status::UnderEvaluation => "active",
+        Status::ResultsPublished | Status::Archived => "complete",
+        Status::Cancelled => "cancelled",
+    }
+}
+
+/// One release: the objective as it stands at `now`.
+pub fn release(
+    full: &ObjectiveFull,
+    questions: &[Question],
+    catalogue: &[Criterion],
+    publisher: &Publisher<'_>,
+    now: NaiveDateTime,
+) -> Value {
+    let o = &full.objective;
+    let status = o.status_at(now);
+    let tag = match status {
+        Status::Cancelled => "tenderCancellation",
+        Status::Published if !full.amendments.is_empty() => "tenderAmendment",
+        Status::Published => "tender",
+        _ => "tenderUpdate",
+    };
+    let buyer = json!({ "id": "buyer", "name": publisher.buyer_name });
+    let criteria: Vec<Value> = full
+        .criteria
+        .iter()
+        .filter_map(|w| {
+            let c = catalogue.iter().find(|c| c.id == w.criterion_id)?;
+            let mut numbers = vec![json!({ "number": w.weight, "weight": "percentageExact" })];
+            if let (true, Some(min)) = (w.eliminatory, w.min_score) {
+                numbers.push(json!({ "number": min, "threshold": "minimumScore" }));
+            }
+            Some(json!({ "type": "quality", "name": c.name_fr, "description": c.description_fr, "numbers": numbers }))
+        })
+        .collect();
+    let mut goals: Vec<String> = full
+        .criteria
+        .iter()
+        .filter_map(|w| catalogue.iter().find(|c| c.id == w.criterion_id))
+        .map(|c| c.goal.clone())
+        .collect();
+    goals.sort();
+    goals.dedup();
+    let enquiries: Vec<Value> = questions
+        .iter()
+        .filter_map(|q| {
+            Some(json!({
+                "id": q.id.to_string(),
+                "date": when(q.asked_at),
+                "description": q.question,
+                "answer": q.answer.as_ref()?,
+                "dateAnswered": when(q.answered_at?),
+            }))
+        })
+        .collect();
+    let amendments: Vec<Value> = full
+        .amendments
+        .iter()
+        .map(|a| {
+            let fields: Vec<String> = a.change_list().into_iter().map(|c| c.field).collect();
+            json!({
+                "id": a.id.to_string(),
+                "date": when(a.occurred_at),
+                "rationale": a.reason,
+                "description": format!("{}{}", if a.essential { "Essential amendment: " } else { "Amendment: " }, fields.join(", ")),
+            })
+        })
+        .collect();
+    let milestones: Vec<Value> = full
+        .milestones
+        .iter()
+        .enumerate()
+        .map(|(i, m)| json!({ "id": (i + 1).to_string(), "title": m.label, "dueDate": format!("{}T00:00:00Z", m.due_on), "type": "delivery" }))
+        .collect();
+
+    let mut tender = json!({
+        "id": o.reference,
+        "title": o.title,
+        "description": markdown::plain(&o.need, 10_000),
+        "status": tender_status(status),
+        "procuringEntity": buyer,
+        "procurementMethod": "open",
+        "procurementMethodDetails": "Achat ouvert : énoncé de besoin, propositions libres évaluées sur des critères de développement durable",
+        "awardCriteria": "ratedCriteria",
+        "awardCriteriaDetails": match o.shortlist_rule.as_str() {
+            "min" => format!("Présélection des propositions obtenant au moins {}/100", o.shortlist_value),
+            _ => format!("Présélection des {} meilleures propositions", o.shortlist_value),
+        },
+        "hasEnquiries": !enquiries.is_empty(),
+        "lots": [{
+            "id": "1",
+            "title": o.title,
+            "status": tender_status(status),
+        }],
+        "hasSustainability": !goals.is_empty(),
+    });
+    if let Some(map) = tender.as_object_mut() {
+        if let Some(published) = o.published_at {
+            let mut period = json!({ "startDate": when(published) });
+            if let Some(deadline) = o.deadline_at {
+                period["endDate"] = json!(when(deadline));
+            }
+            map.insert("tenderPeriod".into(), period.clone());
+            map.insert("enquiryPeriod".into(), period);
+        }
+        if let Some(budget) = o.budget_euros {
+            map.insert("value".into(), json!({ "amount": budget, "currency": "EUR" }));
+        }
+        if !criteria.is_empty()
+            && let Some(lot) = map.get_mut("lots").and_then(|l| l.get_mut(0))
+        {
+            lot["awardCriteria"] = json!({ "criteria": criteria });
+        }
+        if !goals.is_empty() {
+            map.insert("sustainability".into(), Value::Array(goals.iter().map(|g| json!({ "goal": g })).collect()));
+        }
+        if !enquiries.is_empty() {
+            map.insert("enquiries".into(), Value::Array(enquiries));
+        }
+        if !amendments.is_empty() {
+            map.insert("amendments".into(), Value::Array(amendments));
+        }
+        if !milestones.is_empty() {
+            map.insert("milestones".into(), Value::Array(milestones));
+        }
+    }
+    let updated = o.updated_at.max(o.published_at.unwrap_or(o.updated_at));
+    json!({
+        "ocid": format!("{}-{}", publisher.ocid_prefix, o.reference),
+        "id": format!("{}-{}", o.reference, updated.format("%Y%m%dT%H%M%S")),
+        "date": when(updated),
+        "tag": [tag],
+        "initiationType": "tender",
+        "language": "fr",
+        "parties": [{ "id": "buyer", "name": publisher.buyer_name, "roles": ["buyer", "procuringEntity"] }],
+        "buyer": buyer,
+        "planning": { "rationale": o.political_objective },
+        "tender": tender,
+    })
+}
+
+/// A release package around `releases`.
+pub fn package(uri: &str, releases: Vec<Value>, publisher: &Publisher<'_>, now: NaiveDateTime) -> Value {
+    json!({
+        "uri": uri,
+        "version": "1.1",
+        "publishedDate": when(now),
+        "publisher": { "name": publisher.buyer_name },
+        "license": LICENSE,
+        "extensions": EXTENSIONS,
+        "releases": releases,
+    })
+}

@@ -1,0 +1,394 @@
+//! Open data: the objectives' JSON API, OCDS release packages and Atom feeds. Drafts never
+//! appear here.
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::ids::ObjectiveId;
+use crate::domain::objectives::{self, ListFilter, ObjectiveFull, Status};
+use crate::domain::ocds::{self, Publisher};
+use crate::domain::{criteria, markdown, questions, themes};
+use crate::web::AppState;
+use crate::web::error::AppError;
+
+const PAGE_SIZE: i64 = 50;
+
+fn when(t: NaiveDateTime) -> String {
+    format!("{}Z", t.format("%Y-%m-%dT%H:%M:%S"))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ObjectiveSummary {
+    pub id: i64,
+    pub reference: String,
+    pub title: String,
+    /// `published`, `closed`, `under_evaluation`, `results_published`, `archived` or `cancelled`.
+    pub status: String,
+    pub themes: Vec<String>,
+    /// `5`, `10`, `20` or `20+` years.
+    pub horizon: String,
+    /// UTC, RFC 3339.
+    pub deadline: Option<String>,
+    pub summary: String,
+    pub url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ObjectivePage {
+    pub items: Vec<ObjectiveSummary>,
+    pub page: i64,
+    pub has_more: bool,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    /// `open`, `closed`, `under_evaluation`, `results_published`, `archived`, `cancelled`.
+    #[serde(default)]
+    pub status: String,
+    /// A theme code, e.g. `energie`.
+    #[serde(default)]
+    pub theme: String,
+    /// `5`, `10`, `20` or `20+`.
+    #[serde(default)]
+    pub horizon: String,
+    /// Words to search for (accents and French plurals ignored).
+    #[serde(default)]
+    pub q: String,
+    /// From 1; 50 objectives a page.
+    pub page: Option<i64>,
+}
+
+fn summary(state: &AppState, o: &objectives::Objective, now: NaiveDateTime) -> ObjectiveSummary {
+    ObjectiveSummary {
+        id: o.id.0,
+        reference: o.reference.clone(),
+        title: o.title.clone(),
+        status: o.status_at(now).as_str().to_owned(),
+        themes: o.theme_list(),
+        horizon: o.horizon.clone(),
+        deadline: o.deadline_at.map(when),
+        summary: markdown::plain(&o.need, 300),
+        url: state
+            .settings
+            .public_url
+            .join(&format!("objectives/{}", o.id.0))
+            .map(|u| u.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// Published objectives, with filters and pagination.
+#[utoipa::path(get, path = "/api/v1/objectives", tag = "objectives", params(ListParams),
+    responses((status = 200, body = ObjectivePage)))]
+pub async fn list(state: web::Data<AppState>, query: web::Query<ListParams>) -> Result<HttpResponse, AppError> {
+    let page = query.page.unwrap_or(1).clamp(1, 10_000);
+    let filter = ListFilter {
+        status: Some(query.status.clone()).filter(|s| !s.is_empty()),
+        theme: Some(query.theme.clone()).filter(|s| !s.is_empty()),
+        horizon: Some(query.horizon.clone()).filter(|s| !s.is_empty()),
+        deadline_before: None,
+        text: Some(query.q.clone()).filter(|s| !s.trim().is_empty()),
+        include_drafts: false,
+    };
+    let now = state.clock.now_naive();
+    let (rows, has_more) = state
+        .db
+        .run(move |conn| {
+            objectives::list(conn, &filter, now, PAGE_SIZE, (page - 1) * PAGE_SIZE).map_err(AppError::from)
+        })
+        .await?;
+    let items = rows.iter().map(|o| summary(&state, o, now)).collect();
+    Ok(HttpResponse::Ok().json(ObjectivePage { items, page, has_more }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CriterionWeightInfo {
+    pub code: String,
+    pub name_fr: String,
+    pub name_en: String,
+    /// environmental, social, economic, change_support, innovation, feasibility
+    pub category: String,
+    /// OCDS sustainability goal code.
+    pub goal: String,
+    pub weight: i32,
+    pub eliminatory: bool,
+    pub min_score: Option<i32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuestionInfo {
+    pub question: String,
+    pub answer: String,
+    pub answered_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AmendmentInfo {
+    pub date: String,
+    pub reason: String,
+    pub essential: bool,
+    pub fields: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ObjectiveDetail {
+    #[serde(flatten)]
+    pub summary: ObjectiveSummary,
+    /// Markdown.
+    pub need: String,
+    pub political_objective: String,
+    pub deliberation_ref: String,
+    pub deliberation_date: Option<String>,
+    pub deliberation_url: Option<String>,
+    pub budget_euros: Option<i64>,
+    pub place: String,
+    pub contact: String,
+    pub published_at: Option<String>,
+    pub cancel_reason: Option<String>,
+    /// `top` (the N best) or `min` (every proposal scoring at least this total).
+    pub shortlist_rule: String,
+    pub shortlist_value: i32,
+    pub criteria: Vec<CriterionWeightInfo>,
+    /// (date, label)
+    pub milestones: Vec<(String, String)>,
+    pub questions: Vec<QuestionInfo>,
+    pub amendments: Vec<AmendmentInfo>,
+}
+
+async fn public_objective(
+    state: &AppState,
+    id: i64,
+) -> Result<(ObjectiveFull, Vec<questions::Question>, Vec<criteria::Criterion>), AppError> {
+    let id = ObjectiveId(id);
+    let found = state
+        .db
+        .run(move |conn| {
+            let Some(full) = objectives::load(conn, id)? else { return Ok::<_, AppError>(None) };
+            let answered = questions::answered(conn, id)?;
+            let catalogue = criteria::list(conn, true)?;
+            Ok(Some((full, answered, catalogue)))
+        })
+        .await?;
+    match found {
+        Some((full, _, _)) if full.objective.status == Status::Draft.as_str() => Err(AppError::NotFound),
+        Some(found) => Ok(found),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// One published objective.
+#[utoipa::path(get, path = "/api/v1/objectives/{id}", tag = "objectives", params(("id" = i64, Path, description = "Objective id")),
+    responses((status = 200, body = ObjectiveDetail), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn detail(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let (full, answered, catalogue) = public_objective(&state, id.into_inner()).await?;
+    let now = state.clock.now_naive();
+    let o = &full.objective;
+    let body = ObjectiveDetail {
+        summary: summary(&state, o, now),
+        need: o.need.clone(),
+        political_objective: o.political_objective.clone(),
+        deliberation_ref: o.deliberation_ref.clone(),
+        deliberation_date: o.deliberation_date.map(|d| d.to_string()),
+        deliberation_url: o.deliberation_url.clone(),
+        budget_euros: o.budget_euros,
+        place: o.place.clone(),
+        contact: o.contact.clone(),
+        published_at: o.published_at.map(when),
+        cancel_reason: o.cancel_reason.clone(),
+        shortlist_rule: o.shortlist_rule.clone(),
+        shortlist_value: o.shortlist_value,
+        criteria: full
+            .criteria
+            .iter()
+            .filter_map(|w| {
+                let c = catalogue.iter().find(|c| c.id == w.criterion_id)?;
+                Some(CriterionWeightInfo {
+                    code: c.code.clone(),
+                    name_fr: c.name_fr.clone(),
+                    name_en: c.name_en.clone(),
+                    category: c.category.clone(),
+                    goal: c.goal.clone(),
+                    weight: w.weight,
+                    eliminatory: w.eliminatory,
+                    min_score: w.min_score,
+                })
+            })
+            .collect(),
+        milestones: full.milestones.iter().map(|m| (m.due_on.to_string(), m.label.clone())).collect(),
+        questions: answered
+            .into_iter()
+            .filter_map(|q| {
+                Some(QuestionInfo { question: q.question, answer: q.answer?, answered_at: when(q.answered_at?) })
+            })
+            .collect(),
+        amendments: full
+            .amendments
+            .iter()
+            .map(|a| AmendmentInfo {
+                date: when(a.occurred_at),
+                reason: a.reason.clone(),
+                essential: a.essential,
+                fields: a.change_list().into_iter().map(|c| c.field).collect(),
+            })
+            .collect(),
+    };
+    Ok(HttpResponse::Ok().json(body))
+}
+
+fn publisher(state: &AppState) -> Publisher<'_> {
+    Publisher { buyer_name: &state.settings.buyer_name, ocid_prefix: &state.settings.ocid_prefix }
+}
+
+/// The OCDS 1.1 release package of one published objective.
+#[utoipa::path(get, path = "/api/v1/objectives/{id}/ocds.json", tag = "objectives", params(("id" = i64, Path, description = "Objective id")),
+    responses((status = 200, description = "An OCDS 1.1 release package", content_type = "application/json"), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn ocds_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (full, answered, catalogue) = public_objective(&state, id).await?;
+    let now = state.clock.now_naive();
+    let release = ocds::release(&full, &answered, &catalogue, &publisher(&state), now);
+    let uri = state
+        .settings
+        .public_url
+        .join(&format!("api/v1/objectives/{id}/ocds.json"))
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    Ok(HttpResponse::Ok().json(ocds::package(&uri, vec![release], &publisher(&state), now)))
+}
+
+/// The OCDS 1.1 release package of every published objective.
+#[utoipa::path(get, path = "/api/v1/ocds/objectives.json", tag = "objectives",
+    responses((status = 200, description = "An OCDS 1.1 release package", content_type = "application/json")))]
+pub async fn ocds_all(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now_naive();
+    let all = state
+        .db
+        .run(move |conn| {
+            let catalogue = criteria::list(conn, true)?;
+            let filter = ListFilter::default();
+            let mut releases = Vec::new();
+            let mut offset = 0;
+            loop {
+                let (rows, more) = objectives::list(conn, &filter, now, 500, offset)?;
+                for o in &rows {
+                    if let Some(full) = objectives::load(conn, o.id)? {
+                        let answered = questions::answered(conn, o.id)?;
+                        releases.push((full, answered));
+                    }
+                }
+                if !more {
+                    break;
+                }
+                offset += 500;
+            }
+            Ok::<_, AppError>((releases, catalogue))
+        })
+        .await?;
+    let (rows, catalogue) = all;
+    let releases = rows
+        .iter()
+        .map(|(full, answered)| ocds::release(full, answered, &catalogue, &publisher(&state), now))
+        .collect();
+    let uri = state.settings.public_url.join("api/v1/ocds/objectives.json").map(|u| u.to_string()).unwrap_or_default();
+    Ok(HttpResponse::Ok().json(ocds::package(&uri, releases, &publisher(&state), now)))
+}
+
+/// Escapes text for XML content and attribute values.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+async fn feed(state: &AppState, theme: Option<String>) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now_naive();
+    let filter = ListFilter { theme: theme.clone(), ..ListFilter::default() };
+    let (mut rows, _) =
+        state.db.run(move |conn| objectives::list(conn, &filter, now, PAGE_SIZE, 0).map_err(AppError::from)).await?;
+    rows.sort_by(|a, b| b.published_at.cmp(&a.published_at));
+    let base = &state.settings.public_url;
+    let (path, title) = match &theme {
+        Some(t) => {
+            (format!("feeds/themes/{t}.atom"), format!("Achat Ouvert — {}", themes::name(t, crate::i18n::Lang::Fr)))
+        }
+        None => ("feeds/objectives.atom".to_owned(), "Achat Ouvert — objectifs publiés".to_owned()),
+    };
+    let self_url = base.join(&path).map(|u| u.to_string()).unwrap_or_default();
+    let updated = rows.iter().map(|o| o.updated_at).max().unwrap_or(now);
+    let mut body = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n",
+    );
+    body.push_str(&format!(
+        "  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" href=\"{}\"/>\n",
+        xml(&title),
+        xml(&self_url),
+        xml(&self_url)
+    ));
+    body.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml(&base.join("objectives").map(|u| u.to_string()).unwrap_or_default())
+    ));
+    body.push_str(&format!(
+        "  <updated>{}</updated>\n  <author><name>{}</name></author>\n",
+        when(updated),
+        xml(&state.settings.buyer_name)
+    ));
+    for o in &rows {
+        let url = base.join(&format!("objectives/{}", o.id.0)).map(|u| u.to_string()).unwrap_or_default();
+        let status = o.status_at(now);
+        body.push_str("  <entry>\n");
+        body.push_str(&format!(
+            "    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml(&o.title),
+            xml(&url),
+            xml(&url)
+        ));
+        body.push_str(&format!(
+            "    <published>{}</published>\n    <updated>{}</updated>\n",
+            when(o.published_at.unwrap_or(o.created_at)),
+            when(o.updated_at)
+        ));
+        for t in o.theme_list() {
+            body.push_str(&format!(
+                "    <category term=\"{}\" label=\"{}\"/>\n",
+                xml(&t),
+                xml(&themes::name(&t, crate::i18n::Lang::Fr))
+            ));
+        }
+        let deadline = o.deadline_at.map(|d| format!(" Date limite : {}.", when(d))).unwrap_or_default();
+        body.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            xml(&format!("[{}] {}{}", status.as_str(), markdown::plain(&o.need, 400), deadline))
+        ));
+        body.push_str("  </entry>\n");
+    }
+    body.push_str("</feed>\n");
+    Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(body))
+}
+
+/// `GET /feeds/objectives.atom`
+pub async fn feed_all(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    feed(&state, None).await
+}
+
+/// `GET /feeds/themes/{theme}.atom`
+pub async fn feed_theme(state: web::Data<AppState>, theme: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let theme = theme.into_inner();
+    let code = theme.strip_suffix(".atom").unwrap_or(&theme).to_owned();
+    if !themes::is_theme(&code) {
+        return Err(AppError::NotFound);
+    }
+    feed(&state, Some(code)).await
+}
