@@ -317,7 +317,7 @@ async fn feed(state: &AppState, theme: Option<String>) -> Result<HttpResponse, A
     let filter = ListFilter { theme: theme.clone(), ..ListFilter::default() };
     let (mut rows, _) =
         state.db.run(move |conn| objectives::list(conn, &filter, now, PAGE_SIZE, 0).map_err(AppError::from)).await?;
-    rows.sort_by(|a, b| b.published_at.cmp(&a.published_at));
+    rows.sort_by_key(|o| std::cmp::Reverse(o.published_at));
     let base = &state.settings.public_url;
     let (path, title) = match &theme {
         Some(t) => {
