@@ -49,6 +49,8 @@ enum Command {
     },
     /// Print the effective configuration, secrets masked, and exit.
     CheckConfig,
+    /// Load the demo data set into an empty database and print the demo accounts.
+    Demo,
     /// Audit log commands.
     Audit {
         #[command(subcommand)]
@@ -88,6 +90,7 @@ pub fn main() -> ExitCode {
                 |intact| if intact { ExitCode::SUCCESS } else { ExitCode::from(1) },
             );
         }
+        Command::Demo => run_async(demo(settings)),
         Command::CheckConfig => {
             for (name, value) in settings.describe() {
                 println!("{name}={value}");
@@ -224,4 +227,23 @@ async fn audit_verify(settings: Settings) -> Result<bool, String> {
             Ok(false)
         }
     }
+}
+
+async fn demo(settings: Settings) -> Result<(), String> {
+    settings.prepare().map_err(|e| format!("cannot prepare {}: {e}", settings.data_dir.display()))?;
+    let (db, _) = open_database(&settings).await.map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now().naive_utc();
+    let (accounts, count) = actix_web::web::block(move || {
+        let mut conn = db.get().map_err(|e| e.to_string())?;
+        crate::demo::load(&mut conn, now).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    println!("demo loaded: {count} objectives, {} accounts", accounts.len());
+    println!();
+    println!("sign in at {}login with:", settings.public_url);
+    for a in &accounts {
+        println!("  {:<28} {:<36} {}", a.role, a.email, a.password);
+    }
+    Ok(())
 }

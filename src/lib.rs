@@ -8,6 +8,8 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo;
+pub mod demo_data;
 pub mod domain;
 pub mod i18n;
 pub mod mail;

@@ -64,7 +64,7 @@ pub fn cards(ctx: &Ctx, items: &[ObjectiveCard], now: NaiveDateTime) -> Markup {
                     @if !o.summary.is_empty() { p { (o.summary) } }
                     @if let Some(d) = o.deadline {
                         p.deadline {
-                            (ctx.t("objective-deadline")) " : " time datetime=(format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S"))) { (paris(ctx.lang, d)) }
+                            (ctx.t("objective-deadline-label")) " " time datetime=(format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S"))) { (paris(ctx.lang, d)) }
                             @if o.status == Status::Published { " — " strong { (time_left(ctx, Some(d), now)) } }
                         }
                     }
@@ -269,7 +269,7 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                     h1 { (v.title) }
                     @if let Some(d) = v.deadline {
                         p.deadline.deadline-large {
-                            (ctx.t("objective-deadline")) " : " time datetime=(format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S"))) { (paris(ctx.lang, d)) } " " span.muted { (ctx.t("paris-time")) }
+                            (ctx.t("objective-deadline-label")) " " time datetime=(format!("{}Z", d.format("%Y-%m-%dT%H:%M:%S"))) { (paris(ctx.lang, d)) } " " span.muted { (ctx.t("paris-time")) }
                             @if v.status == Status::Published { br; strong { (time_left(ctx, Some(d), now)) } }
                         }
                     }
@@ -335,7 +335,7 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                 }
                 section aria-labelledby="timeline" {
                     h2 #timeline { (ctx.t("objective-timeline")) }
-                    p { (ctx.t("field-horizon")) " : " strong { (ctx.t(&format!("horizon-{}", v.horizon.replace('+', "plus")))) } }
+                    p { (ctx.t("objective-horizon-label")) " " strong { (ctx.t(&format!("horizon-{}", v.horizon.replace('+', "plus")))) } }
                     @if !v.milestones.is_empty() {
                         ol.timeline {
                             @for (date, label) in &v.milestones {
@@ -349,7 +349,7 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                     dl.facts {
                         dt { (ctx.t("field-place")) } dd { (v.place) }
                         dt { (ctx.t("field-contact")) } dd { (v.contact) }
-                        @if let Some(b) = v.budget_euros { dt { (ctx.t("field-budget")) } dd { (euros(ctx.lang, b)) } }
+                        @if let Some(b) = v.budget_euros { dt { (ctx.t("objective-budget")) } dd { (euros(ctx.lang, b)) } }
                         @if let Some(p) = v.published_at { dt { (ctx.t("objective-published-on")) } dd { (paris(ctx.lang, p)) } }
                     }
                 }

@@ -211,6 +211,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{id}/disable", web::post().to(admin::disable))
         .route("/admin/users/{id}/enable", web::post().to(admin::enable))
         .route("/admin/audit", web::get().to(admin::audit_page))
+        .service(web::resource("/admin/criteria").get(criteria::list).post(criteria::create))
+        .route("/admin/criteria/new", web::get().to(criteria::new_form))
+        .service(web::resource("/admin/criteria/{id}").get(criteria::edit_form).post(criteria::update))
+        .route("/admin/criteria/{id}/remove", web::post().to(criteria::remove))
+        .route("/admin/criteria/{id}/restore", web::post().to(criteria::restore))
         // The JSON API.
         .route("/api/v1/openapi.json", web::get().to(openapi::openapi))
         .route("/api/v1/objectives", web::get().to(open_data::list))

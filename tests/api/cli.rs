@@ -180,3 +180,33 @@ fn serve_stops_gracefully_on_sigterm() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l.contains("stopped gracefully")), "{rest:?}");
 }
+
+both_backends! {
+    async fn the_demo_fills_an_empty_database_and_prints_working_accounts(backend) {
+        let database = TestDatabase::new(backend);
+        let data = database.data_dir.path().to_str().unwrap().to_owned();
+        let vars = [("DATABASE_URL", database.url.as_str()), ("DATA_DIR", data.as_str())];
+        let out = command(&vars).arg("demo").output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(stdout.contains("demo loaded: 6 objectives, 6 accounts"), "{stdout}");
+        let agent_line = stdout.lines().find(|l| l.contains("agent@demo.achat-ouvert.fr")).expect("the agent's credentials");
+        let agent_password = agent_line.split_whitespace().last().unwrap().to_owned();
+
+        // Loading twice is refused, and changes nothing.
+        let again = command(&vars).arg("demo").output().unwrap();
+        assert_eq!(again.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+
+        let app = crate::helpers::spawn_app_on(database, &[]).await;
+        let visitor = app.browser();
+        let open = visitor.text("/objectives?status=open").await;
+        assert_eq!(open.matches("class=\"objective-card\"").count(), 5, "five open objectives");
+        assert_eq!(visitor.text("/objectives?status=closed").await.matches("class=\"objective-card\"").count(), 1);
+        assert!(visitor.text("/").await.contains("lycées"));
+        let agent = app.browser();
+        assert_eq!(agent.sign_in("agent@demo.achat-ouvert.fr", &agent_password).await.status(), 303);
+        assert_eq!(agent.get("/objectives/new").await.status(), 200);
+        app.stop().await;
+    }
+}

@@ -8,6 +8,7 @@ mod admin;
 mod audit;
 mod authorization;
 mod cli;
+mod criteria;
 mod csrf;
 mod health;
 mod i18n;

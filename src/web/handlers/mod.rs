@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod criteria;
 pub mod health;
 pub mod home;
 pub mod lang;

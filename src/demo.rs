@@ -1,0 +1,233 @@
+//! `achat-ouvert demo`: fills an empty database with the demo data set — the region's four
+//! visions as example objectives with their questions and answers, one account per role — and
+//! returns the credentials to print.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::{objectives as objectives_table, questions as questions_table, users as users_table};
+use crate::db::{DbConnection, write_tx};
+use crate::demo_data::OBJECTIVES;
+use crate::domain::audit::AuditActor;
+use crate::domain::criteria;
+use crate::domain::email::Email;
+use crate::domain::objectives::{self, Horizon, Milestone, ObjectiveDraft, WeightedCriterion};
+use crate::domain::organisations::{self, IdentifierType, LegalIdentifier, NewOrganisation, OrganisationSize};
+use crate::domain::password::{self, NewPassword};
+use crate::domain::users::{self, Role, UserInsertForm};
+
+/// One demo account, as printed.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub role: &'static str,
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(
+        "the database is not empty: the demo loads only into a new database (use another DATABASE_URL or DATA_DIR)"
+    )]
+    NotEmpty,
+    #[error("demo data is inconsistent: {0}")]
+    Data(String),
+    #[error("database error: {0}")]
+    Db(#[from] diesel::result::Error),
+}
+
+/// A readable random password: four groups of letters and digits, never in the common list.
+fn demo_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let bytes: [u8; 16] = rand::random();
+    let chars: Vec<char> = bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// A valid SIRET built from a number (Luhn check digit added).
+fn siret(n: u64) -> String {
+    let base = format!("{:013}", 8_000_000_000_000u64 + n);
+    (0..10)
+        .map(|check| format!("{base}{check}"))
+        .find(|candidate| LegalIdentifier::parse(IdentifierType::Siret, candidate).is_ok())
+        .unwrap_or(base)
+}
+
+fn account(
+    conn: &mut DbConnection,
+    email: &str,
+    name: &str,
+    org: Option<crate::db::ids::OrganisationId>,
+    now: NaiveDateTime,
+) -> Result<(crate::db::ids::UserId, String), DemoError> {
+    let password = demo_password();
+    let parsed = NewPassword::parse(&password, &password).map_err(|e| DemoError::Data(e.to_string()))?;
+    let hash = password::hash(&parsed).map_err(|e| DemoError::Data(e.to_string()))?;
+    let address = Email::parse(email).map_err(|e| DemoError::Data(e.to_string()))?;
+    let user = users::insert(
+        conn,
+        &UserInsertForm {
+            email: address.as_str(),
+            display_name: name,
+            password_hash: Some(&hash),
+            email_verified_at: Some(now),
+            organisation_id: org,
+            locale: "fr",
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    Ok((user.id, password))
+}
+
+fn organisation(
+    conn: &mut DbConnection,
+    name: &str,
+    n: u64,
+    size: OrganisationSize,
+    ess: bool,
+    sectors: &[&str],
+    now: NaiveDateTime,
+) -> Result<crate::db::ids::OrganisationId, DemoError> {
+    let identifier =
+        LegalIdentifier::parse(IdentifierType::Siret, &siret(n)).map_err(|e| DemoError::Data(e.to_string()))?;
+    let org = NewOrganisation {
+        legal_name: name.to_owned(),
+        identifier,
+        address: "12 rue des Artisans".into(),
+        postcode: "69007".into(),
+        country: "FR".into(),
+        size,
+        social_economy: ess,
+        sectors: sectors.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    Ok(organisations::insert(conn, &org, now)?)
+}
+
+/// Loads the demo into an empty database; returns the accounts and the number of objectives.
+pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(Vec<DemoAccount>, usize), DemoError> {
+    write_tx(conn, |conn| {
+        let existing_users: i64 = users_table::table.count().get_result(conn)?;
+        let existing_objectives: i64 = objectives_table::table.count().get_result(conn)?;
+        if existing_users > 0 || existing_objectives > 0 {
+            return Err(DemoError::NotEmpty);
+        }
+        criteria::seed_if_empty(conn, now)?;
+        let catalogue = criteria::list(conn, false)?;
+        let mut accounts = Vec::new();
+
+        let (admin, pw) = account(conn, "admin@demo.achat-ouvert.fr", "Alice Administratrice", None, now)?;
+        users::set_roles(conn, admin, &[Role::Admin], now)?;
+        accounts.push(DemoAccount { role: "administrateur", email: "admin@demo.achat-ouvert.fr".into(), password: pw });
+        let (agent, pw) = account(conn, "agent@demo.achat-ouvert.fr", "Bruno Agent", None, now)?;
+        users::set_roles(conn, agent, &[Role::Agent], now)?;
+        accounts.push(DemoAccount { role: "agent", email: "agent@demo.achat-ouvert.fr".into(), password: pw });
+        for (i, name) in [(1, "Chloé Comité"), (2, "David Comité")] {
+            let email = format!("comite{i}@demo.achat-ouvert.fr");
+            let (member, pw) = account(conn, &email, name, None, now)?;
+            users::set_roles(conn, member, &[Role::Committee], now)?;
+            accounts.push(DemoAccount { role: "membre de comité", email, password: pw });
+        }
+        let suppliers = [
+            (
+                "Coopérative Bois & Territoires",
+                1,
+                OrganisationSize::Sme,
+                true,
+                &["bâtiment", "énergie"][..],
+                "fournisseur@demo.achat-ouvert.fr",
+                "Élodie Fournisseuse",
+            ),
+            (
+                "Maraîchers Réunis du Val",
+                2,
+                OrganisationSize::Micro,
+                true,
+                &["alimentation"][..],
+                "fournisseur2@demo.achat-ouvert.fr",
+                "Farid Maraîcher",
+            ),
+        ];
+        for (legal, n, size, ess, sectors, email, name) in suppliers {
+            let org = organisation(conn, legal, n, size, ess, sectors, now)?;
+            let (owner, pw) = account(conn, email, name, Some(org), now)?;
+            organisations::set_owner(conn, org, owner, now)?;
+            accounts.push(DemoAccount { role: "fournisseur (responsable)", email: email.into(), password: pw });
+        }
+
+        let actor = AuditActor::System("demo".into());
+        for demo in OBJECTIVES {
+            let criteria: Vec<WeightedCriterion> = demo
+                .criteria
+                .iter()
+                .enumerate()
+                .map(|(position, (code, weight, min))| {
+                    let c = catalogue
+                        .iter()
+                        .find(|c| c.code == *code)
+                        .ok_or_else(|| DemoError::Data(format!("unknown criterion {code}")))?;
+                    Ok(WeightedCriterion {
+                        criterion_id: c.id,
+                        weight: *weight,
+                        eliminatory: min.is_some(),
+                        min_score: *min,
+                        position: position as i32,
+                    })
+                })
+                .collect::<Result<_, DemoError>>()?;
+            let milestones = demo
+                .milestones
+                .iter()
+                .map(|(date, label)| {
+                    NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                        .map(|due_on| Milestone { due_on, label: (*label).to_owned() })
+                        .map_err(|e| DemoError::Data(e.to_string()))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let deadline =
+                (now + chrono::Duration::days(demo.deadline_days)).date().and_hms_opt(11, 0, 0).unwrap_or(now);
+            let draft = ObjectiveDraft {
+                title: demo.title.into(),
+                need: demo.need.into(),
+                political_objective: demo.political_objective.into(),
+                deliberation_ref: demo.deliberation_ref.into(),
+                deliberation_date: NaiveDate::parse_from_str(demo.deliberation_date, "%Y-%m-%d").ok(),
+                deliberation_url: None,
+                themes: demo.themes.iter().map(|t| (*t).to_owned()).collect(),
+                horizon: Horizon::parse(demo.horizon).unwrap_or(Horizon::Ten),
+                budget_euros: demo.budget_euros,
+                place: demo.place.into(),
+                contact: demo.contact.into(),
+                deadline_at: Some(deadline),
+                shortlist_rule: "top".into(),
+                shortlist_value: 3,
+                criteria,
+                milestones,
+            };
+            let problems = objectives::criteria_problems(&draft.criteria, &catalogue);
+            if !problems.is_empty() {
+                return Err(DemoError::Data(format!("{}: {problems:?}", demo.title)));
+            }
+            let id = objectives::create(conn, &draft, agent, &actor, now)?;
+            // Published some time ago, so closed objectives look real.
+            let published = now - chrono::Duration::days(demo.deadline_days.min(0).abs() + 20);
+            diesel::update(objectives_table::table.find(id))
+                .set((objectives_table::status.eq("published"), objectives_table::published_at.eq(Some(published))))
+                .execute(conn)?;
+            for (i, (question, answer)) in demo.questions.iter().enumerate() {
+                let asked = published + chrono::Duration::days(2 + i as i64);
+                diesel::insert_into(questions_table::table)
+                    .values((
+                        questions_table::objective_id.eq(id),
+                        questions_table::question.eq(*question),
+                        questions_table::answer.eq(Some(*answer)),
+                        questions_table::answered_by.eq(Some(agent)),
+                        questions_table::asked_at.eq(asked),
+                        questions_table::answered_at.eq(Some(asked + chrono::Duration::days(1))),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        Ok((accounts, OBJECTIVES.len()))
+    })
+}
