@@ -14,5 +14,6 @@ pub mod domain;
 pub mod i18n;
 pub mod mail;
 pub mod telemetry;
+pub mod uploads;
 pub mod views;
 pub mod web;

@@ -188,6 +188,33 @@ pub fn create(
         .get_result(conn)
 }
 
+/// Whether an edit changes what a criterion *is* (its category or goal), which published
+/// objectives rely on; wording may still be corrected.
+pub fn changes_meaning(current: &Criterion, edit: &CriterionEdit) -> bool {
+    current.category != edit.category || current.goal != edit.goal
+}
+
+/// The fields an edit changes, for the audit log.
+pub fn changed_fields(current: &Criterion, edit: &CriterionEdit) -> Vec<&'static str> {
+    let mut fields = Vec::new();
+    for (name, before, after) in [
+        ("category", &current.category, &edit.category),
+        ("goal", &current.goal, &edit.goal),
+        ("name_fr", &current.name_fr, &edit.name_fr),
+        ("name_en", &current.name_en, &edit.name_en),
+        ("description_fr", &current.description_fr, &edit.description_fr),
+        ("description_en", &current.description_en, &edit.description_en),
+    ] {
+        if before.trim() != after.trim() {
+            fields.push(name);
+        }
+    }
+    if current.levels(Lang::Fr) != edit.levels_fr.to_vec() || current.levels(Lang::En) != edit.levels_en.to_vec() {
+        fields.push("levels");
+    }
+    fields
+}
+
 /// Whether any objective beyond a draft uses the criterion.
 pub fn used_by_published(conn: &mut DbConnection, id: CriterionId) -> QueryResult<bool> {
     let n: i64 = objective_criteria::table
@@ -210,6 +237,9 @@ pub enum Removal {
 /// Removes a criterion: deleted if nothing beyond a draft uses it (drafts lose it), else retired.
 pub fn remove(conn: &mut DbConnection, id: CriterionId, now: NaiveDateTime) -> QueryResult<Removal> {
     write_tx(conn, |conn| {
+        // One at a time with publications: a criterion cannot be deleted while an objective
+        // using it is being published.
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
         if used_by_published(conn, id)? {
             diesel::update(criteria::table.find(id)).set(criteria::retired_at.eq(Some(now))).execute(conn)?;
             Ok(Removal::Retired)

@@ -144,6 +144,30 @@ pub fn notify_publication(
 pub fn notify_amendment(
     conn: &mut DbConnection,
     id: ObjectiveId,
+    themes_before: &[String],
+    reason: &str,
+    links: MailLinks<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    // Followers of a theme the amendment removed are told too.
+    let (title, mut themes) = title_and_themes(conn, id)?;
+    for t in themes_before {
+        if !themes.contains(t) {
+            themes.push(t.clone());
+        }
+    }
+    let recipients = followers(conn, &themes, Some(id))?;
+    for (email, locale) in &recipients {
+        let lang = Lang::from_code(locale).unwrap_or_default();
+        outbox::enqueue(conn, &templates::objective_amended(lang, email, &title, reason, &links.objective(id)), now)?;
+    }
+    Ok(recipients.len())
+}
+
+/// A cancellation: tell the followers of the objective and of its themes.
+pub fn notify_cancellation(
+    conn: &mut DbConnection,
+    id: ObjectiveId,
     reason: &str,
     links: MailLinks<'_>,
     now: NaiveDateTime,
@@ -152,7 +176,7 @@ pub fn notify_amendment(
     let recipients = followers(conn, &themes, Some(id))?;
     for (email, locale) in &recipients {
         let lang = Lang::from_code(locale).unwrap_or_default();
-        outbox::enqueue(conn, &templates::objective_amended(lang, email, &title, reason, &links.objective(id)), now)?;
+        outbox::enqueue(conn, &templates::objective_cancelled(lang, email, &title, reason, &links.objective(id)), now)?;
     }
     Ok(recipients.len())
 }

@@ -16,6 +16,8 @@ pub fn render(source: &str) -> String {
     ammonia::Builder::default()
         .link_rel(Some("nofollow noopener"))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        // No relative links: `//elsewhere.example` would otherwise pass as one.
+        .url_relative(ammonia::UrlRelative::Deny)
         .clean(&unsafe_html)
         .to_string()
 }
@@ -50,6 +52,12 @@ mod tests {
         assert!(!html.contains("<img"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "raw HTML is shown as text: {html}");
+    }
+
+    #[test]
+    fn protocol_relative_links_are_dropped() {
+        let html = render("[x](//evil.example/a)");
+        assert!(!html.contains("evil.example/a\""), "{html}");
     }
 
     #[test]

@@ -243,22 +243,28 @@ pub fn paris_to_utc(local: NaiveDateTime) -> Option<NaiveDateTime> {
 /// The form's raw values, field name → values (checkboxes and repeated fields give several).
 pub type FormPairs = Vec<(String, String)>;
 
-fn first<'a>(pairs: &'a FormPairs, name: &str) -> &'a str {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or("")
+/// The first value of a field, trimmed, with Windows line ends made Unix and NUL characters
+/// (which PostgreSQL refuses in text) removed.
+fn first(pairs: &FormPairs, name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().replace("\r\n", "\n").replace(['\r', '\0'], ""))
+        .unwrap_or_default()
 }
 
-fn bounded(problems: &mut Vec<Problem>, field: &'static str, value: &str, max: usize) -> String {
+fn bounded(problems: &mut Vec<Problem>, field: &'static str, value: String, max: usize) -> String {
     if value.chars().count() > max {
         problems.push(Problem::new(field, "objective-error-too-long").with("max", max));
     }
-    value.to_owned()
+    value
 }
 
 /// Parses the objective form against the catalogue's active criteria.
 pub fn parse_form(pairs: &FormPairs, catalogue: &[Criterion]) -> Result<ObjectiveDraft, Vec<Problem>> {
     let mut problems = Vec::new();
     let title = bounded(&mut problems, "title", first(pairs, "title"), 200);
-    let need = first(pairs, "need").to_owned();
+    let need = first(pairs, "need");
     if need.chars().count() > NEED_MAX_CHARS {
         problems.push(
             Problem::new("need", "objective-error-need-length")
@@ -268,7 +274,7 @@ pub fn parse_form(pairs: &FormPairs, catalogue: &[Criterion]) -> Result<Objectiv
     }
     let political_objective = bounded(&mut problems, "political_objective", first(pairs, "political_objective"), 1000);
     let deliberation_ref = bounded(&mut problems, "deliberation_ref", first(pairs, "deliberation_ref"), 100);
-    let deliberation_date = match first(pairs, "deliberation_date") {
+    let deliberation_date = match first(pairs, "deliberation_date").as_str() {
         "" => None,
         raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
             Ok(d) => Some(d),
@@ -278,7 +284,7 @@ pub fn parse_form(pairs: &FormPairs, catalogue: &[Criterion]) -> Result<Objectiv
             }
         },
     };
-    let deliberation_url = match first(pairs, "deliberation_url") {
+    let deliberation_url = match first(pairs, "deliberation_url").as_str() {
         "" => None,
         raw => match url::Url::parse(raw) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && raw.len() <= 500 => Some(raw.to_owned()),
@@ -294,11 +300,8 @@ pub fn parse_form(pairs: &FormPairs, catalogue: &[Criterion]) -> Result<Objectiv
     if themes.iter().any(|t| !themes::is_theme(t)) {
         problems.push(Problem::new("themes", "objective-error-theme"));
     }
-    let horizon_raw = match first(pairs, "horizon") {
-        "" => "10",
-        raw => raw,
-    };
-    let horizon = Horizon::parse(horizon_raw).unwrap_or_else(|| {
+    let horizon_raw = first(pairs, "horizon");
+    let horizon = Horizon::parse(if horizon_raw.is_empty() { "10" } else { &horizon_raw }).unwrap_or_else(|| {
         problems.push(Problem::new("horizon", "objective-error-horizon"));
         Horizon::Ten
     });
@@ -314,17 +317,24 @@ pub fn parse_form(pairs: &FormPairs, catalogue: &[Criterion]) -> Result<Objectiv
     };
     let place = bounded(&mut problems, "place", first(pairs, "place"), 200);
     let contact = bounded(&mut problems, "contact", first(pairs, "contact"), 200);
-    let deadline_at = match first(pairs, "deadline") {
+    let deadline_at = match first(pairs, "deadline").as_str() {
         "" => None,
-        raw => match NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M").ok().and_then(paris_to_utc) {
-            Some(utc) => Some(utc),
-            None => {
+        raw => match NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M") {
+            Err(_) => {
                 problems.push(Problem::new("deadline", "objective-error-deadline-format"));
                 None
             }
+            Ok(local) => match paris_to_utc(local) {
+                Some(utc) => Some(utc),
+                None => {
+                    // The hour skipped when clocks go forward.
+                    problems.push(Problem::new("deadline", "objective-error-deadline-gap"));
+                    None
+                }
+            },
         },
     };
-    let shortlist_rule = match first(pairs, "shortlist_rule") {
+    let shortlist_rule = match first(pairs, "shortlist_rule").as_str() {
         "top" | "" => "top",
         "min" => "min",
         _ => {
@@ -346,6 +356,7 @@ pub fn parse_form(pairs: &FormPairs, catalogue: &[Criterion]) -> Result<Objectiv
     let mut criteria = Vec::new();
     for (position, c) in catalogue.iter().enumerate() {
         let weight_raw = first(pairs, &format!("w_{}", c.id));
+        let weight_raw = weight_raw.as_str();
         if weight_raw.is_empty() || weight_raw == "0" {
             continue;
         }
@@ -358,7 +369,7 @@ pub fn parse_form(pairs: &FormPairs, catalogue: &[Criterion]) -> Result<Objectiv
             continue;
         }
         let eliminatory = !first(pairs, &format!("elim_{}", c.id)).is_empty();
-        let min_score = match first(pairs, &format!("min_{}", c.id)) {
+        let min_score = match first(pairs, &format!("min_{}", c.id)).as_str() {
             "" => None,
             raw => match raw.parse::<i32>() {
                 Ok(n) if (1..=5).contains(&n) => Some(n),
@@ -383,6 +394,7 @@ pub fn parse_form(pairs: &FormPairs, catalogue: &[Criterion]) -> Result<Objectiv
     let mut milestones = Vec::new();
     for i in 0..MAX_MILESTONES {
         let (date, label) = (first(pairs, &format!("m_date_{i}")), first(pairs, &format!("m_label_{i}")));
+        let (date, label) = (date.as_str(), label.as_str());
         if date.is_empty() && label.is_empty() {
             continue;
         }
@@ -438,6 +450,9 @@ pub fn missing_for_publication(
         if value.trim().is_empty() {
             problems.push(Problem::new(field, "objective-error-required"));
         }
+    }
+    if draft.deliberation_date.is_none() {
+        problems.push(Problem::new("deliberation_date", "objective-error-required"));
     }
     if draft.themes.is_empty() {
         problems.push(Problem::new("themes", "objective-error-themes-required"));
@@ -558,7 +573,8 @@ pub fn diff(before: &ObjectiveDraft, after: &ObjectiveDraft, catalogue: &[Criter
         d.milestones.iter().map(|m| format!("{} {}", m.due_on, m.label)).collect::<Vec<_>>().join("; ")
     };
     push("milestones", ms(before), ms(after));
-    let essential = changes.iter().any(|c| matches!(c.field.as_str(), "need" | "criteria" | "deadline"));
+    // The shortlist rule decides who is retained: as essential as the weights.
+    let essential = changes.iter().any(|c| matches!(c.field.as_str(), "need" | "criteria" | "deadline" | "shortlist"));
     (changes, essential)
 }
 
@@ -665,6 +681,7 @@ pub fn create(
     now: NaiveDateTime,
 ) -> QueryResult<ObjectiveId> {
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
         let provisional = format!("draft-{}", crate::domain::secret_token::generate());
         let id: ObjectiveId = diesel::insert_into(objectives::table)
             .values((
@@ -739,6 +756,8 @@ pub enum ObjectiveError {
     Incomplete(Vec<Problem>),
     #[error("the amendment needs a reason")]
     ReasonRequired,
+    #[error("the reason is longer than 2000 characters")]
+    ReasonTooLong,
     #[error("a published deadline can only be extended")]
     DeadlineBroughtForward,
     #[error("nothing changed")]
@@ -777,6 +796,7 @@ pub fn save(
         _ => return Err(ObjectiveError::WrongStatus(Status::Draft)),
     };
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
         let current = load(conn, id)?.ok_or(ObjectiveError::NotFound)?;
         match current.objective.status_at(now) {
             Status::Draft => {
@@ -792,6 +812,9 @@ pub fn save(
                 }
                 if reason.trim().is_empty() {
                     return Err(ObjectiveError::ReasonRequired);
+                }
+                if reason.chars().count() > 2000 {
+                    return Err(ObjectiveError::ReasonTooLong);
                 }
                 if let (Some(b), Some(a)) = (before.deadline_at, edit.deadline_at)
                     && a < b
@@ -831,7 +854,7 @@ pub fn save(
                     now,
                 )?;
                 if essential {
-                    crate::domain::following::notify_amendment(conn, id, reason.trim(), links, now)?;
+                    crate::domain::following::notify_amendment(conn, id, &before.themes, reason.trim(), links, now)?;
                 }
                 Ok(Some(changes))
             }
@@ -849,6 +872,7 @@ pub fn publish(
 ) -> Result<(), ObjectiveError> {
     let Editing { catalogue, actor, links, now } = *cx;
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
         let current = load(conn, id)?.ok_or(ObjectiveError::NotFound)?;
         let status = current.objective.status_at(now);
         if next(status, Transition::Publish).is_none() {
@@ -879,17 +903,16 @@ pub fn publish(
 }
 
 /// Cancels a published objective, before its deadline, with a public reason.
-pub fn cancel(
-    conn: &mut DbConnection,
-    id: ObjectiveId,
-    reason: &str,
-    actor: &AuditActor,
-    now: NaiveDateTime,
-) -> Result<(), ObjectiveError> {
-    if reason.trim().is_empty() || reason.chars().count() > 2000 {
+pub fn cancel(conn: &mut DbConnection, id: ObjectiveId, reason: &str, cx: &Editing<'_>) -> Result<(), ObjectiveError> {
+    if reason.trim().is_empty() {
         return Err(ObjectiveError::ReasonRequired);
     }
+    if reason.chars().count() > 2000 {
+        return Err(ObjectiveError::ReasonTooLong);
+    }
+    let Editing { actor, links, now, .. } = *cx;
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
         let current = load(conn, id)?.ok_or(ObjectiveError::NotFound)?;
         let status = current.objective.status_at(now);
         if next(status, Transition::Cancel).is_none() {
@@ -904,6 +927,7 @@ pub fn cancel(
             ))
             .execute(conn)?;
         record(conn, actor, "objective.cancelled", id, serde_json::json!({ "reason": reason.trim() }), now)?;
+        crate::domain::following::notify_cancellation(conn, id, reason.trim(), links, now)?;
         Ok(())
     })
 }
@@ -916,6 +940,7 @@ pub fn delete_draft(
     now: NaiveDateTime,
 ) -> Result<(), ObjectiveError> {
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
         let current = load(conn, id)?.ok_or(ObjectiveError::NotFound)?;
         let status = current.objective.status_at(now);
         if status != Status::Draft {
@@ -947,6 +972,17 @@ pub struct ListFilter {
     pub text: Option<String>,
     /// Agents may list drafts.
     pub include_drafts: bool,
+    pub order: ListOrder,
+}
+
+/// How lists are sorted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    /// Latest deadline first (the pages).
+    #[default]
+    Deadline,
+    /// Latest publication first (the feeds).
+    Published,
 }
 
 /// A page of objectives, newest deadline first among open ones; returns whether more follow.
@@ -984,12 +1020,22 @@ pub fn list(
         q = q.filter(objectives::horizon.eq(h.as_str()));
     }
     if let Some(day) = filter.deadline_before
-        && let Some(end) = day.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0))
+        && let Some(end) = day.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)).and_then(paris_to_utc)
     {
         q = q.filter(objectives::deadline_at.lt(end));
     }
-    let mut rows: Vec<Objective> =
-        q.order((objectives::deadline_at.desc(), objectives::id.desc())).limit(limit + 1).offset(offset).load(conn)?;
+    let mut rows: Vec<Objective> = match filter.order {
+        // Deadlines first, latest first; drafts without one last, on both backends alike.
+        ListOrder::Deadline => {
+            q.order((objectives::deadline_at.is_null().asc(), objectives::deadline_at.desc(), objectives::id.desc()))
+        }
+        ListOrder::Published => {
+            q.order((objectives::published_at.is_null().asc(), objectives::published_at.desc(), objectives::id.desc()))
+        }
+    }
+    .limit(limit + 1)
+    .offset(offset)
+    .load(conn)?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     Ok((rows, more))

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDateTime;
 use serde_json::{Value, json};
+use sha2::Digest;
 
 use crate::domain::criteria::Criterion;
 use crate::domain::markdown;
@@ -159,11 +160,18 @@ pub fn release(
             map.insert("milestones".into(), Value::Array(milestones));
         }
     }
-    let updated = o.updated_at.max(o.published_at.unwrap_or(o.updated_at));
-    json!({
+    let mut latest = o.updated_at.max(o.published_at.unwrap_or(o.updated_at));
+    for q in questions {
+        latest = latest.max(q.answered_at.unwrap_or(q.asked_at));
+    }
+    if status == Status::Closed
+        && let Some(deadline) = o.deadline_at
+    {
+        latest = latest.max(deadline);
+    }
+    let mut release = json!({
         "ocid": format!("{}-{}", publisher.ocid_prefix, o.reference),
-        "id": format!("{}-{}", o.reference, updated.format("%Y%m%dT%H%M%S")),
-        "date": when(updated),
+        "date": when(latest),
         "tag": [tag],
         "initiationType": "tender",
         "language": "fr",
@@ -171,7 +179,11 @@ pub fn release(
         "buyer": buyer,
         "planning": { "rationale": o.political_objective },
         "tender": tender,
-    })
+    });
+    // A release id names one content: derived from the content itself.
+    let digest = sha2::Sha256::digest(release.to_string().as_bytes());
+    release["id"] = json!(format!("{}-{}", o.reference, &hex::encode(digest)[..16]));
+    release
 }
 
 /// A release package around `releases`.

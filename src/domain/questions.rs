@@ -47,8 +47,9 @@ impl From<diesel::result::Error> for QuestionError {
     }
 }
 
-fn check_length(text: &str) -> Result<&str, QuestionError> {
-    let text = text.trim();
+/// The text trimmed, with Windows line ends and NUL characters (refused by PostgreSQL) cleaned.
+fn check_length(text: &str) -> Result<String, QuestionError> {
+    let text = text.trim().replace("\r\n", "\n").replace('\0', "");
     if (MIN_CHARS..=MAX_CHARS).contains(&text.chars().count()) { Ok(text) } else { Err(QuestionError::Length) }
 }
 
@@ -163,8 +164,8 @@ pub fn publish_own(
         let id: QuestionId = diesel::insert_into(questions::table)
             .values((
                 questions::objective_id.eq(objective),
-                questions::question.eq(question),
-                questions::answer.eq(Some(answer)),
+                questions::question.eq(&question),
+                questions::answer.eq(Some(&answer)),
                 questions::answered_by.eq(Some(agent)),
                 questions::asked_at.eq(now),
                 questions::answered_at.eq(Some(now)),

@@ -44,17 +44,18 @@ fn fold(text: &str) -> String {
     out
 }
 
-/// The singular of a French word, well enough for search: bureaux → bureau, locaux → local,
-/// lycées → lycee, repas stays repas (too short to tell).
+/// A stem shared by a French word's singular and plural, well enough for search: bureau and
+/// bureaux → burea, local and locaux → loca, travail and travaux → trava, lycées → lycee.
 fn singular(word: &str) -> String {
     if word.len() <= 3 {
         return word.to_owned();
     }
-    if let Some(stem) = word.strip_suffix("eaux") {
-        return format!("{stem}eau");
-    }
-    if let Some(stem) = word.strip_suffix("aux") {
-        return format!("{stem}al");
+    for ending in ["aux", "ail", "au", "al"] {
+        if let Some(stem) = word.strip_suffix(ending)
+            && stem.len() >= 2
+        {
+            return format!("{stem}a");
+        }
     }
     if let Some(stem) = word.strip_suffix('s').or_else(|| word.strip_suffix('x')) {
         return stem.to_owned();
@@ -102,7 +103,9 @@ mod tests {
     #[test]
     fn accents_case_and_plurals_fold_together() {
         assert_eq!(tokens("Lycées ÉNERGÉTIQUES"), vec!["lycee", "energetique"]);
-        assert_eq!(tokens("les bureaux et les locaux"), vec!["bureau", "local"]);
+        assert_eq!(tokens("les bureaux et les locaux"), tokens("le bureau et le local"));
+        assert_eq!(tokens("matériaux"), tokens("matériau"));
+        assert_eq!(tokens("travaux"), tokens("travail"));
         assert_eq!(tokens("Cantine"), tokens("cantines"));
         assert_eq!(tokens("l’énergie des écoles"), vec!["energie", "ecole"]);
     }

@@ -131,3 +131,13 @@ pub fn question_answered(lang: Lang, to: &str, title: &str, link: &str) -> Outgo
         Some((lang.t("mail-see-objective"), link)),
     )
 }
+
+pub fn objective_cancelled(lang: Lang, to: &str, title: &str, reason: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-cancelled-subject", &[("title", title)]),
+        &[lang.t_args("mail-cancelled-body", &[("title", title), ("reason", reason)]), lang.t("mail-unfollow")],
+        Some((lang.t("mail-see-objective"), link)),
+    )
+}

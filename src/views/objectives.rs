@@ -193,6 +193,8 @@ pub struct AmendmentRow {
     pub reason: String,
     pub essential: bool,
     pub fields: Vec<String>,
+    /// (field, before, after) in plain text.
+    pub changes: Vec<(String, String, String)>,
 }
 
 /// Everything the objective page shows.
@@ -447,6 +449,16 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                                     @if a.essential { span.badge.badge-danger { (ctx.t("amendment-essential")) } " " }
                                     (ctx.t("amendment-fields")) " " (a.fields.join(", ")) ". "
                                     (ctx.t("amendment-reason")) " " (a.reason)
+                                    details {
+                                        summary { (ctx.t("amendment-details")) }
+                                        dl.changes {
+                                            @for (field, before, after) in &a.changes {
+                                                dt { (field) }
+                                                dd { span.muted { (ctx.t("amendment-before")) " " } (before) }
+                                                dd { span.muted { (ctx.t("amendment-after")) " " } (after) }
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }

@@ -53,10 +53,17 @@ both_backends! {
         use achat_ouvert::clock::Clock;
         let deadline = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &(app.clock.now() + chrono::Duration::days(30)).naive_utc()).format("%Y-%m-%dT%H:%M").to_string();
         let w = format!("w_{climate}");
-        let form = [("title", "Objectif"), ("need", "Besoin."), ("political_objective", "Politique."), ("deliberation_ref", "CP-1"), ("themes", "energie"), ("place", "Ici"), ("contact", "c@region.example"), ("deadline", deadline.as_str()), (w.as_str(), "100")];
+        let form = [("title", "Objectif"), ("need", "Besoin."), ("political_objective", "Politique."), ("deliberation_ref", "CP-1"), ("deliberation_date", "2026-01-15"), ("themes", "energie"), ("place", "Ici"), ("contact", "c@region.example"), ("deadline", deadline.as_str()), (w.as_str(), "100")];
         let r = agent.submit("/objectives/new", "/objectives", &form).await;
         let id: i64 = r.headers()["location"].to_str().unwrap().trim_start_matches("/objectives/").split('?').next().unwrap().parse().unwrap();
         assert_eq!(agent.submit(&format!("/objectives/{id}"), &format!("/objectives/{id}/publish"), &[]).await.status(), 303);
+        // Used by a published objective: its category can no longer change.
+        let mut social = fields.clone();
+        social[0].1 = "social".into();
+        let refs: Vec<(&str, &str)> = social.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let refused = admin.submit(&page, &page, &refs).await;
+        assert_eq!(refused.status(), 409);
+        assert!(refused.text().await.unwrap().contains("utilisé par un objectif publié"));
         assert_eq!(admin.submit(&page, &format!("/admin/criteria/{climate}/remove"), &[]).await.status(), 303);
         let kept = app.with_db(move |conn| achat_ouvert::domain::criteria::find(conn, achat_ouvert::db::ids::CriterionId(climate)).unwrap().unwrap()).await;
         assert!(kept.retired_at.is_some());

@@ -323,3 +323,32 @@ both_backends! {
         app.stop().await;
     }
 }
+
+both_backends! {
+    async fn browser_line_endings_do_not_make_an_amendment_essential(backend) {
+        let app = spawn_app(backend).await;
+        let agent = app.staff("agent@region.example", &[Role::Agent]).await;
+        let id = published(&app, &agent, "Toitures végétalisées").await;
+        // Resubmit everything as a browser does (CRLF line ends), changing only the title.
+        let mut form = complete_form(&app, "Toitures végétalisées et pluviales", &paris_in(&app, 30)).await;
+        let stored = app.with_db(move |conn| achat_ouvert::domain::objectives::load(conn, achat_ouvert::db::ids::ObjectiveId(id)).unwrap().unwrap().objective).await;
+        for (k, v) in form.iter_mut() {
+            if k == "need" {
+                *v = stored.need.replace('\n', "\r\n");
+            }
+            if k == "deadline" {
+                *v = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &stored.deadline_at.unwrap()).format("%Y-%m-%dT%H:%M").to_string();
+            }
+        }
+        form.push(("reason".into(), "Titre plus clair".into()));
+        assert_eq!(post_pairs(&agent, &format!("/objectives/{id}/edit"), &format!("/objectives/{id}"), &form).await.status(), 303);
+        let amendments = app.with_db(move |conn| achat_ouvert::domain::objectives::load(conn, achat_ouvert::db::ids::ObjectiveId(id)).unwrap().unwrap().amendments).await;
+        assert_eq!(amendments.len(), 1);
+        assert!(!amendments[0].essential, "{:?}", amendments[0].changes);
+        assert_eq!(amendments[0].change_list().iter().map(|c| c.field.as_str()).collect::<Vec<_>>(), vec!["title"]);
+        // The before/after values are public.
+        let page = app.browser().text(&format!("/objectives/{id}")).await;
+        assert!(page.contains("Toitures végétalisées et pluviales") && page.contains("Avant et après"));
+        app.stop().await;
+    }
+}

@@ -131,6 +131,7 @@ async fn objective_with_history(app: &TestApp, agent: &Browser) -> i64 {
             ("need".into(), "Réduire les trajets en voiture individuelle des agents.".into()),
             ("political_objective".into(), "Plan de mobilité employeur.".into()),
             ("deliberation_ref".into(), "CP-2026-05-001".into()),
+            ("deliberation_date".into(), "2026-05-12".into()),
             ("themes".into(), "mobilite".into()),
             ("horizon".into(), "5".into()),
             ("budget_euros".into(), "250000".into()),

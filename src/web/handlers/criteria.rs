@@ -177,18 +177,34 @@ pub async fn update(
         ));
     }
     let now = state.clock.now_naive();
-    state
+    let outcome = state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                if criteria::update(conn, id, &edit, now)? == 0 {
-                    return Err(AppError::NotFound);
+                crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
+                let current = criteria::find(conn, id)?.ok_or(AppError::NotFound)?;
+                // What published objectives rely on does not change under them.
+                if criteria::changes_meaning(&current, &edit) && criteria::used_by_published(conn, id)? {
+                    return Ok(false);
                 }
-                record(conn, &actor, "criterion.updated", id, now)?;
-                Ok(())
+                let fields = criteria::changed_fields(&current, &edit);
+                criteria::update(conn, id, &edit, now)?;
+                let event = AuditEvent {
+                    actor: &actor,
+                    action: "criterion.updated",
+                    object_type: "criterion",
+                    object_id: id.to_string(),
+                    details: serde_json::json!({ "fields": fields }),
+                };
+                audit::append(conn, &event, now)?;
+                Ok::<_, AppError>(true)
             })
         })
         .await?;
+    if !outcome {
+        let errors = errors_of(&ctx, &[("category", "criterion-error-in-use")]);
+        return Ok(html(StatusCode::CONFLICT, views::criteria::form(&ctx, Some(id.0), &v, &errors, false, true)));
+    }
     Ok(redirect("/admin/criteria?done=saved"))
 }
 

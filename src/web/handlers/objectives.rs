@@ -96,6 +96,14 @@ async fn catalogue(state: &AppState) -> Result<Vec<Criterion>, AppError> {
     state.db.run(|conn| criteria::list(conn, false).map_err(AppError::from)).await
 }
 
+/// The active criteria, plus any retired ones the objective already uses (so an amendment can
+/// keep them).
+async fn catalogue_for(state: &AppState, full: &ObjectiveFull) -> Result<Vec<Criterion>, AppError> {
+    let used: Vec<CriterionId> = full.criteria.iter().map(|w| w.criterion_id).collect();
+    let all = state.db.run(|conn| criteria::list(conn, true).map_err(AppError::from)).await?;
+    Ok(all.into_iter().filter(|c| c.retired_at.is_none() || used.contains(&c.id)).collect())
+}
+
 /// A card for lists.
 pub fn card(o: &objectives::Objective, now: chrono::NaiveDateTime) -> ObjectiveCard {
     ObjectiveCard {
@@ -125,6 +133,7 @@ pub async fn list(
         deadline_before: chrono::NaiveDate::parse_from_str(&f.deadline_before, "%Y-%m-%d").ok(),
         text: Some(f.q.clone()).filter(|q| !q.trim().is_empty()),
         include_drafts: is_agent,
+        order: objectives::ListOrder::Deadline,
     };
     let now = state.clock.now_naive();
     let (rows, more) = state
@@ -243,6 +252,14 @@ pub async fn show(
                     .iter()
                     .map(|c| ctx.t(&format!("change-{}", c.field.replace('_', "-"))))
                     .collect(),
+                changes: a
+                    .change_list()
+                    .into_iter()
+                    .map(|c| {
+                        let shown = |v: &str| if v.is_empty() { "—".to_owned() } else { markdown::plain(v, 600) };
+                        (ctx.t(&format!("change-{}", c.field.replace('_', "-"))), shown(&c.before), shown(&c.after))
+                    })
+                    .collect(),
             })
             .collect(),
         cancel_reason: o.cancel_reason.clone(),
@@ -323,7 +340,7 @@ pub async fn edit_form(
         Status::Published => FormMode::Amend(full.objective.id.0),
         _ => return Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-not-editable") }),
     };
-    let catalogue = catalogue(&state).await?;
+    let catalogue = catalogue_for(&state, &full).await?;
     Ok(html(
         StatusCode::OK,
         views::objectives::form(&ctx, &draft_to_pairs(&full.draft()), &catalogue, &Errors::default(), mode),
@@ -346,7 +363,7 @@ pub async fn update(
         Status::Published => FormMode::Amend(id),
         _ => return Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-not-editable") }),
     };
-    let catalogue = catalogue(&state).await?;
+    let catalogue = catalogue_for(&state, &full).await?;
     let pairs = form.into_inner();
     let draft = match objectives::parse_form(&pairs, &catalogue) {
         Ok(d) => d,
@@ -373,6 +390,7 @@ pub async fn update(
         Ok(None) => return Ok(redirect(&format!("/objectives/{id}?done=saved"))),
         Ok(Some(_)) => return Ok(redirect(&format!("/objectives/{id}?done=amended"))),
         Err(ObjectiveError::ReasonRequired) => errors.add("reason", ctx.t("amendment-error-reason")),
+        Err(ObjectiveError::ReasonTooLong) => errors.add("reason", ctx.t("objective-error-reason-long")),
         Err(ObjectiveError::DeadlineBroughtForward) => {
             errors.add("deadline", ctx.t("objective-error-deadline-earlier"))
         }
@@ -440,9 +458,14 @@ pub async fn cancel(
     let current = identity.authorize(Action::CancelObjective)?;
     let id = id.into_inner();
     let (who, now, reason) = (actor(&current), state.clock.now_naive(), form.into_inner().reason);
+    let public_url = state.settings.public_url.clone();
     let result = state
         .db
-        .run(move |conn| Ok::<_, AppError>(objectives::cancel(conn, ObjectiveId(id), &reason, &who, now)))
+        .run(move |conn| {
+            let links = crate::domain::following::MailLinks { public_url: &public_url };
+            let cx = objectives::Editing { catalogue: &[], actor: &who, links, now };
+            Ok::<_, AppError>(objectives::cancel(conn, ObjectiveId(id), &reason, &cx))
+        })
         .await?;
     match result {
         Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=cancelled"))),

@@ -91,6 +91,7 @@ pub async fn list(state: web::Data<AppState>, query: web::Query<ListParams>) -> 
         deadline_before: None,
         text: Some(query.q.clone()).filter(|s| !s.trim().is_empty()),
         include_drafts: false,
+        order: objectives::ListOrder::Deadline,
     };
     let now = state.clock.now_naive();
     let (rows, has_more) = state
@@ -305,7 +306,9 @@ fn xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
+            // Only the characters XML 1.0 allows.
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),
         }
     }

@@ -1,0 +1,278 @@
+//! Uploaded files, shared by objectives' documents and (later) proposals' attachments.
+//!
+//! A file is streamed to a temporary file while its SHA-256 is computed and its size checked
+//! against the limits; its type is recognised from its content, never from its name; then it is
+//! fsynced and moved under a server-generated name, and the directory is fsynced. Any refusal or
+//! failure removes what was written: no orphan files. Files are only ever served as downloads.
+
+use std::path::{Path, PathBuf};
+
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+/// The types accepted, recognised by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Pdf,
+    Odt,
+    Ods,
+    Docx,
+    Xlsx,
+    Png,
+    Jpeg,
+}
+
+impl FileKind {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "application/pdf",
+            FileKind::Odt => "application/vnd.oasis.opendocument.text",
+            FileKind::Ods => "application/vnd.oasis.opendocument.spreadsheet",
+            FileKind::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            FileKind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            FileKind::Png => "image/png",
+            FileKind::Jpeg => "image/jpeg",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "pdf",
+            FileKind::Odt => "odt",
+            FileKind::Ods => "ods",
+            FileKind::Docx => "docx",
+            FileKind::Xlsx => "xlsx",
+            FileKind::Png => "png",
+            FileKind::Jpeg => "jpg",
+        }
+    }
+
+    /// Recognises a file from its first bytes and, for zip containers, the end of the file (the
+    /// central directory lists the entries' names).
+    pub fn detect(head: &[u8], tail: &[u8]) -> Option<FileKind> {
+        if head.starts_with(b"%PDF-") {
+            return Some(FileKind::Pdf);
+        }
+        if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+            return Some(FileKind::Png);
+        }
+        if head.starts_with(b"\xFF\xD8\xFF") {
+            return Some(FileKind::Jpeg);
+        }
+        if head.starts_with(b"PK\x03\x04") {
+            // OpenDocument: the first entry is an uncompressed "mimetype" naming the type.
+            if head.get(30..38) == Some(b"mimetype") {
+                let rest = head.get(38..head.len().min(120)).unwrap_or_default();
+                if contains(rest, b"application/vnd.oasis.opendocument.text") {
+                    return Some(FileKind::Odt);
+                }
+                if contains(rest, b"application/vnd.oasis.opendocument.spreadsheet") {
+                    return Some(FileKind::Ods);
+                }
+                return None;
+            }
+            if contains(tail, b"[Content_Types].xml") {
+                if contains(tail, b"word/document.xml") {
+                    return Some(FileKind::Docx);
+                }
+                if contains(tail, b"xl/workbook.xml") {
+                    return Some(FileKind::Xlsx);
+                }
+            }
+        }
+        None
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Limits that apply to one upload.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub per_file: u64,
+    /// What may still be added to the collection the file joins.
+    pub remaining: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error("the file is larger than {limit} bytes")]
+    FileTooLarge { limit: u64 },
+    #[error("the files together exceed the allowed total")]
+    TotalTooLarge,
+    #[error("this type of file is not accepted")]
+    UnsupportedType,
+    #[error("the file is empty")]
+    Empty,
+    #[error("the upload was interrupted: {0}")]
+    Interrupted(String),
+    #[error("storage error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A file safely on disk.
+#[derive(Debug, Clone)]
+pub struct StoredFile {
+    /// The path under the uploads directory, server-generated.
+    pub storage_key: String,
+    pub original_name: String,
+    pub kind: FileKind,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// Where uploaded files live: `DATA_DIR/uploads`.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+/// A file name safe to show and to send back in `Content-Disposition`: no path, no control
+/// characters, at most 120 characters, and the extension of the recognised type.
+pub fn safe_name(original: &str, kind: FileKind) -> String {
+    let base = original.rsplit(['/', '\\']).next().unwrap_or("");
+    let stem = base.rsplit_once('.').map_or(base, |(stem, _)| stem);
+    let cleaned: String = stem
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| if matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*' | ';') { '_' } else { c })
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.');
+    let stem = if cleaned.is_empty() { "document" } else { cleaned };
+    format!("{stem}.{}", kind.extension())
+}
+
+impl Store {
+    pub fn new(data_dir: &Path) -> Store {
+        Store { root: data_dir.join("uploads") }
+    }
+
+    pub fn path_of(&self, key: &str) -> Option<PathBuf> {
+        // Keys are generated here: two hex characters, a slash, 32 hex characters.
+        let valid = key.len() == 35
+            && key.as_bytes()[2] == b'/'
+            && key.chars().filter(|c| *c != '/').all(|c| c.is_ascii_hexdigit());
+        valid.then(|| self.root.join(key))
+    }
+
+    /// Streams one multipart field to storage.
+    pub async fn receive(
+        &self,
+        field: &mut actix_multipart::Field,
+        original_name: &str,
+        limits: Limits,
+    ) -> Result<StoredFile, UploadError> {
+        let tmp_dir = self.root.join("tmp");
+        tokio::fs::create_dir_all(&tmp_dir).await?;
+        let tmp = tmp_dir.join(format!("{}.part", hex::encode(rand::random::<[u8; 16]>())));
+        let result = self.stream_to(field, &tmp, original_name, limits).await;
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(&tmp).await;
+        }
+        result
+    }
+
+    async fn stream_to(
+        &self,
+        field: &mut actix_multipart::Field,
+        tmp: &Path,
+        original_name: &str,
+        limits: Limits,
+    ) -> Result<StoredFile, UploadError> {
+        let mut file = tokio::fs::File::create(tmp).await?;
+        let mut hasher = Sha256::new();
+        let mut size: u64 = 0;
+        let mut head: Vec<u8> = Vec::with_capacity(512);
+        let mut tail: Vec<u8> = Vec::new();
+        const TAIL: usize = 64 * 1024;
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| UploadError::Interrupted(e.to_string()))?;
+            size += chunk.len() as u64;
+            if size > limits.per_file {
+                return Err(UploadError::FileTooLarge { limit: limits.per_file });
+            }
+            if size > limits.remaining {
+                return Err(UploadError::TotalTooLarge);
+            }
+            if head.len() < 512 {
+                let take = (512 - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+            }
+            tail.extend_from_slice(&chunk);
+            if tail.len() > 2 * TAIL {
+                tail.drain(..tail.len() - TAIL);
+            }
+            hasher.update(&chunk);
+            file.write_all(&chunk).await?;
+        }
+        if size == 0 {
+            return Err(UploadError::Empty);
+        }
+        let kind = FileKind::detect(&head, &tail).ok_or(UploadError::UnsupportedType)?;
+        file.flush().await?;
+        file.sync_all().await?;
+        drop(file);
+
+        let name = hex::encode(rand::random::<[u8; 16]>());
+        let key = format!("{}/{}", &name[..2], name);
+        let dir = self.root.join(&name[..2]);
+        tokio::fs::create_dir_all(&dir).await?;
+        let target = self.root.join(&key);
+        tokio::fs::rename(tmp, &target).await?;
+        // The rename itself must survive a crash: sync the directory.
+        let dir_handle = tokio::fs::File::open(&dir).await?;
+        dir_handle.sync_all().await?;
+        Ok(StoredFile {
+            storage_key: key,
+            original_name: safe_name(original_name, kind),
+            kind,
+            size,
+            sha256: hex::encode(hasher.finalize()),
+        })
+    }
+
+    /// Removes stored files (after a failed database write).
+    pub async fn discard(&self, files: &[StoredFile]) {
+        for f in files {
+            if let Some(path) = self.path_of(&f.storage_key) {
+                let _ = tokio::fs::remove_file(path).await;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_recognised_by_content_not_name() {
+        assert_eq!(FileKind::detect(b"%PDF-1.7\n", b""), Some(FileKind::Pdf));
+        assert_eq!(FileKind::detect(b"\x89PNG\r\n\x1a\n....", b""), Some(FileKind::Png));
+        assert_eq!(FileKind::detect(b"\xFF\xD8\xFF\xE0", b""), Some(FileKind::Jpeg));
+        let mut odt = b"PK\x03\x04".to_vec();
+        odt.extend_from_slice(&[0u8; 26]);
+        odt.extend_from_slice(b"mimetypeapplication/vnd.oasis.opendocument.text");
+        assert_eq!(FileKind::detect(&odt, b""), Some(FileKind::Odt));
+        let docx_tail = b"...[Content_Types].xml...word/document.xml...";
+        assert_eq!(FileKind::detect(b"PK\x03\x04rest", docx_tail), Some(FileKind::Docx));
+        assert_eq!(FileKind::detect(b"PK\x03\x04rest", b"[Content_Types].xml xl/workbook.xml"), Some(FileKind::Xlsx));
+        // A zip that is none of these, an executable, HTML named .pdf: refused.
+        assert_eq!(FileKind::detect(b"PK\x03\x04rest", b"other.txt"), None);
+        assert_eq!(FileKind::detect(b"MZ\x90\x00", b""), None);
+        assert_eq!(FileKind::detect(b"<html><script>", b""), None);
+    }
+
+    #[test]
+    fn names_are_made_safe_with_the_detected_extension() {
+        assert_eq!(safe_name("../../etc/passwd", FileKind::Pdf), "passwd.pdf");
+        assert_eq!(safe_name("C:\\Users\\x\\Offre finale.exe", FileKind::Docx), "Offre finale.docx");
+        assert_eq!(safe_name("a\"b;c\r\n.pdf", FileKind::Pdf), "a_b_c.pdf");
+        assert_eq!(safe_name("", FileKind::Png), "document.png");
+        assert_eq!(safe_name(".hidden", FileKind::Png), "document.png");
+    }
+}
