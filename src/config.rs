@@ -111,6 +111,10 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// The shortest time between publishing an objective and its deadline.
     pub min_response_period: Duration,
+    /// The largest file accepted, in bytes.
+    pub max_file_size: u64,
+    /// The most all the files of one objective (or proposal) may weigh together, in bytes.
+    pub max_total_size: u64,
     /// The buyer's name in receipts and open data.
     pub buyer_name: String,
     /// The OCDS ocid prefix registered by the buyer (`ocds-` and six characters).
@@ -150,6 +154,8 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("SESSION_MAX_AGE", "43200 (seconds)"),
     ("TRUST_PROXY", "false"),
     ("MIN_RESPONSE_PERIOD", "604800 (seconds: 7 days)"),
+    ("MAX_FILE_SIZE", "26214400 (bytes: 25 MiB)"),
+    ("MAX_TOTAL_SIZE", "104857600 (bytes: 100 MiB)"),
     ("BUYER_NAME", "Région"),
     ("OCID_PREFIX", "ocds-ao0000"),
 ];
@@ -261,6 +267,16 @@ impl Settings {
             "a number of seconds from 1 to 31536000",
         )?;
 
+        let max_file =
+            parse_number(&get, "MAX_FILE_SIZE", 25 * 1024 * 1024, 1024, u32::MAX, "a number of bytes, at least 1024")?;
+        let max_total = parse_number(
+            &get,
+            "MAX_TOTAL_SIZE",
+            100 * 1024 * 1024,
+            1024,
+            u32::MAX,
+            "a number of bytes, at least 1024",
+        )?;
         let buyer_name = get("BUYER_NAME").unwrap_or_else(|| "Région".to_owned());
         if buyer_name.chars().count() > 200 {
             return Err(ConfigError::new("BUYER_NAME", "longer than 200 characters", "the buyer's name"));
@@ -296,6 +312,8 @@ impl Settings {
             min_response_period: Duration::from_secs(u64::from(min_response)),
             buyer_name,
             ocid_prefix,
+            max_file_size: u64::from(max_file),
+            max_total_size: u64::from(max_total),
         })
     }
 
@@ -375,6 +393,8 @@ impl Settings {
             ("SESSION_MAX_AGE".into(), format!("{}s", self.session_max_age.as_secs())),
             ("TRUST_PROXY".into(), self.trust_proxy.to_string()),
             ("MIN_RESPONSE_PERIOD".into(), format!("{}s", self.min_response_period.as_secs())),
+            ("MAX_FILE_SIZE".into(), self.max_file_size.to_string()),
+            ("MAX_TOTAL_SIZE".into(), self.max_total_size.to_string()),
             ("BUYER_NAME".into(), self.buyer_name.clone()),
             ("OCID_PREFIX".into(), self.ocid_prefix.clone()),
         ]

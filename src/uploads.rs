@@ -159,7 +159,8 @@ impl Store {
         valid.then(|| self.root.join(key))
     }
 
-    /// Streams one multipart field to storage.
+    /// Streams one multipart field to storage. The field is read to its end (or to a cap well past
+    /// the limit) whatever the outcome: do not poll it again.
     pub async fn receive(
         &self,
         field: &mut actix_multipart::Field,
@@ -189,14 +190,26 @@ impl Store {
         let mut head: Vec<u8> = Vec::with_capacity(512);
         let mut tail: Vec<u8> = Vec::new();
         const TAIL: usize = 64 * 1024;
+        // Past a limit the rest of the field is read and dropped (up to a cap), so the client
+        // can read the refusal; nothing more is written.
+        let mut refused: Option<UploadError> = None;
+        let drain_cap = limits.per_file.saturating_mul(4).max(1024 * 1024);
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|e| UploadError::Interrupted(e.to_string()))?;
             size += chunk.len() as u64;
+            if refused.is_some() {
+                if size > drain_cap {
+                    break;
+                }
+                continue;
+            }
             if size > limits.per_file {
-                return Err(UploadError::FileTooLarge { limit: limits.per_file });
+                refused = Some(UploadError::FileTooLarge { limit: limits.per_file });
+                continue;
             }
             if size > limits.remaining {
-                return Err(UploadError::TotalTooLarge);
+                refused = Some(UploadError::TotalTooLarge);
+                continue;
             }
             if head.len() < 512 {
                 let take = (512 - head.len()).min(chunk.len());
@@ -208,6 +221,9 @@ impl Store {
             }
             hasher.update(&chunk);
             file.write_all(&chunk).await?;
+        }
+        if let Some(e) = refused {
+            return Err(e);
         }
         if size == 0 {
             return Err(UploadError::Empty);

@@ -93,3 +93,8 @@ id_type!(
     /// Identifies a row of `questions`.
     QuestionId
 );
+
+id_type!(
+    /// Identifies a row of `objective_documents`.
+    DocumentId
+);

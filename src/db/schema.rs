@@ -110,6 +110,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    objective_documents (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        storage_key -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        uploaded_by -> BigInt,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     objectives (id) {
         id -> BigInt,
         reference -> Text,
@@ -227,6 +241,7 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(milestones -> objectives (objective_id));
 diesel::joinable!(objective_criteria -> criteria (criterion_id));
 diesel::joinable!(objective_criteria -> objectives (objective_id));
+diesel::joinable!(objective_documents -> objectives (objective_id));
 diesel::joinable!(questions -> objectives (objective_id));
 diesel::joinable!(subscriptions -> objectives (objective_id));
 diesel::joinable!(subscriptions -> users (user_id));
@@ -244,6 +259,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_outbox,
     milestones,
     objective_criteria,
+    objective_documents,
     objectives,
     organisations,
     questions,

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod authz;
 pub mod criteria;
 pub mod criteria_seed;
+pub mod documents;
 pub mod email;
 pub mod following;
 pub mod markdown;

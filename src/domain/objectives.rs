@@ -1069,6 +1069,39 @@ pub fn criteria_of(
     Ok(map)
 }
 
+/// Documents added to a published objective: a public (not essential) amendment.
+pub fn record_documents_amendment(
+    conn: &mut DbConnection,
+    id: ObjectiveId,
+    reason: &str,
+    names: &[String],
+    cx: &Editing<'_>,
+) -> QueryResult<()> {
+    let author = match cx.actor {
+        AuditActor::User { id, .. } => *id,
+        _ => return Ok(()),
+    };
+    let changes = vec![Change { field: "documents".into(), before: String::new(), after: names.join(", ") }];
+    diesel::insert_into(amendments::table)
+        .values((
+            amendments::objective_id.eq(id),
+            amendments::occurred_at.eq(cx.now),
+            amendments::author_id.eq(author),
+            amendments::reason.eq(reason.trim()),
+            amendments::changes.eq(serde_json::to_string(&changes).unwrap_or_else(|_| "[]".into())),
+            amendments::essential.eq(false),
+        ))
+        .execute(conn)?;
+    record(
+        conn,
+        cx.actor,
+        "objective.amended",
+        id,
+        serde_json::json!({ "fields": ["documents"], "essential": false, "reason": reason.trim() }),
+        cx.now,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,12 @@ use maud::{Markup, html};
 
 use super::layout::{Ctx, page};
 
-pub fn home(ctx: &Ctx, open: &[super::objectives::ObjectiveCard], now: chrono::NaiveDateTime) -> Markup {
+pub fn home(
+    ctx: &Ctx,
+    open: &[super::objectives::ObjectiveCard],
+    results: &[super::objectives::ObjectiveCard],
+    now: chrono::NaiveDateTime,
+) -> Markup {
     let title = ctx.t("home-title");
     page(
         ctx,
@@ -25,6 +30,14 @@ pub fn home(ctx: &Ctx, open: &[super::objectives::ObjectiveCard], now: chrono::N
                     (super::objectives::cards(ctx, open, now))
                 }
                 p { a href="/objectives" { (ctx.t("home-all-objectives")) } }
+            }
+            section aria-labelledby="recent-results" {
+                h2 #recent-results { (ctx.t("home-results-title")) }
+                @if results.is_empty() {
+                    p.empty { (ctx.t("home-results-none")) }
+                } @else {
+                    (super::objectives::cards(ctx, results, now))
+                }
             }
             section aria-labelledby="visions" {
                 h2 #visions { (ctx.t("home-visions-title")) }

@@ -239,6 +239,24 @@ pub struct ObjectiveView {
     pub can_answer: bool,
     /// `Some(following?)` when the viewer may follow.
     pub following: Option<bool>,
+    /// (id, file name, bytes, SHA-256)
+    pub documents: Vec<(i64, String, i64, String)>,
+    pub can_upload: bool,
+    /// Published: an upload is an amendment and needs a reason.
+    pub upload_needs_reason: bool,
+    pub can_remove_documents: bool,
+}
+
+fn size_text(lang: Lang, bytes: i64) -> String {
+    let kib = bytes as f64 / 1024.0;
+    let (value, unit) = if kib >= 1024.0 {
+        (kib / 1024.0, if lang == Lang::Fr { "Mo" } else { "MB" })
+    } else {
+        (kib, if lang == Lang::Fr { "ko" } else { "kB" })
+    };
+    let text = format!("{value:.1}");
+    let text = if lang == Lang::Fr { text.replace('.', ",") } else { text };
+    format!("{text} {unit}")
 }
 
 fn euros(lang: Lang, amount: i64) -> String {
@@ -383,6 +401,46 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                         p.muted {
                             @if v.shortlist_rule == "min" { (ctx.t_args("shortlist-min", &[("value", &v.shortlist_value.to_string())])) }
                             @else { (ctx.t_args("shortlist-top", &[("value", &v.shortlist_value.to_string())])) }
+                        }
+                    }
+                }
+                section aria-labelledby="documents" {
+                    h2 #documents { (ctx.t("documents-title")) }
+                    @if v.documents.is_empty() {
+                        p.empty { (ctx.t("documents-none")) }
+                    } @else {
+                        ul.plain-list {
+                            @for (doc, name, size, sha) in &v.documents {
+                                li {
+                                    a href=(format!("/objectives/{}/documents/{doc}", v.id)) download { (name) }
+                                    " " span.muted { "(" (size_text(ctx.lang, *size)) ")" }
+                                    br; span.muted.hash { "SHA-256 " code { (sha) } }
+                                    @if v.can_remove_documents {
+                                        " "
+                                        form.inline-form method="post" action=(format!("/objectives/{}/documents/{doc}/delete", v.id)) {
+                                            (csrf_field(ctx))
+                                            button.link-button.danger type="submit" { (ctx.t("documents-remove")) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if v.can_upload {
+                        form.form method="post" enctype="multipart/form-data" action=(format!("/objectives/{}/documents?csrf_token={}", v.id, ctx.csrf)) {
+                            @if v.upload_needs_reason {
+                                div.field {
+                                    label for="doc-reason" { (ctx.t("amendment-reason-field")) }
+                                    textarea #doc-reason name="reason" rows="2" required {}
+                                }
+                            }
+                            div.field {
+                                label for="file" { (ctx.t("documents-add")) }
+                                p.hint #file-hint { (ctx.t("documents-hint")) }
+                                input #file type="file" name="file" multiple aria-describedby="file-hint"
+                                    accept=".pdf,.odt,.ods,.docx,.xlsx,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg";
+                            }
+                            button.button type="submit" { (ctx.t("documents-upload")) }
                         }
                     }
                 }

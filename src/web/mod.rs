@@ -197,6 +197,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/objectives/{id}/questions", web::post().to(objectives::ask))
         .route("/objectives/{id}/questions/publish", web::post().to(objectives::publish_question))
         .route("/objectives/{id}/questions/{qid}/answer", web::post().to(objectives::answer))
+        .route("/objectives/{id}/documents", web::post().to(documents::upload))
+        .route("/objectives/{id}/documents/{doc}", web::get().to(documents::download))
+        .route("/objectives/{id}/documents/{doc}/delete", web::post().to(documents::delete))
         .route("/objectives/{id}/follow", web::post().to(objectives::follow))
         .route("/objectives/{id}/unfollow", web::post().to(objectives::unfollow))
         .service(

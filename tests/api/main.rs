@@ -10,6 +10,7 @@ mod authorization;
 mod cli;
 mod criteria;
 mod csrf;
+mod documents;
 mod health;
 mod i18n;
 mod mail;

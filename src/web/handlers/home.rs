@@ -1,27 +1,37 @@
-//! `GET /`.
+//! `GET /`, and the answer to routes that match nothing.
 
-use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
 
+use crate::domain::objectives::{self, ListFilter, ListOrder};
 use crate::views;
 use crate::views::layout::Ctx;
+use crate::web::AppState;
 use crate::web::ctx::html;
+use crate::web::error::AppError;
 
-pub async fn home(
-    state: actix_web::web::Data<crate::web::AppState>,
-    ctx: Ctx,
-) -> Result<HttpResponse, crate::web::error::AppError> {
+/// The open objectives closing soonest, and the latest results.
+pub async fn home(state: web::Data<AppState>, ctx: Ctx) -> Result<HttpResponse, AppError> {
     let now = state.clock.now_naive();
-    let soon = state
+    let (soon, results) = state
         .db
         .run(move |conn| {
-            crate::domain::objectives::closing_soon(conn, now, 6).map_err(crate::web::error::AppError::from)
+            let soon = objectives::closing_soon(conn, now, 6)?;
+            let filter = ListFilter {
+                status: Some("results_published".into()),
+                order: ListOrder::Published,
+                ..Default::default()
+            };
+            let (results, _) = objectives::list(conn, &filter, now, 3, 0)?;
+            Ok::<_, AppError>((soon, results))
         })
         .await?;
     let cards: Vec<_> = soon.iter().map(|o| super::objectives::card(o, now)).collect();
-    Ok(html(actix_web::http::StatusCode::OK, views::home::home(&ctx, &cards, now)))
+    let results: Vec<_> = results.iter().map(|o| super::objectives::card(o, now)).collect();
+    Ok(html(StatusCode::OK, views::home::home(&ctx, &cards, &results, now)))
 }
 
 /// Any route that matches nothing.
-pub async fn not_found() -> Result<HttpResponse, crate::web::error::AppError> {
-    Err(crate::web::error::AppError::NotFound)
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
 }

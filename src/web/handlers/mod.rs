@@ -6,6 +6,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod criteria;
+pub mod documents;
 pub mod health;
 pub mod home;
 pub mod lang;

@@ -190,7 +190,7 @@ pub async fn show(
     let (oid, viewer) = (o.id, identity.user().map(|u| u.user.id));
     let can_answer = identity.authorize(Action::AnswerQuestions).is_ok() && status == Status::Published;
     let can_follow = identity.authorize(Action::Follow).is_ok();
-    let (answered, mine, pending, followed) = state
+    let (answered, mine, pending, followed, docs) = state
         .db
         .run(move |conn| {
             let answered = questions::answered(conn, oid)?;
@@ -203,7 +203,8 @@ pub async fn show(
                 Some(u) => following::of_user(conn, u)?.1.contains(&oid),
                 None => false,
             };
-            Ok::<_, AppError>((answered, mine, pending, followed))
+            let docs = crate::domain::documents::list(conn, oid)?;
+            Ok::<_, AppError>((answered, mine, pending, followed, docs))
         })
         .await?;
     let view = ObjectiveView {
@@ -275,6 +276,10 @@ pub async fn show(
         can_ask: identity.authorize(Action::AskQuestion).is_ok() && status == Status::Published,
         can_answer,
         following: can_follow.then_some(followed),
+        documents: docs.into_iter().map(|d| (d.id.0, d.file_name, d.size_bytes, d.sha256)).collect(),
+        can_upload: is_agent && matches!(status, Status::Draft | Status::Published),
+        upload_needs_reason: status == Status::Published,
+        can_remove_documents: is_agent && status == Status::Draft,
         notice: query.done.as_deref().map(|d| {
             ctx.t(&format!("objective-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>()))
         }),
