@@ -94,7 +94,21 @@ pub struct Canonical<'a> {
     pub prev_hash: &'a str,
 }
 
-impl Canonical<'_> {
+impl<'a> Canonical<'a> {
+    /// The fields of a stored entry.
+    pub fn of(entry: &'a AuditEntry) -> Canonical<'a> {
+        Canonical {
+            occurred_at: entry.occurred_at,
+            actor_user_id: entry.actor_user_id,
+            actor: &entry.actor,
+            action: &entry.action,
+            object_type: &entry.object_type,
+            object_id: &entry.object_id,
+            details: &entry.details,
+            prev_hash: &entry.prev_hash,
+        }
+    }
+
     /// The canonical encoding: serde_json's map is ordered by key, so it is stable.
     pub fn encode(&self) -> String {
         serde_json::json!({
@@ -188,17 +202,7 @@ pub fn verify(conn: &mut DbConnection) -> QueryResult<Result<u64, BrokenEntry>> 
             if entry.prev_hash != expected_prev {
                 return Ok(Err(BrokenEntry { id: entry.id, reason: "prev_hash does not match the previous entry" }));
             }
-            let recomputed = Canonical {
-                occurred_at: entry.occurred_at,
-                actor_user_id: entry.actor_user_id,
-                actor: &entry.actor,
-                action: &entry.action,
-                object_type: &entry.object_type,
-                object_id: &entry.object_id,
-                details: &entry.details,
-                prev_hash: &entry.prev_hash,
-            }
-            .hash();
+            let recomputed = Canonical::of(entry).hash();
             if recomputed != entry.hash {
                 return Ok(Err(BrokenEntry { id: entry.id, reason: "hash does not match the entry's content" }));
             }

@@ -143,25 +143,42 @@ pub fn validate(edit: &CriterionEdit) -> Vec<(&'static str, &'static str)> {
     problems
 }
 
+/// The columns an edit sets, shared by creation and update.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = criteria)]
+struct CriterionFields<'a> {
+    category: &'a str,
+    goal: &'a str,
+    name_fr: &'a str,
+    name_en: &'a str,
+    description_fr: &'a str,
+    description_en: &'a str,
+    levels_fr: String,
+    levels_en: String,
+    updated_at: NaiveDateTime,
+}
+
+fn fields(edit: &CriterionEdit, now: NaiveDateTime) -> CriterionFields<'_> {
+    CriterionFields {
+        category: &edit.category,
+        goal: &edit.goal,
+        name_fr: edit.name_fr.trim(),
+        name_en: edit.name_en.trim(),
+        description_fr: edit.description_fr.trim(),
+        description_en: edit.description_en.trim(),
+        levels_fr: serde_json::json!(edit.levels_fr).to_string(),
+        levels_en: serde_json::json!(edit.levels_en).to_string(),
+        updated_at: now,
+    }
+}
+
 pub fn update(
     conn: &mut DbConnection,
     id: CriterionId,
     edit: &CriterionEdit,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(criteria::table.find(id))
-        .set((
-            criteria::category.eq(&edit.category),
-            criteria::goal.eq(&edit.goal),
-            criteria::name_fr.eq(edit.name_fr.trim()),
-            criteria::name_en.eq(edit.name_en.trim()),
-            criteria::description_fr.eq(edit.description_fr.trim()),
-            criteria::description_en.eq(edit.description_en.trim()),
-            criteria::levels_fr.eq(serde_json::json!(edit.levels_fr).to_string()),
-            criteria::levels_en.eq(serde_json::json!(edit.levels_en).to_string()),
-            criteria::updated_at.eq(now),
-        ))
-        .execute(conn)
+    diesel::update(criteria::table.find(id)).set(fields(edit, now)).execute(conn)
 }
 
 pub fn create(
@@ -171,19 +188,7 @@ pub fn create(
     now: NaiveDateTime,
 ) -> QueryResult<CriterionId> {
     diesel::insert_into(criteria::table)
-        .values((
-            criteria::code.eq(code),
-            criteria::category.eq(&edit.category),
-            criteria::goal.eq(&edit.goal),
-            criteria::name_fr.eq(edit.name_fr.trim()),
-            criteria::name_en.eq(edit.name_en.trim()),
-            criteria::description_fr.eq(edit.description_fr.trim()),
-            criteria::description_en.eq(edit.description_en.trim()),
-            criteria::levels_fr.eq(serde_json::json!(edit.levels_fr).to_string()),
-            criteria::levels_en.eq(serde_json::json!(edit.levels_en).to_string()),
-            criteria::created_at.eq(now),
-            criteria::updated_at.eq(now),
-        ))
+        .values((fields(edit, now), criteria::code.eq(code), criteria::created_at.eq(now)))
         .returning(criteria::id)
         .get_result(conn)
 }

@@ -53,6 +53,30 @@ pub fn problems_to_errors(ctx: &Ctx, problems: &[Problem], catalogue: &[Criterio
     errors
 }
 
+/// The answer to a refused lifecycle action, in the user's language.
+fn objective_error(ctx: &Ctx, e: ObjectiveError, catalogue: &[Criterion]) -> AppError {
+    match e {
+        ObjectiveError::NotFound => AppError::NotFound,
+        ObjectiveError::WrongStatus(_) => {
+            AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-transition") }
+        }
+        ObjectiveError::ReasonRequired => {
+            AppError::Conflict { code: "reason_required", message: ctx.t("objective-error-cancel-reason") }
+        }
+        ObjectiveError::ReasonTooLong => {
+            AppError::Conflict { code: "reason_too_long", message: ctx.t("objective-error-reason-long") }
+        }
+        ObjectiveError::Incomplete(problems) => {
+            let messages: Vec<String> = problems_to_errors(ctx, &problems, catalogue).0.into_values().collect();
+            AppError::Conflict {
+                code: "incomplete",
+                message: format!("{} {}", ctx.t("objective-missing"), messages.join(" ")),
+            }
+        }
+        other => AppError::internal(other),
+    }
+}
+
 /// The form values of a stored objective (deadline shown in Europe/Paris).
 pub fn draft_to_pairs(d: &ObjectiveDraft) -> FormPairs {
     let mut pairs: FormPairs = vec![
@@ -432,18 +456,7 @@ pub async fn publish(
         .await?;
     match result {
         Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=published"))),
-        Err(ObjectiveError::Incomplete(problems)) => {
-            let messages: Vec<String> = problems_to_errors(&ctx, &problems, &catalogue).0.into_values().collect();
-            Err(AppError::Conflict {
-                code: "incomplete",
-                message: format!("{} {}", ctx.t("objective-missing"), messages.join(" ")),
-            })
-        }
-        Err(ObjectiveError::NotFound) => Err(AppError::NotFound),
-        Err(ObjectiveError::WrongStatus(_)) => {
-            Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-transition") })
-        }
-        Err(e) => Err(AppError::internal(e)),
+        Err(e) => Err(objective_error(&ctx, e, &catalogue)),
     }
 }
 
@@ -474,14 +487,7 @@ pub async fn cancel(
         .await?;
     match result {
         Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=cancelled"))),
-        Err(ObjectiveError::ReasonRequired) => {
-            Err(AppError::Conflict { code: "reason_required", message: ctx.t("objective-error-cancel-reason") })
-        }
-        Err(ObjectiveError::NotFound) => Err(AppError::NotFound),
-        Err(ObjectiveError::WrongStatus(_)) => {
-            Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-transition") })
-        }
-        Err(e) => Err(AppError::internal(e)),
+        Err(e) => Err(objective_error(&ctx, e, &[])),
     }
 }
 
@@ -498,11 +504,7 @@ pub async fn delete(
         state.db.run(move |conn| Ok::<_, AppError>(objectives::delete_draft(conn, ObjectiveId(id), &who, now))).await?;
     match result {
         Ok(()) => Ok(redirect("/objectives?status=draft")),
-        Err(ObjectiveError::NotFound) => Err(AppError::NotFound),
-        Err(ObjectiveError::WrongStatus(_)) => {
-            Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-transition") })
-        }
-        Err(e) => Err(AppError::internal(e)),
+        Err(e) => Err(objective_error(&ctx, e, &[])),
     }
 }
 
