@@ -1,4 +1,4 @@
-//! The authorization table, over HTTP: every role against every action of the accounts issue,
+//! The authorization table, over HTTP: every role against the actions of the accounts and objectives issues,
 //! refusals as well as grants. Later issues add rows and columns.
 
 use achat_ouvert::domain::users::Role;
@@ -14,7 +14,7 @@ enum Try {
     Post(&'static str, &'static str, &'static [(&'static str, &'static str)]),
 }
 
-const ACTIONS: [(&str, Try); 9] = [
+const ACTIONS: [(&str, Try); 12] = [
     ("view own account", Try::Get("/account")),
     ("view own organisation", Try::Get("/organisation")),
     ("invite into own organisation", Try::Post("/", "/organisation/invitations", &[("email", "fresh@new.example")])),
@@ -27,6 +27,9 @@ const ACTIONS: [(&str, Try); 9] = [
     ("own API tokens", Try::Get("/account/tokens")),
     ("the API as oneself", Try::Get("/api/v1/me")),
     ("draft an objective", Try::Get("/objectives/new")),
+    ("follow themes", Try::Get("/account/subscriptions")),
+    ("manage criteria", Try::Get("/admin/criteria")),
+    ("ask a question", Try::Post("/", "/objectives/1/questions", &[("question", "Les groupements sont-ils admis ?")])),
 ];
 
 async fn attempt(browser: &Browser, action: Try) -> u16 {
@@ -70,17 +73,39 @@ both_backends! {
         }).await;
         assert_eq!(admin.submit(&format!("/admin/users/{gone}"), &format!("/admin/users/{gone}/disable"), &[]).await.status(), 303);
 
+        // A published objective (id 1) to ask about.
+        let agent_id = app.with_db(|conn| {
+            achat_ouvert::domain::users::find_by_email(conn, &achat_ouvert::domain::email::Email::parse("agent@region.example").unwrap()).unwrap().unwrap().id
+        }).await;
+        app.with_db(move |conn| {
+            use diesel::prelude::*;
+            use achat_ouvert::domain::objectives::{Horizon, ObjectiveDraft};
+            let now = chrono::Utc::now().naive_utc();
+            let draft = ObjectiveDraft {
+                title: "Objectif".into(), need: "Besoin".into(), political_objective: "P".into(), deliberation_ref: "R".into(),
+                deliberation_date: None, deliberation_url: None, themes: vec!["energie".into()], horizon: Horizon::Ten, budget_euros: None,
+                place: "Ici".into(), contact: "c@region.example".into(), deadline_at: Some(now + chrono::Duration::days(30)),
+                shortlist_rule: "top".into(), shortlist_value: 3, criteria: vec![], milestones: vec![],
+            };
+            let actor = achat_ouvert::domain::audit::AuditActor::System("test".into());
+            let id = achat_ouvert::domain::objectives::create(conn, &draft, agent_id, &actor, now).unwrap();
+            assert_eq!(id.0, 1);
+            diesel::update(achat_ouvert::db::schema::objectives::table.find(id))
+                .set((achat_ouvert::db::schema::objectives::status.eq("published"), achat_ouvert::db::schema::objectives::published_at.eq(Some(now))))
+                .execute(conn).unwrap();
+        }).await;
+
         // Expected status per action, in the order of ACTIONS. 303 on a page is either the
         // sign-in redirect (anonymous, disabled) or the success redirect of a form.
-        let table: Vec<(&str, &Browser, [u16; 9])> = vec![
-            ("anonymous",       &anonymous, [303, 303, 303, 303, 303, 303, 303, 401, 303]),
-            ("supplier owner",  &owner,     [200, 200, 303, 403, 403, 403, 200, 200, 403]),
-            ("supplier member", &member,    [200, 200, 403, 403, 403, 403, 200, 200, 403]),
-            ("other org owner", &other,     [200, 200, 303, 403, 403, 403, 200, 200, 403]),
-            ("agent",           &agent,     [200, 403, 403, 403, 403, 403, 200, 200, 200]),
-            ("committee",       &committee, [200, 403, 403, 403, 403, 403, 200, 200, 403]),
-            ("administrator",   &admin,     [200, 403, 403, 200, 200, 303, 200, 200, 403]),
-            ("disabled user",   &disabled,  [303, 303, 303, 303, 303, 303, 303, 401, 303]),
+        let table: Vec<(&str, &Browser, [u16; 12])> = vec![
+            ("anonymous",       &anonymous, [303, 303, 303, 303, 303, 303, 303, 401, 303, 303, 303, 303]),
+            ("supplier owner",  &owner,     [200, 200, 303, 403, 403, 403, 200, 200, 403, 200, 403, 303]),
+            ("supplier member", &member,    [200, 200, 403, 403, 403, 403, 200, 200, 403, 200, 403, 303]),
+            ("other org owner", &other,     [200, 200, 303, 403, 403, 403, 200, 200, 403, 200, 403, 303]),
+            ("agent",           &agent,     [200, 403, 403, 403, 403, 403, 200, 200, 200, 200, 403, 403]),
+            ("committee",       &committee, [200, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403, 403]),
+            ("administrator",   &admin,     [200, 403, 403, 200, 200, 303, 200, 200, 403, 200, 200, 403]),
+            ("disabled user",   &disabled,  [303, 303, 303, 303, 303, 303, 303, 401, 303, 303, 303, 303]),
         ];
         let mut failures = Vec::new();
         for (role, browser, expected) in &table {
