@@ -635,9 +635,9 @@ pub fn form(ctx: &Ctx, pairs: &FormPairs, catalogue: &[Criterion], errors: &Erro
                         @if let Some(m) = errors.get("milestones") { p.field-error { (m) } }
                         @for i in 0..MAX_MILESTONES {
                             div.milestone-row {
-                                label for=(format!("m_date_{i}")) { span.visually-hidden { (ctx.t("milestone-date")) " " (i + 1) } }
+                                label.visually-hidden for=(format!("m_date_{i}")) { (ctx.t("milestone-date")) " " (i + 1) }
                                 input id=(format!("m_date_{i}")) type="date" name=(format!("m_date_{i}")) value=(value(pairs, &format!("m_date_{i}")));
-                                label for=(format!("m_label_{i}")) { span.visually-hidden { (ctx.t("milestone-label")) " " (i + 1) } }
+                                label.visually-hidden for=(format!("m_label_{i}")) { (ctx.t("milestone-label")) " " (i + 1) }
                                 input id=(format!("m_label_{i}")) type="text" name=(format!("m_label_{i}")) value=(value(pairs, &format!("m_label_{i}"))) placeholder=(ctx.t("milestone-label"));
                             }
                         }
@@ -664,7 +664,7 @@ pub fn form(ctx: &Ctx, pairs: &FormPairs, catalogue: &[Criterion], errors: &Erro
                                         p.hint { (c.description(ctx.lang)) }
                                     }
                                     div.criterion-inputs {
-                                        label for=(format!("w_{}", c.id)) { span.visually-hidden { (ctx.t("criterion-weight")) } }
+
                                         input.weight id=(format!("w_{}", c.id)) type="number" min="0" max="100" step="1" name=(format!("w_{}", c.id)) value=(value(pairs, &format!("w_{}", c.id))) aria-label=(format!("{} — {}", ctx.t("criterion-weight"), c.name(ctx.lang)));
                                         span { "%" }
                                         div.field-check {
