@@ -304,20 +304,39 @@ pub fn set_password_from_link(
                 .set(schema::users::email_verified_at.eq(Some(now.naive_utc())))
                 .execute(conn)?;
         }
-        let ended = sessions::delete_all_for_user(conn, user.id, None)?;
-        let mail = templates::password_changed(lang_of(user), &user.email);
-        outbox::enqueue(conn, &mail, now.naive_utc())?;
+        // A reset may follow a compromise: tokens made by whoever had the account go too.
+        let revoked = diesel::update(
+            schema::api_tokens::table
+                .filter(schema::api_tokens::user_id.eq(user.id))
+                .filter(schema::api_tokens::revoked_at.is_null()),
+        )
+        .set(schema::api_tokens::revoked_at.eq(Some(now.naive_utc())))
+        .execute(conn)?;
+        let ended = after_password_change(conn, user, None, now)?;
         record(
             conn,
             &user_actor(user),
             "auth.password_set",
             "user",
             user.id.to_string(),
-            serde_json::json!({ "sessions_ended": ended }),
+            serde_json::json!({ "sessions_ended": ended, "tokens_revoked": revoked }),
             now,
         )?;
         Ok(true)
     })
+}
+
+/// What every password change does besides storing the hash: end the user's sessions (but
+/// `keep`) and tell them by mail. Returns how many sessions ended.
+fn after_password_change(
+    conn: &mut DbConnection,
+    user: &User,
+    keep: Option<&str>,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    let ended = sessions::delete_all_for_user(conn, user.id, keep)?;
+    outbox::enqueue(conn, &templates::password_changed(lang_of(user), &user.email), now.naive_utc())?;
+    Ok(ended)
 }
 
 /// Changes the password of a signed-in user (current password already checked); ends their other
@@ -333,8 +352,7 @@ pub fn change_password(
         diesel::update(schema::users::table.find(user.id))
             .set((schema::users::password_hash.eq(Some(new_hash)), schema::users::updated_at.eq(now.naive_utc())))
             .execute(conn)?;
-        let ended = sessions::delete_all_for_user(conn, user.id, keep_session)?;
-        outbox::enqueue(conn, &templates::password_changed(lang_of(user), &user.email), now.naive_utc())?;
+        let ended = after_password_change(conn, user, keep_session, now)?;
         record(
             conn,
             &user_actor(user),

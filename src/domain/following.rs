@@ -118,6 +118,19 @@ fn followers(
         .load(conn)
 }
 
+/// Queues one mail per recipient, each in the recipient's language.
+fn mail_each(
+    conn: &mut DbConnection,
+    recipients: &[(String, String)],
+    now: NaiveDateTime,
+    mail: impl Fn(Lang, &str) -> crate::mail::OutgoingMail,
+) -> QueryResult<usize> {
+    for (email, locale) in recipients {
+        outbox::enqueue(conn, &mail(Lang::from_code(locale).unwrap_or_default(), email), now)?;
+    }
+    Ok(recipients.len())
+}
+
 fn title_and_themes(conn: &mut DbConnection, id: ObjectiveId) -> QueryResult<(String, Vec<String>)> {
     let (title, themes): (String, String) =
         objectives::table.find(id).select((objectives::title, objectives::themes)).first(conn)?;
@@ -133,11 +146,8 @@ pub fn notify_publication(
 ) -> QueryResult<usize> {
     let (title, themes) = title_and_themes(conn, id)?;
     let recipients = followers(conn, &themes, None)?;
-    for (email, locale) in &recipients {
-        let lang = Lang::from_code(locale).unwrap_or_default();
-        outbox::enqueue(conn, &templates::objective_published(lang, email, &title, &links.objective(id)), now)?;
-    }
-    Ok(recipients.len())
+    let link = links.objective(id);
+    mail_each(conn, &recipients, now, |lang, email| templates::objective_published(lang, email, &title, &link))
 }
 
 /// An essential amendment: tell the followers of the objective and of its themes.
@@ -157,11 +167,8 @@ pub fn notify_amendment(
         }
     }
     let recipients = followers(conn, &themes, Some(id))?;
-    for (email, locale) in &recipients {
-        let lang = Lang::from_code(locale).unwrap_or_default();
-        outbox::enqueue(conn, &templates::objective_amended(lang, email, &title, reason, &links.objective(id)), now)?;
-    }
-    Ok(recipients.len())
+    let link = links.objective(id);
+    mail_each(conn, &recipients, now, |lang, email| templates::objective_amended(lang, email, &title, reason, &link))
 }
 
 /// A cancellation: tell the followers of the objective and of its themes.
@@ -174,11 +181,8 @@ pub fn notify_cancellation(
 ) -> QueryResult<usize> {
     let (title, themes) = title_and_themes(conn, id)?;
     let recipients = followers(conn, &themes, Some(id))?;
-    for (email, locale) in &recipients {
-        let lang = Lang::from_code(locale).unwrap_or_default();
-        outbox::enqueue(conn, &templates::objective_cancelled(lang, email, &title, reason, &links.objective(id)), now)?;
-    }
-    Ok(recipients.len())
+    let link = links.objective(id);
+    mail_each(conn, &recipients, now, |lang, email| templates::objective_cancelled(lang, email, &title, reason, &link))
 }
 
 /// A published answer: tell the asker and the followers of the objective.
@@ -204,9 +208,6 @@ pub fn notify_answer(
             recipients.push(row);
         }
     }
-    for (email, locale) in &recipients {
-        let lang = Lang::from_code(locale).unwrap_or_default();
-        outbox::enqueue(conn, &templates::question_answered(lang, email, &title, &links.objective(id)), now)?;
-    }
-    Ok(recipients.len())
+    let link = links.objective(id);
+    mail_each(conn, &recipients, now, |lang, email| templates::question_answered(lang, email, &title, &link))
 }

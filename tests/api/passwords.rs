@@ -12,6 +12,13 @@ both_backends! {
         let other_device = app.browser();
         assert_eq!(other_device.sign_in("owner@alpha.example", PASSWORD).await.status(), 303);
 
+        // A token made before the reset stops working after it.
+        let tokens = owner.submit("/account/tokens", "/account/tokens", &[("name", "before reset")]).await.text().await.unwrap();
+        let start = tokens.find("<code class=\"token\">").unwrap() + 20;
+        let secret: String = tokens[start..].chars().take_while(|c| *c != '<').collect();
+        let api = reqwest::Client::new();
+        assert_eq!(api.get(app.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap().status(), 200);
+
         let visitor = app.browser();
         let known = visitor.submit("/forgot-password", "/forgot-password", &[("email", "owner@alpha.example")]).await;
         let unknown = visitor.submit("/forgot-password", "/forgot-password", &[("email", "ghost@alpha.example")]).await;
@@ -30,6 +37,7 @@ both_backends! {
         // Every session ended; the old password no longer works, the new one does.
         assert_eq!(owner.get("/account").await.status(), 303);
         assert_eq!(other_device.get("/account").await.status(), 303);
+        assert_eq!(api.get(app.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap().status(), 401, "the reset revoked the token");
         assert_eq!(visitor.sign_in("owner@alpha.example", PASSWORD).await.status(), 401);
         assert_eq!(visitor.sign_in("owner@alpha.example", NEW).await.status(), 303);
         // Single use.
