@@ -107,6 +107,8 @@ pub enum UploadError {
     UnsupportedType,
     #[error("the file is empty")]
     Empty,
+    #[error("too many files at once")]
+    TooManyFiles,
     #[error("the upload was interrupted: {0}")]
     Interrupted(String),
     #[error("storage error: {0}")]
@@ -122,6 +124,35 @@ pub struct StoredFile {
     pub kind: FileKind,
     pub size: u64,
     pub sha256: String,
+}
+
+/// What a multipart form brought: stored files and text fields.
+#[derive(Debug, Default)]
+pub struct Received {
+    pub files: Vec<StoredFile>,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Received {
+    pub fn field(&self, name: &str) -> String {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
+    }
+}
+
+const TEXT_FIELD_LIMIT: usize = 64 * 1024;
+
+/// Reads and drops what is left of a multipart body, up to 200 MiB (beyond, the connection is
+/// simply closed after the answer).
+async fn drain(payload: &mut actix_multipart::Multipart) {
+    let mut seen: usize = 0;
+    while let Some(Ok(mut field)) = payload.next().await {
+        while let Some(Ok(chunk)) = field.next().await {
+            seen += chunk.len();
+            if seen > 200 * 1024 * 1024 {
+                return;
+            }
+        }
+    }
 }
 
 /// Where uploaded files live: `DATA_DIR/uploads`.
@@ -249,6 +280,73 @@ impl Store {
             size,
             sha256: hex::encode(hasher.finalize()),
         })
+    }
+
+    /// Reads a whole multipart form: its files (parts named `file`; an empty part, as browsers
+    /// send when nothing was chosen, is skipped) are stored, its short text fields kept. On any
+    /// refusal the files already stored are removed and the rest of the body is read and
+    /// dropped, so the client reads the answer.
+    pub async fn receive_form(
+        &self,
+        payload: &mut actix_multipart::Multipart,
+        per_file: u64,
+        mut remaining: u64,
+        max_files: usize,
+    ) -> Result<Received, UploadError> {
+        let mut received = Received::default();
+        while let Some(field) = payload.next().await {
+            let mut field = match field {
+                Ok(f) => f,
+                Err(e) => {
+                    self.discard(&received.files).await;
+                    return Err(UploadError::Interrupted(e.to_string()));
+                }
+            };
+            let name = field.name().unwrap_or_default().to_owned();
+            let file_name = field.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned);
+            let outcome = match (name.as_str(), file_name) {
+                ("file", Some(original)) if !original.is_empty() => {
+                    if received.files.len() >= max_files {
+                        while field.next().await.is_some() {}
+                        Err(UploadError::TooManyFiles)
+                    } else {
+                        match self.receive(&mut field, &original, Limits { per_file, remaining }).await {
+                            Ok(file) => {
+                                remaining = remaining.saturating_sub(file.size);
+                                received.files.push(file);
+                                Ok(())
+                            }
+                            Err(e) => Err(e),
+                        }
+                    }
+                }
+                (_, Some(_)) => {
+                    while field.next().await.is_some() {}
+                    Ok(())
+                }
+                _ => {
+                    let mut text = Vec::new();
+                    while let Some(chunk) = field.next().await {
+                        let Ok(chunk) = chunk else { break };
+                        if text.len() + chunk.len() <= TEXT_FIELD_LIMIT {
+                            text.extend_from_slice(&chunk);
+                        }
+                    }
+                    if received.fields.len() < 100 {
+                        let value = String::from_utf8_lossy(&text).replace('\0', "");
+                        received.fields.push((name, value));
+                    }
+                    Ok(())
+                }
+            };
+            if let Err(e) = outcome {
+                self.discard(&received.files).await;
+                drop(field);
+                drain(payload).await;
+                return Err(e);
+            }
+        }
+        Ok(received)
     }
 
     /// Removes stored files (after a failed database write).

@@ -98,3 +98,18 @@ id_type!(
     /// Identifies a row of `objective_documents`.
     DocumentId
 );
+
+id_type!(
+    /// Identifies a row of `proposals`.
+    ProposalId
+);
+
+id_type!(
+    /// Identifies a row of `proposal_attachments`.
+    AttachmentId
+);
+
+id_type!(
+    /// Identifies a row of `deposits` (a deposit, reconfirmation or withdrawal, with its receipt).
+    DepositId
+);

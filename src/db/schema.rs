@@ -149,6 +149,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         search_text -> Text,
+        practice -> Bool,
     }
 }
 
@@ -236,6 +237,92 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    proposals (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        organisation_id -> BigInt,
+        title -> Text,
+        summary -> Text,
+        solution -> Text,
+        change_support -> Text,
+        cost_euros -> Nullable<BigInt>,
+        duration_months -> Nullable<Integer>,
+        consortium_type -> Nullable<Text>,
+        version -> Integer,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    proposal_statements (proposal_id, criterion_id) {
+        proposal_id -> BigInt,
+        criterion_id -> BigInt,
+        statement -> Text,
+    }
+}
+
+diesel::table! {
+    proposal_attachments (id) {
+        id -> BigInt,
+        proposal_id -> BigInt,
+        storage_key -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        uploaded_by -> BigInt,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consortium_members (proposal_id, organisation_id) {
+        proposal_id -> BigInt,
+        organisation_id -> BigInt,
+        role -> Text,
+        invited_by -> BigInt,
+        invited_at -> Timestamp,
+        confirmed_by -> Nullable<BigInt>,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    deposits (id) {
+        id -> BigInt,
+        proposal_id -> BigInt,
+        objective_id -> BigInt,
+        organisation_id -> BigInt,
+        kind -> Text,
+        receipt_number -> Text,
+        depositor_id -> BigInt,
+        started_at -> Timestamp,
+        deposited_at -> Timestamp,
+        late -> Bool,
+        snapshot -> Text,
+        receipt -> Text,
+        deposit_hash -> Text,
+        opened_at -> Nullable<Timestamp>,
+        opened_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    deposit_documents (deposit_id, position) {
+        deposit_id -> BigInt,
+        position -> Integer,
+        storage_key -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+    }
+}
+
 diesel::joinable!(amendments -> objectives (objective_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(milestones -> objectives (objective_id));
@@ -245,7 +332,15 @@ diesel::joinable!(objective_documents -> objectives (objective_id));
 diesel::joinable!(questions -> objectives (objective_id));
 diesel::joinable!(subscriptions -> objectives (objective_id));
 diesel::joinable!(subscriptions -> users (user_id));
+diesel::joinable!(consortium_members -> organisations (organisation_id));
+diesel::joinable!(consortium_members -> proposals (proposal_id));
+diesel::joinable!(deposit_documents -> deposits (deposit_id));
+diesel::joinable!(deposits -> proposals (proposal_id));
 diesel::joinable!(invitations -> organisations (organisation_id));
+diesel::joinable!(proposal_attachments -> proposals (proposal_id));
+diesel::joinable!(proposal_statements -> proposals (proposal_id));
+diesel::joinable!(proposals -> objectives (objective_id));
+diesel::joinable!(proposals -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(users -> organisations (organisation_id));
@@ -254,7 +349,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     amendments,
     api_tokens,
     audit_log,
+    consortium_members,
     criteria,
+    deposit_documents,
+    deposits,
     invitations,
     mail_outbox,
     milestones,
@@ -262,6 +360,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     objective_documents,
     objectives,
     organisations,
+    proposal_attachments,
+    proposal_statements,
+    proposals,
     questions,
     rate_limits,
     sessions,

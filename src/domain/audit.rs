@@ -30,6 +30,9 @@ pub enum AuditActor {
     Anonymous(String),
     /// A command run on the server.
     System(String),
+    /// A user named by id only: the actions on sealed proposals, whose log must not say who
+    /// deposits before the deadline in anything but ids.
+    UserId(UserId),
 }
 
 impl AuditActor {
@@ -38,6 +41,7 @@ impl AuditActor {
             AuditActor::User { id, email } => (Some(*id), email.clone()),
             AuditActor::Anonymous(label) => (None, format!("anonymous:{label}")),
             AuditActor::System(label) => (None, format!("system:{label}")),
+            AuditActor::UserId(id) => (Some(*id), format!("user:{id}")),
         }
     }
 }

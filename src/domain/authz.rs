@@ -2,6 +2,7 @@
 //! actor's state. Handlers ask [`decide`]; nothing else decides. A case no rule grants is denied.
 
 use crate::db::ids::{OrganisationId, UserId};
+use crate::domain::proposals::Relation;
 use crate::domain::users::Role;
 
 /// A signed-in user as the rules see them, loaded fresh on every request.
@@ -68,6 +69,19 @@ pub enum Action {
     AnswerQuestions,
     /// Follow themes and objectives by e-mail.
     Follow,
+    /// Start a proposal for one's organisation (suppliers).
+    StartProposal,
+    /// Read a proposal, its attachments and receipts: its organisation and consortium members
+    /// always; agents only once it was opened after the deadline.
+    ReadProposal { relation: Relation, opened: bool },
+    /// Write, attach, deposit, withdraw, reconfirm, manage the consortium: the lead only.
+    WriteProposal(Relation),
+    /// Confirm or decline a consortium invitation: the invited organisation's owner.
+    AnswerConsortium(OrganisationId),
+    /// See how many proposals were deposited, and open them after the deadline (agents).
+    OpenProposals,
+    /// Check a receipt's number and hash (everyone).
+    VerifyReceipt,
 }
 
 /// Why an action is refused; the web layer turns it into 401, 403 or a sign-in redirect.
@@ -86,7 +100,7 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
     let user = match actor {
         Actor::Anonymous => {
             return match action {
-                Register | SignIn => Ok(()),
+                Register | SignIn | VerifyReceipt => Ok(()),
                 _ => Err(Deny::NotSignedIn),
             };
         }
@@ -114,6 +128,17 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         AskQuestion => verified(user.organisation.is_some()),
         AnswerQuestions => verified(user.has(Role::Agent)),
         Follow => verified(true),
+        VerifyReceipt => Ok(()),
+        StartProposal => verified(user.organisation.is_some()),
+        // Sealing: before the opening nobody outside the depositing organisation and its
+        // consortium reads anything; after it, agents read the opened deposit.
+        ReadProposal { relation, opened } => verified(match relation {
+            Relation::Lead | Relation::Member => true,
+            Relation::Outsider => opened && user.has(Role::Agent),
+        }),
+        WriteProposal(relation) => verified(relation == Relation::Lead),
+        AnswerConsortium(org) => verified(user.is_owner_of(org)),
+        OpenProposals => verified(user.has(Role::Agent)),
         // Only agents draft, publish, amend and cancel objectives, and only they see drafts.
         ViewDraftObjectives | CreateObjective | EditObjective | PublishObjective | CancelObjective
         | DeleteDraftObjective => verified(user.has(Role::Agent)),
@@ -170,6 +195,30 @@ mod tests {
         }
         assert_eq!(decide(&principal(&[Role::Agent, Role::Admin], None, false, true), Action::ChangeRoles), Ok(()));
         assert_eq!(decide(&Actor::Anonymous, Action::ReadAuditLog), Err(Deny::NotSignedIn));
+    }
+
+    #[test]
+    fn proposals_are_sealed_until_opened() {
+        let agent = principal(&[Role::Agent, Role::Admin, Role::Committee], None, false, true);
+        let sealed = Action::ReadProposal { relation: Relation::Outsider, opened: false };
+        assert_eq!(decide(&agent, sealed), Err(Deny::NotAllowed));
+        assert_eq!(decide(&principal(&[], Some(2), true, true), sealed), Err(Deny::NotAllowed));
+        assert_eq!(decide(&Actor::Anonymous, sealed), Err(Deny::NotSignedIn));
+        let opened = Action::ReadProposal { relation: Relation::Outsider, opened: true };
+        assert_eq!(decide(&agent, opened), Ok(()));
+        assert_eq!(decide(&principal(&[Role::Admin, Role::Committee], None, false, true), opened), Err(Deny::NotAllowed));
+        assert_eq!(decide(&principal(&[], Some(2), true, true), opened), Err(Deny::NotAllowed));
+        for relation in [Relation::Lead, Relation::Member] {
+            let read = Action::ReadProposal { relation, opened: false };
+            assert_eq!(decide(&principal(&[], Some(1), false, true), read), Ok(()));
+            assert_eq!(decide(&principal(&[], Some(1), false, false), read), Err(Deny::Unverified));
+        }
+        assert_eq!(decide(&principal(&[], Some(1), false, true), Action::WriteProposal(Relation::Lead)), Ok(()));
+        assert_eq!(
+            decide(&principal(&[], Some(1), true, true), Action::WriteProposal(Relation::Member)),
+            Err(Deny::NotAllowed)
+        );
+        assert_eq!(decide(&Actor::Anonymous, Action::VerifyReceipt), Ok(()));
     }
 
     #[test]

@@ -21,7 +21,11 @@ pub struct MailLinks<'a> {
 
 impl MailLinks<'_> {
     fn objective(&self, id: ObjectiveId) -> String {
-        self.public_url.join(&format!("objectives/{}", id.0)).map(|u| u.to_string()).unwrap_or_default()
+        self.path(&format!("objectives/{}", id.0))
+    }
+    /// An absolute link to a path of the platform (given without its leading slash).
+    pub fn path(&self, path: &str) -> String {
+        self.public_url.join(path).map(|u| u.to_string()).unwrap_or_default()
     }
 }
 

@@ -15,6 +15,7 @@ pub mod objectives;
 pub mod ocds;
 pub mod organisations;
 pub mod password;
+pub mod proposals;
 pub mod questions;
 pub mod rate_limit;
 pub mod search;

@@ -140,6 +140,8 @@ pub struct Objective {
     pub created_by: UserId,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The permanent practice objective: never listed, never opened.
+    pub practice: bool,
 }
 
 impl Objective {
@@ -225,10 +227,10 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(field: &'static str, key: &'static str) -> Problem {
+    pub fn new(field: &'static str, key: &'static str) -> Problem {
         Problem { field, key, args: Vec::new() }
     }
-    fn with(mut self, name: &'static str, value: impl ToString) -> Problem {
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Problem {
         self.args.push((name, value.to_string()));
         self
     }
@@ -245,7 +247,7 @@ pub type FormPairs = Vec<(String, String)>;
 
 /// The first value of a field, trimmed, with Windows line ends made Unix and NUL characters
 /// (which PostgreSQL refuses in text) removed.
-fn first(pairs: &FormPairs, name: &str) -> String {
+pub fn first(pairs: &FormPairs, name: &str) -> String {
     pairs
         .iter()
         .find(|(k, _)| k == name)
@@ -798,6 +800,9 @@ pub fn save(
     write_tx(conn, |conn| {
         crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
         let current = load(conn, id)?.ok_or(ObjectiveError::NotFound)?;
+        if current.objective.practice {
+            return Err(ObjectiveError::WrongStatus(Status::Published));
+        }
         match current.objective.status_at(now) {
             Status::Draft => {
                 diesel::update(objectives::table.find(id)).set(fields(edit, now)).execute(conn)?;
@@ -855,6 +860,8 @@ pub fn save(
                 )?;
                 if essential {
                     crate::domain::following::notify_amendment(conn, id, &before.themes, reason.trim(), links, now)?;
+                    let link = |p: crate::db::ids::ProposalId| links.path(&format!("proposals/{p}"));
+                    crate::domain::proposals::opening::notify_reconfirmation(conn, id, &link, now)?;
                 }
                 Ok(Some(changes))
             }
@@ -915,7 +922,7 @@ pub fn cancel(conn: &mut DbConnection, id: ObjectiveId, reason: &str, cx: &Editi
         crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
         let current = load(conn, id)?.ok_or(ObjectiveError::NotFound)?;
         let status = current.objective.status_at(now);
-        if next(status, Transition::Cancel).is_none() {
+        if next(status, Transition::Cancel).is_none() || current.objective.practice {
             return Err(ObjectiveError::WrongStatus(status));
         }
         diesel::update(objectives::table.find(id))
@@ -993,7 +1000,7 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<Objective>, bool)> {
-    let mut q = objectives::table.select(Objective::as_select()).into_boxed();
+    let mut q = objectives::table.select(Objective::as_select()).filter(objectives::practice.eq(false)).into_boxed();
     match filter.status.as_deref() {
         Some("open") => q = q.filter(objectives::status.eq("published")).filter(objectives::deadline_at.gt(now)),
         Some("closed") => q = q.filter(objectives::status.eq("published")).filter(objectives::deadline_at.le(now)),
@@ -1045,6 +1052,7 @@ pub fn list(
 pub fn closing_soon(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Objective>> {
     objectives::table
         .filter(objectives::status.eq("published"))
+        .filter(objectives::practice.eq(false))
         .filter(objectives::deadline_at.gt(now))
         .order(objectives::deadline_at.asc())
         .limit(limit)

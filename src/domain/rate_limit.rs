@@ -22,6 +22,8 @@ pub const RESET_PER_ADDRESS: Limit = Limit { max: 10, window: chrono::Duration::
 pub const RESET_PER_ACCOUNT: Limit = Limit { max: 3, window: chrono::Duration::hours(1) };
 pub const VERIFY_PER_ADDRESS: Limit = Limit { max: 30, window: chrono::Duration::hours(1) };
 pub const VERIFY_RESEND_PER_ACCOUNT: Limit = Limit { max: 5, window: chrono::Duration::hours(1) };
+/// Receipt checks from one client address.
+pub const RECEIPT_CHECKS_PER_ADDRESS: Limit = Limit { max: 120, window: chrono::Duration::minutes(10) };
 
 /// Refused: try again in this many seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

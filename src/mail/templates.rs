@@ -141,3 +141,57 @@ pub fn objective_cancelled(lang: Lang, to: &str, title: &str, reason: &str, link
         Some((lang.t("mail-see-objective"), link)),
     )
 }
+
+pub fn consortium_invitation(lang: Lang, to: &str, lead: &str, objective: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-consortium-subject", &[("lead", lead)]),
+        &[lang.t_args("mail-consortium-body", &[("lead", lead), ("title", objective)])],
+        Some((lang.t("mail-consortium-action"), link)),
+    )
+}
+
+/// The receipt of a deposit, reconfirmation or withdrawal.
+pub fn deposit_receipt(
+    lang: Lang,
+    to: &str,
+    receipt: &crate::domain::proposals::deposits::Receipt,
+    hash: &str,
+    link: &str,
+) -> OutgoingMail {
+    let title = &receipt.objective.title;
+    let mut paragraphs = vec![
+        lang.t_args(&format!("mail-receipt-body-{}", receipt.kind), &[("title", title), ("reference", &receipt.objective.reference)]),
+        lang.t_args(
+            "mail-receipt-facts",
+            &[("number", &receipt.receipt_number), ("time", &receipt.deposited_at), ("hash", hash)],
+        ),
+    ];
+    for d in &receipt.documents {
+        paragraphs.push(format!("• {} — {} o — SHA-256 {}", d.name, d.size_bytes, d.sha256));
+    }
+    if receipt.late {
+        paragraphs.push(lang.t("mail-receipt-late"));
+    }
+    if receipt.practice {
+        paragraphs.push(lang.t("mail-receipt-practice"));
+    }
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-receipt-subject", &[("number", &receipt.receipt_number)]),
+        &paragraphs,
+        Some((lang.t("mail-receipt-action"), link)),
+    )
+}
+
+pub fn reconfirmation_needed(lang: Lang, to: &str, title: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-reconfirm-subject", &[("title", title)]),
+        &[lang.t_args("mail-reconfirm-body", &[("title", title)])],
+        Some((lang.t("mail-reconfirm-action"), link)),
+    )
+}

@@ -65,6 +65,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                                 li { a href="/objectives" { (lang.t("nav-objectives")) } }
                                 @if let Some(user) = &ctx.user {
                                     @if user.has_organisation {
+                                        li { a href="/proposals" { (lang.t("nav-proposals")) } }
                                         li { a href="/organisation" { (lang.t("nav-organisation")) } }
                                     }
                                     @if user.is_admin {

@@ -11,3 +11,4 @@ pub mod home;
 pub mod layout;
 pub mod objectives;
 pub mod organisation;
+pub mod proposals;

@@ -245,9 +245,24 @@ pub struct ObjectiveView {
     /// Published: an upload is an amendment and needs a reason.
     pub upload_needs_reason: bool,
     pub can_remove_documents: bool,
+    pub respond: Respond,
 }
 
-fn size_text(lang: Lang, bytes: i64) -> String {
+/// What the objective page offers about proposals to the viewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Respond {
+    Nothing,
+    /// A visitor: sign in (or register) to answer.
+    SignIn,
+    /// A supplier whose organisation has no proposal yet.
+    Start,
+    /// A supplier whose organisation (or consortium) has one.
+    Continue(i64),
+    /// Agents: how many proposals were deposited (nothing more before the deadline).
+    Deposited(i64),
+}
+
+pub fn size_text(lang: Lang, bytes: i64) -> String {
     let kib = bytes as f64 / 1024.0;
     let (value, unit) = if kib >= 1024.0 {
         (kib / 1024.0, if lang == Lang::Fr { "Mo" } else { "MB" })
@@ -259,7 +274,7 @@ fn size_text(lang: Lang, bytes: i64) -> String {
     format!("{text} {unit}")
 }
 
-fn euros(lang: Lang, amount: i64) -> String {
+pub fn euros(lang: Lang, amount: i64) -> String {
     let digits = amount.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -338,6 +353,26 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                             }
                         }
                     }
+                }
+                @match v.respond {
+                    Respond::Nothing => {},
+                    Respond::SignIn => section.respond aria-labelledby="respond" {
+                        h2 #respond { (ctx.t("respond-title")) }
+                        p { (ctx.t("respond-sign-in")) " " a href=(format!("/login?next=/objectives/{}", v.id)) { (ctx.t("nav-sign-in")) } " · " a href="/register" { (ctx.t("nav-register")) } }
+                    },
+                    Respond::Start => section.respond aria-labelledby="respond" {
+                        h2 #respond { (ctx.t("respond-title")) }
+                        p { (ctx.t("respond-start-text")) }
+                        a.button.button-primary href=(format!("/objectives/{}/proposal", v.id)) { (ctx.t("respond-start")) }
+                    },
+                    Respond::Continue(p) => section.respond aria-labelledby="respond" {
+                        h2 #respond { (ctx.t("respond-title")) }
+                        a.button.button-primary href=(format!("/proposals/{p}")) { (ctx.t("respond-continue")) }
+                    },
+                    Respond::Deposited(n) => section.respond aria-labelledby="respond" {
+                        h2 #respond { (ctx.t("opening-title")) }
+                        p { (ctx.t_args("opening-count", &[("count", &n.to_string())])) " " a href=(format!("/objectives/{}/proposals", v.id)) { (ctx.t("opening-see")) } }
+                    },
                 }
                 section aria-labelledby="need" {
                     h2 #need { (ctx.t("objective-need")) }

@@ -40,6 +40,9 @@ pub enum AppError {
     /// The request conflicts with the current state (a duplicate, a state that forbids it).
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A refusal with its own status (413, 415, 422): an upload over a limit, of the wrong type.
+    #[error("{message}")]
+    Rejected { status: StatusCode, code: &'static str, message: String },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -61,9 +64,25 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::CsrfFailed => "csrf_failed",
             AppError::TooManyRequests(_) => "too_many_requests",
-            AppError::Conflict { code, .. } => code,
+            AppError::Conflict { code, .. } | AppError::Rejected { code, .. } => code,
             AppError::Internal(_) => "internal_error",
         }
+    }
+}
+
+impl AppError {
+    /// A refused upload, in the user's language: 413 over a limit, 415 for a type not accepted.
+    pub fn upload(lang: crate::i18n::Lang, e: &crate::uploads::UploadError) -> AppError {
+        use crate::uploads::UploadError;
+        let (status, code, key) = match e {
+            UploadError::FileTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", "upload-error-file-too-large"),
+            UploadError::TotalTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "total_too_large", "upload-error-total-too-large"),
+            UploadError::TooManyFiles => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_files", "upload-error-too-many"),
+            UploadError::UnsupportedType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", "upload-error-type"),
+            UploadError::Empty => (StatusCode::UNPROCESSABLE_ENTITY, "empty_file", "upload-error-empty"),
+            UploadError::Interrupted(_) | UploadError::Io(_) => (StatusCode::BAD_REQUEST, "upload_interrupted", "upload-error-interrupted"),
+        };
+        AppError::Rejected { status, code, message: lang.t(key) }
     }
 }
 
@@ -107,6 +126,7 @@ impl ResponseError for AppError {
             AppError::Unverified | AppError::Forbidden | AppError::CsrfFailed => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Rejected { status, .. } => *status,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

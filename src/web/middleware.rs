@@ -106,7 +106,14 @@ pub async fn render_errors(
         None => generic_code(status).to_owned(),
     };
     let message = match (app_error, response.error()) {
-        (Some(AppError::BadRequest { message, .. } | AppError::Conflict { message, .. }), _) => message.clone(),
+        (
+            Some(
+                AppError::BadRequest { message, .. }
+                | AppError::Conflict { message, .. }
+                | AppError::Rejected { message, .. },
+            ),
+            _,
+        ) => message.clone(),
         (Some(AppError::Unverified), _) => lang.t("error-unverified-text"),
         (Some(AppError::CsrfFailed), _) => lang.t("error-csrf-text"),
         (Some(AppError::InvalidToken), _) => lang.t("error-token-text"),

@@ -202,6 +202,29 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/objectives/{id}/documents/{doc}/delete", web::post().to(documents::delete))
         .route("/objectives/{id}/follow", web::post().to(objectives::follow))
         .route("/objectives/{id}/unfollow", web::post().to(objectives::unfollow))
+        // Proposals (suppliers) and their opening (agents).
+        .route("/proposals", web::get().to(proposals::dashboard))
+        .route("/practice", web::get().to(proposals::practice))
+        .service(web::resource("/objectives/{id}/proposal").get(proposals::start_form).post(proposals::create))
+        .route("/objectives/{id}/proposals", web::get().to(proposals::agent_list))
+        .route("/objectives/{id}/proposals/open", web::post().to(proposals::open))
+        .route("/objectives/{id}/proposals/{pid}", web::get().to(proposals::opened))
+        .service(web::resource("/proposals/{id}").get(proposals::show).post(proposals::update))
+        .route("/proposals/{id}/edit", web::get().to(proposals::edit_form))
+        .route("/proposals/{id}/attachments", web::post().to(proposals::upload))
+        .route("/proposals/{id}/attachments/{aid}", web::get().to(proposals::download))
+        .route("/proposals/{id}/attachments/{aid}/delete", web::post().to(proposals::remove_attachment))
+        .route("/proposals/{id}/consortium", web::post().to(proposals::add_member))
+        .route("/proposals/{id}/consortium/confirm", web::post().to(proposals::confirm_membership))
+        .route("/proposals/{id}/consortium/decline", web::post().to(proposals::decline_membership))
+        .route("/proposals/{id}/consortium/{org}/remove", web::post().to(proposals::remove_member))
+        .service(web::resource("/proposals/{id}/deposit").get(proposals::deposit_form).post(proposals::deposit))
+        .route("/proposals/{id}/withdraw", web::post().to(proposals::withdraw))
+        .route("/proposals/{id}/reconfirm", web::post().to(proposals::reconfirm))
+        .route("/deposits/{id}/documents/{pos}", web::get().to(proposals::deposit_document))
+        .route("/receipts/verify", web::get().to(receipts::verify_page))
+        .route("/receipts/{id}", web::get().to(receipts::page))
+        .route("/receipts/{id}/json", web::get().to(receipts::json))
         .service(
             web::resource("/account/subscriptions")
                 .get(objectives::subscriptions_page)
@@ -238,6 +261,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/admin/users/{id}/roles", web::put().to(api::set_roles))
         .route("/api/v1/admin/users/{id}/disabled", web::put().to(api::set_disabled))
         .route("/api/v1/admin/audit", web::get().to(api::audit))
+        .route("/api/v1/receipts/verify", web::get().to(receipts::verify_api))
         .default_service(web::to(home::not_found));
 }
 

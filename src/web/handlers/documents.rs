@@ -2,10 +2,8 @@
 //! query string) and remove them; everyone who may see the objective downloads them.
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, web};
-use futures_util::StreamExt;
 
 use crate::db::ids::{DocumentId, ObjectiveId};
 use crate::db::write_tx;
@@ -13,41 +11,14 @@ use crate::domain::audit::{self, AuditActor, AuditEvent};
 use crate::domain::authz::Action;
 use crate::domain::documents;
 use crate::domain::objectives::{self, Status};
-use crate::uploads::{Limits, Store, StoredFile, UploadError};
-use crate::views;
+use crate::uploads::{Store, UploadError};
 use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::Identity;
-use crate::web::ctx::{html, redirect};
+use crate::web::ctx::redirect;
 use crate::web::error::AppError;
 
 const MAX_FILES_PER_UPLOAD: usize = 10;
-
-/// Reads and drops what is left of a multipart body, up to 200 MiB (beyond, the connection is
-/// simply closed after the answer).
-async fn drain(payload: &mut Multipart) {
-    let mut seen: usize = 0;
-    while let Some(Ok(mut field)) = payload.next().await {
-        while let Some(Ok(chunk)) = field.next().await {
-            seen += chunk.len();
-            if seen > 200 * 1024 * 1024 {
-                return;
-            }
-        }
-    }
-}
-
-fn refusal(ctx: &Ctx, id: i64, e: &UploadError) -> HttpResponse {
-    let (status, key) = match e {
-        UploadError::FileTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "upload-error-file-too-large"),
-        UploadError::TotalTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "upload-error-total-too-large"),
-        UploadError::UnsupportedType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "upload-error-type"),
-        UploadError::Empty => (StatusCode::UNPROCESSABLE_ENTITY, "upload-error-empty"),
-        UploadError::Interrupted(_) | UploadError::Io(_) => (StatusCode::BAD_REQUEST, "upload-error-interrupted"),
-    };
-    let back = (format!("/objectives/{id}"), ctx.t("upload-back"));
-    html(status, views::errors::notice(ctx, "upload-refused-title", &ctx.t(key), Some((&back.0, back.1.clone()))))
-}
 
 pub async fn upload(
     state: web::Data<AppState>,
@@ -70,66 +41,15 @@ pub async fn upload(
         return Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-not-editable") });
     }
     let store = Store::new(&state.settings.data_dir);
-    let mut remaining = state.settings.max_total_size.saturating_sub(used.max(0) as u64);
-    let mut stored: Vec<StoredFile> = Vec::new();
-    let mut reason = String::new();
-    while let Some(field) = payload.next().await {
-        let mut field = match field {
-            Ok(f) => f,
-            Err(e) => {
-                store.discard(&stored).await;
-                return Ok(refusal(&ctx, id, &UploadError::Interrupted(e.to_string())));
-            }
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        match name.as_str() {
-            "reason" => {
-                let mut text = Vec::new();
-                while let Some(chunk) = field.next().await {
-                    let Ok(chunk) = chunk else { break };
-                    if text.len() + chunk.len() > 8 * 1024 {
-                        break;
-                    }
-                    text.extend_from_slice(&chunk);
-                }
-                reason = String::from_utf8_lossy(&text).replace('\0', "").trim().to_owned();
-            }
-            "file" => {
-                let original =
-                    field.content_disposition().and_then(|d| d.get_filename()).unwrap_or_default().to_owned();
-                if original.is_empty() {
-                    // The browser sends an empty file part when nothing was chosen.
-                    while field.next().await.is_some() {}
-                    continue;
-                }
-                if stored.len() >= MAX_FILES_PER_UPLOAD {
-                    store.discard(&stored).await;
-                    while field.next().await.is_some() {}
-                    drop(field);
-                    drain(&mut payload).await;
-                    return Ok(refusal(&ctx, id, &UploadError::TotalTooLarge));
-                }
-                let limits = Limits { per_file: state.settings.max_file_size, remaining };
-                match store.receive(&mut field, &original, limits).await {
-                    Ok(file) => {
-                        remaining = remaining.saturating_sub(file.size);
-                        stored.push(file);
-                    }
-                    Err(e) => {
-                        store.discard(&stored).await;
-                        // Read the rest of the request so the client gets the answer (the
-                        // field itself was read by `receive`).
-                        drop(field);
-                        drain(&mut payload).await;
-                        return Ok(refusal(&ctx, id, &e));
-                    }
-                }
-            }
-            _ => while field.next().await.is_some() {},
-        }
-    }
+    let remaining = state.settings.max_total_size.saturating_sub(used.max(0) as u64);
+    let received = store
+        .receive_form(&mut payload, state.settings.max_file_size, remaining, MAX_FILES_PER_UPLOAD)
+        .await
+        .map_err(|e| AppError::upload(ctx.lang, &e))?;
+    let reason = received.field("reason");
+    let stored = received.files;
     if stored.is_empty() {
-        return Ok(refusal(&ctx, id, &UploadError::Empty));
+        return Err(AppError::upload(ctx.lang, &UploadError::Empty));
     }
     if status == Status::Published && reason.is_empty() {
         store.discard(&stored).await;
@@ -213,17 +133,25 @@ pub async fn download(
 ) -> Result<HttpResponse, AppError> {
     let (id, doc) = path.into_inner();
     let document = document_for(&state, &identity, id, doc).await?;
+    serve_stored(&state, &document.storage_key, &document.file_name, &document.content_type).await
+}
+
+/// Sends a stored file as a download: `Content-Disposition: attachment` with a safe name (ASCII
+/// and UTF-8 forms), never cached by shared caches; `nosniff` comes from the security headers.
+pub async fn serve_stored(
+    state: &AppState,
+    storage_key: &str,
+    file_name: &str,
+    content_type: &str,
+) -> Result<HttpResponse, AppError> {
     let store = Store::new(&state.settings.data_dir);
-    let file_path = store.path_of(&document.storage_key).ok_or(AppError::NotFound)?;
+    let file_path = store.path_of(storage_key).ok_or(AppError::NotFound)?;
     let bytes = tokio::fs::read(&file_path).await.map_err(|e| {
-        tracing::error!(key = %document.storage_key, error = %e, "stored document missing");
+        tracing::error!(key = %storage_key, error = %e, "stored file missing");
         AppError::NotFound
     })?;
-    let ascii: String = document
-        .file_name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "._- ".contains(c) { c } else { '_' })
-        .collect();
+    let ascii: String =
+        file_name.chars().map(|c| if c.is_ascii_alphanumeric() || "._- ".contains(c) { c } else { '_' }).collect();
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
         parameters: vec![
@@ -231,12 +159,12 @@ pub async fn download(
             DispositionParam::FilenameExt(actix_web::http::header::ExtendedValue {
                 charset: actix_web::http::header::Charset::Ext("UTF-8".into()),
                 language_tag: None,
-                value: document.file_name.clone().into_bytes(),
+                value: file_name.to_owned().into_bytes(),
             }),
         ],
     };
     Ok(HttpResponse::Ok()
-        .content_type(document.content_type.as_str())
+        .content_type(content_type)
         .insert_header(disposition)
         .insert_header(("Cache-Control", "private, no-store"))
         .body(bytes))

@@ -14,3 +14,5 @@ pub mod objectives;
 pub mod open_data;
 pub mod openapi;
 pub mod organisation;
+pub mod proposals;
+pub mod receipts;

@@ -11,11 +11,11 @@ use crate::domain::criteria::{self, Criterion};
 use crate::domain::objectives::{
     self, FormPairs, ListFilter, ObjectiveDraft, ObjectiveError, ObjectiveFull, Problem, Status,
 };
-use crate::domain::{following, markdown, questions};
+use crate::domain::{following, markdown, proposals, questions};
 use crate::views;
 use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
-use crate::views::objectives::{AmendmentRow, CriterionRow, FilterValues, FormMode, ObjectiveCard, ObjectiveView};
+use crate::views::objectives::{AmendmentRow, CriterionRow, FilterValues, FormMode, ObjectiveCard, ObjectiveView, Respond};
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::ctx::{html, redirect};
@@ -214,9 +214,24 @@ pub async fn show(
     let (oid, viewer) = (o.id, identity.user().map(|u| u.user.id));
     let can_answer = identity.authorize(Action::AnswerQuestions).is_ok() && status == Status::Published;
     let can_follow = identity.authorize(Action::Follow).is_ok();
-    let (answered, mine, pending, followed, docs) = state
+    let viewer_org = identity.user().and_then(|u| u.user.organisation_id);
+    let counts_deposits = identity.authorize(Action::OpenProposals).is_ok() && !o.practice;
+    let (answered, mine, pending, followed, docs, respond) = state
         .db
         .run(move |conn| {
+            let respond = if counts_deposits {
+                Respond::Deposited(proposals::opening::deposit_count(conn, oid)?)
+            } else if let Some(org) = viewer_org {
+                match proposals::find_for(conn, oid, org)? {
+                    Some(p) => Respond::Continue(p.0),
+                    None if status == Status::Published => Respond::Start,
+                    None => Respond::Nothing,
+                }
+            } else if viewer.is_none() && status == Status::Published {
+                Respond::SignIn
+            } else {
+                Respond::Nothing
+            };
             let answered = questions::answered(conn, oid)?;
             let mine = match viewer {
                 Some(u) => questions::mine(conn, oid, u)?,
@@ -228,7 +243,7 @@ pub async fn show(
                 None => false,
             };
             let docs = crate::domain::documents::list(conn, oid)?;
-            Ok::<_, AppError>((answered, mine, pending, followed, docs))
+            Ok::<_, AppError>((answered, mine, pending, followed, docs, respond))
         })
         .await?;
     let view = ObjectiveView {
@@ -304,6 +319,7 @@ pub async fn show(
         can_upload: is_agent && matches!(status, Status::Draft | Status::Published),
         upload_needs_reason: status == Status::Published,
         can_remove_documents: is_agent && status == Status::Draft,
+        respond,
         notice: query.done.as_deref().map(|d| {
             ctx.t(&format!("objective-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>()))
         }),

@@ -173,7 +173,9 @@ async fn public_objective(
         })
         .await?;
     match found {
-        Some((full, _, _)) if full.objective.status == Status::Draft.as_str() => Err(AppError::NotFound),
+        Some((full, _, _)) if full.objective.status == Status::Draft.as_str() || full.objective.practice => {
+            Err(AppError::NotFound)
+        }
         Some(found) => Ok(found),
         None => Err(AppError::NotFound),
     }

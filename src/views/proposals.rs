@@ -1,0 +1,802 @@
+//! Proposals: the supplier's dashboard, the proposal page and form, deposits and receipts, the
+//! public receipt check, and the agents' view of a closed objective's proposals.
+
+use chrono::NaiveDateTime;
+use maud::{Markup, PreEscaped, html};
+
+use super::account::paris;
+use super::forms::{Errors, error_summary};
+use super::layout::{Ctx, csrf_field, page};
+use super::objectives::{euros, size_text, time_left};
+use crate::domain::objectives::FormPairs;
+use crate::domain::proposals::deposits::Receipt;
+use crate::domain::proposals::{CHANGE_SUPPORT_MAX, SOLUTION_MAX, STATEMENT_MAX, SUMMARY_MAX, TITLE_MAX};
+
+/// Where a proposal stands, as its organisation reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Draft,
+    Deposited,
+    ToReconfirm,
+    Withdrawn,
+    Late,
+}
+
+impl Standing {
+    fn badge(self, ctx: &Ctx) -> Markup {
+        let (class, key) = match self {
+            Standing::Draft => ("badge", "standing-draft"),
+            Standing::Deposited => ("badge badge-ok", "standing-deposited"),
+            Standing::ToReconfirm => ("badge badge-danger", "standing-to-reconfirm"),
+            Standing::Withdrawn => ("badge", "standing-withdrawn"),
+            Standing::Late => ("badge badge-danger", "standing-late"),
+        };
+        html! { span class=(class) { (ctx.t(key)) } }
+    }
+}
+
+fn utc_attr(t: NaiveDateTime) -> String {
+    format!("{}Z", t.format("%Y-%m-%dT%H:%M:%S"))
+}
+
+fn when(ctx: &Ctx, t: NaiveDateTime) -> Markup {
+    html! { time datetime=(utc_attr(t)) { (paris(ctx.lang, t)) } }
+}
+
+fn breadcrumbs(ctx: &Ctx, trail: &[(&str, String)], here: &str) -> Markup {
+    html! {
+        nav.breadcrumbs aria-label=(ctx.t("breadcrumbs")) {
+            ol {
+                @for (href, label) in trail { li { a href=(href) { (label) } } }
+                li aria-current="page" { (here) }
+            }
+        }
+    }
+}
+
+pub struct DashboardRow {
+    pub proposal: i64,
+    pub objective_id: i64,
+    pub objective_title: String,
+    pub reference: String,
+    pub title: String,
+    pub lead: bool,
+    pub lead_name: String,
+    pub standing: Standing,
+    pub deadline: Option<NaiveDateTime>,
+    pub practice: bool,
+    pub last_receipt: Option<(i64, String)>,
+}
+
+pub struct Invitation {
+    pub proposal: i64,
+    pub lead_name: String,
+    pub objective_title: String,
+    pub can_answer: bool,
+}
+
+pub fn dashboard(ctx: &Ctx, rows: &[DashboardRow], invitations: &[Invitation], now: NaiveDateTime) -> Markup {
+    page(
+        ctx,
+        &ctx.t("dashboard-title"),
+        html! {
+            h1 { (ctx.t("dashboard-title")) }
+            p.lead { (ctx.t("dashboard-intro")) }
+            div.button-row {
+                a.button.button-primary href="/objectives?status=open" { (ctx.t("dashboard-find")) }
+                a.button href="/practice" { (ctx.t("dashboard-practice")) }
+            }
+            @if !invitations.is_empty() {
+                section aria-labelledby="invitations" {
+                    h2 #invitations { (ctx.t("dashboard-invitations")) }
+                    ul.plain-list {
+                        @for i in invitations {
+                            li {
+                                (ctx.t_args("dashboard-invitation", &[("lead", &i.lead_name), ("title", &i.objective_title)]))
+                                " " a href=(format!("/proposals/{}", i.proposal)) { (ctx.t("dashboard-read")) }
+                                @if i.can_answer { (answer_buttons(ctx, i.proposal)) }
+                            }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="mine" {
+                h2 #mine { (ctx.t("dashboard-proposals")) }
+                @if rows.is_empty() {
+                    p.empty { (ctx.t("dashboard-empty")) }
+                } @else {
+                    div.table-wrap {
+                        table {
+                            thead { tr {
+                                th scope="col" { (ctx.t("proposal-objective")) }
+                                th scope="col" { (ctx.t("proposal-title")) }
+                                th scope="col" { (ctx.t("proposal-standing")) }
+                                th scope="col" { (ctx.t("objective-deadline-label")) }
+                                th scope="col" { (ctx.t("proposal-last-receipt")) }
+                            } }
+                            tbody {
+                                @for r in rows {
+                                    tr {
+                                        td {
+                                            a href=(format!("/objectives/{}", r.objective_id)) { (r.objective_title) }
+                                            br; span.muted { (r.reference) }
+                                            @if r.practice { " " span.badge { (ctx.t("practice-badge")) } }
+                                        }
+                                        td {
+                                            a href=(format!("/proposals/{}", r.proposal)) { @if r.title.is_empty() { (ctx.t("proposal-untitled")) } @else { (r.title) } }
+                                            @if !r.lead { br; span.muted { (ctx.t_args("proposal-member-of", &[("lead", &r.lead_name)])) } }
+                                        }
+                                        td { (r.standing.badge(ctx)) }
+                                        td {
+                                            @if let Some(d) = r.deadline { (when(ctx, d)) br; span.muted { (time_left(ctx, Some(d), now)) } }
+                                            @else { "—" }
+                                        }
+                                        td {
+                                            @if let Some((id, number)) = &r.last_receipt { a href=(format!("/receipts/{id}")) { code { (number) } } }
+                                            @else { "—" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn answer_buttons(ctx: &Ctx, proposal: i64) -> Markup {
+    html! {
+        span.button-row {
+            form.inline-form method="post" action=(format!("/proposals/{proposal}/consortium/confirm")) {
+                (csrf_field(ctx))
+                button.button.button-primary type="submit" { (ctx.t("consortium-confirm")) }
+            }
+            form.inline-form method="post" action=(format!("/proposals/{proposal}/consortium/decline")) {
+                (csrf_field(ctx))
+                button.button type="submit" { (ctx.t("consortium-decline")) }
+            }
+        }
+    }
+}
+
+fn value<'a>(pairs: &'a FormPairs, name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn area(ctx: &Ctx, pairs: &FormPairs, errors: &Errors, name: &str, label: &str, hint: Option<String>, max: usize, rows: u32) -> Markup {
+    let error = errors.get(name);
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let described: Vec<&str> =
+        [hint.as_ref().map(|_| hint_id.as_str()), error.map(|_| error_id.as_str())].into_iter().flatten().collect();
+    html! {
+        div.field.field-invalid[error.is_some()] {
+            label for=(name) { (label) }
+            @if let Some(h) = &hint { p.hint id=(hint_id) { (h) " " (ctx.t_args("field-max-chars", &[("max", &max.to_string())])) } }
+            @if let Some(m) = error { p.field-error id=(error_id) { (m) } }
+            textarea id=(name) name=(name) rows=(rows) maxlength=(max)
+                aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[(!described.is_empty()).then(|| described.join(" "))] { (value(pairs, name)) }
+        }
+    }
+}
+
+fn input(pairs: &FormPairs, errors: &Errors, name: &str, label: &str, kind: &str, hint: Option<String>) -> Markup {
+    let error = errors.get(name);
+    let hint_id = format!("{name}-hint");
+    let error_id = format!("{name}-error");
+    let described: Vec<&str> =
+        [hint.as_ref().map(|_| hint_id.as_str()), error.map(|_| error_id.as_str())].into_iter().flatten().collect();
+    html! {
+        div.field.field-invalid[error.is_some()] {
+            label for=(name) { (label) }
+            @if let Some(h) = &hint { p.hint id=(hint_id) { (h) } }
+            @if let Some(m) = error { p.field-error id=(error_id) { (m) } }
+            input id=(name) name=(name) type=(kind) value=(value(pairs, name)) inputmode=[(kind == "text" && name != "title").then_some("numeric")]
+                aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[(!described.is_empty()).then(|| described.join(" "))];
+        }
+    }
+}
+
+/// A criterion of the objective, as the form shows it next to its statement.
+pub struct FormCriterion {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub levels: Vec<String>,
+}
+
+pub struct FormView<'a> {
+    pub objective_id: i64,
+    pub objective_title: &'a str,
+    /// `None` for a new proposal.
+    pub proposal: Option<i64>,
+    pub version: i32,
+    pub criteria: Vec<FormCriterion>,
+    pub conflict: bool,
+}
+
+pub fn form(ctx: &Ctx, v: &FormView<'_>, pairs: &FormPairs, errors: &Errors) -> Markup {
+    let title = match v.proposal {
+        Some(_) => ctx.t("proposal-edit-title"),
+        None => ctx.t("proposal-new-title"),
+    };
+    let action = match v.proposal {
+        Some(p) => format!("/proposals/{p}"),
+        None => format!("/objectives/{}/proposal", v.objective_id),
+    };
+    page(
+        ctx,
+        &title,
+        html! {
+            (breadcrumbs(ctx, &[("/proposals", ctx.t("dashboard-title")), (&format!("/objectives/{}", v.objective_id), v.objective_title.to_owned())], &title))
+            h1 { (title) }
+            p.lead { (ctx.t("proposal-form-intro")) }
+            @if v.conflict {
+                div.alert.alert-error role="alert" {
+                    p { strong { (ctx.t("proposal-error-version")) } }
+                    @if let Some(p) = v.proposal { p { a href=(format!("/proposals/{p}")) { (ctx.t("proposal-see-saved")) } } }
+                }
+            }
+            (error_summary(ctx, errors))
+            form.form method="post" action=(action) novalidate {
+                (csrf_field(ctx))
+                input type="hidden" name="version" value=(v.version);
+                (input(pairs, errors, "title", &ctx.t("proposal-title"), "text", Some(ctx.t_args("field-max-chars", &[("max", &TITLE_MAX.to_string())]))))
+                (area(ctx, pairs, errors, "summary", &ctx.t("proposal-summary"), Some(ctx.t("proposal-summary-hint")), SUMMARY_MAX, 4))
+                (area(ctx, pairs, errors, "solution", &ctx.t("proposal-solution"), Some(ctx.t("proposal-solution-hint")), SOLUTION_MAX, 14))
+                (area(ctx, pairs, errors, "change_support", &ctx.t("proposal-change-support"), Some(ctx.t("proposal-change-support-hint")), CHANGE_SUPPORT_MAX, 6))
+                fieldset {
+                    legend { (ctx.t("proposal-statements")) }
+                    p.hint { (ctx.t("proposal-statements-hint")) }
+                    @if let Some(m) = errors.get("statements") { p.field-error #statements { (m) } }
+                    @for c in &v.criteria {
+                        (area(ctx, pairs, errors, &format!("s_{}", c.id), &c.name, Some(c.description.clone()), STATEMENT_MAX, 4))
+                        details {
+                            summary { (ctx.t("criterion-levels")) }
+                            ol.levels start="0" { @for l in &c.levels { li { (l) } } }
+                        }
+                    }
+                }
+                div.field-row {
+                    (input(pairs, errors, "cost_euros", &ctx.t("proposal-cost"), "text", Some(ctx.t("proposal-cost-hint"))))
+                    (input(pairs, errors, "duration_months", &ctx.t("proposal-duration"), "text", Some(ctx.t("proposal-duration-hint"))))
+                }
+                div.button-row {
+                    button.button.button-primary type="submit" { (ctx.t("proposal-save")) }
+                    @if let Some(p) = v.proposal { a.button href=(format!("/proposals/{p}")) { (ctx.t("cancel")) } }
+                }
+            }
+        },
+    )
+}
+
+pub struct AttachmentRow {
+    pub id: i64,
+    pub name: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+pub struct MemberRow {
+    pub organisation_id: i64,
+    pub name: String,
+    pub identifier: String,
+    pub role: String,
+    pub confirmed: bool,
+}
+
+pub struct DepositRow {
+    pub id: i64,
+    pub number: String,
+    pub kind: String,
+    pub at: NaiveDateTime,
+    pub late: bool,
+}
+
+pub struct ProposalView {
+    pub id: i64,
+    pub objective_id: i64,
+    pub objective_title: String,
+    pub reference: String,
+    pub deadline: Option<NaiveDateTime>,
+    pub practice: bool,
+    pub lead_name: String,
+    pub title: String,
+    pub summary: String,
+    pub solution_html: String,
+    pub change_support: String,
+    /// (criterion name, statement)
+    pub statements: Vec<(String, String)>,
+    pub cost_euros: Option<i64>,
+    pub duration_months: Option<i32>,
+    pub consortium_type: Option<String>,
+    pub attachments: Vec<AttachmentRow>,
+    pub members: Vec<MemberRow>,
+    pub deposits: Vec<DepositRow>,
+    pub standing: Standing,
+    /// Why the proposal cannot be deposited yet (translated).
+    pub missing: Vec<String>,
+    pub open: bool,
+    pub can_write: bool,
+    /// The viewer owns a member organisation that has not answered yet.
+    pub can_answer: bool,
+    pub notice: Option<String>,
+    pub max_file_mb: u64,
+}
+
+pub fn proposal(ctx: &Ctx, v: &ProposalView, now: NaiveDateTime) -> Markup {
+    let title = if v.title.is_empty() { ctx.t("proposal-untitled") } else { v.title.clone() };
+    let writable = v.can_write && v.open;
+    page(
+        ctx,
+        &title,
+        html! {
+            (breadcrumbs(ctx, &[("/proposals", ctx.t("dashboard-title"))], &title))
+            @if let Some(n) = &v.notice { div.alert.alert-ok role="status" { p { (n) } } }
+            header {
+                p.meta {
+                    (v.standing.badge(ctx)) " "
+                    a href=(format!("/objectives/{}", v.objective_id)) { (v.objective_title) } " "
+                    span.muted { (v.reference) }
+                    @if v.practice { " " span.badge { (ctx.t("practice-badge")) } }
+                }
+                h1 { (title) }
+                p.muted { (ctx.t_args("proposal-by", &[("lead", &v.lead_name)])) }
+                @if let Some(d) = v.deadline {
+                    p.deadline { (ctx.t("objective-deadline-label")) " " (when(ctx, d)) " — " strong { (time_left(ctx, Some(d), now)) } }
+                }
+            }
+            @match v.standing {
+                Standing::ToReconfirm => div.alert.alert-error role="alert" { p { (ctx.t("standing-to-reconfirm-text")) } },
+                Standing::Late => div.alert.alert-error role="alert" { p { (ctx.t("standing-late-text")) } },
+                Standing::Withdrawn => div.alert.alert-warn { p { (ctx.t("standing-withdrawn-text")) } },
+                Standing::Deposited => div.alert.alert-ok { p { (ctx.t("standing-deposited-text")) } },
+                Standing::Draft => div.alert.alert-warn { p { (ctx.t("standing-draft-text")) } },
+            }
+            @if v.practice { div.alert { p { (ctx.t("practice-explained")) } } }
+            @if v.can_answer {
+                section.agent-actions aria-labelledby="answer" {
+                    h2 #answer { (ctx.t("consortium-answer-title")) }
+                    p { (ctx.t_args("consortium-answer-text", &[("lead", &v.lead_name)])) }
+                    (answer_buttons(ctx, v.id))
+                }
+            }
+            @if writable {
+                section.agent-actions aria-labelledby="actions" {
+                    h2 #actions { (ctx.t("proposal-actions")) }
+                    @if !v.missing.is_empty() {
+                        div.alert.alert-warn {
+                            p { (ctx.t("proposal-missing")) }
+                            ul { @for m in &v.missing { li { (m) } } }
+                        }
+                    }
+                    div.button-row {
+                        a.button href=(format!("/proposals/{}/edit", v.id)) { (ctx.t("proposal-edit")) }
+                        a.button.button-primary href=(format!("/proposals/{}/deposit", v.id)) { (ctx.t("proposal-deposit")) }
+                        @if v.standing == Standing::ToReconfirm {
+                            form.inline-form method="post" action=(format!("/proposals/{}/reconfirm", v.id)) {
+                                (csrf_field(ctx))
+                                button.button.button-primary type="submit" { (ctx.t("proposal-reconfirm")) }
+                            }
+                        }
+                    }
+                    @if matches!(v.standing, Standing::Deposited | Standing::ToReconfirm) {
+                        form.form method="post" action=(format!("/proposals/{}/withdraw", v.id)) {
+                            (csrf_field(ctx))
+                            div.field.field-check {
+                                input #withdraw_confirm type="checkbox" name="confirm" value="true" required;
+                                label for="withdraw_confirm" { (ctx.t("proposal-withdraw-confirm")) }
+                            }
+                            button.button type="submit" { (ctx.t("proposal-withdraw")) }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="content" {
+                h2 #content { (ctx.t("proposal-content")) }
+                h3 { (ctx.t("proposal-summary")) }
+                @if v.summary.is_empty() { p.empty { "—" } } @else { p { (v.summary) } }
+                h3 { (ctx.t("proposal-solution")) }
+                // Sanitised by `domain::markdown::render`.
+                @if v.solution_html.is_empty() { p.empty { "—" } } @else { div.prose { (PreEscaped(&v.solution_html)) } }
+                h3 { (ctx.t("proposal-change-support")) }
+                @if v.change_support.is_empty() { p.empty { "—" } } @else { p.pre-line { (v.change_support) } }
+                @if !v.statements.is_empty() {
+                    h3 { (ctx.t("proposal-statements")) }
+                    dl.facts { @for (name, s) in &v.statements { dt { (name) } dd.pre-line { (s) } } }
+                }
+                dl.facts {
+                    dt { (ctx.t("proposal-cost")) } dd { @if let Some(c) = v.cost_euros { (euros(ctx.lang, c)) } @else { "—" } }
+                    dt { (ctx.t("proposal-duration")) } dd { @if let Some(d) = v.duration_months { (ctx.t_args("months", &[("n", &d.to_string())])) } @else { "—" } }
+                }
+            }
+            section aria-labelledby="attachments" {
+                h2 #attachments { (ctx.t("proposal-attachments")) }
+                @if v.attachments.is_empty() { p.empty { (ctx.t("documents-none")) } }
+                @else {
+                    ul.plain-list {
+                        @for a in &v.attachments {
+                            li {
+                                a href=(format!("/proposals/{}/attachments/{}", v.id, a.id)) download { (a.name) }
+                                " " span.muted { "(" (size_text(ctx.lang, a.size)) ")" }
+                                br; span.muted.hash { "SHA-256 " code { (a.sha256) } }
+                                @if writable {
+                                    " "
+                                    form.inline-form method="post" action=(format!("/proposals/{}/attachments/{}/delete", v.id, a.id)) {
+                                        (csrf_field(ctx))
+                                        button.link-button type="submit" { (ctx.t("documents-remove")) span.visually-hidden { " " (a.name) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if writable {
+                    form.form method="post" enctype="multipart/form-data" action=(format!("/proposals/{}/attachments?csrf_token={}", v.id, ctx.csrf)) {
+                        div.field {
+                            label for="file" { (ctx.t("documents-add")) }
+                            p.hint #file-hint { (ctx.t_args("proposal-files-hint", &[("mb", &v.max_file_mb.to_string())])) }
+                            input #file type="file" name="file" multiple required aria-describedby="file-hint"
+                                accept=".pdf,.odt,.ods,.docx,.xlsx,.png,.jpg,.jpeg";
+                        }
+                        button.button type="submit" { (ctx.t("documents-upload")) }
+                    }
+                }
+            }
+            section aria-labelledby="consortium" {
+                h2 #consortium { (ctx.t("consortium-title")) }
+                @if v.members.is_empty() { p.empty { (ctx.t("consortium-none")) } }
+                @else {
+                    p { (ctx.t(&format!("consortium-type-{}", v.consortium_type.as_deref().unwrap_or("conjoint")))) }
+                    div.table-wrap {
+                        table {
+                            thead { tr {
+                                th scope="col" { (ctx.t("consortium-organisation")) }
+                                th scope="col" { (ctx.t("consortium-role")) }
+                                th scope="col" { (ctx.t("consortium-status")) }
+                                @if writable { th scope="col" { span.visually-hidden { (ctx.t("actions")) } } }
+                            } }
+                            tbody {
+                                @for m in &v.members {
+                                    tr {
+                                        td { (m.name) br; span.muted { (m.identifier) } }
+                                        td { (m.role) }
+                                        td { @if m.confirmed { span.badge.badge-ok { (ctx.t("consortium-confirmed")) } } @else { span.badge { (ctx.t("consortium-pending")) } } }
+                                        @if writable {
+                                            td {
+                                                form.inline-form method="post" action=(format!("/proposals/{}/consortium/{}/remove", v.id, m.organisation_id)) {
+                                                    (csrf_field(ctx))
+                                                    button.link-button type="submit" { (ctx.t("consortium-remove")) span.visually-hidden { " " (m.name) } }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if writable {
+                    form.form method="post" action=(format!("/proposals/{}/consortium", v.id)) {
+                        (csrf_field(ctx))
+                        h3 { (ctx.t("consortium-add")) }
+                        p.hint { (ctx.t("consortium-add-hint")) }
+                        div.field-row {
+                            div.field {
+                                label for="identifier_type" { (ctx.t("field-identifier-type")) }
+                                select #identifier_type name="identifier_type" {
+                                    @for t in ["siret", "eu_vat", "other"] { option value=(t) { (ctx.t(&format!("identifier-type-{t}"))) } }
+                                }
+                            }
+                            div.field {
+                                label for="identifier" { (ctx.t("field-identifier")) }
+                                input #identifier type="text" name="identifier" required;
+                            }
+                        }
+                        div.field {
+                            label for="role" { (ctx.t("consortium-role")) }
+                            input #role type="text" name="role" required maxlength="200";
+                        }
+                        div.field {
+                            label for="consortium_type" { (ctx.t("consortium-type")) }
+                            select #consortium_type name="consortium_type" {
+                                @for t in ["conjoint", "solidaire"] {
+                                    option value=(t) selected[v.consortium_type.as_deref() == Some(t)] { (ctx.t(&format!("consortium-type-{t}"))) }
+                                }
+                            }
+                        }
+                        button.button type="submit" { (ctx.t("consortium-invite")) }
+                    }
+                }
+            }
+            section aria-labelledby="deposits" {
+                h2 #deposits { (ctx.t("proposal-deposits")) }
+                @if v.deposits.is_empty() { p.empty { (ctx.t("proposal-no-deposit")) } }
+                @else {
+                    div.table-wrap {
+                        table {
+                            thead { tr {
+                                th scope="col" { (ctx.t("receipt-number")) }
+                                th scope="col" { (ctx.t("receipt-kind")) }
+                                th scope="col" { (ctx.t("receipt-time")) }
+                            } }
+                            tbody {
+                                @for d in v.deposits.iter().rev() {
+                                    tr {
+                                        td { a href=(format!("/receipts/{}", d.id)) { code { (d.number) } } }
+                                        td { (ctx.t(&format!("receipt-kind-{}", d.kind))) @if d.late { " " span.badge.badge-danger { (ctx.t("standing-late")) } } }
+                                        td { (when(ctx, d.at)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub struct DepositConfirmView<'a> {
+    pub id: i64,
+    pub title: &'a str,
+    pub objective_title: &'a str,
+    pub deadline: Option<NaiveDateTime>,
+    pub documents: Vec<AttachmentRow>,
+    pub members: Vec<MemberRow>,
+    pub missing: Vec<String>,
+}
+
+pub fn deposit_confirm(ctx: &Ctx, v: &DepositConfirmView<'_>, now: NaiveDateTime) -> Markup {
+    let heading = ctx.t("deposit-title");
+    let blocked = !v.missing.is_empty();
+    page(
+        ctx,
+        &heading,
+        html! {
+            (breadcrumbs(ctx, &[("/proposals", ctx.t("dashboard-title")), (&format!("/proposals/{}", v.id), v.title.to_owned())], &heading))
+            h1 { (heading) }
+            p.lead { (ctx.t_args("deposit-intro", &[("title", v.title), ("objective", v.objective_title)])) }
+            @if let Some(d) = v.deadline { p.deadline { (ctx.t("objective-deadline-label")) " " (when(ctx, d)) " — " strong { (time_left(ctx, Some(d), now)) } } }
+            @if blocked {
+                div.alert.alert-error role="alert" {
+                    p { strong { (ctx.t("deposit-blocked")) } }
+                    ul { @for m in &v.missing { li { (m) } } }
+                }
+            }
+            h2 { (ctx.t("deposit-documents")) }
+            @if v.documents.is_empty() { p.empty { (ctx.t("documents-none")) } }
+            @else {
+                ul.plain-list { @for a in &v.documents { li { (a.name) " " span.muted { "(" (size_text(ctx.lang, a.size)) ")" } br; span.muted.hash { "SHA-256 " code { (a.sha256) } } } } }
+            }
+            @if !v.members.is_empty() {
+                h2 { (ctx.t("consortium-title")) }
+                ul.plain-list { @for m in &v.members { li { (m.name) " — " (m.role) " " @if m.confirmed { span.badge.badge-ok { (ctx.t("consortium-confirmed")) } } @else { span.badge.badge-danger { (ctx.t("consortium-pending")) } } } } }
+            }
+            @if !blocked {
+                form.form method="post" action=(format!("/proposals/{}/deposit", v.id)) {
+                    (csrf_field(ctx))
+                    div.field.field-check {
+                        input #deposit_confirm type="checkbox" name="confirm" value="true" required;
+                        label for="deposit_confirm" { (ctx.t("deposit-confirm")) }
+                    }
+                    button.button.button-primary type="submit" { (ctx.t("proposal-deposit")) }
+                }
+            }
+        },
+    )
+}
+
+pub fn receipt(ctx: &Ctx, deposit: i64, r: &Receipt, hash: &str, proposal: Option<i64>, notice: Option<String>) -> Markup {
+    let heading = ctx.t_args("receipt-title", &[("number", &r.receipt_number)]);
+    page(
+        ctx,
+        &heading,
+        html! {
+            @if let Some(p) = proposal {
+                (breadcrumbs(ctx, &[("/proposals", ctx.t("dashboard-title")), (&format!("/proposals/{p}"), ctx.t("proposal-back"))], &r.receipt_number))
+            }
+            @if let Some(n) = &notice { div.alert.alert-ok role="status" { p { (n) } } }
+            @if r.late { div.alert.alert-error role="alert" { p { strong { (ctx.t("receipt-late")) } } } }
+            @if r.practice { div.alert { p { (ctx.t("practice-explained")) } } }
+            article.receipt {
+                h1 { (heading) }
+                p.lead { (ctx.t(&format!("receipt-lead-{}", r.kind))) }
+                dl.facts {
+                    dt { (ctx.t("receipt-number")) } dd { code { (r.receipt_number) } }
+                    dt { (ctx.t("receipt-buyer")) } dd { (r.buyer) }
+                    dt { (ctx.t("receipt-objective")) } dd { (r.objective.title) " (" (r.objective.reference) ")" }
+                    dt { (ctx.t("receipt-depositor")) } dd { (r.depositor.user_name) " <" (r.depositor.user_email) ">" br; (r.depositor.organisation.name) " — " (r.depositor.organisation.identifier) }
+                    @if let Some(c) = &r.consortium {
+                        dt { (ctx.t("consortium-title")) }
+                        dd {
+                            (ctx.t(&format!("consortium-type-{}", c.kind)))
+                            ul { @for m in &c.members { li { (m.name) " — " (m.identifier) " — " (m.role) } } }
+                        }
+                    }
+                    dt { (ctx.t("receipt-started")) } dd { code { (r.upload_started_at) } }
+                    dt { (ctx.t("receipt-time")) } dd { code { (r.deposited_at) } }
+                    dt { (ctx.t("receipt-content-hash")) } dd.hash { code { (r.content_sha256) } }
+                    dt { (ctx.t("receipt-hash")) } dd.hash { code { (hash) } }
+                }
+                @if !r.documents.is_empty() {
+                    h2 { (ctx.t("deposit-documents")) }
+                    table {
+                        thead { tr { th scope="col" { (ctx.t("document-name")) } th scope="col" { (ctx.t("document-size")) } th scope="col" { "SHA-256" } } }
+                        tbody { @for d in &r.documents { tr { td { (d.name) } td.num { (d.size_bytes) } td.hash { code { (d.sha256) } } } } }
+                    }
+                }
+                p.muted { (ctx.t("receipt-check-explained")) }
+            }
+            div.button-row.no-print {
+                a.button href=(format!("/receipts/{deposit}/json")) download { (ctx.t("receipt-download-json")) }
+                a.button href=(format!("/receipts/verify?number={}&hash={}", r.receipt_number, hash)) { (ctx.t("receipt-verify-link")) }
+            }
+        },
+    )
+}
+
+pub fn verify(ctx: &Ctx, number: &str, hash: &str, result: Option<bool>) -> Markup {
+    let heading = ctx.t("verify-receipt-title");
+    page(
+        ctx,
+        &heading,
+        html! {
+            h1 { (heading) }
+            p.lead { (ctx.t("verify-receipt-intro")) }
+            @match result {
+                Some(true) => div.alert.alert-ok role="status" { p { strong { (ctx.t("verify-receipt-valid")) } } },
+                Some(false) => div.alert.alert-error role="alert" { p { strong { (ctx.t("verify-receipt-invalid")) } } },
+                None => {},
+            }
+            form.form method="get" action="/receipts/verify" {
+                div.field {
+                    label for="number" { (ctx.t("receipt-number")) }
+                    input #number type="text" name="number" value=(number) required autocomplete="off";
+                }
+                div.field {
+                    label for="hash" { (ctx.t("receipt-hash")) }
+                    input #hash type="text" name="hash" value=(hash) required autocomplete="off" spellcheck="false";
+                }
+                button.button.button-primary type="submit" { (ctx.t("verify-receipt-submit")) }
+            }
+        },
+    )
+}
+
+pub struct AgentRow {
+    pub proposal: i64,
+    pub organisation: String,
+    /// Opened: the deposit time. Otherwise the translated reason.
+    pub opened_at: Option<NaiveDateTime>,
+    pub reason: Option<String>,
+    pub to_open: bool,
+}
+
+pub struct AgentView<'a> {
+    pub objective_id: i64,
+    pub objective_title: &'a str,
+    pub deadline: Option<NaiveDateTime>,
+    pub deposited: i64,
+    /// Past the deadline: the list is shown (and may be opened).
+    pub closed: bool,
+    pub rows: Vec<AgentRow>,
+    pub notice: Option<String>,
+}
+
+pub fn agent_list(ctx: &Ctx, v: &AgentView<'_>) -> Markup {
+    let heading = ctx.t("opening-title");
+    page(
+        ctx,
+        &heading,
+        html! {
+            (breadcrumbs(ctx, &[("/objectives", ctx.t("objectives-title")), (&format!("/objectives/{}", v.objective_id), v.objective_title.to_owned())], &heading))
+            h1 { (heading) }
+            @if let Some(n) = &v.notice { div.alert.alert-ok role="status" { p { (n) } } }
+            p.lead { (ctx.t_args("opening-count", &[("count", &v.deposited.to_string())])) }
+            @if !v.closed {
+                div.alert { p { (ctx.t("opening-sealed")) @if let Some(d) = v.deadline { " " (when(ctx, d)) } } }
+            } @else {
+                @if v.rows.iter().any(|r| r.to_open) {
+                    form.form method="post" action=(format!("/objectives/{}/proposals/open", v.objective_id)) {
+                        (csrf_field(ctx))
+                        p { (ctx.t("opening-explained")) }
+                        button.button.button-primary type="submit" { (ctx.t("opening-open")) }
+                    }
+                }
+                @if v.rows.is_empty() { p.empty { (ctx.t("opening-none")) } }
+                @else {
+                    div.table-wrap {
+                        table {
+                            thead { tr {
+                                th scope="col" { (ctx.t("consortium-organisation")) }
+                                th scope="col" { (ctx.t("proposal-standing")) }
+                            } }
+                            tbody {
+                                @for r in &v.rows {
+                                    tr {
+                                        td { (r.organisation) }
+                                        td {
+                                            @if let Some(at) = r.opened_at {
+                                                a href=(format!("/objectives/{}/proposals/{}", v.objective_id, r.proposal)) { (ctx.t("opening-read")) }
+                                                " " span.muted { (ctx.t("opening-opened-on")) " " (when(ctx, at)) }
+                                            } @else if r.to_open {
+                                                span.badge { (ctx.t("opening-to-open")) }
+                                            } @else if let Some(reason) = &r.reason {
+                                                span.badge.badge-danger { (reason) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub struct OpenedView<'a> {
+    pub objective_id: i64,
+    pub objective_title: &'a str,
+    pub organisation: &'a str,
+    pub receipt_number: &'a str,
+    pub deposited_at: NaiveDateTime,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub solution_html: String,
+    pub change_support: &'a str,
+    pub statements: Vec<(String, String)>,
+    pub cost_euros: Option<i64>,
+    pub duration_months: Option<i32>,
+    pub consortium: Vec<String>,
+    /// (deposit id, position, name, size, sha256)
+    pub documents: Vec<(i64, i32, String, i64, String)>,
+}
+
+pub fn opened(ctx: &Ctx, v: &OpenedView<'_>) -> Markup {
+    page(
+        ctx,
+        v.title,
+        html! {
+            (breadcrumbs(ctx, &[(&format!("/objectives/{}", v.objective_id), v.objective_title.to_owned()), (&format!("/objectives/{}/proposals", v.objective_id), ctx.t("opening-title"))], v.title))
+            h1 { (v.title) }
+            p.muted { (v.organisation) " — " (ctx.t("receipt-number")) " " code { (v.receipt_number) } " — " (when(ctx, v.deposited_at)) }
+            @if !v.consortium.is_empty() { p { (ctx.t("consortium-title")) " : " (v.consortium.join(", ")) } }
+            h2 { (ctx.t("proposal-summary")) }
+            p { (v.summary) }
+            h2 { (ctx.t("proposal-solution")) }
+            // Sanitised by `domain::markdown::render`.
+            div.prose { (PreEscaped(&v.solution_html)) }
+            h2 { (ctx.t("proposal-change-support")) }
+            p.pre-line { (v.change_support) }
+            @if !v.statements.is_empty() {
+                h2 { (ctx.t("proposal-statements")) }
+                dl.facts { @for (name, s) in &v.statements { dt { (name) } dd.pre-line { (s) } } }
+            }
+            dl.facts {
+                dt { (ctx.t("proposal-cost")) } dd { @if let Some(c) = v.cost_euros { (euros(ctx.lang, c)) } @else { "—" } }
+                dt { (ctx.t("proposal-duration")) } dd { @if let Some(d) = v.duration_months { (ctx.t_args("months", &[("n", &d.to_string())])) } @else { "—" } }
+            }
+            h2 { (ctx.t("deposit-documents")) }
+            @if v.documents.is_empty() { p.empty { (ctx.t("documents-none")) } }
+            @else {
+                ul.plain-list {
+                    @for (deposit, pos, name, size, sha) in &v.documents {
+                        li {
+                            a href=(format!("/deposits/{deposit}/documents/{pos}")) download { (name) }
+                            " " span.muted { "(" (size_text(ctx.lang, *size)) ")" }
+                            br; span.muted.hash { "SHA-256 " code { (sha) } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

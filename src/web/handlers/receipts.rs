@@ -1,0 +1,144 @@
+//! Receipts: the printable page and the JSON of a deposit's receipt (for the depositing
+//! organisation and its consortium), and the public check of a number and hash, which says
+//! valid or not and nothing else.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::db::ids::DepositId;
+use crate::domain::authz::Action;
+use crate::domain::proposals::deposits::{self, Deposit, Receipt};
+use crate::domain::proposals::{self, Relation};
+use crate::views;
+use crate::views::layout::Ctx;
+use crate::web::AppState;
+use crate::web::auth::Identity;
+use crate::web::ctx::{html, rate_limit};
+use crate::web::error::AppError;
+
+/// A receipt the viewer's organisation may read (lead or consortium member); 404 otherwise.
+pub async fn readable_receipt(state: &AppState, identity: &Identity, id: i64) -> Result<(Deposit, Receipt), AppError> {
+    let Some(current) = identity.0.clone() else { return Err(AppError::SignInRequired) };
+    let did = DepositId(id);
+    let (deposit, full) = state
+        .db
+        .run(move |conn| {
+            let Some(d) = deposits::find(conn, did)? else { return Ok::<_, AppError>(None) };
+            let full = proposals::load(conn, d.proposal_id)?.ok_or(AppError::NotFound)?;
+            Ok(Some((d, full)))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let relation = full.relation(current.user.organisation_id);
+    if relation == Relation::Outsider {
+        return Err(AppError::NotFound);
+    }
+    identity.authorize(Action::ReadProposal { relation, opened: false })?;
+    let receipt = deposit.receipt().ok_or_else(|| AppError::internal("unreadable receipt"))?;
+    Ok((deposit, receipt))
+}
+
+#[derive(Deserialize, Default)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (deposit, receipt) = readable_receipt(&state, &identity, id.into_inner()).await?;
+    let notice = query
+        .done
+        .as_deref()
+        .map(|d| ctx.t(&format!("proposal-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>())));
+    Ok(html(
+        StatusCode::OK,
+        views::proposals::receipt(&ctx, deposit.id.0, &receipt, &deposit.deposit_hash, Some(deposit.proposal_id.0), notice),
+    ))
+}
+
+/// A receipt with its hash, as downloaded.
+#[derive(Serialize, ToSchema)]
+pub struct SignedReceipt {
+    #[serde(flatten)]
+    pub receipt: Receipt,
+    /// SHA-256 of the canonical JSON of every other field.
+    pub deposit_hash: String,
+}
+
+pub fn signed(deposit: &Deposit, receipt: Receipt) -> SignedReceipt {
+    SignedReceipt { receipt, deposit_hash: deposit.deposit_hash.clone() }
+}
+
+/// The receipt as a JSON download.
+pub async fn json(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let (deposit, receipt) = readable_receipt(&state, &identity, id.into_inner()).await?;
+    let name = format!("{}.json", receipt.receipt_number);
+    Ok(HttpResponse::Ok()
+        .insert_header(ContentDisposition { disposition: DispositionType::Attachment, parameters: vec![DispositionParam::Filename(name)] })
+        .insert_header(("Cache-Control", "private, no-store"))
+        .json(signed(&deposit, receipt)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct VerifyQuery {
+    /// The receipt number, e.g. `AO-7K2M-Q9XD-4RTA`.
+    #[serde(default)]
+    pub number: String,
+    /// The receipt's SHA-256 (64 hexadecimal characters).
+    #[serde(default)]
+    pub hash: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct Verification {
+    /// Whether a receipt with this number carries this hash.
+    pub valid: bool,
+}
+
+/// Checks are rate-limited per address: the number space is large, but guessing is not free.
+async fn check(state: &AppState, identity: &Identity, client: String, q: &VerifyQuery) -> Result<bool, AppError> {
+    identity.authorize_anonymous(Action::VerifyReceipt).or_else(|_| identity.authorize(Action::VerifyReceipt).map(|_| ()))?;
+    rate_limit(state, format!("receipt-check:{client}"), crate::domain::rate_limit::RECEIPT_CHECKS_PER_ADDRESS).await?;
+    let (number, hash) = (q.number.clone(), q.hash.clone());
+    state.db.run(move |conn| deposits::verify(conn, &number, &hash).map_err(AppError::from)).await
+}
+
+pub async fn verify_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    req: actix_web::HttpRequest,
+    query: web::Query<VerifyQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let result = if q.number.trim().is_empty() && q.hash.trim().is_empty() {
+        None
+    } else {
+        let client = crate::web::auth::client_address(&req, state.settings.trust_proxy);
+        Some(check(&state, &identity, client, &q).await?)
+    };
+    Ok(html(StatusCode::OK, views::proposals::verify(&ctx, &q.number, &q.hash, result)))
+}
+
+/// Checks a receipt: valid or not, and nothing else.
+#[utoipa::path(get, path = "/api/v1/receipts/verify", tag = "proposals", params(VerifyQuery),
+    responses((status = 200, body = Verification), (status = 429, body = crate::web::error::ErrorBody)))]
+pub async fn verify_api(
+    state: web::Data<AppState>,
+    identity: Identity,
+    req: actix_web::HttpRequest,
+    query: web::Query<VerifyQuery>,
+) -> Result<HttpResponse, AppError> {
+    let client = crate::web::auth::client_address(&req, state.settings.trust_proxy);
+    let valid = check(&state, &identity, client, &query).await?;
+    Ok(HttpResponse::Ok().json(Verification { valid }))
+}
