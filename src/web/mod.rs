@@ -262,6 +262,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/admin/users/{id}/disabled", web::put().to(api::set_disabled))
         .route("/api/v1/admin/audit", web::get().to(api::audit))
         .route("/api/v1/receipts/verify", web::get().to(receipts::verify_api))
+        .route("/api/v1/receipts/{id}", web::get().to(api_proposals::receipt))
+        .route("/api/v1/proposals", web::get().to(api_proposals::list))
+        .service(web::resource("/api/v1/objectives/{id}/proposals").post(api_proposals::create).get(api_proposals::received))
+        .route("/api/v1/objectives/{id}/opening", web::post().to(api_proposals::open))
+        .route("/api/v1/objectives/{id}/proposals/{proposal}", web::get().to(api_proposals::opened))
+        .service(web::resource("/api/v1/proposals/{id}").get(api_proposals::show).put(api_proposals::update))
+        .route("/api/v1/proposals/{id}/attachments", web::post().to(api_proposals::upload))
+        .service(
+            web::resource("/api/v1/proposals/{id}/attachments/{attachment}")
+                .get(proposals::download)
+                .delete(api_proposals::remove_attachment),
+        )
+        .route("/api/v1/proposals/{id}/consortium", web::post().to(api_proposals::add_member))
+        .route("/api/v1/proposals/{id}/consortium/membership", web::put().to(api_proposals::answer))
+        .route("/api/v1/proposals/{id}/consortium/{organisation}", web::delete().to(api_proposals::remove_member))
+        .route("/api/v1/proposals/{id}/deposits", web::post().to(api_proposals::deposit))
+        .route("/api/v1/proposals/{id}/withdrawal", web::post().to(api_proposals::withdraw))
+        .route("/api/v1/proposals/{id}/reconfirmation", web::post().to(api_proposals::reconfirm))
         .default_service(web::to(home::not_found));
 }
 

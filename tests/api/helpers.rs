@@ -374,3 +374,76 @@ pub fn registration<'a>(legal_name: &'a str, siret: &'a str, name: &'a str, emai
         ("password_confirm", PASSWORD),
     ]
 }
+
+/// The catalogue's criteria ids by code.
+pub async fn criterion(app: &TestApp, code: &'static str) -> i64 {
+    app.with_db(move |conn| {
+        achat_ouvert::domain::criteria::list(conn, false).unwrap().into_iter().find(|c| c.code == code).unwrap().id.0
+    })
+    .await
+}
+
+/// A complete objective form, weights 60 climate + 40 change support, deadline in `days` days.
+pub async fn complete_form(app: &TestApp, title: &str, deadline: &str) -> Vec<(String, String)> {
+    let climate = criterion(app, "env-climate").await;
+    let support = criterion(app, "change-support").await;
+    let pairs: Vec<(&str, String)> = vec![
+        ("title", title.to_owned()),
+        ("need", "Réduire de moitié l’énergie des lycées.\n\n<script>alert(1)</script>\n\nVoir [le plan](https://region.example/plan).".into()),
+        ("political_objective", "Neutralité carbone des bâtiments régionaux en 2050.".into()),
+        ("deliberation_ref", "CP-2026-03-114".into()),
+        ("deliberation_date", "2026-03-14".into()),
+        ("themes", "energie".into()),
+        ("themes", "batiment".into()),
+        ("horizon", "20".into()),
+        ("budget_euros", "1 500 000".into()),
+        ("place", "Lycées de la Région".into()),
+        ("contact", "achats@region.example".into()),
+        ("deadline", deadline.to_owned()),
+        ("shortlist_rule", "top".into()),
+        ("shortlist_value", "3".into()),
+        (Box::leak(format!("w_{climate}").into_boxed_str()), "60".into()),
+        (Box::leak(format!("elim_{climate}").into_boxed_str()), "true".into()),
+        (Box::leak(format!("min_{climate}").into_boxed_str()), "2".into()),
+        (Box::leak(format!("w_{support}").into_boxed_str()), "40".into()),
+        ("m_date_0", "2030-01-01".into()),
+        ("m_label_0", "Premier bilan énergétique".into()),
+    ];
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+pub fn paris_in(app: &TestApp, days: i64) -> String {
+    use achat_ouvert::clock::Clock;
+    let at = app.clock.now() + chrono::Duration::days(days);
+    chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &at.naive_utc()).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+pub async fn post_pairs(browser: &Browser, page: &str, action: &str, pairs: &[(String, String)]) -> reqwest::Response {
+    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    browser.submit(page, action, &refs).await
+}
+
+pub fn id_from(location: &str) -> i64 {
+    location.trim_start_matches("/objectives/").split('?').next().unwrap().parse().unwrap()
+}
+
+/// Creates and publishes an objective; returns its id.
+pub async fn published(app: &TestApp, agent: &Browser, title: &str) -> i64 {
+    let form = complete_form(app, title, &paris_in(app, 30)).await;
+    let r = post_pairs(agent, "/objectives/new", "/objectives", &form).await;
+    let id = id_from(r.headers()["location"].to_str().unwrap());
+    assert_eq!(
+        agent.submit(&format!("/objectives/{id}"), &format!("/objectives/{id}/publish"), &[]).await.status(),
+        303
+    );
+    id
+}
+
+/// Creates a personal API token on the tokens page; returns its secret.
+pub async fn api_token(browser: &Browser) -> String {
+    let page = browser.submit("/account/tokens", "/account/tokens", &[("name", "tests")]).await;
+    assert_eq!(page.status(), 200);
+    let body = page.text().await.unwrap();
+    let start = body.find("<code class=\"token\">").expect("the new token") + "<code class=\"token\">".len();
+    body[start..].chars().take_while(|c| *c != '<').collect()
+}

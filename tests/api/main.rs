@@ -20,6 +20,8 @@ mod openapi;
 mod organisations;
 mod pages;
 mod passwords;
+mod proposals;
+mod proposals_api;
 mod registration;
 mod schema;
 mod tokens;

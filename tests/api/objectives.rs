@@ -3,59 +3,7 @@
 use achat_ouvert::domain::users::Role;
 
 use crate::both_backends;
-use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_with};
-
-/// The catalogue's criteria ids by code.
-async fn criterion(app: &TestApp, code: &'static str) -> i64 {
-    app.with_db(move |conn| {
-        achat_ouvert::domain::criteria::list(conn, false).unwrap().into_iter().find(|c| c.code == code).unwrap().id.0
-    })
-    .await
-}
-
-/// A complete objective form, weights 60 climate + 40 change support, deadline in `days` days.
-async fn complete_form(app: &TestApp, title: &str, deadline: &str) -> Vec<(String, String)> {
-    let climate = criterion(app, "env-climate").await;
-    let support = criterion(app, "change-support").await;
-    let pairs: Vec<(&str, String)> = vec![
-        ("title", title.to_owned()),
-        ("need", "Réduire de moitié l’énergie des lycées.\n\n<script>alert(1)</script>\n\nVoir [le plan](https://region.example/plan).".into()),
-        ("political_objective", "Neutralité carbone des bâtiments régionaux en 2050.".into()),
-        ("deliberation_ref", "CP-2026-03-114".into()),
-        ("deliberation_date", "2026-03-14".into()),
-        ("themes", "energie".into()),
-        ("themes", "batiment".into()),
-        ("horizon", "20".into()),
-        ("budget_euros", "1 500 000".into()),
-        ("place", "Lycées de la Région".into()),
-        ("contact", "achats@region.example".into()),
-        ("deadline", deadline.to_owned()),
-        ("shortlist_rule", "top".into()),
-        ("shortlist_value", "3".into()),
-        (Box::leak(format!("w_{climate}").into_boxed_str()), "60".into()),
-        (Box::leak(format!("elim_{climate}").into_boxed_str()), "true".into()),
-        (Box::leak(format!("min_{climate}").into_boxed_str()), "2".into()),
-        (Box::leak(format!("w_{support}").into_boxed_str()), "40".into()),
-        ("m_date_0", "2030-01-01".into()),
-        ("m_label_0", "Premier bilan énergétique".into()),
-    ];
-    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
-}
-
-fn paris_in(app: &TestApp, days: i64) -> String {
-    use achat_ouvert::clock::Clock;
-    let at = app.clock.now() + chrono::Duration::days(days);
-    chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &at.naive_utc()).format("%Y-%m-%dT%H:%M").to_string()
-}
-
-async fn post_pairs(browser: &Browser, page: &str, action: &str, pairs: &[(String, String)]) -> reqwest::Response {
-    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    browser.submit(page, action, &refs).await
-}
-
-fn id_from(location: &str) -> i64 {
-    location.trim_start_matches("/objectives/").split('?').next().unwrap().parse().unwrap()
-}
+use crate::helpers::{complete_form, criterion, id_from, paris_in, post_pairs, published, spawn_app, spawn_app_with};
 
 both_backends! {
     async fn an_agent_drafts_publishes_and_everyone_reads_the_objective(backend) {
@@ -233,18 +181,6 @@ both_backends! {
         assert!(page.contains("Annulé") && page.contains("Le besoin est couvert par un marché national."));
         app.stop().await;
     }
-}
-
-/// Creates and publishes an objective; returns its id.
-async fn published(app: &TestApp, agent: &Browser, title: &str) -> i64 {
-    let form = complete_form(app, title, &paris_in(app, 30)).await;
-    let r = post_pairs(agent, "/objectives/new", "/objectives", &form).await;
-    let id = id_from(r.headers()["location"].to_str().unwrap());
-    assert_eq!(
-        agent.submit(&format!("/objectives/{id}"), &format!("/objectives/{id}/publish"), &[]).await.status(),
-        303
-    );
-    id
 }
 
 both_backends! {

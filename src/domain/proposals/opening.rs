@@ -59,7 +59,10 @@ pub fn outcome(rows: &[Deposit], last_essential_amendment: Option<NaiveDateTime>
         None if rows.iter().any(|d| d.late) => Err(NotOpened::Late),
         None => Err(NotOpened::NoDeposit),
         Some(d) if d.kind() == Kind::Withdrawal => Err(NotOpened::Withdrawn),
-        Some(d) if last_essential_amendment.is_some_and(|a| d.deposited_at < a) => Err(NotOpened::NotReconfirmed),
+        // Deposits are timed to the microsecond; a tie with the amendment counts as before it.
+        Some(d) if last_essential_amendment.is_some_and(|a| d.deposited_at <= super::micros(a)) => {
+            Err(NotOpened::NotReconfirmed)
+        }
         Some(d) => Ok(d.id),
     }
 }

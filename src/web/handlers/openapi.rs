@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use crate::web::error::{ErrorBody, ErrorDetail};
 use crate::web::handlers::health::{self, Health};
-use crate::web::handlers::{api, open_data};
+use crate::web::handlers::{api, api_proposals, open_data, receipts};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,11 @@ use crate::web::handlers::{api, open_data};
         api::my_organisation, api::invite_member, api::remove_member, api::transfer_ownership,
         api::list_users, api::invite_staff, api::set_roles, api::set_disabled, api::audit,
         open_data::list, open_data::detail, open_data::ocds_one, open_data::ocds_all,
+        api_proposals::list, api_proposals::create, api_proposals::show, api_proposals::update,
+        api_proposals::upload, api_proposals::remove_attachment, api_proposals::add_member,
+        api_proposals::remove_member, api_proposals::answer, api_proposals::deposit, api_proposals::withdraw,
+        api_proposals::reconfirm, api_proposals::receipt, api_proposals::received, api_proposals::open,
+        api_proposals::opened, receipts::verify_api,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -28,6 +33,7 @@ use crate::web::handlers::{api, open_data};
         (name = "accounts", description = "One's own account and API tokens"),
         (name = "organisations", description = "Supplier organisations, members and invitations"),
         (name = "administration", description = "Users, roles and the audit log (administrators)"),
+        (name = "proposals", description = "Suppliers' proposals: drafts, attachments (multipart), consortia, sealed deposits and their receipts; the public receipt check; agents' opening after the deadline"),
         (name = "objectives", description = "Published objectives, their Q&A and amendments, and OCDS 1.1 release packages (open data, no authentication)"),
     )
 )]

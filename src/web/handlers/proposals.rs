@@ -539,13 +539,13 @@ pub async fn remove_attachment(
 #[derive(Deserialize)]
 pub struct MemberForm {
     #[serde(default)]
-    identifier_type: String,
+    pub identifier_type: String,
     #[serde(default)]
-    identifier: String,
+    pub identifier: String,
     #[serde(default)]
-    role: String,
+    pub role: String,
     #[serde(default)]
-    consortium_type: String,
+    pub consortium_type: String,
 }
 
 /// Parses a member's identifier and the consortium type, or says what is wrong.
