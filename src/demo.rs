@@ -147,15 +147,27 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(Vec<DemoAcco
                 "fournisseur2@demo.achat-ouvert.fr",
                 "Farid Maraîcher",
             ),
+            (
+                "Atelier Solaire Citoyen",
+                3,
+                OrganisationSize::Micro,
+                true,
+                &["énergie"][..],
+                "fournisseur3@demo.achat-ouvert.fr",
+                "Gaëlle Solaire",
+            ),
         ];
+        let mut owners = Vec::new();
         for (legal, n, size, ess, sectors, email, name) in suppliers {
             let org = organisation(conn, legal, n, size, ess, sectors, now)?;
             let (owner, pw) = account(conn, email, name, Some(org), now)?;
             organisations::set_owner(conn, org, owner, now)?;
+            owners.push((org, owner));
             accounts.push(DemoAccount { role: "fournisseur (responsable)", email: email.into(), password: pw });
         }
 
         let actor = AuditActor::System("demo".into());
+        let mut created = Vec::new();
         for demo in OBJECTIVES {
             let criteria: Vec<WeightedCriterion> = demo
                 .criteria
@@ -209,6 +221,7 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(Vec<DemoAcco
                 return Err(DemoError::Data(format!("{}: {problems:?}", demo.title)));
             }
             let id = objectives::create(conn, &draft, agent, &actor, now)?;
+            created.push((id, deadline));
             // Published some time ago, so closed objectives look real.
             let published = now - chrono::Duration::days(demo.deadline_days.min(0).abs() + 20);
             diesel::update(objectives_table::table.find(id))
@@ -228,6 +241,98 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(Vec<DemoAcco
                     .execute(conn)?;
             }
         }
+        demo_proposals(conn, &created, &owners, &catalogue, now)?;
         Ok((accounts, OBJECTIVES.len()))
     })
+}
+
+/// Proposals: a consortium's deposit and a draft on open objectives, and two deposits on the
+/// closed one, ready for the agent to open. Each is made as it would have been, at its time.
+fn demo_proposals(
+    conn: &mut DbConnection,
+    objectives: &[(crate::db::ids::ObjectiveId, NaiveDateTime)],
+    owners: &[(crate::db::ids::OrganisationId, crate::db::ids::UserId)],
+    catalogue: &[crate::domain::criteria::Criterion],
+    now: NaiveDateTime,
+) -> Result<(), DemoError> {
+    use crate::domain::proposals::{self, Content, consortium, deposits};
+    let failed = |e: proposals::ProposalError| DemoError::Data(e.to_string());
+    let climate = catalogue.iter().find(|c| c.code == "env-climate").map(|c| c.id);
+    let content = |title: &str, summary: &str| {
+        Content {
+        title: title.into(),
+        summary: summary.into(),
+        solution: "## Ce que nous proposons\n\nUne réponse **locale**, mesurée et suivie dans le temps.\n\n- un diagnostic partagé ;\n- des travaux par tranches ;\n- un suivi public des résultats.".into(),
+        change_support: "Trois demi-journées de formation des équipes, un guide d’usage et une permanence mensuelle la première année.".into(),
+        statements: climate.map(|c| vec![(c, "Bilan carbone de l’offre établi selon la méthode Bilan Carbone®, réduction visée de 40 %.".to_owned())]).unwrap_or_default(),
+        cost_euros: Some(420_000),
+        duration_months: Some(24),
+    }
+    };
+    let buyer = "Région";
+    let link = |d: crate::db::ids::DepositId| format!("/receipts/{d}");
+    let (open_energy, open_canteens, closed) = (objectives[0], objectives[2], objectives[4]);
+    let [(org1, user1), (org2, user2), (org3, user3)] = owners else {
+        return Err(DemoError::Data("three demo suppliers expected".into()));
+    };
+
+    // A consortium (wood cooperative + solar workshop) deposits on the first open objective.
+    let p = proposals::create(
+        conn,
+        open_energy.0,
+        *org1,
+        &content(
+            "Chaufferies bois et toitures solaires pour douze lycées",
+            "Remplacer le fioul par du bois local et produire de l’électricité sur les toits.",
+        ),
+        *user1,
+        now,
+    )
+    .map_err(failed)?;
+    let solar = LegalIdentifier::parse(IdentifierType::Siret, &siret(3)).map_err(|e| DemoError::Data(e.to_string()))?;
+    consortium::add_member(
+        conn,
+        p,
+        &solar,
+        "Conception et pose des centrales photovoltaïques",
+        consortium::Kind::Conjoint,
+        *user1,
+        "/proposals",
+        now,
+    )
+    .map_err(failed)?;
+    consortium::answer(conn, p, *org3, true, *user3, now).map_err(failed)?;
+    let depositor = deposits::Depositor { user: *user1, buyer, receipt_link: &link };
+    deposits::deposit(conn, p, deposits::Kind::Deposit, &depositor, now, &|| now).map_err(failed)?;
+
+    // A draft, not deposited yet.
+    proposals::create(
+        conn,
+        open_canteens.0,
+        *org2,
+        &Content { title: "Paniers de saison pour les cantines".into(), ..Content::default() },
+        *user2,
+        now,
+    )
+    .map_err(failed)?;
+
+    // Two deposits on the objective whose deadline has passed, made before it.
+    let before = closed.1 - chrono::Duration::days(3);
+    for (org, user, title) in [
+        (org1, user1, "Réemploi du mobilier par un atelier d’insertion"),
+        (org2, user2, "Une ressourcerie régionale pour le matériel informatique"),
+    ] {
+        let p = proposals::create(
+            conn,
+            closed.0,
+            *org,
+            &content(title, "Collecter, réparer et redistribuer plutôt que jeter."),
+            *user,
+            before,
+        )
+        .map_err(failed)?;
+        let depositor = deposits::Depositor { user: *user, buyer, receipt_link: &link };
+        deposits::deposit(conn, p, deposits::Kind::Deposit, &depositor, before, &|| before).map_err(failed)?;
+    }
+    Ok(())
 }

@@ -73,7 +73,10 @@ pub enum Action {
     StartProposal,
     /// Read a proposal, its attachments and receipts: its organisation and consortium members
     /// always; agents only once it was opened after the deadline.
-    ReadProposal { relation: Relation, opened: bool },
+    ReadProposal {
+        relation: Relation,
+        opened: bool,
+    },
     /// Write, attach, deposit, withdraw, reconfirm, manage the consortium: the lead only.
     WriteProposal(Relation),
     /// Confirm or decline a consortium invitation: the invited organisation's owner.
@@ -206,7 +209,10 @@ mod tests {
         assert_eq!(decide(&Actor::Anonymous, sealed), Err(Deny::NotSignedIn));
         let opened = Action::ReadProposal { relation: Relation::Outsider, opened: true };
         assert_eq!(decide(&agent, opened), Ok(()));
-        assert_eq!(decide(&principal(&[Role::Admin, Role::Committee], None, false, true), opened), Err(Deny::NotAllowed));
+        assert_eq!(
+            decide(&principal(&[Role::Admin, Role::Committee], None, false, true), opened),
+            Err(Deny::NotAllowed)
+        );
         assert_eq!(decide(&principal(&[], Some(2), true, true), opened), Err(Deny::NotAllowed));
         for relation in [Relation::Lead, Relation::Member] {
             let read = Action::ReadProposal { relation, opened: false };

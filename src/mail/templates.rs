@@ -162,7 +162,10 @@ pub fn deposit_receipt(
 ) -> OutgoingMail {
     let title = &receipt.objective.title;
     let mut paragraphs = vec![
-        lang.t_args(&format!("mail-receipt-body-{}", receipt.kind), &[("title", title), ("reference", &receipt.objective.reference)]),
+        lang.t_args(
+            &format!("mail-receipt-body-{}", receipt.kind),
+            &[("title", title), ("reference", &receipt.objective.reference)],
+        ),
         lang.t_args(
             "mail-receipt-facts",
             &[("number", &receipt.receipt_number), ("time", &receipt.deposited_at), ("hash", hash)],

@@ -166,7 +166,16 @@ fn value<'a>(pairs: &'a FormPairs, name: &str) -> &'a str {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn area(ctx: &Ctx, pairs: &FormPairs, errors: &Errors, name: &str, label: &str, hint: Option<String>, max: usize, rows: u32) -> Markup {
+fn area(
+    ctx: &Ctx,
+    pairs: &FormPairs,
+    errors: &Errors,
+    name: &str,
+    label: &str,
+    hint: Option<String>,
+    max: usize,
+    rows: u32,
+) -> Markup {
     let error = errors.get(name);
     let hint_id = format!("{name}-hint");
     let error_id = format!("{name}-error");
@@ -592,7 +601,14 @@ pub fn deposit_confirm(ctx: &Ctx, v: &DepositConfirmView<'_>, now: NaiveDateTime
     )
 }
 
-pub fn receipt(ctx: &Ctx, deposit: i64, r: &Receipt, hash: &str, proposal: Option<i64>, notice: Option<String>) -> Markup {
+pub fn receipt(
+    ctx: &Ctx,
+    deposit: i64,
+    r: &Receipt,
+    hash: &str,
+    proposal: Option<i64>,
+    notice: Option<String>,
+) -> Markup {
     let heading = ctx.t_args("receipt-title", &[("number", &r.receipt_number)]);
     page(
         ctx,

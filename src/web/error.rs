@@ -75,12 +75,20 @@ impl AppError {
     pub fn upload(lang: crate::i18n::Lang, e: &crate::uploads::UploadError) -> AppError {
         use crate::uploads::UploadError;
         let (status, code, key) = match e {
-            UploadError::FileTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", "upload-error-file-too-large"),
-            UploadError::TotalTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "total_too_large", "upload-error-total-too-large"),
+            UploadError::FileTooLarge { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", "upload-error-file-too-large")
+            }
+            UploadError::TotalTooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "total_too_large", "upload-error-total-too-large")
+            }
             UploadError::TooManyFiles => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_files", "upload-error-too-many"),
-            UploadError::UnsupportedType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", "upload-error-type"),
+            UploadError::UnsupportedType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", "upload-error-type")
+            }
             UploadError::Empty => (StatusCode::UNPROCESSABLE_ENTITY, "empty_file", "upload-error-empty"),
-            UploadError::Interrupted(_) | UploadError::Io(_) => (StatusCode::BAD_REQUEST, "upload_interrupted", "upload-error-interrupted"),
+            UploadError::Interrupted(_) | UploadError::Io(_) => {
+                (StatusCode::BAD_REQUEST, "upload_interrupted", "upload-error-interrupted")
+            }
         };
         AppError::Rejected { status, code, message: lang.t(key) }
     }

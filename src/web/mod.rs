@@ -264,7 +264,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/receipts/verify", web::get().to(receipts::verify_api))
         .route("/api/v1/receipts/{id}", web::get().to(api_proposals::receipt))
         .route("/api/v1/proposals", web::get().to(api_proposals::list))
-        .service(web::resource("/api/v1/objectives/{id}/proposals").post(api_proposals::create).get(api_proposals::received))
+        .service(
+            web::resource("/api/v1/objectives/{id}/proposals").post(api_proposals::create).get(api_proposals::received),
+        )
         .route("/api/v1/objectives/{id}/opening", web::post().to(api_proposals::open))
         .route("/api/v1/objectives/{id}/proposals/{proposal}", web::get().to(api_proposals::opened))
         .service(web::resource("/api/v1/proposals/{id}").get(api_proposals::show).put(api_proposals::update))

@@ -4,7 +4,7 @@
 use achat_ouvert::domain::users::Role;
 
 use crate::both_backends;
-use crate::helpers::{Browser, PASSWORD, link_to, spawn_app};
+use crate::helpers::{Browser, PASSWORD, spawn_app};
 
 /// One request a person might try.
 #[derive(Clone, Copy, Debug)]
@@ -57,12 +57,7 @@ both_backends! {
         let anonymous = app.browser();
         let owner = app.supplier_owner("owner@alpha.example", 51).await;
         // A member of Alpha, through an invitation.
-        owner.submit("/organisation", "/organisation/invitations", &[("email", "member@alpha.example")]).await;
-        let link = link_to(&app.last_mail_to("member@alpha.example").await.body_text, "/invitations/accept");
-        let token = url::Url::parse(&format!("http://x{link}")).unwrap().query_pairs().find(|(k, _)| k == "token").unwrap().1.into_owned();
-        let member = app.browser();
-        member.submit(&link, "/invitations/accept", &[("token", &token), ("name", "M"), ("password", PASSWORD), ("password_confirm", PASSWORD)]).await;
-        assert_eq!(member.sign_in("member@alpha.example", PASSWORD).await.status(), 303);
+        let member = crate::helpers::org_member(&app, &owner, "member@alpha.example").await;
         let other = app.supplier_owner("owner@beta.example", 52).await;
         let agent = app.staff("agent@region.example", &[Role::Agent]).await;
         let committee = app.staff("committee@region.example", &[Role::Committee]).await;
@@ -113,6 +108,122 @@ both_backends! {
                 let got = attempt(browser, *action).await;
                 if got != *want {
                     failures.push(format!("{role} / {name}: expected {want}, got {got}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "authorization table mismatches:\n{}", failures.join("\n"));
+        app.stop().await;
+    }
+}
+
+/// A request on proposals, with paths built from the ids of the test's proposal.
+enum Step {
+    Get(String),
+    Post(String, Vec<(&'static str, &'static str)>),
+}
+
+async fn attempt_step(browser: &Browser, step: &Step) -> u16 {
+    match step {
+        Step::Get(path) => browser.get(path).await.status().as_u16(),
+        Step::Post(path, fields) => {
+            let account = browser.get("/account").await;
+            let html =
+                if account.status() == 200 { account.text().await.unwrap() } else { browser.text("/login").await };
+            let token = crate::helpers::csrf_in(&html);
+            let mut form = fields.clone();
+            form.push(("csrf_token", &token));
+            browser.client.post(browser.url(path)).form(&form).send().await.unwrap().status().as_u16()
+        }
+    }
+}
+
+both_backends! {
+    async fn every_role_against_every_proposal_action_before_and_after_the_deadline(backend) {
+        use crate::proposals::{COMPLETE, PDF, attach, deposited, start};
+        let app = spawn_app(backend).await;
+        let agent = app.staff("agent@region.example", &[Role::Agent]).await;
+        let objective = crate::helpers::published(&app, &agent, "Objectif scellé").await;
+        let lead = app.supplier_owner("owner@lead.example", 71).await;
+        let colleague = crate::helpers::org_member(&app, &lead, "member@lead.example").await;
+        let partner = app.supplier_owner("owner@partner.example", 72).await;
+        let other = app.supplier_owner("owner@other.example", 73).await;
+        let committee = app.staff("committee@region.example", &[Role::Committee]).await;
+        let admin = app.admin("admin@region.example").await;
+        let anonymous = app.browser();
+
+        let p = start(&lead, objective, &COMPLETE).await;
+        assert_eq!(attach(&lead, p, &[("piece.pdf", PDF.to_vec())]).await.status(), 303);
+        let add = [("identifier_type", "siret"), ("identifier", crate::helpers::siret(72).leak() as &str), ("role", "Pose"), ("consortium_type", "conjoint")];
+        assert_eq!(lead.submit(&format!("/proposals/{p}"), &format!("/proposals/{p}/consortium"), &add).await.status(), 303);
+        assert_eq!(partner.submit(&format!("/proposals/{p}"), &format!("/proposals/{p}/consortium/confirm"), &[]).await.status(), 303);
+        let d = deposited(&lead, p).await;
+        let page = lead.text(&format!("/proposals/{p}")).await;
+        let a: i64 = page.split(&format!("/proposals/{p}/attachments/")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+
+        let steps = |d: i64| vec![
+            ("read the proposal", Step::Get(format!("/proposals/{p}"))),
+            ("edit the draft", Step::Get(format!("/proposals/{p}/edit"))),
+            ("download an attachment", Step::Get(format!("/proposals/{p}/attachments/{a}"))),
+            ("read a receipt", Step::Get(format!("/receipts/{d}"))),
+            ("download a deposited document", Step::Get(format!("/deposits/{d}/documents/0"))),
+            ("deposit", Step::Post(format!("/proposals/{p}/deposit"), vec![("confirm", "true")])),
+            ("confirm the consortium", Step::Post(format!("/proposals/{p}/consortium/confirm"), vec![])),
+            ("count the deposits", Step::Get(format!("/objectives/{objective}/proposals"))),
+            ("read the opened proposal", Step::Get(format!("/objectives/{objective}/proposals/{p}"))),
+            ("open the proposals", Step::Post(format!("/objectives/{objective}/proposals/open"), vec![])),
+            ("check a receipt", Step::Get("/receipts/verify?number=AO-0000-0000-0000&hash=00".into())),
+            ("the dashboard", Step::Get("/proposals".into())),
+        ];
+        let people: Vec<(&str, &Browser)> = vec![
+            ("anonymous", &anonymous), ("lead owner", &lead), ("lead member", &colleague), ("consortium member", &partner),
+            ("other supplier", &other), ("agent", &agent), ("committee", &committee), ("administrator", &admin),
+        ];
+        let before: [[u16; 12]; 8] = [
+            [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 200, 303],
+            [200, 200, 200, 200, 200, 303, 403, 403, 403, 403, 200, 200],
+            [200, 200, 200, 200, 200, 303, 403, 403, 403, 403, 200, 200],
+            [200, 403, 200, 200, 200, 403, 303, 403, 403, 403, 200, 200],
+            [404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 200, 200],
+            [404, 404, 404, 404, 404, 404, 404, 200, 404, 409, 200, 403],
+            [404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 200, 403],
+            [404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 200, 403],
+        ];
+        let mut failures = Vec::new();
+        for ((role, browser), expected) in people.iter().zip(before) {
+            for ((name, step), want) in steps(d).iter().zip(expected) {
+                let got = attempt_step(browser, step).await;
+                if got != want {
+                    failures.push(format!("before the deadline, {role} / {name}: expected {want}, got {got}"));
+                }
+            }
+        }
+
+        // Past the deadline (sessions have expired: everyone signs in again); the agent opens.
+        app.clock.advance(chrono::Duration::days(31));
+        for (browser, email) in [(&lead, "owner@lead.example"), (&colleague, "member@lead.example"), (&partner, "owner@partner.example"), (&other, "owner@other.example"), (&agent, "agent@region.example"), (&committee, "committee@region.example"), (&admin, "admin@region.example")] {
+            assert_eq!(browser.sign_in(email, PASSWORD).await.status(), 303, "{email}");
+        }
+        assert_eq!(agent.submit(&format!("/objectives/{objective}/proposals"), &format!("/objectives/{objective}/proposals/open"), &[]).await.status(), 303);
+        let opened = app.with_db(|conn| {
+            use diesel::prelude::*;
+            use achat_ouvert::db::schema::deposits;
+            deposits::table.filter(deposits::opened_at.is_not_null()).select(deposits::id).first::<i64>(conn).unwrap()
+        }).await;
+        let after: [[u16; 12]; 8] = [
+            [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 200, 303],
+            [200, 409, 200, 200, 200, 409, 403, 403, 403, 403, 200, 200],
+            [200, 409, 200, 200, 200, 409, 403, 403, 403, 403, 200, 200],
+            [200, 403, 200, 200, 200, 403, 409, 403, 403, 403, 200, 200],
+            [404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 200, 200],
+            [404, 404, 404, 404, 200, 404, 404, 200, 200, 303, 200, 403],
+            [404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 200, 403],
+            [404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 200, 403],
+        ];
+        for ((role, browser), expected) in people.iter().zip(after) {
+            for ((name, step), want) in steps(opened).iter().zip(expected) {
+                let got = attempt_step(browser, step).await;
+                if got != want {
+                    failures.push(format!("after the deadline, {role} / {name}: expected {want}, got {got}"));
                 }
             }
         }

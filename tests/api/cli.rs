@@ -189,7 +189,7 @@ both_backends! {
         let out = command(&vars).arg("demo").output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(stdout.contains("demo loaded: 6 objectives, 6 accounts"), "{stdout}");
+        assert!(stdout.contains("demo loaded: 6 objectives, 7 accounts"), "{stdout}");
         let agent_line = stdout.lines().find(|l| l.contains("agent@demo.achat-ouvert.fr")).expect("the agent's credentials");
         let agent_password = agent_line.split_whitespace().last().unwrap().to_owned();
 
@@ -207,6 +207,22 @@ both_backends! {
         let agent = app.browser();
         assert_eq!(agent.sign_in("agent@demo.achat-ouvert.fr", &agent_password).await.status(), 303);
         assert_eq!(agent.get("/objectives/new").await.status(), 200);
+        // Proposals: a consortium's deposit and a draft on open objectives; two deposits on
+        // the closed one, which the agent opens.
+        let supplier_line = stdout.lines().find(|l| l.contains("fournisseur@demo.achat-ouvert.fr")).expect("a supplier");
+        let supplier = app.browser();
+        assert_eq!(supplier.sign_in("fournisseur@demo.achat-ouvert.fr", supplier_line.split_whitespace().last().unwrap()).await.status(), 303);
+        let dashboard = supplier.text("/proposals").await;
+        assert_eq!(dashboard.matches("Déposée").count(), 2, "{dashboard}");
+        let closed = app.with_db(|conn| {
+            use diesel::prelude::*;
+            use achat_ouvert::db::schema::objectives;
+            objectives::table.filter(objectives::deadline_at.lt(chrono::Utc::now().naive_utc())).select(objectives::id).first::<i64>(conn).unwrap()
+        }).await;
+        let opened = agent.submit(&format!("/objectives/{closed}/proposals"), &format!("/objectives/{closed}/proposals/open"), &[]).await;
+        assert_eq!(opened.status(), 303);
+        let list = agent.text(&format!("/objectives/{closed}/proposals")).await;
+        assert_eq!(list.matches("Lire la proposition").count(), 2, "{list}");
         app.stop().await;
     }
 }

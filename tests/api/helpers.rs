@@ -447,3 +447,26 @@ pub async fn api_token(browser: &Browser) -> String {
     let start = body.find("<code class=\"token\">").expect("the new token") + "<code class=\"token\">".len();
     body[start..].chars().take_while(|c| *c != '<').collect()
 }
+
+/// A verified member of `owner`'s organisation, through the owner's invitation; signed in.
+pub async fn org_member(app: &TestApp, owner: &Browser, email: &str) -> Browser {
+    owner.submit("/organisation", "/organisation/invitations", &[("email", email)]).await;
+    let link = link_to(&app.last_mail_to(email).await.body_text, "/invitations/accept");
+    let token = url::Url::parse(&format!("http://x{link}"))
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .unwrap()
+        .1
+        .into_owned();
+    let member = app.browser();
+    member
+        .submit(
+            &link,
+            "/invitations/accept",
+            &[("token", &token), ("name", "M"), ("password", PASSWORD), ("password_confirm", PASSWORD)],
+        )
+        .await;
+    assert_eq!(member.sign_in(email, PASSWORD).await.status(), 303);
+    member
+}

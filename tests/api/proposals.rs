@@ -7,14 +7,22 @@ use serde_json::Value;
 use sha2::Digest;
 
 use crate::both_backends;
-use crate::helpers::{Browser, TestApp, complete_form, paris_in, post_pairs, published, siret, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Browser, TestApp, complete_form, paris_in, post_pairs, published, siret, spawn_app, spawn_app_with,
+};
 
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// The id after `prefix` in a redirect's location.
 fn id_after(response: &reqwest::Response, prefix: &str) -> i64 {
     let location = response.headers()["location"].to_str().unwrap();
-    location.trim_start_matches(prefix).split(['?', '#', '/']).next().unwrap().parse().unwrap_or_else(|_| panic!("{location}"))
+    location
+        .trim_start_matches(prefix)
+        .split(['?', '#', '/'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("{location}"))
 }
 
 /// Starts a draft for the supplier's organisation; returns the proposal id.
@@ -303,7 +311,7 @@ both_backends! {
         assert_eq!(refused.status(), 409);
         let r = supplier.submit(&format!("/proposals/{proposal}"), &format!("/proposals/{proposal}/withdraw"), &[("confirm", "true")]).await;
         assert_eq!(r.status(), 303);
-        let withdrawal = supplier.text(&r.headers()["location"].to_str().unwrap().to_owned()).await;
+        let withdrawal = supplier.text(r.headers()["location"].to_str().unwrap()).await;
         assert!(withdrawal.contains("du retrait"));
         assert!(supplier.text("/proposals").await.contains("Retirée"));
         let again = supplier.submit(&format!("/proposals/{proposal}"), &format!("/proposals/{proposal}/withdraw"), &[("confirm", "true")]).await;

@@ -39,8 +39,16 @@ impl Api {
         self.send(reqwest::Method::PUT, path, Some(body)).await
     }
     async fn upload(&self, path: &str, name: &str, bytes: &[u8]) -> (u16, Value) {
-        let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
-        let r = self.client.post(format!("{}{path}", self.address)).bearer_auth(&self.token).multipart(form).send().await.unwrap();
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
+        let r = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .bearer_auth(&self.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 }

@@ -177,10 +177,8 @@ pub fn canonical_json(value: &serde_json::Value) -> String {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            let parts: Vec<String> = keys
-                .into_iter()
-                .map(|k| format!("{}:{}", Value::String(k.clone()), canonical_json(&map[k])))
-                .collect();
+            let parts: Vec<String> =
+                keys.into_iter().map(|k| format!("{}:{}", Value::String(k.clone()), canonical_json(&map[k]))).collect();
             format!("{{{}}}", parts.join(","))
         }
         Value::Array(items) => format!("[{}]", items.iter().map(canonical_json).collect::<Vec<_>>().join(",")),
@@ -210,7 +208,12 @@ fn new_receipt_number() -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     let bytes: [u8; 12] = rand::random();
     let chars: Vec<char> = bytes.iter().map(|b| ALPHABET[(*b % 32) as usize] as char).collect();
-    format!("AO-{}-{}-{}", chars[0..4].iter().collect::<String>(), chars[4..8].iter().collect::<String>(), chars[8..12].iter().collect::<String>())
+    format!(
+        "AO-{}-{}-{}",
+        chars[0..4].iter().collect::<String>(),
+        chars[4..8].iter().collect::<String>(),
+        chars[8..12].iter().collect::<String>()
+    )
 }
 
 /// A receipt number as typed: upper case, spaces removed, `O`/`I`/`L` read as digits.
@@ -265,10 +268,8 @@ pub fn documents(conn: &mut DbConnection, id: DepositId) -> QueryResult<Vec<Depo
 }
 
 pub fn file_is_deposited(conn: &mut DbConnection, storage_key: &str) -> QueryResult<bool> {
-    let n: i64 = deposit_documents::table
-        .filter(deposit_documents::storage_key.eq(storage_key))
-        .count()
-        .get_result(conn)?;
+    let n: i64 =
+        deposit_documents::table.filter(deposit_documents::storage_key.eq(storage_key)).count().get_result(conn)?;
     Ok(n > 0)
 }
 
@@ -403,9 +404,8 @@ pub fn deposit(
             }
             Kind::Reconfirmation => {
                 // The last deposit, unchanged, deposited again.
-                let last = last_on_time
-                    .filter(|d| d.kind() != Kind::Withdrawal)
-                    .ok_or(ProposalError::NothingDeposited)?;
+                let last =
+                    last_on_time.filter(|d| d.kind() != Kind::Withdrawal).ok_or(ProposalError::NothingDeposited)?;
                 let docs = documents(conn, last.id)?;
                 let consortium = last.snapshot().and_then(|s| s.consortium);
                 (last.snapshot.clone(), docs, consortium)
@@ -415,13 +415,13 @@ pub fn deposit(
                 (serde_json::json!({ "withdrawn": true }).to_string(), Vec::new(), consortium_part(&full))
             }
         };
-        let content_sha256 = sha256_hex(&canonical_json(
-            &serde_json::from_str::<serde_json::Value>(&snapshot_json).unwrap_or_default(),
-        ));
+        let content_sha256 =
+            sha256_hex(&canonical_json(&serde_json::from_str::<serde_json::Value>(&snapshot_json).unwrap_or_default()));
         let (user_name, user_email, lead_type, lead_identifier): (String, String, String, String) = users::table
-            .inner_join(crate::db::schema::organisations::table.on(
-                crate::db::schema::organisations::id.eq(full.proposal.organisation_id),
-            ))
+            .inner_join(
+                crate::db::schema::organisations::table
+                    .on(crate::db::schema::organisations::id.eq(full.proposal.organisation_id)),
+            )
             .filter(users::id.eq(depositor.user))
             .select((
                 users::display_name,

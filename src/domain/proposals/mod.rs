@@ -14,7 +14,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::ids::{AttachmentId, CriterionId, ObjectiveId, OrganisationId, ProposalId, UserId};
-use crate::db::schema::{consortium_members, objectives, organisations, proposal_attachments, proposal_statements, proposals};
+use crate::db::schema::{
+    consortium_members, objectives, organisations, proposal_attachments, proposal_statements, proposals,
+};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, AuditActor, AuditEvent};
 use crate::domain::objectives::{FormPairs, Objective, Problem, Status, first};
@@ -286,12 +288,9 @@ pub fn parse_form(pairs: &FormPairs, criteria: &[CriterionId]) -> Result<Content
 /// What a deposit needs beyond a draft: a title, a summary, the solution and the change support.
 pub fn missing_for_deposit(c: &Content) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for (field, value) in [
-        ("title", &c.title),
-        ("summary", &c.summary),
-        ("solution", &c.solution),
-        ("change_support", &c.change_support),
-    ] {
+    for (field, value) in
+        [("title", &c.title), ("summary", &c.summary), ("solution", &c.solution), ("change_support", &c.change_support)]
+    {
         if value.trim().is_empty() {
             problems.push(Problem::new(field, "proposal-error-required"));
         }
@@ -347,7 +346,11 @@ pub fn load(conn: &mut DbConnection, id: ProposalId) -> QueryResult<Option<Propo
 }
 
 /// The proposal of an organisation for an objective, if it started one.
-pub fn find_for(conn: &mut DbConnection, objective: ObjectiveId, org: OrganisationId) -> QueryResult<Option<ProposalId>> {
+pub fn find_for(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    org: OrganisationId,
+) -> QueryResult<Option<ProposalId>> {
     proposals::table
         .filter(proposals::objective_id.eq(objective))
         .filter(proposals::organisation_id.eq(org))
@@ -397,12 +400,23 @@ pub fn create(
             .returning(proposals::id)
             .get_result(conn)?;
         replace_statements(conn, id, &content.statements)?;
-        record(conn, by, "proposal.draft_created", id, serde_json::json!({ "objective": objective.0, "organisation": org.0 }), now)?;
+        record(
+            conn,
+            by,
+            "proposal.draft_created",
+            id,
+            serde_json::json!({ "objective": objective.0, "organisation": org.0 }),
+            now,
+        )?;
         Ok(id)
     })
 }
 
-fn replace_statements(conn: &mut DbConnection, id: ProposalId, statements: &[(CriterionId, String)]) -> QueryResult<()> {
+fn replace_statements(
+    conn: &mut DbConnection,
+    id: ProposalId,
+    statements: &[(CriterionId, String)],
+) -> QueryResult<()> {
     diesel::delete(proposal_statements::table.filter(proposal_statements::proposal_id.eq(id))).execute(conn)?;
     for (criterion, text) in statements {
         diesel::insert_into(proposal_statements::table)
@@ -488,7 +502,14 @@ pub fn add_attachments(
                 ))
                 .returning(proposal_attachments::id)
                 .get_result(conn)?;
-            record(conn, by, "proposal.attachment_added", id, serde_json::json!({ "attachment": aid.0, "bytes": f.size }), now)?;
+            record(
+                conn,
+                by,
+                "proposal.attachment_added",
+                id,
+                serde_json::json!({ "attachment": aid.0, "bytes": f.size }),
+                now,
+            )?;
         }
         diesel::update(proposals::table.find(id))
             .set((proposals::updated_by.eq(by), proposals::updated_at.eq(now)))
@@ -559,7 +580,16 @@ pub fn dashboard(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<Ve
             let confirmed = member_of.iter().any(|(id, c)| *id == p.id && c.is_some());
             let deposits = all_deposits.remove(&p.id).unwrap_or_default();
             let last_essential_amendment = essentials.get(&o.id).copied();
-            DashboardRow { proposal: p.id, title: p.title, objective: o, lead_name, relation, confirmed, deposits, last_essential_amendment }
+            DashboardRow {
+                proposal: p.id,
+                title: p.title,
+                objective: o,
+                lead_name,
+                relation,
+                confirmed,
+                deposits,
+                last_essential_amendment,
+            }
         })
         .collect())
 }

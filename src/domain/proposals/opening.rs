@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use diesel::expression_methods::AggregateExpressionMethods;
+use diesel::prelude::*;
 
 use super::deposits::{Deposit, Kind};
 use super::{ProposalError, record};
@@ -129,7 +129,8 @@ pub fn proposals_of(conn: &mut DbConnection, objective: ObjectiveId) -> QueryRes
                 return None;
             }
             let outcome = outcome(&deposits, essential);
-            let deposit = outcome.ok().and_then(|id| deposits.into_iter().find(|d| d.id == id && d.opened_at.is_some()));
+            let deposit =
+                outcome.ok().and_then(|id| deposits.into_iter().find(|d| d.id == id && d.opened_at.is_some()));
             Some(Opened { proposal, organisation, organisation_name, outcome, deposit })
         })
         .collect())
@@ -139,12 +140,20 @@ pub fn proposals_of(conn: &mut DbConnection, objective: ObjectiveId) -> QueryRes
 /// one, not cancelled.
 pub fn openable(o: &Objective, now: NaiveDateTime) -> bool {
     !o.practice
-        && matches!(o.status_at(now), Status::Closed | Status::UnderEvaluation | Status::ResultsPublished | Status::Archived)
+        && matches!(
+            o.status_at(now),
+            Status::Closed | Status::UnderEvaluation | Status::ResultsPublished | Status::Archived
+        )
 }
 
 /// Opens the counted deposit of every proposal of a closed objective, one audit entry per
 /// opening. Opening twice changes nothing. Returns how many were opened now.
-pub fn open(conn: &mut DbConnection, objective: ObjectiveId, by: UserId, now: NaiveDateTime) -> Result<usize, ProposalError> {
+pub fn open(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    by: UserId,
+    now: NaiveDateTime,
+) -> Result<usize, ProposalError> {
     write_tx(conn, |conn| {
         crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
         let o: Objective = objectives::table
@@ -164,7 +173,14 @@ pub fn open(conn: &mut DbConnection, objective: ObjectiveId, by: UserId, now: Na
                 .execute(conn)?;
             if n > 0 {
                 opened += 1;
-                record(conn, by, "proposal.opened", p.proposal, serde_json::json!({ "deposit": deposit.0, "objective": objective.0 }), now)?;
+                record(
+                    conn,
+                    by,
+                    "proposal.opened",
+                    p.proposal,
+                    serde_json::json!({ "deposit": deposit.0, "objective": objective.0 }),
+                    now,
+                )?;
             }
         }
         Ok(opened)

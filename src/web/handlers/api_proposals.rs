@@ -166,7 +166,11 @@ async fn proposal_json(state: &AppState, full: &ProposalFull) -> Result<Proposal
         summary: p.summary.clone(),
         solution: p.solution.clone(),
         change_support: p.change_support.clone(),
-        statements: full.statements.iter().map(|(c, s)| StatementJson { criterion_id: c.0, statement: s.clone() }).collect(),
+        statements: full
+            .statements
+            .iter()
+            .map(|(c, s)| StatementJson { criterion_id: c.0, statement: s.clone() })
+            .collect(),
         cost_euros: p.cost_euros,
         duration_months: p.duration_months,
         consortium_type: p.consortium_type.clone(),
@@ -207,7 +211,12 @@ async fn catalogue(state: &AppState) -> Result<Vec<Criterion>, AppError> {
 }
 
 /// Parses the input with the page's parser; problems become one 422 listing them.
-fn parse(ctx: &Ctx, input: &ProposalInput, criteria: &[CriterionId], catalogue: &[Criterion]) -> Result<proposals::Content, AppError> {
+fn parse(
+    ctx: &Ctx,
+    input: &ProposalInput,
+    criteria: &[CriterionId],
+    catalogue: &[Criterion],
+) -> Result<proposals::Content, AppError> {
     proposals::parse_form(&input.pairs(), criteria).map_err(|problems| {
         let errors = problems_to_errors(ctx, &problems, catalogue);
         let message = errors.0.iter().map(|(field, m)| format!("{field}: {m}")).collect::<Vec<_>>().join(" ");
@@ -272,11 +281,21 @@ pub async fn list(state: web::Data<AppState>, identity: Identity) -> Resp {
 #[utoipa::path(post, path = "/api/v1/objectives/{id}/proposals", tag = "proposals", security(("bearer" = [])),
     request_body = ProposalInput,
     responses((status = 201, body = ProposalJson), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
-pub async fn create(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>, body: web::Json<ProposalInput>) -> Resp {
+pub async fn create(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    body: web::Json<ProposalInput>,
+) -> Resp {
     let current = identity.authorize(Action::StartProposal)?;
     let org = identity.own_organisation()?;
     let oid = ObjectiveId(id.into_inner());
-    let objective = state.db.run(move |conn| objectives::load(conn, oid).map_err(AppError::from)).await?.ok_or(AppError::NotFound)?;
+    let objective = state
+        .db
+        .run(move |conn| objectives::load(conn, oid).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?;
     if objective.objective.status == objectives::Status::Draft.as_str() {
         return Err(AppError::NotFound);
     }
@@ -305,14 +324,26 @@ pub async fn show(state: web::Data<AppState>, identity: Identity, id: web::Path<
 #[utoipa::path(put, path = "/api/v1/proposals/{id}", tag = "proposals", security(("bearer" = [])),
     request_body = ProposalInput,
     responses((status = 200, body = ProposalJson), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
-pub async fn update(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>, body: web::Json<ProposalInput>) -> Resp {
+pub async fn update(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    body: web::Json<ProposalInput>,
+) -> Resp {
     let (full, current) = pages::writable(&state, &identity, id.into_inner()).await?;
     let oid = full.objective.id;
-    let objective = state.db.run(move |conn| objectives::load(conn, oid).map_err(AppError::from)).await?.ok_or(AppError::NotFound)?;
+    let objective = state
+        .db
+        .run(move |conn| objectives::load(conn, oid).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let catalogue = catalogue(&state).await?;
     let ids: Vec<CriterionId> = objective.criteria.iter().map(|w| w.criterion_id).collect();
     let content = parse(&ctx, &body, &ids, &catalogue)?;
-    let version = body.version.ok_or_else(|| AppError::BadRequest { code: "invalid_field", message: "version: required".into() })?;
+    let version = body
+        .version
+        .ok_or_else(|| AppError::BadRequest { code: "invalid_field", message: "version: required".into() })?;
     let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
     state
         .db
@@ -327,7 +358,13 @@ pub async fn update(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/attachments", tag = "proposals", security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "One or more `file` parts: PDF, ODT, ODS, DOCX, XLSX, PNG or JPEG, recognised by content"),
     responses((status = 201, body = ProposalJson), (status = 413, body = crate::web::error::ErrorBody), (status = 415, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
-pub async fn upload(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>, mut payload: Multipart) -> Resp {
+pub async fn upload(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    mut payload: Multipart,
+) -> Resp {
     let (full, current) = pages::writable(&state, &identity, id.into_inner()).await?;
     pages::receive_attachments(&state, &ctx, &full, &current, &mut payload).await?;
     let full = reload(&state, full.proposal.id).await?;
@@ -337,7 +374,12 @@ pub async fn upload(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id
 /// Removes an attachment from a draft.
 #[utoipa::path(delete, path = "/api/v1/proposals/{id}/attachments/{attachment}", tag = "proposals", security(("bearer" = [])),
     responses((status = 204), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn remove_attachment(state: web::Data<AppState>, ctx: Ctx, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
+pub async fn remove_attachment(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    path: web::Path<(i64, i64)>,
+) -> Resp {
     let (id, aid) = path.into_inner();
     let (full, current) = pages::writable(&state, &identity, id).await?;
     pages::remove_attachment_file(&state, &ctx, &full, &current, aid).await?;
@@ -358,7 +400,13 @@ pub struct MemberInput {
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/consortium", tag = "proposals", security(("bearer" = [])),
     request_body = MemberInput,
     responses((status = 201, body = ProposalJson), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn add_member(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>, body: web::Json<MemberInput>) -> Resp {
+pub async fn add_member(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    body: web::Json<MemberInput>,
+) -> Resp {
     let (full, current) = pages::writable(&state, &identity, id.into_inner()).await?;
     let body = body.into_inner();
     let form = MemberForm {
@@ -369,11 +417,14 @@ pub async fn add_member(state: web::Data<AppState>, ctx: Ctx, identity: Identity
     };
     let (identifier, kind) = pages::parse_member(&ctx, &form)?;
     let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
-    let link = crate::domain::following::MailLinks { public_url: &state.settings.public_url }.path(&format!("proposals/{pid}"));
+    let link = crate::domain::following::MailLinks { public_url: &state.settings.public_url }
+        .path(&format!("proposals/{pid}"));
     let role = form.role.clone();
     state
         .db
-        .run(move |conn| Ok::<_, AppError>(consortium::add_member(conn, pid, &identifier, &role, kind, user, &link, now)))
+        .run(move |conn| {
+            Ok::<_, AppError>(consortium::add_member(conn, pid, &identifier, &role, kind, user, &link, now))
+        })
         .await?
         .map_err(|e| pages::proposal_error(&ctx, e, &[]))?;
     let full = reload(&state, pid).await?;
@@ -383,7 +434,12 @@ pub async fn add_member(state: web::Data<AppState>, ctx: Ctx, identity: Identity
 /// Removes a member organisation from the consortium.
 #[utoipa::path(delete, path = "/api/v1/proposals/{id}/consortium/{organisation}", tag = "proposals", security(("bearer" = [])),
     responses((status = 204), (status = 404, body = crate::web::error::ErrorBody)))]
-pub async fn remove_member(state: web::Data<AppState>, ctx: Ctx, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
+pub async fn remove_member(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    path: web::Path<(i64, i64)>,
+) -> Resp {
     let (id, org) = path.into_inner();
     let (full, current) = pages::writable(&state, &identity, id).await?;
     let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
@@ -405,7 +461,13 @@ pub struct MembershipAnswer {
 #[utoipa::path(put, path = "/api/v1/proposals/{id}/consortium/membership", tag = "proposals", security(("bearer" = [])),
     request_body = MembershipAnswer,
     responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
-pub async fn answer(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>, body: web::Json<MembershipAnswer>) -> Resp {
+pub async fn answer(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    body: web::Json<MembershipAnswer>,
+) -> Resp {
     pages::answer_invitation(&state, &ctx, &identity, id.into_inner(), body.confirm).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -472,7 +534,12 @@ pub struct ReceivedProposals {
 pub async fn received(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
     identity.authorize(Action::OpenProposals)?;
     let oid = ObjectiveId(id.into_inner());
-    let o = state.db.run(move |conn| objectives::load(conn, oid).map_err(AppError::from)).await?.ok_or(AppError::NotFound)?.objective;
+    let o = state
+        .db
+        .run(move |conn| objectives::load(conn, oid).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?
+        .objective;
     if o.practice || o.status == objectives::Status::Draft.as_str() {
         return Err(AppError::NotFound);
     }

@@ -15,7 +15,9 @@ use crate::domain::{following, markdown, proposals, questions};
 use crate::views;
 use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
-use crate::views::objectives::{AmendmentRow, CriterionRow, FilterValues, FormMode, ObjectiveCard, ObjectiveView, Respond};
+use crate::views::objectives::{
+    AmendmentRow, CriterionRow, FilterValues, FormMode, ObjectiveCard, ObjectiveView, Respond,
+};
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::ctx::{html, redirect};

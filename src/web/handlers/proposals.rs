@@ -49,7 +49,10 @@ pub fn proposal_error(ctx: &Ctx, e: ProposalError, catalogue: &[Criterion]) -> A
         ProposalError::Db(cause) => AppError::Internal(cause),
         ProposalError::Incomplete(problems) => {
             let messages: Vec<String> = problems_to_errors(ctx, &problems, catalogue).0.into_values().collect();
-            AppError::Conflict { code: "incomplete", message: format!("{} {}", ctx.t("proposal-missing"), messages.join(" ")) }
+            AppError::Conflict {
+                code: "incomplete",
+                message: format!("{} {}", ctx.t("proposal-missing"), messages.join(" ")),
+            }
         }
         other => AppError::Conflict { code: other.code(), message: ctx.t(other.message_key()) },
     }
@@ -78,7 +81,11 @@ pub async fn readable(
 }
 
 /// The same, for the lead organisation's users, who write.
-pub async fn writable(state: &AppState, identity: &Identity, id: i64) -> Result<(ProposalFull, Rc<CurrentUser>), AppError> {
+pub async fn writable(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+) -> Result<(ProposalFull, Rc<CurrentUser>), AppError> {
     let (full, relation, current) = readable(state, identity, id).await?;
     identity.authorize(Action::WriteProposal(relation))?;
     Ok((full, current))
@@ -108,7 +115,9 @@ pub struct NoticeQuery {
 }
 
 fn notice(ctx: &Ctx, q: &NoticeQuery) -> Option<String> {
-    q.done.as_deref().map(|d| ctx.t(&format!("proposal-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>())))
+    q.done
+        .as_deref()
+        .map(|d| ctx.t(&format!("proposal-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>())))
 }
 
 pub async fn dashboard(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
@@ -245,11 +254,13 @@ pub async fn create(
         }
     };
     let (oid, user, now) = (full.objective.id, current.user.id, state.clock.now_naive());
-    let created = state.db.run(move |conn| Ok::<_, AppError>(proposals::create(conn, oid, org, &content, user, now))).await?;
+    let created =
+        state.db.run(move |conn| Ok::<_, AppError>(proposals::create(conn, oid, org, &content, user, now))).await?;
     match created {
         Ok(p) => Ok(redirect(&format!("/proposals/{p}?done=created"))),
         Err(ProposalError::AlreadyExists) => {
-            let existing = state.db.run(move |conn| proposals::find_for(conn, oid, org).map_err(AppError::from)).await?;
+            let existing =
+                state.db.run(move |conn| proposals::find_for(conn, oid, org).map_err(AppError::from)).await?;
             Ok(redirect(&existing.map_or_else(|| format!("/objectives/{id}"), |p| format!("/proposals/{p}"))))
         }
         Err(e) => Err(proposal_error(&ctx, e, &catalogue)),
@@ -299,7 +310,13 @@ pub async fn show(
         deposits: full
             .deposits
             .iter()
-            .map(|d| DepositRow { id: d.id.0, number: d.receipt_number.clone(), kind: d.kind.clone(), at: d.deposited_at, late: d.late })
+            .map(|d| DepositRow {
+                id: d.id.0,
+                number: d.receipt_number.clone(),
+                kind: d.kind.clone(),
+                at: d.deposited_at,
+                late: d.late,
+            })
             .collect(),
         standing: standing(&full, essential),
         missing,
@@ -404,14 +421,17 @@ pub async fn update(
     let content = match proposals::parse_form(&pairs, &criteria_ids) {
         Ok(c) => c,
         Err(problems) => {
-            return Ok(rerender(StatusCode::UNPROCESSABLE_ENTITY, &problems_to_errors(&ctx, &problems, &catalogue), false, version));
+            return Ok(rerender(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &problems_to_errors(&ctx, &problems, &catalogue),
+                false,
+                version,
+            ));
         }
     };
     let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
-    let saved = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(proposals::save(conn, pid, version, &content, user, now)))
-        .await?;
+    let saved =
+        state.db.run(move |conn| Ok::<_, AppError>(proposals::save(conn, pid, version, &content, user, now))).await?;
     match saved {
         Ok(_) => Ok(redirect(&format!("/proposals/{pid}?done=saved"))),
         // Someone saved in between: show this person's text with a clear message, and the
@@ -463,7 +483,9 @@ pub async fn receive_attachments(
             // Nothing half-written: the files go with the refused or failed transaction.
             store.discard(&files).await;
             match other {
-                Ok(Err(ProposalError::TooManyAttachments)) => Err(AppError::upload(ctx.lang, &UploadError::TotalTooLarge)),
+                Ok(Err(ProposalError::TooManyAttachments)) => {
+                    Err(AppError::upload(ctx.lang, &UploadError::TotalTooLarge))
+                }
                 Ok(Err(e)) => Err(proposal_error(ctx, e, &[])),
                 Err(e) => Err(e),
                 Ok(Ok(())) => unreachable!(),
@@ -485,13 +507,20 @@ pub async fn upload(
 }
 
 /// Records a download in the audit log (ids only).
-async fn log_download(state: &AppState, current: &CurrentUser, proposal: ProposalId, details: serde_json::Value) -> Result<(), AppError> {
+async fn log_download(
+    state: &AppState,
+    current: &CurrentUser,
+    proposal: ProposalId,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
     let (user, now) = (current.user.id, state.clock.now_naive());
     state
         .db
         .run(move |conn| {
-            crate::db::write_tx(conn, |conn| proposals::record(conn, user, "proposal.downloaded", proposal, details, now))
-                .map_err(AppError::from)
+            crate::db::write_tx(conn, |conn| {
+                proposals::record(conn, user, "proposal.downloaded", proposal, details, now)
+            })
+            .map_err(AppError::from)
         })
         .await
 }
@@ -509,7 +538,13 @@ pub async fn download(
 }
 
 /// Removes an attachment; its file goes too unless a deposit holds it.
-pub async fn remove_attachment_file(state: &AppState, ctx: &Ctx, full: &ProposalFull, current: &CurrentUser, aid: i64) -> Result<(), AppError> {
+pub async fn remove_attachment_file(
+    state: &AppState,
+    ctx: &Ctx,
+    full: &ProposalFull,
+    current: &CurrentUser,
+    aid: i64,
+) -> Result<(), AppError> {
     let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
     let removed = state
         .db
@@ -570,11 +605,14 @@ pub async fn add_member(
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
     let (identifier, kind) = parse_member(&ctx, &form)?;
     let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
-    let link = crate::domain::following::MailLinks { public_url: &state.settings.public_url }.path(&format!("proposals/{pid}"));
+    let link = crate::domain::following::MailLinks { public_url: &state.settings.public_url }
+        .path(&format!("proposals/{pid}"));
     let role = form.role.clone();
     state
         .db
-        .run(move |conn| Ok::<_, AppError>(consortium::add_member(conn, pid, &identifier, &role, kind, user, &link, now)))
+        .run(move |conn| {
+            Ok::<_, AppError>(consortium::add_member(conn, pid, &identifier, &role, kind, user, &link, now))
+        })
         .await?
         .map_err(|e| proposal_error(&ctx, e, &[]))?;
     Ok(redirect(&format!("/proposals/{pid}?done=invited#consortium")))
@@ -598,7 +636,13 @@ pub async fn remove_member(
 }
 
 /// The invited organisation's owner confirms or declines.
-pub async fn answer_invitation(state: &AppState, ctx: &Ctx, identity: &Identity, id: i64, confirm: bool) -> Result<(), AppError> {
+pub async fn answer_invitation(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    id: i64,
+    confirm: bool,
+) -> Result<(), AppError> {
     let (full, relation, current) = readable(state, identity, id).await?;
     let org = current.user.organisation_id.ok_or(AppError::Forbidden)?;
     if relation != Relation::Member {
@@ -679,7 +723,8 @@ pub async fn record_deposit(
     state
         .db
         .run(move |conn| {
-            let link = |d: DepositId| public_url.join(&format!("receipts/{d}")).map(|u| u.to_string()).unwrap_or_default();
+            let link =
+                |d: DepositId| public_url.join(&format!("receipts/{d}")).map(|u| u.to_string()).unwrap_or_default();
             let depositor = Depositor { user, buyer: &buyer, receipt_link: &link };
             Ok::<_, AppError>(deposits::deposit(conn, pid, kind, &depositor, started_at, &|| clock.now_naive()))
         })
@@ -792,7 +837,12 @@ pub async fn agent_list(
     Ok(html(StatusCode::OK, views::proposals::agent_list(&ctx, &view)))
 }
 
-pub async fn open(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn open(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let o = agent_objective(&state, &identity, id.into_inner()).await?;
     let current = identity.authorize(Action::OpenProposals)?;
     let (oid, user, now) = (o.id, current.user.id, state.clock.now_naive());
@@ -854,7 +904,10 @@ pub async fn opened(
             .as_ref()
             .map(|c| c.members.iter().map(|m| format!("{} ({})", m.name, m.role)).collect())
             .unwrap_or_default(),
-        documents: docs.into_iter().map(|d| (d.deposit_id.0, d.position, d.file_name, d.size_bytes, d.sha256)).collect(),
+        documents: docs
+            .into_iter()
+            .map(|d| (d.deposit_id.0, d.position, d.file_name, d.size_bytes, d.sha256))
+            .collect(),
     };
     Ok(html(StatusCode::OK, views::proposals::opened(&ctx, &view)))
 }
@@ -884,6 +937,7 @@ pub async fn deposit_document(
     if crate::domain::authz::decide(&identity.actor(), action).is_err() {
         return Err(AppError::NotFound);
     }
-    log_download(&state, &current, full.proposal.id, serde_json::json!({ "deposit": deposit, "position": position })).await?;
+    log_download(&state, &current, full.proposal.id, serde_json::json!({ "deposit": deposit, "position": position }))
+        .await?;
     super::documents::serve_stored(&state, &doc.storage_key, &doc.file_name, &doc.content_type).await
 }

@@ -61,7 +61,14 @@ pub async fn page(
         .map(|d| ctx.t(&format!("proposal-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>())));
     Ok(html(
         StatusCode::OK,
-        views::proposals::receipt(&ctx, deposit.id.0, &receipt, &deposit.deposit_hash, Some(deposit.proposal_id.0), notice),
+        views::proposals::receipt(
+            &ctx,
+            deposit.id.0,
+            &receipt,
+            &deposit.deposit_hash,
+            Some(deposit.proposal_id.0),
+            notice,
+        ),
     ))
 }
 
@@ -79,11 +86,18 @@ pub fn signed(deposit: &Deposit, receipt: Receipt) -> SignedReceipt {
 }
 
 /// The receipt as a JSON download.
-pub async fn json(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn json(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let (deposit, receipt) = readable_receipt(&state, &identity, id.into_inner()).await?;
     let name = format!("{}.json", receipt.receipt_number);
     Ok(HttpResponse::Ok()
-        .insert_header(ContentDisposition { disposition: DispositionType::Attachment, parameters: vec![DispositionParam::Filename(name)] })
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(name)],
+        })
         .insert_header(("Cache-Control", "private, no-store"))
         .json(signed(&deposit, receipt)))
 }
@@ -106,7 +120,9 @@ pub struct Verification {
 
 /// Checks are rate-limited per address: the number space is large, but guessing is not free.
 async fn check(state: &AppState, identity: &Identity, client: String, q: &VerifyQuery) -> Result<bool, AppError> {
-    identity.authorize_anonymous(Action::VerifyReceipt).or_else(|_| identity.authorize(Action::VerifyReceipt).map(|_| ()))?;
+    identity
+        .authorize_anonymous(Action::VerifyReceipt)
+        .or_else(|_| identity.authorize(Action::VerifyReceipt).map(|_| ()))?;
     rate_limit(state, format!("receipt-check:{client}"), crate::domain::rate_limit::RECEIPT_CHECKS_PER_ADDRESS).await?;
     let (number, hash) = (q.number.clone(), q.hash.clone());
     state.db.run(move |conn| deposits::verify(conn, &number, &hash).map_err(AppError::from)).await
