@@ -799,6 +799,9 @@ pub fn save(
     };
     write_tx(conn, |conn| {
         crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
+        // Deposits on this objective wait for the amendment (see `proposals::deposits`): each is
+        // wholly before it (and mailed to reconfirm) or wholly after it.
+        crate::db::serialize(conn, crate::domain::proposals::objective_lock_key(id))?;
         let current = load(conn, id)?.ok_or(ObjectiveError::NotFound)?;
         if current.objective.practice {
             return Err(ObjectiveError::WrongStatus(Status::Published));

@@ -175,7 +175,7 @@ pub fn deposit_receipt(
         paragraphs.push(format!("• {} — {} o — SHA-256 {}", d.name, d.size_bytes, d.sha256));
     }
     if receipt.late {
-        paragraphs.push(lang.t("mail-receipt-late"));
+        paragraphs.push(lang.t(&format!("mail-receipt-late-{}", receipt.kind)));
     }
     if receipt.practice {
         paragraphs.push(lang.t("mail-receipt-practice"));

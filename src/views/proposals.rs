@@ -111,7 +111,7 @@ pub fn dashboard(ctx: &Ctx, rows: &[DashboardRow], invitations: &[Invitation], n
                                 th scope="col" { (ctx.t("proposal-objective")) }
                                 th scope="col" { (ctx.t("proposal-title")) }
                                 th scope="col" { (ctx.t("proposal-standing")) }
-                                th scope="col" { (ctx.t("objective-deadline-label")) }
+                                th scope="col" { (ctx.t("proposal-deadline")) }
                                 th scope="col" { (ctx.t("proposal-last-receipt")) }
                             } }
                             tbody {
@@ -132,7 +132,7 @@ pub fn dashboard(ctx: &Ctx, rows: &[DashboardRow], invitations: &[Invitation], n
                                             @else { "—" }
                                         }
                                         td {
-                                            @if let Some((id, number)) = &r.last_receipt { a href=(format!("/receipts/{id}")) { code { (number) } } }
+                                            @if let Some((id, number)) = &r.last_receipt { a.nowrap href=(format!("/receipts/{id}")) { code { (number) } } }
                                             @else { "—" }
                                         }
                                     }
@@ -601,14 +601,17 @@ pub fn deposit_confirm(ctx: &Ctx, v: &DepositConfirmView<'_>, now: NaiveDateTime
     )
 }
 
-pub fn receipt(
-    ctx: &Ctx,
-    deposit: i64,
-    r: &Receipt,
-    hash: &str,
-    proposal: Option<i64>,
-    notice: Option<String>,
-) -> Markup {
+/// What the receipt page shows besides the receipt itself.
+pub struct ReceiptPage<'a> {
+    pub deposit: i64,
+    pub hash: &'a str,
+    pub deposited_at: NaiveDateTime,
+    pub proposal: Option<i64>,
+    pub notice: Option<String>,
+}
+
+pub fn receipt(ctx: &Ctx, r: &Receipt, v: &ReceiptPage<'_>) -> Markup {
+    let (deposit, hash, proposal, notice) = (v.deposit, v.hash, v.proposal, &v.notice);
     let heading = ctx.t_args("receipt-title", &[("number", &r.receipt_number)]);
     page(
         ctx,
@@ -617,8 +620,8 @@ pub fn receipt(
             @if let Some(p) = proposal {
                 (breadcrumbs(ctx, &[("/proposals", ctx.t("dashboard-title")), (&format!("/proposals/{p}"), ctx.t("proposal-back"))], &r.receipt_number))
             }
-            @if let Some(n) = &notice { div.alert.alert-ok role="status" { p { (n) } } }
-            @if r.late { div.alert.alert-error role="alert" { p { strong { (ctx.t("receipt-late")) } } } }
+            @if let Some(n) = notice { div.alert.alert-ok role="status" { p { (n) } } }
+            @if r.late { div.alert.alert-error role="alert" { p { strong { (ctx.t(&format!("receipt-late-{}", r.kind))) } } } }
             @if r.practice { div.alert { p { (ctx.t("practice-explained")) } } }
             article.receipt {
                 h1 { (heading) }
@@ -636,7 +639,7 @@ pub fn receipt(
                         }
                     }
                     dt { (ctx.t("receipt-started")) } dd { code { (r.upload_started_at) } }
-                    dt { (ctx.t("receipt-time")) } dd { code { (r.deposited_at) } }
+                    dt { (ctx.t("receipt-time")) } dd { code { (r.deposited_at) } br; span.muted { (paris(ctx.lang, v.deposited_at)) " " (ctx.t("paris-time")) } }
                     dt { (ctx.t("receipt-content-hash")) } dd.hash { code { (r.content_sha256) } }
                     dt { (ctx.t("receipt-hash")) } dd.hash { code { (hash) } }
                 }

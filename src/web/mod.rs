@@ -273,7 +273,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/proposals/{id}/attachments", web::post().to(api_proposals::upload))
         .service(
             web::resource("/api/v1/proposals/{id}/attachments/{attachment}")
-                .get(proposals::download)
+                .get(api_proposals::download)
                 .delete(api_proposals::remove_attachment),
         )
         .route("/api/v1/proposals/{id}/consortium", web::post().to(api_proposals::add_member))

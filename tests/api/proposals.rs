@@ -415,9 +415,15 @@ both_backends! {
 
         let r = member.submit(&format!("/proposals/{proposal}"), &format!("/proposals/{proposal}/consortium/confirm"), &[]).await;
         assert_eq!(r.status(), 303);
+        // Another kind of consortium commits the member differently: it confirms again.
+        let conjoint = [("identifier_type", "siret"), ("identifier", siret(507).leak() as &str), ("role", "Bureau d’études thermiques"), ("consortium_type", "conjoint")];
+        assert_eq!(lead.submit(&format!("/proposals/{proposal}"), &format!("/proposals/{proposal}/consortium"), &conjoint).await.status(), 303);
+        assert_eq!(deposit(&lead, proposal).await.status(), 409);
+        let r = member.submit(&format!("/proposals/{proposal}"), &format!("/proposals/{proposal}/consortium/confirm"), &[]).await;
+        assert_eq!(r.status(), 303);
         let receipt = deposited(&lead, proposal).await;
         let json: Value = member.get(&format!("/receipts/{receipt}/json")).await.json().await.unwrap();
-        assert_eq!(json["consortium"]["type"], "solidaire");
+        assert_eq!(json["consortium"]["type"], "conjoint");
         assert_eq!(json["consortium"]["members"][0]["identifier"], siret(507));
         assert_eq!(json["consortium"]["members"][0]["role"], "Bureau d’études thermiques");
         assert_eq!(stranger.get(&format!("/receipts/{receipt}")).await.status(), 404);

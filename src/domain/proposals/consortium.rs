@@ -107,7 +107,20 @@ pub fn add_member(
         diesel::update(proposals::table.find(id))
             .set((proposals::consortium_type.eq(Some(kind.as_str())), proposals::updated_at.eq(now)))
             .execute(conn)?;
-        if full.members.iter().any(|m| m.organisation_id == org) {
+        let kind_changed = full.proposal.consortium_type.as_deref().is_some_and(|k| k != kind.as_str());
+        if kind_changed {
+            // Another kind of consortium commits every member differently: all confirm again.
+            diesel::update(consortium_members::table.filter(consortium_members::proposal_id.eq(id)))
+                .set((
+                    consortium_members::confirmed_at.eq(None::<NaiveDateTime>),
+                    consortium_members::confirmed_by.eq(None::<UserId>),
+                ))
+                .execute(conn)?;
+        }
+        if let Some(existing) = full.members.iter().find(|m| m.organisation_id == org) {
+            if existing.role == role && !kind_changed {
+                return Ok(org);
+            }
             // A new role must be confirmed again.
             diesel::update(consortium_members::table.find((id, org)))
                 .set((

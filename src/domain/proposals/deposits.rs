@@ -381,6 +381,15 @@ pub fn deposit(
     clock: &dyn Fn() -> NaiveDateTime,
 ) -> Result<DepositId, ProposalError> {
     write_tx(conn, |conn| {
+        // The objective's lock first (an essential amendment takes it too: a deposit is either
+        // before it, and mailed to reconfirm, or after it), then the proposal's.
+        let objective: ObjectiveId = crate::db::schema::proposals::table
+            .find(id)
+            .select(crate::db::schema::proposals::objective_id)
+            .first(conn)
+            .optional()?
+            .ok_or(ProposalError::NotFound)?;
+        crate::db::serialize(conn, super::objective_lock_key(objective))?;
         crate::db::serialize(conn, lock_key(id))?;
         let now = micros(clock());
         let full = load(conn, id)?.ok_or(ProposalError::NotFound)?;
@@ -411,8 +420,11 @@ pub fn deposit(
                 (last.snapshot.clone(), docs, consortium)
             }
             Kind::Withdrawal => {
-                last_on_time.filter(|d| d.kind() != Kind::Withdrawal).ok_or(ProposalError::NothingDeposited)?;
-                (serde_json::json!({ "withdrawn": true }).to_string(), Vec::new(), consortium_part(&full))
+                // The withdrawal names the consortium of the deposit it withdraws.
+                let last =
+                    last_on_time.filter(|d| d.kind() != Kind::Withdrawal).ok_or(ProposalError::NothingDeposited)?;
+                let consortium = last.snapshot().and_then(|s| s.consortium);
+                (serde_json::json!({ "withdrawn": true }).to_string(), Vec::new(), consortium)
             }
         };
         let content_sha256 =

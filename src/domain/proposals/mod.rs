@@ -34,6 +34,11 @@ pub fn lock_key(id: ProposalId) -> i64 {
     0x4143_4841_5600_0000 ^ id.0
 }
 
+/// Serialises deposits on one objective with its essential amendments, on PostgreSQL.
+pub fn objective_lock_key(id: ObjectiveId) -> i64 {
+    0x4143_4841_5700_0000 ^ id.0
+}
+
 /// Times are kept to the microsecond on both backends, so a receipt reads the same from either.
 pub fn micros(t: NaiveDateTime) -> NaiveDateTime {
     use chrono::Timelike;
@@ -168,8 +173,8 @@ pub enum ProposalError {
     AlreadyExists,
     #[error("too many attachments")]
     TooManyAttachments,
-    #[error("the attachment is part of a deposit")]
-    Deposited,
+    #[error("the attachments together exceed the allowed total")]
+    AttachmentsTooLarge,
     #[error("the proposals cannot be opened before the deadline")]
     NotOpenable,
     #[error("database error: {0}")]
@@ -190,7 +195,7 @@ impl ProposalError {
             ProposalError::NothingDeposited => "proposal-error-nothing-deposited",
             ProposalError::AlreadyExists => "proposal-error-exists",
             ProposalError::TooManyAttachments => "proposal-error-too-many-files",
-            ProposalError::Deposited => "proposal-error-deposited-file",
+            ProposalError::AttachmentsTooLarge => "upload-error-total-too-large",
             ProposalError::NotOpenable => "opening-error-too-early",
             ProposalError::Db(_) => "error-500-text",
         }
@@ -207,7 +212,7 @@ impl ProposalError {
             ProposalError::NothingDeposited => "nothing_deposited",
             ProposalError::AlreadyExists => "already_exists",
             ProposalError::TooManyAttachments => "too_many_files",
-            ProposalError::Deposited => "deposited_file",
+            ProposalError::AttachmentsTooLarge => "total_too_large",
             ProposalError::NotOpenable => "too_early",
             ProposalError::Db(_) => "internal",
         }
@@ -466,12 +471,15 @@ pub fn save(
 }
 
 /// Records stored files as attachments of a draft (the files are already safely on disk).
+/// `started_at` is when their upload began (kept as their time); `now`, when it ended, must
+/// still be before the deadline.
 pub fn add_attachments(
     conn: &mut DbConnection,
     id: ProposalId,
     files: &[StoredFile],
     max_total: u64,
     by: UserId,
+    started_at: NaiveDateTime,
     now: NaiveDateTime,
 ) -> Result<(), ProposalError> {
     write_tx(conn, |conn| {
@@ -486,7 +494,7 @@ pub fn add_attachments(
         // Checked again here: two uploads may have raced past the streaming check.
         let total = full.attachments_size() + files.iter().map(|f| f.size).sum::<u64>();
         if total > max_total {
-            return Err(ProposalError::TooManyAttachments);
+            return Err(ProposalError::AttachmentsTooLarge);
         }
         for f in files {
             let aid: AttachmentId = diesel::insert_into(proposal_attachments::table)
@@ -498,7 +506,7 @@ pub fn add_attachments(
                     proposal_attachments::size_bytes.eq(f.size as i64),
                     proposal_attachments::sha256.eq(&f.sha256),
                     proposal_attachments::uploaded_by.eq(by),
-                    proposal_attachments::uploaded_at.eq(now),
+                    proposal_attachments::uploaded_at.eq(started_at),
                 ))
                 .returning(proposal_attachments::id)
                 .get_result(conn)?;

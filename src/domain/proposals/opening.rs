@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use diesel::expression_methods::AggregateExpressionMethods;
 use diesel::prelude::*;
 
 use super::deposits::{Deposit, Kind};
@@ -90,13 +89,19 @@ pub fn last_essential_amendments(
     Ok(out)
 }
 
-/// Deposits counted for an objective (what agents see before the deadline: a number).
+/// How many organisations have a deposit standing (not withdrawn, within the deadline): what
+/// agents see before the deadline, a number and nothing more.
 pub fn deposit_count(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<i64> {
-    deposits::table
+    let rows: Vec<Deposit> = deposits::table
         .filter(deposits::objective_id.eq(objective))
-        .filter(deposits::kind.ne("withdrawal"))
-        .select(diesel::dsl::count(deposits::proposal_id).aggregate_distinct())
-        .get_result(conn)
+        .order((deposits::deposited_at.asc(), deposits::id.asc()))
+        .select(Deposit::as_select())
+        .load(conn)?;
+    let mut by_proposal: HashMap<ProposalId, Vec<Deposit>> = HashMap::new();
+    for d in rows {
+        by_proposal.entry(d.proposal_id).or_default().push(d);
+    }
+    Ok(by_proposal.values().filter(|d| outcome(d, None).is_ok()).count() as i64)
 }
 
 /// One proposal of a closed objective, as agents see it after the deadline.
@@ -162,6 +167,9 @@ pub fn open(
             .first(conn)
             .optional()?
             .ok_or(ProposalError::NotFound)?;
+        if o.practice || o.status == Status::Draft.as_str() {
+            return Err(ProposalError::NotFound);
+        }
         if !openable(&o, now) {
             return Err(ProposalError::NotOpenable);
         }

@@ -101,8 +101,8 @@ pub struct DepositJson {
     pub receipt_number: String,
     /// `deposit`, `reconfirmation` or `withdrawal`.
     pub kind: String,
-    #[schema(value_type = String, format = DateTime)]
-    pub deposited_at: NaiveDateTime,
+    /// UTC, RFC 3339 with microseconds, as on the receipt.
+    pub deposited_at: String,
     pub late: bool,
 }
 
@@ -144,7 +144,7 @@ fn deposit_json(d: &deposits::Deposit) -> DepositJson {
         id: d.id.0,
         receipt_number: d.receipt_number.clone(),
         kind: d.kind.clone(),
-        deposited_at: d.deposited_at,
+        deposited_at: d.deposited_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
         late: d.late,
     }
 }
@@ -369,6 +369,13 @@ pub async fn upload(
     pages::receive_attachments(&state, &ctx, &full, &current, &mut payload).await?;
     let full = reload(&state, full.proposal.id).await?;
     Ok(HttpResponse::Created().json(proposal_json(&state, &full).await?))
+}
+
+/// Downloads an attachment (as `Content-Disposition: attachment`); every download is audited.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}/attachments/{attachment}", tag = "proposals", security(("bearer" = [])),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn download(state: web::Data<AppState>, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
+    pages::download(state, identity, path).await
 }
 
 /// Removes an attachment from a draft.

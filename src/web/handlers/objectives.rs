@@ -217,7 +217,7 @@ pub async fn show(
     let can_answer = identity.authorize(Action::AnswerQuestions).is_ok() && status == Status::Published;
     let can_follow = identity.authorize(Action::Follow).is_ok();
     let viewer_org = identity.user().and_then(|u| u.user.organisation_id);
-    let counts_deposits = identity.authorize(Action::OpenProposals).is_ok() && !o.practice;
+    let counts_deposits = identity.authorize(Action::OpenProposals).is_ok() && !o.practice && status != Status::Draft;
     let (answered, mine, pending, followed, docs, respond) = state
         .db
         .run(move |conn| {

@@ -21,7 +21,7 @@ use crate::web::handlers::{api, api_proposals, open_data, receipts};
         api::list_users, api::invite_staff, api::set_roles, api::set_disabled, api::audit,
         open_data::list, open_data::detail, open_data::ocds_one, open_data::ocds_all,
         api_proposals::list, api_proposals::create, api_proposals::show, api_proposals::update,
-        api_proposals::upload, api_proposals::remove_attachment, api_proposals::add_member,
+        api_proposals::upload, api_proposals::download, api_proposals::remove_attachment, api_proposals::add_member,
         api_proposals::remove_member, api_proposals::answer, api_proposals::deposit, api_proposals::withdraw,
         api_proposals::reconfirm, api_proposals::receipt, api_proposals::received, api_proposals::open,
         api_proposals::opened, receipts::verify_api,

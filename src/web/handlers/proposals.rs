@@ -473,9 +473,13 @@ pub async fn receive_attachments(
     }
     let (pid, user, max_total, count) = (full.proposal.id, current.user.id, state.settings.max_total_size, files.len());
     let to_store = files.clone();
+    // Checked again at the end of the upload: the deadline may have passed meanwhile.
+    let ended = state.clock.now_naive();
     let saved = state
         .db
-        .run(move |conn| Ok::<_, AppError>(proposals::add_attachments(conn, pid, &to_store, max_total, user, now)))
+        .run(move |conn| {
+            Ok::<_, AppError>(proposals::add_attachments(conn, pid, &to_store, max_total, user, now, ended))
+        })
         .await;
     match saved {
         Ok(Ok(())) => Ok(count),
@@ -483,9 +487,14 @@ pub async fn receive_attachments(
             // Nothing half-written: the files go with the refused or failed transaction.
             store.discard(&files).await;
             match other {
-                Ok(Err(ProposalError::TooManyAttachments)) => {
+                Ok(Err(ProposalError::AttachmentsTooLarge)) => {
                     Err(AppError::upload(ctx.lang, &UploadError::TotalTooLarge))
                 }
+                Ok(Err(e @ ProposalError::TooManyAttachments)) => Err(AppError::Rejected {
+                    status: StatusCode::PAYLOAD_TOO_LARGE,
+                    code: e.code(),
+                    message: ctx.t(e.message_key()),
+                }),
                 Ok(Err(e)) => Err(proposal_error(ctx, e, &[])),
                 Err(e) => Err(e),
                 Ok(Ok(())) => unreachable!(),

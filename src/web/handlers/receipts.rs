@@ -59,17 +59,14 @@ pub async fn page(
         .done
         .as_deref()
         .map(|d| ctx.t(&format!("proposal-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>())));
-    Ok(html(
-        StatusCode::OK,
-        views::proposals::receipt(
-            &ctx,
-            deposit.id.0,
-            &receipt,
-            &deposit.deposit_hash,
-            Some(deposit.proposal_id.0),
-            notice,
-        ),
-    ))
+    let view = views::proposals::ReceiptPage {
+        deposit: deposit.id.0,
+        hash: &deposit.deposit_hash,
+        deposited_at: deposit.deposited_at,
+        proposal: Some(deposit.proposal_id.0),
+        notice,
+    };
+    Ok(html(StatusCode::OK, views::proposals::receipt(&ctx, &receipt, &view)))
 }
 
 /// A receipt with its hash, as downloaded.
