@@ -604,7 +604,6 @@ proposal-error-unconfirmed = Every consortium member must have confirmed its par
 proposal-error-nothing-deposited = There is no deposit to withdraw or reconfirm.
 proposal-error-exists = Your organisation already has a proposal for this objective.
 proposal-error-too-many-files = Too many attachments for this proposal.
-proposal-error-deposited-file = This attachment is part of a deposit.
 proposal-error-required = This field is required to deposit.
 proposal-error-statement-long = A statement is longer than { $max } characters ({ $criterion }).
 proposal-error-cost = The cost is a whole, positive number of euros.

@@ -604,7 +604,6 @@ proposal-error-unconfirmed = Chaque membre du consortium doit avoir confirmé sa
 proposal-error-nothing-deposited = Il n’y a aucun dépôt à retirer ou à reconfirmer.
 proposal-error-exists = Votre organisation a déjà une proposition pour cet objectif.
 proposal-error-too-many-files = Trop de pièces jointes pour cette proposition.
-proposal-error-deposited-file = Cette pièce fait partie d’un dépôt.
 proposal-error-required = Ce champ est obligatoire pour déposer.
 proposal-error-statement-long = Une déclaration dépasse { $max } caractères ({ $criterion }).
 proposal-error-cost = Le coût est un nombre entier d’euros, positif.
