@@ -301,8 +301,8 @@ fn demo_proposals(
         now,
     )
     .map_err(failed)?;
-    consortium::answer(conn, p, *org3, true, *user3, now).map_err(failed)?;
-    let depositor = deposits::Depositor { user: *user1, buyer, receipt_link: &link };
+    consortium::answer(conn, p, *org3, Some(1), *user3, now).map_err(failed)?;
+    let depositor = deposits::Depositor { user: *user1, buyer, receipt_link: &link, reviewed: None };
     deposits::deposit(conn, p, deposits::Kind::Deposit, &depositor, now, &|| now).map_err(failed)?;
 
     // A draft, not deposited yet.
@@ -331,7 +331,7 @@ fn demo_proposals(
             before,
         )
         .map_err(failed)?;
-        let depositor = deposits::Depositor { user: *user, buyer, receipt_link: &link };
+        let depositor = deposits::Depositor { user: *user, buyer, receipt_link: &link, reviewed: None };
         deposits::deposit(conn, p, deposits::Kind::Deposit, &depositor, before, &|| before).map_err(failed)?;
     }
     Ok(())

@@ -140,6 +140,20 @@ impl Received {
 }
 
 const TEXT_FIELD_LIMIT: usize = 64 * 1024;
+/// More parts than this in one form is not a person's upload.
+const MAX_PARTS: usize = 64;
+
+/// Reads a part to its end, up to `cap` bytes; past it, the upload is refused.
+async fn skip(field: &mut actix_multipart::Field, cap: usize) -> Result<(), UploadError> {
+    let mut seen = 0usize;
+    while let Some(chunk) = field.next().await {
+        seen += chunk.map_err(|e| UploadError::Interrupted(e.to_string()))?.len();
+        if seen > cap {
+            return Err(UploadError::Interrupted("an unexpected part is too large".into()));
+        }
+    }
+    Ok(())
+}
 
 /// Reads and drops what is left of a multipart body, up to 200 MiB (beyond, the connection is
 /// simply closed after the answer).
@@ -294,6 +308,7 @@ impl Store {
         max_files: usize,
     ) -> Result<Received, UploadError> {
         let mut received = Received::default();
+        let mut parts = 0usize;
         while let Some(field) = payload.next().await {
             let mut field = match field {
                 Ok(f) => f,
@@ -304,10 +319,14 @@ impl Store {
             };
             let name = field.name().unwrap_or_default().to_owned();
             let file_name = field.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned);
+            parts += 1;
+            if parts > MAX_PARTS {
+                self.discard(&received.files).await;
+                return Err(UploadError::TooManyFiles);
+            }
             let outcome = match (name.as_str(), file_name) {
                 ("file", Some(original)) if !original.is_empty() => {
                     if received.files.len() >= max_files {
-                        while field.next().await.is_some() {}
                         Err(UploadError::TooManyFiles)
                     } else {
                         match self.receive(&mut field, &original, Limits { per_file, remaining }).await {
@@ -320,23 +339,26 @@ impl Store {
                         }
                     }
                 }
-                (_, Some(_)) => {
-                    while field.next().await.is_some() {}
-                    Ok(())
-                }
+                // An empty file part (nothing chosen) or another part: read and dropped, capped.
+                (_, Some(_)) => skip(&mut field, TEXT_FIELD_LIMIT).await,
                 _ => {
                     let mut text = Vec::new();
+                    let mut too_long = false;
                     while let Some(chunk) = field.next().await {
                         let Ok(chunk) = chunk else { break };
-                        if text.len() + chunk.len() <= TEXT_FIELD_LIMIT {
-                            text.extend_from_slice(&chunk);
+                        if text.len() + chunk.len() > TEXT_FIELD_LIMIT {
+                            too_long = true;
+                            break;
                         }
+                        text.extend_from_slice(&chunk);
                     }
-                    if received.fields.len() < 100 {
+                    if too_long {
+                        Err(UploadError::Interrupted("a text field is too long".into()))
+                    } else {
                         let value = String::from_utf8_lossy(&text).replace('\0', "");
                         received.fields.push((name, value));
+                        Ok(())
                     }
-                    Ok(())
                 }
             };
             if let Err(e) = outcome {

@@ -706,3 +706,6 @@ mail-receipt-action = See the receipt
 mail-reconfirm-subject = To reconfirm: { $title }
 mail-reconfirm-body = The objective “{ $title }” was changed substantially after your deposit. Reconfirm your deposit, or deposit again, before the deadline: otherwise your proposal will not be opened.
 mail-reconfirm-action = See my proposal
+deposit-error-changed = The draft changed since you reviewed it (a colleague saved it or attached a file). Review it again before depositing.
+proposal-error-consortium-changed = The consortium changed since the last deposit: deposit again rather than reconfirm.
+consortium-error-terms-changed = The role or the kind of consortium changed since you read the invitation. Read it again before confirming.

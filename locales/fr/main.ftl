@@ -706,3 +706,6 @@ mail-receipt-action = Voir l’accusé de réception
 mail-reconfirm-subject = À reconfirmer : { $title }
 mail-reconfirm-body = L’objectif « { $title } » a été modifié de façon substantielle après votre dépôt. Reconfirmez votre dépôt, ou déposez à nouveau, avant la date limite : sinon votre proposition ne sera pas ouverte.
 mail-reconfirm-action = Voir ma proposition
+deposit-error-changed = Le brouillon a changé depuis que vous l’avez relu (enregistrement ou pièce jointe d’un collègue). Relisez-le avant de déposer.
+proposal-error-consortium-changed = Le consortium a changé depuis le dernier dépôt : déposez à nouveau plutôt que de reconfirmer.
+consortium-error-terms-changed = Le rôle ou le type de groupement a changé depuis que vous avez lu l’invitation. Relisez-la avant de confirmer.

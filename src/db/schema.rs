@@ -150,6 +150,10 @@ diesel::table! {
         updated_at -> Timestamp,
         search_text -> Text,
         practice -> Bool,
+        aggregation -> Text,
+        blind -> Bool,
+        results_published_at -> Nullable<Timestamp>,
+        results_per_criterion -> Bool,
     }
 }
 
@@ -288,6 +292,7 @@ diesel::table! {
         invited_at -> Timestamp,
         confirmed_by -> Nullable<BigInt>,
         confirmed_at -> Nullable<Timestamp>,
+        terms_version -> Integer,
     }
 }
 
@@ -323,6 +328,92 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    committee_members (objective_id, user_id) {
+        objective_id -> BigInt,
+        user_id -> BigInt,
+        chair -> Bool,
+        appointed_by -> BigInt,
+        appointed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conflict_declarations (objective_id, user_id, organisation_id) {
+        objective_id -> BigInt,
+        user_id -> BigInt,
+        organisation_id -> BigInt,
+        conflict -> Bool,
+        note -> Text,
+        declared_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evaluations (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        proposal_id -> BigInt,
+        user_id -> BigInt,
+        submitted_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scores (evaluation_id, criterion_id) {
+        evaluation_id -> BigInt,
+        criterion_id -> BigInt,
+        score -> Integer,
+        justification -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    score_history (id) {
+        id -> BigInt,
+        evaluation_id -> BigInt,
+        criterion_id -> BigInt,
+        changed_by -> BigInt,
+        changed_at -> Timestamp,
+        from_score -> Nullable<Integer>,
+        to_score -> Nullable<Integer>,
+        justification -> Text,
+    }
+}
+
+diesel::table! {
+    consensus_scores (proposal_id, criterion_id) {
+        proposal_id -> BigInt,
+        criterion_id -> BigInt,
+        score -> Integer,
+        justification -> Text,
+        decided_by -> BigInt,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shortlist_changes (objective_id, proposal_id) {
+        objective_id -> BigInt,
+        proposal_id -> BigInt,
+        shortlisted -> Bool,
+        reason -> Text,
+        changed_by -> BigInt,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shortlist_decisions (objective_id) {
+        objective_id -> BigInt,
+        decided_by -> BigInt,
+        decided_at -> Timestamp,
+        outcome -> Text,
+    }
+}
+
 diesel::joinable!(amendments -> objectives (objective_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(milestones -> objectives (objective_id));
@@ -332,9 +423,13 @@ diesel::joinable!(objective_documents -> objectives (objective_id));
 diesel::joinable!(questions -> objectives (objective_id));
 diesel::joinable!(subscriptions -> objectives (objective_id));
 diesel::joinable!(subscriptions -> users (user_id));
+diesel::joinable!(committee_members -> objectives (objective_id));
+diesel::joinable!(committee_members -> users (user_id));
 diesel::joinable!(consortium_members -> organisations (organisation_id));
 diesel::joinable!(consortium_members -> proposals (proposal_id));
 diesel::joinable!(deposit_documents -> deposits (deposit_id));
+diesel::joinable!(evaluations -> proposals (proposal_id));
+diesel::joinable!(scores -> evaluations (evaluation_id));
 diesel::joinable!(deposits -> proposals (proposal_id));
 diesel::joinable!(invitations -> organisations (organisation_id));
 diesel::joinable!(proposal_attachments -> proposals (proposal_id));
@@ -349,10 +444,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     amendments,
     api_tokens,
     audit_log,
+    committee_members,
+    conflict_declarations,
+    consensus_scores,
     consortium_members,
     criteria,
     deposit_documents,
     deposits,
+    evaluations,
     invitations,
     mail_outbox,
     milestones,
@@ -365,7 +464,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     proposals,
     questions,
     rate_limits,
+    score_history,
+    scores,
     sessions,
+    shortlist_changes,
+    shortlist_decisions,
     subscriptions,
     user_roles,
     users,

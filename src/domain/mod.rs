@@ -9,6 +9,7 @@ pub mod criteria;
 pub mod criteria_seed;
 pub mod documents;
 pub mod email;
+pub mod evaluation;
 pub mod following;
 pub mod markdown;
 pub mod objectives;

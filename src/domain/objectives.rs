@@ -142,6 +142,13 @@ pub struct Objective {
     pub updated_at: NaiveDateTime,
     /// The permanent practice objective: never listed, never opened.
     pub practice: bool,
+    /// How members' scores combine: `mean` or `median`.
+    pub aggregation: String,
+    /// Committee members see "Proposal 7", never who deposited it.
+    pub blind: bool,
+    pub results_published_at: Option<NaiveDateTime>,
+    /// The published results show the totals per criterion.
+    pub results_per_criterion: bool,
 }
 
 impl Objective {

@@ -54,13 +54,14 @@ fn check_length(text: &str) -> Result<String, QuestionError> {
 }
 
 fn open_objective(conn: &mut DbConnection, id: ObjectiveId, now: NaiveDateTime) -> Result<(), QuestionError> {
-    let (status, deadline): (String, Option<NaiveDateTime>) = objectives::table
+    let (status, deadline, practice): (String, Option<NaiveDateTime>, bool) = objectives::table
         .find(id)
-        .select((objectives::status, objectives::deadline_at))
+        .select((objectives::status, objectives::deadline_at, objectives::practice))
         .first(conn)
         .optional()?
         .ok_or(QuestionError::NotFound)?;
-    if Status::effective(&status, deadline, now) != Status::Published {
+    // The practice objective takes no public questions.
+    if practice || Status::effective(&status, deadline, now) != Status::Published {
         return Err(QuestionError::NotOpen);
     }
     Ok(())

@@ -69,6 +69,8 @@ pub struct DashboardRow {
 }
 
 pub struct Invitation {
+    /// The version of the terms the confirmation confirms.
+    pub terms: i32,
     pub proposal: i64,
     pub lead_name: String,
     pub objective_title: String,
@@ -93,8 +95,8 @@ pub fn dashboard(ctx: &Ctx, rows: &[DashboardRow], invitations: &[Invitation], n
                         @for i in invitations {
                             li {
                                 (ctx.t_args("dashboard-invitation", &[("lead", &i.lead_name), ("title", &i.objective_title)]))
-                                " " a href=(format!("/proposals/{}", i.proposal)) { (ctx.t("dashboard-read")) }
-                                @if i.can_answer { (answer_buttons(ctx, i.proposal)) }
+                                " " a href=(format!("/proposals/{}", i.proposal)) { (ctx.t("dashboard-read")) span.visually-hidden { " — " (i.objective_title) } }
+                                @if i.can_answer { (answer_buttons(ctx, i.proposal, i.terms, &i.lead_name)) }
                             }
                         }
                     }
@@ -146,16 +148,17 @@ pub fn dashboard(ctx: &Ctx, rows: &[DashboardRow], invitations: &[Invitation], n
     )
 }
 
-fn answer_buttons(ctx: &Ctx, proposal: i64) -> Markup {
+fn answer_buttons(ctx: &Ctx, proposal: i64, terms: i32, lead: &str) -> Markup {
     html! {
         span.button-row {
             form.inline-form method="post" action=(format!("/proposals/{proposal}/consortium/confirm")) {
                 (csrf_field(ctx))
-                button.button.button-primary type="submit" { (ctx.t("consortium-confirm")) }
+                input type="hidden" name="terms" value=(terms);
+                button.button.button-primary type="submit" { (ctx.t("consortium-confirm")) span.visually-hidden { " — " (lead) } }
             }
             form.inline-form method="post" action=(format!("/proposals/{proposal}/consortium/decline")) {
                 (csrf_field(ctx))
-                button.button type="submit" { (ctx.t("consortium-decline")) }
+                button.button type="submit" { (ctx.t("consortium-decline")) span.visually-hidden { " — " (lead) } }
             }
         }
     }
@@ -334,6 +337,8 @@ pub struct ProposalView {
     pub can_write: bool,
     /// The viewer owns a member organisation that has not answered yet.
     pub can_answer: bool,
+    /// The viewer's organisation's terms version, when it is a member.
+    pub terms: i32,
     pub notice: Option<String>,
     pub max_file_mb: u64,
 }
@@ -372,7 +377,7 @@ pub fn proposal(ctx: &Ctx, v: &ProposalView, now: NaiveDateTime) -> Markup {
                 section.agent-actions aria-labelledby="answer" {
                     h2 #answer { (ctx.t("consortium-answer-title")) }
                     p { (ctx.t_args("consortium-answer-text", &[("lead", &v.lead_name)])) }
-                    (answer_buttons(ctx, v.id))
+                    (answer_buttons(ctx, v.id, v.terms, &v.lead_name))
                 }
             }
             @if writable {
@@ -553,6 +558,9 @@ pub fn proposal(ctx: &Ctx, v: &ProposalView, now: NaiveDateTime) -> Markup {
 
 pub struct DepositConfirmView<'a> {
     pub id: i64,
+    /// What is reviewed here: the deposit is refused if the draft changed since.
+    pub version: i32,
+    pub attachments: String,
     pub title: &'a str,
     pub objective_title: &'a str,
     pub deadline: Option<NaiveDateTime>,
@@ -590,6 +598,8 @@ pub fn deposit_confirm(ctx: &Ctx, v: &DepositConfirmView<'_>, now: NaiveDateTime
             @if !blocked {
                 form.form method="post" action=(format!("/proposals/{}/deposit", v.id)) {
                     (csrf_field(ctx))
+                    input type="hidden" name="version" value=(v.version);
+                    input type="hidden" name="attachments" value=(v.attachments);
                     div.field.field-check {
                         input #deposit_confirm type="checkbox" name="confirm" value="true" required;
                         label for="deposit_confirm" { (ctx.t("deposit-confirm")) }
@@ -620,11 +630,11 @@ pub fn receipt(ctx: &Ctx, r: &Receipt, v: &ReceiptPage<'_>) -> Markup {
             @if let Some(p) = proposal {
                 (breadcrumbs(ctx, &[("/proposals", ctx.t("dashboard-title")), (&format!("/proposals/{p}"), ctx.t("proposal-back"))], &r.receipt_number))
             }
+            h1 { (heading) }
             @if let Some(n) = notice { div.alert.alert-ok role="status" { p { (n) } } }
             @if r.late { div.alert.alert-error role="alert" { p { strong { (ctx.t(&format!("receipt-late-{}", r.kind))) } } } }
             @if r.practice { div.alert { p { (ctx.t("practice-explained")) } } }
-            article.receipt {
-                h1 { (heading) }
+            article.receipt aria-label=(heading) {
                 p.lead { (ctx.t(&format!("receipt-lead-{}", r.kind))) }
                 dl.facts {
                     dt { (ctx.t("receipt-number")) } dd { code { (r.receipt_number) } }
@@ -647,7 +657,15 @@ pub fn receipt(ctx: &Ctx, r: &Receipt, v: &ReceiptPage<'_>) -> Markup {
                     h2 { (ctx.t("deposit-documents")) }
                     table {
                         thead { tr { th scope="col" { (ctx.t("document-name")) } th scope="col" { (ctx.t("document-size")) } th scope="col" { "SHA-256" } } }
-                        tbody { @for d in &r.documents { tr { td { (d.name) } td.num { (d.size_bytes) } td.hash { code { (d.sha256) } } } } }
+                        tbody {
+                            @for (position, d) in r.documents.iter().enumerate() {
+                                tr {
+                                    td { a href=(format!("/deposits/{deposit}/documents/{position}")) download { (d.name) } }
+                                    td.num { (d.size_bytes) }
+                                    td.hash { code { (d.sha256) } }
+                                }
+                            }
+                        }
                     }
                 }
                 p.muted { (ctx.t("receipt-check-explained")) }
@@ -742,7 +760,7 @@ pub fn agent_list(ctx: &Ctx, v: &AgentView<'_>) -> Markup {
                                         td { (r.organisation) }
                                         td {
                                             @if let Some(at) = r.opened_at {
-                                                a href=(format!("/objectives/{}/proposals/{}", v.objective_id, r.proposal)) { (ctx.t("opening-read")) }
+                                                a href=(format!("/objectives/{}/proposals/{}", v.objective_id, r.proposal)) { (ctx.t("opening-read")) span.visually-hidden { " — " (r.organisation) } }
                                                 " " span.muted { (ctx.t("opening-opened-on")) " " (when(ctx, at)) }
                                             } @else if r.to_open {
                                                 span.badge { (ctx.t("opening-to-open")) }

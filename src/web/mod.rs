@@ -20,7 +20,8 @@ use crate::db::{Db, migrations};
 use crate::mail::Mailer;
 
 /// The largest url-encoded form body accepted.
-pub const FORM_LIMIT: usize = 256 * 1024;
+/// Enough for a proposal's longest texts, URL-encoded.
+pub const FORM_LIMIT: usize = 1024 * 1024;
 
 /// What every handler can reach. Cheap to clone; one per application instance.
 pub struct AppState {

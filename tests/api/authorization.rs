@@ -155,7 +155,7 @@ both_backends! {
         assert_eq!(attach(&lead, p, &[("piece.pdf", PDF.to_vec())]).await.status(), 303);
         let add = [("identifier_type", "siret"), ("identifier", crate::helpers::siret(72).leak() as &str), ("role", "Pose"), ("consortium_type", "conjoint")];
         assert_eq!(lead.submit(&format!("/proposals/{p}"), &format!("/proposals/{p}/consortium"), &add).await.status(), 303);
-        assert_eq!(partner.submit(&format!("/proposals/{p}"), &format!("/proposals/{p}/consortium/confirm"), &[]).await.status(), 303);
+        assert_eq!(partner.submit(&format!("/proposals/{p}"), &format!("/proposals/{p}/consortium/confirm"), &[("terms", "1")]).await.status(), 303);
         let d = deposited(&lead, p).await;
         let page = lead.text(&format!("/proposals/{p}")).await;
         let a: i64 = page.split(&format!("/proposals/{p}/attachments/")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
@@ -167,7 +167,7 @@ both_backends! {
             ("read a receipt", Step::Get(format!("/receipts/{d}"))),
             ("download a deposited document", Step::Get(format!("/deposits/{d}/documents/0"))),
             ("deposit", Step::Post(format!("/proposals/{p}/deposit"), vec![("confirm", "true")])),
-            ("confirm the consortium", Step::Post(format!("/proposals/{p}/consortium/confirm"), vec![])),
+            ("confirm the consortium", Step::Post(format!("/proposals/{p}/consortium/confirm"), vec![("terms", "1")])),
             ("count the deposits", Step::Get(format!("/objectives/{objective}/proposals"))),
             ("read the opened proposal", Step::Get(format!("/objectives/{objective}/proposals/{p}"))),
             ("open the proposals", Step::Post(format!("/objectives/{objective}/proposals/open"), vec![])),

@@ -100,6 +100,13 @@ fn canonical(v: &Value) -> String {
     }
 }
 
+/// The terms version in a page's consortium confirmation form.
+pub fn terms_in(html: &str) -> String {
+    let marker = "name=\"terms\" value=\"";
+    let start = html.find(marker).expect("a confirmation form") + marker.len();
+    html[start..].chars().take_while(|c| *c != '"').collect()
+}
+
 /// After the test clock jumps past the deadline, sessions have expired: sign in again.
 async fn signed_in_again(people: &[(&Browser, &str)]) {
     for (browser, email) in people {
@@ -353,7 +360,7 @@ both_backends! {
         let late = app.with_db(move |conn| {
             use achat_ouvert::domain::proposals::deposits::{self, Depositor, Kind};
             let link = |d: achat_ouvert::db::ids::DepositId| format!("http://x/receipts/{d}");
-            let depositor = Depositor { user, buyer: "Région", receipt_link: &link };
+            let depositor = Depositor { user, buyer: "Région", receipt_link: &link, reviewed: None };
             let started = deadline - chrono::Duration::seconds(2);
             deposits::deposit(conn, achat_ouvert::db::ids::ProposalId(late_proposal), Kind::Deposit, &depositor, started, &|| deadline + chrono::Duration::milliseconds(10)).unwrap()
         }).await;
@@ -413,14 +420,22 @@ both_backends! {
         assert_eq!(member.get(&format!("/proposals/{proposal}/edit")).await.status(), 403);
         assert_eq!(deposit(&member, proposal).await.status(), 403);
 
-        let r = member.submit(&format!("/proposals/{proposal}"), &format!("/proposals/{proposal}/consortium/confirm"), &[]).await;
-        assert_eq!(r.status(), 303);
-        // Another kind of consortium commits the member differently: it confirms again.
+        // The confirmation names the terms read; without them nothing is confirmed.
+        let confirm = format!("/proposals/{proposal}/consortium/confirm");
+        assert_eq!(member.submit(&format!("/proposals/{proposal}"), &confirm, &[]).await.status(), 409);
+        let page = member.text(&format!("/proposals/{proposal}")).await;
+        let stale = terms_in(&page);
+        assert_eq!(member.submit(&format!("/proposals/{proposal}"), &confirm, &[("terms", &stale)]).await.status(), 303);
+        // Another kind of consortium commits the member differently: it confirms again, and a
+        // confirmation of the old terms (a page read before the change) is refused.
         let conjoint = [("identifier_type", "siret"), ("identifier", siret(507).leak() as &str), ("role", "Bureau d’études thermiques"), ("consortium_type", "conjoint")];
         assert_eq!(lead.submit(&format!("/proposals/{proposal}"), &format!("/proposals/{proposal}/consortium"), &conjoint).await.status(), 303);
         assert_eq!(deposit(&lead, proposal).await.status(), 409);
-        let r = member.submit(&format!("/proposals/{proposal}"), &format!("/proposals/{proposal}/consortium/confirm"), &[]).await;
-        assert_eq!(r.status(), 303);
+        let r = member.submit(&format!("/proposals/{proposal}"), &confirm, &[("terms", &stale)]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("a changé depuis que vous avez lu"));
+        let fresh = terms_in(&member.text(&format!("/proposals/{proposal}")).await);
+        assert_eq!(member.submit(&format!("/proposals/{proposal}"), &confirm, &[("terms", &fresh)]).await.status(), 303);
         let receipt = deposited(&lead, proposal).await;
         let json: Value = member.get(&format!("/receipts/{receipt}/json")).await.json().await.unwrap();
         assert_eq!(json["consortium"]["type"], "conjoint");
@@ -479,6 +494,14 @@ both_backends! {
         assert_eq!(attach(&supplier, proposal, &[("a.pdf", medium.clone())]).await.status(), 303);
         assert_eq!(attach(&supplier, proposal, &[("b.pdf", medium)]).await.status(), 413);
         assert_eq!(stored_files(&app), 1);
+        // A deposit names what was reviewed: a colleague's save in between refuses it.
+        let form = supplier.text(&format!("/proposals/{proposal}/deposit")).await;
+        let reviewed_version = version_in(&form);
+        assert_eq!(save(&supplier, proposal, &COMPLETE).await.status(), 303);
+        let token = crate::helpers::csrf_in(&form);
+        let stale = supplier.post_raw(&format!("/proposals/{proposal}/deposit"), &[("confirm", "true"), ("version", &reviewed_version), ("attachments", ""), ("csrf_token", &token)]).await;
+        assert_eq!(stale.status(), 409);
+        assert!(stale.text().await.unwrap().contains("a changé depuis que vous l’avez relu"));
         // A removed draft attachment goes, file and all; once deposited, the file stays.
         let page = supplier.text(&format!("/proposals/{proposal}")).await;
         let attachment: i64 = page.split(&format!("/proposals/{proposal}/attachments/")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap();

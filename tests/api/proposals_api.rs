@@ -95,7 +95,9 @@ both_backends! {
         assert_eq!(status, 201);
         let (status, blocked) = supplier.post(&format!("/api/v1/proposals/{id}/deposits"), json!({})).await;
         assert_eq!((status, blocked["error"]["code"].as_str()), (409, Some("unconfirmed_members")));
-        assert_eq!(member.put(&format!("/api/v1/proposals/{id}/consortium/membership"), json!({ "confirm": true })).await.0, 204);
+        assert_eq!(member.put(&format!("/api/v1/proposals/{id}/consortium/membership"), json!({ "confirm": true })).await.0, 400, "the terms read are required");
+        let terms = member.get(&format!("/api/v1/proposals/{id}")).await.1["members"][0]["terms_version"].clone();
+        assert_eq!(member.put(&format!("/api/v1/proposals/{id}/consortium/membership"), json!({ "confirm": true, "terms_version": terms })).await.0, 204);
         assert_eq!(member.put(&format!("/api/v1/proposals/{id}"), json!({ "version": 2 })).await.0, 403, "members do not write");
 
         let (status, receipt) = supplier.post(&format!("/api/v1/proposals/{id}/deposits"), json!({})).await;

@@ -50,6 +50,9 @@ CREATE TABLE consortium_members (
     invited_at TIMESTAMP NOT NULL,
     confirmed_by BIGINT REFERENCES users (id),
     confirmed_at TIMESTAMP,
+    -- Raised when the member's role or the kind of consortium changes: a confirmation names the
+    -- terms it confirms.
+    terms_version INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (proposal_id, organisation_id)
 );
 CREATE INDEX consortium_members_organisation ON consortium_members (organisation_id);

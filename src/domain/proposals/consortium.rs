@@ -36,7 +36,8 @@ impl Kind {
 }
 
 pub fn members(conn: &mut DbConnection, id: ProposalId) -> QueryResult<Vec<super::Member>> {
-    let rows: Vec<(OrganisationId, String, String, String, String, Option<NaiveDateTime>)> = consortium_members::table
+    type Row = (OrganisationId, String, String, String, String, Option<NaiveDateTime>, i32);
+    let rows: Vec<Row> = consortium_members::table
         .inner_join(organisations::table)
         .filter(consortium_members::proposal_id.eq(id))
         .order(consortium_members::invited_at.asc())
@@ -47,17 +48,21 @@ pub fn members(conn: &mut DbConnection, id: ProposalId) -> QueryResult<Vec<super
             organisations::identifier,
             consortium_members::role,
             consortium_members::confirmed_at,
+            consortium_members::terms_version,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(organisation_id, legal_name, identifier_type, identifier, role, confirmed_at)| super::Member {
-            organisation_id,
-            legal_name,
-            identifier_type,
-            identifier,
-            role,
-            confirmed_at,
+        .map(|(organisation_id, legal_name, identifier_type, identifier, role, confirmed_at, terms_version)| {
+            super::Member {
+                organisation_id,
+                legal_name,
+                identifier_type,
+                identifier,
+                role,
+                confirmed_at,
+                terms_version,
+            }
         })
         .collect())
 }
@@ -90,6 +95,7 @@ pub fn add_member(
         return Err(ProposalError::InvalidMember);
     }
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, super::lock_key(id))?;
         let full = load(conn, id)?.ok_or(ProposalError::NotFound)?;
         if !accepts_proposals(&full.objective, now) {
             return Err(ProposalError::Closed);
@@ -114,6 +120,7 @@ pub fn add_member(
                 .set((
                     consortium_members::confirmed_at.eq(None::<NaiveDateTime>),
                     consortium_members::confirmed_by.eq(None::<UserId>),
+                    consortium_members::terms_version.eq(consortium_members::terms_version + 1),
                 ))
                 .execute(conn)?;
         }
@@ -127,6 +134,7 @@ pub fn add_member(
                     consortium_members::role.eq(role),
                     consortium_members::confirmed_at.eq(None::<NaiveDateTime>),
                     consortium_members::confirmed_by.eq(None::<UserId>),
+                    consortium_members::terms_version.eq(consortium_members::terms_version + 1),
                 ))
                 .execute(conn)?;
         } else {
@@ -158,6 +166,7 @@ pub fn remove_member(
     now: NaiveDateTime,
 ) -> Result<(), ProposalError> {
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, super::lock_key(id))?;
         let full = load(conn, id)?.ok_or(ProposalError::NotFound)?;
         if !accepts_proposals(&full.objective, now) {
             return Err(ProposalError::Closed);
@@ -177,24 +186,29 @@ pub fn remove_member(
 }
 
 /// The member organisation's owner answers the invitation: confirm, or decline (which removes
-/// the organisation from the consortium).
+/// the organisation from the consortium). A confirmation names the version of the terms (role,
+/// kind of consortium) it confirms; if they changed since, it is refused.
 pub fn answer(
     conn: &mut DbConnection,
     id: ProposalId,
     org: OrganisationId,
-    confirm: bool,
+    confirm: Option<i32>,
     by: UserId,
     now: NaiveDateTime,
 ) -> Result<(), ProposalError> {
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, super::lock_key(id))?;
         let full = load(conn, id)?.ok_or(ProposalError::NotFound)?;
-        if !full.members.iter().any(|m| m.organisation_id == org) {
+        let Some(member) = full.members.iter().find(|m| m.organisation_id == org) else {
             return Err(ProposalError::NotFound);
-        }
+        };
         if !accepts_proposals(&full.objective, now) {
             return Err(ProposalError::Closed);
         }
-        if confirm {
+        if confirm.is_some_and(|v| v != member.terms_version) {
+            return Err(ProposalError::TermsChanged);
+        }
+        if confirm.is_some() {
             diesel::update(consortium_members::table.find((id, org)))
                 .set((consortium_members::confirmed_at.eq(Some(now)), consortium_members::confirmed_by.eq(Some(by))))
                 .execute(conn)?;

@@ -294,6 +294,24 @@ pub struct Depositor<'a> {
     pub buyer: &'a str,
     /// The receipt page, for the mail.
     pub receipt_link: &'a dyn Fn(DepositId) -> String,
+    /// What the depositor reviewed (the draft's version and its attachments' ids, as
+    /// [`Reviewed::of`] gives them); a deposit of anything else is refused.
+    pub reviewed: Option<Reviewed>,
+}
+
+/// The state of a draft a person reviewed before depositing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reviewed {
+    pub version: i32,
+    /// The attachments' ids, comma-separated, in order.
+    pub attachments: String,
+}
+
+impl Reviewed {
+    pub fn of(full: &ProposalFull) -> Reviewed {
+        let ids: Vec<String> = full.attachments.iter().map(|a| a.id.0.to_string()).collect();
+        Reviewed { version: full.proposal.version, attachments: ids.join(",") }
+    }
 }
 
 /// The frozen content of the proposal as it is now.
@@ -400,6 +418,9 @@ pub fn deposit(
         let last_on_time = full.deposits.iter().rev().find(|d| !d.late);
         let (snapshot_json, docs, consortium) = match kind {
             Kind::Deposit => {
+                if depositor.reviewed.as_ref().is_some_and(|r| *r != Reviewed::of(&full)) {
+                    return Err(ProposalError::ChangedSinceReview);
+                }
                 let problems = missing_for_deposit(&full.content());
                 if !problems.is_empty() {
                     return Err(ProposalError::Incomplete(problems));
@@ -417,6 +438,13 @@ pub fn deposit(
                     last_on_time.filter(|d| d.kind() != Kind::Withdrawal).ok_or(ProposalError::NothingDeposited)?;
                 let docs = documents(conn, last.id)?;
                 let consortium = last.snapshot().and_then(|s| s.consortium);
+                // The same consortium as deposited, every member still confirmed.
+                if consortium != consortium_part(&full) {
+                    return Err(ProposalError::ConsortiumChanged);
+                }
+                if full.members.iter().any(|m| m.confirmed_at.is_none()) {
+                    return Err(ProposalError::UnconfirmedMembers);
+                }
                 (last.snapshot.clone(), docs, consortium)
             }
             Kind::Withdrawal => {

@@ -88,6 +88,9 @@ pub struct Member {
     pub identifier: String,
     pub role: String,
     pub confirmed_at: Option<NaiveDateTime>,
+    /// Raised when the role or the kind of consortium changes: a confirmation carries the
+    /// version its author read.
+    pub terms_version: i32,
 }
 
 /// How an organisation stands to a proposal.
@@ -177,6 +180,12 @@ pub enum ProposalError {
     AttachmentsTooLarge,
     #[error("the proposals cannot be opened before the deadline")]
     NotOpenable,
+    #[error("the draft changed since it was reviewed")]
+    ChangedSinceReview,
+    #[error("the consortium changed since the last deposit")]
+    ConsortiumChanged,
+    #[error("the consortium's terms changed since the invitation was read")]
+    TermsChanged,
     #[error("database error: {0}")]
     Db(String),
 }
@@ -197,6 +206,9 @@ impl ProposalError {
             ProposalError::TooManyAttachments => "proposal-error-too-many-files",
             ProposalError::AttachmentsTooLarge => "upload-error-total-too-large",
             ProposalError::NotOpenable => "opening-error-too-early",
+            ProposalError::ChangedSinceReview => "deposit-error-changed",
+            ProposalError::ConsortiumChanged => "proposal-error-consortium-changed",
+            ProposalError::TermsChanged => "consortium-error-terms-changed",
             ProposalError::Db(_) => "error-500-text",
         }
     }
@@ -214,6 +226,9 @@ impl ProposalError {
             ProposalError::TooManyAttachments => "too_many_files",
             ProposalError::AttachmentsTooLarge => "total_too_large",
             ProposalError::NotOpenable => "too_early",
+            ProposalError::ChangedSinceReview => "changed_since_review",
+            ProposalError::ConsortiumChanged => "consortium_changed",
+            ProposalError::TermsChanged => "terms_changed",
             ProposalError::Db(_) => "internal",
         }
     }
@@ -405,14 +420,7 @@ pub fn create(
             .returning(proposals::id)
             .get_result(conn)?;
         replace_statements(conn, id, &content.statements)?;
-        record(
-            conn,
-            by,
-            "proposal.draft_created",
-            id,
-            serde_json::json!({ "objective": objective.0, "organisation": org.0 }),
-            now,
-        )?;
+        record(conn, by, "proposal.draft_created", id, serde_json::json!({}), now)?;
         Ok(id)
     })
 }
@@ -445,6 +453,7 @@ pub fn save(
     now: NaiveDateTime,
 ) -> Result<i32, ProposalError> {
     write_tx(conn, |conn| {
+        crate::db::serialize(conn, lock_key(id))?;
         let full = load(conn, id)?.ok_or(ProposalError::NotFound)?;
         if !accepts_proposals(&full.objective, now) {
             return Err(ProposalError::Closed);
@@ -561,15 +570,17 @@ pub struct DashboardRow {
     pub confirmed: bool,
     pub deposits: Vec<deposits::Deposit>,
     pub last_essential_amendment: Option<NaiveDateTime>,
+    /// For members: the version of the terms their confirmation must carry.
+    pub terms: Option<i32>,
 }
 
 /// The proposals an organisation leads or is invited into, latest first.
 pub fn dashboard(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<Vec<DashboardRow>> {
-    let member_of: Vec<(ProposalId, Option<NaiveDateTime>)> = consortium_members::table
+    let member_of: Vec<(ProposalId, Option<NaiveDateTime>, i32)> = consortium_members::table
         .filter(consortium_members::organisation_id.eq(org))
-        .select((consortium_members::proposal_id, consortium_members::confirmed_at))
+        .select((consortium_members::proposal_id, consortium_members::confirmed_at, consortium_members::terms_version))
         .load(conn)?;
-    let member_ids: Vec<ProposalId> = member_of.iter().map(|(p, _)| *p).collect();
+    let member_ids: Vec<ProposalId> = member_of.iter().map(|(p, _, _)| *p).collect();
     let rows: Vec<(Proposal, Objective, String)> = proposals::table
         .inner_join(objectives::table)
         .inner_join(organisations::table)
@@ -585,7 +596,8 @@ pub fn dashboard(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<Ve
         .into_iter()
         .map(|(p, o, lead_name)| {
             let relation = if p.organisation_id == org { Relation::Lead } else { Relation::Member };
-            let confirmed = member_of.iter().any(|(id, c)| *id == p.id && c.is_some());
+            let confirmed = member_of.iter().any(|(id, c, _)| *id == p.id && c.is_some());
+            let terms = member_of.iter().find(|(id, _, _)| *id == p.id).map(|(_, _, v)| *v);
             let deposits = all_deposits.remove(&p.id).unwrap_or_default();
             let last_essential_amendment = essentials.get(&o.id).copied();
             DashboardRow {
@@ -597,6 +609,7 @@ pub fn dashboard(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<Ve
                 confirmed,
                 deposits,
                 last_essential_amendment,
+                terms,
             }
         })
         .collect())

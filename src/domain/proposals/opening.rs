@@ -161,6 +161,8 @@ pub fn open(
 ) -> Result<usize, ProposalError> {
     write_tx(conn, |conn| {
         crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
+        // A deposit in flight finishes first (and is judged late or not) before anything opens.
+        crate::db::serialize(conn, super::objective_lock_key(objective))?;
         let o: Objective = objectives::table
             .find(objective)
             .select(Objective::as_select())
@@ -169,6 +171,9 @@ pub fn open(
             .ok_or(ProposalError::NotFound)?;
         if o.practice || o.status == Status::Draft.as_str() {
             return Err(ProposalError::NotFound);
+        }
+        if o.status == Status::Cancelled.as_str() {
+            return Err(ProposalError::Closed);
         }
         if !openable(&o, now) {
             return Err(ProposalError::NotOpenable);

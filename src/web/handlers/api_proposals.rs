@@ -28,6 +28,11 @@ use crate::web::handlers::receipts::{SignedReceipt, readable_receipt, signed};
 
 type Resp = Result<HttpResponse, AppError>;
 
+/// Proposals and receipts are private: never kept by a shared cache.
+fn private(status: StatusCode, body: impl Serialize) -> HttpResponse {
+    HttpResponse::build(status).insert_header(("Cache-Control", "private, no-store")).json(body)
+}
+
 #[derive(Deserialize, Serialize, ToSchema, Default)]
 pub struct StatementJson {
     pub criterion_id: i64,
@@ -93,6 +98,8 @@ pub struct MemberJson {
     pub identifier: String,
     pub role: String,
     pub confirmed: bool,
+    /// The version of this member's terms (role, kind of consortium): a confirmation names it.
+    pub terms_version: i32,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -184,6 +191,7 @@ async fn proposal_json(state: &AppState, full: &ProposalFull) -> Result<Proposal
                 identifier: m.identifier.clone(),
                 role: m.role.clone(),
                 confirmed: m.confirmed_at.is_some(),
+                terms_version: m.terms_version,
             })
             .collect(),
         attachments: full
@@ -274,7 +282,7 @@ pub async fn list(state: web::Data<AppState>, identity: Identity) -> Resp {
             }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(out))
+    Ok(private(StatusCode::OK, out))
 }
 
 /// Starts a draft for one's organisation on a published objective before its deadline.
@@ -309,7 +317,7 @@ pub async fn create(
         .await?
         .map_err(|e| pages::proposal_error(&ctx, e, &catalogue))?;
     let full = reload(&state, pid).await?;
-    Ok(HttpResponse::Created().json(proposal_json(&state, &full).await?))
+    Ok(private(StatusCode::CREATED, proposal_json(&state, &full).await?))
 }
 
 /// A proposal of one's organisation (or consortium).
@@ -317,7 +325,7 @@ pub async fn create(
     responses((status = 200, body = ProposalJson), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn show(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
     let (full, _, _) = pages::readable(&state, &identity, id.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(proposal_json(&state, &full).await?))
+    Ok(private(StatusCode::OK, proposal_json(&state, &full).await?))
 }
 
 /// Saves a draft. `version` must be the one read, or 409 `version_conflict`.
@@ -351,7 +359,7 @@ pub async fn update(
         .await?
         .map_err(|e| pages::proposal_error(&ctx, e, &catalogue))?;
     let full = reload(&state, pid).await?;
-    Ok(HttpResponse::Ok().json(proposal_json(&state, &full).await?))
+    Ok(private(StatusCode::OK, proposal_json(&state, &full).await?))
 }
 
 /// Adds attachments: a `multipart/form-data` body with one or more `file` parts.
@@ -368,7 +376,7 @@ pub async fn upload(
     let (full, current) = pages::writable(&state, &identity, id.into_inner()).await?;
     pages::receive_attachments(&state, &ctx, &full, &current, &mut payload).await?;
     let full = reload(&state, full.proposal.id).await?;
-    Ok(HttpResponse::Created().json(proposal_json(&state, &full).await?))
+    Ok(private(StatusCode::CREATED, proposal_json(&state, &full).await?))
 }
 
 /// Downloads an attachment (as `Content-Disposition: attachment`); every download is audited.
@@ -435,7 +443,7 @@ pub async fn add_member(
         .await?
         .map_err(|e| pages::proposal_error(&ctx, e, &[]))?;
     let full = reload(&state, pid).await?;
-    Ok(HttpResponse::Created().json(proposal_json(&state, &full).await?))
+    Ok(private(StatusCode::CREATED, proposal_json(&state, &full).await?))
 }
 
 /// Removes a member organisation from the consortium.
@@ -462,6 +470,9 @@ pub async fn remove_member(
 pub struct MembershipAnswer {
     /// `true` to confirm, `false` to decline (which leaves the consortium).
     pub confirm: bool,
+    /// Required to confirm: the member's `terms_version` read from the proposal; if the role or
+    /// the kind of consortium changed since, 409 `terms_changed`.
+    pub terms_version: Option<i32>,
 }
 
 /// The invited organisation's owner confirms or declines.
@@ -475,16 +486,24 @@ pub async fn answer(
     id: web::Path<i64>,
     body: web::Json<MembershipAnswer>,
 ) -> Resp {
-    pages::answer_invitation(&state, &ctx, &identity, id.into_inner(), body.confirm).await?;
+    let answer = if body.confirm {
+        Some(body.terms_version.ok_or_else(|| AppError::BadRequest {
+            code: "invalid_field",
+            message: "terms_version: required to confirm".into(),
+        })?)
+    } else {
+        None
+    };
+    pages::answer_invitation(&state, &ctx, &identity, id.into_inner(), answer).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 async fn deposit_kind(state: &AppState, ctx: &Ctx, identity: &Identity, id: i64, kind: Kind) -> Resp {
     let started_at = state.clock.now_naive();
     let (full, current) = pages::writable(state, identity, id).await?;
-    let did = pages::record_deposit(state, ctx, &full, &current, kind, started_at).await?;
+    let did = pages::record_deposit(state, ctx, &full, &current, kind, started_at, None).await?;
     let (deposit, receipt) = readable_receipt(state, identity, did.0).await?;
-    Ok(HttpResponse::Created().json(signed(&deposit, receipt)))
+    Ok(private(StatusCode::CREATED, signed(&deposit, receipt)))
 }
 
 /// Deposits the draft as it is: an immutable snapshot with its receipt.
@@ -513,7 +532,7 @@ pub async fn reconfirm(state: web::Data<AppState>, ctx: Ctx, identity: Identity,
     responses((status = 200, body = SignedReceipt), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn receipt(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
     let (deposit, receipt) = readable_receipt(&state, &identity, id.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(signed(&deposit, receipt)))
+    Ok(private(StatusCode::OK, signed(&deposit, receipt)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -572,7 +591,7 @@ pub async fn received(state: web::Data<AppState>, identity: Identity, id: web::P
             opened_at: r.deposit.and_then(|d| d.opened_at),
         })
         .collect();
-    Ok(HttpResponse::Ok().json(ReceivedProposals { deposited, closed, proposals }))
+    Ok(private(StatusCode::OK, ReceivedProposals { deposited, closed, proposals }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -592,7 +611,7 @@ pub async fn open(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: 
         .run(move |conn| Ok::<_, AppError>(opening::open(conn, oid, user, now)))
         .await?
         .map_err(|e| pages::proposal_error(&ctx, e, &[]))?;
-    Ok(HttpResponse::Ok().json(Opening { opened }))
+    Ok(private(StatusCode::OK, Opening { opened }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -615,11 +634,14 @@ pub async fn opened(state: web::Data<AppState>, identity: Identity, path: web::P
     let (objective, proposal) = path.into_inner();
     let (_, row, deposit) = pages::opened_deposit(&state, &identity, objective, proposal).await?;
     let content: serde_json::Value = serde_json::from_str(&deposit.snapshot).map_err(AppError::internal)?;
-    Ok(HttpResponse::Ok().json(OpenedProposal {
-        proposal_id: row.proposal.0,
-        organisation: row.organisation_name,
-        receipt_number: deposit.receipt_number,
-        deposited_at: deposit.deposited_at,
-        content,
-    }))
+    Ok(private(
+        StatusCode::OK,
+        OpenedProposal {
+            proposal_id: row.proposal.0,
+            organisation: row.organisation_name,
+            receipt_number: deposit.receipt_number,
+            deposited_at: deposit.deposited_at,
+            content,
+        },
+    ))
 }

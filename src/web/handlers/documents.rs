@@ -30,14 +30,19 @@ pub async fn upload(
     let current = identity.authorize(Action::EditObjective)?;
     let id = id.into_inner();
     let (oid, now) = (ObjectiveId(id), state.clock.now_naive());
-    let (status, used) = state
+    let status = state
         .db
         .run(move |conn| {
             let full = objectives::load(conn, oid)?.ok_or(AppError::NotFound)?;
-            Ok::<_, AppError>((full.objective.status_at(now), documents::total_size(conn, oid)?))
+            Ok::<_, AppError>((
+                full.objective.status_at(now),
+                documents::total_size(conn, oid)?,
+                full.objective.practice,
+            ))
         })
         .await?;
-    if !matches!(status, Status::Draft | Status::Published) {
+    let (status, used, practice) = (status.0, status.1, status.2);
+    if practice || !matches!(status, Status::Draft | Status::Published) {
         return Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-not-editable") });
     }
     let store = Store::new(&state.settings.data_dir);

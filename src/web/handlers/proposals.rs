@@ -138,6 +138,7 @@ pub async fn dashboard(state: web::Data<AppState>, ctx: Ctx, identity: Identity)
         };
         if r.relation == Relation::Member && !r.confirmed {
             invitations.push(views::proposals::Invitation {
+                terms: r.terms.unwrap_or(0),
                 proposal: r.proposal.0,
                 lead_name: r.lead_name.clone(),
                 objective_title: r.objective.title.clone(),
@@ -323,6 +324,7 @@ pub async fn show(
         open: proposals::accepts_proposals(&full.objective, now),
         can_write: identity.authorize(Action::WriteProposal(relation)).is_ok(),
         can_answer,
+        terms: full.members.iter().find(|m| Some(m.organisation_id) == viewer_org).map_or(0, |m| m.terms_version),
         notice: notice(&ctx, &query),
         max_file_mb: state.settings.max_file_size / (1024 * 1024),
     };
@@ -645,12 +647,13 @@ pub async fn remove_member(
 }
 
 /// The invited organisation's owner confirms or declines.
+/// `confirm` names the version of the terms confirmed; `None` declines.
 pub async fn answer_invitation(
     state: &AppState,
     ctx: &Ctx,
     identity: &Identity,
     id: i64,
-    confirm: bool,
+    confirm: Option<i32>,
 ) -> Result<(), AppError> {
     let (full, relation, current) = readable(state, identity, id).await?;
     let org = current.user.organisation_id.ok_or(AppError::Forbidden)?;
@@ -666,14 +669,23 @@ pub async fn answer_invitation(
         .map_err(|e| proposal_error(ctx, e, &[]))
 }
 
+#[derive(Deserialize)]
+pub struct TermsForm {
+    #[serde(default)]
+    terms: Option<i32>,
+}
+
 pub async fn confirm_membership(
     state: web::Data<AppState>,
     ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
+    form: web::Form<TermsForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    answer_invitation(&state, &ctx, &identity, id, true).await?;
+    // Without the terms read, nothing is confirmed.
+    let terms = form.terms.unwrap_or(-1);
+    answer_invitation(&state, &ctx, &identity, id, Some(terms)).await?;
     Ok(redirect(&format!("/proposals/{id}?done=confirmed")))
 }
 
@@ -683,7 +695,7 @@ pub async fn decline_membership(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    answer_invitation(&state, &ctx, &identity, id.into_inner(), false).await?;
+    answer_invitation(&state, &ctx, &identity, id.into_inner(), None).await?;
     Ok(redirect("/proposals?done=declined"))
 }
 
@@ -703,8 +715,11 @@ pub async fn deposit_form(
         problems.push(Problem::new("consortium", "proposal-error-unconfirmed"));
     }
     let missing: Vec<String> = problems_to_errors(&ctx, &problems, &[]).0.into_values().collect();
+    let reviewed = deposits::Reviewed::of(&full);
     let view = views::proposals::DepositConfirmView {
         id: full.proposal.id.0,
+        version: reviewed.version,
+        attachments: reviewed.attachments,
         title: &full.proposal.title,
         objective_title: &full.objective.title,
         deadline: full.objective.deadline_at,
@@ -723,6 +738,7 @@ pub async fn record_deposit(
     current: &CurrentUser,
     kind: Kind,
     started_at: chrono::NaiveDateTime,
+    reviewed: Option<deposits::Reviewed>,
 ) -> Result<DepositId, AppError> {
     let pid = full.proposal.id;
     let user = current.user.id;
@@ -734,7 +750,7 @@ pub async fn record_deposit(
         .run(move |conn| {
             let link =
                 |d: DepositId| public_url.join(&format!("receipts/{d}")).map(|u| u.to_string()).unwrap_or_default();
-            let depositor = Depositor { user, buyer: &buyer, receipt_link: &link };
+            let depositor = Depositor { user, buyer: &buyer, receipt_link: &link, reviewed };
             Ok::<_, AppError>(deposits::deposit(conn, pid, kind, &depositor, started_at, &|| clock.now_naive()))
         })
         .await?
@@ -745,6 +761,11 @@ pub async fn record_deposit(
 pub struct ConfirmForm {
     #[serde(default)]
     confirm: Option<String>,
+    /// The deposit form's record of what was reviewed.
+    #[serde(default)]
+    version: Option<i32>,
+    #[serde(default)]
+    attachments: Option<String>,
 }
 
 fn confirmed(ctx: &Ctx, f: &ConfirmForm) -> Result<(), AppError> {
@@ -765,7 +786,10 @@ pub async fn deposit(
     let started_at = state.clock.now_naive();
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
     confirmed(&ctx, &form)?;
-    let d = record_deposit(&state, &ctx, &full, &current, Kind::Deposit, started_at).await?;
+    let form = form.into_inner();
+    let reviewed =
+        form.version.map(|version| deposits::Reviewed { version, attachments: form.attachments.unwrap_or_default() });
+    let d = record_deposit(&state, &ctx, &full, &current, Kind::Deposit, started_at, reviewed).await?;
     Ok(redirect(&format!("/receipts/{d}?done=deposited")))
 }
 
@@ -779,7 +803,7 @@ pub async fn withdraw(
     let started_at = state.clock.now_naive();
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
     confirmed(&ctx, &form)?;
-    let d = record_deposit(&state, &ctx, &full, &current, Kind::Withdrawal, started_at).await?;
+    let d = record_deposit(&state, &ctx, &full, &current, Kind::Withdrawal, started_at, None).await?;
     Ok(redirect(&format!("/receipts/{d}?done=withdrawn")))
 }
 
@@ -791,7 +815,7 @@ pub async fn reconfirm(
 ) -> Result<HttpResponse, AppError> {
     let started_at = state.clock.now_naive();
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
-    let d = record_deposit(&state, &ctx, &full, &current, Kind::Reconfirmation, started_at).await?;
+    let d = record_deposit(&state, &ctx, &full, &current, Kind::Reconfirmation, started_at, None).await?;
     Ok(redirect(&format!("/receipts/{d}?done=reconfirmed")))
 }
 

@@ -1,0 +1,12 @@
+DROP TABLE shortlist_decisions;
+DROP TABLE shortlist_changes;
+DROP TABLE consensus_scores;
+DROP TABLE score_history;
+DROP TABLE scores;
+DROP TABLE evaluations;
+DROP TABLE conflict_declarations;
+DROP TABLE committee_members;
+ALTER TABLE objectives DROP COLUMN results_per_criterion;
+ALTER TABLE objectives DROP COLUMN results_published_at;
+ALTER TABLE objectives DROP COLUMN blind;
+ALTER TABLE objectives DROP COLUMN aggregation;
