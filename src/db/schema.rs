@@ -429,6 +429,7 @@ diesel::joinable!(consortium_members -> organisations (organisation_id));
 diesel::joinable!(consortium_members -> proposals (proposal_id));
 diesel::joinable!(deposit_documents -> deposits (deposit_id));
 diesel::joinable!(evaluations -> proposals (proposal_id));
+diesel::joinable!(score_history -> evaluations (evaluation_id));
 diesel::joinable!(scores -> evaluations (evaluation_id));
 diesel::joinable!(deposits -> proposals (proposal_id));
 diesel::joinable!(invitations -> organisations (organisation_id));

@@ -85,6 +85,18 @@ pub enum Action {
     OpenProposals,
     /// Check a receipt's number and hash (everyone).
     VerifyReceipt,
+    /// Appoint an objective's committee and choose its evaluation settings (agents).
+    ManageCommittee,
+    /// Declare conflicts, read opened proposals, score: the objective's committee members.
+    SitOnCommittee {
+        member: bool,
+    },
+    /// Reopen evaluations, settle by consensus, adjust the shortlist, decide: the chair.
+    ChairCommittee {
+        chair: bool,
+    },
+    /// Publish an objective's decided results (agents).
+    PublishResults,
 }
 
 /// Why an action is refused; the web layer turns it into 401, 403 or a sign-in redirect.
@@ -141,7 +153,11 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         }),
         WriteProposal(relation) => verified(relation == Relation::Lead),
         AnswerConsortium(org) => verified(user.is_owner_of(org)),
-        OpenProposals => verified(user.has(Role::Agent)),
+        OpenProposals | ManageCommittee | PublishResults => verified(user.has(Role::Agent)),
+        // Sitting on a committee needs the role and the appointment; agents and administrators
+        // see nothing of the scores unless appointed.
+        SitOnCommittee { member } => verified(member && user.has(Role::Committee)),
+        ChairCommittee { chair } => verified(chair && user.has(Role::Committee)),
         // Only agents draft, publish, amend and cancel objectives, and only they see drafts.
         ViewDraftObjectives | CreateObjective | EditObjective | PublishObjective | CancelObjective
         | DeleteDraftObjective => verified(user.has(Role::Agent)),

@@ -198,3 +198,24 @@ pub fn reconfirmation_needed(lang: Lang, to: &str, title: &str, link: &str) -> O
         Some((lang.t("mail-reconfirm-action"), link)),
     )
 }
+
+pub fn committee_appointment(lang: Lang, to: &str, title: &str, chair: bool, link: &str) -> OutgoingMail {
+    let body = if chair { "mail-committee-body-chair" } else { "mail-committee-body" };
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-committee-subject", &[("title", title)]),
+        &[lang.t_args(body, &[("title", title)])],
+        Some((lang.t("mail-committee-action"), link)),
+    )
+}
+
+pub fn results_published(lang: Lang, to: &str, title: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-results-subject", &[("title", title)]),
+        &[lang.t_args("mail-results-body", &[("title", title)])],
+        Some((lang.t("mail-results-action"), link)),
+    )
+}

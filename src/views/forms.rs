@@ -9,13 +9,13 @@ use super::layout::Ctx;
 
 /// Translated error messages by field name.
 #[derive(Debug, Clone, Default)]
-pub struct Errors(pub BTreeMap<&'static str, String>);
+pub struct Errors(pub BTreeMap<String, String>);
 
 impl Errors {
     /// Adds a message to a field; several messages on one field are shown together.
-    pub fn add(&mut self, field: &'static str, message: String) {
+    pub fn add(&mut self, field: impl Into<String>, message: String) {
         self.0
-            .entry(field)
+            .entry(field.into())
             .and_modify(|existing| {
                 existing.push(' ');
                 existing.push_str(&message);

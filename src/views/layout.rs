@@ -11,6 +11,7 @@ use crate::web::assets;
 pub struct NavUser {
     pub name: String,
     pub is_admin: bool,
+    pub is_committee: bool,
     pub has_organisation: bool,
 }
 
@@ -67,6 +68,9 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                                     @if user.has_organisation {
                                         li { a href="/proposals" { (lang.t("nav-proposals")) } }
                                         li { a href="/organisation" { (lang.t("nav-organisation")) } }
+                                    }
+                                    @if user.is_committee {
+                                        li { a href="/evaluations" { (lang.t("nav-evaluations")) } }
                                     }
                                     @if user.is_admin {
                                         li { a href="/admin/users" { (lang.t("nav-admin")) } }

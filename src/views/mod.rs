@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod criteria;
 pub mod errors;
+pub mod evaluation;
 pub mod forms;
 pub mod home;
 pub mod layout;

@@ -246,6 +246,8 @@ pub struct ObjectiveView {
     pub upload_needs_reason: bool,
     pub can_remove_documents: bool,
     pub respond: Respond,
+    /// Published results, once the agent published them.
+    pub results: Option<super::evaluation::PublicResults>,
 }
 
 /// What the objective page offers about proposals to the viewer.
@@ -354,6 +356,7 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                         }
                     }
                 }
+                @if let Some(r) = &v.results { (super::evaluation::public_results(ctx, r)) }
                 @match v.respond {
                     Respond::Nothing => {},
                     Respond::SignIn => section.respond aria-labelledby="respond" {
@@ -372,6 +375,7 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                     Respond::Deposited(n) => section.respond aria-labelledby="respond" {
                         h2 #respond { (ctx.t("opening-title")) }
                         p { (ctx.t_args("opening-count", &[("count", &n.to_string())])) " " a href=(format!("/objectives/{}/proposals", v.id)) { (ctx.t("opening-see")) } }
+                        p { a href=(format!("/objectives/{}/committee", v.id)) { (ctx.t("committee-title")) } }
                     },
                 }
                 section aria-labelledby="need" {

@@ -341,6 +341,8 @@ pub struct ProposalView {
     pub terms: i32,
     pub notice: Option<String>,
     pub max_file_mb: u64,
+    /// The evaluation's feedback, once the results are published.
+    pub feedback: Option<super::evaluation::Feedback>,
 }
 
 pub fn proposal(ctx: &Ctx, v: &ProposalView, now: NaiveDateTime) -> Markup {
@@ -373,6 +375,7 @@ pub fn proposal(ctx: &Ctx, v: &ProposalView, now: NaiveDateTime) -> Markup {
                 Standing::Draft => div.alert.alert-warn { p { (ctx.t("standing-draft-text")) } },
             }
             @if v.practice { div.alert { p { (ctx.t("practice-explained")) } } }
+            @if let Some(f) = &v.feedback { (super::evaluation::feedback(ctx, f)) }
             @if v.can_answer {
                 section.agent-actions aria-labelledby="answer" {
                     h2 #answer { (ctx.t("consortium-answer-title")) }
@@ -724,6 +727,9 @@ pub struct AgentView<'a> {
     pub closed: bool,
     pub rows: Vec<AgentRow>,
     pub notice: Option<String>,
+    /// The committee decided: the agent may read the ranking and publish the results.
+    pub decided: bool,
+    pub published: bool,
 }
 
 pub fn agent_list(ctx: &Ctx, v: &AgentView<'_>) -> Markup {
@@ -736,6 +742,19 @@ pub fn agent_list(ctx: &Ctx, v: &AgentView<'_>) -> Markup {
             h1 { (heading) }
             @if let Some(n) = &v.notice { div.alert.alert-ok role="status" { p { (n) } } }
             p.lead { (ctx.t_args("opening-count", &[("count", &v.deposited.to_string())])) }
+            p { a href=(format!("/objectives/{}/committee", v.objective_id)) { (ctx.t("committee-title")) } }
+            @if v.decided {
+                p { a href=(format!("/objectives/{}/evaluation/ranking", v.objective_id)) { (ctx.t("evaluation-ranking")) } }
+                @if !v.published {
+                    form.form method="post" action=(format!("/objectives/{}/results", v.objective_id)) {
+                        (csrf_field(ctx))
+                        h2 { (ctx.t("results-publish-title")) }
+                        p { (ctx.t("results-publish-intro")) }
+                        div.field.field-check { input #per_criterion type="checkbox" name="per_criterion" value="true"; label for="per_criterion" { (ctx.t("results-per-criterion")) } }
+                        button.button.button-primary type="submit" { (ctx.t("results-publish")) }
+                    }
+                }
+            }
             @if !v.closed {
                 div.alert { p { (ctx.t("opening-sealed")) @if let Some(d) = v.deadline { " " (when(ctx, d)) } } }
             } @else {

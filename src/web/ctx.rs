@@ -27,6 +27,7 @@ pub fn page_ctx(req: &HttpRequest) -> Ctx {
         user: identity.user().map(|u| NavUser {
             name: u.user.display_name.clone(),
             is_admin: u.principal.has(Role::Admin),
+            is_committee: u.principal.has(Role::Committee),
             has_organisation: u.user.organisation_id.is_some(),
         }),
     }

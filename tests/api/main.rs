@@ -11,6 +11,7 @@ mod cli;
 mod criteria;
 mod csrf;
 mod documents;
+mod evaluation;
 mod health;
 mod i18n;
 mod mail;

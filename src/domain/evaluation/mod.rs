@@ -1,6 +1,139 @@
 //! Evaluation: committees score opened proposals against the objective's criteria. The maths is
 //! pure and lives in [`aggregate`] (values, totals, exclusions, ranking, shortlist) and
-//! [`sensitivity`] (how the shortlist holds when the weights move).
+//! [`sensitivity`] (how the shortlist holds when the weights move); [`board`] loads an
+//! objective's evaluation; [`committee`], [`scoring`] and [`decision`] change it.
 
 pub mod aggregate;
+pub mod board;
+pub mod committee;
+pub mod decision;
+pub mod scoring;
 pub mod sensitivity;
+
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+
+use crate::db::DbConnection;
+use crate::db::ids::{CriterionId, ObjectiveId, UserId};
+use crate::domain::audit::{self, AuditActor, AuditEvent};
+
+/// A justification (of a score or a consensus) has at least this many characters.
+pub const JUSTIFICATION_MIN: usize = 30;
+/// A reason for changing the rule's shortlist.
+pub const REASON_MIN: usize = 10;
+pub const TEXT_MAX: usize = 5_000;
+
+/// Serialises the changes to one objective's evaluation on PostgreSQL.
+pub fn lock_key(objective: ObjectiveId) -> i64 {
+    0x4143_4841_5800_0000 ^ objective.0
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvaluationError {
+    #[error("not found")]
+    NotFound,
+    #[error("the objective is not at the right stage")]
+    WrongStage,
+    #[error("this account does not have the committee role")]
+    NotCommittee,
+    #[error("the member has already started scoring")]
+    AlreadyScoring,
+    #[error("not a member of this committee")]
+    NotMember,
+    #[error("only the chair may do this")]
+    NotChair,
+    #[error("the proposals are not opened yet")]
+    NotOpened,
+    #[error("declare conflicts of interest first")]
+    DeclareFirst,
+    #[error("conflict of interest")]
+    Conflicted,
+    #[error("the evaluation is submitted")]
+    Submitted,
+    #[error("the committee has decided")]
+    Decided,
+    #[error("the committee has not decided yet")]
+    NotDecided,
+    #[error("some declarations are missing or incomplete")]
+    Declarations(Vec<String>),
+    #[error("some scores are invalid or missing")]
+    Scores(Vec<(CriterionId, &'static str)>),
+    #[error("{0} evaluations are not submitted")]
+    Incomplete(usize),
+    #[error("a change to the rule's shortlist needs a reason")]
+    ReasonRequired,
+    #[error("an excluded proposal cannot be shortlisted")]
+    Excluded,
+    #[error("database error: {0}")]
+    Db(String),
+}
+
+impl EvaluationError {
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            EvaluationError::NotFound => "error-404-text",
+            EvaluationError::WrongStage => "evaluation-error-stage",
+            EvaluationError::NotCommittee => "committee-error-role",
+            EvaluationError::AlreadyScoring => "committee-error-scoring",
+            EvaluationError::NotMember | EvaluationError::NotChair => "error-403-text",
+            EvaluationError::NotOpened => "evaluation-error-not-opened",
+            EvaluationError::DeclareFirst => "evaluation-error-declare-first",
+            EvaluationError::Conflicted => "evaluation-error-conflicted",
+            EvaluationError::Submitted => "evaluation-error-submitted",
+            EvaluationError::Decided => "evaluation-error-decided",
+            EvaluationError::NotDecided => "evaluation-error-not-decided",
+            EvaluationError::Declarations(_) => "evaluation-error-declarations",
+            EvaluationError::Scores(_) => "evaluation-error-scores",
+            EvaluationError::Incomplete(_) => "evaluation-error-incomplete",
+            EvaluationError::ReasonRequired => "evaluation-error-reason",
+            EvaluationError::Excluded => "evaluation-error-excluded",
+            EvaluationError::Db(_) => "error-500-text",
+        }
+    }
+    pub fn code(&self) -> &'static str {
+        match self {
+            EvaluationError::NotFound => "not_found",
+            EvaluationError::WrongStage => "wrong_stage",
+            EvaluationError::NotCommittee => "not_committee",
+            EvaluationError::AlreadyScoring => "already_scoring",
+            EvaluationError::NotMember => "not_member",
+            EvaluationError::NotChair => "not_chair",
+            EvaluationError::NotOpened => "not_opened",
+            EvaluationError::DeclareFirst => "declare_first",
+            EvaluationError::Conflicted => "conflicted",
+            EvaluationError::Submitted => "submitted",
+            EvaluationError::Decided => "decided",
+            EvaluationError::NotDecided => "not_decided",
+            EvaluationError::Declarations(_) => "invalid_declarations",
+            EvaluationError::Scores(_) => "invalid_scores",
+            EvaluationError::Incomplete(_) => "incomplete",
+            EvaluationError::ReasonRequired => "reason_required",
+            EvaluationError::Excluded => "excluded",
+            EvaluationError::Db(_) => "internal",
+        }
+    }
+}
+
+impl From<diesel::result::Error> for EvaluationError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => EvaluationError::NotFound,
+            other => EvaluationError::Db(other.to_string()),
+        }
+    }
+}
+
+/// An audit entry about an objective's evaluation; members are named by id.
+pub fn record(
+    conn: &mut DbConnection,
+    by: UserId,
+    action: &str,
+    objective: ObjectiveId,
+    details: serde_json::Value,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let actor = AuditActor::UserId(by);
+    let event =
+        AuditEvent { actor: &actor, action, object_type: "objective", object_id: objective.to_string(), details };
+    audit::append(conn, &event, now).map(|_| ())
+}

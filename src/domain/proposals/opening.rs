@@ -178,6 +178,12 @@ pub fn open(
         if !openable(&o, now) {
             return Err(ProposalError::NotOpenable);
         }
+        // The opening starts the evaluation.
+        if o.status_at(now) == Status::Closed {
+            diesel::update(objectives::table.find(objective))
+                .set((objectives::status.eq(Status::UnderEvaluation.as_str()), objectives::updated_at.eq(now)))
+                .execute(conn)?;
+        }
         let mut opened = 0;
         for p in proposals_of(conn, objective)? {
             let Ok(deposit) = p.outcome else { continue };

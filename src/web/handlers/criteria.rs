@@ -55,7 +55,7 @@ fn edit_of(v: &CriterionValues) -> CriterionEdit {
 fn errors_of(ctx: &Ctx, problems: &[(&'static str, &'static str)]) -> Errors {
     let mut errors = Errors::default();
     for (field, key) in problems {
-        errors.add(field, ctx.t(key));
+        errors.add(*field, ctx.t(key));
     }
     errors
 }

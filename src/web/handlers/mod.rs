@@ -8,6 +8,7 @@ pub mod api_proposals;
 pub mod auth;
 pub mod criteria;
 pub mod documents;
+pub mod evaluation;
 pub mod health;
 pub mod home;
 pub mod lang;

@@ -218,9 +218,17 @@ pub async fn show(
     let can_follow = identity.authorize(Action::Follow).is_ok();
     let viewer_org = identity.user().and_then(|u| u.user.organisation_id);
     let counts_deposits = identity.authorize(Action::OpenProposals).is_ok() && !o.practice && status != Status::Draft;
-    let (answered, mine, pending, followed, docs, respond) = state
+    let published_results = status == Status::ResultsPublished;
+    let (answered, mine, pending, followed, docs, respond, results) = state
         .db
         .run(move |conn| {
+            let results = if published_results {
+                let board = crate::domain::evaluation::board::load(conn, oid)?;
+                let outcomes = proposals::opening::proposals_of(conn, oid)?;
+                board.map(|b| (b, outcomes))
+            } else {
+                None
+            };
             let respond = if counts_deposits {
                 Respond::Deposited(proposals::opening::deposit_count(conn, oid)?)
             } else if let Some(org) = viewer_org {
@@ -245,7 +253,7 @@ pub async fn show(
                 None => false,
             };
             let docs = crate::domain::documents::list(conn, oid)?;
-            Ok::<_, AppError>((answered, mine, pending, followed, docs, respond))
+            Ok::<_, AppError>((answered, mine, pending, followed, docs, respond, results))
         })
         .await?;
     let view = ObjectiveView {
@@ -322,6 +330,7 @@ pub async fn show(
         upload_needs_reason: status == Status::Published,
         can_remove_documents: is_agent && status == Status::Draft,
         respond,
+        results: results.and_then(|(b, outcomes)| super::evaluation::public_results(&ctx, &b, &outcomes)),
         notice: query.done.as_deref().map(|d| {
             ctx.t(&format!("objective-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>()))
         }),

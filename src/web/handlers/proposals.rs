@@ -279,6 +279,15 @@ pub async fn show(
     let catalogue = catalogue(&state).await?;
     let essential = essential_of(&state, full.objective.id).await?;
     let now = state.clock.now_naive();
+    let feedback = if full.objective.results_published_at.is_some() {
+        let oid = full.objective.id;
+        let board =
+            state.db.run(move |conn| crate::domain::evaluation::board::load(conn, oid).map_err(AppError::from)).await?;
+        let outcome = opening::outcome(&full.deposits, essential).err();
+        board.and_then(|b| super::evaluation::supplier_feedback(&ctx, &b, full.proposal.id, outcome))
+    } else {
+        None
+    };
     let mut missing: Vec<Problem> = proposals::missing_for_deposit(&full.content());
     if full.members.iter().any(|m| m.confirmed_at.is_none()) {
         missing.push(Problem::new("consortium", "proposal-error-unconfirmed"));
@@ -327,6 +336,7 @@ pub async fn show(
         terms: full.members.iter().find(|m| Some(m.organisation_id) == viewer_org).map_or(0, |m| m.terms_version),
         notice: notice(&ctx, &query),
         max_file_mb: state.settings.max_file_size / (1024 * 1024),
+        feedback,
     };
     Ok(html(StatusCode::OK, views::proposals::proposal(&ctx, &view, now)))
 }
@@ -840,15 +850,17 @@ pub async fn agent_list(
     let now = state.clock.now_naive();
     let closed = opening::openable(&o, now);
     let oid = o.id;
-    let (count, rows) = state
+    let count = state
         .db
         .run(move |conn| {
             let count = opening::deposit_count(conn, oid)?;
             // Before the deadline: the number only.
             let rows = if closed { opening::proposals_of(conn, oid)? } else { Vec::new() };
-            Ok::<_, AppError>((count, rows))
+            let decided = crate::domain::evaluation::board::decided(conn, oid)?;
+            Ok::<_, AppError>((count, rows, decided))
         })
         .await?;
+    let (count, rows, decided) = (count.0, count.1, count.2);
     let view = views::proposals::AgentView {
         objective_id: o.id.0,
         objective_title: &o.title,
@@ -866,6 +878,8 @@ pub async fn agent_list(
             })
             .collect(),
         notice: notice(&ctx, &query),
+        decided,
+        published: o.results_published_at.is_some(),
     };
     Ok(html(StatusCode::OK, views::proposals::agent_list(&ctx, &view)))
 }
@@ -967,10 +981,34 @@ pub async fn deposit_document(
     let (d, full, doc) = found.ok_or(AppError::NotFound)?;
     let relation = full.relation(current.user.organisation_id);
     let action = Action::ReadProposal { relation, opened: d.opened_at.is_some() };
+    let mut name = doc.file_name.clone();
     if crate::domain::authz::decide(&identity.actor(), action).is_err() {
-        return Err(AppError::NotFound);
+        // The committee reads the opened deposit once it declared, unless conflicted; in blind
+        // mode the file's name says nothing of its author.
+        let (objective, user) = (d.objective_id, current.user.id);
+        let board = if d.opened_at.is_some() {
+            state
+                .db
+                .run(move |conn| crate::domain::evaluation::board::load(conn, objective).map_err(AppError::from))
+                .await?
+        } else {
+            None
+        };
+        let member = board.as_ref().is_some_and(|b| b.member(user).is_some());
+        let readable = board.as_ref().is_some_and(|b| {
+            b.proposal(d.proposal_id).is_some_and(|p| p.deposit.id == d.id)
+                && b.declared_all(user)
+                && !b.conflicted(user, d.proposal_id)
+        });
+        if identity.authorize(Action::SitOnCommittee { member }).is_err() || !readable {
+            return Err(AppError::NotFound);
+        }
+        if board.as_ref().is_some_and(|b| b.objective.blind) {
+            let extension = doc.file_name.rsplit_once('.').map_or("bin", |(_, e)| e);
+            name = format!("document-{}.{extension}", position + 1);
+        }
     }
     log_download(&state, &current, full.proposal.id, serde_json::json!({ "deposit": deposit, "position": position }))
         .await?;
-    super::documents::serve_stored(&state, &doc.storage_key, &doc.file_name, &doc.content_type).await
+    super::documents::serve_stored(&state, &doc.storage_key, &name, &doc.content_type).await
 }

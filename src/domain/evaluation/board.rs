@@ -1,0 +1,378 @@
+//! Everything about one objective's evaluation, loaded at once, and the facts derived from it:
+//! who is conflicted, who declared, whose scores may be seen, the aggregated ranking.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::aggregate::{self, CriterionInput, CriterionSpec, Method, ProposalInput, ProposalResult, ShortlistRule};
+use super::committee::{self, Member};
+use crate::db::DbConnection;
+use crate::db::ids::{CriterionId, ObjectiveId, OrganisationId, ProposalId, UserId};
+use crate::db::schema::{
+    conflict_declarations, consensus_scores, consortium_members, deposits, evaluations, organisations, proposals,
+    scores, shortlist_changes, shortlist_decisions, users,
+};
+use crate::domain::criteria::Criterion;
+use crate::domain::objectives::{self, Objective, WeightedCriterion};
+use crate::domain::proposals::deposits::{Deposit, Snapshot};
+
+/// A criterion of the objective with its catalogue entry.
+#[derive(Debug, Clone)]
+pub struct BoardCriterion {
+    pub weighted: WeightedCriterion,
+    pub criterion: Criterion,
+}
+
+/// An opened proposal.
+#[derive(Debug, Clone)]
+pub struct BoardProposal {
+    pub proposal: ProposalId,
+    /// "Proposal 3": the order of the opened deposits, what blind members see.
+    pub number: usize,
+    pub deposit: Deposit,
+    pub snapshot: Snapshot,
+    /// The lead organisation first, then the consortium members.
+    pub organisations: Vec<(OrganisationId, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Declaration {
+    pub user: UserId,
+    pub organisation: OrganisationId,
+    pub conflict: bool,
+    pub note: String,
+    pub declared_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Evaluation {
+    pub id: i64,
+    pub proposal: ProposalId,
+    pub user: UserId,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Score {
+    pub evaluation: i64,
+    pub criterion: CriterionId,
+    pub score: i32,
+    pub justification: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Consensus {
+    pub proposal: ProposalId,
+    pub criterion: CriterionId,
+    pub score: i32,
+    pub justification: String,
+    pub decided_by: UserId,
+    pub decided_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct ShortlistChange {
+    pub proposal: ProposalId,
+    pub shortlisted: bool,
+    pub reason: String,
+    pub changed_by: UserId,
+    pub changed_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Decision {
+    pub decided_by: UserId,
+    pub decided_at: NaiveDateTime,
+    pub outcome: String,
+}
+
+/// Where a member stands with a proposal, as the progress matrix shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    Conflict,
+    NotStarted,
+    Draft,
+    Submitted,
+}
+
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub objective: Objective,
+    pub criteria: Vec<BoardCriterion>,
+    pub proposals: Vec<BoardProposal>,
+    pub members: Vec<Member>,
+    pub declarations: Vec<Declaration>,
+    pub evaluations: Vec<Evaluation>,
+    pub scores: Vec<Score>,
+    pub consensus: Vec<Consensus>,
+    pub changes: Vec<ShortlistChange>,
+    pub decision: Option<Decision>,
+}
+
+impl Board {
+    pub fn member(&self, user: UserId) -> Option<&Member> {
+        self.members.iter().find(|m| m.user_id == user)
+    }
+    pub fn chair(&self) -> Option<&Member> {
+        self.members.iter().find(|m| m.chair)
+    }
+    pub fn proposal(&self, id: ProposalId) -> Option<&BoardProposal> {
+        self.proposals.iter().find(|p| p.proposal == id)
+    }
+    /// Every organisation that deposited an opened proposal (lead or consortium member).
+    pub fn depositing_organisations(&self) -> Vec<(OrganisationId, String)> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for p in &self.proposals {
+            for (id, name) in &p.organisations {
+                if seen.insert(*id) {
+                    out.push((*id, name.clone()));
+                }
+            }
+        }
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        out
+    }
+    /// Whether a member declared on every depositing organisation.
+    pub fn declared_all(&self, user: UserId) -> bool {
+        let declared: BTreeSet<OrganisationId> =
+            self.declarations.iter().filter(|d| d.user == user).map(|d| d.organisation).collect();
+        self.depositing_organisations().iter().all(|(o, _)| declared.contains(o))
+    }
+    pub fn conflicted(&self, user: UserId, proposal: ProposalId) -> bool {
+        let Some(p) = self.proposal(proposal) else { return false };
+        self.declarations
+            .iter()
+            .any(|d| d.user == user && d.conflict && p.organisations.iter().any(|(o, _)| *o == d.organisation))
+    }
+    pub fn evaluation(&self, user: UserId, proposal: ProposalId) -> Option<&Evaluation> {
+        self.evaluations.iter().find(|e| e.user == user && e.proposal == proposal)
+    }
+    pub fn scores_of(&self, evaluation: i64) -> Vec<&Score> {
+        self.scores.iter().filter(|s| s.evaluation == evaluation).collect()
+    }
+    pub fn progress(&self, user: UserId, proposal: ProposalId) -> Progress {
+        if self.conflicted(user, proposal) {
+            return Progress::Conflict;
+        }
+        match self.evaluation(user, proposal) {
+            None => Progress::NotStarted,
+            Some(e) if e.submitted_at.is_some() => Progress::Submitted,
+            Some(_) => Progress::Draft,
+        }
+    }
+    /// A member sees the others' scores on a proposal once they submitted their own.
+    pub fn may_see_scores(&self, user: UserId, proposal: ProposalId) -> bool {
+        !self.conflicted(user, proposal) && self.evaluation(user, proposal).is_some_and(|e| e.submitted_at.is_some())
+    }
+    pub fn method(&self) -> Method {
+        Method::parse(&self.objective.aggregation).unwrap_or_default()
+    }
+    pub fn rule(&self) -> ShortlistRule {
+        ShortlistRule::from_stored(&self.objective.shortlist_rule, self.objective.shortlist_value)
+    }
+    pub fn specs(&self) -> Vec<CriterionSpec> {
+        self.criteria
+            .iter()
+            .map(|c| CriterionSpec {
+                id: c.weighted.criterion_id,
+                weight: c.weighted.weight.max(0) as u32,
+                environmental: c.criterion.is_environmental(),
+                minimum: if c.weighted.eliminatory { c.weighted.min_score.map(|m| m.clamp(0, 5) as u8) } else { None },
+            })
+            .collect()
+    }
+    /// The submitted scores and the consensus, as the maths takes them.
+    pub fn inputs(&self) -> Vec<ProposalInput> {
+        self.proposals
+            .iter()
+            .map(|p| ProposalInput {
+                proposal: p.proposal,
+                deposited_at: p.deposit.deposited_at,
+                criteria: self
+                    .criteria
+                    .iter()
+                    .map(|c| {
+                        let id = c.weighted.criterion_id;
+                        let scores = self
+                            .evaluations
+                            .iter()
+                            .filter(|e| e.proposal == p.proposal && e.submitted_at.is_some())
+                            .flat_map(|e| self.scores.iter().filter(move |s| s.evaluation == e.id && s.criterion == id))
+                            .map(|s| s.score.clamp(0, 5) as u8)
+                            .collect();
+                        let consensus = self
+                            .consensus
+                            .iter()
+                            .find(|x| x.proposal == p.proposal && x.criterion == id)
+                            .map(|x| x.score.clamp(0, 5) as u8);
+                        CriterionInput { criterion: id, scores, consensus }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+    pub fn results(&self) -> Vec<ProposalResult> {
+        aggregate::aggregate(&self.specs(), &self.inputs(), self.method())
+    }
+    /// The shortlist: the rule's, with the chair's changes applied.
+    pub fn shortlist(&self, results: &[ProposalResult]) -> Vec<ProposalId> {
+        let mut list = aggregate::shortlist(results, self.rule());
+        for c in &self.changes {
+            list.retain(|p| *p != c.proposal);
+            if c.shortlisted {
+                list.push(c.proposal);
+            }
+        }
+        // In ranking order.
+        let position = |p: &ProposalId| results.iter().position(|r| r.proposal == *p).unwrap_or(usize::MAX);
+        list.sort_by_key(position);
+        list
+    }
+}
+
+/// Loads an objective's evaluation; `None` if the objective does not exist.
+pub fn load(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Option<Board>> {
+    let Some(full) = objectives::load(conn, objective)? else { return Ok(None) };
+    let catalogue = crate::domain::criteria::list(conn, true)?;
+    let criteria = full
+        .criteria
+        .iter()
+        .filter_map(|w| {
+            catalogue
+                .iter()
+                .find(|c| c.id == w.criterion_id)
+                .map(|c| BoardCriterion { weighted: w.clone(), criterion: c.clone() })
+        })
+        .collect();
+    let opened: Vec<(Deposit, OrganisationId, String)> = deposits::table
+        .inner_join(proposals::table.inner_join(organisations::table))
+        .filter(deposits::objective_id.eq(objective))
+        .filter(deposits::opened_at.is_not_null())
+        .order((deposits::deposited_at.asc(), deposits::proposal_id.asc()))
+        .select((Deposit::as_select(), proposals::organisation_id, organisations::legal_name))
+        .load(conn)?;
+    let ids: Vec<ProposalId> = opened.iter().map(|(d, _, _)| d.proposal_id).collect();
+    let member_orgs: Vec<(ProposalId, OrganisationId, String)> = consortium_members::table
+        .inner_join(organisations::table)
+        .filter(consortium_members::proposal_id.eq_any(&ids))
+        .order(consortium_members::invited_at.asc())
+        .select((consortium_members::proposal_id, consortium_members::organisation_id, organisations::legal_name))
+        .load(conn)?;
+    let proposals = opened
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, (deposit, lead, lead_name))| {
+            let snapshot = deposit.snapshot()?;
+            let mut organisations = vec![(lead, lead_name)];
+            organisations.extend(
+                member_orgs.iter().filter(|(p, _, _)| *p == deposit.proposal_id).map(|(_, o, n)| (*o, n.clone())),
+            );
+            Some(BoardProposal { proposal: deposit.proposal_id, number: i + 1, deposit, snapshot, organisations })
+        })
+        .collect();
+    let members = committee::members(conn, objective)?;
+    let declarations = conflict_declarations::table
+        .filter(conflict_declarations::objective_id.eq(objective))
+        .select((
+            conflict_declarations::user_id,
+            conflict_declarations::organisation_id,
+            conflict_declarations::conflict,
+            conflict_declarations::note,
+            conflict_declarations::declared_at,
+        ))
+        .load(conn)?;
+    let evaluations: Vec<Evaluation> = evaluations::table
+        .filter(evaluations::objective_id.eq(objective))
+        .select((
+            evaluations::id,
+            evaluations::proposal_id,
+            evaluations::user_id,
+            evaluations::submitted_at,
+            evaluations::updated_at,
+        ))
+        .load(conn)?;
+    let evaluation_ids: Vec<i64> = evaluations.iter().map(|e| e.id).collect();
+    let scores = scores::table
+        .filter(scores::evaluation_id.eq_any(&evaluation_ids))
+        .select((scores::evaluation_id, scores::criterion_id, scores::score, scores::justification))
+        .load(conn)?;
+    let consensus = consensus_scores::table
+        .filter(consensus_scores::proposal_id.eq_any(&ids))
+        .select((
+            consensus_scores::proposal_id,
+            consensus_scores::criterion_id,
+            consensus_scores::score,
+            consensus_scores::justification,
+            consensus_scores::decided_by,
+            consensus_scores::decided_at,
+        ))
+        .load(conn)?;
+    let changes = shortlist_changes::table
+        .filter(shortlist_changes::objective_id.eq(objective))
+        .select((
+            shortlist_changes::proposal_id,
+            shortlist_changes::shortlisted,
+            shortlist_changes::reason,
+            shortlist_changes::changed_by,
+            shortlist_changes::changed_at,
+        ))
+        .load(conn)?;
+    let decision = shortlist_decisions::table
+        .find(objective)
+        .select((shortlist_decisions::decided_by, shortlist_decisions::decided_at, shortlist_decisions::outcome))
+        .first(conn)
+        .optional()?;
+    Ok(Some(Board {
+        objective: full.objective,
+        criteria,
+        proposals,
+        members,
+        declarations,
+        evaluations,
+        scores,
+        consensus,
+        changes,
+        decision,
+    }))
+}
+
+/// Whether the committee recorded its decision.
+pub fn decided(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<bool> {
+    let n: i64 =
+        shortlist_decisions::table.filter(shortlist_decisions::objective_id.eq(objective)).count().get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Organisations whose users share the e-mail domain of a member: a warning, for the declaration.
+pub fn domain_warnings(
+    conn: &mut DbConnection,
+    member_email: &str,
+    organisations: &[OrganisationId],
+) -> QueryResult<Vec<OrganisationId>> {
+    let Some(domain) = member_email.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()) else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(Option<OrganisationId>, String)> = users::table
+        .filter(users::organisation_id.eq_any(organisations))
+        .select((users::organisation_id, users::email))
+        .load(conn)?;
+    let mut out: Vec<OrganisationId> = rows
+        .into_iter()
+        .filter(|(_, e)| e.rsplit_once('@').is_some_and(|(_, d)| d.eq_ignore_ascii_case(&domain)))
+        .filter_map(|(o, _)| o)
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The members' names as depositors read them: "Member A", "Member B", … in a stable order.
+pub fn pseudonyms(members: &[Member]) -> HashMap<UserId, String> {
+    let mut ids: Vec<UserId> = members.iter().map(|m| m.user_id).collect();
+    ids.sort();
+    ids.into_iter().enumerate().map(|(i, id)| (id, char::from(b'A' + (i % 26) as u8).to_string())).collect()
+}

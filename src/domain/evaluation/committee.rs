@@ -1,0 +1,198 @@
+//! The committee of an objective: members (staff accounts with the committee role) and one chair,
+//! appointed by an agent before or after the deadline; the evaluation's settings (blind mode and
+//! how scores combine), chosen before the deadline.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::EvaluationError;
+use super::aggregate::Method;
+use crate::db::ids::{ObjectiveId, UserId};
+use crate::db::schema::{committee_members, objectives, user_roles, users};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::objectives::{Objective, Status};
+use crate::i18n::Lang;
+use crate::mail::{outbox, templates};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub user_id: UserId,
+    pub name: String,
+    pub email: String,
+    pub chair: bool,
+}
+
+pub fn members(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Vec<Member>> {
+    let rows: Vec<(UserId, String, String, bool)> = committee_members::table
+        .inner_join(users::table)
+        .filter(committee_members::objective_id.eq(objective))
+        .order((committee_members::chair.desc(), users::display_name.asc(), users::id.asc()))
+        .select((users::id, users::display_name, users::email, committee_members::chair))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(user_id, name, email, chair)| Member { user_id, name, email, chair }).collect())
+}
+
+/// The objectives a user sits on, with whether they chair.
+pub fn of_user(conn: &mut DbConnection, user: UserId) -> QueryResult<Vec<(Objective, bool)>> {
+    committee_members::table
+        .inner_join(objectives::table)
+        .filter(committee_members::user_id.eq(user))
+        .order(objectives::deadline_at.desc())
+        .select((Objective::as_select(), committee_members::chair))
+        .load(conn)
+}
+
+/// Staff accounts an agent may appoint: active, with the committee role.
+pub fn candidates(conn: &mut DbConnection) -> QueryResult<Vec<(UserId, String, String)>> {
+    users::table
+        .inner_join(user_roles::table)
+        .filter(user_roles::role.eq("committee"))
+        .filter(users::disabled_at.is_null())
+        .order(users::display_name.asc())
+        .select((users::id, users::display_name, users::email))
+        .load(conn)
+}
+
+fn record(
+    conn: &mut DbConnection,
+    by: &AuditActor,
+    action: &str,
+    objective: ObjectiveId,
+    details: serde_json::Value,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let event = AuditEvent { actor: by, action, object_type: "objective", object_id: objective.to_string(), details };
+    audit::append(conn, &event, now).map(|_| ())
+}
+
+fn committee_objective(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    now: NaiveDateTime,
+) -> Result<Objective, EvaluationError> {
+    let o: Objective = objectives::table
+        .find(objective)
+        .select(Objective::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(EvaluationError::NotFound)?;
+    if o.practice {
+        return Err(EvaluationError::NotFound);
+    }
+    match o.status_at(now) {
+        Status::Published | Status::Closed | Status::UnderEvaluation => Ok(o),
+        _ => Err(EvaluationError::WrongStage),
+    }
+}
+
+/// Appoints a member (or makes them the chair: there is one chair). Tells them by e-mail.
+pub fn appoint(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    user: UserId,
+    chair: bool,
+    by: &AuditActor,
+    link: &str,
+    now: NaiveDateTime,
+) -> Result<(), EvaluationError> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, super::lock_key(objective))?;
+        let o = committee_objective(conn, objective, now)?;
+        let eligible: Option<(String, String)> = users::table
+            .inner_join(user_roles::table)
+            .filter(users::id.eq(user))
+            .filter(user_roles::role.eq("committee"))
+            .filter(users::disabled_at.is_null())
+            .select((users::email, users::locale))
+            .first(conn)
+            .optional()?;
+        let (email, locale) = eligible.ok_or(EvaluationError::NotCommittee)?;
+        if chair {
+            diesel::update(committee_members::table.filter(committee_members::objective_id.eq(objective)))
+                .set(committee_members::chair.eq(false))
+                .execute(conn)?;
+        }
+        let already = diesel::update(committee_members::table.find((objective, user)))
+            .set(committee_members::chair.eq(chair))
+            .execute(conn)?;
+        if already == 0 {
+            diesel::insert_into(committee_members::table)
+                .values((
+                    committee_members::objective_id.eq(objective),
+                    committee_members::user_id.eq(user),
+                    committee_members::chair.eq(chair),
+                    committee_members::appointed_by.eq(match by {
+                        AuditActor::User { id, .. } | AuditActor::UserId(id) => *id,
+                        _ => user,
+                    }),
+                    committee_members::appointed_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        record(conn, by, "committee.appointed", objective, serde_json::json!({ "user": user.0, "chair": chair }), now)?;
+        if already == 0 || chair {
+            let lang = Lang::from_code(&locale).unwrap_or_default();
+            outbox::enqueue(conn, &templates::committee_appointment(lang, &email, &o.title, chair, link), now)?;
+        }
+        Ok(())
+    })
+}
+
+/// Removes a member who has not scored yet.
+pub fn remove(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    user: UserId,
+    by: &AuditActor,
+    now: NaiveDateTime,
+) -> Result<(), EvaluationError> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, super::lock_key(objective))?;
+        committee_objective(conn, objective, now)?;
+        let scored: i64 = crate::db::schema::evaluations::table
+            .filter(crate::db::schema::evaluations::objective_id.eq(objective))
+            .filter(crate::db::schema::evaluations::user_id.eq(user))
+            .count()
+            .get_result(conn)?;
+        if scored > 0 {
+            return Err(EvaluationError::AlreadyScoring);
+        }
+        let n = diesel::delete(committee_members::table.find((objective, user))).execute(conn)?;
+        if n == 0 {
+            return Err(EvaluationError::NotFound);
+        }
+        record(conn, by, "committee.removed", objective, serde_json::json!({ "user": user.0 }), now)?;
+        Ok(())
+    })
+}
+
+/// Blind mode and how scores combine: chosen before the deadline.
+pub fn configure(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    blind: bool,
+    method: Method,
+    by: &AuditActor,
+    now: NaiveDateTime,
+) -> Result<(), EvaluationError> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, super::lock_key(objective))?;
+        let o = committee_objective(conn, objective, now)?;
+        if o.status_at(now) != Status::Published {
+            return Err(EvaluationError::WrongStage);
+        }
+        diesel::update(objectives::table.find(objective))
+            .set((objectives::blind.eq(blind), objectives::aggregation.eq(method.as_str())))
+            .execute(conn)?;
+        record(
+            conn,
+            by,
+            "evaluation.configured",
+            objective,
+            serde_json::json!({ "blind": blind, "aggregation": method.as_str() }),
+            now,
+        )?;
+        Ok(())
+    })
+}

@@ -1,0 +1,220 @@
+//! The end of an evaluation: the chair adjusts the rule's shortlist (a written reason per change)
+//! and records the committee's decision, which freezes the ranking; an agent then publishes the
+//! results, and every depositor is told.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::board::{self, Board, Progress};
+use super::sensitivity;
+use super::{EvaluationError, REASON_MIN, TEXT_MAX, record};
+use crate::db::ids::{ObjectiveId, ProposalId, UserId};
+use crate::db::schema::{objectives, proposals, shortlist_changes, shortlist_decisions, users};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::objectives::Status;
+use crate::i18n::Lang;
+use crate::mail::{outbox, templates};
+
+fn chaired_board(conn: &mut DbConnection, objective: ObjectiveId, chair: UserId) -> Result<Board, EvaluationError> {
+    let b = board::load(conn, objective)?.ok_or(EvaluationError::NotFound)?;
+    if b.proposals.is_empty() {
+        return Err(EvaluationError::NotOpened);
+    }
+    if !b.member(chair).is_some_and(|m| m.chair) {
+        return Err(EvaluationError::NotChair);
+    }
+    if b.decision.is_some() {
+        return Err(EvaluationError::Decided);
+    }
+    Ok(b)
+}
+
+/// The chair puts a proposal in or out of the shortlist, against the rule, with a reason.
+/// Choosing what the rule gives again removes the change.
+pub fn change_shortlist(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    proposal: ProposalId,
+    shortlisted: bool,
+    reason: &str,
+    chair: UserId,
+    now: NaiveDateTime,
+) -> Result<(), EvaluationError> {
+    let reason = reason.trim();
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, super::lock_key(objective))?;
+        let b = chaired_board(conn, objective, chair)?;
+        let results = b.results();
+        let result = results.iter().find(|r| r.proposal == proposal).ok_or(EvaluationError::NotFound)?;
+        if shortlisted && result.excluded.is_some() {
+            return Err(EvaluationError::Excluded);
+        }
+        let by_rule = super::aggregate::shortlist(&results, b.rule()).contains(&proposal);
+        diesel::delete(shortlist_changes::table.find((objective, proposal))).execute(conn)?;
+        if shortlisted != by_rule {
+            let n = reason.chars().count();
+            if !(REASON_MIN..=TEXT_MAX).contains(&n) {
+                return Err(EvaluationError::ReasonRequired);
+            }
+            diesel::insert_into(shortlist_changes::table)
+                .values((
+                    shortlist_changes::objective_id.eq(objective),
+                    shortlist_changes::proposal_id.eq(proposal),
+                    shortlist_changes::shortlisted.eq(shortlisted),
+                    shortlist_changes::reason.eq(reason),
+                    shortlist_changes::changed_by.eq(chair),
+                    shortlist_changes::changed_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        record(
+            conn,
+            chair,
+            "evaluation.shortlist_changed",
+            objective,
+            serde_json::json!({ "proposal": proposal.0, "shortlisted": shortlisted, "by_rule": by_rule }),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// The frozen outcome of a decision.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Outcome {
+    pub ranking: Vec<Ranked>,
+    pub shortlist: Vec<i64>,
+    pub sensitivity_seed: u64,
+    pub sensitivity_samples: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Ranked {
+    pub proposal: i64,
+    pub rank: Option<usize>,
+    pub total: f64,
+    pub excluded: bool,
+    pub robust: bool,
+}
+
+/// The seed of an objective's sensitivity analysis: fixed, so everyone recomputes the same.
+pub fn seed(objective: ObjectiveId) -> u64 {
+    0x5EED_0000_0000_0000 ^ objective.0 as u64
+}
+
+/// Records the committee's decision: every member has submitted on every proposal they are not
+/// conflicted on. Scores and the shortlist are frozen from then on.
+pub fn decide(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    chair: UserId,
+    now: NaiveDateTime,
+) -> Result<(), EvaluationError> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, super::lock_key(objective))?;
+        let b = chaired_board(conn, objective, chair)?;
+        let pending = b
+            .members
+            .iter()
+            .flat_map(|m| b.proposals.iter().map(move |p| (m.user_id, p.proposal)))
+            .filter(|(u, p)| matches!(b.progress(*u, *p), Progress::NotStarted | Progress::Draft))
+            .count();
+        if pending > 0 {
+            return Err(EvaluationError::Incomplete(pending));
+        }
+        let results = b.results();
+        let shortlist = b.shortlist(&results);
+        let analysis =
+            sensitivity::analyse(&b.specs(), &results, b.rule(), sensitivity::DEFAULT_SAMPLES, seed(objective));
+        let outcome = Outcome {
+            ranking: results
+                .iter()
+                .map(|r| Ranked {
+                    proposal: r.proposal.0,
+                    rank: r.rank,
+                    total: r.total,
+                    excluded: r.excluded.is_some(),
+                    robust: analysis.rows.iter().any(|x| x.proposal == r.proposal && x.robust),
+                })
+                .collect(),
+            shortlist: shortlist.iter().map(|p| p.0).collect(),
+            sensitivity_seed: analysis.seed,
+            sensitivity_samples: analysis.samples,
+        };
+        diesel::insert_into(shortlist_decisions::table)
+            .values((
+                shortlist_decisions::objective_id.eq(objective),
+                shortlist_decisions::decided_by.eq(chair),
+                shortlist_decisions::decided_at.eq(now),
+                shortlist_decisions::outcome.eq(serde_json::to_string(&outcome).unwrap_or_default()),
+            ))
+            .execute(conn)?;
+        record(
+            conn,
+            chair,
+            "evaluation.decided",
+            objective,
+            serde_json::json!({ "shortlist": outcome.shortlist }),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// An agent publishes the decided results: the objective moves to "results published", and every
+/// organisation that proposed something is told by e-mail.
+pub fn publish(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    agent: UserId,
+    per_criterion: bool,
+    link: &dyn Fn(ProposalId) -> String,
+    now: NaiveDateTime,
+) -> Result<(), EvaluationError> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
+        crate::db::serialize(conn, super::lock_key(objective))?;
+        let b = board::load(conn, objective)?.ok_or(EvaluationError::NotFound)?;
+        if b.decision.is_none() {
+            return Err(EvaluationError::NotDecided);
+        }
+        let status = b.objective.status_at(now);
+        if crate::domain::objectives::next(status, crate::domain::objectives::Transition::PublishResults).is_none() {
+            return Err(EvaluationError::WrongStage);
+        }
+        diesel::update(objectives::table.find(objective))
+            .set((
+                objectives::status.eq(Status::ResultsPublished.as_str()),
+                objectives::results_published_at.eq(Some(now)),
+                objectives::results_per_criterion.eq(per_criterion),
+                objectives::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let audit_actor = crate::domain::audit::AuditActor::UserId(agent);
+        let event = crate::domain::audit::AuditEvent {
+            actor: &audit_actor,
+            action: "objective.results_published",
+            object_type: "objective",
+            object_id: objective.to_string(),
+            details: serde_json::json!({ "per_criterion": per_criterion }),
+        };
+        crate::domain::audit::append(conn, &event, now)?;
+        // Every organisation that proposed something, opened or not, is told.
+        let rows: Vec<(ProposalId, String, String)> = proposals::table
+            .inner_join(users::table.on(users::organisation_id.eq(proposals::organisation_id.nullable())))
+            .filter(proposals::objective_id.eq(objective))
+            .filter(users::disabled_at.is_null())
+            .filter(users::email_verified_at.is_not_null())
+            .select((proposals::id, users::email, users::locale))
+            .load(conn)?;
+        for (proposal, email, locale) in rows {
+            let lang = Lang::from_code(&locale).unwrap_or_default();
+            outbox::enqueue(
+                conn,
+                &templates::results_published(lang, &email, &b.objective.title, &link(proposal)),
+                now,
+            )?;
+        }
+        Ok(())
+    })
+}
