@@ -492,6 +492,7 @@ pub fn ranking(ctx: &Ctx, v: &RankingView<'_>) -> Markup {
             h1 { (heading) }
             (notice(&v.notice))
             p { (ctx.t("ranking-rule-explained")) " " (v.method) " " (v.rule) }
+            p.no-print { a href=(format!("/objectives/{}/evaluation/report", v.objective)) { (ctx.t("report-title")) } }
             @if v.pending > 0 { div.alert.alert-warn { p { (ctx.t_args("ranking-pending", &[("count", &v.pending.to_string())])) } } }
             div.table-wrap { table.ranking {
                 caption { (ctx.t("ranking-caption")) }
@@ -709,4 +710,87 @@ pub fn feedback(ctx: &Ctx, f: &Feedback) -> Markup {
             }
         }
     }
+}
+
+pub struct ReportProposal {
+    pub label: String,
+    pub title: String,
+    /// (member, criterion, score, justification)
+    pub scores: Vec<(String, String, i32, String)>,
+    /// (criterion, score, justification)
+    pub consensus: Vec<(String, i32, String)>,
+}
+
+pub struct ReportView<'a> {
+    pub ranking: RankingView<'a>,
+    pub reference: &'a str,
+    /// (name, weight, eliminatory minimum)
+    pub criteria: Vec<(String, i32, Option<i32>)>,
+    pub blind: bool,
+    pub members: Vec<(String, bool)>,
+    /// (member, organisation, conflict, note)
+    pub declarations: Vec<(String, String, bool, String)>,
+    pub proposals: Vec<ReportProposal>,
+    pub decision: Option<(String, NaiveDateTime)>,
+}
+
+/// The printable evaluation report.
+pub fn report(ctx: &Ctx, v: &ReportView<'_>) -> Markup {
+    let r = &v.ranking;
+    let heading = ctx.t("report-title");
+    page(
+        ctx,
+        &heading,
+        html! {
+            (breadcrumbs(ctx, r.objective, r.title, &heading))
+            h1 { (heading) " — " (r.title) }
+            p.muted { (v.reference) }
+            div.button-row.no-print {
+                a.button href=(format!("/objectives/{}/evaluation/report.csv", r.objective)) download { (ctx.t("report-csv")) }
+                a.button href=(format!("/objectives/{}/evaluation/scores.csv", r.objective)) download { (ctx.t("report-scores-csv")) }
+            }
+            h2 { (ctx.t("report-criteria")) }
+            table {
+                thead { tr { th scope="col" { (ctx.t("criterion")) } th scope="col" { (ctx.t("criterion-weight")) } th scope="col" { (ctx.t("report-eliminatory")) } } }
+                tbody { @for (name, weight, min) in &v.criteria { tr { td { (name) } td.num { (weight) " %" } td { @if let Some(m) = min { "< " (m) } @else { "—" } } } } }
+            }
+            p { (r.method) " " (r.rule) " " @if v.blind { (ctx.t("evaluation-blind-on")) } @else { (ctx.t("evaluation-blind-off")) } }
+            h2 { (ctx.t("committee-title")) }
+            ul { @for (name, chair) in &v.members { li { (name) @if *chair { " (" (ctx.t("committee-chair")) ")" } } } }
+            h2 { (ctx.t("declarations-title")) }
+            table {
+                thead { tr { th scope="col" { (ctx.t("committee-member")) } th scope="col" { (ctx.t("consortium-organisation")) } th scope="col" { (ctx.t("report-declaration")) } } }
+                tbody { @for (m, o, conflict, note) in &v.declarations { tr {
+                    td { (m) } td { (o) }
+                    td { @if *conflict { strong { (ctx.t("declarations-conflict")) } " — " (note) } @else { (ctx.t("declarations-none")) } }
+                } } }
+            }
+            h2 { (ctx.t("report-scores")) }
+            @for p in &v.proposals {
+                h3 { (p.label) " — " (p.title) }
+                table {
+                    thead { tr { th scope="col" { (ctx.t("committee-member")) } th scope="col" { (ctx.t("criterion")) } th scope="col" { (ctx.t("report-score")) } th scope="col" { (ctx.t("score-justification")) } } }
+                    tbody { @for (m, c, s, j) in &p.scores { tr { td { (m) } td { (c) } td.num { (s) } td { (j) } } } }
+                }
+                @for (c, s, j) in &p.consensus { p { (ctx.t("score-consensus")) " — " (c) " : " strong { (s) } " — " (j) } }
+            }
+            h2 { (ctx.t("evaluation-ranking")) }
+            table {
+                thead { tr { th scope="col" { (ctx.t("ranking-rank")) } th scope="col" { (ctx.t("evaluation-proposal")) } th scope="col" { (ctx.t("ranking-total")) } th scope="col" { (ctx.t("ranking-shortlist")) } th scope="col" { (ctx.t("sensitivity-verdict")) } } }
+                tbody { @for row in &r.rows { tr {
+                    td.num { @if let Some(rank) = row.rank { (rank) } @else { "—" } }
+                    td { (row.label) @if let Some(e) = &row.excluded { br; (e) } }
+                    td.num { (number(ctx, row.total)) }
+                    td { @if row.shortlisted { (ctx.t("ranking-in")) } @else { (ctx.t("ranking-out")) } @if let Some(reason) = &row.change_reason { " — " (ctx.t("ranking-changed")) " : " (reason) } }
+                    td { @if row.robust { (ctx.t("sensitivity-robust")) } @else { (ctx.t("sensitivity-fragile")) } " (" (percent(ctx, row.stability)) ")" }
+                } } }
+            }
+            p.muted { (ctx.t("ranking-ties")) " " (ctx.t_args("sensitivity-intro", &[("samples", &r.samples.to_string())])) }
+            h2 { (ctx.t("decision-title")) }
+            @match &v.decision {
+                Some((by, at)) => p { (ctx.t_args("report-decided", &[("who", by), ("date", &paris(ctx.lang, *at))])) },
+                None => p.empty { (ctx.t("evaluation-error-not-decided")) },
+            }
+        },
+    )
 }

@@ -49,6 +49,8 @@ async fn score(
 }
 
 const LONG: &str = "Une justification détaillée, argumentée et assez longue.";
+/// A justification a spreadsheet would run as a formula.
+const FORMULA: &str = "=HYPERLINK(\"http://evil.example\";\"cliquez ici pour voir\")";
 
 both_backends! {
     async fn a_committee_declares_scores_settles_decides_and_the_suppliers_read_their_feedback(backend) {
@@ -140,7 +142,7 @@ both_backends! {
             (&m2, p3, "1", "5"), (&chair, p3, "2", "5"),
         ];
         // Others' scores show only once one's own is submitted.
-        assert_eq!(score(&m2, objective, p1, &[(climate, "5", LONG), (support, "3", LONG)], "submit").await.status(), 303);
+        assert_eq!(score(&m2, objective, p1, &[(climate, "5", LONG), (support, "3", FORMULA)], "submit").await.status(), 303);
         assert!(!m1.text(&format!("{workspace}/{p1}")).await.contains("Notes des autres membres"));
         for (who, p, c, s) in grid {
             if std::ptr::eq(who, &m2) && p == p1 {
@@ -179,6 +181,16 @@ both_backends! {
         assert_eq!(chair.submit(&format!("{workspace}/ranking"), &consensus, &[("proposal", &ps), ("criterion", &cs), ("score", "4"), ("justification", LONG)]).await.status(), 409, "decided");
         assert_eq!(m1.get(&format!("/objectives/{objective}/committee")).await.status(), 403);
         assert!(agent.text(&format!("{workspace}/ranking")).await.contains("74,67"), "agents read the decided ranking");
+        // The printable report and the CSV exports, formulas neutralised.
+        let report = chair.text(&format!("{workspace}/report")).await;
+        assert!(report.contains("Ancien employeur") && report.contains(LONG) && report.contains("Budget insuffisant"));
+        assert_eq!(m1.get(&format!("{workspace}/report")).await.status(), 403);
+        let csv = agent.get(&format!("{workspace}/report.csv")).await;
+        assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let csv = csv.text().await.unwrap();
+        assert!(csv.contains("\"74.67\"") && csv.contains("Budget insuffisant"), "{csv}");
+        let scores_csv = chair.text(&format!("{workspace}/scores.csv")).await;
+        assert!(scores_csv.contains("\"'=HYPERLINK(") && !scores_csv.contains(",\"=HYPERLINK"), "{scores_csv}");
         assert_eq!(browsers[0].submit(&format!("/proposals/{p1}"), &format!("/objectives/{objective}/results"), &[]).await.status(), 403);
         assert_eq!(agent.submit(&format!("/objectives/{objective}/proposals"), &format!("/objectives/{objective}/results"), &[("per_criterion", "true")]).await.status(), 303);
 

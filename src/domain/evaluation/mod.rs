@@ -6,6 +6,7 @@
 pub mod aggregate;
 pub mod board;
 pub mod committee;
+pub mod csv;
 pub mod decision;
 pub mod scoring;
 pub mod sensitivity;

@@ -728,20 +728,8 @@ pub async fn ranking(
     id: web::Path<i64>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
     // Agents read the ranking once the committee decided; until then it is the chair's.
-    let b = load_board(&state, id).await?;
-    let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair));
-    if !(is_chair || (b.decision.is_some() && identity.authorize(Action::PublishResults).is_ok())) {
-        chair_board(&state, &identity, id).await?;
-    }
-    // A conflicted chair does not see the proposals' scores.
-    if let Some(u) = identity.user()
-        && is_chair
-        && b.proposals.iter().any(|p| b.conflicted(u.user.id, p.proposal))
-    {
-        return Err(evaluation_error(&ctx, EvaluationError::Conflicted));
-    }
+    let (b, is_chair) = report_board(&state, &ctx, &identity, id.into_inner()).await?;
     let view = ranking_view(&ctx, &b, is_chair, notice(&ctx, &query));
     Ok(html(StatusCode::OK, views::evaluation::ranking(&ctx, &view)))
 }
@@ -963,4 +951,189 @@ pub fn supplier_feedback(
         )
     });
     Some(views::evaluation::Feedback::Scored { rank: r.rank, total: r.total, shortlisted, excluded, criteria })
+}
+
+// ---- The report ----
+
+/// The chair, or an agent once the committee decided; a conflicted chair does not see the
+/// scores.
+async fn report_board(state: &AppState, ctx: &Ctx, identity: &Identity, id: i64) -> Result<(Board, bool), AppError> {
+    let b = load_board(state, id).await?;
+    let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair));
+    if !(is_chair || (b.decision.is_some() && identity.authorize(Action::PublishResults).is_ok())) {
+        chair_board(state, identity, id).await?;
+    }
+    if let Some(u) = identity.user()
+        && is_chair
+        && b.proposals.iter().any(|p| b.conflicted(u.user.id, p.proposal))
+    {
+        return Err(evaluation_error(ctx, EvaluationError::Conflicted));
+    }
+    Ok((b, is_chair))
+}
+
+fn report_proposals(ctx: &Ctx, b: &Board) -> Vec<views::evaluation::ReportProposal> {
+    let names: std::collections::HashMap<UserId, String> =
+        b.members.iter().map(|m| (m.user_id, m.name.clone())).collect();
+    let criterion_name = |id: CriterionId| {
+        b.criteria
+            .iter()
+            .find(|c| c.criterion.id == id)
+            .map_or_else(String::new, |c| c.criterion.name(ctx.lang).to_owned())
+    };
+    b.proposals
+        .iter()
+        .map(|p| views::evaluation::ReportProposal {
+            label: label(ctx, b, p.proposal),
+            title: p.snapshot.title.clone(),
+            scores: b
+                .evaluations
+                .iter()
+                .filter(|e| e.proposal == p.proposal && e.submitted_at.is_some())
+                .flat_map(|e| b.scores.iter().filter(move |s| s.evaluation == e.id).map(move |s| (e.user, s)))
+                .map(|(user, s)| {
+                    (
+                        names.get(&user).cloned().unwrap_or_default(),
+                        criterion_name(s.criterion),
+                        s.score,
+                        s.justification.clone(),
+                    )
+                })
+                .collect(),
+            consensus: b
+                .consensus
+                .iter()
+                .filter(|c| c.proposal == p.proposal)
+                .map(|c| (criterion_name(c.criterion), c.score, c.justification.clone()))
+                .collect(),
+        })
+        .collect()
+}
+
+pub async fn report(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (b, _) = report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let names: std::collections::HashMap<UserId, String> =
+        b.members.iter().map(|m| (m.user_id, m.name.clone())).collect();
+    let organisations = b.depositing_organisations();
+    let view = views::evaluation::ReportView {
+        ranking: ranking_view(&ctx, &b, false, None),
+        reference: &b.objective.reference,
+        criteria: b
+            .criteria
+            .iter()
+            .map(|c| {
+                (
+                    c.criterion.name(ctx.lang).to_owned(),
+                    c.weighted.weight,
+                    if c.weighted.eliminatory { c.weighted.min_score } else { None },
+                )
+            })
+            .collect(),
+        blind: b.objective.blind,
+        members: b.members.iter().map(|m| (m.name.clone(), m.chair)).collect(),
+        declarations: b
+            .declarations
+            .iter()
+            .map(|d| {
+                let org = organisations
+                    .iter()
+                    .find(|(o, _)| *o == d.organisation)
+                    .map_or_else(String::new, |(_, n)| n.clone());
+                (names.get(&d.user).cloned().unwrap_or_default(), org, d.conflict, d.note.clone())
+            })
+            .collect(),
+        proposals: report_proposals(&ctx, &b),
+        decision: b.decision.as_ref().map(|d| (names.get(&d.decided_by).cloned().unwrap_or_default(), d.decided_at)),
+    };
+    Ok(html(StatusCode::OK, views::evaluation::report(&ctx, &view)))
+}
+
+fn csv_response(name: &str, body: String) -> HttpResponse {
+    use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(name.to_owned())],
+        })
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(body)
+}
+
+/// The ranking as CSV: one row per opened proposal.
+pub async fn report_csv(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (b, _) = report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let view = ranking_view(&ctx, &b, false, None);
+    let mut header: Vec<String> =
+        ["ranking-rank", "evaluation-proposal", "proposal-title", "ranking-total", "ranking-environmental"]
+            .iter()
+            .map(|k| ctx.t(k))
+            .collect();
+    header.extend(view.criteria.iter().map(|(n, w)| format!("{n} ({w} %)")));
+    header.extend(
+        ["ranking-shortlist", "ranking-changed", "report-excluded", "sensitivity-stability", "sensitivity-verdict"]
+            .iter()
+            .map(|k| ctx.t(k)),
+    );
+    let rows: Vec<Vec<String>> = view
+        .rows
+        .iter()
+        .map(|r| {
+            let title = b.proposal(ProposalId(r.proposal)).map(|p| p.snapshot.title.clone()).unwrap_or_default();
+            let mut row = vec![
+                r.rank.map(|x| x.to_string()).unwrap_or_default(),
+                r.label.clone(),
+                title,
+                format!("{:.2}", r.total),
+                format!("{:.2}", r.environmental),
+            ];
+            row.extend(r.values.iter().map(|(v, _, _)| v.map(|x| format!("{x:.2}")).unwrap_or_default()));
+            row.push(ctx.t(if r.shortlisted { "ranking-in" } else { "ranking-out" }));
+            row.push(r.change_reason.clone().unwrap_or_default());
+            row.push(r.excluded.clone().unwrap_or_default());
+            row.push(format!("{:.3}", r.stability));
+            row.push(ctx.t(if r.robust { "sensitivity-robust" } else { "sensitivity-fragile" }));
+            row
+        })
+        .collect();
+    Ok(csv_response(
+        &format!("{}-classement.csv", b.objective.reference),
+        crate::domain::evaluation::csv::document(&header, &rows),
+    ))
+}
+
+/// Every submitted score with its justification, as CSV.
+pub async fn scores_csv(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (b, _) = report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let header: Vec<String> =
+        ["evaluation-proposal", "committee-member", "criterion", "report-score", "score-justification"]
+            .iter()
+            .map(|k| ctx.t(k))
+            .collect();
+    let rows: Vec<Vec<String>> = report_proposals(&ctx, &b)
+        .into_iter()
+        .flat_map(|p| {
+            let label = p.label.clone();
+            p.scores.into_iter().map(move |(m, c, s, j)| vec![label.clone(), m, c, s.to_string(), j])
+        })
+        .collect();
+    Ok(csv_response(
+        &format!("{}-notes.csv", b.objective.reference),
+        crate::domain::evaluation::csv::document(&header, &rows),
+    ))
 }
