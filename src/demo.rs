@@ -122,10 +122,12 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(Vec<DemoAcco
         let (agent, pw) = account(conn, "agent@demo.achat-ouvert.fr", "Bruno Agent", None, now)?;
         users::set_roles(conn, agent, &[Role::Agent], now)?;
         accounts.push(DemoAccount { role: "agent", email: "agent@demo.achat-ouvert.fr".into(), password: pw });
+        let mut committee_members = Vec::new();
         for (i, name) in [(1, "Chloé Comité"), (2, "David Comité")] {
             let email = format!("comite{i}@demo.achat-ouvert.fr");
             let (member, pw) = account(conn, &email, name, None, now)?;
             users::set_roles(conn, member, &[Role::Committee], now)?;
+            committee_members.push(member);
             accounts.push(DemoAccount { role: "membre de comité", email, password: pw });
         }
         let suppliers = [
@@ -242,8 +244,51 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(Vec<DemoAcco
             }
         }
         demo_proposals(conn, &created, &owners, &catalogue, now)?;
+        demo_evaluation(conn, created[4].0, agent, &committee_members, now)?;
         Ok((accounts, OBJECTIVES.len()))
     })
+}
+
+/// The closed objective is opened and under evaluation: Chloé chairs, David sits; both declared,
+/// Chloé submitted her scores on the first proposal, David has a draft.
+fn demo_evaluation(
+    conn: &mut DbConnection,
+    objective: crate::db::ids::ObjectiveId,
+    agent: crate::db::ids::UserId,
+    members: &[crate::db::ids::UserId],
+    now: NaiveDateTime,
+) -> Result<(), DemoError> {
+    use crate::domain::evaluation::{board, committee, scoring};
+    let failed = |e: crate::domain::evaluation::EvaluationError| DemoError::Data(e.to_string());
+    let [chair, member] = members else { return Err(DemoError::Data("two committee members expected".into())) };
+    let by = AuditActor::System("demo".into());
+    committee::appoint(conn, objective, *chair, true, &by, "/evaluations", now).map_err(failed)?;
+    committee::appoint(conn, objective, *member, false, &by, "/evaluations", now).map_err(failed)?;
+    crate::domain::proposals::opening::open(conn, objective, agent, now).map_err(|e| DemoError::Data(e.to_string()))?;
+    let b = board::load(conn, objective)?.ok_or_else(|| DemoError::Data("no board".into()))?;
+    let answers: Vec<scoring::Answer> = b
+        .depositing_organisations()
+        .into_iter()
+        .map(|(organisation, _)| scoring::Answer { organisation, conflict: false, note: String::new() })
+        .collect();
+    for m in [chair, member] {
+        scoring::declare(conn, objective, *m, &answers, now).map_err(failed)?;
+    }
+    let Some(first) = b.proposals.first() else { return Ok(()) };
+    let scores = |values: &[i32]| -> Vec<scoring::ScoreInput> {
+        b.criteria
+            .iter()
+            .zip(values.iter().cycle())
+            .map(|(c, s)| scoring::ScoreInput {
+                criterion: c.weighted.criterion_id,
+                score: Some(*s),
+                justification: "Réponse solide, étayée par des références comparables et un plan de suivi.".into(),
+            })
+            .collect()
+    };
+    scoring::save(conn, objective, first.proposal, *chair, &scores(&[4, 3, 5]), true, now).map_err(failed)?;
+    scoring::save(conn, objective, first.proposal, *member, &scores(&[2, 4]), false, now).map_err(failed)?;
+    Ok(())
 }
 
 /// Proposals: a consortium's deposit and a draft on open objectives, and two deposits on the

@@ -231,3 +231,81 @@ both_backends! {
         app.stop().await;
     }
 }
+
+both_backends! {
+    async fn every_role_against_every_evaluation_action(backend) {
+        use crate::proposals::{COMPLETE, deposited, start};
+        let app = spawn_app(backend).await;
+        let agent = app.staff("agent@region.example", &[Role::Agent]).await;
+        let o = crate::helpers::published(&app, &agent, "Objectif évalué").await;
+        let supplier = app.supplier_owner("owner@lead.example", 81).await;
+        let p = start(&supplier, o, &COMPLETE).await;
+        deposited(&supplier, p).await;
+        let chair = app.staff("chair@region.example", &[Role::Committee]).await;
+        let conflicted = app.staff("m1@region.example", &[Role::Committee]).await;
+        let member = app.staff("m2@region.example", &[Role::Committee]).await;
+        let outsider = app.staff("other@region.example", &[Role::Committee]).await;
+        let admin = app.admin("admin@region.example").await;
+        let anonymous = app.browser();
+        let ids = app.with_db(|conn| {
+            ["chair@region.example", "m1@region.example", "m2@region.example"].map(|e| {
+                achat_ouvert::domain::users::find_by_email(conn, &achat_ouvert::domain::email::Email::parse(e).unwrap()).unwrap().unwrap().id.0
+            })
+        }).await;
+        let committee = format!("/objectives/{o}/committee");
+        for (id, is_chair) in [(ids[0], "true"), (ids[1], "false"), (ids[2], "false")] {
+            assert_eq!(agent.submit(&committee, &committee, &[("user", &id.to_string()), ("chair", is_chair)]).await.status(), 303);
+        }
+        app.clock.advance(chrono::Duration::days(31));
+        for (b, e) in [(&agent, "agent@region.example"), (&chair, "chair@region.example"), (&conflicted, "m1@region.example"), (&member, "m2@region.example"), (&outsider, "other@region.example"), (&admin, "admin@region.example"), (&supplier, "owner@lead.example")] {
+            assert_eq!(b.sign_in(e, PASSWORD).await.status(), 303, "{e}");
+        }
+        assert_eq!(agent.submit(&format!("/objectives/{o}/proposals"), &format!("/objectives/{o}/proposals/open"), &[]).await.status(), 303);
+        let org = app.with_db(|conn| {
+            achat_ouvert::domain::users::find_by_email(conn, &achat_ouvert::domain::email::Email::parse("owner@lead.example").unwrap()).unwrap().unwrap().organisation_id.unwrap().0
+        }).await;
+        let ws = format!("/objectives/{o}/evaluation");
+        let field = format!("org_{org}");
+        let note = format!("note_{org}");
+        assert_eq!(conflicted.submit(&ws, &format!("{ws}/declarations"), &[(&field, "conflict"), (&note, "Associé")]).await.status(), 303);
+        for b in [&member, &chair] {
+            assert_eq!(b.submit(&ws, &format!("{ws}/declarations"), &[(&field, "none")]).await.status(), 303);
+        }
+
+        let m2 = ids[2].to_string();
+        let steps: Vec<(&str, Step)> = vec![
+            ("the committee page", Step::Get(committee.clone())),
+            ("appoint", Step::Post(committee.clone(), vec![("user", m2.clone().leak() as &str), ("chair", "false")])),
+            ("the workspace", Step::Get(ws.clone())),
+            ("read a proposal", Step::Get(format!("{ws}/{p}"))),
+            ("score it", Step::Post(format!("{ws}/{p}"), vec![("action", "save")])),
+            ("the progress matrix", Step::Get(format!("{ws}/progress"))),
+            ("the ranking", Step::Get(format!("{ws}/ranking"))),
+            ("the CSV export", Step::Get(format!("{ws}/report.csv"))),
+            ("decide", Step::Post(format!("{ws}/decision"), vec![])),
+            ("publish the results", Step::Post(format!("/objectives/{o}/results"), vec![])),
+            ("my evaluations", Step::Get("/evaluations".into())),
+        ];
+        let table: Vec<(&str, &Browser, [u16; 11])> = vec![
+            ("anonymous",          &anonymous,  [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303]),
+            ("supplier",           &supplier,   [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+            ("agent",              &agent,      [200, 303, 403, 403, 403, 403, 403, 403, 403, 409, 403]),
+            ("committee, not on this one", &outsider, [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200]),
+            ("member",             &member,     [403, 403, 200, 200, 303, 403, 403, 403, 403, 403, 200]),
+            ("conflicted member",  &conflicted, [403, 403, 200, 404, 404, 403, 403, 403, 403, 403, 200]),
+            ("chair",              &chair,      [403, 403, 200, 200, 303, 200, 200, 200, 409, 403, 200]),
+            ("administrator",      &admin,      [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        ];
+        let mut failures = Vec::new();
+        for (role, browser, expected) in &table {
+            for ((name, step), want) in steps.iter().zip(expected) {
+                let got = attempt_step(browser, step).await;
+                if got != *want {
+                    failures.push(format!("{role} / {name}: expected {want}, got {got}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "authorization table mismatches:\n{}", failures.join("\n"));
+        app.stop().await;
+    }
+}

@@ -202,7 +202,7 @@ both_backends! {
         let visitor = app.browser();
         let open = visitor.text("/objectives?status=open").await;
         assert_eq!(open.matches("class=\"objective-card\"").count(), 5, "five open objectives");
-        assert_eq!(visitor.text("/objectives?status=closed").await.matches("class=\"objective-card\"").count(), 1);
+        assert_eq!(visitor.text("/objectives?status=under_evaluation").await.matches("class=\"objective-card\"").count(), 1);
         assert!(visitor.text("/").await.contains("lycées"));
         let agent = app.browser();
         assert_eq!(agent.sign_in("agent@demo.achat-ouvert.fr", &agent_password).await.status(), 303);
@@ -223,6 +223,12 @@ both_backends! {
         assert_eq!(opened.status(), 303);
         let list = agent.text(&format!("/objectives/{closed}/proposals")).await;
         assert_eq!(list.matches("Lire la proposition").count(), 2, "{list}");
+        // Its committee is at work: the chair sees one evaluation submitted and one draft.
+        let chair_line = stdout.lines().find(|l| l.contains("comite1@demo.achat-ouvert.fr")).expect("the chair");
+        let chair = app.browser();
+        assert_eq!(chair.sign_in("comite1@demo.achat-ouvert.fr", chair_line.split_whitespace().last().unwrap()).await.status(), 303);
+        let progress = chair.text(&format!("/objectives/{closed}/evaluation/progress")).await;
+        assert!(progress.contains("Soumise") && progress.contains("Brouillon"), "{progress}");
         app.stop().await;
     }
 }
