@@ -285,6 +285,31 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/admin/users/{id}/disabled", web::put().to(api::set_disabled))
         .route("/api/v1/admin/audit", web::get().to(api::audit))
         .route("/api/v1/receipts/verify", web::get().to(receipts::verify_api))
+        .service(
+            web::resource("/api/v1/objectives/{id}/committee")
+                .get(api_evaluation::committee_get)
+                .post(api_evaluation::committee_appoint),
+        )
+        .route("/api/v1/objectives/{id}/committee/{user}", web::delete().to(api_evaluation::committee_remove))
+        .route("/api/v1/objectives/{id}/evaluation-settings", web::put().to(api_evaluation::settings))
+        .route("/api/v1/objectives/{id}/evaluation", web::get().to(api_evaluation::workspace))
+        .route("/api/v1/objectives/{id}/evaluation/declarations", web::put().to(api_evaluation::declare))
+        .route("/api/v1/objectives/{id}/evaluation/ranking", web::get().to(api_evaluation::ranking))
+        .route("/api/v1/objectives/{id}/evaluation/consensus", web::put().to(api_evaluation::consensus))
+        .route("/api/v1/objectives/{id}/evaluation/shortlist", web::put().to(api_evaluation::shortlist))
+        .route("/api/v1/objectives/{id}/evaluation/decision", web::post().to(api_evaluation::decide))
+        .service(
+            web::resource("/api/v1/objectives/{id}/evaluation/proposals/{proposal}")
+                .get(api_evaluation::proposal)
+                .put(api_evaluation::score),
+        )
+        .route(
+            "/api/v1/objectives/{id}/evaluation/proposals/{proposal}/reopen/{user}",
+            web::post().to(api_evaluation::reopen),
+        )
+        .service(
+            web::resource("/api/v1/objectives/{id}/results").get(api_evaluation::results).post(api_evaluation::publish),
+        )
         .route("/api/v1/receipts/{id}", web::get().to(api_proposals::receipt))
         .route("/api/v1/proposals", web::get().to(api_proposals::list))
         .service(

@@ -12,6 +12,7 @@ mod criteria;
 mod csrf;
 mod documents;
 mod evaluation;
+mod evaluation_api;
 mod health;
 mod i18n;
 mod mail;

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod api_evaluation;
 pub mod api_proposals;
 pub mod auth;
 pub mod criteria;

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use crate::web::error::{ErrorBody, ErrorDetail};
 use crate::web::handlers::health::{self, Health};
-use crate::web::handlers::{api, api_proposals, open_data, receipts};
+use crate::web::handlers::{api, api_evaluation, api_proposals, open_data, receipts};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +25,10 @@ use crate::web::handlers::{api, api_proposals, open_data, receipts};
         api_proposals::remove_member, api_proposals::answer, api_proposals::deposit, api_proposals::withdraw,
         api_proposals::reconfirm, api_proposals::receipt, api_proposals::received, api_proposals::open,
         api_proposals::opened, receipts::verify_api,
+        api_evaluation::committee_get, api_evaluation::committee_appoint, api_evaluation::committee_remove,
+        api_evaluation::settings, api_evaluation::workspace, api_evaluation::declare, api_evaluation::proposal,
+        api_evaluation::score, api_evaluation::reopen, api_evaluation::ranking, api_evaluation::consensus,
+        api_evaluation::shortlist, api_evaluation::decide, api_evaluation::publish, api_evaluation::results,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -34,6 +38,7 @@ use crate::web::handlers::{api, api_proposals, open_data, receipts};
         (name = "organisations", description = "Supplier organisations, members and invitations"),
         (name = "administration", description = "Users, roles and the audit log (administrators)"),
         (name = "proposals", description = "Suppliers' proposals: drafts, attachments (multipart), consortia, sealed deposits and their receipts; the public receipt check; agents' opening after the deadline"),
+        (name = "evaluation", description = "Committees, conflict declarations, scores, consensus, ranking with its sensitivity, shortlist, decision, and published results"),
         (name = "objectives", description = "Published objectives, their Q&A and amendments, and OCDS 1.1 release packages (open data, no authentication)"),
     )
 )]

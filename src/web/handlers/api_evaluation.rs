@@ -1,0 +1,735 @@
+//! The JSON API for evaluation, under `/api/v1`: committees (agents), declarations and scores
+//! (members), consensus, shortlist and decision (the chair), publication (agents) and the public
+//! results. The same rules as the pages: each handler goes through the same loading and
+//! authorization as `handlers::evaluation`, and calls the same domain operations.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::ids::{CriterionId, ObjectiveId, OrganisationId, ProposalId, UserId};
+use crate::domain::audit::AuditActor;
+use crate::domain::authz::Action;
+use crate::domain::evaluation::aggregate::Method;
+use crate::domain::evaluation::board::{self, Board, Progress};
+use crate::domain::evaluation::{EvaluationError, committee, decision, scoring};
+use crate::domain::objectives::Status;
+use crate::views::layout::Ctx;
+use crate::web::AppState;
+use crate::web::auth::Identity;
+use crate::web::error::AppError;
+use crate::web::handlers::evaluation::{self as pages, evaluation_error, label};
+
+type Resp = Result<HttpResponse, AppError>;
+
+fn private(status: StatusCode, body: impl Serialize) -> HttpResponse {
+    HttpResponse::build(status).insert_header(("Cache-Control", "private, no-store")).json(body)
+}
+
+fn rejected(ctx: &Ctx, e: EvaluationError) -> AppError {
+    match e {
+        EvaluationError::Scores(problems) => AppError::Rejected {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid_scores",
+            message: problems.iter().map(|(c, k)| format!("criterion {c}: {}", ctx.t(k))).collect::<Vec<_>>().join(" "),
+        },
+        EvaluationError::Declarations(fields) => AppError::Rejected {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid_declarations",
+            message: format!("{} {}", ctx.t("evaluation-error-declarations"), fields.join(", ")),
+        },
+        other => evaluation_error(ctx, other),
+    }
+}
+
+async fn load(state: &AppState, objective: i64) -> Result<Board, AppError> {
+    let oid = ObjectiveId(objective);
+    let b =
+        state.db.run(move |conn| board::load(conn, oid).map_err(AppError::from)).await?.ok_or(AppError::NotFound)?;
+    if b.objective.practice || b.objective.status == Status::Draft.as_str() {
+        return Err(AppError::NotFound);
+    }
+    Ok(b)
+}
+
+async fn as_member(state: &AppState, identity: &Identity, objective: i64) -> Result<(Board, UserId), AppError> {
+    let b = load(state, objective).await?;
+    let user = identity.user().map(|u| u.user.id);
+    let member = user.is_some_and(|u| b.member(u).is_some());
+    let current = identity.authorize(Action::SitOnCommittee { member })?;
+    Ok((b, current.user.id))
+}
+
+async fn as_chair(state: &AppState, identity: &Identity, objective: i64) -> Result<(Board, UserId), AppError> {
+    let b = load(state, objective).await?;
+    let user = identity.user().map(|u| u.user.id);
+    let chair = user.is_some_and(|u| b.member(u).is_some_and(|m| m.chair));
+    let current = identity.authorize(Action::ChairCommittee { chair })?;
+    Ok((b, current.user.id))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CommitteeMemberJson {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub chair: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CommitteeJson {
+    pub members: Vec<CommitteeMemberJson>,
+    pub blind: bool,
+    /// `mean` or `median`.
+    pub aggregation: String,
+}
+
+/// Agents: an objective's committee and evaluation settings.
+#[utoipa::path(get, path = "/api/v1/objectives/{id}/committee", tag = "evaluation", security(("bearer" = [])),
+    responses((status = 200, body = CommitteeJson), (status = 403, body = crate::web::error::ErrorBody)))]
+pub async fn committee_get(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
+    identity.authorize(Action::ManageCommittee)?;
+    let b = load(&state, id.into_inner()).await?;
+    Ok(private(
+        StatusCode::OK,
+        CommitteeJson {
+            members: b
+                .members
+                .iter()
+                .map(|m| CommitteeMemberJson {
+                    user_id: m.user_id.0,
+                    name: m.name.clone(),
+                    email: m.email.clone(),
+                    chair: m.chair,
+                })
+                .collect(),
+            blind: b.objective.blind,
+            aggregation: b.method().as_str().into(),
+        },
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AppointInput {
+    /// A staff account with the committee role.
+    pub user_id: i64,
+    #[serde(default)]
+    pub chair: bool,
+}
+
+/// Agents: appoints a member (or the chair); they are told by e-mail.
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/committee", tag = "evaluation", security(("bearer" = [])),
+    request_body = AppointInput,
+    responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn committee_appoint(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    body: web::Json<AppointInput>,
+) -> Resp {
+    let current = identity.authorize(Action::ManageCommittee)?;
+    let id = id.into_inner();
+    let (oid, user, chair, now, who) = (
+        ObjectiveId(id),
+        UserId(body.user_id),
+        body.chair,
+        state.clock.now_naive(),
+        AuditActor::UserId(current.user.id),
+    );
+    let link = crate::domain::following::MailLinks { public_url: &state.settings.public_url }
+        .path(&format!("objectives/{id}/evaluation"));
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(committee::appoint(conn, oid, user, chair, &who, &link, now)))
+        .await?
+        .map_err(|e| evaluation_error(&ctx, e))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Agents: removes a member who has not scored yet.
+#[utoipa::path(delete, path = "/api/v1/objectives/{id}/committee/{user}", tag = "evaluation", security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn committee_remove(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    path: web::Path<(i64, i64)>,
+) -> Resp {
+    let current = identity.authorize(Action::ManageCommittee)?;
+    let (id, user) = path.into_inner();
+    let (oid, now, who) = (ObjectiveId(id), state.clock.now_naive(), AuditActor::UserId(current.user.id));
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(committee::remove(conn, oid, UserId(user), &who, now)))
+        .await?
+        .map_err(|e| evaluation_error(&ctx, e))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SettingsInput {
+    pub blind: bool,
+    /// `mean` or `median`.
+    pub aggregation: String,
+}
+
+/// Agents, before the deadline: blind mode and how scores combine.
+#[utoipa::path(put, path = "/api/v1/objectives/{id}/evaluation-settings", tag = "evaluation", security(("bearer" = [])),
+    request_body = SettingsInput,
+    responses((status = 204), (status = 400, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn settings(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    body: web::Json<SettingsInput>,
+) -> Resp {
+    let current = identity.authorize(Action::ManageCommittee)?;
+    let method = Method::parse(&body.aggregation)
+        .ok_or_else(|| AppError::BadRequest { code: "invalid_field", message: "aggregation: mean or median".into() })?;
+    let (oid, blind, now, who) =
+        (ObjectiveId(id.into_inner()), body.blind, state.clock.now_naive(), AuditActor::UserId(current.user.id));
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(committee::configure(conn, oid, blind, method, &who, now)))
+        .await?
+        .map_err(|e| evaluation_error(&ctx, e))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationDeclaration {
+    pub organisation_id: i64,
+    pub name: String,
+    /// `null` until declared.
+    pub conflict: Option<bool>,
+    pub note: String,
+    /// A user of this organisation shares the member's e-mail domain.
+    pub domain_warning: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalStatus {
+    pub proposal_id: i64,
+    /// "Proposal 3" in blind mode, else the organisations.
+    pub label: String,
+    /// `conflict`, `not_started`, `draft` or `submitted`.
+    pub status: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Workspace {
+    pub opened: bool,
+    pub blind: bool,
+    pub chair: bool,
+    pub decided: bool,
+    pub declared: bool,
+    pub organisations: Vec<OrganisationDeclaration>,
+    /// Empty until every organisation is declared on.
+    pub proposals: Vec<ProposalStatus>,
+}
+
+fn progress_code(p: Progress) -> &'static str {
+    match p {
+        Progress::Conflict => "conflict",
+        Progress::NotStarted => "not_started",
+        Progress::Draft => "draft",
+        Progress::Submitted => "submitted",
+    }
+}
+
+/// Members: their declarations and the proposals they score.
+#[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation", tag = "evaluation", security(("bearer" = [])),
+    responses((status = 200, body = Workspace), (status = 403, body = crate::web::error::ErrorBody)))]
+pub async fn workspace(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
+    let (b, user) = as_member(&state, &identity, id.into_inner()).await?;
+    let organisations = b.depositing_organisations();
+    let ids: Vec<OrganisationId> = organisations.iter().map(|(o, _)| *o).collect();
+    let email = identity.user().map(|u| u.user.email.clone()).unwrap_or_default();
+    let warnings = state.db.run(move |conn| board::domain_warnings(conn, &email, &ids).map_err(AppError::from)).await?;
+    let declared = b.declared_all(user);
+    Ok(private(
+        StatusCode::OK,
+        Workspace {
+            opened: !b.proposals.is_empty(),
+            blind: b.objective.blind,
+            chair: b.member(user).is_some_and(|m| m.chair),
+            decided: b.decision.is_some(),
+            declared,
+            organisations: organisations
+                .iter()
+                .map(|(o, name)| {
+                    let d = b.declarations.iter().find(|d| d.user == user && d.organisation == *o);
+                    OrganisationDeclaration {
+                        organisation_id: o.0,
+                        name: name.clone(),
+                        conflict: d.map(|d| d.conflict),
+                        note: d.map(|d| d.note.clone()).unwrap_or_default(),
+                        domain_warning: warnings.contains(o),
+                    }
+                })
+                .collect(),
+            proposals: if declared {
+                b.proposals
+                    .iter()
+                    .map(|p| ProposalStatus {
+                        proposal_id: p.proposal.0,
+                        label: label(&ctx, &b, p.proposal),
+                        status: progress_code(b.progress(user, p.proposal)).into(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        },
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DeclarationInput {
+    pub organisation_id: i64,
+    pub conflict: bool,
+    /// Required for a conflict.
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DeclarationsInput {
+    /// One per depositing organisation.
+    pub declarations: Vec<DeclarationInput>,
+}
+
+/// Members: declares, for every depositing organisation, a conflict of interest or none.
+#[utoipa::path(put, path = "/api/v1/objectives/{id}/evaluation/declarations", tag = "evaluation", security(("bearer" = [])),
+    request_body = DeclarationsInput,
+    responses((status = 204), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn declare(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    body: web::Json<DeclarationsInput>,
+) -> Resp {
+    let (b, user) = as_member(&state, &identity, id.into_inner()).await?;
+    let answers: Vec<scoring::Answer> = body
+        .declarations
+        .iter()
+        .map(|d| scoring::Answer {
+            organisation: OrganisationId(d.organisation_id),
+            conflict: d.conflict,
+            note: d.note.clone(),
+        })
+        .collect();
+    let (oid, now) = (b.objective.id, state.clock.now_naive());
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(scoring::declare(conn, oid, user, &answers, now)))
+        .await?
+        .map_err(|e| rejected(&ctx, e))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ScoreJson {
+    pub criterion_id: i64,
+    /// 0 to 5; `null` in a draft.
+    pub score: Option<i32>,
+    pub justification: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OtherScore {
+    /// The member's name (members know each other).
+    pub member: String,
+    pub criterion_id: i64,
+    pub score: i32,
+    pub justification: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalEvaluation {
+    pub proposal_id: i64,
+    pub label: String,
+    /// The deposited content; without organisation names in blind mode.
+    #[schema(value_type = Object)]
+    pub content: serde_json::Value,
+    pub scores: Vec<ScoreJson>,
+    pub submitted: bool,
+    /// The others' submitted scores, once one's own is submitted.
+    pub others: Vec<OtherScore>,
+}
+
+async fn readable(
+    state: &AppState,
+    identity: &Identity,
+    objective: i64,
+    proposal: i64,
+) -> Result<(Board, UserId), AppError> {
+    let (b, user) = as_member(state, identity, objective).await?;
+    let p = ProposalId(proposal);
+    b.proposal(p).ok_or(AppError::NotFound)?;
+    if !b.declared_all(user) || b.conflicted(user, p) {
+        return Err(AppError::NotFound);
+    }
+    Ok((b, user))
+}
+
+/// Members: an opened proposal and their own evaluation of it.
+#[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation/proposals/{proposal}", tag = "evaluation", security(("bearer" = [])),
+    responses((status = 200, body = ProposalEvaluation), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn proposal(state: web::Data<AppState>, ctx: Ctx, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
+    let (objective, proposal) = path.into_inner();
+    let (b, user) = readable(&state, &identity, objective, proposal).await?;
+    let pid = ProposalId(proposal);
+    let p = b.proposal(pid).ok_or(AppError::NotFound)?;
+    let mut content = serde_json::to_value(&p.snapshot).map_err(AppError::internal)?;
+    if b.objective.blind
+        && let Some(obj) = content.as_object_mut()
+    {
+        obj.remove("consortium");
+        if let Some(docs) = obj.get_mut("documents").and_then(|d| d.as_array_mut()) {
+            for (i, d) in docs.iter_mut().enumerate() {
+                d["name"] =
+                    serde_json::Value::String(ctx.t_args("evaluation-document-n", &[("n", &(i + 1).to_string())]));
+            }
+        }
+    }
+    let own = b.evaluation(user, pid);
+    let names: std::collections::HashMap<UserId, String> =
+        b.members.iter().map(|m| (m.user_id, m.name.clone())).collect();
+    let others = if b.may_see_scores(user, pid) {
+        b.evaluations
+            .iter()
+            .filter(|e| e.proposal == pid && e.user != user && e.submitted_at.is_some())
+            .flat_map(|e| b.scores.iter().filter(move |s| s.evaluation == e.id).map(move |s| (e.user, s)))
+            .map(|(u, s)| OtherScore {
+                member: names.get(&u).cloned().unwrap_or_default(),
+                criterion_id: s.criterion.0,
+                score: s.score,
+                justification: s.justification.clone(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(private(
+        StatusCode::OK,
+        ProposalEvaluation {
+            proposal_id: proposal,
+            label: label(&ctx, &b, pid),
+            content,
+            scores: own
+                .map(|e| {
+                    b.scores_of(e.id)
+                        .into_iter()
+                        .map(|s| ScoreJson {
+                            criterion_id: s.criterion.0,
+                            score: Some(s.score),
+                            justification: s.justification.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            submitted: own.is_some_and(|e| e.submitted_at.is_some()),
+            others,
+        },
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ScoresInput {
+    pub scores: Vec<ScoreJson>,
+    /// Submit (and lock) rather than save a draft: every criterion needs a score and a
+    /// justification of at least 30 characters.
+    #[serde(default)]
+    pub submit: bool,
+}
+
+/// Members: saves a draft of their evaluation, or submits it.
+#[utoipa::path(put, path = "/api/v1/objectives/{id}/evaluation/proposals/{proposal}", tag = "evaluation", security(("bearer" = [])),
+    request_body = ScoresInput,
+    responses((status = 204), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn score(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    path: web::Path<(i64, i64)>,
+    body: web::Json<ScoresInput>,
+) -> Resp {
+    let (objective, proposal) = path.into_inner();
+    let (b, user) = readable(&state, &identity, objective, proposal).await?;
+    let inputs: Vec<scoring::ScoreInput> = body
+        .scores
+        .iter()
+        .map(|s| scoring::ScoreInput {
+            criterion: CriterionId(s.criterion_id),
+            score: s.score,
+            justification: s.justification.clone(),
+        })
+        .collect();
+    let (oid, submit, now) = (b.objective.id, body.submit, state.clock.now_naive());
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(scoring::save(conn, oid, ProposalId(proposal), user, &inputs, submit, now)))
+        .await?
+        .map_err(|e| rejected(&ctx, e))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The chair: reopens a member's submitted evaluation.
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/evaluation/proposals/{proposal}/reopen/{user}", tag = "evaluation", security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn reopen(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    path: web::Path<(i64, i64, i64)>,
+) -> Resp {
+    let (objective, proposal, member) = path.into_inner();
+    let (b, chair) = as_chair(&state, &identity, objective).await?;
+    let (oid, now) = (b.objective.id, state.clock.now_naive());
+    state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(scoring::reopen(conn, oid, ProposalId(proposal), UserId(member), chair, now))
+        })
+        .await?
+        .map_err(|e| evaluation_error(&ctx, e))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RankingRow {
+    pub proposal_id: i64,
+    pub label: String,
+    pub rank: Option<usize>,
+    pub total: f64,
+    pub environmental: f64,
+    /// Per criterion, in the objective's order: the committee's value (0–5), `null` if unscored.
+    pub values: Vec<Option<f64>>,
+    pub disagreements: Vec<bool>,
+    pub excluded: Option<String>,
+    pub shortlisted: bool,
+    pub change_reason: Option<String>,
+    /// The share of sensitivity samples in which it is shortlisted.
+    pub share_shortlisted: f64,
+    pub robust: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Ranking {
+    pub criteria: Vec<String>,
+    pub samples: usize,
+    pub pending: usize,
+    pub decided: bool,
+    pub rows: Vec<RankingRow>,
+}
+
+/// The chair (or an agent once decided): ranking, disagreements, sensitivity, shortlist.
+#[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation/ranking", tag = "evaluation", security(("bearer" = [])),
+    responses((status = 200, body = Ranking), (status = 403, body = crate::web::error::ErrorBody)))]
+pub async fn ranking(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
+    let id = id.into_inner();
+    let b = load(&state, id).await?;
+    let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair));
+    if !(is_chair || (b.decision.is_some() && identity.authorize(Action::PublishResults).is_ok())) {
+        as_chair(&state, &identity, id).await?;
+    }
+    if let Some(u) = identity.user()
+        && is_chair
+        && b.proposals.iter().any(|p| b.conflicted(u.user.id, p.proposal))
+    {
+        return Err(evaluation_error(&ctx, EvaluationError::Conflicted));
+    }
+    let v = pages::ranking_view(&ctx, &b, is_chair, None);
+    Ok(private(
+        StatusCode::OK,
+        Ranking {
+            criteria: v.criteria.iter().map(|(n, _)| n.clone()).collect(),
+            samples: v.samples,
+            pending: v.pending,
+            decided: v.decided,
+            rows: v
+                .rows
+                .into_iter()
+                .map(|r| RankingRow {
+                    proposal_id: r.proposal,
+                    label: r.label,
+                    rank: r.rank,
+                    total: r.total,
+                    environmental: r.environmental,
+                    values: r.values.iter().map(|(x, _, _)| *x).collect(),
+                    disagreements: r.values.iter().map(|(_, d, _)| *d).collect(),
+                    excluded: r.excluded,
+                    shortlisted: r.shortlisted,
+                    change_reason: r.change_reason,
+                    share_shortlisted: r.share,
+                    robust: r.robust,
+                })
+                .collect(),
+        },
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConsensusInput {
+    pub proposal_id: i64,
+    pub criterion_id: i64,
+    /// 0 to 5, or `null` to remove the consensus.
+    pub score: Option<i32>,
+    #[serde(default)]
+    pub justification: String,
+}
+
+/// The chair: records (or removes) a consensus score.
+#[utoipa::path(put, path = "/api/v1/objectives/{id}/evaluation/consensus", tag = "evaluation", security(("bearer" = [])),
+    request_body = ConsensusInput,
+    responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn consensus(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    body: web::Json<ConsensusInput>,
+) -> Resp {
+    let (b, chair) = as_chair(&state, &identity, id.into_inner()).await?;
+    let (oid, now) = (b.objective.id, state.clock.now_naive());
+    let (p, c, s, j) =
+        (ProposalId(body.proposal_id), CriterionId(body.criterion_id), body.score, body.justification.clone());
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(scoring::consensus(conn, oid, p, c, s, &j, chair, now)))
+        .await?
+        .map_err(|e| rejected(&ctx, e))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ShortlistInput {
+    pub proposal_id: i64,
+    pub shortlisted: bool,
+    /// Required when departing from the rule (at least 10 characters).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The chair: puts a proposal in or out of the shortlist.
+#[utoipa::path(put, path = "/api/v1/objectives/{id}/evaluation/shortlist", tag = "evaluation", security(("bearer" = [])),
+    request_body = ShortlistInput,
+    responses((status = 204), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn shortlist(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    body: web::Json<ShortlistInput>,
+) -> Resp {
+    let (b, chair) = as_chair(&state, &identity, id.into_inner()).await?;
+    let (oid, now) = (b.objective.id, state.clock.now_naive());
+    let (p, shortlisted, reason) = (ProposalId(body.proposal_id), body.shortlisted, body.reason.clone());
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(decision::change_shortlist(conn, oid, p, shortlisted, &reason, chair, now)))
+        .await?
+        .map_err(|e| evaluation_error(&ctx, e))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The chair: records the committee's decision (every evaluation submitted).
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/evaluation/decision", tag = "evaluation", security(("bearer" = [])),
+    responses((status = 204), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn decide(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
+    let (b, chair) = as_chair(&state, &identity, id.into_inner()).await?;
+    let (oid, now) = (b.objective.id, state.clock.now_naive());
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(decision::decide(conn, oid, chair, now)))
+        .await?
+        .map_err(|e| evaluation_error(&ctx, e))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PublishInput {
+    /// Also publish the scores per criterion.
+    #[serde(default)]
+    pub per_criterion: bool,
+}
+
+/// Agents: publishes the decided results; every depositor is told.
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/results", tag = "evaluation", security(("bearer" = [])),
+    request_body = PublishInput,
+    responses((status = 204), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn publish(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    body: web::Json<PublishInput>,
+) -> Resp {
+    let current = identity.authorize(Action::PublishResults)?;
+    let (oid, agent, now, per_criterion) =
+        (ObjectiveId(id.into_inner()), current.user.id, state.clock.now_naive(), body.per_criterion);
+    let public_url = state.settings.public_url.clone();
+    state
+        .db
+        .run(move |conn| {
+            let link =
+                |p: ProposalId| public_url.join(&format!("proposals/{p}")).map(|u| u.to_string()).unwrap_or_default();
+            Ok::<_, AppError>(decision::publish(conn, oid, agent, per_criterion, &link, now))
+        })
+        .await?
+        .map_err(|e| evaluation_error(&ctx, e))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicResult {
+    pub rank: Option<usize>,
+    pub organisations: String,
+    pub title: String,
+    pub total: f64,
+    /// Per criterion, when the agent published them.
+    pub values: Option<Vec<f64>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicResults {
+    #[schema(value_type = String, format = DateTime)]
+    pub published_at: chrono::NaiveDateTime,
+    pub criteria: Vec<String>,
+    pub opened: usize,
+    pub shortlisted: Vec<PublicResult>,
+}
+
+/// Everyone: an objective's published results (404 until published).
+#[utoipa::path(get, path = "/api/v1/objectives/{id}/results", tag = "evaluation",
+    responses((status = 200, body = PublicResults), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn results(state: web::Data<AppState>, ctx: Ctx, id: web::Path<i64>) -> Resp {
+    let b = load(&state, id.into_inner()).await?;
+    let oid = b.objective.id;
+    let outcomes = state
+        .db
+        .run(move |conn| crate::domain::proposals::opening::proposals_of(conn, oid).map_err(AppError::from))
+        .await?;
+    let r = pages::public_results(&ctx, &b, &outcomes).ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok().json(PublicResults {
+        published_at: r.published_at,
+        criteria: r.criteria,
+        opened: r.opened,
+        shortlisted: r
+            .shortlisted
+            .into_iter()
+            .map(|s| PublicResult {
+                rank: s.rank,
+                organisations: s.organisations,
+                title: s.title,
+                total: s.total,
+                values: r.per_criterion.then_some(s.values),
+            })
+            .collect(),
+    }))
+}
