@@ -11,12 +11,36 @@ use crate::domain::markdown;
 use crate::domain::objectives::{ObjectiveFull, Status};
 use crate::domain::questions::Question;
 
-pub const EXTENSIONS: [&str; 4] = [
+pub const EXTENSIONS: [&str; 5] = [
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_lots_extension/master/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_awardCriteriaBreakdown_extension/master/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/master/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_sustainability_extension/master/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/master/extension.json",
 ];
+
+/// What the bid extension publishes of the proposals, after the deadline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bids {
+    /// When the statistics were established (the deadline).
+    pub date: NaiveDateTime,
+    /// Organisations with a deposit standing at the deadline.
+    pub received: usize,
+    /// Each proposal's status and rank, once the results are published.
+    pub details: Option<Vec<BidDetail>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BidDetail {
+    pub id: String,
+    pub date: Option<NaiveDateTime>,
+    /// `valid`, `disqualified` or `withdrawn`.
+    pub status: &'static str,
+    pub rank: Option<usize>,
+    pub shortlisted: bool,
+    /// The organisations, named for shortlisted proposals only: (party id, name).
+    pub tenderers: Vec<(String, String)>,
+}
 
 /// The licence of the published data: the French government's open licence.
 pub const LICENSE: &str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence";
@@ -45,6 +69,7 @@ pub fn release(
     full: &ObjectiveFull,
     questions: &[Question],
     catalogue: &[Criterion],
+    bids: Option<&Bids>,
     publisher: &Publisher<'_>,
     now: NaiveDateTime,
 ) -> Value {
@@ -169,17 +194,56 @@ pub fn release(
     {
         latest = latest.max(deadline);
     }
+    let mut parties =
+        vec![json!({ "id": "buyer", "name": publisher.buyer_name, "roles": ["buyer", "procuringEntity"] })];
+    let bids_json = bids.map(|b| {
+        let mut statistics = vec![json!({ "id": "bids", "measure": "bids", "value": b.received, "date": when(b.date) })];
+        let mut out = json!({});
+        if let Some(details) = &b.details {
+            let valid = details.iter().filter(|d| d.status == "valid").count();
+            let disqualified = details.iter().filter(|d| d.status == "disqualified").count();
+            statistics.push(json!({ "id": "validBids", "measure": "validBids", "value": valid, "date": when(b.date) }));
+            statistics.push(json!({ "id": "disqualifiedBids", "measure": "disqualifiedBids", "value": disqualified, "date": when(b.date) }));
+            let list: Vec<Value> = details
+                .iter()
+                .map(|d| {
+                    let mut bid = json!({ "id": d.id, "status": d.status, "shortlisted": d.shortlisted });
+                    if let Some(date) = d.date {
+                        bid["date"] = json!(when(date));
+                    }
+                    if let Some(rank) = d.rank {
+                        bid["rank"] = json!(rank);
+                    }
+                    if !d.tenderers.is_empty() {
+                        bid["tenderers"] = Value::Array(d.tenderers.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect());
+                    }
+                    bid
+                })
+                .collect();
+            out["details"] = Value::Array(list);
+            for (id, name) in details.iter().flat_map(|d| d.tenderers.iter()) {
+                if !parties.iter().any(|p| p["id"] == json!(id)) {
+                    parties.push(json!({ "id": id, "name": name, "roles": ["tenderer"] }));
+                }
+            }
+        }
+        out["statistics"] = Value::Array(statistics);
+        out
+    });
     let mut release = json!({
         "ocid": format!("{}-{}", publisher.ocid_prefix, o.reference),
         "date": when(latest),
         "tag": [tag],
         "initiationType": "tender",
         "language": "fr",
-        "parties": [{ "id": "buyer", "name": publisher.buyer_name, "roles": ["buyer", "procuringEntity"] }],
+        "parties": parties,
         "buyer": buyer,
         "planning": { "rationale": o.political_objective },
         "tender": tender,
     });
+    if let Some(b) = bids_json {
+        release["bids"] = b;
+    }
     // A release id names one content: derived from the content itself.
     let digest = sha2::Sha256::digest(release.to_string().as_bytes());
     release["id"] = json!(format!("{}-{}", o.reference, &hex::encode(digest)[..16]));

@@ -207,6 +207,19 @@ both_backends! {
         assert!(feedback.contains("<svg"));
         let excluded = browsers[2].text(&format!("/proposals/{p3}")).await;
         assert!(excluded.contains("Exclue"));
+
+        // Open data: the bid statistics and the shortlist, valid with the bid extension applied.
+        let package: serde_json::Value = app.get(&format!("/api/v1/objectives/{objective}/ocds.json")).await.json().await.unwrap();
+        crate::open_data::validate_package(&package);
+        let bids = &package["releases"][0]["bids"];
+        assert_eq!(bids["statistics"][0]["value"], 3);
+        let details = bids["details"].as_array().unwrap();
+        let bid = |p: i64| details.iter().find(|d| d["id"] == format!("proposal-{p}")).unwrap().clone();
+        assert_eq!((bid(p1)["status"].as_str(), bid(p1)["rank"].as_i64(), bid(p1)["shortlisted"].as_bool()), (Some("valid"), Some(1), Some(true)));
+        assert_eq!(bid(p1)["tenderers"][0]["name"], "Entreprise 701");
+        assert_eq!((bid(p2)["status"].as_str(), bid(p2)["shortlisted"].as_bool()), (Some("valid"), Some(false)));
+        assert!(bid(p2).get("tenderers").is_none(), "only the shortlisted are named");
+        assert_eq!(bid(p3)["status"], "disqualified");
         app.stop().await;
     }
 }

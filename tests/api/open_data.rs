@@ -46,10 +46,12 @@ fn codes(csv: &str) -> Vec<String> {
 }
 
 /// Validates a release package against the package schema, with the release schema extended by
-/// awardCriteriaBreakdown; and each lot's award criteria against that extension's definition.
-fn validate_package(package: &Value) {
+/// awardCriteriaBreakdown and bid; and each lot's award criteria against that extension's
+/// definition.
+pub fn validate_package(package: &Value) {
     let mut release_schema = read("release-schema.json");
     merge(&mut release_schema, &read("extensions/awardCriteriaBreakdown/release-schema.json"));
+    merge(&mut release_schema, &read("extensions/bid/release-schema.json"));
     let release_id = release_schema["id"].as_str().unwrap().to_owned();
     let resource = jsonschema::Resource::from_contents(release_schema.clone()).unwrap();
     let validator = jsonschema::options()

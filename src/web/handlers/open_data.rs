@@ -240,6 +240,65 @@ pub async fn detail(state: web::Data<AppState>, id: web::Path<i64>) -> Result<Ht
     Ok(HttpResponse::Ok().json(body))
 }
 
+/// The bid extension's data of an objective past its deadline: the number of proposals standing
+/// at the deadline, then each one's status and rank once the results are published (organisations
+/// named for shortlisted proposals only).
+fn bids_of(
+    conn: &mut crate::db::DbConnection,
+    full: &objectives::ObjectiveFull,
+    now: chrono::NaiveDateTime,
+) -> Result<Option<ocds::Bids>, AppError> {
+    use crate::domain::proposals::opening::{self, NotOpened};
+    let o = &full.objective;
+    let Some(deadline) = o.deadline_at else { return Ok(None) };
+    if o.practice || !opening::openable(o, now) {
+        return Ok(None);
+    }
+    let outcomes = opening::proposals_of(conn, o.id)?;
+    let received =
+        outcomes.iter().filter(|x| !matches!(x.outcome, Err(NotOpened::Withdrawn | NotOpened::NoDeposit))).count();
+    let details = if o.results_published_at.is_some() {
+        let board = crate::domain::evaluation::board::load(conn, o.id)?.ok_or(AppError::NotFound)?;
+        let results = board.results();
+        let shortlist = board.shortlist(&results);
+        Some(
+            outcomes
+                .iter()
+                .map(|x| {
+                    let result = results.iter().find(|r| r.proposal == x.proposal);
+                    let shortlisted = shortlist.contains(&x.proposal);
+                    let status = match (&x.outcome, result) {
+                        (Err(NotOpened::Withdrawn), _) => "withdrawn",
+                        (Ok(_), Some(r)) if r.excluded.is_none() => "valid",
+                        _ => "disqualified",
+                    };
+                    let tenderers = if shortlisted {
+                        board
+                            .proposal(x.proposal)
+                            .map(|p| {
+                                p.organisations.iter().map(|(id, name)| (format!("org-{id}"), name.clone())).collect()
+                            })
+                            .unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    };
+                    ocds::BidDetail {
+                        id: format!("proposal-{}", x.proposal),
+                        date: x.deposit.as_ref().map(|d| d.deposited_at),
+                        status,
+                        rank: result.and_then(|r| r.rank),
+                        shortlisted,
+                        tenderers,
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(Some(ocds::Bids { date: deadline, received, details }))
+}
+
 fn publisher(state: &AppState) -> Publisher<'_> {
     Publisher { buyer_name: &state.settings.buyer_name, ocid_prefix: &state.settings.ocid_prefix }
 }
@@ -251,7 +310,9 @@ pub async fn ocds_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<
     let id = id.into_inner();
     let (full, answered, catalogue) = public_objective(&state, id).await?;
     let now = state.clock.now_naive();
-    let release = ocds::release(&full, &answered, &catalogue, &publisher(&state), now);
+    let loaded = full.clone();
+    let bids = state.db.run(move |conn| bids_of(conn, &loaded, now)).await?;
+    let release = ocds::release(&full, &answered, &catalogue, bids.as_ref(), &publisher(&state), now);
     let uri = state
         .settings
         .public_url
@@ -278,7 +339,8 @@ pub async fn ocds_all(state: web::Data<AppState>) -> Result<HttpResponse, AppErr
                 for o in &rows {
                     if let Some(full) = objectives::load(conn, o.id)? {
                         let answered = questions::answered(conn, o.id)?;
-                        releases.push((full, answered));
+                        let bids = bids_of(conn, &full, now)?;
+                        releases.push((full, answered, bids));
                     }
                 }
                 if !more {
@@ -292,7 +354,7 @@ pub async fn ocds_all(state: web::Data<AppState>) -> Result<HttpResponse, AppErr
     let (rows, catalogue) = all;
     let releases = rows
         .iter()
-        .map(|(full, answered)| ocds::release(full, answered, &catalogue, &publisher(&state), now))
+        .map(|(full, answered, bids)| ocds::release(full, answered, &catalogue, bids.as_ref(), &publisher(&state), now))
         .collect();
     let uri = state.settings.public_url.join("api/v1/ocds/objectives.json").map(|u| u.to_string()).unwrap_or_default();
     Ok(HttpResponse::Ok().json(ocds::package(&uri, releases, &publisher(&state), now)))
