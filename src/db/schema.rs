@@ -364,7 +364,7 @@ diesel::table! {
     scores (evaluation_id, criterion_id) {
         evaluation_id -> BigInt,
         criterion_id -> BigInt,
-        score -> Integer,
+        score -> Nullable<Integer>,
         justification -> Text,
         updated_at -> Timestamp,
     }

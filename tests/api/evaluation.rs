@@ -252,6 +252,12 @@ both_backends! {
         let page = member.text(&format!("{workspace}/{p}")).await;
         assert!(page.contains("Proposition 1") && page.contains("Document 1"));
         assert!(!page.contains("Entreprise 711") && !page.contains("Offre Alpha"), "no organisation, no original file name");
+        // A draft keeps a justification written before its score is chosen.
+        let climate = criterion(&app, "env-climate").await;
+        let score_page = format!("{workspace}/{p}");
+        let just = format!("just_{climate}");
+        assert_eq!(member.submit(&score_page, &score_page, &[("action", "save"), (&just, "Première impression à confirmer")]).await.status(), 303);
+        assert!(member.text(&score_page).await.contains("Première impression à confirmer"));
         let doc = member.get(&format!("/deposits/{receipt}/documents/0")).await;
         assert_eq!(doc.status(), 200);
         assert!(doc.headers()["content-disposition"].to_str().unwrap().contains("document-1.pdf"));

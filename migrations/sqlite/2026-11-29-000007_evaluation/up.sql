@@ -39,7 +39,8 @@ CREATE INDEX evaluations_objective ON evaluations (objective_id);
 CREATE TABLE scores (
     evaluation_id BIGINT NOT NULL REFERENCES evaluations (id),
     criterion_id BIGINT NOT NULL REFERENCES criteria (id),
-    score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 5),
+    -- Null in a draft that has a justification but no score yet.
+    score INTEGER CHECK (score BETWEEN 0 AND 5),
     justification TEXT NOT NULL,
     updated_at TIMESTAMP NOT NULL,
     PRIMARY KEY (evaluation_id, criterion_id)

@@ -59,7 +59,8 @@ pub struct Evaluation {
 pub struct Score {
     pub evaluation: i64,
     pub criterion: CriterionId,
-    pub score: i32,
+    /// `None` in a draft with a justification but no score yet.
+    pub score: Option<i32>,
     pub justification: String,
 }
 
@@ -197,12 +198,15 @@ impl Board {
                     .iter()
                     .map(|c| {
                         let id = c.weighted.criterion_id;
+                        // Submitted evaluations of members not conflicted (a conflict declared
+                        // after scoring withdraws the scores).
                         let scores = self
                             .evaluations
                             .iter()
                             .filter(|e| e.proposal == p.proposal && e.submitted_at.is_some())
+                            .filter(|e| !self.conflicted(e.user, p.proposal))
                             .flat_map(|e| self.scores.iter().filter(move |s| s.evaluation == e.id && s.criterion == id))
-                            .map(|s| s.score.clamp(0, 5) as u8)
+                            .filter_map(|s| s.score.map(|x| x.clamp(0, 5) as u8))
                             .collect();
                         let consensus = self
                             .consensus
@@ -218,12 +222,13 @@ impl Board {
     pub fn results(&self) -> Vec<ProposalResult> {
         aggregate::aggregate(&self.specs(), &self.inputs(), self.method())
     }
-    /// The shortlist: the rule's, with the chair's changes applied.
+    /// The shortlist: the rule's, with the chair's changes applied (never an excluded proposal).
     pub fn shortlist(&self, results: &[ProposalResult]) -> Vec<ProposalId> {
         let mut list = aggregate::shortlist(results, self.rule());
         for c in &self.changes {
             list.retain(|p| *p != c.proposal);
-            if c.shortlisted {
+            let eligible = results.iter().any(|r| r.proposal == c.proposal && r.excluded.is_none());
+            if c.shortlisted && eligible {
                 list.push(c.proposal);
             }
         }
@@ -259,6 +264,7 @@ pub fn load(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Opti
     let member_orgs: Vec<(ProposalId, OrganisationId, String)> = consortium_members::table
         .inner_join(organisations::table)
         .filter(consortium_members::proposal_id.eq_any(&ids))
+        .filter(consortium_members::confirmed_at.is_not_null())
         .order(consortium_members::invited_at.asc())
         .select((consortium_members::proposal_id, consortium_members::organisation_id, organisations::legal_name))
         .load(conn)?;
@@ -370,9 +376,32 @@ pub fn domain_warnings(
     Ok(out)
 }
 
-/// The members' names as depositors read them: "Member A", "Member B", … in a stable order.
+/// The members' names as depositors read them: "Member A", "Member B", … "Member AA" after
+/// "Member Z", in a stable order.
 pub fn pseudonyms(members: &[Member]) -> HashMap<UserId, String> {
     let mut ids: Vec<UserId> = members.iter().map(|m| m.user_id).collect();
     ids.sort();
-    ids.into_iter().enumerate().map(|(i, id)| (id, char::from(b'A' + (i % 26) as u8).to_string())).collect()
+    ids.into_iter().enumerate().map(|(i, id)| (id, letters(i))).collect()
+}
+
+/// 0 → A, 25 → Z, 26 → AA, 27 → AB, …
+fn letters(mut i: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(char::from(b'A' + (i % 26) as u8));
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    out.iter().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pseudonym_letters_never_repeat() {
+        let got: Vec<String> = [0, 25, 26, 27, 701].into_iter().map(super::letters).collect();
+        assert_eq!(got, ["A", "Z", "AA", "AB", "ZZ"]);
+    }
 }

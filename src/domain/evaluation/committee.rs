@@ -80,7 +80,9 @@ fn committee_objective(
     if o.practice {
         return Err(EvaluationError::NotFound);
     }
+    let decided = super::board::decided(conn, objective)?;
     match o.status_at(now) {
+        _ if decided => Err(EvaluationError::Decided),
         Status::Published | Status::Closed | Status::UnderEvaluation => Ok(o),
         _ => Err(EvaluationError::WrongStage),
     }
@@ -113,9 +115,15 @@ pub fn appoint(
                 .set(committee_members::chair.eq(false))
                 .execute(conn)?;
         }
-        let already = diesel::update(committee_members::table.find((objective, user)))
-            .set(committee_members::chair.eq(chair))
-            .execute(conn)?;
+        // Appointing the chair again as a plain member does not demote them: "make chair" on
+        // another member does.
+        let already: usize =
+            committee_members::table.find((objective, user)).count().get_result::<i64>(conn)?.try_into().unwrap_or(1);
+        if already > 0 && chair {
+            diesel::update(committee_members::table.find((objective, user)))
+                .set(committee_members::chair.eq(true))
+                .execute(conn)?;
+        }
         if already == 0 {
             diesel::insert_into(committee_members::table)
                 .values((
@@ -162,6 +170,12 @@ pub fn remove(
         if n == 0 {
             return Err(EvaluationError::NotFound);
         }
+        diesel::delete(
+            crate::db::schema::conflict_declarations::table
+                .filter(crate::db::schema::conflict_declarations::objective_id.eq(objective))
+                .filter(crate::db::schema::conflict_declarations::user_id.eq(user)),
+        )
+        .execute(conn)?;
         record(conn, by, "committee.removed", objective, serde_json::json!({ "user": user.0 }), now)?;
         Ok(())
     })

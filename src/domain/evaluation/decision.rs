@@ -26,6 +26,10 @@ fn chaired_board(conn: &mut DbConnection, objective: ObjectiveId, chair: UserId)
     if b.decision.is_some() {
         return Err(EvaluationError::Decided);
     }
+    // A chair in conflict on any proposal sees no ranking: the agent appoints another chair.
+    if b.proposals.iter().any(|p| b.conflicted(chair, p.proposal)) {
+        return Err(EvaluationError::Conflicted);
+    }
     Ok(b)
 }
 
@@ -199,14 +203,36 @@ pub fn publish(
             details: serde_json::json!({ "per_criterion": per_criterion }),
         };
         crate::domain::audit::append(conn, &event, now)?;
-        // Every organisation that proposed something, opened or not, is told.
-        let rows: Vec<(ProposalId, String, String)> = proposals::table
-            .inner_join(users::table.on(users::organisation_id.eq(proposals::organisation_id.nullable())))
-            .filter(proposals::objective_id.eq(objective))
-            .filter(users::disabled_at.is_null())
-            .filter(users::email_verified_at.is_not_null())
-            .select((proposals::id, users::email, users::locale))
+        // Every organisation that deposited, opened or not, with its consortium members, is told.
+        let deposited: Vec<ProposalId> = crate::db::schema::deposits::table
+            .filter(crate::db::schema::deposits::objective_id.eq(objective))
+            .select(crate::db::schema::deposits::proposal_id)
+            .distinct()
             .load(conn)?;
+        let mut organisations: Vec<(ProposalId, crate::db::ids::OrganisationId)> = proposals::table
+            .filter(proposals::id.eq_any(&deposited))
+            .select((proposals::id, proposals::organisation_id))
+            .load(conn)?;
+        organisations.extend(
+            crate::db::schema::consortium_members::table
+                .filter(crate::db::schema::consortium_members::proposal_id.eq_any(&deposited))
+                .filter(crate::db::schema::consortium_members::confirmed_at.is_not_null())
+                .select((
+                    crate::db::schema::consortium_members::proposal_id,
+                    crate::db::schema::consortium_members::organisation_id,
+                ))
+                .load::<(ProposalId, crate::db::ids::OrganisationId)>(conn)?,
+        );
+        let mut rows: Vec<(ProposalId, String, String)> = Vec::new();
+        for (proposal, org) in organisations {
+            let people: Vec<(String, String)> = users::table
+                .filter(users::organisation_id.eq(org))
+                .filter(users::disabled_at.is_null())
+                .filter(users::email_verified_at.is_not_null())
+                .select((users::email, users::locale))
+                .load(conn)?;
+            rows.extend(people.into_iter().map(|(e, l)| (proposal, e, l)));
+        }
         for (proposal, email, locale) in rows {
             let lang = Lang::from_code(&locale).unwrap_or_default();
             outbox::enqueue(

@@ -70,7 +70,8 @@ pub fn declare(
                 ))
                 .execute(conn)?;
         }
-        let conflicts = answers.iter().filter(|a| a.conflict).count();
+        let conflicts =
+            answers.iter().filter(|a| a.conflict && organisations.iter().any(|(o, _)| *o == a.organisation)).count();
         record(
             conn,
             user,
@@ -159,22 +160,27 @@ pub fn save(
             let score = input.and_then(|i| i.score);
             let justification = input.map(|i| i.justification.trim().to_owned()).unwrap_or_default();
             let old = before.iter().find(|s| s.criterion == id);
-            let changed =
-                old.map(|s| (Some(s.score), s.justification.as_str())) != Some((score, justification.as_str()));
+            let old_score = old.and_then(|s| s.score);
+            let changed = old.map(|s| (s.score, s.justification.as_str())) != Some((score, justification.as_str()));
             if !changed || (old.is_none() && score.is_none() && justification.is_empty()) {
                 continue;
             }
             diesel::delete(scores::table.find((evaluation, id))).execute(conn)?;
-            if let Some(s) = score {
+            // A draft keeps a justification written before the score is chosen.
+            if score.is_some() || !justification.is_empty() {
                 diesel::insert_into(scores::table)
                     .values((
                         scores::evaluation_id.eq(evaluation),
                         scores::criterion_id.eq(id),
-                        scores::score.eq(s),
+                        scores::score.eq(score),
                         scores::justification.eq(&justification),
                         scores::updated_at.eq(now),
                     ))
                     .execute(conn)?;
+            }
+            // The history keeps every change of a score (who, when, from, to).
+            if old_score == score {
+                continue;
             }
             diesel::insert_into(score_history::table)
                 .values((
@@ -182,7 +188,7 @@ pub fn save(
                     score_history::criterion_id.eq(id),
                     score_history::changed_by.eq(user),
                     score_history::changed_at.eq(now),
-                    score_history::from_score.eq(old.map(|s| s.score)),
+                    score_history::from_score.eq(old_score),
                     score_history::to_score.eq(score),
                     score_history::justification.eq(&justification),
                 ))
@@ -213,6 +219,9 @@ pub fn reopen(
         let b = open_board(conn, objective)?;
         if !b.member(chair).is_some_and(|m| m.chair) {
             return Err(EvaluationError::NotChair);
+        }
+        if b.conflicted(chair, proposal) {
+            return Err(EvaluationError::Conflicted);
         }
         let e = b.evaluation(member, proposal).filter(|e| e.submitted_at.is_some()).ok_or(EvaluationError::NotFound)?;
         diesel::update(evaluations::table.find(e.id))

@@ -274,6 +274,7 @@ pub async fn workspace(state: web::Data<AppState>, ctx: Ctx, identity: Identity,
             proposals: if declared {
                 b.proposals
                     .iter()
+                    .filter(|p| !(b.objective.blind && b.conflicted(user, p.proposal)))
                     .map(|p| ProposalStatus {
                         proposal_id: p.proposal.0,
                         label: label(&ctx, &b, p.proposal),
@@ -405,11 +406,13 @@ pub async fn proposal(state: web::Data<AppState>, ctx: Ctx, identity: Identity, 
             .iter()
             .filter(|e| e.proposal == pid && e.user != user && e.submitted_at.is_some())
             .flat_map(|e| b.scores.iter().filter(move |s| s.evaluation == e.id).map(move |s| (e.user, s)))
-            .map(|(u, s)| OtherScore {
-                member: names.get(&u).cloned().unwrap_or_default(),
-                criterion_id: s.criterion.0,
-                score: s.score,
-                justification: s.justification.clone(),
+            .filter_map(|(u, s)| {
+                Some(OtherScore {
+                    member: names.get(&u).cloned().unwrap_or_default(),
+                    criterion_id: s.criterion.0,
+                    score: s.score?,
+                    justification: s.justification.clone(),
+                })
             })
             .collect()
     } else {
@@ -427,7 +430,7 @@ pub async fn proposal(state: web::Data<AppState>, ctx: Ctx, identity: Identity, 
                         .into_iter()
                         .map(|s| ScoreJson {
                             criterion_id: s.criterion.0,
-                            score: Some(s.score),
+                            score: s.score,
                             justification: s.justification.clone(),
                         })
                         .collect()
@@ -534,7 +537,8 @@ pub struct Ranking {
 pub async fn ranking(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
     let id = id.into_inner();
     let b = load(&state, id).await?;
-    let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair));
+    let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair))
+        && identity.authorize(Action::ChairCommittee { chair: true }).is_ok();
     if !(is_chair || (b.decision.is_some() && identity.authorize(Action::PublishResults).is_ok())) {
         as_chair(&state, &identity, id).await?;
     }

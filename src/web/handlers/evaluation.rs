@@ -271,9 +271,11 @@ async fn render_workspace(
         })
         .collect();
     let declared = b.declared_all(user);
+    // In blind mode a conflicted proposal is not even listed: its number would tell whose it is.
     let proposals = b
         .proposals
         .iter()
+        .filter(|p| !(b.objective.blind && b.conflicted(user, p.proposal)))
         .map(|p| {
             let progress = b.progress(user, p.proposal);
             let status = match progress {
@@ -372,16 +374,18 @@ fn score_fields(
             let id = c.weighted.criterion_id;
             let stored = own.and_then(|e| b.scores.iter().find(|s| s.evaluation == e.id && s.criterion == id));
             let (score, justification) = match submitted {
-                Some(pairs) => (first(pairs, &format!("score_{id}")).parse().ok(), first(pairs, &format!("just_{id}"))),
-                None => (stored.map(|s| s.score), stored.map(|s| s.justification.clone()).unwrap_or_default()),
+                Some(pairs) => {
+                    (first(pairs, &format!("score_{id}")).parse::<i32>().ok(), first(pairs, &format!("just_{id}")))
+                }
+                None => (stored.and_then(|s| s.score), stored.map(|s| s.justification.clone()).unwrap_or_default()),
             };
             let others = if may_see {
                 b.evaluations
                     .iter()
                     .filter(|e| e.proposal == proposal && e.user != user && e.submitted_at.is_some())
                     .filter_map(|e| {
-                        b.scores.iter().find(|s| s.evaluation == e.id && s.criterion == id).map(|s| {
-                            (names.get(&e.user).cloned().unwrap_or_default(), s.score, s.justification.clone())
+                        b.scores.iter().find(|s| s.evaluation == e.id && s.criterion == id).and_then(|s| {
+                            Some((names.get(&e.user).cloned().unwrap_or_default(), s.score?, s.justification.clone()))
                         })
                     })
                     .collect()
@@ -578,9 +582,11 @@ pub async fn progress(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (b, _) = chair_board(&state, &identity, id.into_inner()).await?;
+    let (b, current) = chair_board(&state, &identity, id.into_inner()).await?;
     let oid = b.objective.id;
     let history = state.db.run(move |conn| scoring::history(conn, oid).map_err(AppError::from)).await?;
+    // Nothing of a proposal the chair is conflicted on.
+    let history: Vec<_> = history.into_iter().filter(|h| !b.conflicted(current.user.id, h.proposal)).collect();
     let names: std::collections::HashMap<UserId, String> =
         b.members.iter().map(|m| (m.user_id, m.name.clone())).collect();
     let view = ProgressView {
@@ -916,12 +922,12 @@ pub fn supplier_feedback(
                 .iter()
                 .filter(|e| e.proposal == proposal && e.submitted_at.is_some())
                 .filter_map(|e| {
-                    b.scores.iter().find(|s| s.evaluation == e.id && s.criterion == id).map(|s| {
+                    b.scores.iter().find(|s| s.evaluation == e.id && s.criterion == id).and_then(|s| {
                         let who = ctx.t_args(
                             "feedback-member",
                             &[("letter", pseudonyms.get(&e.user).map_or("?", String::as_str))],
                         );
-                        (who, s.score, s.justification.clone())
+                        Some((who, s.score?, s.justification.clone()))
                     })
                 })
                 .collect();
@@ -959,7 +965,8 @@ pub fn supplier_feedback(
 /// scores.
 async fn report_board(state: &AppState, ctx: &Ctx, identity: &Identity, id: i64) -> Result<(Board, bool), AppError> {
     let b = load_board(state, id).await?;
-    let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair));
+    let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair))
+        && identity.authorize(Action::ChairCommittee { chair: true }).is_ok();
     if !(is_chair || (b.decision.is_some() && identity.authorize(Action::PublishResults).is_ok())) {
         chair_board(state, identity, id).await?;
     }
@@ -991,13 +998,13 @@ fn report_proposals(ctx: &Ctx, b: &Board) -> Vec<views::evaluation::ReportPropos
                 .iter()
                 .filter(|e| e.proposal == p.proposal && e.submitted_at.is_some())
                 .flat_map(|e| b.scores.iter().filter(move |s| s.evaluation == e.id).map(move |s| (e.user, s)))
-                .map(|(user, s)| {
-                    (
+                .filter_map(|(user, s)| {
+                    Some((
                         names.get(&user).cloned().unwrap_or_default(),
                         criterion_name(s.criterion),
-                        s.score,
+                        s.score?,
                         s.justification.clone(),
-                    )
+                    ))
                 })
                 .collect(),
             consensus: b
