@@ -713,6 +713,8 @@ pub fn feedback(ctx: &Ctx, f: &Feedback) -> Markup {
 }
 
 pub struct ReportProposal {
+    /// (criterion, value, average of the opened proposals) for the chart.
+    pub chart: Vec<(String, f64, f64)>,
     pub label: String,
     pub title: String,
     /// (member, criterion, score, justification)
@@ -766,8 +768,9 @@ pub fn report(ctx: &Ctx, v: &ReportView<'_>) -> Markup {
                 } } }
             }
             h2 { (ctx.t("report-scores")) }
-            @for p in &v.proposals {
+            @for (i, p) in v.proposals.iter().enumerate() {
                 h3 { (p.label) " — " (p.title) }
+                (criteria_chart(ctx, &format!("report-chart-{i}"), &p.chart))
                 table {
                     thead { tr { th scope="col" { (ctx.t("committee-member")) } th scope="col" { (ctx.t("criterion")) } th scope="col" { (ctx.t("report-score")) } th scope="col" { (ctx.t("score-justification")) } } }
                     tbody { @for (m, c, s, j) in &p.scores { tr { td { (m) } td { (c) } td.num { (s) } td { (j) } } } }

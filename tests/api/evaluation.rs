@@ -105,7 +105,9 @@ both_backends! {
         }
         // Nothing to read before declaring; the domain warning shows (m1 is @alpha.example).
         let (p1, p2, p3) = (proposals[0], proposals[1], proposals[2]);
-        assert_eq!(m1.get(&format!("{workspace}/{p1}")).await.status(), 404);
+        let early = m1.get(&format!("{workspace}/{p1}")).await;
+        assert_eq!(early.status(), 409);
+        assert!(early.text().await.unwrap().contains("Déclarez d’abord"));
         let page = m1.text(&workspace).await;
         assert!(page.contains("Entreprise 701") && page.contains("même domaine"));
         let (o1, o2, o3) = (organisation_of(&app, "owner@alpha.example").await, organisation_of(&app, "owner@beta.example").await, organisation_of(&app, "owner@gamma.example").await);
@@ -116,7 +118,7 @@ both_backends! {
         let r = m1.submit(&workspace, &declarations, &[(&f1, "none"), (&f2, "none"), (&f3, "conflict")]).await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("Précisez la nature du conflit"));
-        assert_eq!(m1.get(&format!("{workspace}/{p1}")).await.status(), 404);
+        assert_eq!(m1.get(&format!("{workspace}/{p1}")).await.status(), 409, "nothing was recorded");
         let r = m1.submit(&workspace, &declarations, &[(&f1, "none"), (&f2, "none"), (&f3, "conflict"), (&n3, "Ancien employeur")]).await;
         assert_eq!(r.status(), 303);
         for m in [&chair, &m2] {

@@ -349,6 +349,35 @@ mod tests {
         assert_eq!(shortlist(&r, ShortlistRule::AtLeast(81)), vec![ProposalId(1)]);
     }
 
+    /// The worked example of docs/EVALUATION.md, every figure.
+    #[test]
+    fn the_documented_worked_example() {
+        let criteria = [spec(1, 60, true, Some(2)), spec(2, 40, false, None)];
+        let p1 = input(1, 0, &[(1, &[4, 5, 3]), (2, &[3, 3, 4])]);
+        let mut p2 = input(2, 1, &[(1, &[2, 4, 2]), (2, &[5, 4, 5])]);
+        let p3 = input(3, 2, &[(1, &[1, 2]), (2, &[5, 5])]);
+        let close = |a: f64, b: f64| (a - b).abs() < 0.005;
+        let before = aggregate(&criteria, &[p1.clone(), p2.clone(), p3.clone()], Method::Mean);
+        let get = |r: &[ProposalResult], id: i64| r.iter().find(|x| x.proposal == ProposalId(id)).unwrap().clone();
+        assert!(close(get(&before, 2).total, 69.33) && close(get(&before, 2).environmental, 32.0));
+        assert!(get(&before, 1).criteria[0].disagreement && get(&before, 2).criteria[0].disagreement);
+        p2.criteria[0].consensus = Some(3);
+        let r = aggregate(&criteria, &[p1, p2, p3], Method::Mean);
+        assert!(close(get(&r, 1).total, 74.67) && close(get(&r, 1).environmental, 48.0));
+        assert!(close(get(&r, 2).total, 73.33) && close(get(&r, 2).environmental, 36.0));
+        let p3r = get(&r, 3);
+        assert!(close(p3r.total, 58.0) && close(p3r.environmental, 18.0));
+        assert_eq!(p3r.excluded.map(|e| (e.criterion, e.minimum)), Some((CriterionId(1), 2)));
+        assert_eq!(
+            r.iter().map(|x| (x.proposal.0, x.rank)).collect::<Vec<_>>(),
+            vec![(1, Some(1)), (2, Some(2)), (3, None)]
+        );
+        // The feedback chart's averages over the opened proposals.
+        let avg = |i: usize| r.iter().map(|x| x.criteria[i].value.unwrap().as_f64()).sum::<f64>() / 3.0;
+        assert!(close(avg(0), 2.83) && close(avg(1), 4.33));
+        assert_eq!(shortlist(&r, ShortlistRule::Top(3)), vec![ProposalId(1), ProposalId(2)]);
+    }
+
     fn arbitrary_case() -> impl Strategy<Value = (Vec<CriterionSpec>, Vec<ProposalInput>)> {
         (1usize..6, 1usize..12, 1usize..6).prop_flat_map(|(n_criteria, n_proposals, n_members)| {
             let weights = proptest::collection::vec(1u32..50, n_criteria);

@@ -372,7 +372,13 @@ async fn readable(
     let (b, user) = as_member(state, identity, objective).await?;
     let p = ProposalId(proposal);
     b.proposal(p).ok_or(AppError::NotFound)?;
-    if !b.declared_all(user) || b.conflicted(user, p) {
+    if !b.declared_all(user) {
+        return Err(AppError::Conflict {
+            code: "declare_first",
+            message: "declare your interests with every depositing organisation first".into(),
+        });
+    }
+    if b.conflicted(user, p) {
         return Err(AppError::NotFound);
     }
     Ok((b, user))

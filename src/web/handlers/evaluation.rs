@@ -486,9 +486,12 @@ fn render_score(
 }
 
 /// A proposal the member may read: declared on every organisation, not conflicted.
-fn readable_by_member(b: &Board, user: UserId, proposal: ProposalId) -> Result<(), AppError> {
+fn readable_by_member(ctx: &Ctx, b: &Board, user: UserId, proposal: ProposalId) -> Result<(), AppError> {
     b.proposal(proposal).ok_or(AppError::NotFound)?;
-    if !b.declared_all(user) || b.conflicted(user, proposal) {
+    if !b.declared_all(user) {
+        return Err(evaluation_error(ctx, EvaluationError::DeclareFirst));
+    }
+    if b.conflicted(user, proposal) {
         // A conflicted member sees nothing of it, not even that it can be read.
         return Err(AppError::NotFound);
     }
@@ -504,7 +507,7 @@ pub async fn score_page(
 ) -> Result<HttpResponse, AppError> {
     let (id, pid) = path.into_inner();
     let (b, current) = member_board(&state, &identity, id).await?;
-    readable_by_member(&b, current.user.id, ProposalId(pid))?;
+    readable_by_member(&ctx, &b, current.user.id, ProposalId(pid))?;
     render_score(&ctx, &b, current.user.id, ProposalId(pid), &Errors::default(), None, notice(&ctx, &query))
 }
 
@@ -518,7 +521,7 @@ pub async fn save_scores(
     let (id, pid) = path.into_inner();
     let (b, current) = member_board(&state, &identity, id).await?;
     let proposal = ProposalId(pid);
-    readable_by_member(&b, current.user.id, proposal)?;
+    readable_by_member(&ctx, &b, current.user.id, proposal)?;
     let pairs = form.into_inner();
     let submit = first(&pairs, "action") == "submit";
     let mut errors = Errors::default();
@@ -988,9 +991,31 @@ fn report_proposals(ctx: &Ctx, b: &Board) -> Vec<views::evaluation::ReportPropos
             .find(|c| c.criterion.id == id)
             .map_or_else(String::new, |c| c.criterion.name(ctx.lang).to_owned())
     };
+    let results = b.results();
+    let averages: Vec<f64> = (0..b.criteria.len())
+        .map(|i| {
+            let values: Vec<f64> =
+                results.iter().filter_map(|r| r.criteria.get(i)).map(|c| c.value.map_or(0.0, |v| v.as_f64())).collect();
+            if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 }
+        })
+        .collect();
     b.proposals
         .iter()
         .map(|p| views::evaluation::ReportProposal {
+            chart: results
+                .iter()
+                .find(|r| r.proposal == p.proposal)
+                .map(|r| {
+                    b.criteria
+                        .iter()
+                        .zip(&r.criteria)
+                        .zip(&averages)
+                        .map(|((c, v), avg)| {
+                            (c.criterion.name(ctx.lang).to_owned(), v.value.map_or(0.0, |x| x.as_f64()), *avg)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
             label: label(ctx, b, p.proposal),
             title: p.snapshot.title.clone(),
             scores: b
