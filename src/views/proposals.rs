@@ -66,6 +66,8 @@ pub struct DashboardRow {
     pub deadline: Option<NaiveDateTime>,
     pub practice: bool,
     pub last_receipt: Option<(i64, String)>,
+    /// Once the results are published: shortlisted or not (the feedback is on the proposal's page).
+    pub result: Option<bool>,
 }
 
 pub struct Invitation {
@@ -128,7 +130,15 @@ pub fn dashboard(ctx: &Ctx, rows: &[DashboardRow], invitations: &[Invitation], n
                                             a href=(format!("/proposals/{}", r.proposal)) { @if r.title.is_empty() { (ctx.t("proposal-untitled")) } @else { (r.title) } }
                                             @if !r.lead { br; span.muted { (ctx.t_args("proposal-member-of", &[("lead", &r.lead_name)])) } }
                                         }
-                                        td { (r.standing.badge(ctx)) }
+                                        td {
+                                            (r.standing.badge(ctx))
+                                            @if let Some(shortlisted) = r.result {
+                                                br;
+                                                a href=(format!("/proposals/{}#feedback", r.proposal)) {
+                                                    @if shortlisted { span.badge.badge-ok { (ctx.t("ranking-in")) } } @else { span.badge { (ctx.t("ranking-out")) } }
+                                                }
+                                            }
+                                        }
                                         td {
                                             @if let Some(d) = r.deadline { (when(ctx, d)) br; span.muted { (time_left(ctx, Some(d), now)) } }
                                             @else { "—" }

@@ -207,6 +207,7 @@ both_backends! {
         assert!(feedback.contains("Présélectionnée") && feedback.contains("Membre A") && feedback.contains(LONG));
         assert!(!feedback.contains("m1@alpha.example") && !feedback.contains("chair@region.example"), "members are not named");
         assert!(feedback.contains("<svg"));
+        assert!(browsers[0].text("/proposals").await.contains("Présélectionnée"), "the dashboard shows the result");
         let excluded = browsers[2].text(&format!("/proposals/{p3}")).await;
         assert!(excluded.contains("Exclue"));
 

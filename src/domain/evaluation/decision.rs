@@ -101,6 +101,24 @@ pub struct Ranked {
     pub robust: bool,
 }
 
+/// The decided shortlists of some objectives, read from their recorded decisions.
+pub fn shortlists(
+    conn: &mut DbConnection,
+    objectives: &[ObjectiveId],
+) -> diesel::QueryResult<std::collections::HashMap<ObjectiveId, Vec<ProposalId>>> {
+    let rows: Vec<(ObjectiveId, String)> = shortlist_decisions::table
+        .filter(shortlist_decisions::objective_id.eq_any(objectives))
+        .select((shortlist_decisions::objective_id, shortlist_decisions::outcome))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(o, json)| {
+            let outcome: Outcome = serde_json::from_str(&json).ok()?;
+            Some((o, outcome.shortlist.into_iter().map(ProposalId).collect()))
+        })
+        .collect())
+}
+
 /// The seed of an objective's sensitivity analysis: fixed, so everyone recomputes the same.
 pub fn seed(objective: ObjectiveId) -> u64 {
     0x5EED_0000_0000_0000 ^ objective.0 as u64

@@ -572,6 +572,8 @@ pub struct DashboardRow {
     pub last_essential_amendment: Option<NaiveDateTime>,
     /// For members: the version of the terms their confirmation must carry.
     pub terms: Option<i32>,
+    /// Once the objective's results are published: whether this proposal is shortlisted.
+    pub result: Option<bool>,
 }
 
 /// The proposals an organisation leads or is invited into, latest first.
@@ -592,12 +594,16 @@ pub fn dashboard(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<Ve
     let mut all_deposits = deposits::of_proposals(conn, &ids)?;
     let objective_ids: Vec<ObjectiveId> = rows.iter().map(|(_, o, _)| o.id).collect();
     let essentials = opening::last_essential_amendments(conn, &objective_ids)?;
+    let published: Vec<ObjectiveId> =
+        rows.iter().filter(|(_, o, _)| o.results_published_at.is_some()).map(|(_, o, _)| o.id).collect();
+    let decisions = crate::domain::evaluation::decision::shortlists(conn, &published)?;
     Ok(rows
         .into_iter()
         .map(|(p, o, lead_name)| {
             let relation = if p.organisation_id == org { Relation::Lead } else { Relation::Member };
             let confirmed = member_of.iter().any(|(id, c, _)| *id == p.id && c.is_some());
             let terms = member_of.iter().find(|(id, _, _)| *id == p.id).map(|(_, _, v)| *v);
+            let result = decisions.get(&o.id).map(|list| list.contains(&p.id));
             let deposits = all_deposits.remove(&p.id).unwrap_or_default();
             let last_essential_amendment = essentials.get(&o.id).copied();
             DashboardRow {
@@ -610,6 +616,7 @@ pub fn dashboard(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<Ve
                 deposits,
                 last_essential_amendment,
                 terms,
+                result,
             }
         })
         .collect())

@@ -157,6 +157,7 @@ pub async fn dashboard(state: web::Data<AppState>, ctx: Ctx, identity: Identity)
             deadline: r.objective.deadline_at,
             practice: r.objective.practice,
             last_receipt: r.deposits.last().map(|d| (d.id.0, d.receipt_number.clone())),
+            result: r.result,
         });
     }
     Ok(html(StatusCode::OK, views::proposals::dashboard(&ctx, &items, &invitations, now)))
