@@ -302,14 +302,21 @@ fn demo_proposals(
 ) -> Result<(), DemoError> {
     use crate::domain::proposals::{self, Content, consortium, deposits};
     let failed = |e: proposals::ProposalError| DemoError::Data(e.to_string());
-    let climate = catalogue.iter().find(|c| c.code == "env-climate").map(|c| c.id);
-    let content = |title: &str, summary: &str| {
+    let _ = catalogue;
+    // The statement goes to the objective's first criterion.
+    let mut first_criterion =
+        |objective: crate::db::ids::ObjectiveId| -> Result<Option<crate::db::ids::CriterionId>, DemoError> {
+            Ok(crate::domain::objectives::load(conn, objective)?
+                .and_then(|f| f.criteria.first().map(|w| w.criterion_id)))
+        };
+    let (energy_criterion, closed_criterion) = (first_criterion(objectives[0].0)?, first_criterion(objectives[4].0)?);
+    let content = |title: &str, summary: &str, criterion: Option<crate::db::ids::CriterionId>| {
         Content {
         title: title.into(),
         summary: summary.into(),
         solution: "## Ce que nous proposons\n\nUne réponse **locale**, mesurée et suivie dans le temps.\n\n- un diagnostic partagé ;\n- des travaux par tranches ;\n- un suivi public des résultats.".into(),
         change_support: "Trois demi-journées de formation des équipes, un guide d’usage et une permanence mensuelle la première année.".into(),
-        statements: climate.map(|c| vec![(c, "Bilan carbone de l’offre établi selon la méthode Bilan Carbone®, réduction visée de 40 %.".to_owned())]).unwrap_or_default(),
+        statements: criterion.map(|c| vec![(c, "Engagements chiffrés, suivis chaque année et vérifiés par un tiers.".to_owned())]).unwrap_or_default(),
         cost_euros: Some(420_000),
         duration_months: Some(24),
     }
@@ -329,6 +336,7 @@ fn demo_proposals(
         &content(
             "Chaufferies bois et toitures solaires pour douze lycées",
             "Remplacer le fioul par du bois local et produire de l’électricité sur les toits.",
+            energy_criterion,
         ),
         *user1,
         now,
@@ -371,7 +379,7 @@ fn demo_proposals(
             conn,
             closed.0,
             *org,
-            &content(title, "Collecter, réparer et redistribuer plutôt que jeter."),
+            &content(title, "Collecter, réparer et redistribuer plutôt que jeter.", closed_criterion),
             *user,
             before,
         )

@@ -467,15 +467,15 @@ pub fn sensitivity_chart(ctx: &Ctx, rows: &[RankRow]) -> Markup {
                 desc #sens-desc { (description.join(" ; ")) }
                 line x1="200" y1="0" x2="200" y2=(height - 20) stroke="#4f5862" {}
                 // The 95 % line: robust beyond it (or below 5 %).
-                line x1=(200.0 + 420.0 * 0.95) y1="0" x2=(200.0 + 420.0 * 0.95) y2=(height - 20) stroke="#8a949e" stroke-dasharray="4 3" {}
+                line x1=(200.0 + 360.0 * 0.95) y1="0" x2=(200.0 + 360.0 * 0.95) y2=(height - 20) stroke="#8a949e" stroke-dasharray="4 3" {}
                 @for (i, r) in rows.iter().enumerate() {
                     @let y = i * (bar_h + 8) + 4;
                     text x="192" y=(y + 16) text-anchor="end" font-size="13" fill="#1b1f24" { (r.label.chars().take(28).collect::<String>()) }
-                    rect x="200" y=(y) width=(format!("{:.1}", 420.0 * r.share)) height=(bar_h) fill=(if r.robust { "#1f4e79" } else { "#b35900" }) {}
-                    text x=(format!("{:.1}", 206.0 + 420.0 * r.share)) y=(y + 16) font-size="12" fill="#1b1f24" { (percent(ctx, r.share)) }
+                    rect x="200" y=(y) width=(format!("{:.1}", 360.0 * r.share)) height=(bar_h) fill=(if r.robust { "#1f4e79" } else { "#b35900" }) {}
+                    text x=(format!("{:.1}", 206.0 + 360.0 * r.share)) y=(y + 16) font-size="12" fill="#1b1f24" { (percent(ctx, r.share)) }
                 }
                 text x="200" y=(height - 4) font-size="11" fill="#4f5862" { "0 %" }
-                text x="620" y=(height - 4) font-size="11" fill="#4f5862" text-anchor="end" { "100 %" }
+                text x="560" y=(height - 4) font-size="11" fill="#4f5862" text-anchor="middle" { "100 %" }
             }
             figcaption { (ctx.t("sensitivity-caption")) }
         }
@@ -506,7 +506,7 @@ pub fn ranking(ctx: &Ctx, v: &RankingView<'_>) -> Markup {
                 } }
                 tbody { @for r in &v.rows { tr {
                     td.num { @if let Some(rank) = r.rank { (rank) } @else { "—" } }
-                    th scope="row" { (r.label) @if let Some(e) = &r.excluded { br; span.badge.badge-danger { (e) } } }
+                    th scope="row" { (r.label) @if let Some(e) = &r.excluded { br; span.excluded { (e) } } }
                     td.num { strong { (number(ctx, r.total)) } }
                     td.num { (number(ctx, r.environmental)) }
                     @for (value, disagreement, consensus) in &r.values {
