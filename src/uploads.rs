@@ -36,6 +36,13 @@ impl FileKind {
         }
     }
 
+    /// The kind a stored content type names.
+    pub fn from_content_type(content_type: &str) -> Option<FileKind> {
+        [FileKind::Pdf, FileKind::Odt, FileKind::Ods, FileKind::Docx, FileKind::Xlsx, FileKind::Png, FileKind::Jpeg]
+            .into_iter()
+            .find(|k| k.content_type() == content_type)
+    }
+
     pub fn extension(self) -> &'static str {
         match self {
             FileKind::Pdf => "pdf",

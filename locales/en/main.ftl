@@ -866,3 +866,6 @@ report-scores = Scores and justifications
 report-score = Score
 report-excluded = Exclusion
 report-decided = Decision recorded by { $who } on { $date }.
+evaluation-error-no-disagreement = A consensus settles a disagreement: the members agree on this criterion.
+committee-error-agent = An agent, who opens the proposals and publishes the results, does not sit on the committee (separation of duties).
+chart-criteria-line = { $criterion }: your proposal { $own }, average { $average }

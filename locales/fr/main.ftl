@@ -866,3 +866,6 @@ report-scores = Notes et justifications
 report-score = Note
 report-excluded = Exclusion
 report-decided = Décision enregistrée par { $who } le { $date }.
+evaluation-error-no-disagreement = Un consensus tranche un désaccord : les membres s’accordent sur ce critère.
+committee-error-agent = Un agent qui ouvre les plis et publie les résultats ne siège pas au comité (séparation des fonctions).
+chart-criteria-line = { $criterion } : votre proposition { $own }, moyenne { $average }

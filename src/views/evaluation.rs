@@ -314,22 +314,26 @@ pub fn score(ctx: &Ctx, v: &ScoreView<'_>, errors: &Errors) -> Markup {
                     @for f in &v.fields {
                         @let score_name = format!("score_{}", f.criterion);
                         @let just_name = format!("just_{}", f.criterion);
-                        fieldset.field-invalid[errors.get(&score_name).is_some()] id=(score_name) {
+                        fieldset.field-invalid[errors.get(&score_name).is_some() || errors.get(&just_name).is_some()] id=(score_name) {
                             legend { (f.name) " — " (f.weight) " %" }
                             p.hint { (f.description) }
-                            @if let Some(m) = errors.get(&score_name) { p.field-error { (m) } }
+                            @if let Some(m) = errors.get(&score_name) { p.field-error id=(format!("{score_name}-error")) { (m) } }
                             @for (level, text) in f.levels.iter().enumerate() {
                                 div.field.field-check {
                                     input id=(format!("{score_name}-{level}")) type="radio" name=(score_name) value=(level)
-                                        checked[f.score == Some(level as i32)] disabled[v.locked];
+                                        checked[f.score == Some(level as i32)] disabled[v.locked]
+                                        aria-invalid=[errors.get(&score_name).map(|_| "true")]
+                                        aria-describedby=[errors.get(&score_name).map(|_| format!("{score_name}-error"))];
                                     label for=(format!("{score_name}-{level}")) { strong { (level) } " — " (text) }
                                 }
                             }
                             div.field {
                                 label for=(just_name) { (ctx.t("score-justification")) }
                                 p.hint id=(format!("{just_name}-hint")) { (ctx.t("score-justification-hint")) }
+                                @if let Some(m) = errors.get(&just_name) { p.field-error id=(format!("{just_name}-error")) { (m) } }
                                 textarea id=(just_name) name=(just_name) rows="3" maxlength="5000" disabled[v.locked]
-                                    aria-describedby=(format!("{just_name}-hint")) { (f.justification) }
+                                    aria-invalid=[errors.get(&just_name).map(|_| "true")]
+                                    aria-describedby=(if errors.get(&just_name).is_some() { format!("{just_name}-hint {just_name}-error") } else { format!("{just_name}-hint") }) { (f.justification) }
                             }
                             @if !f.others.is_empty() {
                                 details open {
@@ -462,7 +466,7 @@ pub fn sensitivity_chart(ctx: &Ctx, rows: &[RankRow]) -> Markup {
     let description: Vec<String> = rows.iter().map(|r| format!("{} : {}", r.label, percent(ctx, r.share))).collect();
     html! {
         figure.chart {
-            svg role="img" aria-labelledby="sens-title sens-desc" viewBox=(format!("0 0 640 {height}")) width="100%" {
+            svg role="img" aria-labelledby="sens-title" aria-describedby="sens-desc" viewBox=(format!("0 0 640 {height}")) width="100%" {
                 title #sens-title { (ctx.t("sensitivity-chart-title")) }
                 desc #sens-desc { (description.join(" ; ")) }
                 line x1="200" y1="0" x2="200" y2=(height - 20) stroke="#4f5862" {}
@@ -528,6 +532,7 @@ pub fn ranking(ctx: &Ctx, v: &RankingView<'_>) -> Markup {
             p { (ctx.t_args("sensitivity-intro", &[("samples", &v.samples.to_string())])) }
             (sensitivity_chart(ctx, &v.rows))
             div.table-wrap { table {
+                caption { (ctx.t("sensitivity-title")) }
                 thead { tr { th scope="col" { (ctx.t("evaluation-proposal")) } th scope="col" { (ctx.t("sensitivity-share")) } th scope="col" { (ctx.t("sensitivity-stability")) } th scope="col" { (ctx.t("sensitivity-verdict")) } } }
                 tbody { @for r in &v.rows { tr {
                     th scope="row" { (r.label) }
@@ -545,7 +550,8 @@ pub fn ranking(ctx: &Ctx, v: &RankingView<'_>) -> Markup {
                         (csrf_field(ctx))
                         input type="hidden" name="proposal" value=(d.proposal);
                         input type="hidden" name="criterion" value=(d.criterion);
-                        h3 { (d.label) " — " (d.criterion_name) " " span.muted { "(" (d.spread) ")" } }
+                        fieldset {
+                        legend { (d.label) " — " (d.criterion_name) " " span.muted { "(" (d.spread) ")" } }
                         div.field-row {
                             div.field {
                                 label for=(format!("c-{}-{}", d.proposal, d.criterion)) { (ctx.t("score-consensus")) }
@@ -561,7 +567,8 @@ pub fn ranking(ctx: &Ctx, v: &RankingView<'_>) -> Markup {
                                 @if let Some((_, j)) = &d.consensus { (j) }
                             }
                         }
-                        button.button type="submit" { (ctx.t("consensus-record")) }
+                        button.button type="submit" { (ctx.t("consensus-record")) span.visually-hidden { " — " (d.label) " — " (d.criterion_name) } }
+                        }
                     }
                 }
 
@@ -595,11 +602,18 @@ pub fn ranking(ctx: &Ctx, v: &RankingView<'_>) -> Markup {
 /// chart with a text alternative.
 pub fn criteria_chart(ctx: &Ctx, id: &str, rows: &[(String, f64, f64)]) -> Markup {
     let height = rows.len() * 44 + 34;
-    let description: Vec<String> =
-        rows.iter().map(|(n, own, avg)| format!("{n} : {} / {}", number(ctx, *own), number(ctx, *avg))).collect();
+    let description: Vec<String> = rows
+        .iter()
+        .map(|(n, own, avg)| {
+            ctx.t_args(
+                "chart-criteria-line",
+                &[("criterion", n), ("own", &number(ctx, *own)), ("average", &number(ctx, *avg))],
+            )
+        })
+        .collect();
     html! {
         figure.chart {
-            svg role="img" aria-labelledby=(format!("{id}-t {id}-d")) viewBox=(format!("0 0 640 {height}")) width="100%" {
+            svg role="img" aria-labelledby=(format!("{id}-t")) aria-describedby=(format!("{id}-d")) viewBox=(format!("0 0 640 {height}")) width="100%" {
                 title id=(format!("{id}-t")) { (ctx.t("chart-criteria-title")) }
                 desc id=(format!("{id}-d")) { (description.join(" ; ")) }
                 @for (i, (name, own, avg)) in rows.iter().enumerate() {

@@ -83,6 +83,11 @@ both_backends! {
         assert!(app.last_mail_to("chair@region.example").await.subject.contains("Chaleur des lycées"));
         let admin_id = user_id(&app, "admin@region.example").await.to_string();
         assert_eq!(agent.submit(&committee, &committee, &[("user", &admin_id)]).await.status(), 409, "not a committee account");
+        app.create_staff("both@region.example", &[Role::Agent, Role::Committee]).await;
+        let both = user_id(&app, "both@region.example").await.to_string();
+        let r = agent.submit(&committee, &committee, &[("user", &both)]).await;
+        assert_eq!(r.status(), 409, "agents do not sit on committees");
+        assert!(r.text().await.unwrap().contains("séparation des fonctions"));
         assert_eq!(m1.get(&committee).await.status(), 403, "members do not appoint");
 
         // Before the opening members see no proposal.
@@ -169,6 +174,9 @@ both_backends! {
         let (ps, cs) = (p2.to_string(), climate.to_string());
         assert_eq!(chair.submit(&format!("{workspace}/ranking"), &consensus, &[("proposal", &ps), ("criterion", &cs), ("score", "3"), ("justification", "court")]).await.status(), 409);
         assert_eq!(chair.submit(&format!("{workspace}/ranking"), &consensus, &[("proposal", &ps), ("criterion", &cs), ("score", "3"), ("justification", LONG)]).await.status(), 303);
+        // No consensus where the members agree (P1's change support: 3, 3, 4).
+        let agreed = chair.submit(&format!("{workspace}/ranking"), &consensus, &[("proposal", &p1.to_string()), ("criterion", &support.to_string()), ("score", "5"), ("justification", LONG)]).await;
+        assert_eq!(agreed.status(), 409);
         assert!(chair.text(&format!("{workspace}/ranking")).await.contains("73,33"));
         // A departure from the rule needs a reason; an excluded proposal cannot be shortlisted.
         let shortlist = format!("{workspace}/shortlist");

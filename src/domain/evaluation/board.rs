@@ -11,8 +11,8 @@ use super::committee::{self, Member};
 use crate::db::DbConnection;
 use crate::db::ids::{CriterionId, ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{
-    conflict_declarations, consensus_scores, consortium_members, deposits, evaluations, organisations, proposals,
-    scores, shortlist_changes, shortlist_decisions, users,
+    conflict_declarations, consensus_scores, deposits, evaluations, organisations, proposals, scores,
+    shortlist_changes, shortlist_decisions, users,
 };
 use crate::domain::criteria::Criterion;
 use crate::domain::objectives::{self, Objective, WeightedCriterion};
@@ -165,6 +165,27 @@ impl Board {
             Some(_) => Progress::Draft,
         }
     }
+    /// The chair acts (reads the ranking, reopens, settles, decides) once they declared on every
+    /// organisation and only if in conflict with none: otherwise another chair is needed.
+    pub fn chair_may_act(&self, user: UserId) -> Result<(), super::EvaluationError> {
+        if !self.member(user).is_some_and(|m| m.chair) {
+            return Err(super::EvaluationError::NotChair);
+        }
+        if !self.declared_all(user) {
+            return Err(super::EvaluationError::DeclareFirst);
+        }
+        if self.proposals.iter().any(|p| self.conflicted(user, p.proposal)) {
+            return Err(super::EvaluationError::Conflicted);
+        }
+        Ok(())
+    }
+    /// The evaluations whose scores count: submitted, by a member not in conflict with the
+    /// proposal (a conflict declared after scoring withdraws the scores).
+    pub fn counted(&self, proposal: ProposalId) -> impl Iterator<Item = &Evaluation> {
+        self.evaluations
+            .iter()
+            .filter(move |e| e.proposal == proposal && e.submitted_at.is_some() && !self.conflicted(e.user, proposal))
+    }
     /// A member sees the others' scores on a proposal once they submitted their own.
     pub fn may_see_scores(&self, user: UserId, proposal: ProposalId) -> bool {
         !self.conflicted(user, proposal) && self.evaluation(user, proposal).is_some_and(|e| e.submitted_at.is_some())
@@ -201,10 +222,7 @@ impl Board {
                         // Submitted evaluations of members not conflicted (a conflict declared
                         // after scoring withdraws the scores).
                         let scores = self
-                            .evaluations
-                            .iter()
-                            .filter(|e| e.proposal == p.proposal && e.submitted_at.is_some())
-                            .filter(|e| !self.conflicted(e.user, p.proposal))
+                            .counted(p.proposal)
                             .flat_map(|e| self.scores.iter().filter(move |s| s.evaluation == e.id && s.criterion == id))
                             .filter_map(|s| s.score.map(|x| x.clamp(0, 5) as u8))
                             .collect();
@@ -261,22 +279,37 @@ pub fn load(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Opti
         .select((Deposit::as_select(), proposals::organisation_id, organisations::legal_name))
         .load(conn)?;
     let ids: Vec<ProposalId> = opened.iter().map(|(d, _, _)| d.proposal_id).collect();
-    let member_orgs: Vec<(ProposalId, OrganisationId, String)> = consortium_members::table
-        .inner_join(organisations::table)
-        .filter(consortium_members::proposal_id.eq_any(&ids))
-        .filter(consortium_members::confirmed_at.is_not_null())
-        .order(consortium_members::invited_at.asc())
-        .select((consortium_members::proposal_id, consortium_members::organisation_id, organisations::legal_name))
+    // The consortium is the deposited one (its identifiers are in the snapshot), not whatever the
+    // consortium table says now.
+    let snapshots: Vec<Option<Snapshot>> = opened.iter().map(|(d, _, _)| d.snapshot()).collect();
+    let identifiers: Vec<String> = snapshots
+        .iter()
+        .flatten()
+        .flat_map(|s| s.consortium.iter().flat_map(|c| c.members.iter().map(|m| m.identifier.clone())))
+        .collect();
+    let known: Vec<(OrganisationId, String, String, String)> = organisations::table
+        .filter(organisations::identifier.eq_any(&identifiers))
+        .select((
+            organisations::id,
+            organisations::identifier_type,
+            organisations::identifier,
+            organisations::legal_name,
+        ))
         .load(conn)?;
     let proposals = opened
         .into_iter()
+        .zip(snapshots)
         .enumerate()
-        .filter_map(|(i, (deposit, lead, lead_name))| {
-            let snapshot = deposit.snapshot()?;
+        .filter_map(|(i, ((deposit, lead, lead_name), snapshot))| {
+            let snapshot = snapshot?;
             let mut organisations = vec![(lead, lead_name)];
-            organisations.extend(
-                member_orgs.iter().filter(|(p, _, _)| *p == deposit.proposal_id).map(|(_, o, n)| (*o, n.clone())),
-            );
+            for m in snapshot.consortium.iter().flat_map(|c| c.members.iter()) {
+                if let Some((id, _, _, name)) =
+                    known.iter().find(|(_, kind, value, _)| *kind == m.identifier_type && *value == m.identifier)
+                {
+                    organisations.push((*id, name.clone()));
+                }
+            }
             Some(BoardProposal { proposal: deposit.proposal_id, number: i + 1, deposit, snapshot, organisations })
         })
         .collect();

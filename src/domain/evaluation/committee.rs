@@ -110,6 +110,15 @@ pub fn appoint(
             .first(conn)
             .optional()?;
         let (email, locale) = eligible.ok_or(EvaluationError::NotCommittee)?;
+        // Separation of duties: whoever opens and publishes does not also score.
+        let agent: i64 = user_roles::table
+            .filter(user_roles::user_id.eq(user))
+            .filter(user_roles::role.eq("agent"))
+            .count()
+            .get_result(conn)?;
+        if agent > 0 {
+            return Err(EvaluationError::AgentCannotSit);
+        }
         if chair {
             diesel::update(committee_members::table.filter(committee_members::objective_id.eq(objective)))
                 .set(committee_members::chair.eq(false))

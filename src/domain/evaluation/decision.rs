@@ -20,16 +20,11 @@ fn chaired_board(conn: &mut DbConnection, objective: ObjectiveId, chair: UserId)
     if b.proposals.is_empty() {
         return Err(EvaluationError::NotOpened);
     }
-    if !b.member(chair).is_some_and(|m| m.chair) {
-        return Err(EvaluationError::NotChair);
-    }
     if b.decision.is_some() {
         return Err(EvaluationError::Decided);
     }
     // A chair in conflict on any proposal sees no ranking: the agent appoints another chair.
-    if b.proposals.iter().any(|p| b.conflicted(chair, p.proposal)) {
-        return Err(EvaluationError::Conflicted);
-    }
+    b.chair_may_act(chair)?;
     Ok(b)
 }
 

@@ -65,6 +65,10 @@ pub enum EvaluationError {
     ReasonRequired,
     #[error("an excluded proposal cannot be shortlisted")]
     Excluded,
+    #[error("a consensus settles a disagreement")]
+    NoDisagreement,
+    #[error("agents do not sit on committees")]
+    AgentCannotSit,
     #[error("database error: {0}")]
     Db(String),
 }
@@ -88,6 +92,8 @@ impl EvaluationError {
             EvaluationError::Incomplete(_) => "evaluation-error-incomplete",
             EvaluationError::ReasonRequired => "evaluation-error-reason",
             EvaluationError::Excluded => "evaluation-error-excluded",
+            EvaluationError::NoDisagreement => "evaluation-error-no-disagreement",
+            EvaluationError::AgentCannotSit => "committee-error-agent",
             EvaluationError::Db(_) => "error-500-text",
         }
     }
@@ -110,6 +116,8 @@ impl EvaluationError {
             EvaluationError::Incomplete(_) => "incomplete",
             EvaluationError::ReasonRequired => "reason_required",
             EvaluationError::Excluded => "excluded",
+            EvaluationError::NoDisagreement => "no_disagreement",
+            EvaluationError::AgentCannotSit => "agent_cannot_sit",
             EvaluationError::Db(_) => "internal",
         }
     }

@@ -138,6 +138,13 @@ pub fn save(
         if !problems.is_empty() {
             return Err(EvaluationError::Scores(problems));
         }
+        // An empty draft stores nothing (and does not make the member pending).
+        if existing.is_none()
+            && !submit
+            && inputs.iter().all(|i| i.score.is_none() && i.justification.trim().is_empty())
+        {
+            return Ok(());
+        }
         let evaluation = match &existing {
             Some(e) => {
                 diesel::update(evaluations::table.find(e.id)).set(evaluations::updated_at.eq(now)).execute(conn)?;
@@ -217,12 +224,7 @@ pub fn reopen(
     write_tx(conn, |conn| {
         crate::db::serialize(conn, super::lock_key(objective))?;
         let b = open_board(conn, objective)?;
-        if !b.member(chair).is_some_and(|m| m.chair) {
-            return Err(EvaluationError::NotChair);
-        }
-        if b.conflicted(chair, proposal) {
-            return Err(EvaluationError::Conflicted);
-        }
+        b.chair_may_act(chair)?;
         let e = b.evaluation(member, proposal).filter(|e| e.submitted_at.is_some()).ok_or(EvaluationError::NotFound)?;
         diesel::update(evaluations::table.find(e.id))
             .set((evaluations::submitted_at.eq(None::<NaiveDateTime>), evaluations::updated_at.eq(now)))
@@ -255,15 +257,21 @@ pub fn consensus(
     write_tx(conn, |conn| {
         crate::db::serialize(conn, super::lock_key(objective))?;
         let b = open_board(conn, objective)?;
-        if !b.member(chair).is_some_and(|m| m.chair) {
-            return Err(EvaluationError::NotChair);
-        }
-        if b.conflicted(chair, proposal) {
-            return Err(EvaluationError::Conflicted);
-        }
+        b.chair_may_act(chair)?;
         b.proposal(proposal).ok_or(EvaluationError::NotFound)?;
         if !b.criteria.iter().any(|c| c.weighted.criterion_id == criterion) {
             return Err(EvaluationError::NotFound);
+        }
+        // A consensus settles a disagreement: it cannot replace scores the members agree on.
+        let results = b.results();
+        let disagreement = results
+            .iter()
+            .find(|r| r.proposal == proposal)
+            .and_then(|r| r.criteria.iter().find(|c| c.criterion == criterion))
+            .is_some_and(|c| c.disagreement);
+        let existing = b.consensus.iter().any(|c| c.proposal == proposal && c.criterion == criterion);
+        if score.is_some() && !disagreement && !existing {
+            return Err(EvaluationError::NoDisagreement);
         }
         let previous = b.consensus.iter().find(|c| c.proposal == proposal && c.criterion == criterion).map(|c| c.score);
         diesel::delete(consensus_scores::table.find((proposal, criterion))).execute(conn)?;

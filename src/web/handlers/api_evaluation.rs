@@ -61,11 +61,17 @@ async fn as_member(state: &AppState, identity: &Identity, objective: i64) -> Res
     Ok((b, current.user.id))
 }
 
-async fn as_chair(state: &AppState, identity: &Identity, objective: i64) -> Result<(Board, UserId), AppError> {
+async fn as_chair(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    objective: i64,
+) -> Result<(Board, UserId), AppError> {
     let b = load(state, objective).await?;
     let user = identity.user().map(|u| u.user.id);
     let chair = user.is_some_and(|u| b.member(u).is_some_and(|m| m.chair));
     let current = identity.authorize(Action::ChairCommittee { chair })?;
+    b.chair_may_act(current.user.id).map_err(|e| evaluation_error(ctx, e))?;
     Ok((b, current.user.id))
 }
 
@@ -408,9 +414,8 @@ pub async fn proposal(state: web::Data<AppState>, ctx: Ctx, identity: Identity, 
     let names: std::collections::HashMap<UserId, String> =
         b.members.iter().map(|m| (m.user_id, m.name.clone())).collect();
     let others = if b.may_see_scores(user, pid) {
-        b.evaluations
-            .iter()
-            .filter(|e| e.proposal == pid && e.user != user && e.submitted_at.is_some())
+        b.counted(pid)
+            .filter(|e| e.user != user)
             .flat_map(|e| b.scores.iter().filter(move |s| s.evaluation == e.id).map(move |s| (e.user, s)))
             .filter_map(|(u, s)| {
                 Some(OtherScore {
@@ -498,7 +503,7 @@ pub async fn reopen(
     path: web::Path<(i64, i64, i64)>,
 ) -> Resp {
     let (objective, proposal, member) = path.into_inner();
-    let (b, chair) = as_chair(&state, &identity, objective).await?;
+    let (b, chair) = as_chair(&state, &ctx, &identity, objective).await?;
     let (oid, now) = (b.objective.id, state.clock.now_naive());
     state
         .db
@@ -546,13 +551,12 @@ pub async fn ranking(state: web::Data<AppState>, ctx: Ctx, identity: Identity, i
     let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair))
         && identity.authorize(Action::ChairCommittee { chair: true }).is_ok();
     if !(is_chair || (b.decision.is_some() && identity.authorize(Action::PublishResults).is_ok())) {
-        as_chair(&state, &identity, id).await?;
+        as_chair(&state, &ctx, &identity, id).await?;
     }
     if let Some(u) = identity.user()
         && is_chair
-        && b.proposals.iter().any(|p| b.conflicted(u.user.id, p.proposal))
     {
-        return Err(evaluation_error(&ctx, EvaluationError::Conflicted));
+        b.chair_may_act(u.user.id).map_err(|e| evaluation_error(&ctx, e))?;
     }
     let v = pages::ranking_view(&ctx, &b, is_chair, None);
     Ok(private(
@@ -605,7 +609,7 @@ pub async fn consensus(
     id: web::Path<i64>,
     body: web::Json<ConsensusInput>,
 ) -> Resp {
-    let (b, chair) = as_chair(&state, &identity, id.into_inner()).await?;
+    let (b, chair) = as_chair(&state, &ctx, &identity, id.into_inner()).await?;
     let (oid, now) = (b.objective.id, state.clock.now_naive());
     let (p, c, s, j) =
         (ProposalId(body.proposal_id), CriterionId(body.criterion_id), body.score, body.justification.clone());
@@ -637,7 +641,7 @@ pub async fn shortlist(
     id: web::Path<i64>,
     body: web::Json<ShortlistInput>,
 ) -> Resp {
-    let (b, chair) = as_chair(&state, &identity, id.into_inner()).await?;
+    let (b, chair) = as_chair(&state, &ctx, &identity, id.into_inner()).await?;
     let (oid, now) = (b.objective.id, state.clock.now_naive());
     let (p, shortlisted, reason) = (ProposalId(body.proposal_id), body.shortlisted, body.reason.clone());
     state
@@ -652,7 +656,7 @@ pub async fn shortlist(
 #[utoipa::path(post, path = "/api/v1/objectives/{id}/evaluation/decision", tag = "evaluation", security(("bearer" = [])),
     responses((status = 204), (status = 409, body = crate::web::error::ErrorBody)))]
 pub async fn decide(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    let (b, chair) = as_chair(&state, &identity, id.into_inner()).await?;
+    let (b, chair) = as_chair(&state, &ctx, &identity, id.into_inner()).await?;
     let (oid, now) = (b.objective.id, state.clock.now_naive());
     state
         .db

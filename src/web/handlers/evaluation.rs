@@ -68,6 +68,7 @@ async fn member_board(
 
 async fn chair_board(
     state: &AppState,
+    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
 ) -> Result<(Board, Rc<CurrentUser>), AppError> {
@@ -75,6 +76,8 @@ async fn chair_board(
     let b = load_board(state, objective).await?;
     let chair = b.member(current.user.id).is_some_and(|m| m.chair);
     identity.authorize(Action::ChairCommittee { chair })?;
+    // Declared on every organisation, in conflict with none.
+    b.chair_may_act(current.user.id).map_err(|e| evaluation_error(ctx, e))?;
     Ok((b, current))
 }
 
@@ -284,7 +287,8 @@ async fn render_workspace(
                 Progress::Draft => "progress-draft",
                 Progress::Submitted => "progress-submitted",
             };
-            let label = if b.objective.blind {
+            // Nothing of a conflicted proposal's content, not even its title.
+            let label = if b.objective.blind || progress == Progress::Conflict {
                 label(ctx, b, p.proposal)
             } else {
                 format!("{} — {}", label(ctx, b, p.proposal), p.snapshot.title)
@@ -380,9 +384,8 @@ fn score_fields(
                 None => (stored.and_then(|s| s.score), stored.map(|s| s.justification.clone()).unwrap_or_default()),
             };
             let others = if may_see {
-                b.evaluations
-                    .iter()
-                    .filter(|e| e.proposal == proposal && e.user != user && e.submitted_at.is_some())
+                b.counted(proposal)
+                    .filter(|e| e.user != user)
                     .filter_map(|e| {
                         b.scores.iter().find(|s| s.evaluation == e.id && s.criterion == id).and_then(|s| {
                             Some((names.get(&e.user).cloned().unwrap_or_default(), s.score?, s.justification.clone()))
@@ -552,7 +555,9 @@ pub async fn save_scores(
         }
         Err(EvaluationError::Scores(problems)) => {
             for (criterion, key) in problems {
-                errors.add(format!("score_{criterion}"), ctx.t(key));
+                let field =
+                    if matches!(key, "score-error-justification" | "score-error-long") { "just" } else { "score" };
+                errors.add(format!("{field}_{criterion}"), ctx.t(key));
             }
             render_score(&ctx, &b, user, proposal, &errors, Some(&pairs), None)
         }
@@ -569,7 +574,7 @@ pub async fn reopen(
     path: web::Path<(i64, i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, pid, member) = path.into_inner();
-    let (b, current) = chair_board(&state, &identity, id).await?;
+    let (b, current) = chair_board(&state, &ctx, &identity, id).await?;
     let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
     state
         .db
@@ -585,7 +590,7 @@ pub async fn progress(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (b, current) = chair_board(&state, &identity, id.into_inner()).await?;
+    let (b, current) = chair_board(&state, &ctx, &identity, id.into_inner()).await?;
     let oid = b.objective.id;
     let history = state.db.run(move |conn| scoring::history(conn, oid).map_err(AppError::from)).await?;
     // Nothing of a proposal the chair is conflicted on.
@@ -760,7 +765,7 @@ pub async fn consensus(
     id: web::Path<i64>,
     form: web::Form<ConsensusForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (b, current) = chair_board(&state, &identity, id.into_inner()).await?;
+    let (b, current) = chair_board(&state, &ctx, &identity, id.into_inner()).await?;
     let score = if form.score.trim().is_empty() { None } else { Some(form.score.trim().parse::<i32>().unwrap_or(-1)) };
     let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
     let (p, c, j) = (ProposalId(form.proposal), CriterionId(form.criterion), form.justification.clone());
@@ -793,7 +798,7 @@ pub async fn change_shortlist(
     id: web::Path<i64>,
     form: web::Form<ShortlistForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (b, current) = chair_board(&state, &identity, id.into_inner()).await?;
+    let (b, current) = chair_board(&state, &ctx, &identity, id.into_inner()).await?;
     let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
     let (p, shortlisted, reason) = (ProposalId(form.proposal), form.shortlisted == "true", form.reason.clone());
     state
@@ -810,7 +815,7 @@ pub async fn decide(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (b, current) = chair_board(&state, &identity, id.into_inner()).await?;
+    let (b, current) = chair_board(&state, &ctx, &identity, id.into_inner()).await?;
     let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
     state
         .db
@@ -921,9 +926,7 @@ pub fn supplier_feedback(
                 results.iter().filter_map(|x| x.criteria.get(i)).map(|v| v.value.map_or(0.0, |v| v.as_f64())).collect();
             let average = if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 };
             let mut members: Vec<(String, i32, String)> = b
-                .evaluations
-                .iter()
-                .filter(|e| e.proposal == proposal && e.submitted_at.is_some())
+                .counted(proposal)
                 .filter_map(|e| {
                     b.scores.iter().find(|s| s.evaluation == e.id && s.criterion == id).and_then(|s| {
                         let who = ctx.t_args(
@@ -971,13 +974,12 @@ async fn report_board(state: &AppState, ctx: &Ctx, identity: &Identity, id: i64)
     let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair))
         && identity.authorize(Action::ChairCommittee { chair: true }).is_ok();
     if !(is_chair || (b.decision.is_some() && identity.authorize(Action::PublishResults).is_ok())) {
-        chair_board(state, identity, id).await?;
+        chair_board(state, ctx, identity, id).await?;
     }
     if let Some(u) = identity.user()
         && is_chair
-        && b.proposals.iter().any(|p| b.conflicted(u.user.id, p.proposal))
     {
-        return Err(evaluation_error(ctx, EvaluationError::Conflicted));
+        b.chair_may_act(u.user.id).map_err(|e| evaluation_error(ctx, e))?;
     }
     Ok((b, is_chair))
 }
@@ -1019,9 +1021,7 @@ fn report_proposals(ctx: &Ctx, b: &Board) -> Vec<views::evaluation::ReportPropos
             label: label(ctx, b, p.proposal),
             title: p.snapshot.title.clone(),
             scores: b
-                .evaluations
-                .iter()
-                .filter(|e| e.proposal == p.proposal && e.submitted_at.is_some())
+                .counted(p.proposal)
                 .flat_map(|e| b.scores.iter().filter(move |s| s.evaluation == e.id).map(move |s| (e.user, s)))
                 .filter_map(|(user, s)| {
                     Some((
@@ -1068,9 +1068,12 @@ pub async fn report(
             .collect(),
         blind: b.objective.blind,
         members: b.members.iter().map(|m| (m.name.clone(), m.chair)).collect(),
+        // In blind mode, until the decision, who declared a conflict with whom would tell the
+        // chair whose numbered proposal is whose: the report names no organisation.
         declarations: b
             .declarations
             .iter()
+            .filter(|_| !(b.objective.blind && b.decision.is_none()))
             .map(|d| {
                 let org = organisations
                     .iter()

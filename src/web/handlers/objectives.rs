@@ -218,7 +218,7 @@ pub async fn show(
     let can_follow = identity.authorize(Action::Follow).is_ok();
     let viewer_org = identity.user().and_then(|u| u.user.organisation_id);
     let counts_deposits = identity.authorize(Action::OpenProposals).is_ok() && !o.practice && status != Status::Draft;
-    let published_results = status == Status::ResultsPublished;
+    let published_results = o.results_published_at.is_some();
     let (answered, mine, pending, followed, docs, respond, results) = state
         .db
         .run(move |conn| {

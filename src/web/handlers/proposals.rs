@@ -1005,7 +1005,9 @@ pub async fn deposit_document(
             return Err(AppError::NotFound);
         }
         if board.as_ref().is_some_and(|b| b.objective.blind) {
-            let extension = doc.file_name.rsplit_once('.').map_or("bin", |(_, e)| e);
+            // The extension of the recognised type, never a fragment of the original name.
+            let extension =
+                crate::uploads::FileKind::from_content_type(&doc.content_type).map_or("bin", |k| k.extension());
             name = format!("document-{}.{extension}", position + 1);
         }
     }
