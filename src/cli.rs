@@ -51,6 +51,12 @@ enum Command {
     CheckConfig,
     /// Load the demo data set into an empty database and print the demo accounts.
     Demo,
+    /// Fill an empty database with a deterministic benchmark data set (S, M or L).
+    Seed {
+        /// S: 10 objectives, 100 proposals; M: 200 and 10,000; L: 2,000 and 100,000.
+        #[arg(long, value_enum, default_value = "s")]
+        scale: crate::seed::Scale,
+    },
     /// Audit log commands.
     Audit {
         #[command(subcommand)]
@@ -91,6 +97,7 @@ pub fn main() -> ExitCode {
             );
         }
         Command::Demo => run_async(demo(settings)),
+        Command::Seed { scale } => run_async(seed(settings, scale)),
         Command::CheckConfig => {
             for (name, value) in settings.describe() {
                 println!("{name}={value}");
@@ -227,6 +234,44 @@ async fn audit_verify(settings: Settings) -> Result<bool, String> {
             Ok(false)
         }
     }
+}
+
+async fn seed(settings: Settings, scale: crate::seed::Scale) -> Result<(), String> {
+    settings.prepare().map_err(|e| format!("cannot prepare {}: {e}", settings.data_dir.display()))?;
+    let (db, _) = open_database(&settings).await.map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now().naive_utc();
+    let started = std::time::Instant::now();
+    let report = actix_web::web::block(move || {
+        let mut conn = db.get().map_err(|e| e.to_string())?;
+        let mut last = String::new();
+        let mut progress = |what: &str, done: usize, total: usize| {
+            use std::io::Write;
+            let line = format!("{what}: {}%", (done * 100).checked_div(total).unwrap_or(100));
+            if line != last {
+                eprint!("\r{line:<40}");
+                let _ = std::io::stderr().flush();
+                last = line;
+            }
+        };
+        crate::seed::run(&mut conn, scale, now, &mut progress)
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    eprintln!();
+    println!(
+        "seeded {:?} in {:.1} s: {} organisations, {} accounts, {} objectives, {} proposals, {} deposits, {} evaluations, {} scores",
+        scale,
+        started.elapsed().as_secs_f64(),
+        report.organisations,
+        report.users,
+        report.objectives,
+        report.proposals,
+        report.deposits,
+        report.evaluations,
+        report.scores
+    );
+    println!("every account's password: {}", crate::seed::PASSWORD);
+    Ok(())
 }
 
 async fn demo(settings: Settings) -> Result<(), String> {

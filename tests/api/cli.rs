@@ -28,6 +28,8 @@ fn every_command_has_help() {
         vec!["migrate", "--help"],
         vec!["create-admin", "--help"],
         vec!["check-config", "--help"],
+        vec!["demo", "--help"],
+        vec!["seed", "--help"],
     ] {
         let out = command(&[]).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
@@ -229,6 +231,34 @@ both_backends! {
         assert_eq!(chair.sign_in("comite1@demo.achat-ouvert.fr", chair_line.split_whitespace().last().unwrap()).await.status(), 303);
         let progress = chair.text(&format!("/objectives/{closed}/evaluation/progress")).await;
         assert!(progress.contains("Soumise") && progress.contains("Brouillon"), "{progress}");
+        app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn the_seed_fills_an_empty_database_at_scale_s_and_its_evaluations_rank(backend) {
+        let database = TestDatabase::new(backend);
+        let data = database.data_dir.path().to_str().unwrap().to_owned();
+        let vars = [("DATABASE_URL", database.url.as_str()), ("DATA_DIR", data.as_str())];
+        let out = command(&vars).args(["seed", "--scale", "s"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(stdout.contains("10 objectives, 100 proposals, 100 deposits, 350 evaluations, 2800 scores"), "{stdout}");
+        // Twice is refused.
+        assert_eq!(command(&vars).args(["seed", "--scale", "s"]).output().unwrap().status.code(), Some(1));
+        // The seeded evaluations are complete: the committee's ranking is there, receipts check.
+        let app = crate::helpers::spawn_app_on(database, &[]).await;
+        let chair = app.browser();
+        assert_eq!(chair.sign_in("committee1@seed.achat-ouvert.fr", achat_ouvert::seed::PASSWORD).await.status(), 303);
+        let ranking = chair.text("/objectives/2/evaluation/ranking").await;
+        assert!(ranking.contains("Robuste") || ranking.contains("Fragile"), "{ranking}");
+        let receipt: (String, String) = app.with_db(|conn| {
+            use diesel::prelude::*;
+            use achat_ouvert::db::schema::deposits;
+            deposits::table.select((deposits::receipt_number, deposits::deposit_hash)).first(conn).unwrap()
+        }).await;
+        let check = app.browser().text(&format!("/receipts/verify?number={}&hash={}", receipt.0, receipt.1)).await;
+        assert!(check.contains("Authentique"));
         app.stop().await;
     }
 }
