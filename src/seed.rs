@@ -8,7 +8,7 @@
 //! | L | 2,000 | 100,000 | 3,000,000 | 50,000 |
 //!
 //! Every objective has 8 weighted criteria and 50 proposals (S: 10), each from a different
-//! organisation. A quarter of the objectives are open (their proposals deposited, sealed); the
+//! organisation; at M and L, objective 2 (`AO-SEED-00001`) has 500, for the ranking benchmark. A quarter of the objectives are open (their proposals deposited, sealed); the
 //! others are under evaluation: opened, with a committee of 5 members who declared no conflict
 //! and submitted their scores on every proposal. Content comes from a seeded generator, so the
 //! same scale always gives the same data.
@@ -46,6 +46,18 @@ impl Scale {
         match self {
             Scale::S => 10,
             _ => 50,
+        }
+    }
+    /// How many proposals objective `i` gets: at M and L, objective 1 (under evaluation) gets
+    /// 500, taken from nine other objectives under evaluation, so the totals stay round and one
+    /// committee ranks 500 proposals.
+    pub fn proposals_of(self, i: usize) -> usize {
+        const DONORS: [usize; 9] = [2, 3, 5, 6, 7, 9, 10, 11, 13];
+        match self {
+            Scale::S => self.per_objective(),
+            _ if i == 1 => 10 * self.per_objective(),
+            _ if DONORS.contains(&i) => 0,
+            _ => self.per_objective(),
         }
     }
     pub fn organisations(self) -> usize {
@@ -328,7 +340,7 @@ fn seed(
     let per = scale.per_objective();
     let mut p_rows = Vec::with_capacity(n_obj * per);
     for (i, (o, _, _, _, _)) in objs.iter().enumerate() {
-        for k in 0..per {
+        for k in 0..scale.proposals_of(i) {
             let (org, _, _) = &org_ids[(i * per + k) % org_ids.len()];
             let owner = owner_of.get(org).copied().unwrap_or(agent);
             p_rows.push((

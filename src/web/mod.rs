@@ -162,6 +162,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     use handlers::*;
     cfg.route("/", web::get().to(home::home))
         .route("/health", web::get().to(health::health))
+        .route("/ping", web::get().to(health::ping))
         .route("/lang/{code}", web::get().to(lang::switch))
         .route("/static/{name}", web::get().to(assets::serve))
         // Registration, verification, sign-in.

@@ -105,3 +105,14 @@ async fn health_and_pages_answer_503_while_postgresql_is_down_then_recover() {
     assert!(recovered, "the service did not recover once the database was back");
     app.stop().await;
 }
+
+both_backends! {
+    async fn ping_answers_plain_text_without_the_database(backend) {
+        let app = crate::helpers::spawn_app(backend).await;
+        let r = app.get("/ping").await;
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+        assert_eq!(r.text().await.unwrap(), "pong");
+        app.stop().await;
+    }
+}

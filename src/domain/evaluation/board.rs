@@ -111,9 +111,38 @@ pub struct Board {
     pub consensus: Vec<Consensus>,
     pub changes: Vec<ShortlistChange>,
     pub decision: Option<Decision>,
+    /// Lookups built once after loading, so that nothing below is quadratic in the number of
+    /// proposals, evaluations or scores (a ranking of 500 proposals reads 20,000 scores).
+    index: Index,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Index {
+    proposal: HashMap<ProposalId, usize>,
+    conflicts: std::collections::HashSet<(UserId, OrganisationId)>,
+    evaluations_of: HashMap<ProposalId, Vec<usize>>,
+    evaluation_of: HashMap<(UserId, ProposalId), usize>,
+    scores_of: HashMap<i64, Vec<usize>>,
 }
 
 impl Board {
+    fn reindex(&mut self) {
+        let mut index = Index::default();
+        for (i, p) in self.proposals.iter().enumerate() {
+            index.proposal.insert(p.proposal, i);
+        }
+        for d in self.declarations.iter().filter(|d| d.conflict) {
+            index.conflicts.insert((d.user, d.organisation));
+        }
+        for (i, e) in self.evaluations.iter().enumerate() {
+            index.evaluations_of.entry(e.proposal).or_default().push(i);
+            index.evaluation_of.insert((e.user, e.proposal), i);
+        }
+        for (i, s) in self.scores.iter().enumerate() {
+            index.scores_of.entry(s.evaluation).or_default().push(i);
+        }
+        self.index = index;
+    }
     pub fn member(&self, user: UserId) -> Option<&Member> {
         self.members.iter().find(|m| m.user_id == user)
     }
@@ -121,7 +150,7 @@ impl Board {
         self.members.iter().find(|m| m.chair)
     }
     pub fn proposal(&self, id: ProposalId) -> Option<&BoardProposal> {
-        self.proposals.iter().find(|p| p.proposal == id)
+        self.index.proposal.get(&id).map(|i| &self.proposals[*i])
     }
     /// Every organisation that deposited an opened proposal (lead or consortium member).
     pub fn depositing_organisations(&self) -> Vec<(OrganisationId, String)> {
@@ -145,15 +174,17 @@ impl Board {
     }
     pub fn conflicted(&self, user: UserId, proposal: ProposalId) -> bool {
         let Some(p) = self.proposal(proposal) else { return false };
-        self.declarations
-            .iter()
-            .any(|d| d.user == user && d.conflict && p.organisations.iter().any(|(o, _)| *o == d.organisation))
+        p.organisations.iter().any(|(o, _)| self.index.conflicts.contains(&(user, *o)))
     }
     pub fn evaluation(&self, user: UserId, proposal: ProposalId) -> Option<&Evaluation> {
-        self.evaluations.iter().find(|e| e.user == user && e.proposal == proposal)
+        self.index.evaluation_of.get(&(user, proposal)).map(|i| &self.evaluations[*i])
     }
     pub fn scores_of(&self, evaluation: i64) -> Vec<&Score> {
-        self.scores.iter().filter(|s| s.evaluation == evaluation).collect()
+        self.index
+            .scores_of
+            .get(&evaluation)
+            .map(|ix| ix.iter().map(|i| &self.scores[*i]).collect())
+            .unwrap_or_default()
     }
     pub fn progress(&self, user: UserId, proposal: ProposalId) -> Progress {
         if self.conflicted(user, proposal) {
@@ -182,9 +213,13 @@ impl Board {
     /// The evaluations whose scores count: submitted, by a member not in conflict with the
     /// proposal (a conflict declared after scoring withdraws the scores).
     pub fn counted(&self, proposal: ProposalId) -> impl Iterator<Item = &Evaluation> {
-        self.evaluations
-            .iter()
-            .filter(move |e| e.proposal == proposal && e.submitted_at.is_some() && !self.conflicted(e.user, proposal))
+        self.index
+            .evaluations_of
+            .get(&proposal)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.evaluations[*i])
+            .filter(move |e| e.submitted_at.is_some() && !self.conflicted(e.user, proposal))
     }
     /// A member sees the others' scores on a proposal once they submitted their own.
     pub fn may_see_scores(&self, user: UserId, proposal: ProposalId) -> bool {
@@ -223,7 +258,7 @@ impl Board {
                         // after scoring withdraws the scores).
                         let scores = self
                             .counted(p.proposal)
-                            .flat_map(|e| self.scores.iter().filter(move |s| s.evaluation == e.id && s.criterion == id))
+                            .flat_map(|e| self.scores_of(e.id).into_iter().filter(move |s| s.criterion == id))
                             .filter_map(|s| s.score.map(|x| x.clamp(0, 5) as u8))
                             .collect();
                         let consensus = self
@@ -365,7 +400,7 @@ pub fn load(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Opti
         .select((shortlist_decisions::decided_by, shortlist_decisions::decided_at, shortlist_decisions::outcome))
         .first(conn)
         .optional()?;
-    Ok(Some(Board {
+    let mut board = Board {
         objective: full.objective,
         criteria,
         proposals,
@@ -376,7 +411,10 @@ pub fn load(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Opti
         consensus,
         changes,
         decision,
-    }))
+        index: Index::default(),
+    };
+    board.reindex();
+    Ok(Some(board))
 }
 
 /// Whether the committee recorded its decision.

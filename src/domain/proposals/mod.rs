@@ -583,13 +583,24 @@ pub fn dashboard(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<Ve
         .select((consortium_members::proposal_id, consortium_members::confirmed_at, consortium_members::terms_version))
         .load(conn)?;
     let member_ids: Vec<ProposalId> = member_of.iter().map(|(p, _, _)| *p).collect();
-    let rows: Vec<(Proposal, Objective, String)> = proposals::table
+    // Two indexed queries rather than one `OR`, which neither backend answers from an index.
+    let mut rows: Vec<(Proposal, Objective, String)> = proposals::table
         .inner_join(objectives::table)
         .inner_join(organisations::table)
-        .filter(proposals::organisation_id.eq(org).or(proposals::id.eq_any(&member_ids)))
-        .order(proposals::updated_at.desc())
+        .filter(proposals::organisation_id.eq(org))
         .select((Proposal::as_select(), Objective::as_select(), organisations::legal_name))
         .load(conn)?;
+    if !member_ids.is_empty() {
+        rows.extend(
+            proposals::table
+                .inner_join(objectives::table)
+                .inner_join(organisations::table)
+                .filter(proposals::id.eq_any(&member_ids))
+                .select((Proposal::as_select(), Objective::as_select(), organisations::legal_name))
+                .load::<(Proposal, Objective, String)>(conn)?,
+        );
+    }
+    rows.sort_by(|a, b| b.0.updated_at.cmp(&a.0.updated_at).then(b.0.id.cmp(&a.0.id)));
     let ids: Vec<ProposalId> = rows.iter().map(|(p, _, _)| p.id).collect();
     let mut all_deposits = deposits::of_proposals(conn, &ids)?;
     let objective_ids: Vec<ObjectiveId> = rows.iter().map(|(_, o, _)| o.id).collect();

@@ -744,8 +744,16 @@ pub async fn ranking(
 ) -> Result<HttpResponse, AppError> {
     // Agents read the ranking once the committee decided; until then it is the chair's.
     let (b, is_chair) = report_board(&state, &ctx, &identity, id.into_inner()).await?;
-    let view = ranking_view(&ctx, &b, is_chair, notice(&ctx, &query));
-    Ok(html(StatusCode::OK, views::evaluation::ranking(&ctx, &view)))
+    let notice = notice(&ctx, &query);
+    // The aggregation and the 10,000-sample sensitivity analysis are CPU work: off the async
+    // workers, so other requests are not held behind them.
+    let page = web::block(move || {
+        let view = ranking_view(&ctx, &b, is_chair, notice);
+        views::evaluation::ranking(&ctx, &view).into_string()
+    })
+    .await
+    .map_err(AppError::internal)?;
+    Ok(html(StatusCode::OK, maud::PreEscaped(page)))
 }
 
 #[derive(Deserialize)]

@@ -47,3 +47,9 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
         }
     }
 }
+
+/// `GET /ping`: a plain-text answer that touches nothing, the benchmarks' calibration endpoint
+/// (what the server, its middleware and the network cost on their own).
+pub async fn ping() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("pong")
+}
