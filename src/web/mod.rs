@@ -296,6 +296,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/objectives/{id}/evaluation", web::get().to(api_evaluation::workspace))
         .route("/api/v1/objectives/{id}/evaluation/declarations", web::put().to(api_evaluation::declare))
         .route("/api/v1/objectives/{id}/evaluation/ranking", web::get().to(api_evaluation::ranking))
+        .route("/api/v1/objectives/{id}/evaluation/report.csv", web::get().to(api_evaluation::report_csv))
+        .route("/api/v1/objectives/{id}/evaluation/scores.csv", web::get().to(api_evaluation::scores_csv))
         .route("/api/v1/objectives/{id}/evaluation/consensus", web::put().to(api_evaluation::consensus))
         .route("/api/v1/objectives/{id}/evaluation/shortlist", web::put().to(api_evaluation::shortlist))
         .route("/api/v1/objectives/{id}/evaluation/decision", web::post().to(api_evaluation::decide))

@@ -82,6 +82,9 @@ both_backends! {
         assert_eq!(call(&app, &agent, Method::GET, &format!("{base}/evaluation/ranking"), None).await.0, 403, "not decided yet");
         assert_eq!(call(&app, &agent, Method::POST, &format!("{base}/results"), Some(json!({}))).await.0, 409);
         assert_eq!(call(&app, &chair, Method::POST, &format!("{base}/evaluation/decision"), None).await.0, 204);
+        let csv = reqwest::Client::new().get(app.url(&format!("{base}/evaluation/report.csv"))).bearer_auth(&chair).send().await.unwrap();
+        assert_eq!(csv.status(), 200);
+        assert!(csv.text().await.unwrap().contains("\"72.00\""));
         assert_eq!(call(&app, "", Method::GET, &format!("{base}/results"), None).await.0, 404, "not published yet");
         assert_eq!(call(&app, &agent, Method::POST, &format!("{base}/results"), Some(json!({ "per_criterion": true }))).await.0, 204);
         let (status, results) = call(&app, "", Method::GET, &format!("{base}/results"), None).await;

@@ -747,3 +747,17 @@ pub async fn results(state: web::Data<AppState>, ctx: Ctx, id: web::Path<i64>) -
             .collect(),
     }))
 }
+
+/// The chair (or an agent once decided): the ranking as CSV, formulas neutralised.
+#[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation/report.csv", tag = "evaluation", security(("bearer" = [])),
+    responses((status = 200, description = "The ranking, one row per opened proposal", content_type = "text/csv"), (status = 403, body = crate::web::error::ErrorBody)))]
+pub async fn report_csv(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
+    pages::report_csv(state, ctx, identity, id).await
+}
+
+/// The chair (or an agent once decided): every counted score and its justification, as CSV.
+#[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation/scores.csv", tag = "evaluation", security(("bearer" = [])),
+    responses((status = 200, description = "One row per member, proposal and criterion", content_type = "text/csv"), (status = 403, body = crate::web::error::ErrorBody)))]
+pub async fn scores_csv(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
+    pages::scores_csv(state, ctx, identity, id).await
+}

@@ -29,6 +29,7 @@ use crate::web::handlers::{api, api_evaluation, api_proposals, open_data, receip
         api_evaluation::settings, api_evaluation::workspace, api_evaluation::declare, api_evaluation::proposal,
         api_evaluation::score, api_evaluation::reopen, api_evaluation::ranking, api_evaluation::consensus,
         api_evaluation::shortlist, api_evaluation::decide, api_evaluation::publish, api_evaluation::results,
+        api_evaluation::report_csv, api_evaluation::scores_csv,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
