@@ -46,11 +46,7 @@ fn demo_password() -> String {
 
 /// A valid SIRET built from a number (Luhn check digit added).
 fn siret(n: u64) -> String {
-    let base = format!("{:013}", 8_000_000_000_000u64 + n);
-    (0..10)
-        .map(|check| format!("{base}{check}"))
-        .find(|candidate| LegalIdentifier::parse(IdentifierType::Siret, candidate).is_ok())
-        .unwrap_or(base)
+    organisations::siret_with_check_digit(8_000_000_000_000 + n)
 }
 
 fn account(

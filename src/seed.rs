@@ -121,15 +121,7 @@ fn words(rng: &mut SplitMix64, n: usize) -> String {
 
 /// A valid SIRET (Luhn) from a number.
 fn siret(n: u64) -> String {
-    let base = format!("{:013}", 7_000_000_000_000u64 + n);
-    for check in 0..10 {
-        let candidate = format!("{base}{check}");
-        let digits: Vec<u32> = candidate.chars().filter_map(|c| c.to_digit(10)).collect();
-        if crate::domain::organisations::luhn(&digits) {
-            return candidate;
-        }
-    }
-    base
+    crate::domain::organisations::siret_with_check_digit(7_000_000_000_000 + n)
 }
 
 /// Multi-row inserts go to the concrete connection: the multi-backend connection does not

@@ -111,6 +111,15 @@ fn parse_siret(s: &str) -> Result<String, IdentifierError> {
     if valid { Ok(s.to_owned()) } else { Err(IdentifierError::SiretChecksum) }
 }
 
+/// A valid SIRET made from its first 13 digits and the Luhn check digit (demo and seed data).
+pub fn siret_with_check_digit(first_13: u64) -> String {
+    let base = format!("{first_13:013}");
+    (0..10)
+        .map(|check| format!("{base}{check}"))
+        .find(|candidate| luhn(&candidate.chars().filter_map(|c| c.to_digit(10)).collect::<Vec<u32>>()))
+        .unwrap_or(base)
+}
+
 pub fn luhn(d: &[u32]) -> bool {
     let sum: u32 = d
         .iter()

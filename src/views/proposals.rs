@@ -23,6 +23,18 @@ pub enum Standing {
 }
 
 impl Standing {
+    /// What the one opening rule (`opening::outcome`) means for the proposal's organisation.
+    pub fn of(outcome: Result<crate::db::ids::DepositId, crate::domain::proposals::opening::NotOpened>) -> Standing {
+        use crate::domain::proposals::opening::NotOpened;
+        match outcome {
+            Ok(_) => Standing::Deposited,
+            Err(NotOpened::NoDeposit) => Standing::Draft,
+            Err(NotOpened::Withdrawn) => Standing::Withdrawn,
+            Err(NotOpened::Late) => Standing::Late,
+            Err(NotOpened::NotReconfirmed) => Standing::ToReconfirm,
+        }
+    }
+
     fn badge(self, ctx: &Ctx) -> Markup {
         let (class, key) = match self {
             Standing::Draft => ("badge", "standing-draft"),

@@ -50,6 +50,27 @@ pub fn html(status: StatusCode, markup: maud::Markup) -> HttpResponse {
         .body(markup.into_string())
 }
 
+/// JSON that no shared cache keeps: proposals, receipts, evaluations.
+pub fn private_json(status: StatusCode, body: impl serde::Serialize) -> HttpResponse {
+    HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "private, no-store")).json(body)
+}
+
+/// `?done=…` on a page after a successful form: which notice to show.
+#[derive(serde::Deserialize, Default)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    pub done: Option<String>,
+}
+
+impl NoticeQuery {
+    /// The notice `<prefix>-done-<what>` in the user's language (letters only from the query).
+    pub fn notice(&self, ctx: &crate::views::layout::Ctx, prefix: &str) -> Option<String> {
+        self.done.as_deref().map(|d| {
+            ctx.t(&format!("{prefix}-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>()))
+        })
+    }
+}
+
 /// 303 See Other to a local path.
 pub fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_owned())).finish()

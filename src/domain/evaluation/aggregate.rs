@@ -240,6 +240,18 @@ fn ranking_order(a: &ProposalResult, b: &ProposalResult) -> Ordering {
         .then(a.proposal.cmp(&b.proposal))
 }
 
+/// Per criterion (in the objective's order), the average of the committee's values over the
+/// proposals (an unscored value counts 0): what each proposal's chart is drawn against.
+pub fn averages(results: &[ProposalResult], criteria: usize) -> Vec<f64> {
+    (0..criteria)
+        .map(|i| {
+            let values: Vec<f64> =
+                results.iter().filter_map(|r| r.criteria.get(i)).map(|c| c.value.map_or(0.0, Value::as_f64)).collect();
+            if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 }
+        })
+        .collect()
+}
+
 /// Which proposals the rule retains: the `n` best, or those whose total reaches `n`/100.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShortlistRule {
@@ -375,6 +387,7 @@ mod tests {
         // The feedback chart's averages over the opened proposals.
         let avg = |i: usize| r.iter().map(|x| x.criteria[i].value.unwrap().as_f64()).sum::<f64>() / 3.0;
         assert!(close(avg(0), 2.83) && close(avg(1), 4.33));
+        assert!(averages(&r, 2).iter().zip([avg(0), avg(1)]).all(|(a, b)| close(*a, b)));
         assert_eq!(shortlist(&r, ShortlistRule::Top(3)), vec![ProposalId(1), ProposalId(2)]);
     }
 

@@ -221,6 +221,15 @@ impl Board {
             .map(|i| &self.evaluations[*i])
             .filter(move |e| e.submitted_at.is_some() && !self.conflicted(e.user, proposal))
     }
+    /// How many (member, proposal) evaluations are still to submit (a conflict is not pending):
+    /// the decision waits for none.
+    pub fn pending(&self) -> usize {
+        self.members
+            .iter()
+            .flat_map(|m| self.proposals.iter().map(move |p| (m.user_id, p.proposal)))
+            .filter(|(u, p)| matches!(self.progress(*u, *p), Progress::NotStarted | Progress::Draft))
+            .count()
+    }
     /// A member sees the others' scores on a proposal once they submitted their own.
     pub fn may_see_scores(&self, user: UserId, proposal: ProposalId) -> bool {
         !self.conflicted(user, proposal) && self.evaluation(user, proposal).is_some_and(|e| e.submitted_at.is_some())

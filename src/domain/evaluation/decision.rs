@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::board::{self, Board, Progress};
+use super::board::{self, Board};
 use super::sensitivity;
 use super::{EvaluationError, REASON_MIN, TEXT_MAX, record};
 use crate::db::ids::{ObjectiveId, ProposalId, UserId};
@@ -130,12 +130,7 @@ pub fn decide(
     write_tx(conn, |conn| {
         crate::db::serialize(conn, super::lock_key(objective))?;
         let b = chaired_board(conn, objective, chair)?;
-        let pending = b
-            .members
-            .iter()
-            .flat_map(|m| b.proposals.iter().map(move |p| (m.user_id, p.proposal)))
-            .filter(|(u, p)| matches!(b.progress(*u, *p), Progress::NotStarted | Progress::Draft))
-            .count();
+        let pending = b.pending();
         if pending > 0 {
             return Err(EvaluationError::Incomplete(pending));
         }

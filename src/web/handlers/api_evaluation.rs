@@ -8,13 +8,10 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::ids::{CriterionId, ObjectiveId, OrganisationId, ProposalId, UserId};
-use crate::domain::audit::AuditActor;
+use crate::db::ids::{CriterionId, OrganisationId, ProposalId, UserId};
 use crate::domain::authz::Action;
-use crate::domain::evaluation::aggregate::Method;
 use crate::domain::evaluation::board::{self, Board, Progress};
-use crate::domain::evaluation::{EvaluationError, committee, decision, scoring};
-use crate::domain::objectives::Status;
+use crate::domain::evaluation::{EvaluationError, scoring};
 use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::Identity;
@@ -23,9 +20,7 @@ use crate::web::handlers::evaluation::{self as pages, evaluation_error, label};
 
 type Resp = Result<HttpResponse, AppError>;
 
-fn private(status: StatusCode, body: impl Serialize) -> HttpResponse {
-    HttpResponse::build(status).insert_header(("Cache-Control", "private, no-store")).json(body)
-}
+use crate::web::ctx::private_json as private;
 
 fn rejected(ctx: &Ctx, e: EvaluationError) -> AppError {
     match e {
@@ -43,35 +38,11 @@ fn rejected(ctx: &Ctx, e: EvaluationError) -> AppError {
     }
 }
 
-async fn load(state: &AppState, objective: i64) -> Result<Board, AppError> {
-    let oid = ObjectiveId(objective);
-    let b =
-        state.db.run(move |conn| board::load(conn, oid).map_err(AppError::from)).await?.ok_or(AppError::NotFound)?;
-    if b.objective.practice || b.objective.status == Status::Draft.as_str() {
-        return Err(AppError::NotFound);
-    }
-    Ok(b)
-}
+// The same loading and authorization as the pages.
+use crate::web::handlers::evaluation::load_board as load;
 
 async fn as_member(state: &AppState, identity: &Identity, objective: i64) -> Result<(Board, UserId), AppError> {
-    let b = load(state, objective).await?;
-    let user = identity.user().map(|u| u.user.id);
-    let member = user.is_some_and(|u| b.member(u).is_some());
-    let current = identity.authorize(Action::SitOnCommittee { member })?;
-    Ok((b, current.user.id))
-}
-
-async fn as_chair(
-    state: &AppState,
-    ctx: &Ctx,
-    identity: &Identity,
-    objective: i64,
-) -> Result<(Board, UserId), AppError> {
-    let b = load(state, objective).await?;
-    let user = identity.user().map(|u| u.user.id);
-    let chair = user.is_some_and(|u| b.member(u).is_some_and(|m| m.chair));
-    let current = identity.authorize(Action::ChairCommittee { chair })?;
-    b.chair_may_act(current.user.id).map_err(|e| evaluation_error(ctx, e))?;
+    let (b, current) = pages::member_board(state, identity, objective).await?;
     Ok((b, current.user.id))
 }
 
@@ -135,22 +106,7 @@ pub async fn committee_appoint(
     id: web::Path<i64>,
     body: web::Json<AppointInput>,
 ) -> Resp {
-    let current = identity.authorize(Action::ManageCommittee)?;
-    let id = id.into_inner();
-    let (oid, user, chair, now, who) = (
-        ObjectiveId(id),
-        UserId(body.user_id),
-        body.chair,
-        state.clock.now_naive(),
-        AuditActor::UserId(current.user.id),
-    );
-    let link = crate::domain::following::MailLinks { public_url: &state.settings.public_url }
-        .path(&format!("objectives/{id}/evaluation"));
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(committee::appoint(conn, oid, user, chair, &who, &link, now)))
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
+    pages::appoint_member(&state, &ctx, &identity, id.into_inner(), UserId(body.user_id), body.chair).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -163,14 +119,8 @@ pub async fn committee_remove(
     identity: Identity,
     path: web::Path<(i64, i64)>,
 ) -> Resp {
-    let current = identity.authorize(Action::ManageCommittee)?;
     let (id, user) = path.into_inner();
-    let (oid, now, who) = (ObjectiveId(id), state.clock.now_naive(), AuditActor::UserId(current.user.id));
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(committee::remove(conn, oid, UserId(user), &who, now)))
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
+    pages::remove_from_committee(&state, &ctx, &identity, id, UserId(user)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -192,16 +142,8 @@ pub async fn settings(
     id: web::Path<i64>,
     body: web::Json<SettingsInput>,
 ) -> Resp {
-    let current = identity.authorize(Action::ManageCommittee)?;
-    let method = Method::parse(&body.aggregation)
-        .ok_or_else(|| AppError::BadRequest { code: "invalid_field", message: "aggregation: mean or median".into() })?;
-    let (oid, blind, now, who) =
-        (ObjectiveId(id.into_inner()), body.blind, state.clock.now_naive(), AuditActor::UserId(current.user.id));
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(committee::configure(conn, oid, blind, method, &who, now)))
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
+    let invalid = AppError::BadRequest { code: "invalid_field", message: "aggregation: mean or median".into() };
+    pages::configure(&state, &ctx, &identity, id.into_inner(), body.blind, &body.aggregation, invalid).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -371,22 +313,13 @@ pub struct ProposalEvaluation {
 
 async fn readable(
     state: &AppState,
+    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
     proposal: i64,
 ) -> Result<(Board, UserId), AppError> {
     let (b, user) = as_member(state, identity, objective).await?;
-    let p = ProposalId(proposal);
-    b.proposal(p).ok_or(AppError::NotFound)?;
-    if !b.declared_all(user) {
-        return Err(AppError::Conflict {
-            code: "declare_first",
-            message: "declare your interests with every depositing organisation first".into(),
-        });
-    }
-    if b.conflicted(user, p) {
-        return Err(AppError::NotFound);
-    }
+    pages::readable_by_member(ctx, &b, user, ProposalId(proposal))?;
     Ok((b, user))
 }
 
@@ -395,7 +328,7 @@ async fn readable(
     responses((status = 200, body = ProposalEvaluation), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn proposal(state: web::Data<AppState>, ctx: Ctx, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
     let (objective, proposal) = path.into_inner();
-    let (b, user) = readable(&state, &identity, objective, proposal).await?;
+    let (b, user) = readable(&state, &ctx, &identity, objective, proposal).await?;
     let pid = ProposalId(proposal);
     let p = b.proposal(pid).ok_or(AppError::NotFound)?;
     let mut content = serde_json::to_value(&p.snapshot).map_err(AppError::internal)?;
@@ -474,7 +407,7 @@ pub async fn score(
     body: web::Json<ScoresInput>,
 ) -> Resp {
     let (objective, proposal) = path.into_inner();
-    let (b, user) = readable(&state, &identity, objective, proposal).await?;
+    let (b, user) = readable(&state, &ctx, &identity, objective, proposal).await?;
     let inputs: Vec<scoring::ScoreInput> = body
         .scores
         .iter()
@@ -503,15 +436,7 @@ pub async fn reopen(
     path: web::Path<(i64, i64, i64)>,
 ) -> Resp {
     let (objective, proposal, member) = path.into_inner();
-    let (b, chair) = as_chair(&state, &ctx, &identity, objective).await?;
-    let (oid, now) = (b.objective.id, state.clock.now_naive());
-    state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(scoring::reopen(conn, oid, ProposalId(proposal), UserId(member), chair, now))
-        })
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
+    pages::reopen_evaluation(&state, &ctx, &identity, objective, ProposalId(proposal), UserId(member)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -546,18 +471,7 @@ pub struct Ranking {
 #[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation/ranking", tag = "evaluation", security(("bearer" = [])),
     responses((status = 200, body = Ranking), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn ranking(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    let id = id.into_inner();
-    let b = load(&state, id).await?;
-    let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair))
-        && identity.authorize(Action::ChairCommittee { chair: true }).is_ok();
-    if !(is_chair || (b.decision.is_some() && identity.authorize(Action::PublishResults).is_ok())) {
-        as_chair(&state, &ctx, &identity, id).await?;
-    }
-    if let Some(u) = identity.user()
-        && is_chair
-    {
-        b.chair_may_act(u.user.id).map_err(|e| evaluation_error(&ctx, e))?;
-    }
+    let (b, is_chair) = pages::report_board(&state, &ctx, &identity, id.into_inner()).await?;
     let v = pages::ranking_view(&ctx, &b, is_chair, None);
     Ok(private(
         StatusCode::OK,
@@ -609,15 +523,19 @@ pub async fn consensus(
     id: web::Path<i64>,
     body: web::Json<ConsensusInput>,
 ) -> Resp {
-    let (b, chair) = as_chair(&state, &ctx, &identity, id.into_inner()).await?;
-    let (oid, now) = (b.objective.id, state.clock.now_naive());
-    let (p, c, s, j) =
-        (ProposalId(body.proposal_id), CriterionId(body.criterion_id), body.score, body.justification.clone());
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(scoring::consensus(conn, oid, p, c, s, &j, chair, now)))
-        .await?
-        .map_err(|e| rejected(&ctx, e))?;
+    let target = (ProposalId(body.proposal_id), CriterionId(body.criterion_id));
+    let refused = |e| rejected(&ctx, e);
+    pages::record_consensus(
+        &state,
+        &ctx,
+        &identity,
+        id.into_inner(),
+        target,
+        body.score,
+        body.justification.clone(),
+        &refused,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -641,14 +559,8 @@ pub async fn shortlist(
     id: web::Path<i64>,
     body: web::Json<ShortlistInput>,
 ) -> Resp {
-    let (b, chair) = as_chair(&state, &ctx, &identity, id.into_inner()).await?;
-    let (oid, now) = (b.objective.id, state.clock.now_naive());
-    let (p, shortlisted, reason) = (ProposalId(body.proposal_id), body.shortlisted, body.reason.clone());
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(decision::change_shortlist(conn, oid, p, shortlisted, &reason, chair, now)))
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
+    let change = (ProposalId(body.proposal_id), body.shortlisted);
+    pages::shortlist_change(&state, &ctx, &identity, id.into_inner(), change, body.reason.clone()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -656,13 +568,7 @@ pub async fn shortlist(
 #[utoipa::path(post, path = "/api/v1/objectives/{id}/evaluation/decision", tag = "evaluation", security(("bearer" = [])),
     responses((status = 204), (status = 409, body = crate::web::error::ErrorBody)))]
 pub async fn decide(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    let (b, chair) = as_chair(&state, &ctx, &identity, id.into_inner()).await?;
-    let (oid, now) = (b.objective.id, state.clock.now_naive());
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(decision::decide(conn, oid, chair, now)))
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
+    pages::record_decision(&state, &ctx, &identity, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -684,19 +590,7 @@ pub async fn publish(
     id: web::Path<i64>,
     body: web::Json<PublishInput>,
 ) -> Resp {
-    let current = identity.authorize(Action::PublishResults)?;
-    let (oid, agent, now, per_criterion) =
-        (ObjectiveId(id.into_inner()), current.user.id, state.clock.now_naive(), body.per_criterion);
-    let public_url = state.settings.public_url.clone();
-    state
-        .db
-        .run(move |conn| {
-            let link =
-                |p: ProposalId| public_url.join(&format!("proposals/{p}")).map(|u| u.to_string()).unwrap_or_default();
-            Ok::<_, AppError>(decision::publish(conn, oid, agent, per_criterion, &link, now))
-        })
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
+    pages::publish_decided(&state, &ctx, &identity, id.into_inner(), body.per_criterion).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

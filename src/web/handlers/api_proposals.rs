@@ -15,7 +15,7 @@ use crate::domain::authz::Action;
 use crate::domain::criteria::{self, Criterion};
 use crate::domain::objectives::{self, FormPairs};
 use crate::domain::proposals::deposits::{self, Kind};
-use crate::domain::proposals::opening::{self, NotOpened};
+use crate::domain::proposals::opening;
 use crate::domain::proposals::{self, ProposalFull, Relation, consortium};
 use crate::views::layout::Ctx;
 use crate::views::proposals::Standing;
@@ -28,10 +28,7 @@ use crate::web::handlers::receipts::{SignedReceipt, readable_receipt, signed};
 
 type Resp = Result<HttpResponse, AppError>;
 
-/// Proposals and receipts are private: never kept by a shared cache.
-fn private(status: StatusCode, body: impl Serialize) -> HttpResponse {
-    HttpResponse::build(status).insert_header(("Cache-Control", "private, no-store")).json(body)
-}
+use crate::web::ctx::private_json as private;
 
 #[derive(Deserialize, Serialize, ToSchema, Default)]
 pub struct StatementJson {
@@ -260,13 +257,7 @@ pub async fn list(state: web::Data<AppState>, identity: Identity) -> Resp {
     let out: Vec<ProposalSummary> = rows
         .into_iter()
         .map(|r| {
-            let standing = match opening::outcome(&r.deposits, r.last_essential_amendment) {
-                Ok(_) => Standing::Deposited,
-                Err(NotOpened::NoDeposit) => Standing::Draft,
-                Err(NotOpened::Withdrawn) => Standing::Withdrawn,
-                Err(NotOpened::Late) => Standing::Late,
-                Err(NotOpened::NotReconfirmed) => Standing::ToReconfirm,
-            };
+            let standing = Standing::of(opening::outcome(&r.deposits, r.last_essential_amendment));
             ProposalSummary {
                 id: r.proposal.0,
                 objective_id: r.objective.id.0,

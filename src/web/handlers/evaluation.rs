@@ -26,7 +26,7 @@ use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
-use crate::web::ctx::{html, redirect};
+use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 
 /// A refused evaluation step, in the user's language.
@@ -43,7 +43,7 @@ pub fn evaluation_error(ctx: &Ctx, e: EvaluationError) -> AppError {
     }
 }
 
-async fn load_board(state: &AppState, objective: i64) -> Result<Board, AppError> {
+pub(crate) async fn load_board(state: &AppState, objective: i64) -> Result<Board, AppError> {
     let oid = ObjectiveId(objective);
     let b =
         state.db.run(move |conn| board::load(conn, oid).map_err(AppError::from)).await?.ok_or(AppError::NotFound)?;
@@ -54,7 +54,7 @@ async fn load_board(state: &AppState, objective: i64) -> Result<Board, AppError>
 }
 
 /// The board, for a member of its committee.
-async fn member_board(
+pub(crate) async fn member_board(
     state: &AppState,
     identity: &Identity,
     objective: i64,
@@ -66,7 +66,7 @@ async fn member_board(
     Ok((b, current))
 }
 
-async fn chair_board(
+pub(crate) async fn chair_board(
     state: &AppState,
     ctx: &Ctx,
     identity: &Identity,
@@ -79,18 +79,6 @@ async fn chair_board(
     // Declared on every organisation, in conflict with none.
     b.chair_may_act(current.user.id).map_err(|e| evaluation_error(ctx, e))?;
     Ok((b, current))
-}
-
-#[derive(Deserialize, Default)]
-pub struct NoticeQuery {
-    #[serde(default)]
-    done: Option<String>,
-}
-
-fn notice(ctx: &Ctx, q: &NoticeQuery) -> Option<String> {
-    q.done
-        .as_deref()
-        .map(|d| ctx.t(&format!("evaluation-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>())))
 }
 
 /// How a proposal is named to this viewer: "Proposal 3" in blind mode, else its organisations.
@@ -135,7 +123,7 @@ pub async fn committee_page(
         median: b.method() == Method::Median,
         settings_open: status == Status::Published,
         can_appoint: matches!(status, Status::Published | Status::Closed | Status::UnderEvaluation),
-        notice: notice(&ctx, &query),
+        notice: query.notice(&ctx, "evaluation"),
     };
     Ok(html(StatusCode::OK, views::evaluation::committee(&ctx, &view)))
 }
@@ -154,18 +142,8 @@ pub async fn appoint(
     id: web::Path<i64>,
     form: web::Form<AppointForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::ManageCommittee)?;
     let id = id.into_inner();
-    let (oid, user, chair, now) =
-        (ObjectiveId(id), UserId(form.user), form.chair.as_deref() == Some("true"), state.clock.now_naive());
-    let who = AuditActor::UserId(current.user.id);
-    let link = crate::domain::following::MailLinks { public_url: &state.settings.public_url }
-        .path(&format!("objectives/{id}/evaluation"));
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(committee::appoint(conn, oid, user, chair, &who, &link, now)))
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
+    appoint_member(&state, &ctx, &identity, id, UserId(form.user), form.chair.as_deref() == Some("true")).await?;
     Ok(redirect(&format!("/objectives/{id}/committee?done=appointed")))
 }
 
@@ -175,14 +153,8 @@ pub async fn remove_member(
     identity: Identity,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::ManageCommittee)?;
     let (id, user) = path.into_inner();
-    let (oid, now, who) = (ObjectiveId(id), state.clock.now_naive(), AuditActor::UserId(current.user.id));
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(committee::remove(conn, oid, UserId(user), &who, now)))
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
+    remove_from_committee(&state, &ctx, &identity, id, UserId(user)).await?;
     Ok(redirect(&format!("/objectives/{id}/committee?done=removed")))
 }
 
@@ -201,21 +173,10 @@ pub async fn settings(
     id: web::Path<i64>,
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::ManageCommittee)?;
     let id = id.into_inner();
-    let method = Method::parse(&form.aggregation)
-        .ok_or_else(|| AppError::Conflict { code: "invalid_field", message: ctx.t("evaluation-error-aggregation") })?;
-    let (oid, blind, now, who) = (
-        ObjectiveId(id),
-        form.blind.as_deref() == Some("true"),
-        state.clock.now_naive(),
-        AuditActor::UserId(current.user.id),
-    );
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(committee::configure(conn, oid, blind, method, &who, now)))
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
+    let invalid = AppError::Conflict { code: "invalid_field", message: ctx.t("evaluation-error-aggregation") };
+    let blind = form.blind.as_deref() == Some("true");
+    configure(&state, &ctx, &identity, id, blind, &form.aggregation, invalid).await?;
     Ok(redirect(&format!("/objectives/{id}/committee?done=configured")))
 }
 
@@ -320,7 +281,7 @@ pub async fn workspace(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (b, current) = member_board(&state, &identity, id.into_inner()).await?;
-    render_workspace(&state, &ctx, &b, &current, &Errors::default(), None, notice(&ctx, &query)).await
+    render_workspace(&state, &ctx, &b, &current, &Errors::default(), None, query.notice(&ctx, "evaluation")).await
 }
 
 pub async fn declare(
@@ -489,7 +450,7 @@ fn render_score(
 }
 
 /// A proposal the member may read: declared on every organisation, not conflicted.
-fn readable_by_member(ctx: &Ctx, b: &Board, user: UserId, proposal: ProposalId) -> Result<(), AppError> {
+pub(crate) fn readable_by_member(ctx: &Ctx, b: &Board, user: UserId, proposal: ProposalId) -> Result<(), AppError> {
     b.proposal(proposal).ok_or(AppError::NotFound)?;
     if !b.declared_all(user) {
         return Err(evaluation_error(ctx, EvaluationError::DeclareFirst));
@@ -511,7 +472,7 @@ pub async fn score_page(
     let (id, pid) = path.into_inner();
     let (b, current) = member_board(&state, &identity, id).await?;
     readable_by_member(&ctx, &b, current.user.id, ProposalId(pid))?;
-    render_score(&ctx, &b, current.user.id, ProposalId(pid), &Errors::default(), None, notice(&ctx, &query))
+    render_score(&ctx, &b, current.user.id, ProposalId(pid), &Errors::default(), None, query.notice(&ctx, "evaluation"))
 }
 
 pub async fn save_scores(
@@ -574,13 +535,7 @@ pub async fn reopen(
     path: web::Path<(i64, i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, pid, member) = path.into_inner();
-    let (b, current) = chair_board(&state, &ctx, &identity, id).await?;
-    let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(scoring::reopen(conn, oid, ProposalId(pid), UserId(member), chair, now)))
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
+    reopen_evaluation(&state, &ctx, &identity, id, ProposalId(pid), UserId(member)).await?;
     Ok(redirect(&format!("/objectives/{id}/evaluation/{pid}?done=reopened")))
 }
 
@@ -652,12 +607,7 @@ pub fn ranking_view<'a>(ctx: &Ctx, b: &'a Board, is_chair: bool, notice: Option<
         sensitivity::DEFAULT_SAMPLES,
         decision::seed(b.objective.id),
     );
-    let pending = b
-        .members
-        .iter()
-        .flat_map(|m| b.proposals.iter().map(move |p| (m.user_id, p.proposal)))
-        .filter(|(u, p)| matches!(b.progress(*u, *p), Progress::NotStarted | Progress::Draft))
-        .count();
+    let pending = b.pending();
     let criterion_name = |id: CriterionId| {
         b.criteria
             .iter()
@@ -744,7 +694,7 @@ pub async fn ranking(
 ) -> Result<HttpResponse, AppError> {
     // Agents read the ranking once the committee decided; until then it is the chair's.
     let (b, is_chair) = report_board(&state, &ctx, &identity, id.into_inner()).await?;
-    let notice = notice(&ctx, &query);
+    let notice = query.notice(&ctx, "evaluation");
     // The aggregation and the 10,000-sample sensitivity analysis are CPU work: off the async
     // workers, so other requests are not held behind them.
     let page = web::block(move || {
@@ -773,22 +723,18 @@ pub async fn consensus(
     id: web::Path<i64>,
     form: web::Form<ConsensusForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (b, current) = chair_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let id = id.into_inner();
     let score = if form.score.trim().is_empty() { None } else { Some(form.score.trim().parse::<i32>().unwrap_or(-1)) };
-    let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
-    let (p, c, j) = (ProposalId(form.proposal), CriterionId(form.criterion), form.justification.clone());
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(scoring::consensus(conn, oid, p, c, score, &j, chair, now)))
-        .await?
-        .map_err(|e| match e {
-            EvaluationError::Scores(problems) => AppError::Conflict {
-                code: "invalid_scores",
-                message: problems.iter().map(|(_, k)| ctx.t(k)).collect::<Vec<_>>().join(" "),
-            },
-            other => evaluation_error(&ctx, other),
-        })?;
-    Ok(redirect(&format!("/objectives/{oid}/evaluation/ranking?done=consensus")))
+    let target = (ProposalId(form.proposal), CriterionId(form.criterion));
+    let refused = |e| match e {
+        EvaluationError::Scores(problems) => AppError::Conflict {
+            code: "invalid_scores",
+            message: problems.iter().map(|(_, k)| ctx.t(k)).collect::<Vec<_>>().join(" "),
+        },
+        other => evaluation_error(&ctx, other),
+    };
+    record_consensus(&state, &ctx, &identity, id, target, score, form.justification.clone(), &refused).await?;
+    Ok(redirect(&format!("/objectives/{id}/evaluation/ranking?done=consensus")))
 }
 
 #[derive(Deserialize)]
@@ -806,15 +752,10 @@ pub async fn change_shortlist(
     id: web::Path<i64>,
     form: web::Form<ShortlistForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (b, current) = chair_board(&state, &ctx, &identity, id.into_inner()).await?;
-    let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
-    let (p, shortlisted, reason) = (ProposalId(form.proposal), form.shortlisted == "true", form.reason.clone());
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(decision::change_shortlist(conn, oid, p, shortlisted, &reason, chair, now)))
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
-    Ok(redirect(&format!("/objectives/{oid}/evaluation/ranking?done=shortlist")))
+    let id = id.into_inner();
+    let change = (ProposalId(form.proposal), form.shortlisted == "true");
+    shortlist_change(&state, &ctx, &identity, id, change, form.reason.clone()).await?;
+    Ok(redirect(&format!("/objectives/{id}/evaluation/ranking?done=shortlist")))
 }
 
 pub async fn decide(
@@ -823,14 +764,9 @@ pub async fn decide(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (b, current) = chair_board(&state, &ctx, &identity, id.into_inner()).await?;
-    let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(decision::decide(conn, oid, chair, now)))
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
-    Ok(redirect(&format!("/objectives/{oid}/evaluation/ranking?done=decided")))
+    let id = id.into_inner();
+    record_decision(&state, &ctx, &identity, id).await?;
+    Ok(redirect(&format!("/objectives/{id}/evaluation/ranking?done=decided")))
 }
 
 #[derive(Deserialize)]
@@ -847,21 +783,152 @@ pub async fn publish_results(
     id: web::Path<i64>,
     form: web::Form<PublishForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::PublishResults)?;
     let id = id.into_inner();
-    let (oid, agent, now, per_criterion) =
-        (ObjectiveId(id), current.user.id, state.clock.now_naive(), form.per_criterion.as_deref() == Some("true"));
-    let public_url = state.settings.public_url.clone();
-    state
-        .db
-        .run(move |conn| {
-            let link =
-                |p: ProposalId| public_url.join(&format!("proposals/{p}")).map(|u| u.to_string()).unwrap_or_default();
-            Ok::<_, AppError>(decision::publish(conn, oid, agent, per_criterion, &link, now))
-        })
-        .await?
-        .map_err(|e| evaluation_error(&ctx, e))?;
+    publish_decided(&state, &ctx, &identity, id, form.per_criterion.as_deref() == Some("true")).await?;
     Ok(redirect(&format!("/objectives/{id}?done=results")))
+}
+
+// ---- Operations shared by the pages and the API: authorize, call the domain, map refusals ----
+
+/// How an operation's refusal reads (the pages and the API word some differently).
+pub(crate) type Refusal<'a> = &'a dyn Fn(EvaluationError) -> AppError;
+
+async fn run<T: Send + 'static>(
+    state: &AppState,
+    refused: Refusal<'_>,
+    op: impl FnOnce(&mut crate::db::DbConnection) -> Result<T, EvaluationError> + Send + 'static,
+) -> Result<T, AppError> {
+    state.db.run(move |conn| Ok::<_, AppError>(op(conn))).await?.map_err(refused)
+}
+
+/// An agent appoints a member (or the chair).
+pub(crate) async fn appoint_member(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    objective: i64,
+    user: UserId,
+    chair: bool,
+) -> Result<(), AppError> {
+    let current = identity.authorize(Action::ManageCommittee)?;
+    let (oid, now, who) = (ObjectiveId(objective), state.clock.now_naive(), AuditActor::UserId(current.user.id));
+    let link = crate::domain::following::MailLinks { public_url: &state.settings.public_url }
+        .path(&format!("objectives/{objective}/evaluation"));
+    run(state, &|e| evaluation_error(ctx, e), move |conn| committee::appoint(conn, oid, user, chair, &who, &link, now))
+        .await
+}
+
+/// An agent removes a member who has not scored.
+pub(crate) async fn remove_from_committee(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    objective: i64,
+    user: UserId,
+) -> Result<(), AppError> {
+    let current = identity.authorize(Action::ManageCommittee)?;
+    let (oid, now, who) = (ObjectiveId(objective), state.clock.now_naive(), AuditActor::UserId(current.user.id));
+    run(state, &|e| evaluation_error(ctx, e), move |conn| committee::remove(conn, oid, user, &who, now)).await
+}
+
+/// An agent chooses blind mode and the combination of scores; `invalid` answers an unknown one.
+pub(crate) async fn configure(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    objective: i64,
+    blind: bool,
+    aggregation: &str,
+    invalid: AppError,
+) -> Result<(), AppError> {
+    let current = identity.authorize(Action::ManageCommittee)?;
+    let method = Method::parse(aggregation).ok_or(invalid)?;
+    let (oid, now, who) = (ObjectiveId(objective), state.clock.now_naive(), AuditActor::UserId(current.user.id));
+    run(state, &|e| evaluation_error(ctx, e), move |conn| committee::configure(conn, oid, blind, method, &who, now))
+        .await
+}
+
+/// The chair reopens a member's submitted evaluation.
+pub(crate) async fn reopen_evaluation(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    objective: i64,
+    proposal: ProposalId,
+    member: UserId,
+) -> Result<(), AppError> {
+    let (b, current) = chair_board(state, ctx, identity, objective).await?;
+    let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
+    run(state, &|e| evaluation_error(ctx, e), move |conn| scoring::reopen(conn, oid, proposal, member, chair, now))
+        .await
+}
+
+/// The chair records (or removes, with `None`) a consensus score.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record_consensus(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    objective: i64,
+    (proposal, criterion): (ProposalId, CriterionId),
+    score: Option<i32>,
+    justification: String,
+    refused: Refusal<'_>,
+) -> Result<(), AppError> {
+    let (b, current) = chair_board(state, ctx, identity, objective).await?;
+    let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
+    run(state, refused, move |conn| {
+        scoring::consensus(conn, oid, proposal, criterion, score, &justification, chair, now)
+    })
+    .await
+}
+
+/// The chair puts a proposal in or out of the shortlist.
+pub(crate) async fn shortlist_change(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    objective: i64,
+    (proposal, shortlisted): (ProposalId, bool),
+    reason: String,
+) -> Result<(), AppError> {
+    let (b, current) = chair_board(state, ctx, identity, objective).await?;
+    let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
+    run(state, &|e| evaluation_error(ctx, e), move |conn| {
+        decision::change_shortlist(conn, oid, proposal, shortlisted, &reason, chair, now)
+    })
+    .await
+}
+
+/// The chair records the committee's decision.
+pub(crate) async fn record_decision(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    objective: i64,
+) -> Result<(), AppError> {
+    let (b, current) = chair_board(state, ctx, identity, objective).await?;
+    let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
+    run(state, &|e| evaluation_error(ctx, e), move |conn| decision::decide(conn, oid, chair, now)).await
+}
+
+/// An agent publishes the decided results.
+pub(crate) async fn publish_decided(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    objective: i64,
+    per_criterion: bool,
+) -> Result<(), AppError> {
+    let current = identity.authorize(Action::PublishResults)?;
+    let (oid, agent, now) = (ObjectiveId(objective), current.user.id, state.clock.now_naive());
+    let public_url = state.settings.public_url.clone();
+    run(state, &|e| evaluation_error(ctx, e), move |conn| {
+        let link =
+            |p: ProposalId| public_url.join(&format!("proposals/{p}")).map(|u| u.to_string()).unwrap_or_default();
+        decision::publish(conn, oid, agent, per_criterion, &link, now)
+    })
+    .await
 }
 
 // ---- What the results publish ----
@@ -924,15 +991,14 @@ pub fn supplier_feedback(
     let r = results.iter().find(|r| r.proposal == proposal)?;
     let shortlisted = b.shortlist(&results).contains(&proposal);
     let pseudonyms = board::pseudonyms(&b.members);
+    let averages = crate::domain::evaluation::aggregate::averages(&results, b.criteria.len());
     let criteria = b
         .criteria
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let id = c.weighted.criterion_id;
-            let values: Vec<f64> =
-                results.iter().filter_map(|x| x.criteria.get(i)).map(|v| v.value.map_or(0.0, |v| v.as_f64())).collect();
-            let average = if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 };
+            let average = averages[i];
             let mut members: Vec<(String, i32, String)> = b
                 .counted(proposal)
                 .filter_map(|e| {
@@ -977,7 +1043,12 @@ pub fn supplier_feedback(
 
 /// The chair, or an agent once the committee decided; a conflicted chair does not see the
 /// scores.
-async fn report_board(state: &AppState, ctx: &Ctx, identity: &Identity, id: i64) -> Result<(Board, bool), AppError> {
+pub(crate) async fn report_board(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    id: i64,
+) -> Result<(Board, bool), AppError> {
     let b = load_board(state, id).await?;
     let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair))
         && identity.authorize(Action::ChairCommittee { chair: true }).is_ok();
@@ -1002,13 +1073,7 @@ fn report_proposals(ctx: &Ctx, b: &Board) -> Vec<views::evaluation::ReportPropos
             .map_or_else(String::new, |c| c.criterion.name(ctx.lang).to_owned())
     };
     let results = b.results();
-    let averages: Vec<f64> = (0..b.criteria.len())
-        .map(|i| {
-            let values: Vec<f64> =
-                results.iter().filter_map(|r| r.criteria.get(i)).map(|c| c.value.map_or(0.0, |v| v.as_f64())).collect();
-            if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 }
-        })
-        .collect();
+    let averages = crate::domain::evaluation::aggregate::averages(&results, b.criteria.len());
     b.proposals
         .iter()
         .map(|p| views::evaluation::ReportProposal {

@@ -20,7 +20,7 @@ use crate::views::objectives::{
 };
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
-use crate::web::ctx::{html, redirect};
+use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 
 const PAGE_SIZE: i64 = 20;
@@ -187,12 +187,6 @@ async fn visible(state: &AppState, identity: &Identity, id: i64) -> Result<Objec
     Ok(full)
 }
 
-#[derive(Deserialize, Default)]
-pub struct NoticeQuery {
-    #[serde(default)]
-    done: Option<String>,
-}
-
 pub async fn show(
     state: web::Data<AppState>,
     ctx: Ctx,
@@ -331,9 +325,7 @@ pub async fn show(
         can_remove_documents: is_agent && status == Status::Draft,
         respond,
         results: results.and_then(|(b, outcomes)| super::evaluation::public_results(&ctx, &b, &outcomes)),
-        notice: query.done.as_deref().map(|d| {
-            ctx.t(&format!("objective-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>()))
-        }),
+        notice: query.notice(&ctx, "objective"),
     };
     Ok(html(StatusCode::OK, views::objectives::detail(&ctx, &view, now)))
 }

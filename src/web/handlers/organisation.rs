@@ -16,14 +16,8 @@ use crate::views::layout::Ctx;
 use crate::views::organisation::{InvitationRow, MemberRow, OrganisationView};
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
-use crate::web::ctx::{html, redirect};
+use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
-
-#[derive(Deserialize, Default)]
-pub struct NoticeQuery {
-    #[serde(default)]
-    done: Option<String>,
-}
 
 async fn render(
     state: &AppState,
@@ -83,10 +77,7 @@ pub async fn show(
     identity: Identity,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let notice = query
-        .done
-        .as_deref()
-        .map(|key| ctx.t(&format!("org-done-{}", key.chars().filter(|c| c.is_ascii_lowercase()).collect::<String>())));
+    let notice = query.notice(&ctx, "org");
     render(&state, &ctx, &identity, &Errors::default(), "", notice, StatusCode::OK).await
 }
 

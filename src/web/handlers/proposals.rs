@@ -18,7 +18,7 @@ use crate::domain::markdown;
 use crate::domain::objectives::{self, FormPairs, Problem};
 use crate::domain::organisations::{IdentifierType, LegalIdentifier};
 use crate::domain::proposals::deposits::{self, Depositor, Kind};
-use crate::domain::proposals::opening::{self, NotOpened};
+use crate::domain::proposals::opening;
 use crate::domain::proposals::{self, ProposalError, ProposalFull, Relation, consortium, practice};
 use crate::uploads::{Store, UploadError};
 use crate::views;
@@ -27,19 +27,13 @@ use crate::views::layout::Ctx;
 use crate::views::proposals::{AttachmentRow, DepositRow, FormCriterion, FormView, MemberRow, Standing};
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
-use crate::web::ctx::{html, redirect};
+use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 use crate::web::handlers::objectives::problems_to_errors;
 
 /// Where a proposal stands for its organisation, from the one opening rule.
 pub fn standing(full: &ProposalFull, last_essential: Option<chrono::NaiveDateTime>) -> Standing {
-    match opening::outcome(&full.deposits, last_essential) {
-        Ok(_) => Standing::Deposited,
-        Err(NotOpened::NoDeposit) => Standing::Draft,
-        Err(NotOpened::Withdrawn) => Standing::Withdrawn,
-        Err(NotOpened::Late) => Standing::Late,
-        Err(NotOpened::NotReconfirmed) => Standing::ToReconfirm,
-    }
+    Standing::of(opening::outcome(&full.deposits, last_essential))
 }
 
 /// A refused operation, in the user's language.
@@ -108,18 +102,6 @@ fn criterion_name(catalogue: &[Criterion], id: crate::db::ids::CriterionId, ctx:
     catalogue.iter().find(|c| c.id == id).map_or_else(|| id.to_string(), |c| c.name(ctx.lang).to_owned())
 }
 
-#[derive(Deserialize, Default)]
-pub struct NoticeQuery {
-    #[serde(default)]
-    done: Option<String>,
-}
-
-fn notice(ctx: &Ctx, q: &NoticeQuery) -> Option<String> {
-    q.done
-        .as_deref()
-        .map(|d| ctx.t(&format!("proposal-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>())))
-}
-
 pub async fn dashboard(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::StartProposal)?;
     let org = identity.own_organisation()?;
@@ -129,13 +111,7 @@ pub async fn dashboard(state: web::Data<AppState>, ctx: Ctx, identity: Identity)
     let mut items = Vec::new();
     let mut invitations = Vec::new();
     for r in rows {
-        let standing = match opening::outcome(&r.deposits, r.last_essential_amendment) {
-            Ok(_) => Standing::Deposited,
-            Err(NotOpened::NoDeposit) => Standing::Draft,
-            Err(NotOpened::Withdrawn) => Standing::Withdrawn,
-            Err(NotOpened::Late) => Standing::Late,
-            Err(NotOpened::NotReconfirmed) => Standing::ToReconfirm,
-        };
+        let standing = Standing::of(opening::outcome(&r.deposits, r.last_essential_amendment));
         if r.relation == Relation::Member && !r.confirmed {
             invitations.push(views::proposals::Invitation {
                 terms: r.terms.unwrap_or(0),
@@ -335,7 +311,7 @@ pub async fn show(
         can_write: identity.authorize(Action::WriteProposal(relation)).is_ok(),
         can_answer,
         terms: full.members.iter().find(|m| Some(m.organisation_id) == viewer_org).map_or(0, |m| m.terms_version),
-        notice: notice(&ctx, &query),
+        notice: query.notice(&ctx, "proposal"),
         max_file_mb: state.settings.max_file_size / (1024 * 1024),
         feedback,
     };
@@ -878,7 +854,7 @@ pub async fn agent_list(
                 reason: r.outcome.err().map(|e| ctx.t(e.key())),
             })
             .collect(),
-        notice: notice(&ctx, &query),
+        notice: query.notice(&ctx, "proposal"),
         decided,
         published: o.results_published_at.is_some(),
     };

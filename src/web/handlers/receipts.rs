@@ -16,7 +16,7 @@ use crate::views;
 use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::Identity;
-use crate::web::ctx::{html, rate_limit};
+use crate::web::ctx::{NoticeQuery, html, rate_limit};
 use crate::web::error::AppError;
 
 /// A receipt the viewer's organisation may read (lead or consortium member); 404 otherwise.
@@ -41,12 +41,6 @@ pub async fn readable_receipt(state: &AppState, identity: &Identity, id: i64) ->
     Ok((deposit, receipt))
 }
 
-#[derive(Deserialize, Default)]
-pub struct NoticeQuery {
-    #[serde(default)]
-    done: Option<String>,
-}
-
 pub async fn page(
     state: web::Data<AppState>,
     ctx: Ctx,
@@ -55,10 +49,7 @@ pub async fn page(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (deposit, receipt) = readable_receipt(&state, &identity, id.into_inner()).await?;
-    let notice = query
-        .done
-        .as_deref()
-        .map(|d| ctx.t(&format!("proposal-done-{}", d.chars().filter(char::is_ascii_lowercase).collect::<String>())));
+    let notice = query.notice(&ctx, "proposal");
     let view = views::proposals::ReceiptPage {
         deposit: deposit.id.0,
         hash: &deposit.deposit_hash,
