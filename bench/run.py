@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -118,11 +119,43 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
-def peak_kib(pid):
+def status_kib(pid, field):
     for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
+
+
+class RssSampler(threading.Thread):
+    """The server's largest resident size while one endpoint is under load (sampled every 20 ms)."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            self.peak = max(self.peak, status_kib(self.pid, "VmRSS"))
+            self.done.wait(0.02)
+
+    def stop(self):
+        self.done.set()
+        self.join()
+        return self.peak
+
+
+def rotating(method, pairs, body, content_type):
+    """A wrk script sending each request to the next (path, bearer token) of `pairs`, in turn."""
+    f = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    f.write("local paths = {" + ",".join(json.dumps(p) for p, _ in pairs) + "}\n")
+    f.write("local tokens = {" + ",".join(json.dumps(t) for _, t in pairs) + "}\n")
+    f.write("local i = 0\n")
+    f.write(f"local body = {json.dumps(body)}\n")
+    f.write("request = function()\n  i = i % #paths + 1\n")
+    f.write(f'  return wrk.format("{method}", paths[i], {{["Authorization"] = "Bearer " .. tokens[i], '
+            f'["Content-Type"] = {json.dumps(content_type)}}}, body)\nend\n')
+    f.close()
+    return f.name
 
 
 def wrk(url, conc, duration, script):
@@ -151,6 +184,7 @@ def main():
     ap.add_argument("--scale", choices=["s", "m", "l"], required=True)
     ap.add_argument("--duration", type=int, default=5)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--depositors", type=int, default=40, help="suppliers depositing in turn")
     a = ap.parse_args()
 
     sh(["cargo", "build", "--release", "--quiet"], cwd=ROOT)
@@ -176,18 +210,25 @@ def main():
 
         supplier = Session("owner0@entreprise.seed.achat-ouvert.fr")
         chair = Session("committee1@seed.achat-ouvert.fr")
-        supplier_token, chair_token = supplier.token(), chair.token()
-        # The supplier's draft on the first (open) objective, with a 100 KB attachment.
-        mine = api("GET", "/api/v1/proposals", supplier_token)
-        draft = next(p for p in mine if p["objective_id"] == 1)["id"]
+        chair_token = chair.token()
+        # The suppliers of the first (open) objective deposit their proposals again, in turn, each
+        # with a 100 KB attachment: a real proposal has a few deposits, not thousands.
         pdf = b"%PDF-1.4\n" + b" " * 100_000 + b"\n%%EOF\n"
         boundary = "benchboundary"
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"offre.pdf\"\r\n"
                 f"Content-Type: application/pdf\r\n\r\n").encode() + pdf + f"\r\n--{boundary}--\r\n".encode()
-        proposal = api("GET", f"/api/v1/proposals/{draft}", supplier_token)
-        if not proposal["attachments"]:
-            api("POST", f"/api/v1/proposals/{draft}/attachments", supplier_token, body,
-                f"multipart/form-data; boundary={boundary}")
+        depositors = []
+        for i in range(a.depositors):
+            who = supplier if i == 0 else Session(f"owner{i}@entreprise.seed.achat-ouvert.fr")
+            token = who.token()
+            mine = api("GET", "/api/v1/proposals", token)
+            draft = next((p["id"] for p in mine if p["objective_id"] == 1), None)
+            if draft is None:
+                continue
+            if not api("GET", f"/api/v1/proposals/{draft}", token)["attachments"]:
+                api("POST", f"/api/v1/proposals/{draft}/attachments", token, body,
+                    f"multipart/form-data; boundary={boundary}")
+            depositors.append((f"/api/v1/proposals/{draft}/deposits", token))
         # The chair reopens one of their evaluations on objective 2 (500 proposals) to save drafts.
         me = api("GET", "/api/v1/me", chair_token)
         ws = api("GET", "/api/v1/objectives/2/evaluation", chair_token)
@@ -209,8 +250,7 @@ def main():
             ("JSON API list", "/api/v1/objectives", None),
             ("OCDS package of one objective", "/api/v1/objectives/5/ocds.json", None),
             ("supplier dashboard", "/proposals", lua("GET", {"Cookie": supplier.cookie()}, None)),
-            ("deposit (100 KB attachment)", f"/api/v1/proposals/{draft}/deposits",
-             lua("POST", {"Authorization": f"Bearer {supplier_token}", "Content-Type": "application/json"}, "{}")),
+            ("deposit (100 KB attachment)", depositors[0][0], rotating("POST", depositors, "{}", "application/json")),
             ("score draft saved", f"/api/v1/objectives/2/evaluation/proposals/{target}",
              lua("PUT", {"Authorization": f"Bearer {chair_token}", "Content-Type": "application/json"},
                  json.dumps(scores))),
@@ -226,13 +266,16 @@ def main():
                 calibration = None
                 for name, path, script in endpoints:
                     before = cpu_ticks(server.pid)
+                    sampler = RssSampler(server.pid)
+                    sampler.start()
                     r = wrk(BASE + path, conc, a.duration, script)
+                    r["rss"] = sampler.stop()
                     r["cpu_ms"] = (cpu_ticks(server.pid) - before) * 1000 / os.sysconf("SC_CLK_TCK") / max(r["requests"], 1)
                     if calibration is None:
                         calibration = r["rps"]
                     r["ratio"] = r["rps"] / calibration if calibration else 0.0
                     results.setdefault((name, conc), []).append(r)
-        peak = peak_kib(server.pid)
+        peak = status_kib(server.pid, "VmHWM")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=40)
@@ -245,13 +288,13 @@ def main():
 
     print(f"\n### {a.backend}, scale {a.scale.upper()}: {a.runs} runs of {a.duration} s per endpoint and concurrency\n")
     print(f"Start-up to ready: {ready:.2f} s. Peak server memory (VmHWM): {peak / 1024:.0f} MiB.\n")
-    print("| endpoint | c | req/s median (range) | × calibration | p50 ms | p99 ms | CPU ms/req | non-2xx |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| endpoint | c | req/s median (range) | × calibration | p50 ms | p99 ms | CPU ms/req | peak RSS MiB | non-2xx |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for (name, conc), rs in results.items():
         print(f"| {name} | {conc} | {span([r['rps'] for r in rs], lambda x: f'{x:,.0f}')} | "
               f"{statistics.median(r['ratio'] for r in rs):.2f} | {statistics.median(r['p50'] for r in rs):.1f} | "
               f"{statistics.median(r['p99'] for r in rs):.1f} | {statistics.median(r['cpu_ms'] for r in rs):.2f} | "
-              f"{sum(r['errors'] for r in rs)} |")
+              f"{max(r['rss'] for r in rs) / 1024:.0f} | {sum(r['errors'] for r in rs)} |")
 
 
 if __name__ == "__main__":

@@ -476,11 +476,23 @@ fn load_or_generate_secret(path: &Path) -> std::io::Result<Secret> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
+    // Written in full under a private name, then linked into place: several servers sharing
+    // `DATA_DIR` and starting at once all end up with the one key that won, never a partial file.
     let key = hex::encode(rand::random::<[u8; 32]>());
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    file.write_all(key.as_bytes())?;
-    file.sync_all()?;
-    Ok(Secret::new(key))
+    let temporary =
+        path.with_extension(format!("new-{}-{}", std::process::id(), hex::encode(rand::random::<[u8; 4]>())));
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temporary)?;
+    let written =
+        file.write_all(key.as_bytes()).and_then(|_| file.sync_all()).and_then(|_| std::fs::hard_link(&temporary, path));
+    let _ = std::fs::remove_file(&temporary);
+    match written {
+        Ok(()) => Ok(Secret::new(key)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            let existing = std::fs::read_to_string(path)?;
+            Ok(Secret::new(existing.trim().to_owned()))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]
@@ -535,6 +547,20 @@ mod tests {
             assert_eq!(err.variable, var, "{value}");
             assert!(err.to_string().starts_with(var));
         }
+    }
+
+    #[test]
+    fn servers_starting_at_once_on_a_shared_data_dir_share_one_secret_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret_key");
+        let keys: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8).map(|_| s.spawn(|| load_or_generate_secret(&path).unwrap())).collect();
+            handles.into_iter().map(|h| h.join().unwrap().expose().to_owned()).collect()
+        });
+        assert!(keys.iter().all(|k| k.len() == 64 && *k == keys[0]), "{keys:?}");
+        // Nothing else is left in the directory.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(load_or_generate_secret(&path).unwrap().expose(), keys[0]);
     }
 
     #[test]

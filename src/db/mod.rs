@@ -9,9 +9,11 @@ pub mod migrations;
 pub mod schema;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{AnsiTransactionManager, InstrumentationEvent, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 
@@ -59,26 +61,35 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FU
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    /// Statements run by the pool's connections (see [`Db::statements`]).
+    statements: Arc<AtomicU64>,
 }
 
 impl Manager {
     pub fn new(url: DatabaseUrl) -> Self {
-        Manager { url }
+        Manager { url, statements: Arc::default() }
     }
 
     pub fn connect_once(&self) -> ConnectionResult<DbConnection> {
-        match &self.url {
+        let mut conn = match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = diesel::SqliteConnection::establish(&sqlite_path(path))?;
                 conn.batch_execute(SQLITE_PRAGMAS).map_err(ConnectionError::CouldntSetupConfiguration)?;
-                Ok(DbConnection::Sqlite(conn))
+                DbConnection::Sqlite(conn)
             }
             DatabaseUrl::Postgres(url) => {
                 let mut conn = diesel::PgConnection::establish(url.expose())?;
                 conn.batch_execute("SET TIME ZONE 'UTC'").map_err(ConnectionError::CouldntSetupConfiguration)?;
-                Ok(DbConnection::Pg(conn))
+                DbConnection::Pg(conn)
             }
-        }
+        };
+        let statements = self.statements.clone();
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { .. } = event {
+                statements.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        Ok(conn)
     }
 }
 
@@ -120,6 +131,7 @@ pub enum DbError {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    statements: Arc<AtomicU64>,
     backend: Backend,
     acquire_timeout: Duration,
 }
@@ -133,6 +145,7 @@ impl Db {
         acquire_timeout: Duration,
     ) -> Result<Db, ConnectionError> {
         let manager = Manager::new(url.clone());
+        let statements = manager.statements.clone();
         let started = Instant::now();
         let mut delay = Duration::from_millis(200);
         loop {
@@ -157,7 +170,14 @@ impl Db {
             .min_idle(Some(1))
             .connection_timeout(acquire_timeout)
             .build_unchecked(manager);
-        Ok(Db { pool, backend: url.backend(), acquire_timeout })
+        Ok(Db { pool, statements, backend: url.backend(), acquire_timeout })
+    }
+
+    /// How many SQL statements the pool's connections have run since start-up (health checks of
+    /// pooled connections included). The query-count tests read it around a request to prove a
+    /// page's queries do not grow with what it lists (no N+1).
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     pub fn backend(&self) -> Backend {

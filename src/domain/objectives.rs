@@ -1010,7 +1010,9 @@ pub fn list(
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<Objective>, bool)> {
-    let mut q = objectives::table.select(Objective::as_select()).filter(objectives::practice.eq(false)).into_boxed();
+    // The page's ids first, in order, from the list indexes (only the filters' columns are read,
+    // and a deep page skips index entries, not rows); then those rows only.
+    let mut q = objectives::table.select(objectives::id).filter(objectives::practice.eq(false)).into_boxed();
     match filter.status.as_deref() {
         Some("open") => q = q.filter(objectives::status.eq("published")).filter(objectives::deadline_at.gt(now)),
         Some("closed") => q = q.filter(objectives::status.eq("published")).filter(objectives::deadline_at.le(now)),
@@ -1041,7 +1043,7 @@ pub fn list(
     {
         q = q.filter(objectives::deadline_at.lt(end));
     }
-    let mut rows: Vec<Objective> = match filter.order {
+    let mut ids: Vec<ObjectiveId> = match filter.order {
         // Deadlines first, latest first; drafts without one last, on both backends alike.
         ListOrder::Deadline => {
             q.order((objectives::deadline_at.is_null().asc(), objectives::deadline_at.desc(), objectives::id.desc()))
@@ -1053,8 +1055,11 @@ pub fn list(
     .limit(limit + 1)
     .offset(offset)
     .load(conn)?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
+    let more = ids.len() as i64 > limit;
+    ids.truncate(limit as usize);
+    let mut rows: Vec<Objective> =
+        objectives::table.filter(objectives::id.eq_any(&ids)).select(Objective::as_select()).load(conn)?;
+    rows.sort_by_key(|o| ids.iter().position(|id| *id == o.id));
     Ok((rows, more))
 }
 

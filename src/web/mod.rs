@@ -30,6 +30,38 @@ pub struct AppState {
     pub secret: Secret,
     pub clock: SharedClock,
     pub mailer: Mailer,
+    /// Whole evaluation boards in memory at once: one per core (see [`Bounded`]).
+    pub boards: Arc<tokio::sync::Semaphore>,
+}
+
+/// A value that only so many requests may hold at once, with the permit that allows it. The
+/// pages that load an objective's whole evaluation (20,000 scores at 500 proposals) and compute
+/// on it take a permit *before* loading: past one per core, requests wait here, holding nothing,
+/// instead of loading boards that would only wait for a core. That bounds the server's memory
+/// under load whatever the number of clients.
+pub struct Bounded<T> {
+    value: T,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl<T> Bounded<T> {
+    /// Waits for a permit of `limit`, then makes the value.
+    pub async fn load<E, F, Fut>(limit: &Arc<tokio::sync::Semaphore>, make: F) -> Result<Bounded<T>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T, E>>,
+        E: From<crate::db::DbError>,
+    {
+        let permit = limit.clone().acquire_owned().await.map_err(|_| E::from(crate::db::DbError::Cancelled))?;
+        Ok(Bounded { value: make().await?, _permit: permit })
+    }
+}
+
+impl<T> std::ops::Deref for Bounded<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
 }
 
 /// Why the application could not start.
@@ -107,6 +139,9 @@ impl Application {
             secret,
             clock: overrides.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             mailer,
+            boards: Arc::new(tokio::sync::Semaphore::new(
+                workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+            )),
         });
         crate::mail::outbox::spawn_worker(
             state.db.clone(),

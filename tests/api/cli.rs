@@ -10,7 +10,7 @@ use crate::helpers::TestDatabase;
 const BIN: &str = env!("CARGO_BIN_EXE_achat-ouvert");
 
 /// The binary with a clean environment: only what the test gives it.
-fn command(vars: &[(&str, &str)]) -> Command {
+pub fn command(vars: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("RUST_LOG", "info");
     for (k, v) in vars {

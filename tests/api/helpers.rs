@@ -161,7 +161,41 @@ pub async fn spawn_app_on(database: TestDatabase, extra: &[(&str, &str)]) -> Tes
     TestApp { address: format!("http://127.0.0.1:{port}"), client, clock, state, sent_mail, handle, database }
 }
 
+/// Another app server on the same database and data directory, as a second machine behind a
+/// load balancer would be: its own pool, worker threads, outbox worker and memory. Only the
+/// test's clock is shared (servers keep their clocks synchronised).
+pub struct Peer {
+    pub address: String,
+    /// What this server's outbox worker delivered.
+    pub sent_mail: Arc<std::sync::Mutex<Vec<achat_ouvert::mail::OutgoingMail>>>,
+    handle: ServerHandle,
+}
+
+impl Peer {
+    /// The same person (the same cookies) reaching this server.
+    pub fn same_person(&self, browser: &Browser) -> Browser {
+        Browser { client: browser.client.clone(), address: self.address.clone() }
+    }
+
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+    }
+}
+
 impl TestApp {
+    /// Starts a second app server on this app's database and data directory.
+    pub async fn peer(&self) -> Peer {
+        let settings = self.database.settings(&[]);
+        let sent_mail = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let overrides =
+            Overrides { clock: Some(Arc::new(self.clock.clone())), mailer: Some(Mailer::Memory(sent_mail.clone())) };
+        let app = Application::build(settings, overrides).await.expect("the second server starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        actix_web::rt::spawn(app.run_until_stopped());
+        Peer { address, sent_mail, handle }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -301,8 +301,25 @@ impl Board {
     }
 }
 
+/// What a load reads: the whole evaluation, or only what one member's write needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything: the pages, the ranking, the chair's operations.
+    All,
+    /// Every opened proposal and the committee, but only this member's declarations, and only
+    /// their evaluation (with its scores) of `proposal`. Answers who may write what (`member`,
+    /// `declared_all`, `conflicted`, `evaluation`, `scores_of` for this member), and nothing
+    /// about the others: a score save at 500 proposals reads 8 scores instead of 20,000.
+    Member { user: UserId, proposal: Option<ProposalId> },
+}
+
 /// Loads an objective's evaluation; `None` if the objective does not exist.
 pub fn load(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Option<Board>> {
+    load_scoped(conn, objective, Scope::All)
+}
+
+/// Loads what `scope` says of an objective's evaluation; `None` if the objective does not exist.
+pub fn load_scoped(conn: &mut DbConnection, objective: ObjectiveId, scope: Scope) -> QueryResult<Option<Board>> {
     let Some(full) = objectives::load(conn, objective)? else { return Ok(None) };
     let catalogue = crate::domain::criteria::list(conn, true)?;
     let criteria = full
@@ -358,8 +375,17 @@ pub fn load(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Opti
         })
         .collect();
     let members = committee::members(conn, objective)?;
-    let declarations = conflict_declarations::table
-        .filter(conflict_declarations::objective_id.eq(objective))
+    let mut declarations =
+        conflict_declarations::table.filter(conflict_declarations::objective_id.eq(objective)).into_boxed();
+    let mut evaluations = evaluations::table.filter(evaluations::objective_id.eq(objective)).into_boxed();
+    if let Scope::Member { user, proposal } = scope {
+        declarations = declarations.filter(conflict_declarations::user_id.eq(user));
+        evaluations = evaluations.filter(evaluations::user_id.eq(user));
+        if let Some(p) = proposal {
+            evaluations = evaluations.filter(evaluations::proposal_id.eq(p));
+        }
+    }
+    let declarations = declarations
         .select((
             conflict_declarations::user_id,
             conflict_declarations::organisation_id,
@@ -368,8 +394,7 @@ pub fn load(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Opti
             conflict_declarations::declared_at,
         ))
         .load(conn)?;
-    let evaluations: Vec<Evaluation> = evaluations::table
-        .filter(evaluations::objective_id.eq(objective))
+    let evaluations: Vec<Evaluation> = evaluations
         .select((
             evaluations::id,
             evaluations::proposal_id,
@@ -383,27 +408,37 @@ pub fn load(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Opti
         .filter(scores::evaluation_id.eq_any(&evaluation_ids))
         .select((scores::evaluation_id, scores::criterion_id, scores::score, scores::justification))
         .load(conn)?;
-    let consensus = consensus_scores::table
-        .filter(consensus_scores::proposal_id.eq_any(&ids))
-        .select((
-            consensus_scores::proposal_id,
-            consensus_scores::criterion_id,
-            consensus_scores::score,
-            consensus_scores::justification,
-            consensus_scores::decided_by,
-            consensus_scores::decided_at,
-        ))
-        .load(conn)?;
-    let changes = shortlist_changes::table
-        .filter(shortlist_changes::objective_id.eq(objective))
-        .select((
-            shortlist_changes::proposal_id,
-            shortlist_changes::shortlisted,
-            shortlist_changes::reason,
-            shortlist_changes::changed_by,
-            shortlist_changes::changed_at,
-        ))
-        .load(conn)?;
+    // The consensus and the chair's changes concern the whole committee's work.
+    let whole = scope == Scope::All;
+    let consensus = if whole {
+        consensus_scores::table
+            .filter(consensus_scores::proposal_id.eq_any(&ids))
+            .select((
+                consensus_scores::proposal_id,
+                consensus_scores::criterion_id,
+                consensus_scores::score,
+                consensus_scores::justification,
+                consensus_scores::decided_by,
+                consensus_scores::decided_at,
+            ))
+            .load(conn)?
+    } else {
+        Vec::new()
+    };
+    let changes = if whole {
+        shortlist_changes::table
+            .filter(shortlist_changes::objective_id.eq(objective))
+            .select((
+                shortlist_changes::proposal_id,
+                shortlist_changes::shortlisted,
+                shortlist_changes::reason,
+                shortlist_changes::changed_by,
+                shortlist_changes::changed_at,
+            ))
+            .load(conn)?
+    } else {
+        Vec::new()
+    };
     let decision = shortlist_decisions::table
         .find(objective)
         .select((shortlist_decisions::decided_by, shortlist_decisions::decided_at, shortlist_decisions::outcome))

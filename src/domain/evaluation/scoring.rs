@@ -5,15 +5,15 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::board::{self, Board};
+use super::board::{self, Board, Scope};
 use super::{EvaluationError, JUSTIFICATION_MIN, TEXT_MAX, record};
 use crate::db::ids::{CriterionId, ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{conflict_declarations, consensus_scores, evaluations, score_history, scores};
 use crate::db::{DbConnection, write_tx};
 
 /// The board of an objective whose proposals are open to the committee and not decided yet.
-fn open_board(conn: &mut DbConnection, objective: ObjectiveId) -> Result<Board, EvaluationError> {
-    let b = board::load(conn, objective)?.ok_or(EvaluationError::NotFound)?;
+fn open_board(conn: &mut DbConnection, objective: ObjectiveId, scope: Scope) -> Result<Board, EvaluationError> {
+    let b = board::load_scoped(conn, objective, scope)?.ok_or(EvaluationError::NotFound)?;
     if b.proposals.is_empty() {
         return Err(EvaluationError::NotOpened);
     }
@@ -42,7 +42,7 @@ pub fn declare(
 ) -> Result<(), EvaluationError> {
     write_tx(conn, |conn| {
         crate::db::serialize(conn, super::lock_key(objective))?;
-        let b = open_board(conn, objective)?;
+        let b = open_board(conn, objective, Scope::Member { user, proposal: None })?;
         b.member(user).ok_or(EvaluationError::NotMember)?;
         let organisations = b.depositing_organisations();
         let mut problems = Vec::new();
@@ -106,7 +106,7 @@ pub fn save(
 ) -> Result<(), EvaluationError> {
     write_tx(conn, |conn| {
         crate::db::serialize(conn, super::lock_key(objective))?;
-        let b = open_board(conn, objective)?;
+        let b = open_board(conn, objective, Scope::Member { user, proposal: Some(proposal) })?;
         b.member(user).ok_or(EvaluationError::NotMember)?;
         b.proposal(proposal).ok_or(EvaluationError::NotFound)?;
         if !b.declared_all(user) {
@@ -223,7 +223,7 @@ pub fn reopen(
 ) -> Result<(), EvaluationError> {
     write_tx(conn, |conn| {
         crate::db::serialize(conn, super::lock_key(objective))?;
-        let b = open_board(conn, objective)?;
+        let b = open_board(conn, objective, Scope::All)?;
         b.chair_may_act(chair)?;
         let e = b.evaluation(member, proposal).filter(|e| e.submitted_at.is_some()).ok_or(EvaluationError::NotFound)?;
         diesel::update(evaluations::table.find(e.id))
@@ -256,7 +256,7 @@ pub fn consensus(
     let justification = justification.trim();
     write_tx(conn, |conn| {
         crate::db::serialize(conn, super::lock_key(objective))?;
-        let b = open_board(conn, objective)?;
+        let b = open_board(conn, objective, Scope::All)?;
         b.chair_may_act(chair)?;
         b.proposal(proposal).ok_or(EvaluationError::NotFound)?;
         if !b.criteria.iter().any(|c| c.weighted.criterion_id == criterion) {

@@ -13,10 +13,10 @@ use crate::domain::authz::Action;
 use crate::domain::evaluation::board::{self, Board, Progress};
 use crate::domain::evaluation::{EvaluationError, scoring};
 use crate::views::layout::Ctx;
-use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::error::AppError;
 use crate::web::handlers::evaluation::{self as pages, evaluation_error, label};
+use crate::web::{AppState, Bounded};
 
 type Resp = Result<HttpResponse, AppError>;
 
@@ -41,7 +41,11 @@ fn rejected(ctx: &Ctx, e: EvaluationError) -> AppError {
 // The same loading and authorization as the pages.
 use crate::web::handlers::evaluation::load_board as load;
 
-async fn as_member(state: &AppState, identity: &Identity, objective: i64) -> Result<(Board, UserId), AppError> {
+async fn as_member(
+    state: &AppState,
+    identity: &Identity,
+    objective: i64,
+) -> Result<(Bounded<Board>, UserId), AppError> {
     let (b, current) = pages::member_board(state, identity, objective).await?;
     Ok((b, current.user.id))
 }
@@ -317,7 +321,7 @@ async fn readable(
     identity: &Identity,
     objective: i64,
     proposal: i64,
-) -> Result<(Board, UserId), AppError> {
+) -> Result<(Bounded<Board>, UserId), AppError> {
     let (b, user) = as_member(state, identity, objective).await?;
     pages::readable_by_member(ctx, &b, user, ProposalId(proposal))?;
     Ok((b, user))
@@ -407,7 +411,8 @@ pub async fn score(
     body: web::Json<ScoresInput>,
 ) -> Resp {
     let (objective, proposal) = path.into_inner();
-    let (b, user) = readable(&state, &ctx, &identity, objective, proposal).await?;
+    let (b, current) = pages::member_seat(&state, &ctx, &identity, objective, ProposalId(proposal)).await?;
+    let user = current.user.id;
     let inputs: Vec<scoring::ScoreInput> = body
         .scores
         .iter()

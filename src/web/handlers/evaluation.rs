@@ -13,7 +13,7 @@ use crate::db::ids::{CriterionId, ObjectiveId, OrganisationId, ProposalId, UserI
 use crate::domain::audit::AuditActor;
 use crate::domain::authz::Action;
 use crate::domain::evaluation::aggregate::{Method, ShortlistRule};
-use crate::domain::evaluation::board::{self, Board, Progress};
+use crate::domain::evaluation::board::{self, Board, Progress, Scope};
 use crate::domain::evaluation::{EvaluationError, committee, decision, scoring, sensitivity};
 use crate::domain::markdown;
 use crate::domain::objectives::{FormPairs, Status, first};
@@ -24,10 +24,10 @@ use crate::views::evaluation::{
 };
 use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
-use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
+use crate::web::{AppState, Bounded};
 
 /// A refused evaluation step, in the user's language.
 pub fn evaluation_error(ctx: &Ctx, e: EvaluationError) -> AppError {
@@ -43,14 +43,43 @@ pub fn evaluation_error(ctx: &Ctx, e: EvaluationError) -> AppError {
     }
 }
 
-pub(crate) async fn load_board(state: &AppState, objective: i64) -> Result<Board, AppError> {
+/// An objective's whole evaluation, for the pages that show or compute on all of it. Holds one of
+/// the server's board permits (`Bounded`) until dropped: never load a second one while holding it.
+pub(crate) async fn load_board(state: &AppState, objective: i64) -> Result<Bounded<Board>, AppError> {
+    Bounded::load(&state.boards, || load_scoped(state, objective, Scope::All)).await
+}
+
+/// What `scope` says of an objective's evaluation (see [`Scope`]); a practice or draft objective
+/// has none.
+async fn load_scoped(state: &AppState, objective: i64, scope: Scope) -> Result<Board, AppError> {
     let oid = ObjectiveId(objective);
-    let b =
-        state.db.run(move |conn| board::load(conn, oid).map_err(AppError::from)).await?.ok_or(AppError::NotFound)?;
+    let b = state
+        .db
+        .run(move |conn| board::load_scoped(conn, oid, scope).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?;
     if b.objective.practice || b.objective.status == Status::Draft.as_str() {
         return Err(AppError::NotFound);
     }
     Ok(b)
+}
+
+/// A member's seat on one proposal: only what writing their own evaluation of it needs (their
+/// declarations, their evaluation), authorized as `member_board` and `readable_by_member` do.
+pub(crate) async fn member_seat(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    objective: i64,
+    proposal: ProposalId,
+) -> Result<(Board, Rc<CurrentUser>), AppError> {
+    let Some(current) = identity.0.clone() else { return Err(AppError::SignInRequired) };
+    let scope = Scope::Member { user: current.user.id, proposal: Some(proposal) };
+    let b = load_scoped(state, objective, scope).await?;
+    let member = b.member(current.user.id).is_some();
+    identity.authorize(Action::SitOnCommittee { member })?;
+    readable_by_member(ctx, &b, current.user.id, proposal)?;
+    Ok((b, current))
 }
 
 /// The board, for a member of its committee.
@@ -58,7 +87,7 @@ pub(crate) async fn member_board(
     state: &AppState,
     identity: &Identity,
     objective: i64,
-) -> Result<(Board, Rc<CurrentUser>), AppError> {
+) -> Result<(Bounded<Board>, Rc<CurrentUser>), AppError> {
     let Some(current) = identity.0.clone() else { return Err(AppError::SignInRequired) };
     let b = load_board(state, objective).await?;
     let member = b.member(current.user.id).is_some();
@@ -71,7 +100,7 @@ pub(crate) async fn chair_board(
     ctx: &Ctx,
     identity: &Identity,
     objective: i64,
-) -> Result<(Board, Rc<CurrentUser>), AppError> {
+) -> Result<(Bounded<Board>, Rc<CurrentUser>), AppError> {
     let Some(current) = identity.0.clone() else { return Err(AppError::SignInRequired) };
     let b = load_board(state, objective).await?;
     let chair = b.member(current.user.id).is_some_and(|m| m.chair);
@@ -483,9 +512,8 @@ pub async fn save_scores(
     form: web::Form<FormPairs>,
 ) -> Result<HttpResponse, AppError> {
     let (id, pid) = path.into_inner();
-    let (b, current) = member_board(&state, &identity, id).await?;
     let proposal = ProposalId(pid);
-    readable_by_member(&ctx, &b, current.user.id, proposal)?;
+    let (b, current) = member_seat(&state, &ctx, &identity, id, proposal).await?;
     let pairs = form.into_inner();
     let submit = first(&pairs, "action") == "submit";
     let mut errors = Errors::default();
@@ -520,6 +548,9 @@ pub async fn save_scores(
                     if matches!(key, "score-error-justification" | "score-error-long") { "just" } else { "score" };
                 errors.add(format!("{field}_{criterion}"), ctx.t(key));
             }
+            // The form again, with everything the page shows.
+            drop(b);
+            let b = load_board(&state, id).await?;
             render_score(&ctx, &b, user, proposal, &errors, Some(&pairs), None)
         }
         Err(e) => Err(evaluation_error(&ctx, e)),
@@ -1048,12 +1079,15 @@ pub(crate) async fn report_board(
     ctx: &Ctx,
     identity: &Identity,
     id: i64,
-) -> Result<(Board, bool), AppError> {
+) -> Result<(Bounded<Board>, bool), AppError> {
     let b = load_board(state, id).await?;
     let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair))
         && identity.authorize(Action::ChairCommittee { chair: true }).is_ok();
     if !(is_chair || (b.decision.is_some() && identity.authorize(Action::PublishResults).is_ok())) {
+        // The chair's refusal, whatever it is (one board at a time: this one is let go first).
+        drop(b);
         chair_board(state, ctx, identity, id).await?;
+        return Err(AppError::Forbidden);
     }
     if let Some(u) = identity.user()
         && is_chair

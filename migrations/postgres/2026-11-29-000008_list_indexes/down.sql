@@ -1,0 +1,3 @@
+DROP INDEX objectives_search;
+DROP INDEX objectives_list_published;
+DROP INDEX objectives_list_deadline;

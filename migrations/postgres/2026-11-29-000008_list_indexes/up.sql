@@ -1,0 +1,11 @@
+-- The public lists sort by "has a deadline, latest deadline first, newest first" (the pages) and by
+-- publication (the feeds); these indexes give that order directly, with the status to filter on,
+-- so a page reads its rows in order and stops (docs/PERFORMANCE.md, query plans).
+CREATE INDEX objectives_list_deadline ON objectives (practice, (deadline_at IS NULL), deadline_at DESC, id DESC) INCLUDE (status);
+CREATE INDEX objectives_list_published ON objectives (practice, (published_at IS NULL), published_at DESC, id DESC) INCLUDE (status);
+
+-- Search: every word of a query is a `LIKE '%word%'` on the search text; a trigram index answers
+-- those without reading every objective. pg_trgm ships with PostgreSQL and is a trusted extension
+-- (PostgreSQL 13 and later): the database's owner may create it.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX objectives_search ON objectives USING gin (search_text gin_trgm_ops);

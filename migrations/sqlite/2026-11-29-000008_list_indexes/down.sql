@@ -1,0 +1,2 @@
+DROP INDEX objectives_list_published;
+DROP INDEX objectives_list_deadline;
