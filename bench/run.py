@@ -33,6 +33,8 @@ PORT = 8090
 BASE = f"http://127.0.0.1:{PORT}"
 PASSWORD = "mot de passe des données de test"
 PG = "postgres://postgres@127.0.0.1:5432"
+# A page four fifths into the objective list (20 a page): S 10, M 200, L 2,000 objectives.
+DEEP_PAGE = {"s": 1, "m": 8, "l": 80}
 
 
 def sh(cmd, **kw):
@@ -187,6 +189,8 @@ def main():
     ap.add_argument("--depositors", type=int, default=40, help="suppliers depositing in turn")
     a = ap.parse_args()
 
+    if subprocess.run(["which", "wrk"], capture_output=True).returncode != 0:
+        sys.exit("wrk is missing: sudo apt-get install wrk")
     sh(["cargo", "build", "--release", "--quiet"], cwd=ROOT)
     work = os.path.join(ROOT, "target", "bench", f"{a.backend}-{a.scale}")
     os.makedirs(work, exist_ok=True)
@@ -244,7 +248,7 @@ def main():
             ("calibration (/ping)", "/ping", None),
             ("home", "/", None),
             ("objective list, first page", "/objectives", None),
-            ("objective list, deep page", "/objectives?page=80", None),
+            ("objective list, deep page", f"/objectives?page={DEEP_PAGE[a.scale]}", None),
             ("search", "/objectives?q=energie+lycees", None),
             ("objective page", "/objectives/5", None),
             ("JSON API list", "/api/v1/objectives", None),

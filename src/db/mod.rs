@@ -219,6 +219,13 @@ impl Db {
     }
 }
 
+/// The process's SQLite writers queue here, one at a time, before `BEGIN IMMEDIATE`. SQLite lets
+/// one writer in and makes the others poll with growing sleeps (the busy handler): under a burst
+/// of deposits the lock sat free while writers slept. Queued on a mutex, the next writer starts
+/// the moment the last one commits. (Other processes on the same file still meet the busy
+/// timeout.)
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in a write transaction. On SQLite it begins with `BEGIN IMMEDIATE`, so a transaction
 /// that reads before it writes takes the write lock first and waits on the busy timeout instead
 /// of failing when another writer commits in between.
@@ -227,10 +234,13 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    // Nested calls become savepoints; only the outermost SQLite transaction is `IMMEDIATE`.
+    // Nested calls become savepoints; only the outermost SQLite transaction is `IMMEDIATE`, and
+    // only it queues for the writer's turn (held until it commits or rolls back).
+    let mut _turn = None;
     match conn {
         DbConnection::Sqlite(c) => {
             if transaction_depth(c)? == 0 {
+                _turn = Some(SQLITE_WRITER.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
                 AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
             } else {
                 AnsiTransactionManager::begin_transaction(c)?

@@ -171,6 +171,11 @@ impl Application {
         if let Some(n) = workers {
             server = server.workers(n);
         }
+        // Blocking tasks are database work (each waits for one of the pool's connections) and the
+        // evaluation maths: more threads than connections would only wait, and every thread that
+        // allocates may get its own malloc arena, which keeps its freed memory (the default, 512
+        // threads, let memory under load grow to a gigabyte).
+        server = server.worker_max_blocking_threads(state.settings.pool_size as usize + 2);
         Ok(Application { port, server: server.run(), state })
     }
 

@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod audit;
 mod authorization;
+mod browser;
 mod cli;
 mod criteria;
 mod csrf;
@@ -16,6 +17,7 @@ mod evaluation;
 mod evaluation_api;
 mod health;
 mod i18n;
+mod journeys;
 mod mail;
 mod objectives;
 mod open_data;
@@ -29,6 +31,18 @@ mod queries;
 mod registration;
 mod schema;
 mod tokens;
+
+/// With `REQUIRE_BROWSER=1` (CI), a run without the browser journeys fails instead of skipping them.
+#[test]
+fn browser_runs_happen_when_required() {
+    if std::env::var("REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        assert!(
+            std::hint::black_box(cfg!(browser_tests)),
+            "REQUIRE_BROWSER=1 but Chromium, chromedriver or node_modules/axe-core was missing at build time \
+             (apt-get install chromium chromium-driver; npm ci; touch build.rs)"
+        );
+    }
+}
 
 /// With `REQUIRE_POSTGRES=1`, a run without PostgreSQL fails instead of skipping those variants.
 #[test]

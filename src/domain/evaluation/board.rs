@@ -25,7 +25,16 @@ pub struct BoardCriterion {
     pub criterion: Criterion,
 }
 
-/// An opened proposal.
+/// Who deposited an opened proposal: what conflicts of interest are declared on. Always loaded
+/// for every opened proposal, whatever the scope.
+#[derive(Debug, Clone)]
+pub struct Parties {
+    pub proposal: ProposalId,
+    /// The lead organisation first, then the consortium members.
+    pub organisations: Vec<(OrganisationId, String)>,
+}
+
+/// An opened proposal, with its deposit and frozen content.
 #[derive(Debug, Clone)]
 pub struct BoardProposal {
     pub proposal: ProposalId,
@@ -103,6 +112,10 @@ pub enum Progress {
 pub struct Board {
     pub objective: Objective,
     pub criteria: Vec<BoardCriterion>,
+    /// Every opened proposal's depositors, in the order of `proposals`.
+    pub parties: Vec<Parties>,
+    /// The opened proposals with their content: all of them, except in a member's scope, where
+    /// only the proposal the member writes on (see [`Scope`]).
     pub proposals: Vec<BoardProposal>,
     pub members: Vec<Member>,
     pub declarations: Vec<Declaration>,
@@ -119,6 +132,7 @@ pub struct Board {
 #[derive(Debug, Clone, Default)]
 struct Index {
     proposal: HashMap<ProposalId, usize>,
+    parties: HashMap<ProposalId, usize>,
     conflicts: std::collections::HashSet<(UserId, OrganisationId)>,
     evaluations_of: HashMap<ProposalId, Vec<usize>>,
     evaluation_of: HashMap<(UserId, ProposalId), usize>,
@@ -130,6 +144,9 @@ impl Board {
         let mut index = Index::default();
         for (i, p) in self.proposals.iter().enumerate() {
             index.proposal.insert(p.proposal, i);
+        }
+        for (i, p) in self.parties.iter().enumerate() {
+            index.parties.insert(p.proposal, i);
         }
         for d in self.declarations.iter().filter(|d| d.conflict) {
             index.conflicts.insert((d.user, d.organisation));
@@ -156,7 +173,7 @@ impl Board {
     pub fn depositing_organisations(&self) -> Vec<(OrganisationId, String)> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
-        for p in &self.proposals {
+        for p in &self.parties {
             for (id, name) in &p.organisations {
                 if seen.insert(*id) {
                     out.push((*id, name.clone()));
@@ -172,8 +189,12 @@ impl Board {
             self.declarations.iter().filter(|d| d.user == user).map(|d| d.organisation).collect();
         self.depositing_organisations().iter().all(|(o, _)| declared.contains(o))
     }
+    /// Whether any proposal is opened to the committee.
+    pub fn opened(&self) -> bool {
+        !self.parties.is_empty()
+    }
     pub fn conflicted(&self, user: UserId, proposal: ProposalId) -> bool {
-        let Some(p) = self.proposal(proposal) else { return false };
+        let Some(p) = self.index.parties.get(&proposal).map(|i| &self.parties[*i]) else { return false };
         p.organisations.iter().any(|(o, _)| self.index.conflicts.contains(&(user, *o)))
     }
     pub fn evaluation(&self, user: UserId, proposal: ProposalId) -> Option<&Evaluation> {
@@ -205,7 +226,7 @@ impl Board {
         if !self.declared_all(user) {
             return Err(super::EvaluationError::DeclareFirst);
         }
-        if self.proposals.iter().any(|p| self.conflicted(user, p.proposal)) {
+        if self.parties.iter().any(|p| self.conflicted(user, p.proposal)) {
             return Err(super::EvaluationError::Conflicted);
         }
         Ok(())
@@ -226,7 +247,7 @@ impl Board {
     pub fn pending(&self) -> usize {
         self.members
             .iter()
-            .flat_map(|m| self.proposals.iter().map(move |p| (m.user_id, p.proposal)))
+            .flat_map(|m| self.parties.iter().map(move |p| (m.user_id, p.proposal)))
             .filter(|(u, p)| matches!(self.progress(*u, *p), Progress::NotStarted | Progress::Draft))
             .count()
     }
@@ -306,10 +327,12 @@ impl Board {
 pub enum Scope {
     /// Everything: the pages, the ranking, the chair's operations.
     All,
-    /// Every opened proposal and the committee, but only this member's declarations, and only
-    /// their evaluation (with its scores) of `proposal`. Answers who may write what (`member`,
-    /// `declared_all`, `conflicted`, `evaluation`, `scores_of` for this member), and nothing
-    /// about the others: a score save at 500 proposals reads 8 scores instead of 20,000.
+    /// Who deposited every opened proposal (`parties`) and the committee, but only this member's
+    /// declarations, the content of `proposal` alone, and only the member's evaluation (with its
+    /// scores) of it. Answers who may write what (`member`, `declared_all`, `conflicted`,
+    /// `proposal`, `evaluation`, `scores_of` for this member), and nothing about the others: a
+    /// score save at 500 proposals reads 8 scores and one deposit's content instead of 20,000
+    /// scores and 500 deposits.
     Member { user: UserId, proposal: Option<ProposalId> },
 }
 
@@ -332,48 +355,8 @@ pub fn load_scoped(conn: &mut DbConnection, objective: ObjectiveId, scope: Scope
                 .map(|c| BoardCriterion { weighted: w.clone(), criterion: c.clone() })
         })
         .collect();
-    let opened: Vec<(Deposit, OrganisationId, String)> = deposits::table
-        .inner_join(proposals::table.inner_join(organisations::table))
-        .filter(deposits::objective_id.eq(objective))
-        .filter(deposits::opened_at.is_not_null())
-        .order((deposits::deposited_at.asc(), deposits::proposal_id.asc()))
-        .select((Deposit::as_select(), proposals::organisation_id, organisations::legal_name))
-        .load(conn)?;
-    let ids: Vec<ProposalId> = opened.iter().map(|(d, _, _)| d.proposal_id).collect();
-    // The consortium is the deposited one (its identifiers are in the snapshot), not whatever the
-    // consortium table says now.
-    let snapshots: Vec<Option<Snapshot>> = opened.iter().map(|(d, _, _)| d.snapshot()).collect();
-    let identifiers: Vec<String> = snapshots
-        .iter()
-        .flatten()
-        .flat_map(|s| s.consortium.iter().flat_map(|c| c.members.iter().map(|m| m.identifier.clone())))
-        .collect();
-    let known: Vec<(OrganisationId, String, String, String)> = organisations::table
-        .filter(organisations::identifier.eq_any(&identifiers))
-        .select((
-            organisations::id,
-            organisations::identifier_type,
-            organisations::identifier,
-            organisations::legal_name,
-        ))
-        .load(conn)?;
-    let proposals = opened
-        .into_iter()
-        .zip(snapshots)
-        .enumerate()
-        .filter_map(|(i, ((deposit, lead, lead_name), snapshot))| {
-            let snapshot = snapshot?;
-            let mut organisations = vec![(lead, lead_name)];
-            for m in snapshot.consortium.iter().flat_map(|c| c.members.iter()) {
-                if let Some((id, _, _, name)) =
-                    known.iter().find(|(_, kind, value, _)| *kind == m.identifier_type && *value == m.identifier)
-                {
-                    organisations.push((*id, name.clone()));
-                }
-            }
-            Some(BoardProposal { proposal: deposit.proposal_id, number: i + 1, deposit, snapshot, organisations })
-        })
-        .collect();
+    let (parties, proposals) = opened(conn, objective, scope)?;
+    let ids: Vec<ProposalId> = parties.iter().map(|p| p.proposal).collect();
     let members = committee::members(conn, objective)?;
     let mut declarations =
         conflict_declarations::table.filter(conflict_declarations::objective_id.eq(objective)).into_boxed();
@@ -447,6 +430,7 @@ pub fn load_scoped(conn: &mut DbConnection, objective: ObjectiveId, scope: Scope
     let mut board = Board {
         objective: full.objective,
         criteria,
+        parties,
         proposals,
         members,
         declarations,
@@ -459,6 +443,127 @@ pub fn load_scoped(conn: &mut DbConnection, objective: ObjectiveId, scope: Scope
     };
     board.reindex();
     Ok(Some(board))
+}
+
+/// The members' identifiers in a deposited snapshot, and nothing else of it: all a member's scope
+/// needs to know who deposited. The consortium is the deposited one, not whatever the consortium
+/// table says now.
+#[derive(serde::Deserialize)]
+struct DepositedConsortium {
+    consortium: Option<DepositedMembers>,
+}
+
+#[derive(serde::Deserialize)]
+struct DepositedMembers {
+    members: Vec<DepositedMember>,
+}
+
+#[derive(serde::Deserialize)]
+struct DepositedMember {
+    identifier_type: String,
+    identifier: String,
+}
+
+/// One opened deposit as loaded: proposal, lead organisation and its name, the consortium
+/// members' (identifier type, identifier), and the deposit with its content where the scope
+/// wants it.
+type OpenedRow = (ProposalId, OrganisationId, String, Vec<(String, String)>, Option<(Deposit, Snapshot)>);
+
+/// The opened proposals' depositors, all of them, and their deposits as the scope wants: every
+/// one for `All`; for a member, only the proposal they write on (the others' snapshots are read
+/// for their consortium alone).
+fn opened(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    scope: Scope,
+) -> QueryResult<(Vec<Parties>, Vec<BoardProposal>)> {
+    let base = deposits::table
+        .inner_join(proposals::table.inner_join(organisations::table))
+        .filter(deposits::objective_id.eq(objective))
+        .filter(deposits::opened_at.is_not_null())
+        .order((deposits::deposited_at.asc(), deposits::proposal_id.asc()));
+    let mut rows: Vec<OpenedRow> = Vec::new();
+    match scope {
+        Scope::All => {
+            let full: Vec<(Deposit, OrganisationId, String)> = base
+                .select((Deposit::as_select(), proposals::organisation_id, organisations::legal_name))
+                .load(conn)?;
+            for (deposit, lead, name) in full {
+                let snapshot = deposit.snapshot();
+                let members = snapshot
+                    .iter()
+                    .flat_map(|s| s.consortium.iter().flat_map(|c| c.members.iter()))
+                    .map(|m| (m.identifier_type.clone(), m.identifier.clone()))
+                    .collect();
+                rows.push((deposit.proposal_id, lead, name, members, snapshot.map(|s| (deposit, s))));
+            }
+        }
+        Scope::Member { proposal, .. } => {
+            let light: Vec<(ProposalId, OrganisationId, String, String)> = base
+                .select((
+                    deposits::proposal_id,
+                    proposals::organisation_id,
+                    organisations::legal_name,
+                    deposits::snapshot,
+                ))
+                .load(conn)?;
+            for (id, lead, name, snapshot) in light {
+                let members = serde_json::from_str::<DepositedConsortium>(&snapshot)
+                    .ok()
+                    .and_then(|s| s.consortium)
+                    .map(|c| c.members.into_iter().map(|m| (m.identifier_type, m.identifier)).collect())
+                    .unwrap_or_default();
+                rows.push((id, lead, name, members, None));
+            }
+            if let Some(target) = proposal
+                && let Some(row) = rows.iter_mut().find(|r| r.0 == target)
+            {
+                let deposit: Deposit = deposits::table
+                    .filter(deposits::objective_id.eq(objective))
+                    .filter(deposits::proposal_id.eq(target))
+                    .filter(deposits::opened_at.is_not_null())
+                    .order(deposits::deposited_at.desc())
+                    .select(Deposit::as_select())
+                    .first(conn)?;
+                row.4 = deposit.snapshot().map(|s| (deposit, s));
+            }
+        }
+    }
+    let identifiers: Vec<&String> = rows.iter().flat_map(|r| r.3.iter().map(|(_, id)| id)).collect();
+    let known: Vec<(OrganisationId, String, String, String)> = if identifiers.is_empty() {
+        Vec::new()
+    } else {
+        organisations::table
+            .filter(organisations::identifier.eq_any(&identifiers))
+            .select((
+                organisations::id,
+                organisations::identifier_type,
+                organisations::identifier,
+                organisations::legal_name,
+            ))
+            .load(conn)?
+    };
+    let mut parties = Vec::with_capacity(rows.len());
+    let mut proposals = Vec::new();
+    for (i, (proposal, lead, lead_name, members, full)) in rows.into_iter().enumerate() {
+        let mut organisations = vec![(lead, lead_name)];
+        for (kind, value) in &members {
+            if let Some((id, _, _, name)) = known.iter().find(|(_, k, v, _)| k == kind && v == value) {
+                organisations.push((*id, name.clone()));
+            }
+        }
+        if let Some((deposit, snapshot)) = full {
+            proposals.push(BoardProposal {
+                proposal,
+                number: i + 1,
+                deposit,
+                snapshot,
+                organisations: organisations.clone(),
+            });
+        }
+        parties.push(Parties { proposal, organisations });
+    }
+    Ok((parties, proposals))
 }
 
 /// Whether the committee recorded its decision.

@@ -17,7 +17,7 @@ use crate::mail::{outbox, templates};
 
 fn chaired_board(conn: &mut DbConnection, objective: ObjectiveId, chair: UserId) -> Result<Board, EvaluationError> {
     let b = board::load(conn, objective)?.ok_or(EvaluationError::NotFound)?;
-    if b.proposals.is_empty() {
+    if !b.opened() {
         return Err(EvaluationError::NotOpened);
     }
     if b.decision.is_some() {

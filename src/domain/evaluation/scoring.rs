@@ -14,7 +14,7 @@ use crate::db::{DbConnection, write_tx};
 /// The board of an objective whose proposals are open to the committee and not decided yet.
 fn open_board(conn: &mut DbConnection, objective: ObjectiveId, scope: Scope) -> Result<Board, EvaluationError> {
     let b = board::load_scoped(conn, objective, scope)?.ok_or(EvaluationError::NotFound)?;
-    if b.proposals.is_empty() {
+    if !b.opened() {
         return Err(EvaluationError::NotOpened);
     }
     if b.decision.is_some() {

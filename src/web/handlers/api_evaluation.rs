@@ -205,7 +205,7 @@ pub async fn workspace(state: web::Data<AppState>, ctx: Ctx, identity: Identity,
     Ok(private(
         StatusCode::OK,
         Workspace {
-            opened: !b.proposals.is_empty(),
+            opened: b.opened(),
             blind: b.objective.blind,
             chair: b.member(user).is_some_and(|m| m.chair),
             decided: b.decision.is_some(),

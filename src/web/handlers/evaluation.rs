@@ -289,7 +289,7 @@ async fn render_workspace(
     let view = WorkspaceView {
         objective: b.objective.id.0,
         title: &b.objective.title,
-        opened: !b.proposals.is_empty(),
+        opened: b.opened(),
         blind: b.objective.blind,
         declarations,
         declared,

@@ -1,0 +1,243 @@
+//! The journeys in a real browser (issue 9): people click through the real server's pages in
+//! Debian's headless Chromium, on SQLite and on PostgreSQL. Every page visited with JavaScript on
+//! is checked by axe-core (no serious or critical violation); the deposit and the scoring are also
+//! done with JavaScript off; screenshots of the main pages at 360 and 1440 px go to
+//! `target/screenshots/`. Each step also tries a refusal a user could meet.
+//!
+//! Without Chromium, chromedriver and `node_modules/axe-core` at build time, `build.rs` leaves the
+//! `browser_tests` cfg off and these tests are reported as ignored; with `REQUIRE_BROWSER=1` (CI)
+//! that is a failure (`browser_runs_happen_when_required` in main.rs).
+
+use achat_ouvert::domain::users::Role;
+
+use crate::browser::{Driver, Page, Violation};
+use crate::helpers::{PASSWORD, TestApp, complete_form, link_to, paris_in, siret, spawn_app};
+use crate::proposals::COMPLETE;
+
+/// A page plus what axe found on the pages it visited.
+struct Person {
+    page: Page,
+    found: Vec<Violation>,
+}
+
+impl Person {
+    async fn new(driver: &Driver, app: &TestApp, javascript: bool) -> Person {
+        Person { page: driver.open(&app.address, javascript).await, found: Vec::new() }
+    }
+    /// Opens a page and checks it.
+    async fn visit(&mut self, path: &str) -> String {
+        self.page.goto(path).await;
+        self.check().await
+    }
+    /// Fills a form (`form` is a CSS selector), presses its button, checks the page reached.
+    async fn send(&mut self, form: &str, pairs: &[(&str, &str)], button: &str) -> String {
+        self.page.submit(form, pairs, button).await;
+        self.check().await
+    }
+    async fn check(&mut self) -> String {
+        let found = self.page.axe().await;
+        self.found.extend(found);
+        self.page.text().await
+    }
+    async fn sign_in(&mut self, email: &str, password: &str) {
+        self.visit("/login").await;
+        let text = self
+            .send("form[method=post][action=\"/login\"]", &[("email", email), ("password", password)], "button")
+            .await;
+        assert!(!text.contains("Adresse ou mot de passe incorrect"), "{email} could not sign in: {text}");
+    }
+}
+
+/// The link to `path` in the newest mail to `to`, as the person would follow it.
+async fn mailed_link(app: &TestApp, to: &str, path: &str) -> String {
+    link_to(&app.last_mail_to(to).await.body_text, path)
+}
+
+fn id_in(path: &str, prefix: &str) -> i64 {
+    path.trim_start_matches(prefix)
+        .split(['/', '?'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("no id in {path}"))
+}
+
+/// `both_backends!` for the browser: ignored without a browser at build time.
+macro_rules! in_the_browser {
+    (async fn $name:ident($backend:ident) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($backend: $crate::helpers::Backend) $body
+
+            #[actix_web::test]
+            #[cfg_attr(not(browser_tests), ignore = "Chromium, chromedriver or node_modules/axe-core is missing")]
+            async fn sqlite() {
+                run($crate::helpers::Backend::Sqlite).await
+            }
+
+            #[actix_web::test]
+            #[cfg_attr(not(all(browser_tests, postgres_tests)), ignore = "no browser or TEST_POSTGRES_URL is not set")]
+            async fn postgres() {
+                run($crate::helpers::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+in_the_browser! {
+    async fn from_publication_to_public_results_in_a_real_browser(backend) {
+        let app = spawn_app(backend).await;
+        let driver = Driver::start().await;
+
+        // a. An administrator invites an agent and three committee members; each sets a password
+        //    from the mail the platform sent.
+        app.create_staff("admin@region.example", &[Role::Admin]).await;
+        let mut admin = Person::new(&driver, &app, true).await;
+        admin.sign_in("admin@region.example", PASSWORD).await;
+        admin.visit("/admin/users").await;
+        admin.page.screenshot("admin-users").await;
+        let invite = "form[method=post][action=\"/admin/users\"]";
+        // Refused: no role chosen; the error is tied to its field.
+        let refused = admin.send(invite, &[("email", "agent@region.example"), ("name", "Agnès Agent")], "button").await;
+        assert!(refused.contains("Choisissez au moins un rôle"), "{refused}");
+        let people = [
+            ("agent@region.example", "Agnès Agent", "agent"),
+            ("chair@region.example", "Claire Présidente", "committee"),
+            ("m1@region.example", "Marc Membre", "committee"),
+            ("m2@region.example", "Mona Membre", "committee"),
+        ];
+        for (email, name, role) in people {
+            admin.visit("/admin/users").await;
+            admin.send(invite, &[("email", email), ("name", name), (role, "true")], "button").await;
+            let link = mailed_link(&app, email, "/account/set-password").await;
+            let mut invited = Person::new(&driver, &app, true).await;
+            invited.visit(&link).await;
+            let done = invited.send("form[method=post][action=\"/account/set-password\"]", &[("password", PASSWORD), ("password_confirm", PASSWORD)], "button").await;
+            assert!(!done.contains("erreur"), "{done}");
+            invited.page.close().await;
+        }
+
+        // b. The agent drafts and publishes an objective with criteria and weights.
+        let mut agent = Person::new(&driver, &app, true).await;
+        agent.sign_in("agent@region.example", PASSWORD).await;
+        agent.visit("/objectives/new").await;
+        agent.page.screenshot("objective-form").await;
+        let form = complete_form(&app, "Chaleur renouvelable des lycées", &paris_in(&app, 30)).await;
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        agent.send("form[method=post][action=\"/objectives\"]", &pairs, "button[type=submit]").await;
+        let objective = id_in(&agent.page.path().await, "/objectives/");
+        let page = format!("/objectives/{objective}");
+        agent.send(&format!("form[method=post][action=\"{page}/publish\"]"), &[], "button").await;
+        let mut visitor = Person::new(&driver, &app, true).await;
+        let public = visitor.visit(&page).await;
+        assert!(public.contains("Chaleur renouvelable des lycées"), "{public}");
+        visitor.page.screenshot("objective").await;
+        // Refused: a committee member cannot write objectives.
+        let mut m1 = Person::new(&driver, &app, true).await;
+        m1.sign_in("m1@region.example", PASSWORD).await;
+        assert!(m1.visit("/objectives/new").await.contains("Accès refusé"));
+
+        // c. Two suppliers register and verify their address from the mail; one asks a question,
+        //    the agent answers it.
+        let mut lead = Person::new(&driver, &app, true).await;
+        // The second supplier works without JavaScript.
+        let mut partner = Person::new(&driver, &app, false).await;
+        for (who, legal, n, email) in [(&mut lead, "Chaleur Locale SAS", 801u64, "owner@chaleur.example"), (&mut partner, "Bois du Pays SCOP", 802, "owner@bois.example")] {
+            who.visit("/register").await;
+            let siret = siret(n);
+            let fields = crate::helpers::registration(legal, &siret, "Responsable", email);
+            let sent = who.send("form[method=post][action=\"/register\"]", &fields, "button[type=submit]").await;
+            assert!(sent.contains("Vérifiez votre messagerie"), "{sent}");
+            let link = mailed_link(&app, email, "/verify").await;
+            who.visit(&link).await;
+            who.send("form[method=post][action=\"/verify\"]", &[], "button").await;
+            who.sign_in(email, PASSWORD).await;
+        }
+        // Refused: the same SIRET twice.
+        let mut late = Person::new(&driver, &app, true).await;
+        late.visit("/register").await;
+        let again = siret(801);
+        let twice = late.send("form[method=post][action=\"/register\"]", &crate::helpers::registration("Copie", &again, "X", "x@copie.example"), "button[type=submit]").await;
+        assert!(twice.contains("déjà"), "{twice}");
+        lead.visit(&page).await;
+        let short = lead.send(&format!("form[method=post][action=\"{page}/questions\"]"), &[("question", "Quoi ?")], "button").await;
+        assert!(short.contains("caractères"), "a question too short is refused: {short}");
+        lead.visit(&page).await;
+        lead.send(&format!("form[method=post][action=\"{page}/questions\"]"), &[("question", "Un groupement conjoint peut-il répondre ?")], "button").await;
+        agent.visit(&page).await;
+        agent.send("form[method=post][action$=\"/answer\"]", &[("answer", "Oui : conjoint ou solidaire, avec un mandataire.")], "button").await;
+        assert!(visitor.visit(&page).await.contains("avec un mandataire"));
+
+        // c (cont.) and d. The lead drafts, invites the partner into a consortium, attaches a
+        //    file; the partner confirms without JavaScript; the lead deposits and gets a receipt.
+        lead.visit(&format!("{page}/proposal")).await;
+        lead.send(&format!("form[method=post][action=\"{page}/proposal\"]"), &COMPLETE, "button[type=submit]").await;
+        let proposal = id_in(&lead.page.path().await, "/proposals/");
+        let mine = format!("/proposals/{proposal}");
+        lead.visit(&mine).await;
+        lead.page.screenshot("proposal").await;
+        let partner_siret = siret(802);
+        lead.send(&format!("form[method=post][action=\"{mine}/consortium\"]"), &[("identifier_type", "siret"), ("identifier", &partner_siret), ("role", "Fourniture du bois"), ("consortium_type", "solidaire")], "button").await;
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("offre.pdf");
+        std::fs::write(&bad, b"MZ\x90\x00 this is a program, not a PDF").unwrap();
+        let refused = lead.send(&format!("form[method=post][action^=\"{mine}/attachments\"]"), &[("file", bad.to_str().unwrap())], "button").await;
+        assert!(refused.contains("n’est pas accepté") && refused.contains("Rien n’a été enregistré"), "a program named .pdf is refused: {refused}");
+        let good = dir.path().join("memoire-technique.pdf");
+        std::fs::write(&good, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
+        lead.visit(&mine).await;
+        let attached = lead.send(&format!("form[method=post][action^=\"{mine}/attachments\"]"), &[("file", good.to_str().unwrap())], "button").await;
+        assert!(attached.contains("memoire-technique.pdf"), "{attached}");
+        // Refused: no deposit before the partner confirms.
+        let early = lead.visit(&format!("{mine}/deposit")).await;
+        assert!(early.contains("doit avoir confirmé") && lead.page.try_find(&format!("form[action=\"{mine}/deposit\"]")).await.is_none(), "{early}");
+        partner.visit(&mine).await;
+        partner.send(&format!("form[method=post][action=\"{mine}/consortium/confirm\"]"), &[], "button").await;
+        lead.visit(&format!("{mine}/deposit")).await;
+        lead.page.screenshot("deposit").await;
+        let receipt = lead.send(&format!("form[method=post][action=\"{mine}/deposit\"]"), &[("confirm", "true")], "button").await;
+        assert!(receipt.contains("Accusé de réception"), "{receipt}");
+        lead.page.screenshot("receipt").await;
+        let number = receipt.split_whitespace().find(|w| w.starts_with("AO-")).expect("a receipt number").to_owned();
+        let hash: String = {
+            let number = number.clone();
+            app.with_db(move |conn| {
+                use achat_ouvert::db::schema::deposits;
+                use diesel::prelude::*;
+                deposits::table.filter(deposits::receipt_number.eq(number)).select(deposits::deposit_hash).first(conn).unwrap()
+            })
+            .await
+        };
+        // The partner's own proposal, deposited with JavaScript off.
+        partner.visit(&format!("{page}/proposal")).await;
+        partner.send(&format!("form[method=post][action=\"{page}/proposal\"]"), &COMPLETE, "button[type=submit]").await;
+        let second = id_in(&partner.page.path().await, "/proposals/");
+        partner.visit(&format!("/proposals/{second}/deposit")).await;
+        let no_js = partner.send(&format!("form[method=post][action=\"/proposals/{second}/deposit\"]"), &[("confirm", "true")], "button").await;
+        assert!(no_js.contains("Accusé de réception"), "deposit without JavaScript: {no_js}");
+        // Anyone checks a receipt on the public page.
+        visitor.visit("/receipts/verify").await;
+        let checked = visitor.send("form[action=\"/receipts/verify\"]", &[("number", &number), ("hash", &hash)], "button").await;
+        assert!(checked.contains("Authentique"), "{checked}");
+        let forged = visitor.send("form[action=\"/receipts/verify\"]", &[("number", &number), ("hash", "00")], "button").await;
+        assert!(!forged.contains("Authentique"), "{forged}");
+
+        // Keyboard: the first Tab reaches the skip link, with a visible focus; pages declare
+        // their language.
+        visitor.visit("/").await;
+        let (tag, text, visible) = visitor.page.tab(1).await;
+        assert!(tag == "a" && text.contains("contenu") && visible, "first Tab: {tag} {text} {visible}");
+        assert!(visitor.page.source().await.contains("<html lang=\"fr\""));
+        visitor.page.screenshot("home").await;
+
+        let all: Vec<&Violation> = [&admin, &agent, &visitor, &m1, &lead, &partner, &late].iter().flat_map(|p| p.found.iter()).collect();
+        assert!(all.is_empty(), "axe found serious or critical violations: {all:#?}");
+        let checked: usize = [&admin, &agent, &visitor, &m1, &lead, &partner, &late].iter().map(|p| p.page.checked()).sum();
+        assert!(checked >= 15, "axe checked only {checked} pages");
+        for p in [admin, agent, visitor, m1, lead, partner, late] {
+            p.page.close().await;
+        }
+        app.stop().await;
+    }
+}
