@@ -487,9 +487,14 @@ fn load_or_generate_secret(path: &Path) -> std::io::Result<Secret> {
     let _ = std::fs::remove_file(&temporary);
     match written {
         Ok(()) => Ok(Secret::new(key)),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            let existing = std::fs::read_to_string(path)?;
-            Ok(Secret::new(existing.trim().to_owned()))
+        // Another server wrote it first: read it, checked like any existing key.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => load_or_generate_secret(path),
+        // A file system without hard links: write the key in place, once.
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::Unsupported | std::io::ErrorKind::PermissionDenied) => {
+            let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+            file.write_all(key.as_bytes())?;
+            file.sync_all()?;
+            Ok(Secret::new(key))
         }
         Err(e) => Err(e),
     }

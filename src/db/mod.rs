@@ -221,10 +221,13 @@ impl Db {
 
 /// The process's SQLite writers queue here, one at a time, before `BEGIN IMMEDIATE`. SQLite lets
 /// one writer in and makes the others poll with growing sleeps (the busy handler): under a burst
-/// of deposits the lock sat free while writers slept. Queued on a mutex, the next writer starts
-/// the moment the last one commits. (Other processes on the same file still meet the busy
-/// timeout.)
-static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// of deposits the lock sat free while writers slept. Queued on a fair mutex, the next writer
+/// starts the moment the last one commits; a writer waits at most as long as the busy timeout,
+/// then fails as SQLite would have. (Other processes on the same file still meet the busy
+/// timeout. The mutex is one per process, shared by every SQLite database the process opens:
+/// tests open many, and only queue a little more.)
+static SQLITE_WRITER: parking_lot::Mutex<()> = parking_lot::const_mutex(());
+const SQLITE_WRITER_WAIT: Duration = Duration::from_secs(5);
 
 /// Runs `f` in a write transaction. On SQLite it begins with `BEGIN IMMEDIATE`, so a transaction
 /// that reads before it writes takes the write lock first and waits on the busy timeout instead
@@ -240,7 +243,12 @@ where
     match conn {
         DbConnection::Sqlite(c) => {
             if transaction_depth(c)? == 0 {
-                _turn = Some(SQLITE_WRITER.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+                _turn = Some(SQLITE_WRITER.try_lock_for(SQLITE_WRITER_WAIT).ok_or_else(|| {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::Unknown,
+                        Box::new("database is locked (waited for the writer's turn)".to_owned()),
+                    )
+                })?);
                 AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
             } else {
                 AnsiTransactionManager::begin_transaction(c)?

@@ -1057,6 +1057,9 @@ pub fn list(
     .load(conn)?;
     let more = ids.len() as i64 > limit;
     ids.truncate(limit as usize);
+    if ids.is_empty() {
+        return Ok((Vec::new(), more));
+    }
     let mut rows: Vec<Objective> =
         objectives::table.filter(objectives::id.eq_any(&ids)).select(Objective::as_select()).load(conn)?;
     rows.sort_by_key(|o| ids.iter().position(|id| *id == o.id));

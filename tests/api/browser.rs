@@ -235,12 +235,22 @@ impl Page {
         }
     }
 
-    /// Fills every pair into the form, then presses its button (`button` a CSS selector inside it).
+    /// Fills every pair into the form, then presses its button (`button` a CSS selector inside it)
+    /// and waits for the next page to replace this one.
     pub async fn submit(&self, form: &str, pairs: &[(&str, &str)], button: &str) {
         for (name, value) in pairs {
             self.set(form, name, value).await;
         }
+        let before = self.find("html").await;
         self.click(&format!("{form} {button}")).await;
+        // The old document's root goes stale once the new page is there.
+        for _ in 0..200 {
+            if self.try_call(reqwest::Method::GET, &format!("/element/{before}/name"), None).await.is_err() {
+                return;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("pressing `{form} {button}` led to no new page");
     }
 
     /// Resizes the window.

@@ -8,7 +8,7 @@ use achat_ouvert::seed::{PASSWORD, Scale};
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::helpers::{Browser, api_token, spawn_app};
+use crate::helpers::{Browser, api_token};
 
 /// Deposits per supplier; the ten suppliers of the seed's first objective deposit at once.
 const ROUNDS: usize = 4;
@@ -28,10 +28,13 @@ async fn deposit(browser: &Browser, token: &str, proposal: i64) -> (u16, Value) 
 
 both_backends! {
     async fn two_servers_on_one_database_take_a_burst_of_deposits_and_lose_nothing(backend) {
-        let app = spawn_app(backend).await;
+        // 40 deposits at once on 4 connections per server: they queue for a connection longer
+        // than the tests' usual 2 s on a slow disk.
+        let patient = [("DB_ACQUIRE_TIMEOUT", "60")];
+        let app = crate::helpers::spawn_app_with(backend, &patient).await;
         let now = chrono::Utc::now().naive_utc();
         app.with_db(move |conn| achat_ouvert::seed::run(conn, Scale::S, now, &mut |_, _, _| {}).unwrap()).await;
-        let other = app.peer().await;
+        let other = app.peer(&patient).await;
 
         // Ten suppliers sign in on the first server; their sessions work on the second (sessions
         // live in the database), where they make their API tokens.

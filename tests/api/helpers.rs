@@ -183,9 +183,10 @@ impl Peer {
 }
 
 impl TestApp {
-    /// Starts a second app server on this app's database and data directory.
-    pub async fn peer(&self) -> Peer {
-        let settings = self.database.settings(&[]);
+    /// Starts a second app server on this app's database and data directory, with `extra`
+    /// variables on top of the test settings.
+    pub async fn peer(&self, extra: &[(&str, &str)]) -> Peer {
+        let settings = self.database.settings(extra);
         let sent_mail = Arc::new(std::sync::Mutex::new(Vec::new()));
         let overrides =
             Overrides { clock: Some(Arc::new(self.clock.clone())), mailer: Some(Mailer::Memory(sent_mail.clone())) };

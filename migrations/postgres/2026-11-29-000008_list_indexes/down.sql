@@ -1,3 +1,3 @@
-DROP INDEX objectives_search;
+DROP INDEX IF EXISTS objectives_search;
 DROP INDEX objectives_list_published;
 DROP INDEX objectives_list_deadline;

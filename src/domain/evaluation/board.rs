@@ -464,6 +464,16 @@ struct DepositedMember {
     identifier: String,
 }
 
+/// The consortium members' (identifier type, identifier) of a deposited snapshot: the one reading
+/// of who deposited, whatever the scope.
+fn deposited_members(snapshot: &str) -> Vec<(String, String)> {
+    serde_json::from_str::<DepositedConsortium>(snapshot)
+        .ok()
+        .and_then(|s| s.consortium)
+        .map(|c| c.members.into_iter().map(|m| (m.identifier_type, m.identifier)).collect())
+        .unwrap_or_default()
+}
+
 /// One opened deposit as loaded: proposal, lead organisation and its name, the consortium
 /// members' (identifier type, identifier), and the deposit with its content where the scope
 /// wants it.
@@ -489,12 +499,8 @@ fn opened(
                 .select((Deposit::as_select(), proposals::organisation_id, organisations::legal_name))
                 .load(conn)?;
             for (deposit, lead, name) in full {
+                let members = deposited_members(&deposit.snapshot);
                 let snapshot = deposit.snapshot();
-                let members = snapshot
-                    .iter()
-                    .flat_map(|s| s.consortium.iter().flat_map(|c| c.members.iter()))
-                    .map(|m| (m.identifier_type.clone(), m.identifier.clone()))
-                    .collect();
                 rows.push((deposit.proposal_id, lead, name, members, snapshot.map(|s| (deposit, s))));
             }
         }
@@ -508,12 +514,7 @@ fn opened(
                 ))
                 .load(conn)?;
             for (id, lead, name, snapshot) in light {
-                let members = serde_json::from_str::<DepositedConsortium>(&snapshot)
-                    .ok()
-                    .and_then(|s| s.consortium)
-                    .map(|c| c.members.into_iter().map(|m| (m.identifier_type, m.identifier)).collect())
-                    .unwrap_or_default();
-                rows.push((id, lead, name, members, None));
+                rows.push((id, lead, name, deposited_members(&snapshot), None));
             }
             if let Some(target) = proposal
                 && let Some(row) = rows.iter_mut().find(|r| r.0 == target)

@@ -890,6 +890,8 @@ pub(crate) async fn reopen_evaluation(
 ) -> Result<(), AppError> {
     let (b, current) = chair_board(state, ctx, identity, objective).await?;
     let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
+    // The operation loads its own board under its lock: let this one (and its permit) go first.
+    drop(b);
     run(state, &|e| evaluation_error(ctx, e), move |conn| scoring::reopen(conn, oid, proposal, member, chair, now))
         .await
 }
@@ -908,6 +910,8 @@ pub(crate) async fn record_consensus(
 ) -> Result<(), AppError> {
     let (b, current) = chair_board(state, ctx, identity, objective).await?;
     let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
+    // The operation loads its own board under its lock: let this one (and its permit) go first.
+    drop(b);
     run(state, refused, move |conn| {
         scoring::consensus(conn, oid, proposal, criterion, score, &justification, chair, now)
     })
@@ -925,6 +929,8 @@ pub(crate) async fn shortlist_change(
 ) -> Result<(), AppError> {
     let (b, current) = chair_board(state, ctx, identity, objective).await?;
     let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
+    // The operation loads its own board under its lock: let this one (and its permit) go first.
+    drop(b);
     run(state, &|e| evaluation_error(ctx, e), move |conn| {
         decision::change_shortlist(conn, oid, proposal, shortlisted, &reason, chair, now)
     })
@@ -940,6 +946,8 @@ pub(crate) async fn record_decision(
 ) -> Result<(), AppError> {
     let (b, current) = chair_board(state, ctx, identity, objective).await?;
     let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
+    // The operation loads its own board under its lock: let this one (and its permit) go first.
+    drop(b);
     run(state, &|e| evaluation_error(ctx, e), move |conn| decision::decide(conn, oid, chair, now)).await
 }
 
