@@ -1,4 +1,6 @@
-//! The journeys in a real browser (issue 9): people click through the real server's pages in
+//! The journeys in a real browser (issue 9; steps a to d so far: invitations, publication,
+//! registration, questions, consortium, attachments, deposits, receipts; the evaluation and the
+//! results follow): people click through the real server's pages in
 //! Debian's headless Chromium, on SQLite and on PostgreSQL. Every page visited with JavaScript on
 //! is checked by axe-core (no serious or critical violation); the deposit and the scoring are also
 //! done with JavaScript off; screenshots of the main pages at 360 and 1440 px go to
@@ -86,7 +88,7 @@ macro_rules! in_the_browser {
 }
 
 in_the_browser! {
-    async fn from_publication_to_public_results_in_a_real_browser(backend) {
+    async fn from_invitations_to_a_checked_receipt_in_a_real_browser(backend) {
         let app = spawn_app(backend).await;
         let driver = Driver::start().await;
 
