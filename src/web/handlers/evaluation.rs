@@ -879,6 +879,18 @@ pub(crate) async fn configure(
         .await
 }
 
+/// The chair's right to act on the objective, checked on its board as `chair_board` does; the
+/// board (and its permit) is let go at once, since each operation loads its own under its lock.
+async fn chair_acting(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    objective: i64,
+) -> Result<(ObjectiveId, UserId), AppError> {
+    let (b, current) = chair_board(state, ctx, identity, objective).await?;
+    Ok((b.objective.id, current.user.id))
+}
+
 /// The chair reopens a member's submitted evaluation.
 pub(crate) async fn reopen_evaluation(
     state: &AppState,
@@ -888,10 +900,8 @@ pub(crate) async fn reopen_evaluation(
     proposal: ProposalId,
     member: UserId,
 ) -> Result<(), AppError> {
-    let (b, current) = chair_board(state, ctx, identity, objective).await?;
-    let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
-    // The operation loads its own board under its lock: let this one (and its permit) go first.
-    drop(b);
+    let (oid, chair) = chair_acting(state, ctx, identity, objective).await?;
+    let now = state.clock.now_naive();
     run(state, &|e| evaluation_error(ctx, e), move |conn| scoring::reopen(conn, oid, proposal, member, chair, now))
         .await
 }
@@ -908,10 +918,8 @@ pub(crate) async fn record_consensus(
     justification: String,
     refused: Refusal<'_>,
 ) -> Result<(), AppError> {
-    let (b, current) = chair_board(state, ctx, identity, objective).await?;
-    let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
-    // The operation loads its own board under its lock: let this one (and its permit) go first.
-    drop(b);
+    let (oid, chair) = chair_acting(state, ctx, identity, objective).await?;
+    let now = state.clock.now_naive();
     run(state, refused, move |conn| {
         scoring::consensus(conn, oid, proposal, criterion, score, &justification, chair, now)
     })
@@ -927,10 +935,8 @@ pub(crate) async fn shortlist_change(
     (proposal, shortlisted): (ProposalId, bool),
     reason: String,
 ) -> Result<(), AppError> {
-    let (b, current) = chair_board(state, ctx, identity, objective).await?;
-    let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
-    // The operation loads its own board under its lock: let this one (and its permit) go first.
-    drop(b);
+    let (oid, chair) = chair_acting(state, ctx, identity, objective).await?;
+    let now = state.clock.now_naive();
     run(state, &|e| evaluation_error(ctx, e), move |conn| {
         decision::change_shortlist(conn, oid, proposal, shortlisted, &reason, chair, now)
     })
@@ -944,10 +950,8 @@ pub(crate) async fn record_decision(
     identity: &Identity,
     objective: i64,
 ) -> Result<(), AppError> {
-    let (b, current) = chair_board(state, ctx, identity, objective).await?;
-    let (oid, chair, now) = (b.objective.id, current.user.id, state.clock.now_naive());
-    // The operation loads its own board under its lock: let this one (and its permit) go first.
-    drop(b);
+    let (oid, chair) = chair_acting(state, ctx, identity, objective).await?;
+    let now = state.clock.now_naive();
     run(state, &|e| evaluation_error(ctx, e), move |conn| decision::decide(conn, oid, chair, now)).await
 }
 
