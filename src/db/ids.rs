@@ -113,3 +113,33 @@ id_type!(
     /// Identifies a row of `deposits` (a deposit, reconfirmation or withdrawal, with its receipt).
     DepositId
 );
+
+id_type!(
+    /// Identifies a row of `credentials` (the catalogue).
+    CredentialId
+);
+
+id_type!(
+    /// Identifies a row of `organisation_credentials` (a credential an organisation holds).
+    HeldCredentialId
+);
+
+id_type!(
+    /// Identifies a row of `partner_requests`.
+    PartnerRequestId
+);
+
+id_type!(
+    /// Identifies a row of `messages`.
+    MessageId
+);
+
+id_type!(
+    /// Identifies a row of `message_reports`.
+    ReportId
+);
+
+id_type!(
+    /// Identifies a row of `practices`.
+    PracticeId
+);

@@ -414,6 +414,123 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    credentials (id) {
+        id -> BigInt,
+        code -> Text,
+        name_fr -> Text,
+        name_en -> Text,
+        description_fr -> Text,
+        description_en -> Text,
+        retired_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_profiles (organisation_id) {
+        organisation_id -> BigInt,
+        listed -> Bool,
+        presentation -> Text,
+        departments -> Text,
+        commitments -> Text,
+        search_text -> Text,
+        listed_at -> Nullable<Timestamp>,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisation_credentials (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        credential_id -> BigInt,
+        expires_on -> Nullable<Date>,
+        evidence_key -> Nullable<Text>,
+        evidence_name -> Nullable<Text>,
+        evidence_type -> Nullable<Text>,
+        evidence_size -> Nullable<BigInt>,
+        added_by -> BigInt,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partner_requests (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        organisation_id -> BigInt,
+        skills -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> BigInt,
+        sender_organisation_id -> BigInt,
+        sender_user_id -> BigInt,
+        recipient_organisation_id -> BigInt,
+        objective_id -> Nullable<BigInt>,
+        body -> Text,
+        sent_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    message_reports (id) {
+        id -> BigInt,
+        message_id -> BigInt,
+        reported_by -> BigInt,
+        reason -> Text,
+        reported_at -> Timestamp,
+        resolution -> Nullable<Text>,
+        resolved_by -> Nullable<BigInt>,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    messaging_suspensions (organisation_id) {
+        organisation_id -> BigInt,
+        reason -> Text,
+        suspended_by -> BigInt,
+        suspended_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    practices (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        title -> Text,
+        body -> Text,
+        themes -> Text,
+        picture_key -> Nullable<Text>,
+        picture_type -> Nullable<Text>,
+        picture_size -> Nullable<BigInt>,
+        status -> Text,
+        refusal_reason -> Nullable<Text>,
+        featured -> Bool,
+        submitted_by -> BigInt,
+        submitted_at -> Timestamp,
+        reviewed_by -> Nullable<BigInt>,
+        reviewed_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(practices -> organisations (organisation_id));
+diesel::joinable!(partner_requests -> organisations (organisation_id));
+diesel::joinable!(partner_requests -> objectives (objective_id));
+diesel::joinable!(message_reports -> messages (message_id));
+diesel::joinable!(organisation_profiles -> organisations (organisation_id));
+diesel::joinable!(organisation_credentials -> credentials (credential_id));
+diesel::joinable!(organisation_credentials -> organisations (organisation_id));
 diesel::joinable!(amendments -> objectives (objective_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(milestones -> objectives (objective_id));
@@ -449,17 +566,25 @@ diesel::allow_tables_to_appear_in_same_query!(
     conflict_declarations,
     consensus_scores,
     consortium_members,
+    credentials,
     criteria,
     deposit_documents,
     deposits,
     evaluations,
     invitations,
     mail_outbox,
+    message_reports,
+    messages,
+    messaging_suspensions,
     milestones,
     objective_criteria,
     objective_documents,
     objectives,
+    organisation_credentials,
+    organisation_profiles,
     organisations,
+    partner_requests,
+    practices,
     proposal_attachments,
     proposal_statements,
     proposals,

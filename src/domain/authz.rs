@@ -97,6 +97,24 @@ pub enum Action {
     },
     /// Publish an objective's decided results (agents).
     PublishResults,
+    /// Edit the organisation's directory profile and credentials, list or withdraw it: its
+    /// verified members.
+    EditProfile(OrganisationId),
+    /// Download everything the platform holds about the organisation: its verified members.
+    ExportOrganisation(OrganisationId),
+    /// Keep the credentials catalogue (administrators).
+    ManageCredentials,
+    /// Say one's organisation looks for partners on an open objective: verified supplier users.
+    SeekPartners,
+    /// Write to another organisation, read one's organisation's messages, report a message
+    /// received: verified supplier users.
+    SendMessages,
+    /// Read abuse reports, suspend or restore an organisation's messaging (administrators).
+    ModerateMessages,
+    /// Submit a good practice for one's organisation: verified supplier users.
+    SubmitPractice,
+    /// Read submitted practices, publish or refuse them, feature them (agents).
+    ReviewPractices,
 }
 
 /// Why an action is refused; the web layer turns it into 401, 403 or a sign-in redirect.
@@ -137,9 +155,11 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         ManageOwnTokens => verified(true),
         ViewOrganisation(org) => allow(user.is_member_of(org) || user.has(Role::Admin)),
         InviteMember(org) | RemoveMember(org) | TransferOwnership(org) => verified(user.is_owner_of(org)),
-        ListUsers | InviteStaff | ChangeRoles | DisableUser | ReadAuditLog | ManageCriteria => {
-            verified(user.has(Role::Admin))
-        }
+        EditProfile(org) | ExportOrganisation(org) => verified(user.is_member_of(org)),
+        SeekPartners | SendMessages | SubmitPractice => verified(user.organisation.is_some()),
+        ReviewPractices => verified(user.has(Role::Agent)),
+        ListUsers | InviteStaff | ChangeRoles | DisableUser | ReadAuditLog | ManageCriteria | ManageCredentials
+        | ModerateMessages => verified(user.has(Role::Admin)),
         AskQuestion => verified(user.organisation.is_some()),
         AnswerQuestions => verified(user.has(Role::Agent)),
         Follow => verified(true),
@@ -187,6 +207,60 @@ mod tests {
         let member = principal(&[], Some(1), false, true);
         assert_eq!(decide(&member, Action::InviteMember(OrganisationId(1))), Err(Deny::NotAllowed));
         assert_eq!(decide(&member, Action::ViewOrganisation(OrganisationId(1))), Ok(()));
+    }
+
+    #[test]
+    fn only_an_organisation_s_own_verified_members_edit_its_profile() {
+        let (org, other) = (OrganisationId(1), OrganisationId(2));
+        for action in [Action::EditProfile(org), Action::ExportOrganisation(org)] {
+            assert_eq!(decide(&principal(&[], Some(1), false, true), action), Ok(()), "a member");
+            assert_eq!(decide(&principal(&[], Some(1), true, true), action), Ok(()), "the owner");
+            assert_eq!(decide(&principal(&[], Some(1), false, false), action), Err(Deny::Unverified));
+            assert_eq!(
+                decide(&principal(&[], Some(2), true, true), action),
+                Err(Deny::NotAllowed),
+                "another organisation"
+            );
+            for roles in [&[Role::Admin][..], &[Role::Agent]] {
+                assert_eq!(decide(&principal(roles, None, false, true), action), Err(Deny::NotAllowed));
+            }
+            assert_eq!(decide(&Actor::Anonymous, action), Err(Deny::NotSignedIn));
+        }
+        assert_eq!(decide(&principal(&[], Some(2), true, true), Action::EditProfile(other)), Ok(()));
+        assert_eq!(decide(&principal(&[Role::Admin], None, false, true), Action::ManageCredentials), Ok(()));
+        assert_eq!(
+            decide(&principal(&[Role::Agent], None, false, true), Action::ManageCredentials),
+            Err(Deny::NotAllowed)
+        );
+    }
+
+    #[test]
+    fn only_verified_suppliers_write_and_only_administrators_moderate() {
+        for action in [Action::SendMessages, Action::SeekPartners] {
+            assert_eq!(decide(&principal(&[], Some(1), false, true), action), Ok(()));
+            assert_eq!(decide(&principal(&[], Some(1), true, false), action), Err(Deny::Unverified));
+            for roles in [&[Role::Admin][..], &[Role::Agent], &[Role::Committee]] {
+                assert_eq!(decide(&principal(roles, None, false, true), action), Err(Deny::NotAllowed), "{roles:?}");
+            }
+            assert_eq!(decide(&Actor::Anonymous, action), Err(Deny::NotSignedIn));
+        }
+        assert_eq!(decide(&principal(&[Role::Admin], None, false, true), Action::ModerateMessages), Ok(()));
+        assert_eq!(decide(&principal(&[], Some(1), false, true), Action::SubmitPractice), Ok(()));
+        assert_eq!(
+            decide(&principal(&[Role::Agent], None, false, true), Action::SubmitPractice),
+            Err(Deny::NotAllowed)
+        );
+        assert_eq!(decide(&principal(&[Role::Agent], None, false, true), Action::ReviewPractices), Ok(()));
+        for roles in [&[Role::Admin][..], &[Role::Committee], &[]] {
+            assert_eq!(
+                decide(&principal(roles, Some(1), true, true), Action::ReviewPractices),
+                Err(Deny::NotAllowed),
+                "{roles:?}"
+            );
+        }
+        for roles in [&[Role::Agent][..], &[Role::Committee], &[]] {
+            assert_eq!(decide(&principal(roles, Some(1), true, true), Action::ModerateMessages), Err(Deny::NotAllowed));
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod email;
 pub mod evaluation;
 pub mod following;
 pub mod markdown;
+pub mod network;
 pub mod objectives;
 pub mod ocds;
 pub mod organisations;

@@ -732,6 +732,19 @@ impl ObjectiveFull {
     }
 }
 
+/// The titles of those objectives that are public (not drafts, not the practice objective).
+pub fn titles(conn: &mut DbConnection, ids: &[ObjectiveId]) -> QueryResult<Vec<(ObjectiveId, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    objectives::table
+        .filter(objectives::id.eq_any(ids))
+        .filter(objectives::status.ne("draft"))
+        .filter(objectives::practice.eq(false))
+        .select((objectives::id, objectives::title))
+        .load(conn)
+}
+
 pub fn load(conn: &mut DbConnection, id: ObjectiveId) -> QueryResult<Option<ObjectiveFull>> {
     let Some(objective) = objectives::table.find(id).select(Objective::as_select()).first(conn).optional()? else {
         return Ok(None);

@@ -219,3 +219,36 @@ pub fn results_published(lang: Lang, to: &str, title: &str, link: &str) -> Outgo
         Some((lang.t("mail-results-action"), link)),
     )
 }
+
+/// Another organisation wrote through the platform (the message is read on the platform).
+pub fn message_received(lang: Lang, to: &str, sender: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-message-subject", &[("sender", sender)]),
+        &[lang.t_args("mail-message-body", &[("sender", sender)])],
+        Some((lang.t("mail-message-action"), link)),
+    )
+}
+
+/// An agent published a practice the recipient submitted.
+pub fn practice_published(lang: Lang, to: &str, title: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-practice-published-subject", &[("title", title)]),
+        &[lang.t_args("mail-practice-published-body", &[("title", title)])],
+        Some((lang.t("mail-practice-action"), link)),
+    )
+}
+
+/// An agent refused a practice the recipient submitted, with the reason.
+pub fn practice_refused(lang: Lang, to: &str, title: &str, reason: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-practice-refused-subject", &[("title", title)]),
+        &[lang.t_args("mail-practice-refused-body", &[("title", title), ("reason", reason)])],
+        Some((lang.t("mail-practice-action"), link)),
+    )
+}

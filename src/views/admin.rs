@@ -7,11 +7,11 @@ use super::account::paris;
 use super::forms::{Errors, Input, error_summary, field};
 use super::layout::{Ctx, csrf_field, page};
 
-fn admin_nav(ctx: &Ctx, current: &str) -> Markup {
+pub fn admin_nav(ctx: &Ctx, current: &str) -> Markup {
     html! {
         nav.subnav aria-label=(ctx.t("nav-admin")) {
             ul {
-                @for (href, key) in [("/admin/users", "admin-users"), ("/admin/criteria", "criteria-admin-title"), ("/admin/audit", "admin-audit")] {
+                @for (href, key) in [("/admin/users", "admin-users"), ("/admin/criteria", "criteria-admin-title"), ("/admin/credentials", "credentials-title"), ("/admin/reports", "reports-title"), ("/admin/audit", "admin-audit")] {
                     li {
                         @if href == current { a href=(href) aria-current="page" { (ctx.t(key)) } }
                         @else { a href=(href) { (ctx.t(key)) } }

@@ -8,6 +8,7 @@ pub fn home(
     ctx: &Ctx,
     open: &[super::objectives::ObjectiveCard],
     results: &[super::objectives::ObjectiveCard],
+    practices: &[super::practices::Card],
     now: chrono::NaiveDateTime,
 ) -> Markup {
     let title = ctx.t("home-title");
@@ -38,6 +39,15 @@ pub fn home(
                 } @else {
                     (super::objectives::cards(ctx, results, now))
                 }
+            }
+            section aria-labelledby="featured-practices" {
+                h2 #featured-practices { (ctx.t("home-practices-title")) }
+                @if practices.is_empty() {
+                    p.empty { (ctx.t("home-practices-none")) }
+                } @else {
+                    (super::practices::cards(ctx, practices, false))
+                }
+                p { a href="/practices" { (ctx.t("home-all-practices")) } " · " a href="/directory" { (ctx.t("home-directory")) } }
             }
             section aria-labelledby="visions" {
                 h2 #visions { (ctx.t("home-visions-title")) }

@@ -35,6 +35,18 @@ impl Ctx {
     }
 }
 
+/// Where the page sits: links to the pages above it, then the current page.
+pub fn breadcrumbs(ctx: &Ctx, trail: &[(&str, String)], here: &str) -> Markup {
+    html! {
+        nav.breadcrumbs aria-label=(ctx.t("breadcrumbs")) {
+            ol {
+                @for (href, label) in trail { li { a href=(href) { (label) } } }
+                li aria-current="page" { (here) }
+            }
+        }
+    }
+}
+
 /// The hidden CSRF field every state-changing form carries.
 pub fn csrf_field(ctx: &Ctx) -> Markup {
     html! { input type="hidden" name=(crate::web::auth::CSRF_FIELD) value=(ctx.csrf); }
@@ -64,9 +76,12 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                         nav.main-nav aria-label=(lang.t("nav-label")) {
                             ul {
                                 li { a href="/objectives" { (lang.t("nav-objectives")) } }
+                                li { a href="/directory" { (lang.t("nav-directory")) } }
+                                li { a href="/practices" { (lang.t("nav-practices")) } }
                                 @if let Some(user) = &ctx.user {
                                     @if user.has_organisation {
                                         li { a href="/proposals" { (lang.t("nav-proposals")) } }
+                                        li { a href="/messages" { (lang.t("nav-messages")) } }
                                         li { a href="/organisation" { (lang.t("nav-organisation")) } }
                                     }
                                     @if user.is_committee {

@@ -248,6 +248,8 @@ pub struct ObjectiveView {
     pub respond: Respond,
     /// Published results, once the agent published them.
     pub results: Option<super::evaluation::PublicResults>,
+    /// Who looks for partners on this objective (shown while it is open, or when some did).
+    pub partners: super::messages::PartnersView,
 }
 
 /// What the objective page offers about proposals to the viewer.
@@ -535,6 +537,9 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                             }
                         }
                     }
+                }
+                @if v.partners.open || !v.partners.rows.is_empty() {
+                    (super::messages::partners_section(ctx, &v.partners, &super::forms::Errors::default()))
                 }
                 @if !v.amendments.is_empty() {
                     section aria-labelledby="amendments" {

@@ -6,7 +6,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::account::paris;
 use super::forms::{Errors, error_summary};
-use super::layout::{Ctx, csrf_field, page};
+use super::layout::{Ctx, breadcrumbs, csrf_field, page};
 use super::objectives::{euros, size_text, time_left};
 use crate::domain::objectives::FormPairs;
 use crate::domain::proposals::deposits::Receipt;
@@ -53,17 +53,6 @@ fn utc_attr(t: NaiveDateTime) -> String {
 
 fn when(ctx: &Ctx, t: NaiveDateTime) -> Markup {
     html! { time datetime=(utc_attr(t)) { (paris(ctx.lang, t)) } }
-}
-
-fn breadcrumbs(ctx: &Ctx, trail: &[(&str, String)], here: &str) -> Markup {
-    html! {
-        nav.breadcrumbs aria-label=(ctx.t("breadcrumbs")) {
-            ol {
-                @for (href, label) in trail { li { a href=(href) { (label) } } }
-                li aria-current="page" { (here) }
-            }
-        }
-    }
 }
 
 pub struct DashboardRow {

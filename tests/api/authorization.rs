@@ -309,3 +309,63 @@ both_backends! {
         app.stop().await;
     }
 }
+
+const NETWORK_ACTIONS: [(&str, Try); 12] = [
+    ("open own profile", Try::Get("/organisation/profile")),
+    ("save own profile", Try::Post("/", "/organisation/profile", &[("sectors", "Énergie"), ("size", "sme")])),
+    ("list own profile", Try::Post("/", "/organisation/profile/listing", &[("listed", "true")])),
+    ("export own organisation", Try::Get("/organisation/export.json")),
+    ("read the credentials catalogue", Try::Get("/admin/credentials")),
+    (
+        "add to the credentials catalogue",
+        Try::Post("/", "/admin/credentials", &[("code", "table-test"), ("name_fr", "Test"), ("name_en", "Test")]),
+    ),
+    ("read the directory", Try::Get("/directory")),
+    ("read the directory's API", Try::Get("/api/v1/directory")),
+    ("read own organisation's messages", Try::Get("/messages")),
+    ("moderate abuse reports", Try::Get("/admin/reports")),
+    ("submit a good practice", Try::Get("/practices/new")),
+    ("review good practices", Try::Get("/practices/review")),
+];
+
+both_backends! {
+    async fn every_role_against_every_network_action(backend) {
+        let app = spawn_app(backend).await;
+        let anonymous = app.browser();
+        let owner = app.supplier_owner("owner@alpha.example", 61).await;
+        let member = crate::helpers::org_member(&app, &owner, "member@alpha.example").await;
+        let unverified = app.browser();
+        let siret = crate::helpers::siret(62);
+        unverified.submit("/register", "/register", &crate::helpers::registration("Beta", &siret, "B", "owner@beta.example")).await;
+        assert_eq!(unverified.sign_in("owner@beta.example", PASSWORD).await.status(), 303);
+        let agent = app.staff("agent@region.example", &[Role::Agent]).await;
+        let committee = app.staff("committee@region.example", &[Role::Committee]).await;
+        let admin = app.admin("admin@region.example").await;
+        let disabled = app.supplier_owner("owner@gone.example", 63).await;
+        let gone = crate::evaluation::user_id(&app, "owner@gone.example").await;
+        assert_eq!(admin.submit(&format!("/admin/users/{gone}"), &format!("/admin/users/{gone}/disable"), &[]).await.status(), 303);
+
+        // 303 on a page is the sign-in redirect (anonymous, disabled) or a form's success redirect.
+        let table: Vec<(&str, &Browser, [u16; 12])> = vec![
+            ("anonymous",         &anonymous,  [303, 303, 303, 303, 303, 303, 200, 200, 303, 303, 303, 303]),
+            ("supplier owner",    &owner,      [200, 303, 303, 200, 403, 403, 200, 200, 200, 403, 200, 403]),
+            ("supplier member",   &member,     [200, 303, 303, 200, 403, 403, 200, 200, 200, 403, 200, 403]),
+            ("unverified owner",  &unverified, [403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
+            ("agent",             &agent,      [403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 200]),
+            ("committee",         &committee,  [403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403]),
+            ("administrator",     &admin,      [403, 403, 403, 403, 200, 303, 200, 200, 403, 200, 403, 403]),
+            ("disabled supplier", &disabled,   [303, 303, 303, 303, 303, 303, 200, 200, 303, 303, 303, 303]),
+        ];
+        let mut failures = Vec::new();
+        for (role, browser, expected) in &table {
+            for ((name, action), want) in NETWORK_ACTIONS.iter().zip(expected) {
+                let got = attempt(browser, *action).await;
+                if got != *want {
+                    failures.push(format!("{role} / {name}: expected {want}, got {got}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "network authorization mismatches:\n{}", failures.join("\n"));
+        app.stop().await;
+    }
+}

@@ -27,23 +27,29 @@ fn axe_source() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing: run `npm ci`", path.display()))
 }
 
-/// Screenshots of the journeys go here (`docs/UI.md` shows a committed selection).
-pub fn screenshot_dir() -> PathBuf {
-    root().join("target/screenshots")
+/// Screenshots of the journeys go here, one folder per backend (`docs/UI.md` shows a committed
+/// selection).
+pub fn screenshot_dir(backend: &str) -> PathBuf {
+    root().join("target/screenshots").join(backend)
 }
 
-/// A running `chromedriver`, stopped when dropped.
+/// A running `chromedriver` and the Chromium processes it started, all stopped when dropped
+/// (also when a journey panics): they share a process group of their own.
 pub struct Driver {
     process: Child,
     url: String,
     http: reqwest::Client,
+    shots: PathBuf,
 }
 
 impl Driver {
-    pub async fn start() -> Driver {
+    /// Starts chromedriver; `backend` names the folder screenshots go to.
+    pub async fn start(backend: &str) -> Driver {
+        use std::os::unix::process::CommandExt;
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let process = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -61,7 +67,7 @@ impl Driver {
             assert!(Instant::now() < deadline, "chromedriver did not become ready");
             actix_web::rt::time::sleep(Duration::from_millis(50)).await;
         }
-        Driver { process, url, http }
+        Driver { process, url, http, shots: screenshot_dir(backend) }
     }
 
     /// A new browser window: its own profile (cookies), French, 1440 px wide, JavaScript on or off.
@@ -85,6 +91,7 @@ impl Driver {
             session: format!("{}/session/{id}", self.url),
             base: base.trim_end_matches('/').to_owned(),
             javascript,
+            shots: self.shots.clone(),
             axe: None,
             checked: Vec::new(),
         }
@@ -93,6 +100,8 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // The whole group: chromedriver and every browser it started.
+        let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", self.process.id())).status();
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
@@ -114,6 +123,7 @@ pub struct Page {
     session: String,
     base: String,
     javascript: bool,
+    shots: PathBuf,
     axe: Option<String>,
     /// The paths axe has checked already (each page once).
     checked: Vec<String>,
@@ -258,11 +268,12 @@ impl Page {
         self.call(reqwest::Method::POST, "/window/rect", Some(json!({ "width": width, "height": 900 }))).await;
     }
 
-    /// Saves a screenshot of the whole window under `target/screenshots/<name>-<width>.png`.
+    /// Saves a screenshot of the whole window under
+    /// `target/screenshots/<backend>/<name>-<width>.png`.
     pub async fn screenshot(&self, name: &str) {
         use base64::Engine;
-        let dir = screenshot_dir();
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = &self.shots;
+        std::fs::create_dir_all(dir).unwrap();
         for width in [360, 1440] {
             self.width(width).await;
             let png = self.call(reqwest::Method::GET, "/screenshot", None).await;
@@ -328,6 +339,11 @@ impl Page {
             state[1].as_str().unwrap_or_default().to_owned(),
             state[2].as_bool().unwrap_or(false),
         )
+    }
+
+    /// Whether this window runs JavaScript.
+    pub fn javascript(&self) -> bool {
+        self.javascript
     }
 
     /// How many pages axe has checked in this window.

@@ -7,7 +7,7 @@ use crate::both_backends;
 use crate::helpers::{Browser, PASSWORD, TestApp, criterion, published, spawn_app};
 use crate::proposals::{COMPLETE, deposited, start};
 
-async fn user_id(app: &TestApp, email: &'static str) -> i64 {
+pub async fn user_id(app: &TestApp, email: &'static str) -> i64 {
     app.with_db(move |conn| {
         achat_ouvert::domain::users::find_by_email(conn, &achat_ouvert::domain::email::Email::parse(email).unwrap())
             .unwrap()
@@ -18,7 +18,7 @@ async fn user_id(app: &TestApp, email: &'static str) -> i64 {
     .await
 }
 
-async fn organisation_of(app: &TestApp, email: &'static str) -> i64 {
+pub async fn organisation_of(app: &TestApp, email: &'static str) -> i64 {
     app.with_db(move |conn| {
         achat_ouvert::domain::users::find_by_email(conn, &achat_ouvert::domain::email::Email::parse(email).unwrap())
             .unwrap()
@@ -218,6 +218,14 @@ both_backends! {
         assert!(browsers[0].text("/proposals").await.contains("Présélectionnée"), "the dashboard shows the result");
         let excluded = browsers[2].text(&format!("/proposals/{p3}")).await;
         assert!(excluded.contains("Exclue"));
+        // The directory shows each listed organisation's shortlisted results, and only those.
+        for b in [&browsers[0], &browsers[1]] {
+            assert_eq!(b.submit("/organisation/profile", "/organisation/profile/listing", &[("listed", "true")]).await.status(), 303);
+        }
+        let alpha = app.browser().text(&format!("/directory/{o1}")).await;
+        assert!(alpha.contains("Chaleur des lycées") && alpha.contains("Chaufferies bois en circuit court"), "{alpha}");
+        let beta = app.browser().text(&format!("/directory/{o2}")).await;
+        assert!(!beta.contains("Chaleur des lycées") && beta.contains("Aucune proposition présélectionnée"), "{beta}");
 
         // Open data: the bid statistics and the shortlist, valid with the bid extension applied.
         let package: serde_json::Value = app.get(&format!("/api/v1/objectives/{objective}/ocds.json")).await.json().await.unwrap();

@@ -20,6 +20,17 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// A short name for files a test writes per backend (screenshots).
+    #[allow(dead_code)]
+    pub fn label(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
 /// Writes one test that runs on SQLite, and on PostgreSQL when `TEST_POSTGRES_URL` is set
 /// (otherwise the PostgreSQL variant is reported as ignored).
 #[macro_export]

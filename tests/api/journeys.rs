@@ -1,10 +1,10 @@
-//! The journeys in a real browser (issue 9; steps a to d so far: invitations, publication,
-//! registration, questions, consortium, attachments, deposits, receipts; the evaluation and the
-//! results follow): people click through the real server's pages in
-//! Debian's headless Chromium, on SQLite and on PostgreSQL. Every page visited with JavaScript on
+//! The journeys in a real browser (issue 9): people click through the real server's pages in
+//! Debian's headless Chromium, on SQLite and on PostgreSQL. The first journey goes from the
+//! administrator's invitations to a checked receipt (steps a to d); the second from the deadline
+//! to the public result and its open data (steps e to g). Every page visited with JavaScript on
 //! is checked by axe-core (no serious or critical violation); the deposit and the scoring are also
 //! done with JavaScript off; screenshots of the main pages at 360 and 1440 px go to
-//! `target/screenshots/`. Each step also tries a refusal a user could meet.
+//! `target/screenshots/<backend>/`. Each step also tries a refusal a user could meet.
 //!
 //! Without Chromium, chromedriver and `node_modules/axe-core` at build time, `build.rs` leaves the
 //! `browser_tests` cfg off and these tests are reported as ignored; with `REQUIRE_BROWSER=1` (CI)
@@ -13,7 +13,7 @@
 use achat_ouvert::domain::users::Role;
 
 use crate::browser::{Driver, Page, Violation};
-use crate::helpers::{PASSWORD, TestApp, complete_form, link_to, paris_in, siret, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, complete_form, link_to, paris_in, published, siret, spawn_app};
 use crate::proposals::COMPLETE;
 
 /// A page plus what axe found on the pages it visited.
@@ -90,7 +90,7 @@ macro_rules! in_the_browser {
 in_the_browser! {
     async fn from_invitations_to_a_checked_receipt_in_a_real_browser(backend) {
         let app = spawn_app(backend).await;
-        let driver = Driver::start().await;
+        let driver = Driver::start(backend.label()).await;
 
         // a. An administrator invites an agent and three committee members; each sets a password
         //    from the mail the platform sent.
@@ -238,6 +238,189 @@ in_the_browser! {
         let checked: usize = [&admin, &agent, &visitor, &m1, &lead, &partner, &late].iter().map(|p| p.page.checked()).sum();
         assert!(checked >= 15, "axe checked only {checked} pages");
         for p in [admin, agent, visitor, m1, lead, partner, late] {
+            p.page.close().await;
+        }
+        app.stop().await;
+    }
+}
+
+in_the_browser! {
+    async fn from_the_deadline_to_the_public_result_in_a_real_browser(backend) {
+        // Steps a to d are walked in the browser by the journey above; here they are set up over
+        // HTTP (an objective, two deposited proposals, a draft left undeposited) so that this
+        // journey starts where the other ends.
+        let app = spawn_app(backend).await;
+        let driver = Driver::start(backend.label()).await;
+        let agent_http = app.staff("agent@region.example", &[Role::Agent]).await;
+        let objective = published(&app, &agent_http, "Mobilité douce des agents").await;
+        let page = format!("/objectives/{objective}");
+        let mut deposited_ids = Vec::new();
+        for (email, n) in [("owner@alpha.example", 901u64), ("owner@beta.example", 902)] {
+            let s = app.supplier_owner(email, n).await;
+            let p = crate::proposals::start(&s, objective, &COMPLETE).await;
+            crate::proposals::deposited(&s, p).await;
+            deposited_ids.push(p);
+        }
+        let (p1, p2) = (deposited_ids[0], deposited_ids[1]);
+        let late_http = app.supplier_owner("owner@late.example", 903).await;
+        let undeposited = crate::proposals::start(&late_http, objective, &COMPLETE).await;
+        for (email, roles) in [("chair@region.example", Role::Committee), ("m1@region.example", Role::Committee), ("m2@region.example", Role::Committee)] {
+            app.create_staff(email, &[roles]).await;
+        }
+
+        // The agent appoints the committee in the browser before the deadline; a member may not.
+        let mut agent = Person::new(&driver, &app, true).await;
+        agent.sign_in("agent@region.example", PASSWORD).await;
+        let committee = format!("{page}/committee");
+        let appoint = format!("form[method=post][action=\"{committee}\"]:not(.inline-form)");
+        for (email, chair) in [("chair@region.example", true), ("m1@region.example", false), ("m2@region.example", false)] {
+            agent.visit(&committee).await;
+            let id = crate::evaluation::user_id(&app, email).await.to_string();
+            let mut pairs = vec![("user", id.as_str())];
+            if chair {
+                pairs.push(("chair", "true"));
+            }
+            let done = agent.send(&appoint, &pairs, "button[type=submit]").await;
+            assert!(done.contains("Le membre est nommé"), "{done}");
+        }
+        agent.page.screenshot("committee").await;
+        let mut m1 = Person::new(&driver, &app, false).await; // m1 scores without JavaScript
+        m1.sign_in("m1@region.example", PASSWORD).await;
+        assert!(m1.visit(&committee).await.contains("Accès refusé"), "members do not appoint");
+
+        // e. The deadline passes (the test's clock jumps past it); everyone signs in again.
+        app.clock.advance(chrono::Duration::days(31));
+        let mut chair = Person::new(&driver, &app, true).await;
+        let mut m2 = Person::new(&driver, &app, true).await;
+        let mut lead = Person::new(&driver, &app, true).await;
+        let mut late = Person::new(&driver, &app, true).await;
+        for (who, email) in [(&mut agent, "agent@region.example"), (&mut chair, "chair@region.example"), (&mut m1, "m1@region.example"), (&mut m2, "m2@region.example"), (&mut lead, "owner@alpha.example"), (&mut late, "owner@late.example")] {
+            who.sign_in(email, PASSWORD).await;
+        }
+        // Refused: a deposit after the deadline.
+        let too_late = late.visit(&format!("/proposals/{undeposited}/deposit")).await;
+        assert!(too_late.contains("date limite passée") && late.page.try_find(&format!("form[action=\"/proposals/{undeposited}/deposit\"]")).await.is_none(), "{too_late}");
+
+        // f. The agent opens the proposals; the committee declares and scores.
+        agent.visit(&format!("{page}/proposals")).await;
+        let opened = agent.send(&format!("form[method=post][action=\"{page}/proposals/open\"]"), &[], "button").await;
+        assert!(opened.contains("Entreprise 901") && opened.contains("Entreprise 902"), "{opened}");
+        let workspace = format!("{page}/evaluation");
+        let declarations = format!("form[method=post][action=\"{workspace}/declarations\"]");
+        let (o1, o2) = (crate::evaluation::organisation_of(&app, "owner@alpha.example").await, crate::evaluation::organisation_of(&app, "owner@beta.example").await);
+        let (f1, f2, n2) = (format!("org_{o1}"), format!("org_{o2}"), format!("note_{o2}"));
+        // Refused: a conflict without saying what it is; the error is tied to its field.
+        m2.visit(&workspace).await;
+        let refused = m2.send(&declarations, &[(&f1, "none"), (&f2, "conflict")], "button[type=submit]").await;
+        assert!(refused.contains("Précisez la nature du conflit"), "{refused}");
+        assert!(m2.page.try_find(&format!("#{n2}[aria-invalid=true][aria-describedby=\"{n2}-error\"]")).await.is_some(), "the error is tied to its field");
+        for who in [&mut chair, &mut m1, &mut m2] {
+            who.visit(&workspace).await;
+            let done = who.send(&declarations, &[(&f1, "none"), (&f2, "none")], "button[type=submit]").await;
+            assert!(done.contains("Vos déclarations sont enregistrées"), "{done}");
+        }
+        chair.page.screenshot("evaluation").await;
+        let (climate, support) = (crate::helpers::criterion(&app, "env-climate").await, crate::helpers::criterion(&app, "change-support").await);
+        let (sc, jc, ss, js) = (format!("score_{climate}"), format!("just_{climate}"), format!("score_{support}"), format!("just_{support}"));
+        const WHY: &str = "Une justification détaillée, argumentée et assez longue.";
+        // p2's climate score splits the committee (2, 4, 2): a disagreement for the chair.
+        for (who, scores) in [(&mut m1, [(p1, "4", "3"), (p2, "2", "5")]), (&mut m2, [(p1, "5", "3"), (p2, "4", "4")]), (&mut chair, [(p1, "3", "4"), (p2, "2", "5")])] {
+            for (p, c, s) in scores {
+                let form = format!("form[method=post][action=\"{workspace}/{p}\"]");
+                who.visit(&format!("{workspace}/{p}")).await;
+                if p == p1 && !who.page.javascript() {
+                    // Refused: a justification too short to submit; nothing is locked.
+                    let short = who.send(&form, &[(&sc, c), (&jc, "bien"), (&ss, s), (&js, WHY)], "button[value=submit]").await;
+                    assert!(short.contains("au moins 30 caractères"), "{short}");
+                } else if p == p1 {
+                    who.page.screenshot("scoring").await;
+                }
+                let done = who.send(&form, &[(&sc, c), (&jc, WHY), (&ss, s), (&js, WHY)], "button[value=submit]").await;
+                assert!(done.contains("Votre évaluation est soumise"), "scoring (JavaScript: {}): {done}", who.page.javascript());
+            }
+        }
+        // Refused: members do not read the ranking.
+        assert!(m1.visit(&format!("{workspace}/ranking")).await.contains("Accès refusé"));
+        // The chair settles the disagreement, removes p2 from the shortlist with a reason (refused
+        // without one), and records the decision.
+        let ranking = format!("{workspace}/ranking");
+        let board = chair.visit(&ranking).await;
+        assert!(board.contains("Désaccord"), "{board}");
+        chair.page.screenshot("ranking").await;
+        let settled = chair.send(&format!("form[method=post][action=\"{workspace}/consensus\"]"), &[("score", "3"), ("justification", WHY)], "button").await;
+        assert!(settled.contains("Le consensus est enregistré"), "{settled}");
+        let remove = format!("form[method=post][action=\"{workspace}/shortlist\"]:has(input[name=proposal][value=\"{p2}\"])");
+        chair.visit(&ranking).await;
+        let refused = chair.send(&remove, &[], "button").await;
+        assert!(refused.contains("demande un motif écrit"), "{refused}");
+        chair.visit(&ranking).await;
+        let removed = chair.send(&remove, &[("reason", "Budget suffisant pour un seul lauréat")], "button").await;
+        assert!(removed.contains("La présélection est modifiée"), "{removed}");
+        chair.visit(&ranking).await;
+        let decided = chair.send(&format!("form[method=post][action=\"{workspace}/decision\"]"), &[], "button").await;
+        assert!(decided.contains("La décision du comité est enregistrée"), "{decided}");
+        // The agent publishes the results with the scores per criterion.
+        agent.visit(&format!("{page}/proposals")).await;
+        agent.send(&format!("form[method=post][action=\"{page}/results\"]"), &[("per_criterion", "true")], "button").await;
+
+        // g. The suppliers read their feedback; a supplier may not enter the committee's pages.
+        let feedback = lead.visit(&format!("/proposals/{p1}")).await;
+        assert!(feedback.contains("Présélectionnée") && feedback.contains("Membre A") && feedback.contains(WHY), "{feedback}");
+        assert!(!feedback.contains("m1@region.example"), "members are not named");
+        lead.page.screenshot("feedback").await;
+        assert!(lead.visit(&workspace).await.contains("Accès refusé"));
+
+        // The network: the lead writes its public profile, adds a credential with its evidence
+        // (a past expiry date is refused), and chooses to appear in the directory; an agent has
+        // no profile to edit.
+        let profile = "form[method=post][action=\"/organisation/profile\"]";
+        lead.visit("/organisation/profile").await;
+        let saved = lead.send(profile, &[("presentation", "Vélos de service et **ateliers** de réparation."), ("sectors", "Mobilité, Vélo"), ("size", "sme"), ("departments", "69"), ("commit_climate", "Zéro livraison motorisée en ville.")], "button[type=submit]").await;
+        assert!(saved.contains("Le profil est enregistré"), "{saved}");
+        let iso = crate::network::catalogue_id(&app, "iso-14001").await;
+        let credential = "form[method=post][action^=\"/organisation/profile/credentials\"]";
+        let past = crate::network::today_plus(&app, -1);
+        let refused = lead.send(credential, &[("credential", &iso), ("expires_on", &past)], "button[type=submit]").await;
+        assert!(refused.contains("La date d’expiration est déjà passée"), "{refused}");
+        let evidence = tempfile::tempdir().unwrap();
+        let certificate = evidence.path().join("certificat-iso.pdf");
+        std::fs::write(&certificate, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
+        lead.visit("/organisation/profile").await;
+        let future = crate::network::today_plus(&app, 400);
+        let added = lead.send(credential, &[("credential", &iso), ("expires_on", &future), ("file", certificate.to_str().unwrap())], "button[type=submit]").await;
+        assert!(added.contains("Le label est ajouté") && added.contains("certificat-iso.pdf"), "{added}");
+        let listed = lead.send("form[method=post][action=\"/organisation/profile/listing\"]", &[], "button").await;
+        assert!(listed.contains("apparaît dans l’annuaire"), "{listed}");
+        lead.page.screenshot("profile-edit").await;
+        assert!(agent.visit("/organisation/profile").await.contains("Accès refusé"));
+        // A visitor reads the public result and the open data.
+        let mut visitor = Person::new(&driver, &app, true).await;
+        let public = visitor.visit(&page).await;
+        assert!(public.contains("Résultats") && public.contains("Entreprise 901") && !public.contains("Entreprise 902"), "{public}");
+        visitor.page.screenshot("results").await;
+        // The directory finds the lead by its words and its credential, with its result.
+        let found = visitor.visit("/directory?q=ateliers+velo").await;
+        assert!(found.contains("Entreprise 901") && !found.contains("Entreprise 902"), "{found}");
+        visitor.page.screenshot("directory").await;
+        let card = visitor.visit(&format!("/directory/{o1}")).await;
+        assert!(card.contains("ISO 14001") && card.contains("Mobilité douce des agents") && card.contains("Zéro livraison motorisée"), "{card}");
+        visitor.page.screenshot("directory-profile").await;
+        // The OCDS package is data, not a page: read, not checked by axe.
+        visitor.page.goto(&format!("/api/v1/objectives/{objective}/ocds.json")).await;
+        let package: serde_json::Value = serde_json::from_str(&visitor.page.text().await).expect("OCDS JSON in the browser");
+        crate::open_data::validate_package(&package);
+        let bids = package["releases"][0]["bids"]["details"].as_array().unwrap().clone();
+        assert!(bids.iter().any(|b| b["id"] == format!("proposal-{p1}") && b["shortlisted"] == true), "{bids:?}");
+        // Refused: the committee's report is not public.
+        let report = visitor.visit(&format!("{workspace}/report")).await;
+        assert!(!report.contains("Rapport d’évaluation") && !report.contains(WHY), "{report}");
+
+        let people = [agent, chair, m1, m2, lead, late, visitor];
+        let all: Vec<&Violation> = people.iter().flat_map(|p| p.found.iter()).collect();
+        assert!(all.is_empty(), "axe found serious or critical violations: {all:#?}");
+        let checked: usize = people.iter().map(|p| p.page.checked()).sum();
+        assert!(checked >= 12, "axe checked only {checked} pages");
+        for p in people {
             p.page.close().await;
         }
         app.stop().await;

@@ -366,6 +366,25 @@ pub fn load(conn: &mut DbConnection, id: ProposalId) -> QueryResult<Option<Propo
 }
 
 /// The proposal of an organisation for an objective, if it started one.
+/// The proposals an organisation leads on objectives still open to proposals (not the practice
+/// one): (proposal, its title, the objective's title). Where a conversation can invite a partner.
+pub fn open_leads(
+    conn: &mut DbConnection,
+    org: OrganisationId,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<(ProposalId, String, String)>> {
+    let rows: Vec<(ProposalId, String, Objective)> = proposals::table
+        .inner_join(objectives::table)
+        .filter(proposals::organisation_id.eq(org))
+        .filter(objectives::practice.eq(false))
+        .filter(objectives::status.eq("published"))
+        .filter(objectives::deadline_at.gt(now))
+        .order(proposals::id.asc())
+        .select((proposals::id, proposals::title, Objective::as_select()))
+        .load(conn)?;
+    Ok(rows.into_iter().filter(|(_, _, o)| accepts_proposals(o, now)).map(|(p, t, o)| (p, t, o.title)).collect())
+}
+
 pub fn find_for(
     conn: &mut DbConnection,
     objective: ObjectiveId,

@@ -13,9 +13,10 @@ use crate::web::error::AppError;
 /// The open objectives closing soonest, and the latest results.
 pub async fn home(state: web::Data<AppState>, ctx: Ctx) -> Result<HttpResponse, AppError> {
     let now = state.clock.now_naive();
-    let (soon, results) = state
+    let (soon, results, featured) = state
         .db
         .run(move |conn| {
+            let featured = crate::domain::network::practices::featured(conn)?;
             let soon = objectives::closing_soon(conn, now, 6)?;
             let filter = ListFilter {
                 status: Some("results_published".into()),
@@ -23,12 +24,13 @@ pub async fn home(state: web::Data<AppState>, ctx: Ctx) -> Result<HttpResponse, 
                 ..Default::default()
             };
             let (results, _) = objectives::list(conn, &filter, now, 3, 0)?;
-            Ok::<_, AppError>((soon, results))
+            Ok::<_, AppError>((soon, results, featured))
         })
         .await?;
     let cards: Vec<_> = soon.iter().map(|o| super::objectives::card(o, now)).collect();
     let results: Vec<_> = results.iter().map(|o| super::objectives::card(o, now)).collect();
-    Ok(html(StatusCode::OK, views::home::home(&ctx, &cards, &results, now)))
+    let practices = super::practices::cards(&featured);
+    Ok(html(StatusCode::OK, views::home::home(&ctx, &cards, &results, &practices, now)))
 }
 
 /// Any route that matches nothing.

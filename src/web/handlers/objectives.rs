@@ -325,6 +325,8 @@ pub async fn show(
         can_remove_documents: is_agent && status == Status::Draft,
         respond,
         results: results.and_then(|(b, outcomes)| super::evaluation::public_results(&ctx, &b, &outcomes)),
+        partners: super::messages::partners_view(&state, &identity, oid, status == Status::Published && !o.practice)
+            .await?,
         notice: query.notice(&ctx, "objective"),
     };
     Ok(html(StatusCode::OK, views::objectives::detail(&ctx, &view, now)))

@@ -15,7 +15,7 @@ use crate::web::error::AppError;
 
 const PAGE_SIZE: i64 = 50;
 
-fn when(t: NaiveDateTime) -> String {
+pub fn when(t: NaiveDateTime) -> String {
     format!("{}Z", t.format("%Y-%m-%dT%H:%M:%S"))
 }
 
@@ -361,7 +361,7 @@ pub async fn ocds_all(state: web::Data<AppState>) -> Result<HttpResponse, AppErr
 }
 
 /// Escapes text for XML content and attribute values.
-fn xml(text: &str) -> String {
+pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use crate::web::error::{ErrorBody, ErrorDetail};
 use crate::web::handlers::health::{self, Health};
-use crate::web::handlers::{api, api_evaluation, api_proposals, open_data, receipts};
+use crate::web::handlers::{api, api_evaluation, api_network, api_proposals, open_data, practices, receipts};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +30,8 @@ use crate::web::handlers::{api, api_evaluation, api_proposals, open_data, receip
         api_evaluation::score, api_evaluation::reopen, api_evaluation::ranking, api_evaluation::consensus,
         api_evaluation::shortlist, api_evaluation::decide, api_evaluation::publish, api_evaluation::results,
         api_evaluation::report_csv, api_evaluation::scores_csv,
+        api_network::directory, api_network::profile, api_network::catalogue, api_network::export,
+        practices::api_list, practices::api_show,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -40,6 +42,7 @@ use crate::web::handlers::{api, api_evaluation, api_proposals, open_data, receip
         (name = "administration", description = "Users, roles and the audit log (administrators)"),
         (name = "proposals", description = "Suppliers' proposals: drafts, attachments (multipart), consortia, sealed deposits and their receipts; the public receipt check; agents' opening after the deadline"),
         (name = "evaluation", description = "Committees, conflict declarations, scores, consensus, ranking with its sensitivity, shortlist, decision, and published results"),
+        (name = "network", description = "The directory of suppliers that chose to appear: profiles, commitments, credentials (with expiry) and results; the credentials catalogue; published good practices (open data, no authentication)"),
         (name = "objectives", description = "Published objectives, their Q&A and amendments, and OCDS 1.1 release packages (open data, no authentication)"),
     )
 )]

@@ -1,0 +1,3 @@
+DROP TABLE organisation_credentials;
+DROP TABLE organisation_profiles;
+DROP TABLE credentials;

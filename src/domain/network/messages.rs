@@ -1,0 +1,408 @@
+//! Short messages between verified organisations: a conversation per pair of organisations, an
+//! e-mail to the recipient's members through the outbox, abuse reports to administrators, who may
+//! suspend an organisation's messaging. The rate limit is the web layer's (`rate_limit`), per
+//! sending organisation.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::ids::{MessageId, ObjectiveId, OrganisationId, ReportId, UserId};
+use crate::db::schema::{message_reports, messages, messaging_suspensions, organisations, users};
+use crate::domain::following::MailLinks;
+use crate::i18n::Lang;
+use crate::mail::{outbox, templates};
+
+pub const BODY_MAX_CHARS: usize = 2000;
+pub const REASON_MIN_CHARS: usize = 5;
+pub const REASON_MAX_CHARS: usize = 1000;
+
+/// At most this many messages per sending organisation per hour.
+pub const PER_ORGANISATION: crate::domain::rate_limit::Limit =
+    crate::domain::rate_limit::Limit { max: 20, window: chrono::Duration::hours(1) };
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = messages)]
+pub struct Message {
+    pub id: MessageId,
+    pub sender_organisation_id: OrganisationId,
+    pub sender_user_id: UserId,
+    pub recipient_organisation_id: OrganisationId,
+    pub objective_id: Option<ObjectiveId>,
+    pub body: String,
+    pub sent_at: NaiveDateTime,
+    pub read_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MessageError {
+    #[error("the message is empty or too long")]
+    Body,
+    #[error("an organisation does not write to itself")]
+    ToSelf,
+    #[error("no such organisation")]
+    UnknownRecipient,
+    #[error("this organisation's messaging is suspended")]
+    Suspended,
+}
+
+impl MessageError {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            MessageError::Body => "messages-error-body",
+            MessageError::ToSelf => "messages-error-self",
+            MessageError::UnknownRecipient => "messages-error-recipient",
+            MessageError::Suspended => "messages-error-suspended",
+        }
+    }
+}
+
+/// The body, trimmed; `Body` when empty or longer than the limit.
+pub fn parse_body(raw: &str) -> Result<String, MessageError> {
+    let text = raw.trim().replace("\r\n", "\n").replace(['\r', '\0'], "");
+    if text.is_empty() || text.chars().count() > BODY_MAX_CHARS { Err(MessageError::Body) } else { Ok(text) }
+}
+
+pub fn suspended(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<bool> {
+    let n: i64 = messaging_suspensions::table.find(org).count().get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Sends a message and tells the recipient organisation's verified members by mail.
+#[allow(clippy::too_many_arguments)]
+pub fn send(
+    conn: &mut DbConnection,
+    from: OrganisationId,
+    by: UserId,
+    to: OrganisationId,
+    objective: Option<ObjectiveId>,
+    body: &str,
+    links: MailLinks<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<Result<MessageId, MessageError>> {
+    if from == to {
+        return Ok(Err(MessageError::ToSelf));
+    }
+    if suspended(conn, from)? {
+        return Ok(Err(MessageError::Suspended));
+    }
+    let names: Vec<(OrganisationId, String)> = organisations::table
+        .filter(organisations::id.eq_any([from, to]))
+        .select((organisations::id, organisations::legal_name))
+        .load(conn)?;
+    let Some(sender) = names.iter().find(|(id, _)| *id == from).map(|(_, n)| n.clone()) else {
+        return Ok(Err(MessageError::UnknownRecipient));
+    };
+    if !names.iter().any(|(id, _)| *id == to) {
+        return Ok(Err(MessageError::UnknownRecipient));
+    }
+    let id: MessageId = diesel::insert_into(messages::table)
+        .values((
+            messages::sender_organisation_id.eq(from),
+            messages::sender_user_id.eq(by),
+            messages::recipient_organisation_id.eq(to),
+            messages::objective_id.eq(objective),
+            messages::body.eq(body),
+            messages::sent_at.eq(now),
+        ))
+        .returning(messages::id)
+        .get_result(conn)?;
+    let recipients: Vec<(String, String)> = users::table
+        .filter(users::organisation_id.eq(to))
+        .filter(users::email_verified_at.is_not_null())
+        .filter(users::disabled_at.is_null())
+        .select((users::email, users::locale))
+        .load(conn)?;
+    let link = links.path(&format!("messages/{}", from.0));
+    for (email, locale) in recipients {
+        let lang = Lang::from_code(&locale).unwrap_or_default();
+        outbox::enqueue(conn, &templates::message_received(lang, &email, &sender, &link), now)?;
+    }
+    Ok(Ok(id))
+}
+
+/// One conversation in an organisation's inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversation {
+    pub other: OrganisationId,
+    pub other_name: String,
+    pub last_at: NaiveDateTime,
+    pub unread: i64,
+}
+
+/// The organisation's conversations, most recent first.
+pub fn conversations(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<Vec<Conversation>> {
+    let rows: Vec<(OrganisationId, OrganisationId, NaiveDateTime, Option<NaiveDateTime>)> = messages::table
+        .filter(messages::sender_organisation_id.eq(org).or(messages::recipient_organisation_id.eq(org)))
+        .select((
+            messages::sender_organisation_id,
+            messages::recipient_organisation_id,
+            messages::sent_at,
+            messages::read_at,
+        ))
+        .load(conn)?;
+    let mut by_other: std::collections::BTreeMap<OrganisationId, (NaiveDateTime, i64)> = Default::default();
+    for (from, to, at, read) in rows {
+        let other = if from == org { to } else { from };
+        let entry = by_other.entry(other).or_insert((at, 0));
+        entry.0 = entry.0.max(at);
+        if to == org && read.is_none() {
+            entry.1 += 1;
+        }
+    }
+    let ids: Vec<OrganisationId> = by_other.keys().copied().collect();
+    let names: std::collections::HashMap<OrganisationId, String> = organisations::table
+        .filter(organisations::id.eq_any(&ids))
+        .select((organisations::id, organisations::legal_name))
+        .load::<(OrganisationId, String)>(conn)?
+        .into_iter()
+        .collect();
+    let mut list: Vec<Conversation> = by_other
+        .into_iter()
+        .map(|(other, (last_at, unread))| Conversation {
+            other,
+            other_name: names.get(&other).cloned().unwrap_or_default(),
+            last_at,
+            unread,
+        })
+        .collect();
+    list.sort_by(|a, b| b.last_at.cmp(&a.last_at).then(b.other.cmp(&a.other)));
+    Ok(list)
+}
+
+/// The messages between two organisations, oldest first; marks those received as read.
+pub fn thread(
+    conn: &mut DbConnection,
+    org: OrganisationId,
+    other: OrganisationId,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Message>> {
+    let list = messages::table
+        .filter(
+            (messages::sender_organisation_id.eq(org).and(messages::recipient_organisation_id.eq(other)))
+                .or(messages::sender_organisation_id.eq(other).and(messages::recipient_organisation_id.eq(org))),
+        )
+        .order(messages::id.asc())
+        .select(Message::as_select())
+        .load(conn)?;
+    diesel::update(
+        messages::table
+            .filter(messages::sender_organisation_id.eq(other))
+            .filter(messages::recipient_organisation_id.eq(org))
+            .filter(messages::read_at.is_null()),
+    )
+    .set(messages::read_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok(list)
+}
+
+/// Which of these messages were reported.
+pub fn reported(conn: &mut DbConnection, ids: &[MessageId]) -> QueryResult<Vec<MessageId>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    message_reports::table
+        .filter(message_reports::message_id.eq_any(ids))
+        .select(message_reports::message_id)
+        .load(conn)
+}
+
+/// The organisation that sent a message.
+pub fn sender_of(conn: &mut DbConnection, id: MessageId) -> QueryResult<Option<OrganisationId>> {
+    messages::table.find(id).select(messages::sender_organisation_id).first(conn).optional()
+}
+
+/// How many messages the organisation has not read yet.
+pub fn unread(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<i64> {
+    messages::table
+        .filter(messages::recipient_organisation_id.eq(org))
+        .filter(messages::read_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportError {
+    /// Only the recipient organisation reports a message it received.
+    NotReceived,
+    Reason,
+    AlreadyReported,
+}
+
+/// Reports a received message to the administrators.
+pub fn report(
+    conn: &mut DbConnection,
+    message: MessageId,
+    org: OrganisationId,
+    by: UserId,
+    reason: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Result<ReportId, ReportError>> {
+    let received: Option<Message> = messages::table
+        .find(message)
+        .filter(messages::recipient_organisation_id.eq(org))
+        .select(Message::as_select())
+        .first(conn)
+        .optional()?;
+    if received.is_none() {
+        return Ok(Err(ReportError::NotReceived));
+    }
+    let reason = reason.trim();
+    if !(REASON_MIN_CHARS..=REASON_MAX_CHARS).contains(&reason.chars().count()) {
+        return Ok(Err(ReportError::Reason));
+    }
+    let already: i64 =
+        message_reports::table.filter(message_reports::message_id.eq(message)).count().get_result(conn)?;
+    if already > 0 {
+        return Ok(Err(ReportError::AlreadyReported));
+    }
+    diesel::insert_into(message_reports::table)
+        .values((
+            message_reports::message_id.eq(message),
+            message_reports::reported_by.eq(by),
+            message_reports::reason.eq(reason),
+            message_reports::reported_at.eq(now),
+        ))
+        .returning(message_reports::id)
+        .get_result(conn)
+        .map(Ok)
+}
+
+/// A report as administrators read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRow {
+    pub id: ReportId,
+    pub reason: String,
+    pub reported_at: NaiveDateTime,
+    pub resolution: Option<String>,
+    pub message: Message,
+    pub sender: String,
+    pub recipient: String,
+    pub sender_suspended: bool,
+}
+
+/// Reports, unresolved first, then the most recent.
+pub fn reports(conn: &mut DbConnection) -> QueryResult<Vec<ReportRow>> {
+    let rows: Vec<(ReportId, String, NaiveDateTime, Option<String>, Message)> = message_reports::table
+        .inner_join(messages::table)
+        .select((
+            message_reports::id,
+            message_reports::reason,
+            message_reports::reported_at,
+            message_reports::resolution,
+            Message::as_select(),
+        ))
+        .load(conn)?;
+    let orgs: Vec<OrganisationId> =
+        rows.iter().flat_map(|r| [r.4.sender_organisation_id, r.4.recipient_organisation_id]).collect();
+    let names: std::collections::HashMap<OrganisationId, String> = organisations::table
+        .filter(organisations::id.eq_any(&orgs))
+        .select((organisations::id, organisations::legal_name))
+        .load::<(OrganisationId, String)>(conn)?
+        .into_iter()
+        .collect();
+    let suspended: Vec<OrganisationId> = messaging_suspensions::table
+        .filter(messaging_suspensions::organisation_id.eq_any(&orgs))
+        .select(messaging_suspensions::organisation_id)
+        .load(conn)?;
+    let mut list: Vec<ReportRow> = rows
+        .into_iter()
+        .map(|(id, reason, reported_at, resolution, message)| ReportRow {
+            id,
+            reason,
+            reported_at,
+            resolution,
+            sender: names.get(&message.sender_organisation_id).cloned().unwrap_or_default(),
+            recipient: names.get(&message.recipient_organisation_id).cloned().unwrap_or_default(),
+            sender_suspended: suspended.contains(&message.sender_organisation_id),
+            message,
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        a.resolution
+            .is_some()
+            .cmp(&b.resolution.is_some())
+            .then(b.reported_at.cmp(&a.reported_at))
+            .then(b.id.cmp(&a.id))
+    });
+    Ok(list)
+}
+
+/// What an administrator decides on a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// The sender's messaging is suspended.
+    Suspend,
+    /// Nothing wrong.
+    Dismiss,
+}
+
+impl Resolution {
+    pub fn parse(s: &str) -> Option<Resolution> {
+        match s {
+            "suspend" => Some(Resolution::Suspend),
+            "dismiss" => Some(Resolution::Dismiss),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::Suspend => "suspend",
+            Resolution::Dismiss => "dismiss",
+        }
+    }
+}
+
+/// Resolves an unresolved report; returns the sender organisation, or `None` when the report does
+/// not exist or is resolved already.
+pub fn resolve(
+    conn: &mut DbConnection,
+    report: ReportId,
+    resolution: Resolution,
+    by: UserId,
+    now: NaiveDateTime,
+) -> QueryResult<Option<OrganisationId>> {
+    let row: Option<(Option<String>, OrganisationId, String)> = message_reports::table
+        .inner_join(messages::table)
+        .filter(message_reports::id.eq(report))
+        .select((message_reports::resolution, messages::sender_organisation_id, message_reports::reason))
+        .first(conn)
+        .optional()?;
+    let Some((None, sender, reason)) = row else { return Ok(None) };
+    diesel::update(message_reports::table.find(report))
+        .set((
+            message_reports::resolution.eq(Some(resolution.as_str())),
+            message_reports::resolved_by.eq(Some(by)),
+            message_reports::resolved_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
+    if resolution == Resolution::Suspend && !suspended(conn, sender)? {
+        diesel::insert_into(messaging_suspensions::table)
+            .values((
+                messaging_suspensions::organisation_id.eq(sender),
+                messaging_suspensions::reason.eq(reason),
+                messaging_suspensions::suspended_by.eq(by),
+                messaging_suspensions::suspended_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(Some(sender))
+}
+
+/// Lifts a suspension; false when the organisation was not suspended.
+pub fn lift(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<bool> {
+    Ok(diesel::delete(messaging_suspensions::table.find(org)).execute(conn)? > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_one_to_two_thousand_characters() {
+        assert_eq!(parse_body("  Bonjour  "), Ok("Bonjour".into()));
+        assert_eq!(parse_body("   "), Err(MessageError::Body));
+        assert_eq!(parse_body(&"a".repeat(2001)), Err(MessageError::Body));
+        assert_eq!(parse_body("a\r\nb"), Ok("a\nb".into()));
+    }
+}

@@ -1,0 +1,542 @@
+//! Partner finding on objectives, messages between organisations (with the one-step consortium
+//! invitation), and the administrators' abuse reports.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::db::ids::{MessageId, ObjectiveId, OrganisationId, ProposalId, ReportId};
+use crate::db::write_tx;
+use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::authz::Action;
+use crate::domain::following::MailLinks;
+use crate::domain::network::messages::{self, Message, ReportError, Resolution};
+use crate::domain::network::partners;
+use crate::domain::organisations::{IdentifierType, LegalIdentifier};
+use crate::domain::proposals::consortium;
+use crate::views;
+use crate::views::forms::Errors;
+use crate::views::layout::Ctx;
+use crate::views::messages::{ConversationRow, InviteChoice, MessageRow, ReportRow, ThreadView};
+use crate::web::AppState;
+use crate::web::auth::{CurrentUser, Identity};
+use crate::web::ctx::{NoticeQuery, html, rate_limit, redirect};
+use crate::web::error::AppError;
+
+fn actor_of(current: &CurrentUser) -> AuditActor {
+    AuditActor::User { id: current.user.id, email: current.user.email.clone() }
+}
+
+fn record(
+    conn: &mut crate::db::DbConnection,
+    who: &AuditActor,
+    action: &str,
+    object_type: &str,
+    object_id: String,
+    details: serde_json::Value,
+    now: chrono::NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    audit::append(conn, &AuditEvent { actor: who, action, object_type, object_id, details }, now).map(|_| ())
+}
+
+/// The signed-in user's organisation, if they may use the network's exchanges.
+fn supplier(identity: &Identity, action: Action) -> Result<(OrganisationId, std::rc::Rc<CurrentUser>), AppError> {
+    let current = identity.authorize(action)?;
+    let org = current.user.organisation_id.ok_or(AppError::Forbidden)?;
+    Ok((org, current))
+}
+
+// ---- partner finding ----
+
+#[derive(Deserialize)]
+pub struct SkillsForm {
+    #[serde(default)]
+    skills: String,
+}
+
+pub async fn seek(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<SkillsForm>,
+) -> Result<HttpResponse, AppError> {
+    let (org, current) = supplier(&identity, Action::SeekPartners)?;
+    let oid = ObjectiveId(id.into_inner());
+    let skills = partners::parse_skills(&form.skills).map_err(|key| AppError::Rejected {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        code: "invalid_skills",
+        message: ctx.t(key),
+    })?;
+    let (who, user, now) = (actor_of(&current), current.user.id, state.clock.now_naive());
+    let closed_message = ctx.t("partners-error-closed");
+    state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| -> Result<(), AppError> {
+                if !partners::accepts(conn, oid, now)? {
+                    return Err(AppError::Conflict { code: "objective_closed", message: closed_message });
+                }
+                let rid = partners::publish(conn, oid, org, &skills, user, now)?;
+                record(
+                    conn,
+                    &who,
+                    "partners.requested",
+                    "objective",
+                    oid.to_string(),
+                    serde_json::json!({ "request": rid.0, "organisation": org.0 }),
+                    now,
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(redirect(&format!("/objectives/{}?done=partners#partners", oid.0)))
+}
+
+pub async fn stop_seeking(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (org, current) = supplier(&identity, Action::SeekPartners)?;
+    let oid = ObjectiveId(id.into_inner());
+    let (who, now) = (actor_of(&current), state.clock.now_naive());
+    let removed = state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| -> diesel::QueryResult<bool> {
+                let removed = partners::withdraw(conn, oid, org)?;
+                if removed {
+                    record(
+                        conn,
+                        &who,
+                        "partners.withdrawn",
+                        "objective",
+                        oid.to_string(),
+                        serde_json::json!({ "organisation": org.0 }),
+                        now,
+                    )?;
+                }
+                Ok(removed)
+            })
+            .map_err(AppError::from)
+        })
+        .await?;
+    if !removed {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect(&format!("/objectives/{}?done=partnerswithdrawn#partners", oid.0)))
+}
+
+/// What the objective page shows of partner finding (shared with the objective handler, which
+/// knows whether the objective is `open`: published, before its deadline, not the practice one).
+pub async fn partners_view(
+    state: &AppState,
+    identity: &Identity,
+    objective: ObjectiveId,
+    open: bool,
+) -> Result<views::messages::PartnersView, AppError> {
+    let viewer_org = identity.user().and_then(|u| u.user.organisation_id);
+    let can_seek = identity.authorize(Action::SeekPartners).is_ok();
+    let rows = state.db.run(move |conn| partners::on_objective(conn, objective).map_err(AppError::from)).await?;
+    let own_skills =
+        rows.iter().find(|r| Some(r.request.organisation_id) == viewer_org).map(|r| r.request.skills.clone());
+    Ok(views::messages::PartnersView {
+        objective: objective.0,
+        rows: rows
+            .into_iter()
+            .map(|r| views::messages::PartnerRow {
+                organisation: r.request.organisation_id.0,
+                own: Some(r.request.organisation_id) == viewer_org,
+                name: r.organisation,
+                skills: r.request.skills,
+                listed: r.listed,
+            })
+            .collect(),
+        open,
+        can_seek,
+        signed_in: identity.user().is_some(),
+        own_skills,
+    })
+}
+
+// ---- messages ----
+
+pub async fn inbox(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
+    let (org, _) = supplier(&identity, Action::SendMessages)?;
+    let (list, suspended) = state
+        .db
+        .run(move |conn| Ok::<_, AppError>((messages::conversations(conn, org)?, messages::suspended(conn, org)?)))
+        .await?;
+    let rows: Vec<ConversationRow> = list
+        .into_iter()
+        .map(|c| ConversationRow { other: c.other.0, name: c.other_name, last_at: c.last_at, unread: c.unread })
+        .collect();
+    Ok(html(StatusCode::OK, views::messages::inbox(&ctx, &rows, suspended)))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ThreadQuery {
+    #[serde(default)]
+    objective: Option<i64>,
+    #[serde(default)]
+    done: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_thread(
+    state: &AppState,
+    ctx: &Ctx,
+    org: OrganisationId,
+    other: OrganisationId,
+    objective: Option<i64>,
+    notice: Option<String>,
+    body: &str,
+    errors: &Errors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let now = state.clock.now_naive();
+    let loaded = state
+        .db
+        .run(move |conn| {
+            let Some(other_org) = crate::domain::organisations::find(conn, other)? else { return Ok(None) };
+            let listed = crate::domain::network::profiles::find(conn, other)?.is_some_and(|p| p.listed);
+            let thread = messages::thread(conn, org, other, now)?;
+            let reported = messages::reported(conn, &thread.iter().map(|m| m.id).collect::<Vec<_>>())?;
+            let mut objective_ids: Vec<ObjectiveId> = thread.iter().filter_map(|m| m.objective_id).collect();
+            objective_ids.extend(objective.map(ObjectiveId));
+            let titles = crate::domain::objectives::titles(conn, &objective_ids)?;
+            let invites = crate::domain::proposals::open_leads(conn, org, now)?;
+            let suspended = messages::suspended(conn, org)?;
+            Ok::<_, AppError>(Some((other_org, listed, thread, reported, titles, invites, suspended)))
+        })
+        .await?;
+    let Some((other_org, listed, thread, reported, titles, invites, suspended)) = loaded else {
+        return Err(AppError::NotFound);
+    };
+    let title_of = |id: ObjectiveId| titles.iter().find(|(i, _)| *i == id).map(|(i, t)| (i.0, t.clone()));
+    let view = ThreadView {
+        other: other.0,
+        other_name: other_org.legal_name.clone(),
+        other_listed: listed,
+        messages: thread
+            .iter()
+            .map(|m: &Message| MessageRow {
+                id: m.id.0,
+                mine: m.sender_organisation_id == org,
+                body: m.body.clone(),
+                sent_at: m.sent_at,
+                objective: m.objective_id.and_then(title_of),
+                reported: reported.contains(&m.id),
+            })
+            .collect(),
+        objective: objective.map(ObjectiveId).and_then(title_of),
+        invites: invites
+            .into_iter()
+            .map(|(p, title, objective_title)| InviteChoice { proposal: p.0, title, objective_title })
+            .collect(),
+        suspended,
+        notice,
+    };
+    Ok(html(status, views::messages::thread(ctx, &view, body, errors)))
+}
+
+pub async fn thread(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    other: web::Path<i64>,
+    query: web::Query<ThreadQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (org, _) = supplier(&identity, Action::SendMessages)?;
+    let other = OrganisationId(other.into_inner());
+    if other == org {
+        return Err(AppError::NotFound);
+    }
+    let notice = NoticeQuery { done: query.done.clone() }.notice(&ctx, "messages");
+    render_thread(&state, &ctx, org, other, query.objective, notice, "", &Errors::default(), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct MessageForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    objective: Option<i64>,
+}
+
+pub async fn send(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    other: web::Path<i64>,
+    form: web::Form<MessageForm>,
+) -> Result<HttpResponse, AppError> {
+    let (org, current) = supplier(&identity, Action::SendMessages)?;
+    let other = OrganisationId(other.into_inner());
+    let body = match messages::parse_body(&form.body) {
+        Ok(b) => b,
+        Err(e) => {
+            let mut errors = Errors::default();
+            errors.add("body", ctx.t(e.message_key()));
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return render_thread(&state, &ctx, org, other, form.objective, None, &form.body, &errors, status).await;
+        }
+    };
+    rate_limit(&state, format!("messages:{}", org.0), messages::PER_ORGANISATION).await?;
+    let (who, user, now) = (actor_of(&current), current.user.id, state.clock.now_naive());
+    let public_url = state.settings.public_url.clone();
+    let objective = form.objective.map(ObjectiveId);
+    let sent = state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| -> diesel::QueryResult<_> {
+                let objective = match objective {
+                    Some(o) if crate::domain::objectives::titles(conn, &[o])?.is_empty() => None,
+                    other => other,
+                };
+                let links = MailLinks { public_url: &public_url };
+                let sent = messages::send(conn, org, user, other, objective, &body, links, now)?;
+                if let Ok(id) = sent {
+                    record(
+                        conn,
+                        &who,
+                        "message.sent",
+                        "message",
+                        id.to_string(),
+                        serde_json::json!({ "from": org.0, "to": other.0 }),
+                        now,
+                    )?;
+                }
+                Ok(sent)
+            })
+            .map_err(AppError::from)
+        })
+        .await?;
+    match sent {
+        Ok(_) => Ok(redirect(&format!("/messages/{}?done=sent", other.0))),
+        Err(messages::MessageError::UnknownRecipient | messages::MessageError::ToSelf) => Err(AppError::NotFound),
+        Err(e) => Err(AppError::Conflict { code: "messaging_suspended", message: ctx.t(e.message_key()) }),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReportForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn report(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<ReportForm>,
+) -> Result<HttpResponse, AppError> {
+    let (org, current) = supplier(&identity, Action::SendMessages)?;
+    let mid = MessageId(id.into_inner());
+    let (who, user, now) = (actor_of(&current), current.user.id, state.clock.now_naive());
+    let reason = form.reason.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| -> diesel::QueryResult<_> {
+                let outcome = messages::report(conn, mid, org, user, &reason, now)?;
+                if let Ok(rid) = outcome {
+                    record(
+                        conn,
+                        &who,
+                        "message.reported",
+                        "message",
+                        mid.to_string(),
+                        serde_json::json!({ "report": rid.0 }),
+                        now,
+                    )?;
+                }
+                Ok(outcome.map(|_| messages::sender_of(conn, mid)))
+            })
+            .map_err(AppError::from)
+        })
+        .await?;
+    match outcome {
+        Ok(sender) => {
+            let sender = sender?.map_or(0, |o| o.0);
+            Ok(redirect(&format!("/messages/{sender}?done=reported")))
+        }
+        Err(ReportError::NotReceived) => Err(AppError::NotFound),
+        Err(ReportError::Reason) => Err(AppError::Rejected {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid_reason",
+            message: ctx.t("messages-error-reason"),
+        }),
+        Err(ReportError::AlreadyReported) => {
+            Err(AppError::Conflict { code: "already_reported", message: ctx.t("messages-error-reported") })
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    proposal: i64,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    consortium_type: String,
+}
+
+/// From a conversation, invites the other organisation into one of the proposals the viewer's
+/// organisation leads, in one step (the same rule as the proposal page's consortium form).
+pub async fn invite(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    other: web::Path<i64>,
+    form: web::Form<InviteForm>,
+) -> Result<HttpResponse, AppError> {
+    supplier(&identity, Action::SendMessages)?;
+    let other = OrganisationId(other.into_inner());
+    let (full, current) = crate::web::handlers::proposals::writable(&state, &identity, form.proposal).await?;
+    let found =
+        state.db.run(move |conn| crate::domain::organisations::find(conn, other).map_err(AppError::from)).await?;
+    let o = found.ok_or(AppError::NotFound)?;
+    let kind = IdentifierType::parse(&o.identifier_type).ok_or(AppError::NotFound)?;
+    let identifier = LegalIdentifier { kind, value: o.identifier.clone() };
+    let bad = |key: &str| AppError::Conflict { code: "invalid_member", message: ctx.t(key) };
+    let ctype = consortium::Kind::parse(&form.consortium_type).ok_or_else(|| bad("consortium-error-invalid"))?;
+    if form.role.trim().is_empty() || form.role.chars().count() > consortium::ROLE_MAX {
+        return Err(bad("consortium-error-role"));
+    }
+    let (pid, user, now): (ProposalId, _, _) = (full.proposal.id, current.user.id, state.clock.now_naive());
+    let link = MailLinks { public_url: &state.settings.public_url }.path(&format!("proposals/{pid}"));
+    let role = form.role.clone();
+    state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(consortium::add_member(conn, pid, &identifier, &role, ctype, user, &link, now))
+        })
+        .await?
+        .map_err(|e| crate::web::handlers::proposals::proposal_error(&ctx, e, &[]))?;
+    Ok(redirect(&format!("/proposals/{}?done=invited#consortium", pid.0)))
+}
+
+// ---- abuse reports (administrators) ----
+
+pub async fn reports(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    identity.authorize(Action::ModerateMessages)?;
+    let list = state.db.run(|conn| messages::reports(conn).map_err(AppError::from)).await?;
+    let rows: Vec<ReportRow> = list
+        .into_iter()
+        .map(|r| ReportRow {
+            id: r.id.0,
+            sender: r.message.sender_organisation_id.0,
+            sender_name: r.sender,
+            recipient_name: r.recipient,
+            body: r.message.body,
+            sent_at: r.message.sent_at,
+            reason: r.reason,
+            reported_at: r.reported_at,
+            resolution: r.resolution,
+            sender_suspended: r.sender_suspended,
+        })
+        .collect();
+    let notice = query.notice(&ctx, "reports");
+    Ok(html(StatusCode::OK, views::messages::reports(&ctx, &rows, notice.as_deref())))
+}
+
+#[derive(Deserialize)]
+pub struct ResolveForm {
+    #[serde(default)]
+    resolution: String,
+}
+
+pub async fn resolve(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<ResolveForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::ModerateMessages)?;
+    let resolution = Resolution::parse(&form.resolution).ok_or(AppError::BadRequest {
+        code: "invalid_resolution",
+        message: "resolution is suspend or dismiss".into(),
+    })?;
+    let (who, user, now, rid) =
+        (actor_of(&current), current.user.id, state.clock.now_naive(), ReportId(id.into_inner()));
+    let done = state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| -> diesel::QueryResult<bool> {
+                let Some(sender) = messages::resolve(conn, rid, resolution, user, now)? else { return Ok(false) };
+                record(
+                    conn,
+                    &who,
+                    "message.report_resolved",
+                    "report",
+                    rid.to_string(),
+                    serde_json::json!({ "resolution": resolution.as_str(), "sender": sender.0 }),
+                    now,
+                )?;
+                if resolution == Resolution::Suspend {
+                    record(
+                        conn,
+                        &who,
+                        "organisation.messaging_suspended",
+                        "organisation",
+                        sender.to_string(),
+                        serde_json::json!({ "report": rid.0 }),
+                        now,
+                    )?;
+                }
+                Ok(true)
+            })
+            .map_err(AppError::from)
+        })
+        .await?;
+    if !done {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect(&format!(
+        "/admin/reports?done={}",
+        if resolution == Resolution::Suspend { "suspended" } else { "dismissed" }
+    )))
+}
+
+pub async fn lift(
+    state: web::Data<AppState>,
+    identity: Identity,
+    org: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::ModerateMessages)?;
+    let (who, now, org) = (actor_of(&current), state.clock.now_naive(), OrganisationId(org.into_inner()));
+    let lifted = state
+        .db
+        .run(move |conn| {
+            write_tx(conn, |conn| -> diesel::QueryResult<bool> {
+                let lifted = messages::lift(conn, org)?;
+                if lifted {
+                    record(
+                        conn,
+                        &who,
+                        "organisation.messaging_restored",
+                        "organisation",
+                        org.to_string(),
+                        serde_json::json!({}),
+                        now,
+                    )?;
+                }
+                Ok(lifted)
+            })
+            .map_err(AppError::from)
+        })
+        .await?;
+    if !lifted {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect("/admin/reports?done=lifted"))
+}
