@@ -241,8 +241,89 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(Vec<DemoAcco
         }
         demo_proposals(conn, &created, &owners, &catalogue, now)?;
         demo_evaluation(conn, created[4].0, agent, &committee_members, now)?;
+        demo_network(conn, &created, &owners, agent, now)?;
         Ok((accounts, OBJECTIVES.len()))
     })
+}
+
+/// The network of suppliers: a dozen listed profiles with credentials (one expired), partner
+/// requests on open objectives, good practices (published, one featured, one awaiting review) and
+/// a conversation between two demo suppliers.
+fn demo_network(
+    conn: &mut DbConnection,
+    objectives: &[(crate::db::ids::ObjectiveId, NaiveDateTime)],
+    owners: &[(crate::db::ids::OrganisationId, crate::db::ids::UserId)],
+    agent: crate::db::ids::UserId,
+    now: NaiveDateTime,
+) -> Result<(), DemoError> {
+    use crate::domain::network::practices::{self, NewPractice, Review};
+    use crate::domain::network::{credentials, messages, partners, profiles};
+    let public_url = url::Url::parse("http://localhost:8080/").map_err(|e| DemoError::Data(e.to_string()))?;
+    let links = crate::domain::following::MailLinks { public_url: &public_url };
+    let catalogue = credentials::catalogue(conn, false)?;
+    let today = crate::domain::network::today(now);
+    let mut featured = false;
+    for (i, m) in crate::demo_data::NETWORK.iter().enumerate() {
+        let size = OrganisationSize::parse(m.size).ok_or_else(|| DemoError::Data(format!("size {}", m.size)))?;
+        let (org, user) = match m.supplier {
+            Some(s) => *owners.get(s).ok_or_else(|| DemoError::Data(format!("supplier {s}")))?,
+            None => {
+                let org = organisation(conn, m.legal_name, 10 + i as u64, size, m.social_economy, m.sectors, now)?;
+                let email = format!("contact{}@reseau.demo.achat-ouvert.fr", 10 + i);
+                let (owner, _) = account(conn, &email, "Responsable", Some(org), now)?;
+                organisations::set_owner(conn, org, owner, now)?;
+                (org, owner)
+            }
+        };
+        let edit = profiles::ProfileEdit {
+            presentation: m.presentation.into(),
+            departments: m.departments.iter().map(|d| (*d).to_owned()).collect(),
+            commitments: m.commitments.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            sectors: m.sectors.iter().map(|s| (*s).to_owned()).collect(),
+            size,
+            social_economy: m.social_economy,
+        };
+        profiles::save(conn, org, &edit, user, now)?;
+        for (code, days) in m.credentials {
+            let c = catalogue
+                .iter()
+                .find(|c| c.code == *code)
+                .ok_or_else(|| DemoError::Data(format!("credential {code}")))?;
+            let held =
+                credentials::NewHeld { credential: c.id, expires_on: days.map(|d| today + chrono::Duration::days(d)) };
+            credentials::add(conn, org, &held, None, user, now)?;
+        }
+        profiles::reindex(conn, org)?;
+        profiles::set_listed(conn, org, true, user, now)?;
+        if let Some((index, skills)) = m.partner_request {
+            let (objective, _) = objectives.get(index).ok_or_else(|| DemoError::Data(format!("objective {index}")))?;
+            partners::publish(conn, *objective, org, skills, user, now)?;
+        }
+        if let Some((title, body, themes, published)) = m.practice {
+            let new = NewPractice {
+                title: title.into(),
+                body: body.into(),
+                themes: themes.iter().map(|t| (*t).to_owned()).collect(),
+            };
+            let id = practices::submit(conn, org, &new, None, user, now)?;
+            if published {
+                practices::review(conn, id, &Review::Publish, agent, links, now)?
+                    .map_err(|e| DemoError::Data(format!("{e:?}")))?;
+                if !featured {
+                    practices::set_featured(conn, id, true)?;
+                    featured = true;
+                }
+            }
+        }
+    }
+    // Two demo suppliers talk about answering together.
+    if let [_, (org2, user2), (org3, _)] = owners {
+        let objective = objectives.first().map(|o| o.0);
+        let body = "Bonjour, nos toitures de serres pourraient accueillir vos panneaux : voulez-vous en parler pour l’objectif énergie ?";
+        messages::send(conn, *org2, *user2, *org3, objective, body, links, now)?
+            .map_err(|e| DemoError::Data(e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// The closed objective is opened and under evaluation: Chloé chairs, David sits; both declared,

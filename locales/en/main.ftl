@@ -1071,3 +1071,4 @@ mail-practice-published-body = The note “{ $title }” is reviewed and publish
 mail-practice-refused-subject = Your good practice is not published: { $title }
 mail-practice-refused-body = The note “{ $title }” was not published. Reason: { $reason }
 mail-practice-action = See the note
+directory-sectors = Sectors

@@ -1071,3 +1071,4 @@ mail-practice-published-body = La fiche « { $title } » est relue et publiée s
 mail-practice-refused-subject = Votre bonne pratique n’est pas publiée : { $title }
 mail-practice-refused-body = La fiche « { $title } » n’a pas été publiée. Motif : { $reason }
 mail-practice-action = Voir la fiche
+directory-sectors = Secteurs d’activité

@@ -227,8 +227,8 @@ pub fn profile(ctx: &Ctx, v: &ProfileView) -> Markup {
             @if v.own && !v.listed { div.alert role="status" { p { (ctx.t("profile-preview-unlisted")) } } }
             dl.facts {
                 dt { (ctx.t("field-size")) } dd { (ctx.t(&format!("size-{}", v.size))) }
-                dt { (ctx.t("field-social-economy")) } dd { @if v.social_economy { (ctx.t("yes")) } @else { (ctx.t("no")) } }
-                @if !v.sectors.is_empty() { dt { (ctx.t("field-sectors")) } dd { (v.sectors.join(", ")) } }
+                dt { (ctx.t("directory-social-economy")) } dd { @if v.social_economy { (ctx.t("yes")) } @else { (ctx.t("no")) } }
+                @if !v.sectors.is_empty() { dt { (ctx.t("directory-sectors")) } dd { (v.sectors.join(", ")) } }
                 dt { (ctx.t("directory-serves")) }
                 dd { @if v.departments.is_empty() { (ctx.t("profile-no-departments")) } @else { (v.departments.join(", ")) } }
             }

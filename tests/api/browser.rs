@@ -100,8 +100,10 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // The whole group: chromedriver and every browser it started.
-        let _ = Command::new("kill").arg("-KILL").arg(format!("-{}", self.process.id())).status();
+        // The whole group: chromedriver and every browser it started. `--` first: procps' kill
+        // otherwise reads `-<pgid>` as options (`kill -KILL -1234` signals -1, every process).
+        let group = format!("-{}", self.process.id());
+        let _ = Command::new("kill").args(["-s", "KILL", "--", &group]).status();
         let _ = self.process.kill();
         let _ = self.process.wait();
     }

@@ -231,6 +231,28 @@ both_backends! {
         assert_eq!(chair.sign_in("comite1@demo.achat-ouvert.fr", chair_line.split_whitespace().last().unwrap()).await.status(), 303);
         let progress = chair.text(&format!("/objectives/{closed}/evaluation/progress")).await;
         assert!(progress.contains("Soumise") && progress.contains("Brouillon"), "{progress}");
+        // The network: a dozen listed profiles (one credential expired), partner requests,
+        // published practices with one featured on the home page, a conversation.
+        let directory = visitor.text("/directory").await;
+        assert_eq!(directory.matches("class=\"objective-card\"").count(), 12, "{directory}");
+        assert!(visitor.text("/directory?department=63").await.contains("Entreprise Adaptée des Volcans"));
+        let home = visitor.text("/").await;
+        assert!(home.contains("Des chantiers bois qui suivent leurs émissions"), "the featured practice");
+        assert_eq!(visitor.text("/practices").await.matches("class=\"objective-card\"").count(), 4);
+        assert!(agent.text("/practices/review").await.contains("Allonger la vie des ordinateurs"));
+        let first_open = app.with_db(|conn| {
+            use diesel::prelude::*;
+            use achat_ouvert::db::schema::partner_requests;
+            partner_requests::table.select(partner_requests::objective_id).first::<i64>(conn).unwrap()
+        }).await;
+        assert!(visitor.text(&format!("/objectives/{first_open}")).await.contains("Recherche de partenaires"));
+        let found = visitor.text("/directory?q=maraichers").await;
+        let href = found.split("href=\"/directory/").nth(1).expect("the Maraîchers' profile").split('"').next().unwrap().to_owned();
+        assert!(visitor.text(&format!("/directory/{href}")).await.contains("Expiré le"), "an expired credential shows as expired");
+        let mailbox_line = stdout.lines().find(|l| l.contains("fournisseur3@demo.achat-ouvert.fr")).expect("the third supplier");
+        let third = app.browser();
+        assert_eq!(third.sign_in("fournisseur3@demo.achat-ouvert.fr", mailbox_line.split_whitespace().last().unwrap()).await.status(), 303);
+        assert!(third.text("/messages").await.contains("Maraîchers Réunis du Val"));
         app.stop().await;
     }
 }

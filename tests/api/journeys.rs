@@ -426,3 +426,124 @@ in_the_browser! {
         app.stop().await;
     }
 }
+
+in_the_browser! {
+    async fn the_network_partners_messages_practices_and_moderation_in_a_real_browser(backend) {
+        // Accounts and an open objective over HTTP; everything else in the browser.
+        let app = spawn_app(backend).await;
+        let driver = Driver::start(backend.label()).await;
+        let agent_http = app.staff("agent@region.example", &[Role::Agent]).await;
+        app.create_staff("admin@region.example", &[Role::Admin]).await;
+        let objective = published(&app, &agent_http, "Restauration scolaire durable").await;
+        let page = format!("/objectives/{objective}");
+        let alpha_http = app.supplier_owner("owner@alpha.example", 951).await;
+        app.supplier_owner("owner@beta.example", 952).await;
+        let (a, b) = (crate::evaluation::organisation_of(&app, "owner@alpha.example").await, crate::evaluation::organisation_of(&app, "owner@beta.example").await);
+        let mut alpha = Person::new(&driver, &app, true).await;
+        alpha.sign_in("owner@alpha.example", PASSWORD).await;
+        // Beta works without JavaScript.
+        let mut beta = Person::new(&driver, &app, false).await;
+        beta.sign_in("owner@beta.example", PASSWORD).await;
+
+        // Alpha looks for partners on the objective (too short a description is refused first).
+        let seek = format!("form[method=post][action=\"{page}/partners\"]");
+        alpha.visit(&page).await;
+        let short = alpha.send(&seek, &[("skills", "Bio")], "button[type=submit]").await;
+        assert!(short.contains("10 caractères au moins"), "{short}");
+        alpha.visit(&page).await;
+        let sought = alpha.send(&seek, &[("skills", "Une légumerie locale et un transporteur frigorifique électrique.")], "button[type=submit]").await;
+        assert!(sought.contains("Votre recherche de partenaires est publiée"), "{sought}");
+
+        // Beta finds it and writes through the platform (an empty message is refused).
+        let on_objective = beta.visit(&page).await;
+        assert!(on_objective.contains("Une légumerie locale") && !on_objective.contains("owner@alpha.example"), "{on_objective}");
+        assert!(beta.page.try_find(&format!("a[href=\"/messages/{a}?objective={objective}\"]")).await.is_some(), "a contact link");
+        let thread = format!("/messages/{a}?objective={objective}");
+        let write = format!("form[method=post][action=\"/messages/{a}\"]");
+        beta.visit(&thread).await;
+        let empty = beta.send(&write, &[("body", " ")], "button[type=submit]").await;
+        assert!(empty.contains("de 1 à 2 000 caractères"), "{empty}");
+        beta.visit(&thread).await;
+        let sent = beta.send(&write, &[("body", "Bonjour ! Notre légumerie est à 20 km des lycées : répondons ensemble.")], "button[type=submit]").await;
+        assert!(sent.contains("Message envoyé") && sent.contains("Restauration scolaire durable"), "{sent}");
+        assert!(app.last_mail_to("owner@alpha.example").await.subject.contains("Entreprise 952"));
+
+        // Alpha reads it, and invites Beta into its proposal from the conversation.
+        crate::proposals::start(&alpha_http, objective, &COMPLETE).await;
+        let inbox = alpha.visit("/messages").await;
+        assert!(inbox.contains("Entreprise 952"), "{inbox}");
+        let conversation = alpha.visit(&format!("/messages/{b}")).await;
+        assert!(conversation.contains("Notre légumerie"), "{conversation}");
+        alpha.page.screenshot("messages").await;
+        let invited = alpha.send(&format!("form[method=post][action=\"/messages/{b}/invite\"]"), &[("role", "Légumerie"), ("consortium_type", "solidaire")], "button[type=submit]").await;
+        assert!(invited.contains("Entreprise 952") && invited.contains("Légumerie"), "{invited}");
+
+        // Beta shares a good practice with a picture; an agent refuses without a reason (refused),
+        // then publishes it; the visitor reads it on the home page and in the list.
+        let picture = tempfile::tempdir().unwrap();
+        let png = picture.path().join("legumerie.png");
+        std::fs::write(&png, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00").unwrap();
+        beta.visit("/practices/new").await;
+        let text = "Nous épluchons et découpons les légumes des producteurs voisins le matin même : les cantines cuisinent du frais sans matériel supplémentaire.";
+        let submitted = beta.send("form[method=post][action^=\"/practices\"]", &[("title", "Une légumerie partagée"), ("body", text), ("themes", "alimentation"), ("file", png.to_str().unwrap())], "button[type=submit]").await;
+        assert!(submitted.contains("envoyée en relecture"), "{submitted}");
+        let practice = id_in(&beta.page.path().await, "/practices/");
+        let mut agent = Person::new(&driver, &app, true).await;
+        agent.sign_in("agent@region.example", PASSWORD).await;
+        assert!(agent.visit("/practices/review").await.contains("Une légumerie partagée"));
+        let review = format!("/practices/{practice}/review");
+        agent.visit(&format!("/practices/{practice}")).await;
+        let refused = agent.send(&format!("form.form[method=post][action=\"{review}\"]"), &[("reason", "")], "button[type=submit]").await;
+        assert!(refused.contains("10 caractères au moins"), "{refused}");
+        let published_note = agent.send(&format!("form.inline-form[method=post][action=\"{review}\"]"), &[], "button[type=submit]").await;
+        assert!(published_note.contains("La fiche est publiée"), "{published_note}");
+        let mut visitor = Person::new(&driver, &app, true).await;
+        assert!(visitor.visit("/").await.contains("Une légumerie partagée"), "featured by default: the newest");
+        assert!(visitor.visit("/practices").await.contains("Une légumerie partagée"));
+        visitor.page.screenshot("practices").await;
+        visitor.visit(&format!("/practices/{practice}")).await;
+        assert!(visitor.page.try_find(&format!("img[src=\"/practices/{practice}/picture\"][alt]")).await.is_some(), "the picture, described");
+        visitor.page.screenshot("practice").await;
+
+        // Alpha reports a message; the administrator suspends Beta's messaging, who is told.
+        let mut second = Person::new(&driver, &app, true).await;
+        second.sign_in("owner@beta.example", PASSWORD).await;
+        second.visit(&format!("/messages/{a}")).await;
+        second.send(&write, &[("body", "Achetez nos abonnements publicitaires, offre limitée !")], "button[type=submit]").await;
+        alpha.visit(&format!("/messages/{b}")).await;
+        let source = alpha.page.source().await;
+        let last = source.rsplit("/messages/report/").next().unwrap().split('"').next().unwrap().to_owned();
+        alpha.page.click(&format!("form[action=\"/messages/report/{last}\"] ~ summary, details:has(form[action=\"/messages/report/{last}\"]) summary")).await;
+        let reported = alpha.send(&format!("form[method=post][action=\"/messages/report/{last}\"]"), &[("reason", "Publicité sans rapport avec l’objectif")], "button[type=submit]").await;
+        assert!(reported.contains("Le message est signalé"), "{reported}");
+        let mut admin = Person::new(&driver, &app, true).await;
+        admin.sign_in("admin@region.example", PASSWORD).await;
+        let reports = admin.visit("/admin/reports").await;
+        assert!(reports.contains("Achetez nos abonnements"), "{reports}");
+        admin.page.screenshot("reports").await;
+        let suspended = admin.send("form.inline-form[method=post][action^=\"/admin/reports/\"]:has(input[value=suspend])", &[], "button[type=submit]").await;
+        assert!(suspended.contains("La messagerie de l’expéditeur est suspendue"), "{suspended}");
+        let blocked = beta.visit(&format!("/messages/{a}")).await;
+        assert!(blocked.contains("suspendue") && beta.page.try_find(&write).await.is_none(), "{blocked}");
+        // In English: the visitor switches language; the network's pages follow, and declare it.
+        let english = visitor.visit("/lang/en?next=/directory").await;
+        assert!(english.contains("Directory of committed suppliers") && !english.contains("Annuaire"), "{english}");
+        assert!(visitor.page.source().await.contains("<html lang=\"en\""));
+        let english = visitor.visit(&format!("/practices/{practice}")).await;
+        assert!(english.contains("Published on") && english.contains("Good practices"), "{english}");
+        visitor.visit("/lang/fr?next=/").await;
+        // Refused: an agent has no messages; a supplier no moderation.
+        assert!(agent.visit("/messages").await.contains("Accès refusé"));
+        assert!(alpha.visit("/admin/reports").await.contains("Accès refusé"));
+
+        let people = [alpha, beta, agent, visitor, second, admin];
+        let all: Vec<&Violation> = people.iter().flat_map(|p| p.found.iter()).collect();
+        assert!(all.is_empty(), "axe found serious or critical violations: {all:#?}");
+        let checked: usize = people.iter().map(|p| p.page.checked()).sum();
+        assert!(checked >= 12, "axe checked only {checked} pages");
+        for p in people {
+            p.page.close().await;
+        }
+        app.stop().await;
+    }
+}

@@ -100,6 +100,11 @@ both_backends! {
         assert_eq!(over.status(), 429);
         assert_eq!(message_count(&app).await, before + 20, "nothing stored over the limit");
 
+        // The organisation's export holds its messages and partner requests.
+        let export: serde_json::Value = alpha.get("/organisation/export.json").await.json().await.unwrap();
+        assert!(export["messages"].as_array().unwrap().iter().any(|m| m["direction"] == "received" && m["body"] == hello));
+        assert_eq!(export["partner_requests"][0]["skills"], skills);
+
         // The partner search is withdrawn, and closes with the objective.
         assert_eq!(alpha.submit(&page, &format!("{page}/partners/withdraw"), &[]).await.status(), 303);
         assert!(!app.browser().text(&page).await.contains("Charpente bois"));

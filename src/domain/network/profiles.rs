@@ -391,8 +391,9 @@ pub fn public(conn: &mut DbConnection, org: OrganisationId, preview: bool) -> Qu
 }
 
 /// Everything the platform holds about an organisation, as JSON: its registration, members,
-/// pending invitations, profile, credentials, proposals (drafts and consortium memberships) and
-/// deposits' receipts. For its own members.
+/// pending invitations, profile, credentials, proposals (drafts and consortium memberships),
+/// deposits' receipts, partner requests, messages sent and received, practices. For its own
+/// members.
 pub fn export(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<serde_json::Value> {
     use serde_json::json;
     let o: Organisation = organisations::table.find(org).select(Organisation::as_select()).first(conn)?;
@@ -429,6 +430,24 @@ pub fn export(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<serde
         ))
         .load(conn)?;
     let ids: Vec<ProposalId> = own.iter().map(|p| p.0).collect();
+    let sent_or_received: Vec<super::messages::Message> = crate::db::schema::messages::table
+        .filter(
+            crate::db::schema::messages::sender_organisation_id
+                .eq(org)
+                .or(crate::db::schema::messages::recipient_organisation_id.eq(org)),
+        )
+        .order(crate::db::schema::messages::id.asc())
+        .select(super::messages::Message::as_select())
+        .load(conn)?;
+    let requests: Vec<(ObjectiveId, String, NaiveDateTime)> = crate::db::schema::partner_requests::table
+        .filter(crate::db::schema::partner_requests::organisation_id.eq(org))
+        .select((
+            crate::db::schema::partner_requests::objective_id,
+            crate::db::schema::partner_requests::skills,
+            crate::db::schema::partner_requests::updated_at,
+        ))
+        .load(conn)?;
+    let notes = super::practices::of_organisation(conn, org)?;
     let receipts: Vec<(ProposalId, String, String, String, NaiveDateTime)> = deposits::table
         .filter(deposits::proposal_id.eq_any(&ids))
         .order(deposits::id.asc())
@@ -468,6 +487,17 @@ pub fn export(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<serde
             "deposits": receipts.iter().filter(|r| r.0 == *id).map(|(_, kind, number, hash, at)| json!({
                 "kind": kind, "receipt_number": number, "hash": hash, "at": at,
             })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "partner_requests": requests.iter().map(|(objective, skills, at)| json!({ "objective": objective, "skills": skills, "updated_at": at })).collect::<Vec<_>>(),
+        "messages": sent_or_received.iter().map(|m| json!({
+            "direction": if m.sender_organisation_id == org { "sent" } else { "received" },
+            "other_organisation": if m.sender_organisation_id == org { m.recipient_organisation_id } else { m.sender_organisation_id },
+            "objective": m.objective_id, "body": m.body, "sent_at": m.sent_at, "read_at": m.read_at,
+        })).collect::<Vec<_>>(),
+        "practices": notes.iter().map(|p| json!({
+            "id": p.practice.id, "title": p.practice.title, "body": p.practice.body, "themes": p.practice.theme_list(),
+            "status": p.practice.status, "refusal_reason": p.practice.refusal_reason,
+            "submitted_at": p.practice.submitted_at, "published_at": p.practice.published_at,
         })).collect::<Vec<_>>(),
     }))
 }
