@@ -1072,3 +1072,4 @@ mail-practice-refused-subject = Your good practice is not published: { $title }
 mail-practice-refused-body = The note “{ $title }” was not published. Reason: { $reason }
 mail-practice-action = See the note
 directory-sectors = Sectors
+credential-error-type = Evidence is a PDF, a PNG or a JPEG image.

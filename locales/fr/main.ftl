@@ -1072,3 +1072,4 @@ mail-practice-refused-subject = Votre bonne pratique n’est pas publiée : { $t
 mail-practice-refused-body = La fiche « { $title } » n’a pas été publiée. Motif : { $reason }
 mail-practice-action = Voir la fiche
 directory-sectors = Secteurs d’activité
+credential-error-type = Un justificatif est un PDF, une image PNG ou JPEG.

@@ -298,6 +298,9 @@ pub const LOCK_ADMINS: i64 = 0x4143_4841_5400_0010;
 pub const LOCK_ORGANISATIONS: i64 = 0x4143_4841_5500_0000;
 /// Writes to objectives and the criteria catalogue (rare enough to go one at a time).
 pub const LOCK_OBJECTIVES: i64 = 0x4143_4841_5400_0020;
+/// The network of suppliers' writes that check before they insert or change (profiles,
+/// credentials, partner requests, reports, reviews): one at a time.
+pub const LOCK_NETWORK: i64 = 0x4143_4841_5400_0030;
 
 /// Serialises transactions that check a condition across rows before writing (the last
 /// administrator, an organisation's owner). On PostgreSQL a transaction-scoped advisory lock;

@@ -435,6 +435,8 @@ diesel::table! {
         departments -> Text,
         commitments -> Text,
         search_text -> Text,
+        sectors_key -> Text,
+        sort_name -> Text,
         listed_at -> Nullable<Timestamp>,
         updated_by -> BigInt,
         updated_at -> Timestamp,

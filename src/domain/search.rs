@@ -44,6 +44,17 @@ fn fold(text: &str) -> String {
     out
 }
 
+/// A key that sorts names the same on every backend and collation: lower case letters and digits
+/// only, accents folded (`Écologie` sorts with `ecologie`, before `Zinc`).
+pub fn sort_key(text: &str) -> String {
+    fold(text).chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+/// One phrase as a key for exact matching, whatever its case and accents: its tokens, in order.
+pub fn phrase_key(text: &str) -> String {
+    tokens(text).join(" ")
+}
+
 /// A stem shared by a French word's singular and plural, well enough for search: bureau and
 /// bureaux → burea, local and locaux → loca, travail and travaux → trava, lycées → lycee.
 fn singular(word: &str) -> String {

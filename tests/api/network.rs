@@ -93,8 +93,9 @@ both_backends! {
         let visitor = app.browser();
         let public = format!("/directory/{alpha}");
 
-        // Nothing is public before the organisation chooses to appear.
+        // Nothing is public before the organisation chooses to appear; its members see a preview.
         assert_eq!(visitor.get(&public).await.status(), 404);
+        assert!(member.text(&public).await.contains("Aperçu"), "a preview before the first save");
         assert!(!visitor.text("/directory").await.contains("Entreprise 81"));
 
         // A member writes the profile; bad input is refused with the error by its field, nothing saved.
@@ -255,6 +256,7 @@ both_backends! {
             ("q=energie", vec![92, 93]), // sectors count in the search
             ("sector=%C3%89nergie", vec![92, 93]),
             ("sector=Transport", vec![93]),
+            ("sector=energie", vec![92, 93]), // case and accents do not matter, on either backend
             ("department=38", vec![92]),
             ("department=69&size=large", vec![93]),
             ("size=micro", vec![91]),

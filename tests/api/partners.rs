@@ -70,7 +70,15 @@ both_backends! {
         assert!(colleague.text("/messages").await.contains("Entreprise 302"));
         let read = colleague.text(&format!("/messages/{b}")).await;
         assert!(read.contains(hello) && read.contains("Rénovation des gymnases"), "{read}");
-        // Refused: to oneself, to nobody.
+        // Refused: to oneself, to nobody, to an organisation that is neither listed, nor looking
+        // for partners, nor in a conversation (its name stays private).
+        let gamma = app.supplier_owner("owner@gamma.example", 303).await;
+        let g = org_id(&app, "owner@gamma.example").await;
+        assert_eq!(write(&beta, g, "Bonjour").await.status(), 404);
+        let hidden = beta.get(&format!("/messages/{g}")).await;
+        assert_eq!(hidden.status(), 404);
+        assert!(!hidden.text().await.unwrap().contains("Entreprise 303"));
+        assert_eq!(write(&gamma, b, "Bonjour").await.status(), 404);
         assert_eq!(write(&beta, b, "Moi-même").await.status(), 404);
         assert_eq!(beta.get(&format!("/messages/{b}")).await.status(), 404);
         assert_eq!(write(&beta, 999_999, "Personne").await.status(), 404);
@@ -127,6 +135,10 @@ both_backends! {
         let target = app.supplier_owner("owner@target.example", 312).await;
         let bystander = app.supplier_owner("owner@bystander.example", 313).await;
         let (s, t) = (org_id(&app, "owner@spam.example").await, org_id(&app, "owner@target.example").await);
+        // The target and the bystander are in the directory: anyone may write to them.
+        for who in [&target, &bystander] {
+            assert_eq!(who.submit("/organisation/profile", "/organisation/profile/listing", &[("listed", "true")]).await.status(), 303);
+        }
         assert_eq!(write(&spammer, t, "Achetez nos montres, prix imbattables !!!").await.status(), 303);
         let thread = target.text(&format!("/messages/{s}")).await;
         let m: i64 = thread.split("/messages/report/").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
@@ -159,6 +171,11 @@ both_backends! {
         assert_eq!(write(&spammer, org_id(&app, "owner@bystander.example").await, "Bonjour").await.status(), 409);
         assert_eq!(message_count(&app).await, before);
         assert!(spammer.text("/messages").await.contains("suspendue"));
+        // Nor does it invite anyone from a conversation.
+        let agent_objective = crate::helpers::published(&app, &agent, "Objectif ouvert").await;
+        let p = start(&spammer, agent_objective, &COMPLETE).await;
+        let invite = spammer.submit("/account", &format!("/messages/{t}/invite"), &[("proposal", &p.to_string()), ("role", "Pose"), ("consortium_type", "conjoint")]).await;
+        assert_eq!(invite.status(), 409);
         // The target can still answer; a restored sender writes again.
         assert_eq!(write(&target, s, "Merci de ne plus nous écrire.").await.status(), 303);
         assert_eq!(admin.submit("/admin/reports", &format!("/admin/suspensions/{s}/lift"), &[]).await.status(), 303);

@@ -21,11 +21,15 @@ CREATE TABLE organisation_profiles (
     commitments TEXT NOT NULL,
     -- Tokens of the name, sectors, presentation, commitments and credentials (domain::search).
     search_text TEXT NOT NULL,
+    -- The sectors as `|key|key|` (domain::search::phrase_key), for the exact sector filter.
+    sectors_key TEXT NOT NULL,
+    -- The legal name folded (domain::search::sort_key): the directory's order on both backends.
+    sort_name TEXT NOT NULL,
     listed_at TIMESTAMP,
     updated_by BIGINT NOT NULL REFERENCES users (id),
     updated_at TIMESTAMP NOT NULL
 );
-CREATE INDEX organisation_profiles_listed ON organisation_profiles (listed, organisation_id, search_text);
+CREATE INDEX organisation_profiles_listed ON organisation_profiles (listed, sort_name, organisation_id);
 
 CREATE TABLE organisation_credentials (
     id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,

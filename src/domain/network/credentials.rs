@@ -46,7 +46,10 @@ pub fn catalogue(conn: &mut DbConnection, include_retired: bool) -> QueryResult<
     if !include_retired {
         q = q.filter(credentials::retired_at.is_null());
     }
-    q.order((credentials::name_fr.asc(), credentials::id.asc())).load(conn)
+    let mut list: Vec<Credential> = q.load(conn)?;
+    // Sorted here, not by the database: both backends order names alike.
+    list.sort_by_cached_key(|c| (crate::domain::search::sort_key(&c.name_fr), c.id));
+    Ok(list)
 }
 
 /// A catalogue entry as an administrator types it.
@@ -149,12 +152,13 @@ pub fn held_by(conn: &mut DbConnection, orgs: &[OrganisationId]) -> QueryResult<
     if orgs.is_empty() {
         return Ok(Vec::new());
     }
-    organisation_credentials::table
+    let mut list: Vec<(Held, Credential)> = organisation_credentials::table
         .inner_join(credentials::table)
         .filter(organisation_credentials::organisation_id.eq_any(orgs))
-        .order((credentials::name_fr.asc(), organisation_credentials::id.asc()))
         .select((Held::as_select(), Credential::as_select()))
-        .load(conn)
+        .load(conn)?;
+    list.sort_by_cached_key(|(h, c)| (crate::domain::search::sort_key(&c.name_fr), h.id));
+    Ok(list)
 }
 
 /// Evidence documents are PDF or images, at most this size.

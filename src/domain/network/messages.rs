@@ -63,6 +63,30 @@ pub fn parse_body(raw: &str) -> Result<String, MessageError> {
     if text.is_empty() || text.chars().count() > BODY_MAX_CHARS { Err(MessageError::Body) } else { Ok(text) }
 }
 
+/// Whether `org` may write to `other`: the other organisation is in the directory, looks for
+/// partners on an objective, or the two already exchanged. Anyone else's existence stays private.
+pub fn may_contact(conn: &mut DbConnection, org: OrganisationId, other: OrganisationId) -> QueryResult<bool> {
+    use crate::db::schema::{organisation_profiles, partner_requests};
+    if org == other {
+        return Ok(false);
+    }
+    let listed: i64 = organisation_profiles::table
+        .filter(organisation_profiles::organisation_id.eq(other))
+        .filter(organisation_profiles::listed.eq(true))
+        .count()
+        .get_result(conn)?;
+    let seeking: i64 =
+        partner_requests::table.filter(partner_requests::organisation_id.eq(other)).count().get_result(conn)?;
+    let exchanged: i64 = messages::table
+        .filter(
+            (messages::sender_organisation_id.eq(org).and(messages::recipient_organisation_id.eq(other)))
+                .or(messages::sender_organisation_id.eq(other).and(messages::recipient_organisation_id.eq(org))),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(listed + seeking + exchanged > 0)
+}
+
 pub fn suspended(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<bool> {
     let n: i64 = messaging_suspensions::table.find(org).count().get_result(conn)?;
     Ok(n > 0)
@@ -82,6 +106,9 @@ pub fn send(
 ) -> QueryResult<Result<MessageId, MessageError>> {
     if from == to {
         return Ok(Err(MessageError::ToSelf));
+    }
+    if !may_contact(conn, from, to)? {
+        return Ok(Err(MessageError::UnknownRecipient));
     }
     if suspended(conn, from)? {
         return Ok(Err(MessageError::Suspended));
@@ -247,7 +274,7 @@ pub fn report(
     if received.is_none() {
         return Ok(Err(ReportError::NotReceived));
     }
-    let reason = reason.trim();
+    let reason = reason.trim().replace(['\r', '\0'], "");
     if !(REASON_MIN_CHARS..=REASON_MAX_CHARS).contains(&reason.chars().count()) {
         return Ok(Err(ReportError::Reason));
     }
@@ -260,7 +287,7 @@ pub fn report(
         .values((
             message_reports::message_id.eq(message),
             message_reports::reported_by.eq(by),
-            message_reports::reason.eq(reason),
+            message_reports::reason.eq(&reason),
             message_reports::reported_at.eq(now),
         ))
         .returning(message_reports::id)
@@ -353,15 +380,16 @@ impl Resolution {
     }
 }
 
-/// Resolves an unresolved report; returns the sender organisation, or `None` when the report does
-/// not exist or is resolved already.
+/// Resolves an unresolved report; returns the sender organisation and whether its messaging was
+/// suspended by this decision (not already), or `None` when the report does not exist or is
+/// resolved already.
 pub fn resolve(
     conn: &mut DbConnection,
     report: ReportId,
     resolution: Resolution,
     by: UserId,
     now: NaiveDateTime,
-) -> QueryResult<Option<OrganisationId>> {
+) -> QueryResult<Option<(OrganisationId, bool)>> {
     let row: Option<(Option<String>, OrganisationId, String)> = message_reports::table
         .inner_join(messages::table)
         .filter(message_reports::id.eq(report))
@@ -369,14 +397,19 @@ pub fn resolve(
         .first(conn)
         .optional()?;
     let Some((None, sender, reason)) = row else { return Ok(None) };
-    diesel::update(message_reports::table.find(report))
+    // Conditional: of two administrators deciding at once, one decides.
+    let decided = diesel::update(message_reports::table.find(report).filter(message_reports::resolution.is_null()))
         .set((
             message_reports::resolution.eq(Some(resolution.as_str())),
             message_reports::resolved_by.eq(Some(by)),
             message_reports::resolved_at.eq(Some(now)),
         ))
         .execute(conn)?;
-    if resolution == Resolution::Suspend && !suspended(conn, sender)? {
+    if decided == 0 {
+        return Ok(None);
+    }
+    let newly = resolution == Resolution::Suspend && !suspended(conn, sender)?;
+    if newly {
         diesel::insert_into(messaging_suspensions::table)
             .values((
                 messaging_suspensions::organisation_id.eq(sender),
@@ -386,7 +419,7 @@ pub fn resolve(
             ))
             .execute(conn)?;
     }
-    Ok(Some(sender))
+    Ok(Some((sender, newly)))
 }
 
 /// Lifts a suspension; false when the organisation was not suspended.

@@ -262,30 +262,34 @@ pub fn review(
     if found.practice.status() != Status::Submitted {
         return Ok(Err(ReviewError::NotSubmitted));
     }
-    match decision {
-        Review::Publish => {
-            diesel::update(practices::table.find(id))
-                .set((
-                    practices::status.eq(Status::Published.as_str()),
-                    practices::reviewed_by.eq(Some(by)),
-                    practices::reviewed_at.eq(Some(now)),
-                    practices::published_at.eq(Some(now)),
-                ))
-                .execute(conn)?;
-        }
+    // Conditional on the state: of two agents reviewing at once, one decides.
+    let submitted = practices::table.find(id).filter(practices::status.eq(Status::Submitted.as_str()));
+    let changed = match decision {
+        Review::Publish => diesel::update(submitted)
+            .set((
+                practices::status.eq(Status::Published.as_str()),
+                practices::reviewed_by.eq(Some(by)),
+                practices::reviewed_at.eq(Some(now)),
+                practices::published_at.eq(Some(now)),
+            ))
+            .execute(conn)?,
         Review::Refuse(reason) => {
-            if reason.trim().chars().count() < REASON_MIN_CHARS || reason.chars().count() > 2000 {
+            let reason = reason.trim().replace(['\r', '\0'], "");
+            if reason.chars().count() < REASON_MIN_CHARS || reason.chars().count() > 2000 {
                 return Ok(Err(ReviewError::Reason));
             }
-            diesel::update(practices::table.find(id))
+            diesel::update(submitted)
                 .set((
                     practices::status.eq(Status::Refused.as_str()),
-                    practices::refusal_reason.eq(Some(reason.trim())),
+                    practices::refusal_reason.eq(Some(reason)),
                     practices::reviewed_by.eq(Some(by)),
                     practices::reviewed_at.eq(Some(now)),
                 ))
-                .execute(conn)?;
+                .execute(conn)?
         }
+    };
+    if changed == 0 {
+        return Ok(Err(ReviewError::NotSubmitted));
     }
     let author: Option<(String, String, Option<NaiveDateTime>)> = users::table
         .find(found.practice.submitted_by)
@@ -297,9 +301,13 @@ pub fn review(
         let link = links.path(&format!("practices/{}", id.0));
         let mail = match decision {
             Review::Publish => templates::practice_published(lang, &email, &found.practice.title, &link),
-            Review::Refuse(reason) => {
-                templates::practice_refused(lang, &email, &found.practice.title, reason.trim(), &link)
-            }
+            Review::Refuse(reason) => templates::practice_refused(
+                lang,
+                &email,
+                &found.practice.title,
+                &reason.trim().replace(['\r', '\0'], ""),
+                &link,
+            ),
         };
         outbox::enqueue(conn, &mail, now)?;
     }

@@ -31,6 +31,8 @@ pub struct Profile {
     pub departments: String,
     pub commitments: String,
     pub search_text: String,
+    pub sectors_key: String,
+    pub sort_name: String,
     pub listed_at: Option<NaiveDateTime>,
     pub updated_by: UserId,
     pub updated_at: NaiveDateTime,
@@ -121,8 +123,13 @@ pub fn reindex(conn: &mut DbConnection, org_id: OrganisationId) -> QueryResult<(
     let org: Organisation = organisations::table.find(org_id).select(Organisation::as_select()).first(conn)?;
     let held = credentials::held_by(conn, &[org_id])?;
     let text = index_of(&org, &profile.presentation, &profile.commitments, &held);
+    let sectors: Vec<String> = org.sector_list().iter().map(|s| crate::domain::search::phrase_key(s)).collect();
     diesel::update(organisation_profiles::table.find(org_id))
-        .set(organisation_profiles::search_text.eq(text))
+        .set((
+            organisation_profiles::search_text.eq(text),
+            organisation_profiles::sectors_key.eq(format!("|{}|", sectors.join("|"))),
+            organisation_profiles::sort_name.eq(crate::domain::search::sort_key(&org.legal_name)),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -180,6 +187,8 @@ pub fn ensure(conn: &mut DbConnection, org: OrganisationId, by: UserId, now: Nai
                 organisation_profiles::departments.eq("[]"),
                 organisation_profiles::commitments.eq("{}"),
                 organisation_profiles::search_text.eq(""),
+                organisation_profiles::sectors_key.eq(""),
+                organisation_profiles::sort_name.eq(""),
                 organisation_profiles::updated_by.eq(by),
                 organisation_profiles::updated_at.eq(now),
             ))
@@ -229,10 +238,6 @@ pub struct Listed {
     pub credentials: Vec<Credential>,
 }
 
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-}
-
 /// A page of listed organisations matching the filter, by name; and whether more follow.
 pub fn directory(
     conn: &mut DbConnection,
@@ -251,11 +256,10 @@ pub fn directory(
             q = q.filter(organisation_profiles::search_text.like(pattern));
         }
     }
-    if let Some(sector) = filter.sector.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        // Sectors are stored as a JSON array of strings: the quoted, escaped sector matches
-        // exactly one element.
-        let quoted = serde_json::to_string(sector).unwrap_or_default();
-        q = q.filter(organisations::sectors.like(format!("%{}%", escape_like(&quoted))).escape('\\'));
+    if let Some(sector) = filter.sector.as_deref().map(crate::domain::search::phrase_key).filter(|s| !s.is_empty()) {
+        // `|key|key|`: a key is lower-case letters, digits and spaces, so the pattern matches one
+        // whole sector, whatever its case and accents, the same on both backends.
+        q = q.filter(organisation_profiles::sectors_key.like(format!("%|{sector}|%")));
     }
     if let Some(dep) = filter.department.as_deref().filter(|d| super::department_name(d).is_some()) {
         q = q.filter(organisation_profiles::departments.like(format!("%\"{dep}\"%")));
@@ -274,7 +278,7 @@ pub fn directory(
         q = q.filter(organisation_profiles::organisation_id.eq_any(holders));
     }
     let mut ids: Vec<OrganisationId> = q
-        .order((organisations::legal_name.asc(), organisations::id.asc()))
+        .order((organisation_profiles::sort_name.asc(), organisations::id.asc()))
         .limit(limit + 1)
         .offset(offset)
         .load(conn)?;
@@ -337,30 +341,46 @@ pub struct PublicResult {
 }
 
 pub fn public_results(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<Vec<PublicResult>> {
-    let confirmed = consortium_members::table
-        .filter(consortium_members::organisation_id.eq(org))
-        .filter(consortium_members::confirmed_at.is_not_null())
-        .select(consortium_members::proposal_id);
-    let rows: Vec<(ProposalId, String, ObjectiveId, String, Option<NaiveDateTime>)> = proposals::table
-        .inner_join(objectives::table)
-        .filter(proposals::organisation_id.eq(org).or(proposals::id.eq_any(confirmed)))
+    // What was deposited and opened counts, not today's draft: the title and the consortium are
+    // read from the opened deposit's snapshot, as the objective's own results page does.
+    let o: Organisation = organisations::table.find(org).select(Organisation::as_select()).first(conn)?;
+    // Identifiers are letters, digits, spaces, dots, slashes and dashes: nothing to escape.
+    let mentioned = format!("%{}%", o.identifier);
+    let rows: Vec<(ProposalId, OrganisationId, String, ObjectiveId, String, Option<NaiveDateTime>)> = deposits::table
+        .inner_join(objectives::table.on(objectives::id.eq(deposits::objective_id)))
+        .filter(deposits::opened_at.is_not_null())
         .filter(objectives::results_published_at.is_not_null())
-        .select((proposals::id, proposals::title, objectives::id, objectives::title, objectives::results_published_at))
+        .filter(deposits::organisation_id.eq(org).or(deposits::snapshot.like(mentioned)))
+        .select((
+            deposits::proposal_id,
+            deposits::organisation_id,
+            deposits::snapshot,
+            objectives::id,
+            objectives::title,
+            objectives::results_published_at,
+        ))
         .load(conn)?;
-    let objective_ids: Vec<ObjectiveId> = rows.iter().map(|r| r.2).collect();
+    let objective_ids: Vec<ObjectiveId> = rows.iter().map(|r| r.3).collect();
     let shortlists = crate::domain::evaluation::decision::shortlists(conn, &objective_ids)?;
     let mut results: Vec<PublicResult> = rows
         .into_iter()
-        .filter(|(p, _, o, _, _)| shortlists.get(o).is_some_and(|list| list.contains(p)))
-        .map(|(proposal, proposal_title, objective, objective_title, at)| PublicResult {
-            objective,
-            objective_title,
-            proposal,
-            proposal_title,
-            published_at: at.unwrap_or_default(),
+        .filter(|(p, _, _, objective, _, _)| shortlists.get(objective).is_some_and(|list| list.contains(p)))
+        .filter_map(|(proposal, lead, snapshot, objective, objective_title, at)| {
+            let snapshot: crate::domain::proposals::deposits::Snapshot = serde_json::from_str(&snapshot).ok()?;
+            let member = snapshot.consortium.as_ref().is_some_and(|c| {
+                c.members.iter().any(|m| m.identifier_type == o.identifier_type && m.identifier == o.identifier)
+            });
+            (lead == org || member).then(|| PublicResult {
+                objective,
+                objective_title,
+                proposal,
+                proposal_title: snapshot.title,
+                published_at: at.unwrap_or_default(),
+            })
         })
         .collect();
     results.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(b.proposal.cmp(&a.proposal)));
+    results.dedup_by_key(|r| r.proposal);
     Ok(results)
 }
 
@@ -379,11 +399,30 @@ pub struct PublicProfile {
 /// An organisation's profile as the public sees it; `None` unless it is listed (or `preview`,
 /// for the organisation's own members).
 pub fn public(conn: &mut DbConnection, org: OrganisationId, preview: bool) -> QueryResult<Option<PublicProfile>> {
-    let Some(profile) = find(conn, org)? else { return Ok(None) };
-    if !profile.listed && !preview {
+    let Some(organisation) =
+        organisations::table.find(org).select(Organisation::as_select()).first::<Organisation>(conn).optional()?
+    else {
         return Ok(None);
-    }
-    let organisation: Organisation = organisations::table.find(org).select(Organisation::as_select()).first(conn)?;
+    };
+    let profile = match find(conn, org)? {
+        Some(p) if p.listed || preview => p,
+        Some(_) => return Ok(None),
+        // Not written yet: the members preview an empty profile.
+        None if preview => Profile {
+            organisation_id: org,
+            listed: false,
+            presentation: String::new(),
+            departments: "[]".into(),
+            commitments: "{}".into(),
+            search_text: String::new(),
+            sectors_key: String::new(),
+            sort_name: String::new(),
+            listed_at: None,
+            updated_by: UserId(0),
+            updated_at: organisation.updated_at,
+        },
+        None => return Ok(None),
+    };
     let credentials = credentials::held_by(conn, &[org])?;
     let results = public_results(conn, org)?;
     let practices = super::practices::published_by(conn, org)?;

@@ -74,6 +74,7 @@ pub async fn seek(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| -> Result<(), AppError> {
+                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
                 if !partners::accepts(conn, oid, now)? {
                     return Err(AppError::Conflict { code: "objective_closed", message: closed_message });
                 }
@@ -200,16 +201,22 @@ async fn render_thread(
     let loaded = state
         .db
         .run(move |conn| {
-            let Some(other_org) = crate::domain::organisations::find(conn, other)? else { return Ok(None) };
-            let listed = crate::domain::network::profiles::find(conn, other)?.is_some_and(|p| p.listed);
-            let thread = messages::thread(conn, org, other, now)?;
-            let reported = messages::reported(conn, &thread.iter().map(|m| m.id).collect::<Vec<_>>())?;
-            let mut objective_ids: Vec<ObjectiveId> = thread.iter().filter_map(|m| m.objective_id).collect();
-            objective_ids.extend(objective.map(ObjectiveId));
-            let titles = crate::domain::objectives::titles(conn, &objective_ids)?;
-            let invites = crate::domain::proposals::open_leads(conn, org, now)?;
-            let suspended = messages::suspended(conn, org)?;
-            Ok::<_, AppError>(Some((other_org, listed, thread, reported, titles, invites, suspended)))
+            // Opening the conversation marks what was received as read: a write.
+            write_tx(conn, |conn| -> Result<_, AppError> {
+                if !messages::may_contact(conn, org, other)? {
+                    return Ok(None);
+                }
+                let Some(other_org) = crate::domain::organisations::find(conn, other)? else { return Ok(None) };
+                let listed = crate::domain::network::profiles::find(conn, other)?.is_some_and(|p| p.listed);
+                let thread = messages::thread(conn, org, other, now)?;
+                let reported = messages::reported(conn, &thread.iter().map(|m| m.id).collect::<Vec<_>>())?;
+                let mut objective_ids: Vec<ObjectiveId> = thread.iter().filter_map(|m| m.objective_id).collect();
+                objective_ids.extend(objective.map(ObjectiveId));
+                let titles = crate::domain::objectives::titles(conn, &objective_ids)?;
+                let invites = crate::domain::proposals::open_leads(conn, org, now)?;
+                let suspended = messages::suspended(conn, org)?;
+                Ok(Some((other_org, listed, thread, reported, titles, invites, suspended)))
+            })
         })
         .await?;
     let Some((other_org, listed, thread, reported, titles, invites, suspended)) = loaded else {
@@ -275,6 +282,9 @@ pub async fn send(
 ) -> Result<HttpResponse, AppError> {
     let (org, current) = supplier(&identity, Action::SendMessages)?;
     let other = OrganisationId(other.into_inner());
+    if other == org {
+        return Err(AppError::NotFound);
+    }
     let body = match messages::parse_body(&form.body) {
         Ok(b) => b,
         Err(e) => {
@@ -284,6 +294,18 @@ pub async fn send(
             return render_thread(&state, &ctx, org, other, form.objective, None, &form.body, &errors, status).await;
         }
     };
+    // Who may be written to and a suspension are checked before the message counts against the
+    // hourly limit.
+    let (allowed, suspended) = state
+        .db
+        .run(move |conn| Ok::<_, AppError>((messages::may_contact(conn, org, other)?, messages::suspended(conn, org)?)))
+        .await?;
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    if suspended {
+        return Err(AppError::Conflict { code: "messaging_suspended", message: ctx.t("messages-error-suspended") });
+    }
     rate_limit(&state, format!("messages:{}", org.0), messages::PER_ORGANISATION).await?;
     let (who, user, now) = (actor_of(&current), current.user.id, state.clock.now_naive());
     let public_url = state.settings.public_url.clone();
@@ -342,6 +364,7 @@ pub async fn report(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| -> diesel::QueryResult<_> {
+                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
                 let outcome = messages::report(conn, mid, org, user, &reason, now)?;
                 if let Ok(rid) = outcome {
                     record(
@@ -394,9 +417,21 @@ pub async fn invite(
     other: web::Path<i64>,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    supplier(&identity, Action::SendMessages)?;
+    let (org, _) = supplier(&identity, Action::SendMessages)?;
     let other = OrganisationId(other.into_inner());
     let (full, current) = crate::web::handlers::proposals::writable(&state, &identity, form.proposal).await?;
+    // The invitation reaches the other organisation like a message: not from a suspended one,
+    // nor to an organisation one may not contact.
+    let (allowed, suspended) = state
+        .db
+        .run(move |conn| Ok::<_, AppError>((messages::may_contact(conn, org, other)?, messages::suspended(conn, org)?)))
+        .await?;
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    if suspended {
+        return Err(AppError::Conflict { code: "messaging_suspended", message: ctx.t("messages-error-suspended") });
+    }
     let found =
         state.db.run(move |conn| crate::domain::organisations::find(conn, other).map_err(AppError::from)).await?;
     let o = found.ok_or(AppError::NotFound)?;
@@ -404,12 +439,12 @@ pub async fn invite(
     let identifier = LegalIdentifier { kind, value: o.identifier.clone() };
     let bad = |key: &str| AppError::Conflict { code: "invalid_member", message: ctx.t(key) };
     let ctype = consortium::Kind::parse(&form.consortium_type).ok_or_else(|| bad("consortium-error-invalid"))?;
-    if form.role.trim().is_empty() || form.role.chars().count() > consortium::ROLE_MAX {
+    let role = form.role.trim().replace(['\r', '\0'], "");
+    if role.is_empty() || role.chars().count() > consortium::ROLE_MAX {
         return Err(bad("consortium-error-role"));
     }
     let (pid, user, now): (ProposalId, _, _) = (full.proposal.id, current.user.id, state.clock.now_naive());
     let link = MailLinks { public_url: &state.settings.public_url }.path(&format!("proposals/{pid}"));
-    let role = form.role.clone();
     state
         .db
         .run(move |conn| {
@@ -472,7 +507,9 @@ pub async fn resolve(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| -> diesel::QueryResult<bool> {
-                let Some(sender) = messages::resolve(conn, rid, resolution, user, now)? else { return Ok(false) };
+                let Some((sender, newly_suspended)) = messages::resolve(conn, rid, resolution, user, now)? else {
+                    return Ok(false);
+                };
                 record(
                     conn,
                     &who,
@@ -482,7 +519,7 @@ pub async fn resolve(
                     serde_json::json!({ "resolution": resolution.as_str(), "sender": sender.0 }),
                     now,
                 )?;
-                if resolution == Resolution::Suspend {
+                if newly_suspended {
                     record(
                         conn,
                         &who,

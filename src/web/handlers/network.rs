@@ -309,6 +309,7 @@ pub async fn save(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| -> diesel::QueryResult<_> {
+                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
                 profiles::save(conn, org, &edit, user, now)?;
                 audit_event(conn, &who, "profile.updated", org, serde_json::json!({}), now)
             })
@@ -339,6 +340,7 @@ pub async fn listing(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| -> diesel::QueryResult<_> {
+                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
                 profiles::set_listed(conn, org, listed, user, now)?;
                 let action = if listed { "profile.listed" } else { "profile.withdrawn" };
                 audit_event(conn, &who, action, org, serde_json::json!({}), now)
@@ -387,6 +389,7 @@ pub async fn add_credential_from(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| -> diesel::QueryResult<_> {
+                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
                 let catalogue = credentials::catalogue(conn, false)?;
                 let new = match credentials::parse_new(&credential, &expires, &catalogue, today) {
                     Ok(n) => n,
@@ -433,7 +436,11 @@ pub async fn add_credential(
             // The refusal in the user's language, next to the file field, with the page around it.
             let refusal = AppError::upload(ctx.lang, &e);
             let mut errors = Errors::default();
-            errors.add("file", refusal.to_string());
+            match e {
+                // The platform's general list of types is not the evidence's.
+                UploadError::UnsupportedType => errors.add("file", ctx.t("credential-error-type")),
+                _ => errors.add("file", refusal.to_string()),
+            }
             let status = actix_web::ResponseError::status_code(&refusal);
             render_edit(&state, &ctx, org, None, &Errors::default(), &errors, None, status).await
         }
@@ -452,6 +459,7 @@ pub async fn remove_credential_of(
         .db
         .run(move |conn| {
             write_tx(conn, |conn| -> diesel::QueryResult<_> {
+                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
                 let Some(held) = credentials::remove(conn, org, id)? else { return Ok(None) };
                 profiles::reindex(conn, org)?;
                 audit_event(conn, &who, "profile.credential_removed", org, serde_json::json!({ "held": id.0 }), now)?;
@@ -560,6 +568,7 @@ pub async fn create_credential(
             .db
             .run(move |conn| {
                 write_tx(conn, |conn| -> diesel::QueryResult<_> {
+                    crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
                     let Some(id) = credentials::create(conn, &e, now)? else { return Ok(None) };
                     let event = AuditEvent {
                         actor: &who,
@@ -589,6 +598,7 @@ async fn set_retired(state: &AppState, identity: &Identity, id: i64, retired: bo
         .db
         .run(move |conn| {
             write_tx(conn, |conn| -> diesel::QueryResult<_> {
+                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
                 if !credentials::set_retired(conn, id, retired, now)? {
                     return Ok(false);
                 }
