@@ -278,9 +278,10 @@ async fn demo(settings: Settings) -> Result<(), String> {
     settings.prepare().map_err(|e| format!("cannot prepare {}: {e}", settings.data_dir.display()))?;
     let (db, _) = open_database(&settings).await.map_err(|e| e.to_string())?;
     let now = chrono::Utc::now().naive_utc();
+    let public_url = settings.public_url.clone();
     let (accounts, count) = actix_web::web::block(move || {
         let mut conn = db.get().map_err(|e| e.to_string())?;
-        crate::demo::load(&mut conn, now).map_err(|e| e.to_string())
+        crate::demo::load(&mut conn, now, &public_url).map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| e.to_string())??;

@@ -101,7 +101,12 @@ fn organisation(
 }
 
 /// Loads the demo into an empty database; returns the accounts and the number of objectives.
-pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(Vec<DemoAccount>, usize), DemoError> {
+/// Links in the mails it queues point at `public_url`.
+pub fn load(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    public_url: &url::Url,
+) -> Result<(Vec<DemoAccount>, usize), DemoError> {
     write_tx(conn, |conn| {
         let existing_users: i64 = users_table::table.count().get_result(conn)?;
         let existing_objectives: i64 = objectives_table::table.count().get_result(conn)?;
@@ -241,7 +246,7 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(Vec<DemoAcco
         }
         demo_proposals(conn, &created, &owners, &catalogue, now)?;
         demo_evaluation(conn, created[4].0, agent, &committee_members, now)?;
-        demo_network(conn, &created, &owners, agent, now)?;
+        demo_network(conn, &created, &owners, agent, public_url, now)?;
         Ok((accounts, OBJECTIVES.len()))
     })
 }
@@ -254,12 +259,12 @@ fn demo_network(
     objectives: &[(crate::db::ids::ObjectiveId, NaiveDateTime)],
     owners: &[(crate::db::ids::OrganisationId, crate::db::ids::UserId)],
     agent: crate::db::ids::UserId,
+    public_url: &url::Url,
     now: NaiveDateTime,
 ) -> Result<(), DemoError> {
     use crate::domain::network::practices::{self, NewPractice, Review};
     use crate::domain::network::{credentials, messages, partners, profiles};
-    let public_url = url::Url::parse("http://localhost:8080/").map_err(|e| DemoError::Data(e.to_string()))?;
-    let links = crate::domain::following::MailLinks { public_url: &public_url };
+    let links = crate::domain::following::MailLinks { public_url };
     let catalogue = credentials::catalogue(conn, false)?;
     let today = crate::domain::network::today(now);
     let mut featured = false;

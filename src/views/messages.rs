@@ -29,6 +29,8 @@ pub struct PartnersView {
     pub signed_in: bool,
     /// The viewer's organisation's current request, to edit.
     pub own_skills: Option<String>,
+    /// What a refused submission typed, shown again.
+    pub typed: Option<String>,
 }
 
 pub fn partners_section(ctx: &Ctx, v: &PartnersView, errors: &Errors) -> Markup {
@@ -57,7 +59,7 @@ pub fn partners_section(ctx: &Ctx, v: &PartnersView, errors: &Errors) -> Markup 
                 p { a href=(format!("/login?next=/objectives/{}", v.objective)) { (ctx.t("partners-sign-in")) } }
             }
             @if v.open && v.can_seek {
-                (error_summary(ctx, errors))
+                @if errors.get("skills").is_some() { (error_summary(ctx, errors)) }
                 form.form method="post" action=(format!("/objectives/{}/partners", v.objective)) {
                     (csrf_field(ctx))
                     div.field.field-invalid[errors.get("skills").is_some()] {
@@ -67,7 +69,7 @@ pub fn partners_section(ctx: &Ctx, v: &PartnersView, errors: &Errors) -> Markup 
                         textarea #skills name="skills" rows="3" maxlength="1000"
                             aria-invalid=[errors.get("skills").map(|_| "true")]
                             aria-describedby=(if errors.get("skills").is_some() { "skills-hint skills-error" } else { "skills-hint" }) {
-                            @if let Some(s) = &v.own_skills { (s) }
+                            @if let Some(s) = v.typed.as_ref().or(v.own_skills.as_ref()) { (s) }
                         }
                     }
                     button.button type="submit" { (ctx.t("partners-submit")) }

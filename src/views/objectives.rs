@@ -250,6 +250,8 @@ pub struct ObjectiveView {
     pub results: Option<super::evaluation::PublicResults>,
     /// Who looks for partners on this objective (shown while it is open, or when some did).
     pub partners: super::messages::PartnersView,
+    /// A refused question, shown again in its field.
+    pub typed_question: String,
 }
 
 /// What the objective page offers about proposals to the viewer.
@@ -293,7 +295,8 @@ pub fn euros(lang: Lang, amount: i64) -> String {
     }
 }
 
-pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
+/// `errors`: a refused form's errors (the question, the partner search), shown by their fields.
+pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime, errors: &super::forms::Errors) -> Markup {
     page(
         ctx,
         &v.title,
@@ -502,12 +505,17 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                         ul { @for q in &v.my_pending { li { (q) } } }
                     }
                     @if v.can_ask {
+                        @if errors.get("question").is_some() { (super::forms::error_summary(ctx, errors)) }
                         form.form method="post" action=(format!("/objectives/{}/questions", v.id)) {
                             (csrf_field(ctx))
-                            div.field {
+                            @let error = errors.get("question");
+                            div.field.field-invalid[error.is_some()] {
                                 label for="question" { (ctx.t("qa-ask")) }
                                 p.hint #question-hint { (ctx.t("qa-ask-hint")) }
-                                textarea #question name="question" rows="4" maxlength="2000" aria-describedby="question-hint" required {}
+                                @if let Some(m) = error { p.field-error #question-error { (m) } }
+                                textarea #question name="question" rows="4" maxlength="2000" required
+                                    aria-invalid=[error.map(|_| "true")]
+                                    aria-describedby=(if error.is_some() { "question-hint question-error" } else { "question-hint" }) { (v.typed_question) }
                             }
                             button.button.button-primary type="submit" { (ctx.t("qa-ask-submit")) }
                         }
@@ -539,7 +547,7 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime) -> Markup {
                     }
                 }
                 @if v.partners.open || !v.partners.rows.is_empty() {
-                    (super::messages::partners_section(ctx, &v.partners, &super::forms::Errors::default()))
+                    (super::messages::partners_section(ctx, &v.partners, errors))
                 }
                 @if !v.amendments.is_empty() {
                     section aria-labelledby="amendments" {

@@ -165,6 +165,7 @@ in_the_browser! {
         lead.visit(&page).await;
         let short = lead.send(&format!("form[method=post][action=\"{page}/questions\"]"), &[("question", "Quoi ?")], "button").await;
         assert!(short.contains("caractères"), "a question too short is refused: {short}");
+        assert!(lead.page.try_find("#question[aria-invalid=true][aria-describedby=\"question-hint question-error\"]").await.is_some(), "the error is tied to the field, the form is there again");
         lead.visit(&page).await;
         lead.send(&format!("form[method=post][action=\"{page}/questions\"]"), &[("question", "Un groupement conjoint peut-il répondre ?")], "button").await;
         agent.visit(&page).await;
@@ -450,6 +451,7 @@ in_the_browser! {
         alpha.visit(&page).await;
         let short = alpha.send(&seek, &[("skills", "Bio")], "button[type=submit]").await;
         assert!(short.contains("10 caractères au moins"), "{short}");
+        assert!(alpha.page.try_find("#skills[aria-invalid=true][aria-describedby=\"skills-hint skills-error\"]").await.is_some(), "the error is tied to the field");
         alpha.visit(&page).await;
         let sought = alpha.send(&seek, &[("skills", "Une légumerie locale et un transporteur frigorifique électrique.")], "button[type=submit]").await;
         assert!(sought.contains("Votre recherche de partenaires est publiée"), "{sought}");

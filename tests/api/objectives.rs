@@ -192,7 +192,9 @@ both_backends! {
         let page = format!("/objectives/{id}");
 
         let short = supplier.submit(&page, &format!("/objectives/{id}/questions"), &[("question", "Quoi ?")]).await;
-        assert_eq!(short.status(), 409);
+        assert_eq!(short.status(), 422);
+        let again = short.text().await.unwrap();
+        assert!(again.contains("aria-describedby=\"question-hint question-error\"") && again.contains(">Quoi ?</textarea>"), "the page again, the text kept, the error tied to the field");
         let asked = supplier.submit(&page, &format!("/objectives/{id}/questions"), &[("question", "Un groupement conjoint peut-il répondre ?")]).await;
         assert_eq!(asked.status(), 303);
         // Not public until answered; the asker sees it waiting.

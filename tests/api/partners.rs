@@ -41,7 +41,8 @@ both_backends! {
         let seek = format!("{page}/partners");
         let r = alpha.submit(&page, &seek, &[("skills", "Bois")]).await;
         assert_eq!(r.status(), 422);
-        assert!(r.text().await.unwrap().contains("10 caractères au moins"));
+        let again = r.text().await.unwrap();
+        assert!(again.contains("10 caractères au moins") && again.contains(">Bois</textarea>"), "the objective's page again, the text kept");
         assert!(app.browser().text(&page).await.contains("Personne ne cherche de partenaire"));
         let skills = "Charpente bois et isolation biosourcée, en Savoie.";
         assert_eq!(alpha.submit(&page, &seek, &[("skills", skills)]).await.status(), 303);

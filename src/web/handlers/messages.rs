@@ -63,11 +63,21 @@ pub async fn seek(
 ) -> Result<HttpResponse, AppError> {
     let (org, current) = supplier(&identity, Action::SeekPartners)?;
     let oid = ObjectiveId(id.into_inner());
-    let skills = partners::parse_skills(&form.skills).map_err(|key| AppError::Rejected {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        code: "invalid_skills",
-        message: ctx.t(key),
-    })?;
+    let skills = match partners::parse_skills(&form.skills) {
+        Ok(s) => s,
+        // The objective's page again, the text kept, the error by its field.
+        Err(key) => {
+            let mut errors = Errors::default();
+            errors.add("skills", ctx.t(key));
+            let typed = Some(form.skills.clone());
+            let refused = crate::web::handlers::objectives::Refused { errors, question: String::new(), skills: typed };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return crate::web::handlers::objectives::render_detail(
+                &state, &ctx, &identity, oid.0, None, refused, status,
+            )
+            .await;
+        }
+    };
     let (who, user, now) = (actor_of(&current), current.user.id, state.clock.now_naive());
     let closed_message = ctx.t("partners-error-closed");
     state
@@ -159,6 +169,7 @@ pub async fn partners_view(
         can_seek,
         signed_in: identity.user().is_some(),
         own_skills,
+        typed: None,
     })
 }
 

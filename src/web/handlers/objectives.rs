@@ -194,7 +194,30 @@ pub async fn show(
     id: web::Path<i64>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let full = visible(&state, &identity, id.into_inner()).await?;
+    let notice = query.notice(&ctx, "objective");
+    render_detail(&state, &ctx, &identity, id.into_inner(), notice, Refused::default(), StatusCode::OK).await
+}
+
+/// A form on the objective page refused: its errors by field, and what was typed, shown again.
+#[derive(Default)]
+pub struct Refused {
+    pub errors: Errors,
+    pub question: String,
+    pub skills: Option<String>,
+}
+
+/// The objective page, with a refused form's errors next to their fields when there are some.
+pub async fn render_detail(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    id: i64,
+    notice: Option<String>,
+    refused: Refused,
+    status_code: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (ctx, state) = (ctx.clone(), state);
+    let full = visible(state, identity, id).await?;
     let catalogue = state.db.run(|conn| criteria::list(conn, true).map_err(AppError::from)).await?;
     let now = state.clock.now_naive();
     let status = full.objective.status_at(now);
@@ -325,11 +348,17 @@ pub async fn show(
         can_remove_documents: is_agent && status == Status::Draft,
         respond,
         results: results.and_then(|(b, outcomes)| super::evaluation::public_results(&ctx, &b, &outcomes)),
-        partners: super::messages::partners_view(&state, &identity, oid, status == Status::Published && !o.practice)
-            .await?,
-        notice: query.notice(&ctx, "objective"),
+        partners: {
+            let mut p =
+                super::messages::partners_view(state, identity, oid, status == Status::Published && !o.practice)
+                    .await?;
+            p.typed = refused.skills.clone();
+            p
+        },
+        notice,
+        typed_question: refused.question.clone(),
     };
-    Ok(html(StatusCode::OK, views::objectives::detail(&ctx, &view, now)))
+    Ok(html(status_code, views::objectives::detail(&ctx, &view, now, &refused.errors)))
 }
 
 pub async fn new_form(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
@@ -563,12 +592,22 @@ pub async fn ask(
     visible(&state, &identity, id).await?;
     let (user, who, now, text) =
         (current.user.id, actor(&current), state.clock.now_naive(), form.into_inner().question);
+    let text_again = text.clone();
     let asked = state
         .db
         .run(move |conn| Ok::<_, AppError>(questions::ask(conn, ObjectiveId(id), user, &who, &text, now)))
         .await?;
-    asked.map_err(|e| question_error(&ctx, e))?;
-    Ok(redirect(&format!("/objectives/{id}?done=asked#qa")))
+    match asked {
+        Ok(_) => Ok(redirect(&format!("/objectives/{id}?done=asked#qa"))),
+        // Too short or too long: the page again, the text kept, the error by the field.
+        Err(questions::QuestionError::Length) => {
+            let mut errors = Errors::default();
+            errors.add("question", ctx.t("qa-error-length"));
+            let refused = Refused { errors, question: text_again, skills: None };
+            render_detail(&state, &ctx, &identity, id, None, refused, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(question_error(&ctx, e)),
+    }
 }
 
 #[derive(Deserialize)]
