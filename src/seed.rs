@@ -18,8 +18,9 @@ use diesel::prelude::*;
 
 use crate::db::ids::{CriterionId, ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{
-    committee_members, conflict_declarations, criteria, deposits, evaluations, objective_criteria, objectives,
-    organisations, proposals, scores, user_roles, users,
+    committee_members, conflict_declarations, credentials, criteria, deposits, evaluations, objective_criteria,
+    objectives, organisation_credentials, organisation_profiles, organisations, practices, proposals, scores,
+    user_roles, users,
 };
 use crate::db::{DbConnection, write_tx};
 use crate::domain::evaluation::sensitivity::SplitMix64;
@@ -264,6 +265,97 @@ fn seed(
         "UPDATE organisations SET owner_user_id = (SELECT id FROM users WHERE users.organisation_id = organisations.id)",
     )
     .execute(conn)?;
+
+    // The network: every organisation listed with a profile; a third hold ISO 14001 (one in
+    // six expired); one in ten shared a published practice.
+    // Its own generator: the rest of the data set stays what it was before the network existed.
+    let mut net = SplitMix64::new(0xAC4A_7E70 + scale as u64);
+    let departments = ["01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"];
+    let profile_rows: Vec<_> = org_ids
+        .iter()
+        .enumerate()
+        .map(|(i, (org, name, _))| {
+            let presentation = format!("{}. {}.", words(&mut net, 20), words(&mut net, 15));
+            let owner = owner_of.get(org).copied().unwrap_or(agent);
+            (
+                (
+                    organisation_profiles::organisation_id.eq(*org),
+                    organisation_profiles::listed.eq(true),
+                    organisation_profiles::search_text.eq(crate::domain::search::index_text(&[
+                        name,
+                        "bâtiment",
+                        &presentation,
+                        if i % 3 == 0 { "ISO 14001" } else { "" },
+                    ])),
+                    organisation_profiles::presentation.eq(presentation),
+                    organisation_profiles::departments.eq(format!("[\"{}\"]", departments[i % departments.len()])),
+                ),
+                (
+                    organisation_profiles::commitments.eq("{\"climate\":\"Bilan carbone publié chaque année.\"}"),
+                    organisation_profiles::sectors_key.eq("|batiment|"),
+                    organisation_profiles::sort_name.eq(crate::domain::search::sort_key(name)),
+                    organisation_profiles::listed_at.eq(Some(now)),
+                    organisation_profiles::updated_by.eq(owner),
+                    organisation_profiles::updated_at.eq(now),
+                ),
+            )
+        })
+        .collect();
+    chunked(&profile_rows, 1_000, "profiles", progress, |part| {
+        bulk!(&mut *conn, diesel::insert_into(organisation_profiles::table).values(part))
+    })?;
+    let iso: Option<crate::db::ids::CredentialId> =
+        credentials::table.filter(credentials::code.eq("iso-14001")).select(credentials::id).first(conn).optional()?;
+    if let Some(iso) = iso {
+        let today = crate::domain::network::today(now);
+        let held_rows: Vec<_> = org_ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 3 == 0)
+            .map(|(i, (org, _, _))| {
+                let days = if i % 18 == 0 { -30 } else { 365 };
+                (
+                    organisation_credentials::organisation_id.eq(*org),
+                    organisation_credentials::credential_id.eq(iso),
+                    organisation_credentials::expires_on.eq(Some(today + chrono::Duration::days(days))),
+                    organisation_credentials::added_by.eq(owner_of.get(org).copied().unwrap_or(agent)),
+                    organisation_credentials::added_at.eq(now),
+                )
+            })
+            .collect();
+        chunked(&held_rows, 1_000, "credentials", progress, |part| {
+            bulk!(&mut *conn, diesel::insert_into(organisation_credentials::table).values(part))
+        })?;
+    }
+    let practice_rows: Vec<_> = org_ids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 10 == 0)
+        .map(|(i, (org, _, _))| {
+            let owner = owner_of.get(org).copied().unwrap_or(agent);
+            (
+                (
+                    practices::organisation_id.eq(*org),
+                    practices::title.eq(format!("Pratique {i} : {}", words(&mut net, 3))),
+                    practices::body.eq(format!("{}. {}.", words(&mut net, 40), words(&mut net, 20))),
+                    practices::themes.eq("[\"batiment\"]"),
+                    practices::status.eq("published"),
+                    practices::featured.eq(i < 30),
+                ),
+                (
+                    practices::submitted_by.eq(owner),
+                    practices::submitted_at.eq(now - chrono::Duration::days(3)),
+                    practices::reviewed_by.eq(Some(agent)),
+                    practices::reviewed_at.eq(Some(now - chrono::Duration::days(2))),
+                    practices::published_at
+                        .eq(Some(now - chrono::Duration::days(2) + chrono::Duration::seconds(i as i64))),
+                ),
+            )
+        })
+        .collect();
+    chunked(&practice_rows, 1_000, "practices", progress, |part| {
+        bulk!(&mut *conn, diesel::insert_into(practices::table).values(part))
+    })?;
 
     // Objectives: a quarter open, the rest under evaluation.
     let n_obj = scale.objectives();

@@ -354,6 +354,8 @@ pub struct ProposalView {
     pub max_file_mb: u64,
     /// The evaluation's feedback, once the results are published.
     pub feedback: Option<super::evaluation::Feedback>,
+    /// A refused upload's reason, shown by the file field.
+    pub upload_error: Option<String>,
 }
 
 pub fn proposal(ctx: &Ctx, v: &ProposalView, now: NaiveDateTime) -> Markup {
@@ -465,11 +467,20 @@ pub fn proposal(ctx: &Ctx, v: &ProposalView, now: NaiveDateTime) -> Markup {
                     }
                 }
                 @if writable {
+                    @if let Some(m) = &v.upload_error {
+                        div.alert.alert-error role="alert" tabindex="-1" #error-summary {
+                            p { strong { (ctx.t("form-has-errors")) } }
+                            ul { li { a href="#file" { (m) } } }
+                        }
+                    }
                     form.form method="post" enctype="multipart/form-data" action=(format!("/proposals/{}/attachments?csrf_token={}", v.id, ctx.csrf)) {
-                        div.field {
+                        div.field.field-invalid[v.upload_error.is_some()] {
                             label for="file" { (ctx.t("documents-add")) }
                             p.hint #file-hint { (ctx.t_args("proposal-files-hint", &[("mb", &v.max_file_mb.to_string())])) }
-                            input #file type="file" name="file" multiple required aria-describedby="file-hint"
+                            @if let Some(m) = &v.upload_error { p.field-error #file-error { (m) } }
+                            input #file type="file" name="file" multiple required
+                                aria-invalid=[v.upload_error.as_ref().map(|_| "true")]
+                                aria-describedby=(if v.upload_error.is_some() { "file-hint file-error" } else { "file-hint" })
                                 accept=".pdf,.odt,.ods,.docx,.xlsx,.png,.jpg,.jpeg";
                         }
                         button.button type="submit" { (ctx.t("documents-upload")) }

@@ -187,6 +187,7 @@ in_the_browser! {
         std::fs::write(&bad, b"MZ\x90\x00 this is a program, not a PDF").unwrap();
         let refused = lead.send(&format!("form[method=post][action^=\"{mine}/attachments\"]"), &[("file", bad.to_str().unwrap())], "button").await;
         assert!(refused.contains("n’est pas accepté") && refused.contains("Rien n’a été enregistré"), "a program named .pdf is refused: {refused}");
+        assert!(lead.page.try_find("#file[aria-invalid=true][aria-describedby=\"file-hint file-error\"]").await.is_some(), "the proposal's page again, the reason by the file field");
         let good = dir.path().join("memoire-technique.pdf");
         std::fs::write(&good, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
         lead.visit(&mine).await;

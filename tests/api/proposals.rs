@@ -481,7 +481,9 @@ both_backends! {
 
         let exe = attach(&supplier, proposal, &[("offre.pdf", b"MZ\x90\x00\x03\x00\x00\x00".to_vec())]).await;
         assert_eq!(exe.status(), 415);
-        assert!(exe.text().await.unwrap().contains("Ce type de fichier n’est pas accepté"));
+        let page = exe.text().await.unwrap();
+        assert!(page.contains("Ce type de fichier n’est pas accepté"));
+        assert!(page.contains("aria-describedby=\"file-hint file-error\"") && page.contains(&format!("/proposals/{proposal}/attachments")), "the proposal's page again, the reason by the file field");
         assert_eq!(attach(&supplier, proposal, &[("vide.pdf", Vec::new())]).await.status(), 422);
         let mut big = PDF.to_vec();
         big.extend(std::iter::repeat_n(b' ', 5000));

@@ -48,7 +48,7 @@ both_backends! {
         assert_eq!(open, all, "the list's statements grow with its cards");
 
         // (path, who, what the page lists at least 10 of, bound)
-        let pages: [(&str, &Browser, &str, u64); 9] = [
+        let pages: [(&str, &Browser, &str, u64); 13] = [
             ("/", &visitor, "", 6),
             ("/api/v1/objectives", &visitor, "\"reference\"", 5),
             ("/objectives/2", &visitor, "", 12),
@@ -58,6 +58,10 @@ both_backends! {
             ("/objectives/2/evaluation/progress", &chair, "Soumise", 23),
             ("/objectives/2/evaluation/ranking", &chair, "<tr", 21),
             ("/proposals", &supplier, "", 13),
+            ("/directory", &visitor, "class=\"objective-card\"", 7),
+            ("/directory?q=iso&social_economy=true", &visitor, "", 7),
+            ("/directory/1", &visitor, "", 9),
+            ("/practices", &visitor, "class=\"objective-card\"", 4),
         ];
         let mut measured = Vec::new();
         for (path, who, item, bound) in pages {

@@ -278,7 +278,7 @@ pub fn directory(
         q = q.filter(organisation_profiles::organisation_id.eq_any(holders));
     }
     let mut ids: Vec<OrganisationId> = q
-        .order((organisation_profiles::sort_name.asc(), organisations::id.asc()))
+        .order((organisation_profiles::sort_name.asc(), organisation_profiles::organisation_id.asc()))
         .limit(limit + 1)
         .offset(offset)
         .load(conn)?;

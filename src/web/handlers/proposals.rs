@@ -252,7 +252,22 @@ pub async fn show(
     id: web::Path<i64>,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (full, relation, current) = readable(&state, &identity, id.into_inner()).await?;
+    let notice = query.notice(&ctx, "proposal");
+    render_proposal(&state, &ctx, &identity, id.into_inner(), notice, None, StatusCode::OK).await
+}
+
+/// The proposal's page; `upload_error` shows a refused upload's reason by the file field.
+async fn render_proposal(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    id: i64,
+    notice: Option<String>,
+    upload_error: Option<String>,
+    status_code: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let ctx = ctx.clone();
+    let (full, relation, current) = readable(state, identity, id).await?;
     let catalogue = catalogue(&state).await?;
     let essential = essential_of(&state, full.objective.id).await?;
     let now = state.clock.now_naive();
@@ -311,11 +326,12 @@ pub async fn show(
         can_write: identity.authorize(Action::WriteProposal(relation)).is_ok(),
         can_answer,
         terms: full.members.iter().find(|m| Some(m.organisation_id) == viewer_org).map_or(0, |m| m.terms_version),
-        notice: query.notice(&ctx, "proposal"),
+        notice,
         max_file_mb: state.settings.max_file_size / (1024 * 1024),
         feedback,
+        upload_error,
     };
-    Ok(html(StatusCode::OK, views::proposals::proposal(&ctx, &view, now)))
+    Ok(html(status_code, views::proposals::proposal(&ctx, &view, now)))
 }
 
 fn attachment_rows(full: &ProposalFull) -> Vec<AttachmentRow> {
@@ -500,8 +516,15 @@ pub async fn upload(
     mut payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
-    receive_attachments(&state, &ctx, &full, &current, &mut payload).await?;
-    Ok(redirect(&format!("/proposals/{}?done=attached#attachments", full.proposal.id)))
+    match receive_attachments(&state, &ctx, &full, &current, &mut payload).await {
+        Ok(_) => Ok(redirect(&format!("/proposals/{}?done=attached#attachments", full.proposal.id))),
+        // A refused file (type, size, nothing chosen): the proposal's page again, the reason by
+        // the file field, nothing stored.
+        Err(AppError::Rejected { status, message, .. }) => {
+            render_proposal(&state, &ctx, &identity, full.proposal.id.0, None, Some(message), status).await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Records a download in the audit log (ids only).
