@@ -268,8 +268,8 @@ async fn render_proposal(
 ) -> Result<HttpResponse, AppError> {
     let ctx = ctx.clone();
     let (full, relation, current) = readable(state, identity, id).await?;
-    let catalogue = catalogue(&state).await?;
-    let essential = essential_of(&state, full.objective.id).await?;
+    let catalogue = catalogue(state).await?;
+    let essential = essential_of(state, full.objective.id).await?;
     let now = state.clock.now_naive();
     let feedback = if full.objective.results_published_at.is_some() {
         let oid = full.objective.id;
