@@ -28,10 +28,15 @@ fn fold_char(c: char) -> &'static str {
     }
 }
 
-/// Lower case without accents; anything that is not a letter or digit becomes a space.
+/// Lower case without accents; anything that is not a letter or digit becomes a space. Text in
+/// decomposed form (NFD, as some PDFs and systems paste it: `e` followed by a combining accent)
+/// folds like composed text: the combining marks are dropped, not turned into spaces.
 fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars().flat_map(char::to_lowercase) {
+        if ('\u{0300}'..='\u{036F}').contains(&c) {
+            continue;
+        }
         let folded = fold_char(c);
         if !folded.is_empty() {
             out.push_str(folded);
@@ -119,6 +124,14 @@ mod tests {
         assert_eq!(tokens("travaux"), tokens("travail"));
         assert_eq!(tokens("Cantine"), tokens("cantines"));
         assert_eq!(tokens("l’énergie des écoles"), vec!["energie", "ecole"]);
+    }
+
+    #[test]
+    fn decomposed_accents_fold_like_composed_ones() {
+        let decomposed = "Lyce\u{301}es e\u{301}nerge\u{301}tiques";
+        assert_eq!(tokens(decomposed), tokens("Lycées énergétiques"));
+        assert_eq!(sort_key("E\u{301}cole"), sort_key("École"));
+        assert_eq!(sort_key("École"), "ecole");
     }
 
     #[test]

@@ -471,6 +471,7 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime, errors: &super::
                         }
                     }
                     @if v.can_upload {
+                        @if errors.get("file").is_some() { (super::forms::error_summary(ctx, errors)) }
                         form.form method="post" enctype="multipart/form-data" action=(format!("/objectives/{}/documents?csrf_token={}", v.id, ctx.csrf)) {
                             @if v.upload_needs_reason {
                                 div.field {
@@ -478,10 +479,14 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime, errors: &super::
                                     textarea #doc-reason name="reason" rows="2" required {}
                                 }
                             }
-                            div.field {
+                            @let file_error = errors.get("file");
+                            div.field.field-invalid[file_error.is_some()] {
                                 label for="file" { (ctx.t("documents-add")) }
                                 p.hint #file-hint { (ctx.t("documents-hint")) }
-                                input #file type="file" name="file" multiple aria-describedby="file-hint"
+                                @if let Some(m) = file_error { p.field-error #file-error { (m) } }
+                                input #file type="file" name="file" multiple
+                                    aria-invalid=[file_error.map(|_| "true")]
+                                    aria-describedby=(if file_error.is_some() { "file-hint file-error" } else { "file-hint" })
                                     accept=".pdf,.odt,.ods,.docx,.xlsx,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg";
                             }
                             button.button type="submit" { (ctx.t("documents-upload")) }
@@ -504,8 +509,8 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime, errors: &super::
                         h3 { (ctx.t("qa-my-pending")) }
                         ul { @for q in &v.my_pending { li { (q) } } }
                     }
+                    @if errors.get("question").is_some() { (super::forms::error_summary(ctx, errors)) }
                     @if v.can_ask {
-                        @if errors.get("question").is_some() { (super::forms::error_summary(ctx, errors)) }
                         form.form method="post" action=(format!("/objectives/{}/questions", v.id)) {
                             (csrf_field(ctx))
                             @let error = errors.get("question");

@@ -82,7 +82,9 @@ both_backends! {
         // Refusals leave nothing behind: a program named .pdf, a file over the limit, an empty part.
         let exe = upload(&agent, id, &[("offre.pdf", b"MZ\x90\x00\x03\x00\x00\x00".to_vec())], None).await;
         assert_eq!(exe.status(), 415);
-        assert!(exe.text().await.unwrap().contains("Ce type de fichier n’est pas accepté"));
+        let page = exe.text().await.unwrap();
+        assert!(page.contains("Ce type de fichier n’est pas accepté"));
+        assert!(page.contains("aria-describedby=\"file-hint file-error\""), "the objective's page again, the reason by the file field");
         let mut big = PDF.to_vec();
         big.extend(std::iter::repeat_n(b' ', 5000));
         let too_big = upload(&agent, id, &[("gros.pdf", big)], None).await;

@@ -25,10 +25,30 @@ pub async fn upload(
     ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
+    payload: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    match receive(&state, &ctx, &identity, id, payload).await {
+        // A refused file (type, size, nothing chosen): the objective's page again, the reason by
+        // the file field, nothing stored.
+        Err(AppError::Rejected { status, message, .. }) => {
+            let mut errors = crate::views::forms::Errors::default();
+            errors.add("file", message);
+            let refused = super::objectives::Refused { errors, ..Default::default() };
+            super::objectives::render_detail(&state, &ctx, &identity, id, None, refused, status).await
+        }
+        other => other,
+    }
+}
+
+async fn receive(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    id: i64,
     mut payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::EditObjective)?;
-    let id = id.into_inner();
     let (oid, now) = (ObjectiveId(id), state.clock.now_naive());
     let status = state
         .db
