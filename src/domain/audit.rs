@@ -138,6 +138,19 @@ fn digest(text: &str) -> String {
 }
 
 /// Appends one entry. Call inside the transaction of the action it records (`db::write_tx`).
+/// Appends an event given by its parts (the entry's id is not needed).
+pub fn record(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    action: &str,
+    object_type: &str,
+    object_id: String,
+    details: serde_json::Value,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    append(conn, &AuditEvent { actor, action, object_type, object_id, details }, now).map(|_| ())
+}
+
 pub fn append(conn: &mut DbConnection, event: &AuditEvent<'_>, now: NaiveDateTime) -> QueryResult<AuditEntryId> {
     if let DbConnection::Pg(pg) = conn {
         diesel::sql_query(format!("SELECT pg_advisory_xact_lock({PG_AUDIT_LOCK})")).execute(pg)?;

@@ -35,6 +35,18 @@ impl Ctx {
     }
 }
 
+/// A list's query string for `page`: the filters that are set, then the page number.
+pub fn page_query(filters: &[(&str, &str)], page: i64) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in filters {
+        if !v.is_empty() {
+            q.append_pair(k, v);
+        }
+    }
+    q.append_pair("page", &page.to_string());
+    q.finish()
+}
+
 /// Where the page sits: links to the pages above it, then the current page.
 pub fn breadcrumbs(ctx: &Ctx, trail: &[(&str, String)], here: &str) -> Markup {
     html! {

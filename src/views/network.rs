@@ -53,21 +53,17 @@ pub struct FilterValues {
 
 impl FilterValues {
     pub fn query(&self, page: i64) -> String {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("q", &self.q),
-            ("sector", &self.sector),
-            ("department", &self.department),
-            ("credential", &self.credential),
-            ("size", &self.size),
-            ("social_economy", &self.social_economy),
-        ] {
-            if !v.is_empty() {
-                q.append_pair(k, v);
-            }
-        }
-        q.append_pair("page", &page.to_string());
-        q.finish()
+        super::layout::page_query(
+            &[
+                ("q", &self.q),
+                ("sector", &self.sector),
+                ("department", &self.department),
+                ("credential", &self.credential),
+                ("size", &self.size),
+                ("social_economy", &self.social_economy),
+            ],
+            page,
+        )
     }
 }
 

@@ -93,19 +93,15 @@ pub struct FilterValues {
 
 impl FilterValues {
     pub fn query(&self, page: i64) -> String {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("status", &self.status),
-            ("theme", &self.theme),
-            ("horizon", &self.horizon),
-            ("deadline_before", &self.deadline_before),
-        ] {
-            if !v.is_empty() {
-                q.append_pair(k, v);
-            }
-        }
-        q.append_pair("page", &page.to_string());
-        q.finish()
+        super::layout::page_query(
+            &[
+                ("status", &self.status),
+                ("theme", &self.theme),
+                ("horizon", &self.horizon),
+                ("deadline_before", &self.deadline_before),
+            ],
+            page,
+        )
     }
 }
 

@@ -64,13 +64,7 @@ pub struct ListView {
 
 pub fn list(ctx: &Ctx, v: &ListView) -> Markup {
     let title = ctx.t("practices-title");
-    let query = |page: i64| {
-        if v.theme.is_empty() {
-            format!("/practices?page={page}")
-        } else {
-            format!("/practices?theme={}&page={page}", v.theme)
-        }
-    };
+    let query = |page: i64| format!("/practices?{}", super::layout::page_query(&[("theme", &v.theme)], page));
     page(
         ctx,
         &title,

@@ -38,6 +38,13 @@ pub struct CurrentUser {
     pub session: Option<Session>,
 }
 
+impl CurrentUser {
+    /// How the audit log names this user.
+    pub fn audit_actor(&self) -> crate::domain::audit::AuditActor {
+        crate::domain::audit::AuditActor::User { id: self.user.id, email: self.user.email.clone() }
+    }
+}
+
 /// The request's actor, as set by [`authenticate`].
 #[derive(Debug, Clone, Default)]
 pub struct Identity(pub Option<Rc<CurrentUser>>);

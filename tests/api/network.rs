@@ -62,15 +62,6 @@ async fn org_id(app: &TestApp, email: &'static str) -> i64 {
     crate::evaluation::organisation_of(app, email).await
 }
 
-/// The files under DATA_DIR/uploads, to prove a refusal left none behind.
-fn stored_files(app: &TestApp) -> usize {
-    fn count(dir: &std::path::Path) -> usize {
-        std::fs::read_dir(dir)
-            .map_or(0, |entries| entries.flatten().map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum())
-    }
-    count(&app.state.settings.data_dir.join("uploads"))
-}
-
 async fn held_count(app: &TestApp) -> i64 {
     app.with_db(|conn| {
         use diesel::prelude::*;
@@ -122,7 +113,7 @@ both_backends! {
 
         // Credentials: from the catalogue, with an optional future expiry and evidence.
         let iso = catalogue_id(&app, "iso-14001").await;
-        let before = stored_files(&app);
+        let before = crate::proposals::stored_files(&app);
         let r = add_credential(&owner, &iso, &today_plus(&app, -1), None).await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("La date d’expiration est déjà passée"));
@@ -151,10 +142,10 @@ both_backends! {
         let mut big = PDF.to_vec();
         big.resize(6 * 1024 * 1024, b' ');
         assert_eq!(add_credential(&owner, &iso, "", Some(("gros.pdf", &big))).await.status(), 413);
-        assert_eq!((held_count(&app).await, stored_files(&app)), (0, before), "refusals store nothing, leave no file");
+        assert_eq!((held_count(&app).await, crate::proposals::stored_files(&app)), (0, before), "refusals store nothing, leave no file");
         let r = add_credential(&owner, &iso, &today_plus(&app, 10), Some(("certificat ISO.pdf", PDF))).await;
         assert_eq!(r.status(), 303);
-        assert_eq!(stored_files(&app), before + 1);
+        assert_eq!(crate::proposals::stored_files(&app), before + 1);
         let b_corp = catalogue_id(&app, "b-corp").await;
         assert_eq!(add_credential(&member, &b_corp, "", None).await.status(), 303);
         let r = add_credential(&member, &b_corp, "", None).await;
@@ -198,7 +189,7 @@ both_backends! {
             })
             .expect("the ISO 14001 remove button");
         assert_eq!(owner.submit(PROFILE, &remove, &[]).await.status(), 303);
-        assert_eq!(stored_files(&app), before);
+        assert_eq!(crate::proposals::stored_files(&app), before);
         assert_eq!(visitor.get(&href).await.status(), 404);
         assert_eq!(owner.submit(PROFILE, &remove, &[]).await.status(), 404, "already removed");
 

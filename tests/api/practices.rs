@@ -49,14 +49,6 @@ async fn practice_count(app: &TestApp) -> i64 {
     .await
 }
 
-fn stored_files(app: &TestApp) -> usize {
-    fn count(dir: &std::path::Path) -> usize {
-        std::fs::read_dir(dir)
-            .map_or(0, |entries| entries.flatten().map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum())
-    }
-    count(&app.state.settings.data_dir.join("uploads"))
-}
-
 both_backends! {
     async fn organisations_share_practices_that_agents_review_before_anyone_reads_them(backend) {
         let app = spawn_app(backend).await;
@@ -67,7 +59,7 @@ both_backends! {
         let visitor = app.browser();
 
         // Bad submissions are refused with their reasons, nothing stored, no file left behind.
-        let files = stored_files(&app);
+        let files = crate::proposals::stored_files(&app);
         let r = submit(&owner, "", "court", &["astrologie"], None).await;
         assert_eq!(r.status(), 422);
         let page = r.text().await.unwrap();
@@ -78,7 +70,7 @@ both_backends! {
         let mut big = PNG.to_vec();
         big.resize(3 * 1024 * 1024, 0);
         assert_eq!(submit(&owner, "Ateliers vélo", BODY, &["mobilite"], Some(("grande.png", &big))).await.status(), 413);
-        assert_eq!((practice_count(&app).await, stored_files(&app)), (0, files));
+        assert_eq!((practice_count(&app).await, crate::proposals::stored_files(&app)), (0, files));
         assert_eq!(submit(&agent, "Ateliers vélo", BODY, &["mobilite"], None).await.status(), 403, "staff do not submit");
 
         // Submitted: the organisation and agents read it; nobody else.

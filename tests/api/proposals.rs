@@ -129,7 +129,8 @@ async fn proposal_audit(app: &TestApp) -> Vec<(String, String, String)> {
 }
 
 /// Every file under the uploads directory (temporary ones included).
-fn stored_files(app: &TestApp) -> usize {
+/// The files under DATA_DIR/uploads, to prove a refusal left none behind.
+pub fn stored_files(app: &TestApp) -> usize {
     fn walk(dir: &std::path::Path) -> usize {
         std::fs::read_dir(dir)
             .map(|entries| entries.flatten().map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 }).sum())

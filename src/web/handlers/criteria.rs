@@ -83,7 +83,7 @@ fn record(
 
 fn actor_of(identity: &Identity) -> Result<AuditActor, AppError> {
     let current = identity.authorize(Action::ManageCriteria)?;
-    Ok(AuditActor::User { id: current.user.id, email: current.user.email.clone() })
+    Ok(current.audit_actor())
 }
 
 pub async fn new_form(ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {

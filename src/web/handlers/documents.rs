@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::db::ids::{DocumentId, ObjectiveId};
 use crate::db::write_tx;
-use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::audit::{self, AuditEvent};
 use crate::domain::authz::Action;
 use crate::domain::documents;
 use crate::domain::objectives::{self, Status};
@@ -80,7 +80,7 @@ async fn receive(
         store.discard(&stored).await;
         return Err(AppError::Conflict { code: "reason_required", message: ctx.t("amendment-error-reason") });
     }
-    let (who, user) = (AuditActor::User { id: current.user.id, email: current.user.email.clone() }, current.user.id);
+    let (who, user) = (current.audit_actor(), current.user.id);
     let files = stored.clone();
     let public_url = state.settings.public_url.clone();
     let saved = state
@@ -204,7 +204,7 @@ pub async fn delete(
     let current = identity.authorize(Action::EditObjective)?;
     let (id, doc) = path.into_inner();
     let (oid, did, now) = (ObjectiveId(id), DocumentId(doc), state.clock.now_naive());
-    let who = AuditActor::User { id: current.user.id, email: current.user.email.clone() };
+    let who = current.audit_actor();
     let removed = state
         .db
         .run(move |conn| {

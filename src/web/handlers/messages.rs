@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::db::ids::{MessageId, ObjectiveId, OrganisationId, ProposalId, ReportId};
 use crate::db::write_tx;
-use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::audit;
 use crate::domain::authz::Action;
 use crate::domain::following::MailLinks;
 use crate::domain::network::messages::{self, Message, ReportError, Resolution};
@@ -22,22 +22,6 @@ use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::ctx::{NoticeQuery, html, rate_limit, redirect};
 use crate::web::error::AppError;
-
-fn actor_of(current: &CurrentUser) -> AuditActor {
-    AuditActor::User { id: current.user.id, email: current.user.email.clone() }
-}
-
-fn record(
-    conn: &mut crate::db::DbConnection,
-    who: &AuditActor,
-    action: &str,
-    object_type: &str,
-    object_id: String,
-    details: serde_json::Value,
-    now: chrono::NaiveDateTime,
-) -> diesel::QueryResult<()> {
-    audit::append(conn, &AuditEvent { actor: who, action, object_type, object_id, details }, now).map(|_| ())
-}
 
 /// The signed-in user's organisation, if they may use the network's exchanges.
 fn supplier(identity: &Identity, action: Action) -> Result<(OrganisationId, std::rc::Rc<CurrentUser>), AppError> {
@@ -78,7 +62,7 @@ pub async fn seek(
             .await;
         }
     };
-    let (who, user, now) = (actor_of(&current), current.user.id, state.clock.now_naive());
+    let (who, user, now) = (current.audit_actor(), current.user.id, state.clock.now_naive());
     let closed_message = ctx.t("partners-error-closed");
     state
         .db
@@ -89,7 +73,7 @@ pub async fn seek(
                     return Err(AppError::Conflict { code: "objective_closed", message: closed_message });
                 }
                 let rid = partners::publish(conn, oid, org, &skills, user, now)?;
-                record(
+                audit::record(
                     conn,
                     &who,
                     "partners.requested",
@@ -112,14 +96,14 @@ pub async fn stop_seeking(
 ) -> Result<HttpResponse, AppError> {
     let (org, current) = supplier(&identity, Action::SeekPartners)?;
     let oid = ObjectiveId(id.into_inner());
-    let (who, now) = (actor_of(&current), state.clock.now_naive());
+    let (who, now) = (current.audit_actor(), state.clock.now_naive());
     let removed = state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| -> diesel::QueryResult<bool> {
                 let removed = partners::withdraw(conn, oid, org)?;
                 if removed {
-                    record(
+                    audit::record(
                         conn,
                         &who,
                         "partners.withdrawn",
@@ -318,7 +302,7 @@ pub async fn send(
         return Err(AppError::Conflict { code: "messaging_suspended", message: ctx.t("messages-error-suspended") });
     }
     rate_limit(&state, format!("messages:{}", org.0), messages::PER_ORGANISATION).await?;
-    let (who, user, now) = (actor_of(&current), current.user.id, state.clock.now_naive());
+    let (who, user, now) = (current.audit_actor(), current.user.id, state.clock.now_naive());
     let public_url = state.settings.public_url.clone();
     let objective = form.objective.map(ObjectiveId);
     let sent = state
@@ -332,7 +316,7 @@ pub async fn send(
                 let links = MailLinks { public_url: &public_url };
                 let sent = messages::send(conn, org, user, other, objective, &body, links, now)?;
                 if let Ok(id) = sent {
-                    record(
+                    audit::record(
                         conn,
                         &who,
                         "message.sent",
@@ -369,7 +353,7 @@ pub async fn report(
 ) -> Result<HttpResponse, AppError> {
     let (org, current) = supplier(&identity, Action::SendMessages)?;
     let mid = MessageId(id.into_inner());
-    let (who, user, now) = (actor_of(&current), current.user.id, state.clock.now_naive());
+    let (who, user, now) = (current.audit_actor(), current.user.id, state.clock.now_naive());
     let reason = form.reason.clone();
     let outcome = state
         .db
@@ -378,7 +362,7 @@ pub async fn report(
                 crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
                 let outcome = messages::report(conn, mid, org, user, &reason, now)?;
                 if let Ok(rid) = outcome {
-                    record(
+                    audit::record(
                         conn,
                         &who,
                         "message.reported",
@@ -513,7 +497,7 @@ pub async fn resolve(
         message: "resolution is suspend or dismiss".into(),
     })?;
     let (who, user, now, rid) =
-        (actor_of(&current), current.user.id, state.clock.now_naive(), ReportId(id.into_inner()));
+        (current.audit_actor(), current.user.id, state.clock.now_naive(), ReportId(id.into_inner()));
     let done = state
         .db
         .run(move |conn| {
@@ -521,7 +505,7 @@ pub async fn resolve(
                 let Some((sender, newly_suspended)) = messages::resolve(conn, rid, resolution, user, now)? else {
                     return Ok(false);
                 };
-                record(
+                audit::record(
                     conn,
                     &who,
                     "message.report_resolved",
@@ -531,7 +515,7 @@ pub async fn resolve(
                     now,
                 )?;
                 if newly_suspended {
-                    record(
+                    audit::record(
                         conn,
                         &who,
                         "organisation.messaging_suspended",
@@ -561,14 +545,14 @@ pub async fn lift(
     org: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::ModerateMessages)?;
-    let (who, now, org) = (actor_of(&current), state.clock.now_naive(), OrganisationId(org.into_inner()));
+    let (who, now, org) = (current.audit_actor(), state.clock.now_naive(), OrganisationId(org.into_inner()));
     let lifted = state
         .db
         .run(move |conn| {
             write_tx(conn, |conn| -> diesel::QueryResult<bool> {
                 let lifted = messages::lift(conn, org)?;
                 if lifted {
-                    record(
+                    audit::record(
                         conn,
                         &who,
                         "organisation.messaging_restored",

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::db::ids::{CredentialId, HeldCredentialId, OrganisationId};
 use crate::db::write_tx;
-use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::audit::{self, AuditActor};
 use crate::domain::authz::Action;
 use crate::domain::network::credentials::{self, Credential, CredentialEdit, Held};
 use crate::domain::network::profiles::{self, DirectoryFilter, Listed, PublicProfile};
@@ -167,20 +167,7 @@ pub async fn evidence(
     let (Some(key), Some(name), Some(kind)) = (&held.evidence_key, &held.evidence_name, &held.evidence_type) else {
         return Err(AppError::NotFound);
     };
-    let store = Store::new(&state.settings.data_dir);
-    let path = store.path_of(key).ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(&path).await.map_err(|_| AppError::NotFound)?;
-    let ascii: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    Ok(HttpResponse::Ok()
-        .content_type(kind.as_str())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", encoded.replace('+', "%20")),
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes))
+    super::documents::serve_stored(&state, key, name, kind).await
 }
 
 /// The organisation's profile form, filled from what is stored.
@@ -254,10 +241,6 @@ fn editor(identity: &Identity) -> Result<(OrganisationId, std::rc::Rc<CurrentUse
     Ok((org, current))
 }
 
-fn actor_of(current: &CurrentUser) -> AuditActor {
-    AuditActor::User { id: current.user.id, email: current.user.email.clone() }
-}
-
 fn audit_event(
     conn: &mut crate::db::DbConnection,
     who: &AuditActor,
@@ -266,12 +249,7 @@ fn audit_event(
     details: serde_json::Value,
     now: chrono::NaiveDateTime,
 ) -> diesel::QueryResult<()> {
-    audit::append(
-        conn,
-        &AuditEvent { actor: who, action, object_type: "organisation", object_id: org.to_string(), details },
-        now,
-    )
-    .map(|_| ())
+    audit::record(conn, who, action, "organisation", org.to_string(), details, now)
 }
 
 pub async fn edit_form(
@@ -304,7 +282,7 @@ pub async fn save(
             return render_edit(&state, &ctx, org, Some(pairs), &errors, &Errors::default(), None, status).await;
         }
     };
-    let (who, user, now) = (actor_of(&current), current.user.id, state.clock.now_naive());
+    let (who, user, now) = (current.audit_actor(), current.user.id, state.clock.now_naive());
     state
         .db
         .run(move |conn| {
@@ -335,7 +313,7 @@ pub async fn listing(
         "false" => false,
         _ => return Err(AppError::BadRequest { code: "invalid_listed", message: "listed is true or false".into() }),
     };
-    let (who, user, now) = (actor_of(&current), current.user.id, state.clock.now_naive());
+    let (who, user, now) = (current.audit_actor(), current.user.id, state.clock.now_naive());
     state
         .db
         .run(move |conn| {
@@ -383,7 +361,7 @@ pub async fn add_credential_from(
     let now = state.clock.now_naive();
     let today = network::today(now);
     let (credential, expires) = (received.field("credential"), received.field("expires_on"));
-    let (who, user) = (actor_of(current), current.user.id);
+    let (who, user) = (current.audit_actor(), current.user.id);
     let evidence = files.first().cloned();
     let outcome = state
         .db
@@ -454,7 +432,7 @@ pub async fn remove_credential_of(
     org: OrganisationId,
     id: HeldCredentialId,
 ) -> Result<(), AppError> {
-    let (who, now) = (actor_of(current), state.clock.now_naive());
+    let (who, now) = (current.audit_actor(), state.clock.now_naive());
     let removed = state
         .db
         .run(move |conn| {
@@ -562,7 +540,7 @@ pub async fn create_credential(
         errors.add(field, ctx.t(key));
     }
     if errors.is_empty() {
-        let (who, now) = (actor_of(&current), state.clock.now_naive());
+        let (who, now) = (current.audit_actor(), state.clock.now_naive());
         let e = edit.clone();
         let created = state
             .db
@@ -570,14 +548,8 @@ pub async fn create_credential(
                 write_tx(conn, |conn| -> diesel::QueryResult<_> {
                     crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
                     let Some(id) = credentials::create(conn, &e, now)? else { return Ok(None) };
-                    let event = AuditEvent {
-                        actor: &who,
-                        action: "credential.created",
-                        object_type: "credential",
-                        object_id: id.to_string(),
-                        details: serde_json::json!({ "code": e.code }),
-                    };
-                    audit::append(conn, &event, now)?;
+                    let details = serde_json::json!({ "code": e.code });
+                    audit::record(conn, &who, "credential.created", "credential", id.to_string(), details, now)?;
                     Ok(Some(id))
                 })
                 .map_err(AppError::from)
@@ -593,7 +565,7 @@ pub async fn create_credential(
 
 async fn set_retired(state: &AppState, identity: &Identity, id: i64, retired: bool) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::ManageCredentials)?;
-    let (who, now, id) = (actor_of(&current), state.clock.now_naive(), CredentialId(id));
+    let (who, now, id) = (current.audit_actor(), state.clock.now_naive(), CredentialId(id));
     let found = state
         .db
         .run(move |conn| {
@@ -602,14 +574,8 @@ async fn set_retired(state: &AppState, identity: &Identity, id: i64, retired: bo
                 if !credentials::set_retired(conn, id, retired, now)? {
                     return Ok(false);
                 }
-                let event = AuditEvent {
-                    actor: &who,
-                    action: if retired { "credential.retired" } else { "credential.restored" },
-                    object_type: "credential",
-                    object_id: id.to_string(),
-                    details: serde_json::json!({}),
-                };
-                audit::append(conn, &event, now)?;
+                let action = if retired { "credential.retired" } else { "credential.restored" };
+                audit::record(conn, &who, action, "credential", id.to_string(), serde_json::json!({}), now)?;
                 Ok(true)
             })
             .map_err(AppError::from)

@@ -5,7 +5,6 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::db::ids::{CriterionId, ObjectiveId};
-use crate::domain::audit::AuditActor;
 use crate::domain::authz::Action;
 use crate::domain::criteria::{self, Criterion};
 use crate::domain::objectives::{
@@ -19,15 +18,11 @@ use crate::views::objectives::{
     AmendmentRow, CriterionRow, FilterValues, FormMode, ObjectiveCard, ObjectiveView, Respond,
 };
 use crate::web::AppState;
-use crate::web::auth::{CurrentUser, Identity};
+use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 
 const PAGE_SIZE: i64 = 20;
-
-fn actor(user: &CurrentUser) -> AuditActor {
-    AuditActor::User { id: user.user.id, email: user.user.email.clone() }
-}
 
 /// Translates domain problems into messages by field.
 pub fn problems_to_errors(ctx: &Ctx, problems: &[Problem], catalogue: &[Criterion]) -> Errors {
@@ -399,7 +394,7 @@ pub async fn create(
             views::objectives::form(&ctx, &pairs, &catalogue, &errors, FormMode::New),
         ));
     }
-    let (user_id, who, now) = (current.user.id, actor(&current), state.clock.now_naive());
+    let (user_id, who, now) = (current.user.id, current.audit_actor(), state.clock.now_naive());
     let id =
         state.db.run(move |conn| objectives::create(conn, &draft, user_id, &who, now).map_err(AppError::from)).await?;
     Ok(redirect(&format!("/objectives/{}?done=saved", id.0)))
@@ -455,7 +450,7 @@ pub async fn update(
         }
     };
     let reason = pairs.iter().find(|(k, _)| k == "reason").map(|(_, v)| v.clone()).unwrap_or_default();
-    let (who, cat, public_url) = (actor(&current), catalogue.clone(), state.settings.public_url.clone());
+    let (who, cat, public_url) = (current.audit_actor(), catalogue.clone(), state.settings.public_url.clone());
     let saved = state
         .db
         .run(move |conn| {
@@ -494,7 +489,7 @@ pub async fn publish(
     let id = id.into_inner();
     let catalogue = catalogue(&state).await?;
     let (who, now, min, cat) =
-        (actor(&current), state.clock.now_naive(), state.settings.min_response(), catalogue.clone());
+        (current.audit_actor(), state.clock.now_naive(), state.settings.min_response(), catalogue.clone());
     let public_url = state.settings.public_url.clone();
     let result = state
         .db
@@ -525,7 +520,7 @@ pub async fn cancel(
 ) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::CancelObjective)?;
     let id = id.into_inner();
-    let (who, now, reason) = (actor(&current), state.clock.now_naive(), form.into_inner().reason);
+    let (who, now, reason) = (current.audit_actor(), state.clock.now_naive(), form.into_inner().reason);
     let public_url = state.settings.public_url.clone();
     let result = state
         .db
@@ -549,7 +544,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::DeleteDraftObjective)?;
     let id = id.into_inner();
-    let (who, now) = (actor(&current), state.clock.now_naive());
+    let (who, now) = (current.audit_actor(), state.clock.now_naive());
     let result =
         state.db.run(move |conn| Ok::<_, AppError>(objectives::delete_draft(conn, ObjectiveId(id), &who, now))).await?;
     match result {
@@ -591,7 +586,7 @@ pub async fn ask(
     let id = id.into_inner();
     visible(&state, &identity, id).await?;
     let (user, who, now, text) =
-        (current.user.id, actor(&current), state.clock.now_naive(), form.into_inner().question);
+        (current.user.id, current.audit_actor(), state.clock.now_naive(), form.into_inner().question);
     let text_again = text.clone();
     let asked = state
         .db
@@ -627,7 +622,8 @@ pub async fn answer(
 ) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::AnswerQuestions)?;
     let (id, qid) = path.into_inner();
-    let (agent, who, now, text) = (current.user.id, actor(&current), state.clock.now_naive(), form.into_inner().answer);
+    let (agent, who, now, text) =
+        (current.user.id, current.audit_actor(), state.clock.now_naive(), form.into_inner().answer);
     let public_url = state.settings.public_url.clone();
     let done = state
         .db
@@ -655,7 +651,7 @@ pub async fn publish_question(
     let current = identity.authorize(Action::AnswerQuestions)?;
     let id = id.into_inner();
     let form = form.into_inner();
-    let (who, now) = (actor(&current), state.clock.now_naive());
+    let (who, now) = (current.audit_actor(), state.clock.now_naive());
     let public_url = state.settings.public_url.clone();
     let done = state
         .db

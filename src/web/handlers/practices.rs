@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::db::ids::PracticeId;
 use crate::db::write_tx;
-use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::audit::{self, AuditActor};
 use crate::domain::authz::Action;
 use crate::domain::following::MailLinks;
 use crate::domain::network::practices::{self, Review, ReviewError, Status, WithOrganisation};
@@ -20,7 +20,7 @@ use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
 use crate::views::practices::{Card, DetailView, ListView};
 use crate::web::AppState;
-use crate::web::auth::{CurrentUser, Identity};
+use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 use crate::web::handlers::open_data::{when, xml};
@@ -44,10 +44,6 @@ pub fn cards(list: &[WithOrganisation]) -> Vec<Card> {
     list.iter().map(card).collect()
 }
 
-fn actor_of(current: &CurrentUser) -> AuditActor {
-    AuditActor::User { id: current.user.id, email: current.user.email.clone() }
-}
-
 fn record(
     conn: &mut crate::db::DbConnection,
     who: &AuditActor,
@@ -56,8 +52,7 @@ fn record(
     details: serde_json::Value,
     now: chrono::NaiveDateTime,
 ) -> diesel::QueryResult<()> {
-    let event = AuditEvent { actor: who, action, object_type: "practice", object_id: id.to_string(), details };
-    audit::append(conn, &event, now).map(|_| ())
+    audit::record(conn, who, action, "practice", id.to_string(), details, now)
 }
 
 #[derive(Deserialize, Default)]
@@ -229,7 +224,7 @@ pub async fn submit(
     };
     let now = state.clock.now_naive();
     let picture = files.first().cloned();
-    let (who, user) = (actor_of(&current), current.user.id);
+    let (who, user) = (current.audit_actor(), current.user.id);
     let saved = state
         .db
         .run(move |conn| {
@@ -285,7 +280,7 @@ pub async fn review(
     let raw = id.into_inner();
     let (pid, now) = (PracticeId(raw), state.clock.now_naive());
     let public_url = state.settings.public_url.clone();
-    let (who, user) = (actor_of(&current), current.user.id);
+    let (who, user) = (current.audit_actor(), current.user.id);
     let d = decision.clone();
     let outcome = state
         .db
@@ -335,7 +330,7 @@ pub async fn feature(
     form: web::Form<FeatureForm>,
 ) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::ReviewPractices)?;
-    let who = actor_of(&current);
+    let who = current.audit_actor();
     let featured = form.featured == "true";
     let raw = id.into_inner();
     let (pid, now) = (PracticeId(raw), state.clock.now_naive());
