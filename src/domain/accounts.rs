@@ -257,6 +257,58 @@ pub fn record_sign_in(
     })
 }
 
+/// A sign-in attempt, its password already checked (slowly, outside any transaction).
+pub struct SignIn<'a> {
+    /// The address as typed, lower-cased.
+    pub email: &'a str,
+    /// The account the address names, if any.
+    pub known: Option<&'a User>,
+    /// Whether the password matched that account's.
+    pub password_ok: bool,
+    pub user_agent: &'a str,
+    /// The rate-limit bucket of the address typed: a success clears it.
+    pub account_bucket: &'a str,
+    /// The rate-limit bucket of the client's address: a failure counts in it.
+    pub address_bucket: &'a str,
+}
+
+/// Signs in: opens a session for an enabled account whose password matched, and returns its
+/// cookie value; the session, the audit entry and the cleared failures commit together.
+/// Otherwise records the failure, counts it against the client's address, and returns `None`.
+pub fn sign_in(
+    conn: &mut DbConnection,
+    attempt: &SignIn<'_>,
+    lifetimes: sessions::Lifetimes,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<String>> {
+    match attempt.known.filter(|u| attempt.password_ok && !u.is_disabled()) {
+        Some(user) => write_tx(conn, |conn| {
+            record_sign_in(conn, attempt.email, Some(user), true, now)?;
+            crate::domain::rate_limit::clear(conn, attempt.account_bucket)?;
+            let (token, _) = sessions::create(conn, user.id, attempt.user_agent, lifetimes, now.naive_utc())?;
+            Ok(Some(token))
+        }),
+        None => {
+            record_sign_in(conn, attempt.email, attempt.known, false, now)?;
+            let limit = crate::domain::rate_limit::LOGIN_FAILURES_PER_ADDRESS;
+            // Counted here, enforced by the next attempt's check.
+            let _ = crate::domain::rate_limit::hit(conn, attempt.address_bucket, limit, now.naive_utc())?;
+            Ok(None)
+        }
+    }
+}
+
+/// Ends every session of the user, the current one included, with its audit entry; returns how
+/// many ended.
+pub fn sign_out_everywhere(conn: &mut DbConnection, user: &User, now: DateTime<Utc>) -> QueryResult<usize> {
+    write_tx(conn, |conn| {
+        let ended = sessions::delete_all_for_user(conn, user.id, None)?;
+        let details = serde_json::json!({ "sessions_ended": ended });
+        record(conn, &user_actor(user), "auth.signed_out_everywhere", "user", user.id.to_string(), details, now)?;
+        Ok(ended)
+    })
+}
+
 /// Starts a password reset: mails a one-hour link if the address belongs to an active account.
 /// Says nothing about whether it does.
 pub fn request_reset(

@@ -4,10 +4,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConnection;
 use crate::db::ids::{ApiTokenId, UserId};
 use crate::db::schema::api_tokens;
+use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::{self, AuditActor};
 use crate::domain::secret_token;
+use crate::domain::users::User;
 
 /// The visible start of every token, so leaked tokens are easy to recognise in code and logs.
 pub const PREFIX: &str = "ao_";
@@ -32,25 +34,35 @@ pub fn parse_name(raw: &str) -> Option<String> {
     (1..=80).contains(&name.chars().count()).then(|| name.to_owned())
 }
 
-/// Creates a token; returns the secret, which is never shown again.
+/// How the audit log names a token's owner, who makes and revokes their own tokens.
+fn owner(user: &User) -> AuditActor {
+    AuditActor::User { id: user.id, email: user.email.clone() }
+}
+
+/// Creates a token for a user, with its audit entry; returns the secret, which is never shown
+/// again.
 pub fn create(
     conn: &mut DbConnection,
-    user_id: UserId,
+    user: &User,
     name: &str,
     now: NaiveDateTime,
 ) -> QueryResult<(ApiTokenId, String)> {
-    let secret = format!("{PREFIX}{}", secret_token::generate());
-    let id = diesel::insert_into(api_tokens::table)
-        .values((
-            api_tokens::user_id.eq(user_id),
-            api_tokens::name.eq(name),
-            api_tokens::token_hash.eq(secret_token::hash(&secret)),
-            api_tokens::prefix.eq(secret.chars().take(10).collect::<String>()),
-            api_tokens::created_at.eq(now),
-        ))
-        .returning(api_tokens::id)
-        .get_result(conn)?;
-    Ok((id, secret))
+    write_tx(conn, |conn| {
+        let secret = format!("{PREFIX}{}", secret_token::generate());
+        let id: ApiTokenId = diesel::insert_into(api_tokens::table)
+            .values((
+                api_tokens::user_id.eq(user.id),
+                api_tokens::name.eq(name),
+                api_tokens::token_hash.eq(secret_token::hash(&secret)),
+                api_tokens::prefix.eq(secret.chars().take(10).collect::<String>()),
+                api_tokens::created_at.eq(now),
+            ))
+            .returning(api_tokens::id)
+            .get_result(conn)?;
+        let details = serde_json::json!({ "name": name });
+        audit::record(conn, &owner(user), "token.created", "api_token", id.to_string(), details, now)?;
+        Ok((id, secret))
+    })
 }
 
 /// The live token for a secret, its last use refreshed at most once a minute.
@@ -78,12 +90,19 @@ pub fn list_for_user(conn: &mut DbConnection, user_id: UserId) -> QueryResult<Ve
         .load(conn)
 }
 
-/// Revokes one of the user's own tokens; false when there is no such live token of theirs.
-pub fn revoke(conn: &mut DbConnection, user_id: UserId, id: ApiTokenId, now: NaiveDateTime) -> QueryResult<bool> {
-    let n = diesel::update(
-        api_tokens::table.find(id).filter(api_tokens::user_id.eq(user_id)).filter(api_tokens::revoked_at.is_null()),
-    )
-    .set(api_tokens::revoked_at.eq(Some(now)))
-    .execute(conn)?;
-    Ok(n == 1)
+/// Revokes one of the user's own tokens, with its audit entry; false when there is no such live
+/// token of theirs.
+pub fn revoke(conn: &mut DbConnection, user: &User, id: ApiTokenId, now: NaiveDateTime) -> QueryResult<bool> {
+    write_tx(conn, |conn| {
+        let n = diesel::update(
+            api_tokens::table.find(id).filter(api_tokens::user_id.eq(user.id)).filter(api_tokens::revoked_at.is_null()),
+        )
+        .set(api_tokens::revoked_at.eq(Some(now)))
+        .execute(conn)?;
+        if n != 1 {
+            return Ok(false);
+        }
+        audit::record(conn, &owner(user), "token.revoked", "api_token", id.to_string(), serde_json::json!({}), now)?;
+        Ok(true)
+    })
 }

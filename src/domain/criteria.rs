@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use crate::db::ids::CriterionId;
 use crate::db::schema::{criteria, objective_criteria, objectives};
 use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::{self, AuditActor};
 use crate::domain::criteria_seed::CATALOGUE;
 use crate::i18n::Lang;
 
@@ -172,25 +173,69 @@ fn fields(edit: &CriterionEdit, now: NaiveDateTime) -> CriterionFields<'_> {
     }
 }
 
-pub fn update(
-    conn: &mut DbConnection,
-    id: CriterionId,
-    edit: &CriterionEdit,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(criteria::table.find(id)).set(fields(edit, now)).execute(conn)
+/// Why an administrator's change to a criterion was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum CriterionError {
+    #[error("no such criterion")]
+    NotFound,
+    /// The edit changes what the criterion is, and published objectives rely on it.
+    #[error("published objectives use this criterion")]
+    InUse,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
 }
 
+/// Appends the audit entry of a change to a criterion.
+fn record(
+    conn: &mut DbConnection,
+    by: &AuditActor,
+    action: &str,
+    id: CriterionId,
+    details: serde_json::Value,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    audit::record(conn, by, action, "criterion", id.to_string(), details, now)
+}
+
+/// Adds a criterion to the catalogue under a new code. A code already taken is the database's
+/// unique violation.
 pub fn create(
     conn: &mut DbConnection,
     code: &str,
     edit: &CriterionEdit,
+    by: &AuditActor,
     now: NaiveDateTime,
 ) -> QueryResult<CriterionId> {
-    diesel::insert_into(criteria::table)
-        .values((fields(edit, now), criteria::code.eq(code), criteria::created_at.eq(now)))
-        .returning(criteria::id)
-        .get_result(conn)
+    write_tx(conn, |conn| {
+        let id = diesel::insert_into(criteria::table)
+            .values((fields(edit, now), criteria::code.eq(code), criteria::created_at.eq(now)))
+            .returning(criteria::id)
+            .get_result(conn)?;
+        record(conn, by, "criterion.created", id, serde_json::json!({}), now)?;
+        Ok(id)
+    })
+}
+
+/// Saves an edit of a criterion. What published objectives rely on (its category or goal) does
+/// not change under them: `InUse`. One at a time with objectives' writes.
+pub fn update(
+    conn: &mut DbConnection,
+    id: CriterionId,
+    edit: &CriterionEdit,
+    by: &AuditActor,
+    now: NaiveDateTime,
+) -> Result<(), CriterionError> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
+        let current = find(conn, id)?.ok_or(CriterionError::NotFound)?;
+        if changes_meaning(&current, edit) && used_by_published(conn, id)? {
+            return Err(CriterionError::InUse);
+        }
+        let fields_changed = changed_fields(&current, edit);
+        diesel::update(criteria::table.find(id)).set(fields(edit, now)).execute(conn)?;
+        record(conn, by, "criterion.updated", id, serde_json::json!({ "fields": fields_changed }), now)?;
+        Ok(())
+    })
 }
 
 /// Whether an edit changes what a criterion *is* (its category or goal), which published
@@ -240,27 +285,48 @@ pub enum Removal {
 }
 
 /// Removes a criterion: deleted if nothing beyond a draft uses it (drafts lose it), else retired.
-pub fn remove(conn: &mut DbConnection, id: CriterionId, now: NaiveDateTime) -> QueryResult<Removal> {
+pub fn remove(
+    conn: &mut DbConnection,
+    id: CriterionId,
+    by: &AuditActor,
+    now: NaiveDateTime,
+) -> Result<Removal, CriterionError> {
     write_tx(conn, |conn| {
+        find(conn, id)?.ok_or(CriterionError::NotFound)?;
         // One at a time with publications: a criterion cannot be deleted while an objective
         // using it is being published.
         crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
-        if used_by_published(conn, id)? {
+        let removal = if used_by_published(conn, id)? {
             diesel::update(criteria::table.find(id)).set(criteria::retired_at.eq(Some(now))).execute(conn)?;
-            Ok(Removal::Retired)
+            Removal::Retired
         } else {
             diesel::delete(objective_criteria::table.filter(objective_criteria::criterion_id.eq(id))).execute(conn)?;
             diesel::delete(criteria::table.find(id)).execute(conn)?;
-            Ok(Removal::Deleted)
-        }
+            Removal::Deleted
+        };
+        let action = if removal == Removal::Retired { "criterion.retired" } else { "criterion.deleted" };
+        record(conn, by, action, id, serde_json::json!({}), now)?;
+        Ok(removal)
     })
 }
 
 /// Offers a retired criterion again.
-pub fn restore(conn: &mut DbConnection, id: CriterionId, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(criteria::table.find(id))
-        .set((criteria::retired_at.eq(None::<NaiveDateTime>), criteria::updated_at.eq(now)))
-        .execute(conn)
+pub fn restore(
+    conn: &mut DbConnection,
+    id: CriterionId,
+    by: &AuditActor,
+    now: NaiveDateTime,
+) -> Result<(), CriterionError> {
+    write_tx(conn, |conn| {
+        let n = diesel::update(criteria::table.find(id))
+            .set((criteria::retired_at.eq(None::<NaiveDateTime>), criteria::updated_at.eq(now)))
+            .execute(conn)?;
+        if n == 0 {
+            return Err(CriterionError::NotFound);
+        }
+        record(conn, by, "criterion.restored", id, serde_json::json!({}), now)?;
+        Ok(())
+    })
 }
 
 #[cfg(test)]

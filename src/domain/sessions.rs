@@ -114,3 +114,19 @@ pub fn list_for_user(
         .select(Session::as_select())
         .load(conn)
 }
+
+/// Ends one of the user's live sessions, named by the start of its stored hash (what the
+/// sessions page shows); false when none of theirs starts so.
+pub fn end_for_user(
+    conn: &mut DbConnection,
+    user_id: UserId,
+    prefix: &str,
+    lifetimes: Lifetimes,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = list_for_user(conn, user_id, lifetimes, now)?.into_iter().find(|s| s.id_hash.starts_with(prefix));
+    match target {
+        Some(s) => delete(conn, &s.id_hash).map(|_| true),
+        None => Ok(false),
+    }
+}

@@ -6,9 +6,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::DbConnection;
+use super::{Acting, profiles};
 use crate::db::ids::{CredentialId, HeldCredentialId, OrganisationId, UserId};
 use crate::db::schema::{credentials, organisation_credentials};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::{self, AuditActor};
 use crate::i18n::Lang;
 use crate::uploads::{FileKind, StoredFile};
 
@@ -85,32 +87,56 @@ impl CredentialEdit {
     }
 }
 
-/// Adds an entry; `None` when its code is taken.
-pub fn create(conn: &mut DbConnection, edit: &CredentialEdit, now: NaiveDateTime) -> QueryResult<Option<CredentialId>> {
-    let taken: i64 = credentials::table.filter(credentials::code.eq(&edit.code)).count().get_result(conn)?;
-    if taken > 0 {
-        return Ok(None);
-    }
-    diesel::insert_into(credentials::table)
-        .values((
-            credentials::code.eq(&edit.code),
-            credentials::name_fr.eq(edit.name_fr.trim()),
-            credentials::name_en.eq(edit.name_en.trim()),
-            credentials::description_fr.eq(edit.description_fr.trim()),
-            credentials::description_en.eq(edit.description_en.trim()),
-            credentials::created_at.eq(now),
-        ))
-        .returning(credentials::id)
-        .get_result(conn)
-        .map(Some)
+/// Adds an entry to the catalogue, with its audit entry; `None` when its code is taken.
+pub fn create(
+    conn: &mut DbConnection,
+    edit: &CredentialEdit,
+    by: &AuditActor,
+    now: NaiveDateTime,
+) -> QueryResult<Option<CredentialId>> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
+        let taken: i64 = credentials::table.filter(credentials::code.eq(&edit.code)).count().get_result(conn)?;
+        if taken > 0 {
+            return Ok(None);
+        }
+        let id: CredentialId = diesel::insert_into(credentials::table)
+            .values((
+                credentials::code.eq(&edit.code),
+                credentials::name_fr.eq(edit.name_fr.trim()),
+                credentials::name_en.eq(edit.name_en.trim()),
+                credentials::description_fr.eq(edit.description_fr.trim()),
+                credentials::description_en.eq(edit.description_en.trim()),
+                credentials::created_at.eq(now),
+            ))
+            .returning(credentials::id)
+            .get_result(conn)?;
+        let details = serde_json::json!({ "code": edit.code });
+        audit::record(conn, by, "credential.created", "credential", id.to_string(), details, now)?;
+        Ok(Some(id))
+    })
 }
 
-/// Retires or restores an entry; false when it does not exist.
-pub fn set_retired(conn: &mut DbConnection, id: CredentialId, retired: bool, now: NaiveDateTime) -> QueryResult<bool> {
-    let n = diesel::update(credentials::table.find(id))
-        .set(credentials::retired_at.eq(retired.then_some(now)))
-        .execute(conn)?;
-    Ok(n == 1)
+/// Retires or restores an entry, with its audit entry; false when it does not exist.
+pub fn set_retired(
+    conn: &mut DbConnection,
+    id: CredentialId,
+    retired: bool,
+    by: &AuditActor,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
+        let n = diesel::update(credentials::table.find(id))
+            .set(credentials::retired_at.eq(retired.then_some(now)))
+            .execute(conn)?;
+        if n != 1 {
+            return Ok(false);
+        }
+        let action = if retired { "credential.retired" } else { "credential.restored" };
+        audit::record(conn, by, action, "credential", id.to_string(), serde_json::json!({}), now)?;
+        Ok(true)
+    })
 }
 
 /// How many organisations hold each catalogue entry (expired or not).
@@ -246,19 +272,66 @@ pub fn add(
         .map(Some)
 }
 
-/// Removes one of an organisation's credentials; returns it (its evidence file is the caller's
-/// to delete once the transaction committed), or `None` if the organisation holds no such row.
-pub fn remove(conn: &mut DbConnection, org: OrganisationId, id: HeldCredentialId) -> QueryResult<Option<Held>> {
-    let held: Option<Held> = organisation_credentials::table
-        .find(id)
-        .filter(organisation_credentials::organisation_id.eq(org))
-        .select(Held::as_select())
-        .first(conn)
-        .optional()?;
-    if held.is_some() {
+/// Why a credential was not added: (field, message key) pairs.
+pub type Refusals = Vec<(&'static str, &'static str)>;
+
+/// A credential to add as the form gives it, and its evidence file (already stored).
+#[derive(Debug, Clone, Copy)]
+pub struct AddHeld<'a> {
+    pub credential: &'a str,
+    pub expires_on: &'a str,
+    pub evidence: Option<&'a StoredFile>,
+}
+
+/// Adds a credential to an organisation's profile (creating the profile, unlisted, if need be),
+/// with its audit entry. Refused, with nothing written, when the choice or the date is not valid
+/// or the organisation already holds it; the evidence file is then the caller's to discard.
+pub fn add_held(
+    conn: &mut DbConnection,
+    org: OrganisationId,
+    form: &AddHeld<'_>,
+    by: Acting<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<Result<HeldCredentialId, Refusals>> {
+    let today = super::today(now);
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
+        let catalogue = catalogue(conn, false)?;
+        let new = match parse_new(form.credential, form.expires_on, &catalogue, today) {
+            Ok(n) => n,
+            Err(problems) => return Ok(Err(problems)),
+        };
+        let Some(id) = add(conn, org, &new, form.evidence, by.user, now)? else {
+            return Ok(Err(vec![("credential", "credential-error-held")]));
+        };
+        profiles::ensure(conn, org, by.user, now)?;
+        profiles::reindex(conn, org)?;
+        let details = serde_json::json!({ "held": id.0, "credential": new.credential.0, "expires_on": new.expires_on,
+            "evidence": form.evidence.map(|f| &f.sha256) });
+        super::record_on_organisation(conn, by.actor, "profile.credential_added", org, details, now)?;
+        Ok(Ok(id))
+    })
+}
+
+/// Removes one of an organisation's credentials, with its audit entry; returns it (its evidence
+/// file is the caller's to delete once this committed), or `None` if the organisation holds no
+/// such row.
+pub fn remove(
+    conn: &mut DbConnection,
+    org: OrganisationId,
+    id: HeldCredentialId,
+    by: &AuditActor,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Held>> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
+        let Some(held) = find_held(conn, org, id)? else { return Ok(None) };
         diesel::delete(organisation_credentials::table.find(id)).execute(conn)?;
-    }
-    Ok(held)
+        profiles::reindex(conn, org)?;
+        let details = serde_json::json!({ "held": id.0 });
+        super::record_on_organisation(conn, by, "profile.credential_removed", org, details, now)?;
+        Ok(Some(held))
+    })
 }
 
 /// One held credential, if it belongs to the organisation.

@@ -6,10 +6,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConnection;
-use crate::db::ids::{MessageId, ObjectiveId, OrganisationId, ReportId, UserId};
+use super::Acting;
+use crate::db::ids::{MessageId, ObjectiveId, OrganisationId, ProposalId, ReportId, UserId};
 use crate::db::schema::{message_reports, messages, messaging_suspensions, organisations, users};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::{self, AuditActor};
 use crate::domain::following::MailLinks;
+use crate::domain::organisations::Organisation;
 use crate::i18n::Lang;
 use crate::mail::{outbox, templates};
 
@@ -92,6 +95,23 @@ pub fn suspended(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<bo
     Ok(n > 0)
 }
 
+/// Whether `org` may write to `other` now: `UnknownRecipient` when it may not contact it (see
+/// [`may_contact`]), else `Suspended` when its messaging is suspended. Checked before a message
+/// counts against the hourly limit, and before an invitation goes out like a message.
+pub fn can_send(
+    conn: &mut DbConnection,
+    org: OrganisationId,
+    other: OrganisationId,
+) -> QueryResult<Result<(), MessageError>> {
+    if !may_contact(conn, org, other)? {
+        return Ok(Err(MessageError::UnknownRecipient));
+    }
+    if suspended(conn, org)? {
+        return Ok(Err(MessageError::Suspended));
+    }
+    Ok(Ok(()))
+}
+
 /// Sends a message and tells the recipient organisation's verified members by mail.
 #[allow(clippy::too_many_arguments)]
 pub fn send(
@@ -146,6 +166,39 @@ pub fn send(
         outbox::enqueue(conn, &templates::message_received(lang, &email, &sender, &link), now)?;
     }
     Ok(Ok(id))
+}
+
+/// A message as a member writes it from a conversation.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMessage<'a> {
+    pub from: OrganisationId,
+    pub to: OrganisationId,
+    /// The objective it is about; one that is not public is dropped.
+    pub objective: Option<ObjectiveId>,
+    pub body: &'a str,
+}
+
+/// Sends a member's message (see [`send`]), with its audit entry.
+pub fn post(
+    conn: &mut DbConnection,
+    message: &NewMessage<'_>,
+    by: Acting<'_>,
+    links: MailLinks<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<Result<MessageId, MessageError>> {
+    let NewMessage { from, to, objective, body } = *message;
+    write_tx(conn, |conn| {
+        let objective = match objective {
+            Some(o) if crate::domain::objectives::titles(conn, &[o])?.is_empty() => None,
+            other => other,
+        };
+        let sent = send(conn, from, by.user, to, objective, body, links, now)?;
+        if let Ok(id) = sent {
+            let details = serde_json::json!({ "from": from.0, "to": to.0 });
+            audit::record(conn, by.actor, "message.sent", "message", id.to_string(), details, now)?;
+        }
+        Ok(sent)
+    })
 }
 
 /// One conversation in an organisation's inbox.
@@ -223,6 +276,51 @@ pub fn thread(
     Ok(list)
 }
 
+/// Everything a conversation's page shows.
+#[derive(Debug, Clone)]
+pub struct ThreadPage {
+    pub other: Organisation,
+    /// Whether the other organisation's profile is listed (to link to it).
+    pub other_listed: bool,
+    /// Oldest first.
+    pub messages: Vec<Message>,
+    /// Which of them were reported.
+    pub reported: Vec<MessageId>,
+    /// The titles of the public objectives the messages (and the one asked about) are about.
+    pub titles: Vec<(ObjectiveId, String)>,
+    /// The open proposals `org` leads, to invite the other organisation into:
+    /// (proposal, title, objective's title).
+    pub invites: Vec<(ProposalId, String, String)>,
+    /// Whether `org`'s messaging is suspended.
+    pub suspended: bool,
+}
+
+/// Opens the conversation of `org` with `other` (about `objective`, if asked): marks what was
+/// received as read, so it is a write. `None` when `org` may not contact `other`.
+pub fn open_thread(
+    conn: &mut DbConnection,
+    org: OrganisationId,
+    other: OrganisationId,
+    objective: Option<ObjectiveId>,
+    now: NaiveDateTime,
+) -> QueryResult<Option<ThreadPage>> {
+    write_tx(conn, |conn| {
+        if !may_contact(conn, org, other)? {
+            return Ok(None);
+        }
+        let Some(other_org) = crate::domain::organisations::find(conn, other)? else { return Ok(None) };
+        let other_listed = super::profiles::find(conn, other)?.is_some_and(|p| p.listed);
+        let list = thread(conn, org, other, now)?;
+        let reported = reported(conn, &list.iter().map(|m| m.id).collect::<Vec<_>>())?;
+        let mut objective_ids: Vec<ObjectiveId> = list.iter().filter_map(|m| m.objective_id).collect();
+        objective_ids.extend(objective);
+        let titles = crate::domain::objectives::titles(conn, &objective_ids)?;
+        let invites = crate::domain::proposals::open_leads(conn, org, now)?;
+        let suspended = suspended(conn, org)?;
+        Ok(Some(ThreadPage { other: other_org, other_listed, messages: list, reported, titles, invites, suspended }))
+    })
+}
+
 /// Which of these messages were reported.
 pub fn reported(conn: &mut DbConnection, ids: &[MessageId]) -> QueryResult<Vec<MessageId>> {
     if ids.is_empty() {
@@ -256,43 +354,49 @@ pub enum ReportError {
     AlreadyReported,
 }
 
-/// Reports a received message to the administrators.
+/// Reports a received message to the administrators, with its audit entry; returns the
+/// organisation that sent it.
 pub fn report(
     conn: &mut DbConnection,
     message: MessageId,
     org: OrganisationId,
-    by: UserId,
     reason: &str,
+    by: Acting<'_>,
     now: NaiveDateTime,
-) -> QueryResult<Result<ReportId, ReportError>> {
-    let received: Option<Message> = messages::table
-        .find(message)
-        .filter(messages::recipient_organisation_id.eq(org))
-        .select(Message::as_select())
-        .first(conn)
-        .optional()?;
-    if received.is_none() {
-        return Ok(Err(ReportError::NotReceived));
-    }
-    let reason = reason.trim().replace(['\r', '\0'], "");
-    if !(REASON_MIN_CHARS..=REASON_MAX_CHARS).contains(&reason.chars().count()) {
-        return Ok(Err(ReportError::Reason));
-    }
-    let already: i64 =
-        message_reports::table.filter(message_reports::message_id.eq(message)).count().get_result(conn)?;
-    if already > 0 {
-        return Ok(Err(ReportError::AlreadyReported));
-    }
-    diesel::insert_into(message_reports::table)
-        .values((
-            message_reports::message_id.eq(message),
-            message_reports::reported_by.eq(by),
-            message_reports::reason.eq(&reason),
-            message_reports::reported_at.eq(now),
-        ))
-        .returning(message_reports::id)
-        .get_result(conn)
-        .map(Ok)
+) -> QueryResult<Result<Option<OrganisationId>, ReportError>> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
+        let received: Option<Message> = messages::table
+            .find(message)
+            .filter(messages::recipient_organisation_id.eq(org))
+            .select(Message::as_select())
+            .first(conn)
+            .optional()?;
+        if received.is_none() {
+            return Ok(Err(ReportError::NotReceived));
+        }
+        let reason = reason.trim().replace(['\r', '\0'], "");
+        if !(REASON_MIN_CHARS..=REASON_MAX_CHARS).contains(&reason.chars().count()) {
+            return Ok(Err(ReportError::Reason));
+        }
+        let already: i64 =
+            message_reports::table.filter(message_reports::message_id.eq(message)).count().get_result(conn)?;
+        if already > 0 {
+            return Ok(Err(ReportError::AlreadyReported));
+        }
+        let id: ReportId = diesel::insert_into(message_reports::table)
+            .values((
+                message_reports::message_id.eq(message),
+                message_reports::reported_by.eq(by.user),
+                message_reports::reason.eq(&reason),
+                message_reports::reported_at.eq(now),
+            ))
+            .returning(message_reports::id)
+            .get_result(conn)?;
+        let details = serde_json::json!({ "report": id.0 });
+        audit::record(conn, by.actor, "message.reported", "message", message.to_string(), details, now)?;
+        Ok(Ok(sender_of(conn, message)?))
+    })
 }
 
 /// A report as administrators read it.
@@ -380,51 +484,65 @@ impl Resolution {
     }
 }
 
-/// Resolves an unresolved report; returns the sender organisation and whether its messaging was
-/// suspended by this decision (not already), or `None` when the report does not exist or is
-/// resolved already.
+/// Resolves an unresolved report, with its audit entries (the decision, and the suspension of
+/// the sender's messaging when this decision suspended it, not already); false when the report
+/// does not exist or is resolved already.
 pub fn resolve(
     conn: &mut DbConnection,
     report: ReportId,
     resolution: Resolution,
-    by: UserId,
+    by: Acting<'_>,
     now: NaiveDateTime,
-) -> QueryResult<Option<(OrganisationId, bool)>> {
-    let row: Option<(Option<String>, OrganisationId, String)> = message_reports::table
-        .inner_join(messages::table)
-        .filter(message_reports::id.eq(report))
-        .select((message_reports::resolution, messages::sender_organisation_id, message_reports::reason))
-        .first(conn)
-        .optional()?;
-    let Some((None, sender, reason)) = row else { return Ok(None) };
-    // Conditional: of two administrators deciding at once, one decides.
-    let decided = diesel::update(message_reports::table.find(report).filter(message_reports::resolution.is_null()))
-        .set((
-            message_reports::resolution.eq(Some(resolution.as_str())),
-            message_reports::resolved_by.eq(Some(by)),
-            message_reports::resolved_at.eq(Some(now)),
-        ))
-        .execute(conn)?;
-    if decided == 0 {
-        return Ok(None);
-    }
-    let newly = resolution == Resolution::Suspend && !suspended(conn, sender)?;
-    if newly {
-        diesel::insert_into(messaging_suspensions::table)
-            .values((
-                messaging_suspensions::organisation_id.eq(sender),
-                messaging_suspensions::reason.eq(reason),
-                messaging_suspensions::suspended_by.eq(by),
-                messaging_suspensions::suspended_at.eq(now),
+) -> QueryResult<bool> {
+    write_tx(conn, |conn| {
+        let row: Option<(Option<String>, OrganisationId, String)> = message_reports::table
+            .inner_join(messages::table)
+            .filter(message_reports::id.eq(report))
+            .select((message_reports::resolution, messages::sender_organisation_id, message_reports::reason))
+            .first(conn)
+            .optional()?;
+        let Some((None, sender, reason)) = row else { return Ok(false) };
+        // Conditional: of two administrators deciding at once, one decides.
+        let decided = diesel::update(message_reports::table.find(report).filter(message_reports::resolution.is_null()))
+            .set((
+                message_reports::resolution.eq(Some(resolution.as_str())),
+                message_reports::resolved_by.eq(Some(by.user)),
+                message_reports::resolved_at.eq(Some(now)),
             ))
             .execute(conn)?;
-    }
-    Ok(Some((sender, newly)))
+        if decided == 0 {
+            return Ok(false);
+        }
+        let newly = resolution == Resolution::Suspend && !suspended(conn, sender)?;
+        if newly {
+            diesel::insert_into(messaging_suspensions::table)
+                .values((
+                    messaging_suspensions::organisation_id.eq(sender),
+                    messaging_suspensions::reason.eq(reason),
+                    messaging_suspensions::suspended_by.eq(by.user),
+                    messaging_suspensions::suspended_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        let details = serde_json::json!({ "resolution": resolution.as_str(), "sender": sender.0 });
+        audit::record(conn, by.actor, "message.report_resolved", "report", report.to_string(), details, now)?;
+        if newly {
+            let details = serde_json::json!({ "report": report.0 });
+            super::record_on_organisation(conn, by.actor, "organisation.messaging_suspended", sender, details, now)?;
+        }
+        Ok(true)
+    })
 }
 
-/// Lifts a suspension; false when the organisation was not suspended.
-pub fn lift(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<bool> {
-    Ok(diesel::delete(messaging_suspensions::table.find(org)).execute(conn)? > 0)
+/// Lifts a suspension, with its audit entry; false when the organisation was not suspended.
+pub fn lift(conn: &mut DbConnection, org: OrganisationId, by: &AuditActor, now: NaiveDateTime) -> QueryResult<bool> {
+    write_tx(conn, |conn| {
+        if diesel::delete(messaging_suspensions::table.find(org)).execute(conn)? == 0 {
+            return Ok(false);
+        }
+        super::record_on_organisation(conn, by, "organisation.messaging_restored", org, serde_json::json!({}), now)?;
+        Ok(true)
+    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,12 @@
 //!   holds (with an optional expiry date and evidence document).
 //! - [`profiles`]: the profile an organisation edits, the directory's search and filters, the
 //!   public view, and the export of everything the platform holds about an organisation.
+//! - [`partners`], [`messages`], [`practices`]: partner finding, messages between organisations
+//!   and their abuse reports, good practices.
+//!
+//! The operations that change the network (`profiles::update`, `credentials::add_held`,
+//! `messages::post`, …) each own their transaction: the network's lock where they check before
+//! they write, the change, its audit entry and its mails commit together.
 
 pub mod credentials;
 pub mod messages;
@@ -12,7 +18,32 @@ pub mod partners;
 pub mod practices;
 pub mod profiles;
 
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+
+use crate::db::DbConnection;
+use crate::db::ids::{OrganisationId, UserId};
+use crate::domain::audit::{self, AuditActor};
 use crate::i18n::Lang;
+
+/// Who changes the network: the user the rows name, and how the audit log names them.
+#[derive(Debug, Clone, Copy)]
+pub struct Acting<'a> {
+    pub user: UserId,
+    pub actor: &'a AuditActor,
+}
+
+/// Appends the audit entry of a change to an organisation's profile or messaging.
+fn record_on_organisation(
+    conn: &mut DbConnection,
+    by: &AuditActor,
+    action: &str,
+    org: OrganisationId,
+    details: serde_json::Value,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    audit::record(conn, by, action, "organisation", org.to_string(), details, now)
+}
 
 /// The departments of the region (Auvergne-Rhône-Alpes) an organisation may say it serves.
 pub const DEPARTMENTS: &[(&str, &str)] = &[

@@ -5,9 +5,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConnection;
+use super::Acting;
 use crate::db::ids::{ObjectiveId, OrganisationId, PartnerRequestId, UserId};
 use crate::db::schema::{objectives, organisation_profiles, organisations, partner_requests};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::{self, AuditActor};
 
 pub const SKILLS_MIN_CHARS: usize = 10;
 pub const SKILLS_MAX_CHARS: usize = 1000;
@@ -111,15 +113,52 @@ pub fn publish(
     }
 }
 
-/// Withdraws the organisation's request on an objective; false when it had none.
-pub fn withdraw(conn: &mut DbConnection, objective: ObjectiveId, org: OrganisationId) -> QueryResult<bool> {
-    let n = diesel::delete(
-        partner_requests::table
-            .filter(partner_requests::objective_id.eq(objective))
-            .filter(partner_requests::organisation_id.eq(org)),
-    )
-    .execute(conn)?;
-    Ok(n > 0)
+/// Says, from the objective's page, that the organisation looks for partners (or changes the
+/// skills it seeks), with its audit entry; `None` when the objective takes no requests (not
+/// published, past its deadline, or the practice one).
+pub fn seek(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    org: OrganisationId,
+    skills: &str,
+    by: Acting<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<Option<PartnerRequestId>> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
+        if !accepts(conn, objective, now)? {
+            return Ok(None);
+        }
+        let id = publish(conn, objective, org, skills, by.user, now)?;
+        let details = serde_json::json!({ "request": id.0, "organisation": org.0 });
+        audit::record(conn, by.actor, "partners.requested", "objective", objective.to_string(), details, now)?;
+        Ok(Some(id))
+    })
+}
+
+/// Withdraws the organisation's request on an objective, with its audit entry; false when it had
+/// none.
+pub fn withdraw(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    org: OrganisationId,
+    by: &AuditActor,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    write_tx(conn, |conn| {
+        let n = diesel::delete(
+            partner_requests::table
+                .filter(partner_requests::objective_id.eq(objective))
+                .filter(partner_requests::organisation_id.eq(org)),
+        )
+        .execute(conn)?;
+        if n == 0 {
+            return Ok(false);
+        }
+        let details = serde_json::json!({ "organisation": org.0 });
+        audit::record(conn, by, "partners.withdrawn", "objective", objective.to_string(), details, now)?;
+        Ok(true)
+    })
 }
 
 #[cfg(test)]

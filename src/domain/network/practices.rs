@@ -5,9 +5,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConnection;
+use super::Acting;
 use crate::db::ids::{OrganisationId, PracticeId, UserId};
 use crate::db::schema::{organisation_profiles, organisations, practices, users};
+use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::{self, AuditActor};
 use crate::domain::following::MailLinks;
 use crate::domain::themes;
 use crate::i18n::Lang;
@@ -19,6 +21,8 @@ pub const BODY_MAX_CHARS: usize = 5000;
 pub const REASON_MIN_CHARS: usize = 10;
 /// Pictures are PNG or JPEG, at most this size.
 pub const PICTURE_MAX_BYTES: u64 = 2 * 1024 * 1024;
+/// A page of the published practices (pages and API alike).
+pub const PAGE_SIZE: i64 = 20;
 /// At most this many practices are featured on the home page.
 pub const FEATURED_MAX: i64 = 3;
 
@@ -139,6 +143,35 @@ pub fn submit(
         ))
         .returning(practices::id)
         .get_result(conn)
+}
+
+/// Appends the audit entry of a change to a practice.
+fn record(
+    conn: &mut DbConnection,
+    by: &AuditActor,
+    action: &str,
+    id: PracticeId,
+    details: serde_json::Value,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    audit::record(conn, by, action, "practice", id.to_string(), details, now)
+}
+
+/// Submits an organisation's practice for review (see [`submit`]), with its audit entry. The
+/// picture, if any, is already stored; on failure it is the caller's to discard.
+pub fn submit_for_review(
+    conn: &mut DbConnection,
+    org: OrganisationId,
+    new: &NewPractice,
+    picture: Option<&StoredFile>,
+    by: Acting<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<PracticeId> {
+    write_tx(conn, |conn| {
+        let id = submit(conn, org, new, picture, by.user, now)?;
+        record(conn, by.actor, "practice.submitted", id, serde_json::json!({ "organisation": org.0 }), now)?;
+        Ok(id)
+    })
 }
 
 pub fn find(conn: &mut DbConnection, id: PracticeId) -> QueryResult<Option<WithOrganisation>> {
@@ -321,6 +354,48 @@ pub fn set_featured(conn: &mut DbConnection, id: PracticeId, featured: bool) -> 
         .set(practices::featured.eq(featured))
         .execute(conn)?;
     Ok(n == 1)
+}
+
+/// An agent's review (see [`review`]): the decision, the mail to the author and the audit entry
+/// commit together.
+pub fn decide(
+    conn: &mut DbConnection,
+    id: PracticeId,
+    decision: &Review,
+    by: Acting<'_>,
+    links: MailLinks<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<Result<(), ReviewError>> {
+    write_tx(conn, |conn| {
+        let outcome = review(conn, id, decision, by.user, links, now)?;
+        if outcome.is_ok() {
+            let (action, details) = match decision {
+                Review::Publish => ("practice.published", serde_json::json!({})),
+                Review::Refuse(reason) => ("practice.refused", serde_json::json!({ "reason": reason.trim() })),
+            };
+            record(conn, by.actor, action, id, details, now)?;
+        }
+        Ok(outcome)
+    })
+}
+
+/// Features a published practice on the home page, or stops featuring it, with its audit entry;
+/// false when it is not published.
+pub fn feature(
+    conn: &mut DbConnection,
+    id: PracticeId,
+    featured: bool,
+    by: &AuditActor,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    write_tx(conn, |conn| {
+        if !set_featured(conn, id, featured)? {
+            return Ok(false);
+        }
+        let action = if featured { "practice.featured" } else { "practice.unfeatured" };
+        record(conn, by, action, id, serde_json::json!({}), now)?;
+        Ok(true)
+    })
 }
 
 #[cfg(test)]

@@ -9,13 +9,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::credentials::{self, Credential, Held};
-use super::{COMMITMENTS, DEPARTMENTS};
-use crate::db::DbConnection;
+use super::{Acting, COMMITMENTS, DEPARTMENTS};
 use crate::db::ids::{ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{
     consortium_members, deposits, invitations, objectives, organisation_credentials, organisation_profiles,
     organisations, proposals, users,
 };
+use crate::db::{DbConnection, write_tx};
 use crate::domain::objectives::{FormPairs, first};
 use crate::domain::organisations::{Organisation, OrganisationSize, parse_sectors};
 
@@ -218,6 +218,37 @@ pub fn set_listed(
     Ok(())
 }
 
+/// Saves an organisation's profile edit, with its audit entry.
+pub fn update(
+    conn: &mut DbConnection,
+    org: OrganisationId,
+    edit: &ProfileEdit,
+    by: Acting<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
+        save(conn, org, edit, by.user, now)?;
+        super::record_on_organisation(conn, by.actor, "profile.updated", org, serde_json::json!({}), now)
+    })
+}
+
+/// Lists the organisation in the directory or withdraws it, with its audit entry.
+pub fn change_listing(
+    conn: &mut DbConnection,
+    org: OrganisationId,
+    listed: bool,
+    by: Acting<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
+        set_listed(conn, org, listed, by.user, now)?;
+        let action = if listed { "profile.listed" } else { "profile.withdrawn" };
+        super::record_on_organisation(conn, by.actor, action, org, serde_json::json!({}), now)
+    })
+}
+
 /// The directory's filters; empty ones do not filter.
 #[derive(Debug, Clone, Default)]
 pub struct DirectoryFilter {
@@ -227,6 +258,32 @@ pub struct DirectoryFilter {
     pub credential: Option<i64>,
     pub size: Option<String>,
     pub social_economy: bool,
+}
+
+/// A page of the directory (pages and API alike).
+pub const PAGE_SIZE: i64 = 20;
+
+impl DirectoryFilter {
+    /// The filter a query asks for, from its fields as typed (pages and API alike): blanks do not
+    /// filter, the text is cut at 200 characters, `social_economy` filters when `true`.
+    pub fn from_values(
+        text: &str,
+        sector: &str,
+        department: &str,
+        credential: &str,
+        size: &str,
+        social_economy: &str,
+    ) -> DirectoryFilter {
+        let text = text.trim();
+        DirectoryFilter {
+            text: (!text.is_empty()).then(|| text.chars().take(200).collect()),
+            sector: (!sector.trim().is_empty()).then(|| sector.trim().to_owned()),
+            department: (!department.is_empty()).then(|| department.to_owned()),
+            credential: credential.trim().parse().ok(),
+            size: (!size.is_empty()).then(|| size.to_owned()),
+            social_economy: social_economy == "true",
+        }
+    }
 }
 
 /// One organisation as the directory lists it.

@@ -305,18 +305,13 @@ pub async fn end_session(
     if prefix.len() != 16 {
         return Err(AppError::NotFound);
     }
-    state
+    let ended = state
         .db
-        .run(move |conn| {
-            let target = sessions::list_for_user(conn, user_id, lifetimes, now)?
-                .into_iter()
-                .find(|s| s.id_hash.starts_with(&prefix));
-            match target {
-                Some(s) => sessions::delete(conn, &s.id_hash).map(|_| ()).map_err(AppError::from),
-                None => Err(AppError::NotFound),
-            }
-        })
+        .run(move |conn| sessions::end_for_user(conn, user_id, &prefix, lifetimes, now).map_err(AppError::from))
         .await?;
+    if !ended {
+        return Err(AppError::NotFound);
+    }
     Ok(redirect("/account/sessions"))
 }
 
@@ -371,50 +366,14 @@ pub async fn create_token(
 
 /// Creates a token and records it in the audit log; shared with the API.
 pub async fn create_token_for(state: &AppState, user: &User, name: String) -> Result<(ApiTokenId, String), AppError> {
-    let (user_id, email, now) = (user.id, user.email.clone(), state.clock.now());
-    state
-        .db
-        .run(move |conn| {
-            crate::db::write_tx(conn, |conn| {
-                let (id, secret) = api_tokens::create(conn, user_id, &name, now.naive_utc())?;
-                let event = crate::domain::audit::AuditEvent {
-                    actor: &crate::domain::audit::AuditActor::User { id: user_id, email },
-                    action: "token.created",
-                    object_type: "api_token",
-                    object_id: id.to_string(),
-                    details: serde_json::json!({ "name": name }),
-                };
-                crate::domain::audit::append(conn, &event, now.naive_utc())?;
-                Ok::<_, diesel::result::Error>((id, secret))
-            })
-            .map_err(AppError::from)
-        })
-        .await
+    let (user, now) = (user.clone(), state.clock.now_naive());
+    state.db.run(move |conn| api_tokens::create(conn, &user, &name, now).map_err(AppError::from)).await
 }
 
 /// Revokes one of the user's tokens and records it; shared with the API.
 pub async fn revoke_token_for(state: &AppState, user: &User, id: ApiTokenId) -> Result<(), AppError> {
-    let (user_id, email, now) = (user.id, user.email.clone(), state.clock.now());
-    let revoked = state
-        .db
-        .run(move |conn| {
-            crate::db::write_tx(conn, |conn| {
-                if !api_tokens::revoke(conn, user_id, id, now.naive_utc())? {
-                    return Ok(false);
-                }
-                let event = crate::domain::audit::AuditEvent {
-                    actor: &crate::domain::audit::AuditActor::User { id: user_id, email },
-                    action: "token.revoked",
-                    object_type: "api_token",
-                    object_id: id.to_string(),
-                    details: serde_json::json!({}),
-                };
-                crate::domain::audit::append(conn, &event, now.naive_utc())?;
-                Ok::<_, diesel::result::Error>(true)
-            })
-            .map_err(AppError::from)
-        })
-        .await?;
+    let (user, now) = (user.clone(), state.clock.now_naive());
+    let revoked = state.db.run(move |conn| api_tokens::revoke(conn, &user, id, now).map_err(AppError::from)).await?;
     if revoked { Ok(()) } else { Err(AppError::NotFound) }
 }
 

@@ -1,22 +1,25 @@
 //! The network of suppliers in the JSON API: the public directory and profiles, the credentials
-//! catalogue (open data, no authentication), and an organisation's own data export.
+//! catalogue and the published good practices (open data, no authentication), and an
+//! organisation's own data export.
 
 use actix_web::{HttpResponse, web};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::ids::OrganisationId;
+use crate::db::ids::{OrganisationId, PracticeId};
 use crate::domain::authz::Action;
 use crate::domain::network::credentials::{self, Credential, Held};
-use crate::domain::network::profiles::{self, Listed};
+use crate::domain::network::practices::{self, Status, WithOrganisation};
+use crate::domain::network::profiles::{self, DirectoryFilter, Listed, PAGE_SIZE};
 use crate::domain::network::{self, department_name};
+use crate::domain::themes;
 use crate::i18n::Lang;
 use crate::views::network::FilterValues;
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::private_json;
 use crate::web::error::AppError;
-use crate::web::handlers::network::{PAGE_SIZE, filter_of};
+use crate::web::handlers::open_data::when;
 
 #[derive(Serialize, ToSchema)]
 pub struct CredentialInfo {
@@ -144,7 +147,8 @@ fn entry(state: &AppState, l: &Listed) -> DirectoryEntry {
 pub async fn directory(state: web::Data<AppState>, query: web::Query<FilterValues>) -> Result<HttpResponse, AppError> {
     let f = query.into_inner();
     let page = f.page.unwrap_or(1).clamp(1, 10_000);
-    let filter = filter_of(&f);
+    let filter =
+        DirectoryFilter::from_values(&f.q, &f.sector, &f.department, &f.credential, &f.size, &f.social_economy);
     let today = network::today(state.clock.now_naive());
     let (rows, has_more) = state
         .db
@@ -235,4 +239,86 @@ pub async fn export(state: web::Data<AppState>, identity: Identity) -> Result<Ht
     identity.authorize(Action::ExportOrganisation(org))?;
     let data = state.db.run(move |conn| profiles::export(conn, org).map_err(AppError::from)).await?;
     Ok(private_json(actix_web::http::StatusCode::OK, data))
+}
+
+// ---- good practices ----
+
+#[derive(Serialize, ToSchema)]
+pub struct PracticeInfo {
+    pub id: i64,
+    pub title: String,
+    /// Markdown, as the organisation wrote it (render it sanitised).
+    pub body: String,
+    /// Theme codes, e.g. `energie`.
+    pub themes: Vec<String>,
+    pub organisation: String,
+    /// The organisation's public profile in the API, when it is listed in the directory.
+    pub organisation_url: Option<String>,
+    /// UTC, RFC 3339.
+    pub published_at: Option<String>,
+    pub picture_url: Option<String>,
+    pub url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PracticePage {
+    pub items: Vec<PracticeInfo>,
+    pub page: i64,
+    pub has_more: bool,
+}
+
+fn info(state: &AppState, p: &WithOrganisation) -> PracticeInfo {
+    let url = |path: String| state.settings.public_url.join(&path).map(|u| u.to_string()).unwrap_or_default();
+    let id = p.practice.id.0;
+    PracticeInfo {
+        id,
+        title: p.practice.title.clone(),
+        body: p.practice.body.clone(),
+        themes: p.practice.theme_list(),
+        organisation: p.organisation.clone(),
+        organisation_url: p.listed.then(|| url(format!("api/v1/directory/{}", p.practice.organisation_id.0))),
+        published_at: p.practice.published_at.map(when),
+        picture_url: p.practice.picture_key.as_ref().map(|_| url(format!("practices/{id}/picture"))),
+        url: url(format!("practices/{id}")),
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ApiListParams {
+    /// A theme code, e.g. `mobilite`.
+    #[serde(default)]
+    pub theme: String,
+    /// From 1; 20 practices a page.
+    pub page: Option<i64>,
+}
+
+/// Published good practices, newest first.
+#[utoipa::path(get, path = "/api/v1/practices", tag = "network", operation_id = "api_list", params(ApiListParams),
+    responses((status = 200, body = PracticePage)))]
+pub async fn practice_list(
+    state: web::Data<AppState>,
+    query: web::Query<ApiListParams>,
+) -> Result<HttpResponse, AppError> {
+    let page = query.page.unwrap_or(1).clamp(1, 10_000);
+    let theme = Some(query.theme.clone()).filter(|t| themes::is_theme(t));
+    let (list, has_more) = state
+        .db
+        .run(move |conn| {
+            practices::published(conn, theme.as_deref(), practices::PAGE_SIZE, (page - 1) * practices::PAGE_SIZE)
+                .map_err(AppError::from)
+        })
+        .await?;
+    let items = list.iter().map(|p| info(&state, p)).collect();
+    Ok(HttpResponse::Ok().json(PracticePage { items, page, has_more }))
+}
+
+/// One published practice.
+#[utoipa::path(get, path = "/api/v1/practices/{id}", tag = "network", operation_id = "api_show",
+    params(("id" = i64, Path, description = "Practice id")),
+    responses((status = 200, body = PracticeInfo), (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn practice(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let pid = PracticeId(id.into_inner());
+    let found = state.db.run(move |conn| practices::find(conn, pid).map_err(AppError::from)).await?;
+    let p = found.filter(|p| p.practice.status() == Status::Published).ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok().json(info(&state, &p)))
 }

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use crate::domain::accounts::{self, AccountError, Registered, Registration, Verified};
+use crate::domain::accounts::{self, AccountError, Registered, Registration, SignIn, Verified};
 use crate::domain::email::Email;
 use crate::domain::organisations::{self, IdentifierType, LegalIdentifier, NewOrganisation, OrganisationSize};
 use crate::domain::password::{self, NewPassword};
@@ -279,33 +279,22 @@ pub async fn login(
     })
     .await
     .map_err(AppError::internal)?;
-    let known = user.clone();
-    let user = user.filter(|u| matches && !u.is_disabled());
-
     let now = state.clock.now();
     let lifetimes = state.settings.session_lifetimes();
     let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    let bucket = account_bucket.clone();
-    let email_typed = typed.clone();
+    let email = typed.clone();
     let opened = state
         .db
         .run(move |conn| {
-            match user {
-                Some(u) => {
-                    // The session and its audit entry commit together.
-                    let token = crate::db::write_tx(conn, |conn| {
-                        accounts::record_sign_in(conn, &email_typed, Some(&u), true, now)?;
-                        rate_limit::clear(conn, &bucket)?;
-                        sessions::create(conn, u.id, &user_agent, lifetimes, now.naive_utc()).map(|(token, _)| token)
-                    })?;
-                    Ok::<_, AppError>(Some(token))
-                }
-                None => {
-                    accounts::record_sign_in(conn, &email_typed, known.as_ref(), false, now)?;
-                    let _ = rate_limit::hit(conn, &address_bucket, LOGIN_FAILURES_PER_ADDRESS, now.naive_utc())?;
-                    Ok(None)
-                }
-            }
+            let attempt = SignIn {
+                email: &email,
+                known: user.as_ref(),
+                password_ok: matches,
+                user_agent: &user_agent,
+                account_bucket: &account_bucket,
+                address_bucket: &address_bucket,
+            };
+            accounts::sign_in(conn, &attempt, lifetimes, now).map_err(AppError::from)
         })
         .await?;
     match opened {
@@ -330,25 +319,8 @@ pub async fn logout(state: web::Data<AppState>, identity: Identity) -> Result<Ht
 
 pub async fn logout_everywhere(state: web::Data<AppState>, identity: Identity) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(crate::domain::authz::Action::ManageOwnSessions)?;
-    let (user_id, actor) = (current.user.id, current.user.email.clone());
-    let now = state.clock.now();
-    state
-        .db
-        .run(move |conn| {
-            crate::db::write_tx(conn, |conn| {
-                let ended = sessions::delete_all_for_user(conn, user_id, None)?;
-                let event = crate::domain::audit::AuditEvent {
-                    actor: &crate::domain::audit::AuditActor::User { id: user_id, email: actor },
-                    action: "auth.signed_out_everywhere",
-                    object_type: "user",
-                    object_id: user_id.to_string(),
-                    details: serde_json::json!({ "sessions_ended": ended }),
-                };
-                crate::domain::audit::append(conn, &event, now.naive_utc()).map(|_| ())
-            })
-            .map_err(AppError::from)
-        })
-        .await?;
+    let (user, now) = (current.user.clone(), state.clock.now());
+    state.db.run(move |conn| accounts::sign_out_everywhere(conn, &user, now).map_err(AppError::from)).await?;
     let mut response = redirect("/login");
     response.add_removal_cookie(&session_cookie(&state.settings, String::new())).map_err(AppError::internal)?;
     Ok(response)

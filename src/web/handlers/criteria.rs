@@ -5,10 +5,9 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::db::ids::CriterionId;
-use crate::db::write_tx;
-use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::audit::AuditActor;
 use crate::domain::authz::Action;
-use crate::domain::criteria::{self, CriterionEdit, Removal};
+use crate::domain::criteria::{self, CriterionEdit, CriterionError, Removal};
 use crate::views;
 use crate::views::criteria::CriterionValues;
 use crate::views::forms::Errors;
@@ -60,25 +59,13 @@ fn errors_of(ctx: &Ctx, problems: &[(&'static str, &'static str)]) -> Errors {
     errors
 }
 
-fn record(
-    conn: &mut crate::db::DbConnection,
-    actor: &AuditActor,
-    action: &str,
-    id: CriterionId,
-    now: chrono::NaiveDateTime,
-) -> diesel::QueryResult<()> {
-    audit::append(
-        conn,
-        &AuditEvent {
-            actor,
-            action,
-            object_type: "criterion",
-            object_id: id.to_string(),
-            details: serde_json::json!({}),
-        },
-        now,
-    )
-    .map(|_| ())
+/// A refusal shown as an error status (`update` renders `InUse` on the form instead).
+fn refused(e: CriterionError) -> AppError {
+    match e {
+        CriterionError::NotFound => AppError::NotFound,
+        CriterionError::InUse => AppError::Conflict { code: "criterion_in_use", message: e.to_string() },
+        CriterionError::Db(e) => AppError::from(e),
+    }
 }
 
 fn actor_of(identity: &Identity) -> Result<AuditActor, AppError> {
@@ -115,17 +102,8 @@ pub async fn create(
         ));
     }
     let now = state.clock.now_naive();
-    let created = state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                let id = criteria::create(conn, &code, &edit, now)?;
-                record(conn, &actor, "criterion.created", id, now)?;
-                Ok::<_, diesel::result::Error>(id)
-            })
-            .map_err(AppError::from)
-        })
-        .await;
+    let created =
+        state.db.run(move |conn| criteria::create(conn, &code, &edit, &actor, now).map_err(AppError::from)).await;
     match created {
         Ok(id) => Ok(redirect(&format!("/admin/criteria/{}", id.0))),
         Err(AppError::Conflict { .. }) => {
@@ -177,35 +155,16 @@ pub async fn update(
         ));
     }
     let now = state.clock.now_naive();
-    let outcome = state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
-                let current = criteria::find(conn, id)?.ok_or(AppError::NotFound)?;
-                // What published objectives rely on does not change under them.
-                if criteria::changes_meaning(&current, &edit) && criteria::used_by_published(conn, id)? {
-                    return Ok(false);
-                }
-                let fields = criteria::changed_fields(&current, &edit);
-                criteria::update(conn, id, &edit, now)?;
-                let event = AuditEvent {
-                    actor: &actor,
-                    action: "criterion.updated",
-                    object_type: "criterion",
-                    object_id: id.to_string(),
-                    details: serde_json::json!({ "fields": fields }),
-                };
-                audit::append(conn, &event, now)?;
-                Ok::<_, AppError>(true)
-            })
-        })
-        .await?;
-    if !outcome {
-        let errors = errors_of(&ctx, &[("category", "criterion-error-in-use")]);
-        return Ok(html(StatusCode::CONFLICT, views::criteria::form(&ctx, Some(id.0), &v, &errors, false, true)));
+    let outcome = state.db.run(move |conn| Ok::<_, AppError>(criteria::update(conn, id, &edit, &actor, now))).await?;
+    match outcome {
+        Ok(()) => Ok(redirect("/admin/criteria?done=saved")),
+        // What published objectives rely on does not change under them.
+        Err(CriterionError::InUse) => {
+            let errors = errors_of(&ctx, &[("category", "criterion-error-in-use")]);
+            Ok(html(StatusCode::CONFLICT, views::criteria::form(&ctx, Some(id.0), &v, &errors, false, true)))
+        }
+        Err(e) => Err(refused(e)),
     }
-    Ok(redirect("/admin/criteria?done=saved"))
 }
 
 pub async fn remove(
@@ -216,18 +175,7 @@ pub async fn remove(
     let actor = actor_of(&identity)?;
     let id = CriterionId(id.into_inner());
     let now = state.clock.now_naive();
-    let removal = state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                criteria::find(conn, id)?.ok_or(AppError::NotFound)?;
-                let removal = criteria::remove(conn, id, now)?;
-                let action = if removal == Removal::Retired { "criterion.retired" } else { "criterion.deleted" };
-                record(conn, &actor, action, id, now)?;
-                Ok::<_, AppError>(removal)
-            })
-        })
-        .await?;
+    let removal = state.db.run(move |conn| criteria::remove(conn, id, &actor, now).map_err(refused)).await?;
     Ok(redirect(if removal == Removal::Retired {
         "/admin/criteria?done=retired"
     } else {
@@ -243,17 +191,6 @@ pub async fn restore(
     let actor = actor_of(&identity)?;
     let id = CriterionId(id.into_inner());
     let now = state.clock.now_naive();
-    state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| {
-                if criteria::restore(conn, id, now)? == 0 {
-                    return Err(AppError::NotFound);
-                }
-                record(conn, &actor, "criterion.restored", id, now)?;
-                Ok(())
-            })
-        })
-        .await?;
+    state.db.run(move |conn| criteria::restore(conn, id, &actor, now).map_err(refused)).await?;
     Ok(redirect("/admin/criteria?done=restored"))
 }

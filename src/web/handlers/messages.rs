@@ -6,12 +6,10 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::db::ids::{MessageId, ObjectiveId, OrganisationId, ProposalId, ReportId};
-use crate::db::write_tx;
-use crate::domain::audit;
 use crate::domain::authz::Action;
 use crate::domain::following::MailLinks;
-use crate::domain::network::messages::{self, Message, ReportError, Resolution};
-use crate::domain::network::partners;
+use crate::domain::network::messages::{self, Message, MessageError, NewMessage, ReportError, Resolution};
+use crate::domain::network::{Acting, partners};
 use crate::domain::organisations::{IdentifierType, LegalIdentifier};
 use crate::domain::proposals::consortium;
 use crate::views;
@@ -63,29 +61,15 @@ pub async fn seek(
         }
     };
     let (who, user, now) = (current.audit_actor(), current.user.id, state.clock.now_naive());
-    let closed_message = ctx.t("partners-error-closed");
-    state
+    let published = state
         .db
         .run(move |conn| {
-            write_tx(conn, |conn| -> Result<(), AppError> {
-                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
-                if !partners::accepts(conn, oid, now)? {
-                    return Err(AppError::Conflict { code: "objective_closed", message: closed_message });
-                }
-                let rid = partners::publish(conn, oid, org, &skills, user, now)?;
-                audit::record(
-                    conn,
-                    &who,
-                    "partners.requested",
-                    "objective",
-                    oid.to_string(),
-                    serde_json::json!({ "request": rid.0, "organisation": org.0 }),
-                    now,
-                )?;
-                Ok(())
-            })
+            partners::seek(conn, oid, org, &skills, Acting { user, actor: &who }, now).map_err(AppError::from)
         })
         .await?;
+    if published.is_none() {
+        return Err(AppError::Conflict { code: "objective_closed", message: ctx.t("partners-error-closed") });
+    }
     Ok(redirect(&format!("/objectives/{}?done=partners#partners", oid.0)))
 }
 
@@ -97,27 +81,8 @@ pub async fn stop_seeking(
     let (org, current) = supplier(&identity, Action::SeekPartners)?;
     let oid = ObjectiveId(id.into_inner());
     let (who, now) = (current.audit_actor(), state.clock.now_naive());
-    let removed = state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<bool> {
-                let removed = partners::withdraw(conn, oid, org)?;
-                if removed {
-                    audit::record(
-                        conn,
-                        &who,
-                        "partners.withdrawn",
-                        "objective",
-                        oid.to_string(),
-                        serde_json::json!({ "organisation": org.0 }),
-                        now,
-                    )?;
-                }
-                Ok(removed)
-            })
-            .map_err(AppError::from)
-        })
-        .await?;
+    let removed =
+        state.db.run(move |conn| partners::withdraw(conn, oid, org, &who, now).map_err(AppError::from)).await?;
     if !removed {
         return Err(AppError::NotFound);
     }
@@ -196,33 +161,18 @@ async fn render_thread(
     let loaded = state
         .db
         .run(move |conn| {
-            // Opening the conversation marks what was received as read: a write.
-            write_tx(conn, |conn| -> Result<_, AppError> {
-                if !messages::may_contact(conn, org, other)? {
-                    return Ok(None);
-                }
-                let Some(other_org) = crate::domain::organisations::find(conn, other)? else { return Ok(None) };
-                let listed = crate::domain::network::profiles::find(conn, other)?.is_some_and(|p| p.listed);
-                let thread = messages::thread(conn, org, other, now)?;
-                let reported = messages::reported(conn, &thread.iter().map(|m| m.id).collect::<Vec<_>>())?;
-                let mut objective_ids: Vec<ObjectiveId> = thread.iter().filter_map(|m| m.objective_id).collect();
-                objective_ids.extend(objective.map(ObjectiveId));
-                let titles = crate::domain::objectives::titles(conn, &objective_ids)?;
-                let invites = crate::domain::proposals::open_leads(conn, org, now)?;
-                let suspended = messages::suspended(conn, org)?;
-                Ok(Some((other_org, listed, thread, reported, titles, invites, suspended)))
-            })
+            messages::open_thread(conn, org, other, objective.map(ObjectiveId), now).map_err(AppError::from)
         })
         .await?;
-    let Some((other_org, listed, thread, reported, titles, invites, suspended)) = loaded else {
-        return Err(AppError::NotFound);
-    };
+    let Some(page) = loaded else { return Err(AppError::NotFound) };
+    let (titles, reported) = (&page.titles, &page.reported);
     let title_of = |id: ObjectiveId| titles.iter().find(|(i, _)| *i == id).map(|(i, t)| (i.0, t.clone()));
     let view = ThreadView {
         other: other.0,
-        other_name: other_org.legal_name.clone(),
-        other_listed: listed,
-        messages: thread
+        other_name: page.other.legal_name.clone(),
+        other_listed: page.other_listed,
+        messages: page
+            .messages
             .iter()
             .map(|m: &Message| MessageRow {
                 id: m.id.0,
@@ -234,11 +184,16 @@ async fn render_thread(
             })
             .collect(),
         objective: objective.map(ObjectiveId).and_then(title_of),
-        invites: invites
-            .into_iter()
-            .map(|(p, title, objective_title)| InviteChoice { proposal: p.0, title, objective_title })
+        invites: page
+            .invites
+            .iter()
+            .map(|(p, title, objective_title)| InviteChoice {
+                proposal: p.0,
+                title: title.clone(),
+                objective_title: objective_title.clone(),
+            })
             .collect(),
-        suspended,
+        suspended: page.suspended,
         notice,
     };
     Ok(html(status, views::messages::thread(ctx, &view, body, errors)))
@@ -291,16 +246,7 @@ pub async fn send(
     };
     // Who may be written to and a suspension are checked before the message counts against the
     // hourly limit.
-    let (allowed, suspended) = state
-        .db
-        .run(move |conn| Ok::<_, AppError>((messages::may_contact(conn, org, other)?, messages::suspended(conn, org)?)))
-        .await?;
-    if !allowed {
-        return Err(AppError::NotFound);
-    }
-    if suspended {
-        return Err(AppError::Conflict { code: "messaging_suspended", message: ctx.t("messages-error-suspended") });
-    }
+    may_send(&state, &ctx, org, other).await?;
     rate_limit(&state, format!("messages:{}", org.0), messages::PER_ORGANISATION).await?;
     let (who, user, now) = (current.audit_actor(), current.user.id, state.clock.now_naive());
     let public_url = state.settings.public_url.clone();
@@ -308,33 +254,28 @@ pub async fn send(
     let sent = state
         .db
         .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<_> {
-                let objective = match objective {
-                    Some(o) if crate::domain::objectives::titles(conn, &[o])?.is_empty() => None,
-                    other => other,
-                };
-                let links = MailLinks { public_url: &public_url };
-                let sent = messages::send(conn, org, user, other, objective, &body, links, now)?;
-                if let Ok(id) = sent {
-                    audit::record(
-                        conn,
-                        &who,
-                        "message.sent",
-                        "message",
-                        id.to_string(),
-                        serde_json::json!({ "from": org.0, "to": other.0 }),
-                        now,
-                    )?;
-                }
-                Ok(sent)
-            })
-            .map_err(AppError::from)
+            let message = NewMessage { from: org, to: other, objective, body: &body };
+            let links = MailLinks { public_url: &public_url };
+            messages::post(conn, &message, Acting { user, actor: &who }, links, now).map_err(AppError::from)
         })
         .await?;
     match sent {
         Ok(_) => Ok(redirect(&format!("/messages/{}?done=sent", other.0))),
-        Err(messages::MessageError::UnknownRecipient | messages::MessageError::ToSelf) => Err(AppError::NotFound),
+        Err(MessageError::UnknownRecipient | MessageError::ToSelf) => Err(AppError::NotFound),
         Err(e) => Err(AppError::Conflict { code: "messaging_suspended", message: ctx.t(e.message_key()) }),
+    }
+}
+
+/// Refuses, before anything else, a message or an invitation from `org` to `other`: 404 when it
+/// may not contact it (its existence stays private), 409 when its messaging is suspended.
+async fn may_send(state: &AppState, ctx: &Ctx, org: OrganisationId, other: OrganisationId) -> Result<(), AppError> {
+    let allowed = state.db.run(move |conn| messages::can_send(conn, org, other).map_err(AppError::from)).await?;
+    match allowed {
+        Ok(()) => Ok(()),
+        Err(MessageError::Suspended) => {
+            Err(AppError::Conflict { code: "messaging_suspended", message: ctx.t("messages-error-suspended") })
+        }
+        Err(_) => Err(AppError::NotFound),
     }
 }
 
@@ -358,28 +299,12 @@ pub async fn report(
     let outcome = state
         .db
         .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<_> {
-                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
-                let outcome = messages::report(conn, mid, org, user, &reason, now)?;
-                if let Ok(rid) = outcome {
-                    audit::record(
-                        conn,
-                        &who,
-                        "message.reported",
-                        "message",
-                        mid.to_string(),
-                        serde_json::json!({ "report": rid.0 }),
-                        now,
-                    )?;
-                }
-                Ok(outcome.map(|_| messages::sender_of(conn, mid)))
-            })
-            .map_err(AppError::from)
+            messages::report(conn, mid, org, &reason, Acting { user, actor: &who }, now).map_err(AppError::from)
         })
         .await?;
     match outcome {
         Ok(sender) => {
-            let sender = sender?.map_or(0, |o| o.0);
+            let sender = sender.map_or(0, |o| o.0);
             Ok(redirect(&format!("/messages/{sender}?done=reported")))
         }
         Err(ReportError::NotReceived) => Err(AppError::NotFound),
@@ -417,16 +342,7 @@ pub async fn invite(
     let (full, current) = crate::web::handlers::proposals::writable(&state, &identity, form.proposal).await?;
     // The invitation reaches the other organisation like a message: not from a suspended one,
     // nor to an organisation one may not contact.
-    let (allowed, suspended) = state
-        .db
-        .run(move |conn| Ok::<_, AppError>((messages::may_contact(conn, org, other)?, messages::suspended(conn, org)?)))
-        .await?;
-    if !allowed {
-        return Err(AppError::NotFound);
-    }
-    if suspended {
-        return Err(AppError::Conflict { code: "messaging_suspended", message: ctx.t("messages-error-suspended") });
-    }
+    may_send(&state, &ctx, org, other).await?;
     let found =
         state.db.run(move |conn| crate::domain::organisations::find(conn, other).map_err(AppError::from)).await?;
     let o = found.ok_or(AppError::NotFound)?;
@@ -501,33 +417,7 @@ pub async fn resolve(
     let done = state
         .db
         .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<bool> {
-                let Some((sender, newly_suspended)) = messages::resolve(conn, rid, resolution, user, now)? else {
-                    return Ok(false);
-                };
-                audit::record(
-                    conn,
-                    &who,
-                    "message.report_resolved",
-                    "report",
-                    rid.to_string(),
-                    serde_json::json!({ "resolution": resolution.as_str(), "sender": sender.0 }),
-                    now,
-                )?;
-                if newly_suspended {
-                    audit::record(
-                        conn,
-                        &who,
-                        "organisation.messaging_suspended",
-                        "organisation",
-                        sender.to_string(),
-                        serde_json::json!({ "report": rid.0 }),
-                        now,
-                    )?;
-                }
-                Ok(true)
-            })
-            .map_err(AppError::from)
+            messages::resolve(conn, rid, resolution, Acting { user, actor: &who }, now).map_err(AppError::from)
         })
         .await?;
     if !done {
@@ -546,27 +436,7 @@ pub async fn lift(
 ) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::ModerateMessages)?;
     let (who, now, org) = (current.audit_actor(), state.clock.now_naive(), OrganisationId(org.into_inner()));
-    let lifted = state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<bool> {
-                let lifted = messages::lift(conn, org)?;
-                if lifted {
-                    audit::record(
-                        conn,
-                        &who,
-                        "organisation.messaging_restored",
-                        "organisation",
-                        org.to_string(),
-                        serde_json::json!({}),
-                        now,
-                    )?;
-                }
-                Ok(lifted)
-            })
-            .map_err(AppError::from)
-        })
-        .await?;
+    let lifted = state.db.run(move |conn| messages::lift(conn, org, &who, now).map_err(AppError::from)).await?;
     if !lifted {
         return Err(AppError::NotFound);
     }

@@ -7,12 +7,10 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::db::ids::{CredentialId, HeldCredentialId, OrganisationId};
-use crate::db::write_tx;
-use crate::domain::audit::{self, AuditActor};
 use crate::domain::authz::Action;
-use crate::domain::network::credentials::{self, Credential, CredentialEdit, Held};
-use crate::domain::network::profiles::{self, DirectoryFilter, Listed, PublicProfile};
-use crate::domain::network::{self, department_name};
+use crate::domain::network::credentials::{self, AddHeld, Credential, CredentialEdit, Held};
+use crate::domain::network::profiles::{self, DirectoryFilter, Listed, PAGE_SIZE, PublicProfile};
+use crate::domain::network::{self, Acting, department_name};
 use crate::domain::objectives::{FormPairs, first};
 use crate::uploads::{Store, UploadError};
 use crate::views;
@@ -23,21 +21,6 @@ use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
-
-pub const PAGE_SIZE: i64 = 20;
-
-/// The directory filter a query asks for (shared with the API).
-pub fn filter_of(f: &FilterValues) -> DirectoryFilter {
-    let text = f.q.trim();
-    DirectoryFilter {
-        text: (!text.is_empty()).then(|| text.chars().take(200).collect()),
-        sector: (!f.sector.trim().is_empty()).then(|| f.sector.trim().to_owned()),
-        department: (!f.department.is_empty()).then(|| f.department.clone()),
-        credential: f.credential.trim().parse().ok(),
-        size: (!f.size.is_empty()).then(|| f.size.clone()),
-        social_economy: f.social_economy == "true",
-    }
-}
 
 fn card(ctx: &Ctx, l: &Listed) -> Card {
     Card {
@@ -59,7 +42,8 @@ pub async fn directory(
 ) -> Result<HttpResponse, AppError> {
     let f = query.into_inner();
     let page_no = f.page.unwrap_or(1).clamp(1, 10_000);
-    let filter = filter_of(&f);
+    let filter =
+        DirectoryFilter::from_values(&f.q, &f.sector, &f.department, &f.credential, &f.size, &f.social_economy);
     let today = network::today(state.clock.now_naive());
     let (items, more, sectors, catalogue) = state
         .db
@@ -241,17 +225,6 @@ fn editor(identity: &Identity) -> Result<(OrganisationId, std::rc::Rc<CurrentUse
     Ok((org, current))
 }
 
-fn audit_event(
-    conn: &mut crate::db::DbConnection,
-    who: &AuditActor,
-    action: &str,
-    org: OrganisationId,
-    details: serde_json::Value,
-    now: chrono::NaiveDateTime,
-) -> diesel::QueryResult<()> {
-    audit::record(conn, who, action, "organisation", org.to_string(), details, now)
-}
-
 pub async fn edit_form(
     state: web::Data<AppState>,
     ctx: Ctx,
@@ -285,14 +258,7 @@ pub async fn save(
     let (who, user, now) = (current.audit_actor(), current.user.id, state.clock.now_naive());
     state
         .db
-        .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<_> {
-                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
-                profiles::save(conn, org, &edit, user, now)?;
-                audit_event(conn, &who, "profile.updated", org, serde_json::json!({}), now)
-            })
-            .map_err(AppError::from)
-        })
+        .run(move |conn| profiles::update(conn, org, &edit, Acting { user, actor: &who }, now).map_err(AppError::from))
         .await?;
     Ok(redirect("/organisation/profile?done=saved"))
 }
@@ -317,13 +283,7 @@ pub async fn listing(
     state
         .db
         .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<_> {
-                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
-                profiles::set_listed(conn, org, listed, user, now)?;
-                let action = if listed { "profile.listed" } else { "profile.withdrawn" };
-                audit_event(conn, &who, action, org, serde_json::json!({}), now)
-            })
-            .map_err(AppError::from)
+            profiles::change_listing(conn, org, listed, Acting { user, actor: &who }, now).map_err(AppError::from)
         })
         .await?;
     Ok(redirect(if listed { "/organisation/profile?done=listed" } else { "/organisation/profile?done=withdrawn" }))
@@ -359,31 +319,18 @@ pub async fn add_credential_from(
         return Ok(Added::Upload(UploadError::UnsupportedType));
     }
     let now = state.clock.now_naive();
-    let today = network::today(now);
     let (credential, expires) = (received.field("credential"), received.field("expires_on"));
     let (who, user) = (current.audit_actor(), current.user.id);
     let evidence = files.first().cloned();
     let outcome = state
         .db
         .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<_> {
-                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
-                let catalogue = credentials::catalogue(conn, false)?;
-                let new = match credentials::parse_new(&credential, &expires, &catalogue, today) {
-                    Ok(n) => n,
-                    Err(problems) => return Ok(Added::Refused(problems)),
-                };
-                let Some(id) = credentials::add(conn, org, &new, evidence.as_ref(), user, now)? else {
-                    return Ok(Added::Refused(vec![("credential", "credential-error-held")]));
-                };
-                profiles::ensure(conn, org, user, now)?;
-                profiles::reindex(conn, org)?;
-                let details = serde_json::json!({ "held": id.0, "credential": new.credential.0, "expires_on": new.expires_on,
-                    "evidence": evidence.as_ref().map(|f| &f.sha256) });
-                audit_event(conn, &who, "profile.credential_added", org, details, now)?;
-                Ok(Added::Done)
+            let form = AddHeld { credential: &credential, expires_on: &expires, evidence: evidence.as_ref() };
+            let added = credentials::add_held(conn, org, &form, Acting { user, actor: &who }, now)?;
+            Ok::<_, AppError>(match added {
+                Ok(_) => Added::Done,
+                Err(problems) => Added::Refused(problems),
             })
-            .map_err(AppError::from)
         })
         .await;
     // Nothing half-written: a refusal or a failure takes the evidence file with it.
@@ -433,19 +380,8 @@ pub async fn remove_credential_of(
     id: HeldCredentialId,
 ) -> Result<(), AppError> {
     let (who, now) = (current.audit_actor(), state.clock.now_naive());
-    let removed = state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<_> {
-                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
-                let Some(held) = credentials::remove(conn, org, id)? else { return Ok(None) };
-                profiles::reindex(conn, org)?;
-                audit_event(conn, &who, "profile.credential_removed", org, serde_json::json!({ "held": id.0 }), now)?;
-                Ok(Some(held))
-            })
-            .map_err(AppError::from)
-        })
-        .await?;
+    let removed =
+        state.db.run(move |conn| credentials::remove(conn, org, id, &who, now).map_err(AppError::from)).await?;
     let held = removed.ok_or(AppError::NotFound)?;
     if let Some(key) = held.evidence_key {
         let store = Store::new(&state.settings.data_dir);
@@ -542,19 +478,8 @@ pub async fn create_credential(
     if errors.is_empty() {
         let (who, now) = (current.audit_actor(), state.clock.now_naive());
         let e = edit.clone();
-        let created = state
-            .db
-            .run(move |conn| {
-                write_tx(conn, |conn| -> diesel::QueryResult<_> {
-                    crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
-                    let Some(id) = credentials::create(conn, &e, now)? else { return Ok(None) };
-                    let details = serde_json::json!({ "code": e.code });
-                    audit::record(conn, &who, "credential.created", "credential", id.to_string(), details, now)?;
-                    Ok(Some(id))
-                })
-                .map_err(AppError::from)
-            })
-            .await?;
+        let created =
+            state.db.run(move |conn| credentials::create(conn, &e, &who, now).map_err(AppError::from)).await?;
         if created.is_some() {
             return Ok(redirect("/admin/credentials?done=created"));
         }
@@ -568,18 +493,7 @@ async fn set_retired(state: &AppState, identity: &Identity, id: i64, retired: bo
     let (who, now, id) = (current.audit_actor(), state.clock.now_naive(), CredentialId(id));
     let found = state
         .db
-        .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<_> {
-                crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
-                if !credentials::set_retired(conn, id, retired, now)? {
-                    return Ok(false);
-                }
-                let action = if retired { "credential.retired" } else { "credential.restored" };
-                audit::record(conn, &who, action, "credential", id.to_string(), serde_json::json!({}), now)?;
-                Ok(true)
-            })
-            .map_err(AppError::from)
-        })
+        .run(move |conn| credentials::set_retired(conn, id, retired, &who, now).map_err(AppError::from))
         .await?;
     if !found {
         return Err(AppError::NotFound);

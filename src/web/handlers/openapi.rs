@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use crate::web::error::{ErrorBody, ErrorDetail};
 use crate::web::handlers::health::{self, Health};
-use crate::web::handlers::{api, api_evaluation, api_network, api_proposals, open_data, practices, receipts};
+use crate::web::handlers::{api, api_evaluation, api_network, api_proposals, open_data, receipts};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,7 +31,7 @@ use crate::web::handlers::{api, api_evaluation, api_network, api_proposals, open
         api_evaluation::shortlist, api_evaluation::decide, api_evaluation::publish, api_evaluation::results,
         api_evaluation::report_csv, api_evaluation::scores_csv,
         api_network::directory, api_network::profile, api_network::catalogue, api_network::export,
-        practices::api_list, practices::api_show,
+        api_network::practice_list, api_network::practice,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),

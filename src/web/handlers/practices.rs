@@ -1,17 +1,15 @@
 //! Good practices: the public list and feed, one practice, the submission (multipart, with an
-//! optional picture), the agents' review and featuring; and their JSON API.
+//! optional picture), the agents' review and featuring. Their JSON API is in `api_network`.
 
 use actix_multipart::Multipart;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use serde::Deserialize;
 
 use crate::db::ids::PracticeId;
-use crate::db::write_tx;
-use crate::domain::audit::{self, AuditActor};
 use crate::domain::authz::Action;
 use crate::domain::following::MailLinks;
+use crate::domain::network::Acting;
 use crate::domain::network::practices::{self, Review, ReviewError, Status, WithOrganisation};
 use crate::domain::{markdown, themes};
 use crate::uploads::{Store, UploadError};
@@ -24,8 +22,6 @@ use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 use crate::web::handlers::open_data::{when, xml};
-
-const PAGE_SIZE: i64 = 20;
 
 fn card(p: &WithOrganisation) -> Card {
     Card {
@@ -42,17 +38,6 @@ fn card(p: &WithOrganisation) -> Card {
 /// The home page's featured practices (shared with the home handler).
 pub fn cards(list: &[WithOrganisation]) -> Vec<Card> {
     list.iter().map(card).collect()
-}
-
-fn record(
-    conn: &mut crate::db::DbConnection,
-    who: &AuditActor,
-    action: &str,
-    id: PracticeId,
-    details: serde_json::Value,
-    now: chrono::NaiveDateTime,
-) -> diesel::QueryResult<()> {
-    audit::record(conn, who, action, "practice", id.to_string(), details, now)
 }
 
 #[derive(Deserialize, Default)]
@@ -79,7 +64,8 @@ pub async fn list(
     let ((items, more), own) = state
         .db
         .run(move |conn| {
-            let page = practices::published(conn, t.as_deref(), PAGE_SIZE, (page_no - 1) * PAGE_SIZE)?;
+            let page =
+                practices::published(conn, t.as_deref(), practices::PAGE_SIZE, (page_no - 1) * practices::PAGE_SIZE)?;
             let own = match org {
                 Some(o) => practices::of_organisation(conn, o)?,
                 None => Vec::new(),
@@ -228,12 +214,8 @@ pub async fn submit(
     let saved = state
         .db
         .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<PracticeId> {
-                let id = practices::submit(conn, org, &new, picture.as_ref(), user, now)?;
-                record(conn, &who, "practice.submitted", id, serde_json::json!({ "organisation": org.0 }), now)?;
-                Ok(id)
-            })
-            .map_err(AppError::from)
+            let by = Acting { user, actor: &who };
+            practices::submit_for_review(conn, org, &new, picture.as_ref(), by, now).map_err(AppError::from)
         })
         .await;
     match saved {
@@ -285,19 +267,8 @@ pub async fn review(
     let outcome = state
         .db
         .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<Result<(), ReviewError>> {
-                let links = MailLinks { public_url: &public_url };
-                let outcome = practices::review(conn, pid, &d, user, links, now)?;
-                if outcome.is_ok() {
-                    let (action, details) = match &d {
-                        Review::Publish => ("practice.published", serde_json::json!({})),
-                        Review::Refuse(reason) => ("practice.refused", serde_json::json!({ "reason": reason.trim() })),
-                    };
-                    record(conn, &who, action, pid, details, now)?;
-                }
-                Ok(outcome)
-            })
-            .map_err(AppError::from)
+            let links = MailLinks { public_url: &public_url };
+            practices::decide(conn, pid, &d, Acting { user, actor: &who }, links, now).map_err(AppError::from)
         })
         .await?;
     match outcome {
@@ -334,20 +305,8 @@ pub async fn feature(
     let featured = form.featured == "true";
     let raw = id.into_inner();
     let (pid, now) = (PracticeId(raw), state.clock.now_naive());
-    let done = state
-        .db
-        .run(move |conn| {
-            write_tx(conn, |conn| -> diesel::QueryResult<bool> {
-                if !practices::set_featured(conn, pid, featured)? {
-                    return Ok(false);
-                }
-                let action = if featured { "practice.featured" } else { "practice.unfeatured" };
-                record(conn, &who, action, pid, serde_json::json!({}), now)?;
-                Ok(true)
-            })
-            .map_err(AppError::from)
-        })
-        .await?;
+    let done =
+        state.db.run(move |conn| practices::feature(conn, pid, featured, &who, now).map_err(AppError::from)).await?;
     if !done {
         return Err(AppError::NotFound);
     }
@@ -398,81 +357,4 @@ pub async fn feed(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
     }
     body.push_str("</feed>\n");
     Ok(HttpResponse::Ok().content_type("application/atom+xml; charset=utf-8").body(body))
-}
-
-// ---- API ----
-
-#[derive(Serialize, ToSchema)]
-pub struct PracticeInfo {
-    pub id: i64,
-    pub title: String,
-    /// Markdown, as the organisation wrote it (render it sanitised).
-    pub body: String,
-    /// Theme codes, e.g. `energie`.
-    pub themes: Vec<String>,
-    pub organisation: String,
-    /// The organisation's public profile in the API, when it is listed in the directory.
-    pub organisation_url: Option<String>,
-    /// UTC, RFC 3339.
-    pub published_at: Option<String>,
-    pub picture_url: Option<String>,
-    pub url: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct PracticePage {
-    pub items: Vec<PracticeInfo>,
-    pub page: i64,
-    pub has_more: bool,
-}
-
-fn info(state: &AppState, p: &WithOrganisation) -> PracticeInfo {
-    let url = |path: String| state.settings.public_url.join(&path).map(|u| u.to_string()).unwrap_or_default();
-    let id = p.practice.id.0;
-    PracticeInfo {
-        id,
-        title: p.practice.title.clone(),
-        body: p.practice.body.clone(),
-        themes: p.practice.theme_list(),
-        organisation: p.organisation.clone(),
-        organisation_url: p.listed.then(|| url(format!("api/v1/directory/{}", p.practice.organisation_id.0))),
-        published_at: p.practice.published_at.map(when),
-        picture_url: p.practice.picture_key.as_ref().map(|_| url(format!("practices/{id}/picture"))),
-        url: url(format!("practices/{id}")),
-    }
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-pub struct ApiListParams {
-    /// A theme code, e.g. `mobilite`.
-    #[serde(default)]
-    pub theme: String,
-    /// From 1; 20 practices a page.
-    pub page: Option<i64>,
-}
-
-/// Published good practices, newest first.
-#[utoipa::path(get, path = "/api/v1/practices", tag = "network", params(ApiListParams),
-    responses((status = 200, body = PracticePage)))]
-pub async fn api_list(state: web::Data<AppState>, query: web::Query<ApiListParams>) -> Result<HttpResponse, AppError> {
-    let page = query.page.unwrap_or(1).clamp(1, 10_000);
-    let theme = Some(query.theme.clone()).filter(|t| themes::is_theme(t));
-    let (list, has_more) = state
-        .db
-        .run(move |conn| {
-            practices::published(conn, theme.as_deref(), PAGE_SIZE, (page - 1) * PAGE_SIZE).map_err(AppError::from)
-        })
-        .await?;
-    let items = list.iter().map(|p| info(&state, p)).collect();
-    Ok(HttpResponse::Ok().json(PracticePage { items, page, has_more }))
-}
-
-/// One published practice.
-#[utoipa::path(get, path = "/api/v1/practices/{id}", tag = "network", params(("id" = i64, Path, description = "Practice id")),
-    responses((status = 200, body = PracticeInfo), (status = 404, body = crate::web::error::ErrorBody)))]
-pub async fn api_show(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let pid = PracticeId(id.into_inner());
-    let found = state.db.run(move |conn| practices::find(conn, pid).map_err(AppError::from)).await?;
-    let p = found.filter(|p| p.practice.status() == Status::Published).ok_or(AppError::NotFound)?;
-    Ok(HttpResponse::Ok().json(info(&state, &p)))
 }
