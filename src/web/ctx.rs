@@ -55,6 +55,19 @@ pub fn private_json(status: StatusCode, body: impl serde::Serialize) -> HttpResp
     HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "private, no-store")).json(body)
 }
 
+/// A CSV file as a download (`attachment`), which no shared cache keeps: evaluation reports.
+pub fn csv_download(file_name: &str, body: String) -> HttpResponse {
+    use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(file_name.to_owned())],
+        })
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(body)
+}
+
 /// `?done=…` on a page after a successful form: which notice to show.
 #[derive(serde::Deserialize, Default)]
 pub struct NoticeQuery {

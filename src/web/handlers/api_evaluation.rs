@@ -1,7 +1,8 @@
 //! The JSON API for evaluation, under `/api/v1`: committees (agents), declarations and scores
 //! (members), consensus, shortlist and decision (the chair), publication (agents) and the public
-//! results. The same rules as the pages: each handler goes through the same loading and
-//! authorization as `handlers::evaluation`, and calls the same domain operations.
+//! results. The same rules as the pages: each handler goes through the same loading,
+//! authorization and operations (`web::operations::evaluation`) as `handlers::evaluation`, and
+//! reads the board through the same view builders (`views::evaluation`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -12,10 +13,13 @@ use crate::db::ids::{CriterionId, OrganisationId, ProposalId, UserId};
 use crate::domain::authz::Action;
 use crate::domain::evaluation::board::{self, Board, Progress};
 use crate::domain::evaluation::{EvaluationError, scoring};
+use crate::views;
+use crate::views::evaluation::label;
 use crate::views::layout::Ctx;
 use crate::web::auth::Identity;
+use crate::web::ctx::csv_download;
 use crate::web::error::AppError;
-use crate::web::handlers::evaluation::{self as pages, evaluation_error, label};
+use crate::web::operations::evaluation::{self as operations, evaluation_error};
 use crate::web::{AppState, Bounded};
 
 type Resp = Result<HttpResponse, AppError>;
@@ -38,15 +42,12 @@ fn rejected(ctx: &Ctx, e: EvaluationError) -> AppError {
     }
 }
 
-// The same loading and authorization as the pages.
-use crate::web::handlers::evaluation::load_board as load;
-
 async fn as_member(
     state: &AppState,
     identity: &Identity,
     objective: i64,
 ) -> Result<(Bounded<Board>, UserId), AppError> {
-    let (b, current) = pages::member_board(state, identity, objective).await?;
+    let (b, current) = operations::member_board(state, identity, objective).await?;
     Ok((b, current.user.id))
 }
 
@@ -71,7 +72,7 @@ pub struct CommitteeJson {
     responses((status = 200, body = CommitteeJson), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn committee_get(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
     identity.authorize(Action::ManageCommittee)?;
-    let b = load(&state, id.into_inner()).await?;
+    let b = operations::load_board(&state, id.into_inner()).await?;
     Ok(private(
         StatusCode::OK,
         CommitteeJson {
@@ -110,7 +111,7 @@ pub async fn committee_appoint(
     id: web::Path<i64>,
     body: web::Json<AppointInput>,
 ) -> Resp {
-    pages::appoint_member(&state, &ctx, &identity, id.into_inner(), UserId(body.user_id), body.chair).await?;
+    operations::appoint_member(&state, &ctx, &identity, id.into_inner(), UserId(body.user_id), body.chair).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -124,7 +125,7 @@ pub async fn committee_remove(
     path: web::Path<(i64, i64)>,
 ) -> Resp {
     let (id, user) = path.into_inner();
-    pages::remove_from_committee(&state, &ctx, &identity, id, UserId(user)).await?;
+    operations::remove_from_committee(&state, &ctx, &identity, id, UserId(user)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -147,7 +148,7 @@ pub async fn settings(
     body: web::Json<SettingsInput>,
 ) -> Resp {
     let invalid = AppError::BadRequest { code: "invalid_field", message: "aggregation: mean or median".into() };
-    pages::configure(&state, &ctx, &identity, id.into_inner(), body.blind, &body.aggregation, invalid).await?;
+    operations::configure(&state, &ctx, &identity, id.into_inner(), body.blind, &body.aggregation, invalid).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -323,7 +324,7 @@ async fn readable(
     proposal: i64,
 ) -> Result<(Bounded<Board>, UserId), AppError> {
     let (b, user) = as_member(state, identity, objective).await?;
-    pages::readable_by_member(ctx, &b, user, ProposalId(proposal))?;
+    operations::readable_by_member(ctx, &b, user, ProposalId(proposal))?;
     Ok((b, user))
 }
 
@@ -411,7 +412,7 @@ pub async fn score(
     body: web::Json<ScoresInput>,
 ) -> Resp {
     let (objective, proposal) = path.into_inner();
-    let (b, current) = pages::member_seat(&state, &ctx, &identity, objective, ProposalId(proposal)).await?;
+    let (b, current) = operations::member_seat(&state, &ctx, &identity, objective, ProposalId(proposal)).await?;
     let user = current.user.id;
     let inputs: Vec<scoring::ScoreInput> = body
         .scores
@@ -441,7 +442,7 @@ pub async fn reopen(
     path: web::Path<(i64, i64, i64)>,
 ) -> Resp {
     let (objective, proposal, member) = path.into_inner();
-    pages::reopen_evaluation(&state, &ctx, &identity, objective, ProposalId(proposal), UserId(member)).await?;
+    operations::reopen_evaluation(&state, &ctx, &identity, objective, ProposalId(proposal), UserId(member)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -476,8 +477,8 @@ pub struct Ranking {
 #[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation/ranking", tag = "evaluation", security(("bearer" = [])),
     responses((status = 200, body = Ranking), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn ranking(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    let (b, is_chair) = pages::report_board(&state, &ctx, &identity, id.into_inner()).await?;
-    let v = pages::ranking_view(&ctx, &b, is_chair, None);
+    let (b, is_chair) = operations::report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let v = views::evaluation::ranking_view(&ctx, &b, is_chair, None);
     Ok(private(
         StatusCode::OK,
         Ranking {
@@ -530,7 +531,7 @@ pub async fn consensus(
 ) -> Resp {
     let target = (ProposalId(body.proposal_id), CriterionId(body.criterion_id));
     let refused = |e| rejected(&ctx, e);
-    pages::record_consensus(
+    operations::record_consensus(
         &state,
         &ctx,
         &identity,
@@ -565,7 +566,7 @@ pub async fn shortlist(
     body: web::Json<ShortlistInput>,
 ) -> Resp {
     let change = (ProposalId(body.proposal_id), body.shortlisted);
-    pages::shortlist_change(&state, &ctx, &identity, id.into_inner(), change, body.reason.clone()).await?;
+    operations::shortlist_change(&state, &ctx, &identity, id.into_inner(), change, body.reason.clone()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -573,7 +574,7 @@ pub async fn shortlist(
 #[utoipa::path(post, path = "/api/v1/objectives/{id}/evaluation/decision", tag = "evaluation", security(("bearer" = [])),
     responses((status = 204), (status = 409, body = crate::web::error::ErrorBody)))]
 pub async fn decide(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    pages::record_decision(&state, &ctx, &identity, id.into_inner()).await?;
+    operations::record_decision(&state, &ctx, &identity, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -595,7 +596,7 @@ pub async fn publish(
     id: web::Path<i64>,
     body: web::Json<PublishInput>,
 ) -> Resp {
-    pages::publish_decided(&state, &ctx, &identity, id.into_inner(), body.per_criterion).await?;
+    operations::publish_decided(&state, &ctx, &identity, id.into_inner(), body.per_criterion).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -622,13 +623,13 @@ pub struct PublicResults {
 #[utoipa::path(get, path = "/api/v1/objectives/{id}/results", tag = "evaluation",
     responses((status = 200, body = PublicResults), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn results(state: web::Data<AppState>, ctx: Ctx, id: web::Path<i64>) -> Resp {
-    let b = load(&state, id.into_inner()).await?;
+    let b = operations::load_board(&state, id.into_inner()).await?;
     let oid = b.objective.id;
     let outcomes = state
         .db
         .run(move |conn| crate::domain::proposals::opening::proposals_of(conn, oid).map_err(AppError::from))
         .await?;
-    let r = pages::public_results(&ctx, &b, &outcomes).ok_or(AppError::NotFound)?;
+    let r = views::evaluation::published_results(&ctx, &b, &outcomes).ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok().json(PublicResults {
         published_at: r.published_at,
         criteria: r.criteria,
@@ -651,12 +652,16 @@ pub async fn results(state: web::Data<AppState>, ctx: Ctx, id: web::Path<i64>) -
 #[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation/report.csv", tag = "evaluation", security(("bearer" = [])),
     responses((status = 200, description = "The ranking, one row per opened proposal", content_type = "text/csv"), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn report_csv(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    pages::report_csv(state, ctx, identity, id).await
+    let (b, _) = operations::report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let file = views::evaluation::ranking_csv(&ctx, &b);
+    Ok(csv_download(&file.name, file.body))
 }
 
 /// The chair (or an agent once decided): every counted score and its justification, as CSV.
 #[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation/scores.csv", tag = "evaluation", security(("bearer" = [])),
     responses((status = 200, description = "One row per member, proposal and criterion", content_type = "text/csv"), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn scores_csv(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    pages::scores_csv(state, ctx, identity, id).await
+    let (b, _) = operations::report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let file = views::evaluation::scores_csv(&ctx, &b);
+    Ok(csv_download(&file.name, file.body))
 }

@@ -342,7 +342,7 @@ pub async fn render_detail(
         upload_needs_reason: status == Status::Published,
         can_remove_documents: is_agent && status == Status::Draft,
         respond,
-        results: results.and_then(|(b, outcomes)| super::evaluation::public_results(&ctx, &b, &outcomes)),
+        results: results.and_then(|(b, outcomes)| views::evaluation::published_results(&ctx, &b, &outcomes)),
         partners: {
             let mut p =
                 super::messages::partners_view(state, identity, oid, status == Status::Published && !o.practice)

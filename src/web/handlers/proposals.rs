@@ -276,7 +276,7 @@ async fn render_proposal(
         let board =
             state.db.run(move |conn| crate::domain::evaluation::board::load(conn, oid).map_err(AppError::from)).await?;
         let outcome = opening::outcome(&full.deposits, essential).err();
-        board.and_then(|b| super::evaluation::supplier_feedback(&ctx, &b, full.proposal.id, outcome))
+        board.and_then(|b| views::evaluation::supplier_feedback(&ctx, &b, full.proposal.id, outcome))
     } else {
         None
     };

@@ -1,0 +1,21 @@
+//! Evaluation pages: the agent appoints the committee and publishes the results; members declare
+//! conflicts and score; the chair follows progress, settles disagreements, adjusts the shortlist
+//! and records the decision. Each handler loads the objective's board and checks the viewer's
+//! place on the committee through `web::operations::evaluation` (shared with the API), and
+//! renders a view built from the board by `views::evaluation`.
+
+mod chair;
+mod committee;
+mod member;
+mod report;
+
+pub use chair::{
+    ConsensusForm, PublishForm, ShortlistForm, change_shortlist, consensus, decide, progress, publish_results, ranking,
+    reopen,
+};
+pub use committee::{AppointForm, SettingsForm, appoint, committee_page, remove_member, settings};
+pub use member::{declare, my_evaluations, save_scores, score_page, workspace};
+pub use report::{report, report_csv, scores_csv};
+
+// TEMP re-exports for the merge: the builders moved to `views::evaluation`.
+pub use crate::views::evaluation::{published_results as public_results, supplier_feedback};
