@@ -6,6 +6,7 @@ pub mod ctx;
 pub mod error;
 pub mod handlers;
 pub mod middleware;
+pub mod operations;
 
 use std::net::TcpListener;
 use std::sync::Arc;
