@@ -1,12 +1,31 @@
-//! Supporting documents of objectives: the rows that point at stored files.
+//! Supporting documents of objectives: the rows that point at stored files, and the operations
+//! that add and remove them (each in its transaction, under the objectives' lock, with its audit
+//! entry). The files themselves are the caller's: stored before `add`, deleted after `remove`.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::DbConnection;
 use crate::db::ids::{DocumentId, ObjectiveId, UserId};
 use crate::db::schema::objective_documents;
+use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::{self, AuditActor};
+use crate::domain::objectives::{self, Editing, Status};
 use crate::uploads::StoredFile;
+
+/// Why documents were not added or removed.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("no such objective or document")]
+    NotFound,
+    /// The objective left draft and published while the files were uploading.
+    #[error("the objective no longer takes documents")]
+    NotEditable,
+    /// Published documents are part of the public record: only drafts lose them.
+    #[error("the documents of a published objective stay")]
+    Published,
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = objective_documents)]
@@ -72,4 +91,67 @@ pub fn insert(
 
 pub fn delete(conn: &mut DbConnection, id: DocumentId) -> QueryResult<usize> {
     diesel::delete(objective_documents::table.find(id)).execute(conn)
+}
+
+/// Adds stored files to an objective in draft or published, one audit entry each. On a published
+/// objective the addition is an amendment, with its reason and its mails to the followers.
+pub fn add(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    files: &[StoredFile],
+    by: UserId,
+    reason: &str,
+    cx: &Editing<'_>,
+) -> Result<(), DocumentError> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
+        // The status may have moved while the files were uploading.
+        let full = objectives::load(conn, objective)?.ok_or(DocumentError::NotFound)?;
+        let status = full.objective.status_at(cx.now);
+        if !matches!(status, Status::Draft | Status::Published) {
+            return Err(DocumentError::NotEditable);
+        }
+        for f in files {
+            let doc = insert(conn, objective, f, by, cx.now)?;
+            let details =
+                serde_json::json!({ "document": doc.0, "file": f.original_name, "sha256": f.sha256, "bytes": f.size });
+            audit::record(
+                conn,
+                cx.actor,
+                "objective.document_added",
+                "objective",
+                objective.to_string(),
+                details,
+                cx.now,
+            )?;
+        }
+        if status == Status::Published {
+            let names: Vec<String> = files.iter().map(|f| f.original_name.clone()).collect();
+            objectives::record_documents_amendment(conn, objective, reason, &names, cx)?;
+        }
+        Ok(())
+    })
+}
+
+/// Removes a document of a draft objective, with its audit entry; returns the removed row, whose
+/// stored file the caller deletes once this committed.
+pub fn remove(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    id: DocumentId,
+    actor: &AuditActor,
+    now: NaiveDateTime,
+) -> Result<Document, DocumentError> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
+        let full = objectives::load(conn, objective)?.ok_or(DocumentError::NotFound)?;
+        if full.objective.status_at(now) != Status::Draft {
+            return Err(DocumentError::Published);
+        }
+        let d = find(conn, objective, id)?.ok_or(DocumentError::NotFound)?;
+        delete(conn, id)?;
+        let details = serde_json::json!({ "document": id.0, "file": d.file_name });
+        audit::record(conn, actor, "objective.document_removed", "objective", objective.to_string(), details, now)?;
+        Ok(d)
+    })
 }

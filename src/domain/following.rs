@@ -82,6 +82,21 @@ pub fn unfollow_objective(conn: &mut DbConnection, user: UserId, objective: Obje
     .execute(conn)
 }
 
+/// Makes the themes a user follows exactly `wanted` (codes that are not themes are ignored), in
+/// one transaction.
+pub fn set_themes(conn: &mut DbConnection, user: UserId, wanted: &[String], now: NaiveDateTime) -> QueryResult<()> {
+    crate::db::write_tx(conn, |conn| {
+        for (code, _, _) in crate::domain::themes::THEMES {
+            if wanted.iter().any(|w| w == code) {
+                follow_theme(conn, user, code, now)?;
+            } else {
+                unfollow_theme(conn, user, code)?;
+            }
+        }
+        Ok(())
+    })
+}
+
 /// The themes and objectives a user follows.
 pub fn of_user(conn: &mut DbConnection, user: UserId) -> QueryResult<(Vec<String>, Vec<ObjectiveId>)> {
     let rows: Vec<(Option<String>, Option<ObjectiveId>)> = subscriptions::table

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod criteria;
 pub mod errors;
 pub mod evaluation;
+pub mod feeds;
 pub mod forms;
 pub mod home;
 pub mod layout;

@@ -6,10 +6,15 @@ use maud::{Markup, PreEscaped, html};
 use super::account::paris;
 use super::forms::{Errors, error_summary};
 use super::layout::{Ctx, csrf_field, page};
+use crate::db::ids::CriterionId;
 use crate::domain::criteria::{CATEGORIES, Criterion};
-use crate::domain::objectives::{FormPairs, Horizon, MAX_MILESTONES, NEED_MAX_CHARS, Status};
+use crate::domain::markdown;
+use crate::domain::objectives::{
+    FormPairs, Horizon, MAX_MILESTONES, NEED_MAX_CHARS, Objective, ObjectiveDraft, Problem, Status,
+};
 use crate::domain::themes::{self, THEMES};
 use crate::i18n::Lang;
+use crate::web::operations::objectives::ObjectivePage;
 
 /// "closes in 3 days 4 h", or "closed".
 pub fn time_left(ctx: &Ctx, deadline: Option<NaiveDateTime>, now: NaiveDateTime) -> String {
@@ -788,4 +793,232 @@ pub fn subscriptions(
             p { a href="/feeds/objectives.atom" { (ctx.t("feed-link")) } }
         },
     )
+}
+
+// ---- view data from domain values ----
+
+/// Translates domain problems into messages by field.
+pub fn problems_to_errors(ctx: &Ctx, problems: &[Problem], catalogue: &[Criterion]) -> Errors {
+    let mut errors = Errors::default();
+    for p in problems {
+        let args: Vec<(&str, String)> = p
+            .args
+            .iter()
+            .map(|(name, value)| {
+                if *name == "criterion" {
+                    let name = value
+                        .parse::<i64>()
+                        .ok()
+                        .and_then(|id| catalogue.iter().find(|c| c.id == CriterionId(id)))
+                        .map_or_else(|| value.clone(), |c| c.name(ctx.lang).to_owned());
+                    ("criterion", name)
+                } else {
+                    (*name, value.clone())
+                }
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        errors.add(p.field, ctx.t_args(p.key, &borrowed));
+    }
+    errors
+}
+
+/// The form values of a stored objective (deadline shown in Europe/Paris).
+pub fn draft_to_pairs(d: &ObjectiveDraft) -> FormPairs {
+    let mut pairs: FormPairs = vec![
+        ("title".into(), d.title.clone()),
+        ("need".into(), d.need.clone()),
+        ("political_objective".into(), d.political_objective.clone()),
+        ("deliberation_ref".into(), d.deliberation_ref.clone()),
+        ("deliberation_date".into(), d.deliberation_date.map(|x| x.to_string()).unwrap_or_default()),
+        ("deliberation_url".into(), d.deliberation_url.clone().unwrap_or_default()),
+        ("horizon".into(), d.horizon.as_str().into()),
+        ("budget_euros".into(), d.budget_euros.map(|b| b.to_string()).unwrap_or_default()),
+        ("place".into(), d.place.clone()),
+        ("contact".into(), d.contact.clone()),
+        ("shortlist_rule".into(), d.shortlist_rule.clone()),
+        ("shortlist_value".into(), d.shortlist_value.to_string()),
+    ];
+    if let Some(deadline) = d.deadline_at {
+        let local = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &deadline);
+        pairs.push(("deadline".into(), local.format("%Y-%m-%dT%H:%M").to_string()));
+    }
+    for t in &d.themes {
+        pairs.push(("themes".into(), t.clone()));
+    }
+    for w in &d.criteria {
+        pairs.push((format!("w_{}", w.criterion_id), w.weight.to_string()));
+        if w.eliminatory {
+            pairs.push((format!("elim_{}", w.criterion_id), "true".into()));
+        }
+        if let Some(m) = w.min_score {
+            pairs.push((format!("min_{}", w.criterion_id), m.to_string()));
+        }
+    }
+    for (i, m) in d.milestones.iter().enumerate() {
+        pairs.push((format!("m_date_{i}"), m.due_on.to_string()));
+        pairs.push((format!("m_label_{i}"), m.label.clone()));
+    }
+    pairs
+}
+
+/// A card for lists.
+pub fn card(o: &Objective, now: NaiveDateTime) -> ObjectiveCard {
+    ObjectiveCard {
+        id: o.id.0,
+        reference: o.reference.clone(),
+        title: if o.title.is_empty() { "—".into() } else { o.title.clone() },
+        status: o.status_at(now),
+        themes: o.theme_list(),
+        deadline: o.deadline_at,
+        summary: markdown::plain(&o.need, 240),
+    }
+}
+
+/// A form on the objective page refused: its errors by field, and what was typed, shown again.
+#[derive(Default)]
+pub struct Refused {
+    pub errors: Errors,
+    pub question: String,
+    pub skills: Option<String>,
+}
+
+/// Who looks for partners on the objective, as the viewer sees them.
+fn partners_view(page: &ObjectivePage, typed: Option<String>) -> super::messages::PartnersView {
+    let viewer_org = page.viewer.organisation;
+    let own_skills =
+        page.partners.iter().find(|r| Some(r.request.organisation_id) == viewer_org).map(|r| r.request.skills.clone());
+    super::messages::PartnersView {
+        objective: page.full.objective.id.0,
+        rows: page
+            .partners
+            .iter()
+            .map(|r| super::messages::PartnerRow {
+                organisation: r.request.organisation_id.0,
+                own: Some(r.request.organisation_id) == viewer_org,
+                name: r.organisation.clone(),
+                skills: r.request.skills.clone(),
+                listed: r.listed,
+            })
+            .collect(),
+        open: page.partners_open,
+        can_seek: page.may.seek,
+        signed_in: page.viewer.user.is_some(),
+        own_skills,
+        typed,
+    }
+}
+
+/// What the page offers about proposals to the viewer.
+fn respond(page: &ObjectivePage) -> Respond {
+    let published = page.status == Status::Published;
+    match (page.deposits, page.own_proposal) {
+        (Some(count), _) => Respond::Deposited(count),
+        (None, Some(p)) => Respond::Continue(p.0),
+        (None, None) if page.viewer.organisation.is_some() && published => Respond::Start,
+        (None, None) if page.viewer.organisation.is_none() && page.viewer.user.is_none() && published => {
+            Respond::SignIn
+        }
+        _ => Respond::Nothing,
+    }
+}
+
+/// The objective's page from what it loaded; `results` are the published results' view (built
+/// from `page.results`), `refused` a refused form's typed text.
+pub fn detail_view(
+    ctx: &Ctx,
+    page: &ObjectivePage,
+    results: Option<super::evaluation::PublicResults>,
+    notice: Option<String>,
+    refused: &Refused,
+) -> ObjectiveView {
+    let (full, status, catalogue, is_agent) = (&page.full, page.status, &page.catalogue, page.may.edit);
+    let o = &full.objective;
+    let shown = |v: &str| if v.is_empty() { "—".to_owned() } else { markdown::plain(v, 600) };
+    ObjectiveView {
+        id: o.id.0,
+        reference: o.reference.clone(),
+        title: o.title.clone(),
+        status,
+        need_html: markdown::render(&o.need),
+        political_objective: o.political_objective.clone(),
+        deliberation_ref: o.deliberation_ref.clone(),
+        deliberation_date: o.deliberation_date,
+        deliberation_url: o.deliberation_url.clone(),
+        themes: o.theme_list(),
+        horizon: o.horizon.clone(),
+        milestones: full.milestones.iter().map(|m| (m.due_on, m.label.clone())).collect(),
+        budget_euros: o.budget_euros,
+        place: o.place.clone(),
+        contact: o.contact.clone(),
+        deadline: o.deadline_at,
+        shortlist_rule: o.shortlist_rule.clone(),
+        shortlist_value: o.shortlist_value,
+        criteria: full
+            .criteria
+            .iter()
+            .filter_map(|w| {
+                catalogue.iter().find(|c| c.id == w.criterion_id).map(|c| CriterionRow {
+                    name: c.name(ctx.lang).to_owned(),
+                    category: c.category.clone(),
+                    description: c.description(ctx.lang).to_owned(),
+                    weight: w.weight,
+                    eliminatory: w.eliminatory,
+                    min_score: w.min_score,
+                    levels: c.levels(ctx.lang),
+                })
+            })
+            .collect(),
+        amendments: full
+            .amendments
+            .iter()
+            .map(|a| AmendmentRow {
+                occurred_at: a.occurred_at,
+                reason: a.reason.clone(),
+                essential: a.essential,
+                fields: a
+                    .change_list()
+                    .iter()
+                    .map(|c| ctx.t(&format!("change-{}", c.field.replace('_', "-"))))
+                    .collect(),
+                changes: a
+                    .change_list()
+                    .into_iter()
+                    .map(|c| {
+                        (ctx.t(&format!("change-{}", c.field.replace('_', "-"))), shown(&c.before), shown(&c.after))
+                    })
+                    .collect(),
+            })
+            .collect(),
+        cancel_reason: o.cancel_reason.clone(),
+        published_at: o.published_at,
+        can_edit: is_agent && matches!(status, Status::Draft | Status::Published),
+        can_publish: is_agent && status == Status::Draft,
+        can_cancel: is_agent && status == Status::Published,
+        can_delete: is_agent && status == Status::Draft,
+        missing: problems_to_errors(ctx, &page.missing, catalogue).0.into_values().collect(),
+        answered: page
+            .answered
+            .iter()
+            .filter_map(|q| Some((q.question.clone(), q.answer.clone()?, q.answered_at?)))
+            .collect(),
+        my_pending: page.mine.iter().filter(|q| q.answer.is_none()).map(|q| q.question.clone()).collect(),
+        pending: page.pending.iter().map(|q| (q.id.0, q.question.clone(), q.asked_at)).collect(),
+        can_ask: page.may.ask && status == Status::Published,
+        can_answer: page.may.answer && status == Status::Published,
+        following: page.may.follow.then_some(page.followed),
+        documents: page
+            .documents
+            .iter()
+            .map(|d| (d.id.0, d.file_name.clone(), d.size_bytes, d.sha256.clone()))
+            .collect(),
+        can_upload: is_agent && matches!(status, Status::Draft | Status::Published),
+        upload_needs_reason: status == Status::Published,
+        can_remove_documents: is_agent && status == Status::Draft,
+        respond: respond(page),
+        results,
+        partners: partners_view(page, refused.skills.clone()),
+        notice,
+        typed_question: refused.question.clone(),
+    }
 }

@@ -6,6 +6,9 @@ use maud::{Markup, html};
 use super::account::paris;
 use super::forms::{Errors, Input, error_summary, field};
 use super::layout::{Ctx, csrf_field, page};
+use crate::domain::accounts::Invitation;
+use crate::domain::organisations::Organisation;
+use crate::domain::users::User;
 
 pub struct MemberRow {
     pub id: i64,
@@ -19,6 +22,24 @@ pub struct InvitationRow {
     pub id: i64,
     pub email: String,
     pub expires_at: NaiveDateTime,
+}
+
+/// The organisation's members, its owner marked.
+pub fn member_rows(org: &Organisation, members: &[User]) -> Vec<MemberRow> {
+    members
+        .iter()
+        .map(|m| MemberRow {
+            id: m.id.0,
+            name: m.display_name.clone(),
+            email: m.email.clone(),
+            owner: org.owner_user_id == Some(m.id),
+            verified: m.is_verified(),
+        })
+        .collect()
+}
+
+pub fn invitation_rows(invitations: &[Invitation]) -> Vec<InvitationRow> {
+    invitations.iter().map(|i| InvitationRow { id: i.id.0, email: i.email.clone(), expires_at: i.expires_at }).collect()
 }
 
 pub struct OrganisationView<'a> {

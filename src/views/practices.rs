@@ -243,3 +243,16 @@ pub fn review_queue(ctx: &Ctx, items: &[Card]) -> Markup {
         },
     )
 }
+
+/// A practice as a card.
+pub fn card(p: &crate::domain::network::practices::WithOrganisation) -> Card {
+    Card {
+        id: p.practice.id.0,
+        title: p.practice.title.clone(),
+        summary: crate::domain::markdown::plain(&p.practice.body, 240),
+        organisation: p.organisation.clone(),
+        themes: p.practice.theme_list(),
+        published_at: p.practice.published_at,
+        status: p.practice.status.clone(),
+    }
+}

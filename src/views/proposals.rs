@@ -7,9 +7,12 @@ use maud::{Markup, PreEscaped, html};
 use super::account::paris;
 use super::forms::{Errors, error_summary};
 use super::layout::{Ctx, breadcrumbs, csrf_field, page};
-use super::objectives::{euros, size_text, time_left};
-use crate::domain::objectives::FormPairs;
+use super::objectives::{euros, problems_to_errors, size_text, time_left};
+use crate::db::ids::CriterionId;
+use crate::domain::criteria::Criterion;
+use crate::domain::objectives::{FormPairs, ObjectiveFull, Problem};
 use crate::domain::proposals::deposits::Receipt;
+use crate::domain::proposals::{self, ProposalFull, opening};
 use crate::domain::proposals::{CHANGE_SUPPORT_MAX, SOLUTION_MAX, STATEMENT_MAX, SUMMARY_MAX, TITLE_MAX};
 
 /// Where a proposal stands, as its organisation reads it.
@@ -877,4 +880,89 @@ pub fn opened(ctx: &Ctx, v: &OpenedView<'_>) -> Markup {
             }
         },
     )
+}
+
+// ---- view data from domain values ----
+
+/// Where a proposal stands for its organisation, from the one opening rule.
+pub fn standing(full: &ProposalFull, last_essential: Option<NaiveDateTime>) -> Standing {
+    Standing::of(opening::outcome(&full.deposits, last_essential))
+}
+
+pub fn attachment_rows(full: &ProposalFull) -> Vec<AttachmentRow> {
+    full.attachments
+        .iter()
+        .map(|a| AttachmentRow { id: a.id.0, name: a.file_name.clone(), size: a.size_bytes, sha256: a.sha256.clone() })
+        .collect()
+}
+
+pub fn member_rows(full: &ProposalFull) -> Vec<MemberRow> {
+    full.members
+        .iter()
+        .map(|m| MemberRow {
+            organisation_id: m.organisation_id.0,
+            name: m.legal_name.clone(),
+            identifier: m.identifier.clone(),
+            role: m.role.clone(),
+            confirmed: m.confirmed_at.is_some(),
+        })
+        .collect()
+}
+
+pub fn deposit_rows(full: &ProposalFull) -> Vec<DepositRow> {
+    full.deposits
+        .iter()
+        .map(|d| DepositRow {
+            id: d.id.0,
+            number: d.receipt_number.clone(),
+            kind: d.kind.clone(),
+            at: d.deposited_at,
+            late: d.late,
+        })
+        .collect()
+}
+
+/// What a deposit still needs, in the user's language.
+pub fn missing_for_deposit(ctx: &Ctx, full: &ProposalFull, catalogue: &[Criterion]) -> Vec<String> {
+    let mut problems: Vec<Problem> = proposals::missing_for_deposit(&full.content());
+    if full.members.iter().any(|m| m.confirmed_at.is_none()) {
+        problems.push(Problem::new("consortium", "proposal-error-unconfirmed"));
+    }
+    problems_to_errors(ctx, &problems, catalogue).0.into_values().collect()
+}
+
+/// A criterion's name in the user's language (its id if the catalogue lacks it).
+pub fn criterion_name(catalogue: &[Criterion], id: CriterionId, ctx: &Ctx) -> String {
+    catalogue.iter().find(|c| c.id == id).map_or_else(|| id.to_string(), |c| c.name(ctx.lang).to_owned())
+}
+
+/// The objective's criteria, as the proposal form asks a statement for each.
+pub fn form_criteria(ctx: &Ctx, full: &ObjectiveFull, catalogue: &[Criterion]) -> Vec<FormCriterion> {
+    full.criteria
+        .iter()
+        .filter_map(|w| catalogue.iter().find(|c| c.id == w.criterion_id))
+        .map(|c| FormCriterion {
+            id: c.id.0,
+            name: c.name(ctx.lang).to_owned(),
+            description: c.description(ctx.lang).to_owned(),
+            levels: c.levels(ctx.lang),
+        })
+        .collect()
+}
+
+/// The form values of a stored draft.
+pub fn content_pairs(full: &ProposalFull) -> FormPairs {
+    let p = &full.proposal;
+    let mut pairs: FormPairs = vec![
+        ("title".into(), p.title.clone()),
+        ("summary".into(), p.summary.clone()),
+        ("solution".into(), p.solution.clone()),
+        ("change_support".into(), p.change_support.clone()),
+        ("cost_euros".into(), p.cost_euros.map(|c| c.to_string()).unwrap_or_default()),
+        ("duration_months".into(), p.duration_months.map(|d| d.to_string()).unwrap_or_default()),
+    ];
+    for (c, s) in &full.statements {
+        pairs.push((format!("s_{c}"), s.clone()));
+    }
+    pairs
 }

@@ -339,6 +339,32 @@ pub fn record(
     audit::append(conn, &event, now).map(|_| ())
 }
 
+/// What a download of a proposal's file read: an attachment of the draft, or a document of a
+/// deposit (by its position).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Download {
+    Attachment(AttachmentId),
+    DepositDocument { deposit: crate::db::ids::DepositId, position: i32 },
+}
+
+/// Records a download in the audit log (ids only), in its own transaction: every read of a
+/// proposal's file is on the record.
+pub fn record_download(
+    conn: &mut DbConnection,
+    by: UserId,
+    proposal: ProposalId,
+    what: Download,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let details = match what {
+        Download::Attachment(a) => serde_json::json!({ "attachment": a.0 }),
+        Download::DepositDocument { deposit, position } => {
+            serde_json::json!({ "deposit": deposit.0, "position": position })
+        }
+    };
+    write_tx(conn, |conn| record(conn, by, "proposal.downloaded", proposal, details, now))
+}
+
 pub fn load(conn: &mut DbConnection, id: ProposalId) -> QueryResult<Option<ProposalFull>> {
     let Some((proposal, objective, lead_name)) = proposals::table
         .find(id)

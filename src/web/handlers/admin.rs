@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::db::ids::{AuditEntryId, UserId};
-use crate::domain::accounts::{self, StaffInvite};
-use crate::domain::audit::{self, AuditFilter};
+use crate::domain::accounts;
+use crate::domain::audit::AuditFilter;
 use crate::domain::authz::Action;
 use crate::domain::email::Email;
 use crate::domain::users::{self, Role};
@@ -15,12 +15,10 @@ use crate::views::admin::{AuditRow, InviteValues, UserDetail, UserRow};
 use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
 use crate::web::AppState;
-use crate::web::auth::{CurrentUser, Identity};
+use crate::web::auth::Identity;
 use crate::web::ctx::{html, redirect};
 use crate::web::error::AppError;
-use crate::web::handlers::organisation::account_error;
-
-const PAGE_SIZE: i64 = 50;
+use crate::web::operations::admin::{self as operations, AUDIT_PAGE, list_users};
 
 #[derive(Deserialize, Default)]
 pub struct UsersQuery {
@@ -30,33 +28,6 @@ pub struct UsersQuery {
     page: Option<i64>,
     #[serde(default)]
     done: Option<String>,
-}
-
-/// A page of users with their roles; shared with the API.
-pub async fn list_users(
-    state: &AppState,
-    query: &str,
-    page: i64,
-) -> Result<(Vec<(users::User, Vec<Role>)>, bool), AppError> {
-    let (q, offset) = (query.to_owned(), (page.clamp(1, 100_000) - 1) * PAGE_SIZE);
-    state
-        .db
-        .run(move |conn| {
-            let mut list = users::search(conn, Some(&q), PAGE_SIZE + 1, offset)?;
-            let has_more = list.len() as i64 > PAGE_SIZE;
-            list.truncate(PAGE_SIZE as usize);
-            let ids: Vec<UserId> = list.iter().map(|u| u.id).collect();
-            let roles = users::roles_of(conn, &ids)?;
-            let with_roles = list
-                .into_iter()
-                .map(|u| {
-                    let r = roles.iter().filter(|(id, _)| *id == u.id).map(|(_, r)| *r).collect();
-                    (u, r)
-                })
-                .collect();
-            Ok::<_, AppError>((with_roles, has_more))
-        })
-        .await
 }
 
 async fn render_users(
@@ -103,28 +74,6 @@ pub async fn users_page(
     render_users(&state, &ctx, &query, &InviteValues::default(), &Errors::default(), StatusCode::OK).await
 }
 
-/// Invites a staff member; shared with the API.
-pub async fn invite(
-    state: &AppState,
-    admin: &CurrentUser,
-    email: Email,
-    name: String,
-    roles: Vec<Role>,
-    lang: crate::i18n::Lang,
-) -> Result<UserId, AppError> {
-    let (admin, now) = (admin.user.clone(), state.clock.now());
-    let st = state.secret.clone();
-    let public_url = state.settings.public_url.clone();
-    state
-        .db
-        .run(move |conn| {
-            let links = accounts::Links { secret: st.expose().as_bytes(), public_url: &public_url };
-            let invite = StaffInvite { email: &email, name: &name, roles: &roles, lang };
-            accounts::invite_staff(conn, &admin, &invite, links, now).map_err(account_error)
-        })
-        .await
-}
-
 pub async fn invite_staff(
     state: web::Data<AppState>,
     ctx: Ctx,
@@ -157,7 +106,7 @@ pub async fn invite_staff(
     if !errors.is_empty() {
         return render_users(&state, &ctx, &query, &values, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    match invite(&state, &current, email, name, roles, ctx.lang).await {
+    match operations::invite_staff(&state, &current, email, name, roles, ctx.lang).await {
         Ok(_) => Ok(redirect("/admin/users?done=invited")),
         Err(AppError::Conflict { .. }) => {
             errors.add("email", ctx.t("error-email-has-account"));
@@ -226,28 +175,6 @@ pub struct RolesForm {
     admin: Option<String>,
 }
 
-/// Replaces a user's roles; shared with the API.
-pub async fn change_roles(
-    state: &AppState,
-    admin: &CurrentUser,
-    target: UserId,
-    roles: Vec<Role>,
-) -> Result<(), AppError> {
-    let (admin, now) = (admin.user.clone(), state.clock.now());
-    state.db.run(move |conn| accounts::change_roles(conn, &admin, target, &roles, now).map_err(account_error)).await
-}
-
-/// Disables or enables an account; shared with the API.
-pub async fn set_disabled(
-    state: &AppState,
-    admin: &CurrentUser,
-    target: UserId,
-    disabled: bool,
-) -> Result<(), AppError> {
-    let (admin, now) = (admin.user.clone(), state.clock.now());
-    state.db.run(move |conn| accounts::set_disabled(conn, &admin, target, disabled, now).map_err(account_error)).await
-}
-
 fn refusal_message(ctx: &Ctx, e: &AppError) -> Option<String> {
     match e {
         AppError::Conflict { message, .. } => Some(ctx.t(&format!("admin-refused-{}", message.replace(' ', "-")))),
@@ -268,7 +195,7 @@ pub async fn set_roles(
         .into_iter()
         .filter_map(|(r, v)| v.as_ref().map(|_| r))
         .collect();
-    match change_roles(&state, &current, target, roles).await {
+    match operations::change_roles(&state, &current, target, roles).await {
         Ok(()) => Ok(redirect(&format!("/admin/users/{}?done=1", target.0))),
         Err(e) => match refusal_message(&ctx, &e) {
             Some(message) => render_user(&state, &ctx, target, Some(message), None, StatusCode::CONFLICT).await,
@@ -286,7 +213,7 @@ async fn toggle(
 ) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::DisableUser)?;
     let target = UserId(id.into_inner());
-    match set_disabled(&state, &current, target, disabled).await {
+    match operations::set_disabled(&state, &current, target, disabled).await {
         Ok(()) => Ok(redirect(&format!("/admin/users/{}?done=1", target.0))),
         Err(e) => match refusal_message(&ctx, &e) {
             Some(message) => render_user(&state, &ctx, target, Some(message), None, StatusCode::CONFLICT).await,
@@ -313,6 +240,7 @@ pub async fn enable(
     toggle(state, ctx, identity, id, false).await
 }
 
+/// The audit page's filter.
 #[derive(Deserialize, Default)]
 pub struct AuditQuery {
     #[serde(default)]
@@ -323,16 +251,6 @@ pub struct AuditQuery {
     pub before: Option<i64>,
 }
 
-/// A page of the audit log, newest first; shared with the API.
-pub async fn audit_entries(state: &AppState, query: &AuditQuery) -> Result<Vec<audit::AuditEntry>, AppError> {
-    let filter = AuditFilter {
-        action: Some(query.action.clone()),
-        actor: Some(query.actor.clone()),
-        before: query.before.map(AuditEntryId),
-    };
-    state.db.run(move |conn| audit::list(conn, &filter, PAGE_SIZE).map_err(AppError::from)).await
-}
-
 pub async fn audit_page(
     state: web::Data<AppState>,
     ctx: Ctx,
@@ -340,8 +258,13 @@ pub async fn audit_page(
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     identity.authorize(Action::ReadAuditLog)?;
-    let entries = audit_entries(&state, &query).await?;
-    let older = (entries.len() as i64 == PAGE_SIZE).then(|| entries.last().map(|e| e.id.0)).flatten();
+    let filter = AuditFilter {
+        action: Some(query.action.clone()),
+        actor: Some(query.actor.clone()),
+        before: query.before.map(AuditEntryId),
+    };
+    let entries = operations::audit_entries(&state, filter).await?;
+    let older = (entries.len() as i64 == AUDIT_PAGE).then(|| entries.last().map(|e| e.id.0)).flatten();
     let rows: Vec<AuditRow> = entries
         .into_iter()
         .map(|e| AuditRow {

@@ -7,7 +7,8 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::ids::{ApiTokenId, UserId};
+use crate::db::ids::{ApiTokenId, AuditEntryId, UserId};
+use crate::domain::audit::AuditFilter;
 use crate::domain::authz::Action;
 use crate::domain::email::Email;
 use crate::domain::users::{Role, User};
@@ -16,7 +17,9 @@ use crate::i18n::Lang;
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::error::AppError;
-use crate::web::handlers::{account, admin, organisation};
+// The tokens' operations still live in the account page's handlers (their owner moves them).
+use crate::web::handlers::account;
+use crate::web::operations::{admin, organisation};
 
 fn invalid(field: &str, message: &str) -> AppError {
     AppError::BadRequest { code: "invalid_field", message: format!("{field}: {message}") }
@@ -355,7 +358,7 @@ pub async fn invite_staff(
         None => Lang::Fr,
         Some(code) => Lang::from_code(code).ok_or_else(|| invalid("locale", "fr or en"))?,
     };
-    let id = admin::invite(&state, &current, email, name, roles, lang).await?;
+    let id = admin::invite_staff(&state, &current, email, name, roles, lang).await?;
     Ok(HttpResponse::Created().json(Created { id: id.0 }))
 }
 
@@ -436,8 +439,12 @@ pub async fn audit(
     query: web::Query<AuditParams>,
 ) -> Result<HttpResponse, AppError> {
     identity.authorize(Action::ReadAuditLog)?;
-    let q = admin::AuditQuery { action: query.action.clone(), actor: query.actor.clone(), before: query.before };
-    let entries = admin::audit_entries(&state, &q).await?;
+    let filter = AuditFilter {
+        action: Some(query.action.clone()),
+        actor: Some(query.actor.clone()),
+        before: query.before.map(AuditEntryId),
+    };
+    let entries = admin::audit_entries(&state, filter).await?;
     let body: Vec<AuditEntryInfo> = entries
         .into_iter()
         .map(|e| AuditEntryInfo {

@@ -1,7 +1,7 @@
 //! The JSON API for proposals, under `/api/v1`: drafts, attachments (multipart), consortium,
 //! deposits, withdrawals, reconfirmations and receipts for suppliers; the count, the opening and
-//! the opened proposals for agents. The same rules as the pages: each handler reuses the page
-//! handlers' loading and authorization, and the domain's operations.
+//! the opened proposals for agents. The same rules as the pages: each handler calls the same
+//! shared operations (`web::operations::proposals`, `receipts`) and the domain's.
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
@@ -10,21 +10,24 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::ids::{CriterionId, ObjectiveId, OrganisationId, ProposalId};
+use crate::db::ids::{CriterionId, ObjectiveId};
 use crate::domain::authz::Action;
-use crate::domain::criteria::{self, Criterion};
-use crate::domain::objectives::{self, FormPairs};
+use crate::domain::criteria::Criterion;
+use crate::domain::objectives::FormPairs;
 use crate::domain::proposals::deposits::{self, Kind};
 use crate::domain::proposals::opening;
-use crate::domain::proposals::{self, ProposalFull, Relation, consortium};
+use crate::domain::proposals::{self, ProposalFull, Relation};
 use crate::views::layout::Ctx;
-use crate::views::proposals::Standing;
+use crate::views::objectives::problems_to_errors;
+use crate::views::proposals::{Standing, standing};
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::error::AppError;
-use crate::web::handlers::objectives::problems_to_errors;
-use crate::web::handlers::proposals::{self as pages, MemberForm};
-use crate::web::handlers::receipts::{SignedReceipt, readable_receipt, signed};
+use crate::web::operations::documents;
+use crate::web::operations::proposals::{
+    self as operations, NewMember, catalogue, last_essential, proposal_error, readable, reload, writable,
+};
+use crate::web::operations::receipts::{SignedReceipt, readable_receipt, signed};
 
 type Resp = Result<HttpResponse, AppError>;
 
@@ -154,11 +157,7 @@ fn deposit_json(d: &deposits::Deposit) -> DepositJson {
 }
 
 async fn proposal_json(state: &AppState, full: &ProposalFull) -> Result<ProposalJson, AppError> {
-    let oid = full.objective.id;
-    let essential = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(opening::last_essential_amendments(conn, &[oid])?.get(&oid).copied()))
-        .await?;
+    let essential = last_essential(state, full.objective.id).await?;
     let p = &full.proposal;
     Ok(ProposalJson {
         id: p.id.0,
@@ -203,16 +202,8 @@ async fn proposal_json(state: &AppState, full: &ProposalFull) -> Result<Proposal
             })
             .collect(),
         deposits: full.deposits.iter().map(deposit_json).collect(),
-        standing: standing_code(pages::standing(full, essential)).into(),
+        standing: standing_code(standing(full, essential)).into(),
     })
-}
-
-async fn reload(state: &AppState, id: ProposalId) -> Result<ProposalFull, AppError> {
-    state.db.run(move |conn| proposals::load(conn, id).map_err(AppError::from)).await?.ok_or(AppError::NotFound)
-}
-
-async fn catalogue(state: &AppState) -> Result<Vec<Criterion>, AppError> {
-    state.db.run(|conn| criteria::list(conn, true).map_err(AppError::from)).await
 }
 
 /// Parses the input with the page's parser; problems become one 422 listing them.
@@ -289,15 +280,8 @@ pub async fn create(
 ) -> Resp {
     let current = identity.authorize(Action::StartProposal)?;
     let org = identity.own_organisation()?;
-    let oid = ObjectiveId(id.into_inner());
-    let objective = state
-        .db
-        .run(move |conn| objectives::load(conn, oid).map_err(AppError::from))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if objective.objective.status == objectives::Status::Draft.as_str() {
-        return Err(AppError::NotFound);
-    }
+    let objective = operations::open_objective(&state, id.into_inner()).await?;
+    let oid = objective.objective.id;
     let catalogue = catalogue(&state).await?;
     let ids: Vec<CriterionId> = objective.criteria.iter().map(|w| w.criterion_id).collect();
     let content = parse(&ctx, &body, &ids, &catalogue)?;
@@ -306,7 +290,7 @@ pub async fn create(
         .db
         .run(move |conn| Ok::<_, AppError>(proposals::create(conn, oid, org, &content, user, now)))
         .await?
-        .map_err(|e| pages::proposal_error(&ctx, e, &catalogue))?;
+        .map_err(|e| proposal_error(&ctx, e, &catalogue))?;
     let full = reload(&state, pid).await?;
     Ok(private(StatusCode::CREATED, proposal_json(&state, &full).await?))
 }
@@ -315,7 +299,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "proposals", security(("bearer" = [])),
     responses((status = 200, body = ProposalJson), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn show(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
-    let (full, _, _) = pages::readable(&state, &identity, id.into_inner()).await?;
+    let (full, _, _) = readable(&state, &identity, id.into_inner()).await?;
     Ok(private(StatusCode::OK, proposal_json(&state, &full).await?))
 }
 
@@ -330,13 +314,8 @@ pub async fn update(
     id: web::Path<i64>,
     body: web::Json<ProposalInput>,
 ) -> Resp {
-    let (full, current) = pages::writable(&state, &identity, id.into_inner()).await?;
-    let oid = full.objective.id;
-    let objective = state
-        .db
-        .run(move |conn| objectives::load(conn, oid).map_err(AppError::from))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (full, current) = writable(&state, &identity, id.into_inner()).await?;
+    let objective = operations::objective_of(&state, &full).await?;
     let catalogue = catalogue(&state).await?;
     let ids: Vec<CriterionId> = objective.criteria.iter().map(|w| w.criterion_id).collect();
     let content = parse(&ctx, &body, &ids, &catalogue)?;
@@ -348,7 +327,7 @@ pub async fn update(
         .db
         .run(move |conn| Ok::<_, AppError>(proposals::save(conn, pid, version, &content, user, now)))
         .await?
-        .map_err(|e| pages::proposal_error(&ctx, e, &catalogue))?;
+        .map_err(|e| proposal_error(&ctx, e, &catalogue))?;
     let full = reload(&state, pid).await?;
     Ok(private(StatusCode::OK, proposal_json(&state, &full).await?))
 }
@@ -364,8 +343,8 @@ pub async fn upload(
     id: web::Path<i64>,
     mut payload: Multipart,
 ) -> Resp {
-    let (full, current) = pages::writable(&state, &identity, id.into_inner()).await?;
-    pages::receive_attachments(&state, &ctx, &full, &current, &mut payload).await?;
+    let (full, current) = writable(&state, &identity, id.into_inner()).await?;
+    operations::receive_attachments(&state, &ctx, &full, &current, &mut payload).await?;
     let full = reload(&state, full.proposal.id).await?;
     Ok(private(StatusCode::CREATED, proposal_json(&state, &full).await?))
 }
@@ -374,7 +353,9 @@ pub async fn upload(
 #[utoipa::path(get, path = "/api/v1/proposals/{id}/attachments/{attachment}", tag = "proposals", security(("bearer" = [])),
     responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn download(state: web::Data<AppState>, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
-    pages::download(state, identity, path).await
+    let (id, aid) = path.into_inner();
+    let file = operations::attachment(&state, &identity, id, aid).await?;
+    documents::serve(&state, &file).await
 }
 
 /// Removes an attachment from a draft.
@@ -387,8 +368,8 @@ pub async fn remove_attachment(
     path: web::Path<(i64, i64)>,
 ) -> Resp {
     let (id, aid) = path.into_inner();
-    let (full, current) = pages::writable(&state, &identity, id).await?;
-    pages::remove_attachment_file(&state, &ctx, &full, &current, aid).await?;
+    let (full, current) = writable(&state, &identity, id).await?;
+    operations::remove_attachment(&state, &ctx, &full, &current, aid).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -413,26 +394,16 @@ pub async fn add_member(
     id: web::Path<i64>,
     body: web::Json<MemberInput>,
 ) -> Resp {
-    let (full, current) = pages::writable(&state, &identity, id.into_inner()).await?;
+    let (full, current) = writable(&state, &identity, id.into_inner()).await?;
     let body = body.into_inner();
-    let form = MemberForm {
+    let member = NewMember {
         identifier_type: body.identifier_type,
         identifier: body.identifier,
         role: body.role,
         consortium_type: body.consortium_type,
     };
-    let (identifier, kind) = pages::parse_member(&ctx, &form)?;
-    let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
-    let link = crate::domain::following::MailLinks { public_url: &state.settings.public_url }
-        .path(&format!("proposals/{pid}"));
-    let role = form.role.clone();
-    state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(consortium::add_member(conn, pid, &identifier, &role, kind, user, &link, now))
-        })
-        .await?
-        .map_err(|e| pages::proposal_error(&ctx, e, &[]))?;
+    operations::add_member(&state, &ctx, &full, &current, &member).await?;
+    let pid = full.proposal.id;
     let full = reload(&state, pid).await?;
     Ok(private(StatusCode::CREATED, proposal_json(&state, &full).await?))
 }
@@ -447,13 +418,8 @@ pub async fn remove_member(
     path: web::Path<(i64, i64)>,
 ) -> Resp {
     let (id, org) = path.into_inner();
-    let (full, current) = pages::writable(&state, &identity, id).await?;
-    let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(consortium::remove_member(conn, pid, OrganisationId(org), user, now)))
-        .await?
-        .map_err(|e| pages::proposal_error(&ctx, e, &[]))?;
+    let (full, current) = writable(&state, &identity, id).await?;
+    operations::remove_member(&state, &ctx, &full, &current, org).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -485,14 +451,14 @@ pub async fn answer(
     } else {
         None
     };
-    pages::answer_invitation(&state, &ctx, &identity, id.into_inner(), answer).await?;
+    operations::answer_invitation(&state, &ctx, &identity, id.into_inner(), answer).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 async fn deposit_kind(state: &AppState, ctx: &Ctx, identity: &Identity, id: i64, kind: Kind) -> Resp {
     let started_at = state.clock.now_naive();
-    let (full, current) = pages::writable(state, identity, id).await?;
-    let did = pages::record_deposit(state, ctx, &full, &current, kind, started_at, None).await?;
+    let (full, current) = writable(state, identity, id).await?;
+    let did = operations::record_deposit(state, ctx, &full, &current, kind, started_at, None).await?;
     let (deposit, receipt) = readable_receipt(state, identity, did.0).await?;
     Ok(private(StatusCode::CREATED, signed(&deposit, receipt)))
 }
@@ -549,17 +515,8 @@ pub struct ReceivedProposals {
 #[utoipa::path(get, path = "/api/v1/objectives/{id}/proposals", tag = "proposals", security(("bearer" = [])),
     responses((status = 200, body = ReceivedProposals), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn received(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
-    identity.authorize(Action::OpenProposals)?;
-    let oid = ObjectiveId(id.into_inner());
-    let o = state
-        .db
-        .run(move |conn| objectives::load(conn, oid).map_err(AppError::from))
-        .await?
-        .ok_or(AppError::NotFound)?
-        .objective;
-    if o.practice || o.status == objectives::Status::Draft.as_str() {
-        return Err(AppError::NotFound);
-    }
+    let o = operations::agent_objective(&state, &identity, id.into_inner()).await?;
+    let oid = o.id;
     let closed = opening::openable(&o, state.clock.now_naive());
     let (deposited, rows) = state
         .db
@@ -601,7 +558,7 @@ pub async fn open(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: 
         .db
         .run(move |conn| Ok::<_, AppError>(opening::open(conn, oid, user, now)))
         .await?
-        .map_err(|e| pages::proposal_error(&ctx, e, &[]))?;
+        .map_err(|e| proposal_error(&ctx, e, &[]))?;
     Ok(private(StatusCode::OK, Opening { opened }))
 }
 
@@ -623,7 +580,7 @@ pub struct OpenedProposal {
     responses((status = 200, body = OpenedProposal), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn opened(state: web::Data<AppState>, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
     let (objective, proposal) = path.into_inner();
-    let (_, row, deposit) = pages::opened_deposit(&state, &identity, objective, proposal).await?;
+    let (_, row, deposit) = operations::opened_deposit(&state, &identity, objective, proposal).await?;
     let content: serde_json::Value = serde_json::from_str(&deposit.snapshot).map_err(AppError::internal)?;
     Ok(private(
         StatusCode::OK,

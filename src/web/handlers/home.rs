@@ -27,9 +27,9 @@ pub async fn home(state: web::Data<AppState>, ctx: Ctx) -> Result<HttpResponse, 
             Ok::<_, AppError>((soon, results, featured))
         })
         .await?;
-    let cards: Vec<_> = soon.iter().map(|o| super::objectives::card(o, now)).collect();
-    let results: Vec<_> = results.iter().map(|o| super::objectives::card(o, now)).collect();
-    let practices = super::practices::cards(&featured);
+    let cards: Vec<_> = soon.iter().map(|o| views::objectives::card(o, now)).collect();
+    let results: Vec<_> = results.iter().map(|o| views::objectives::card(o, now)).collect();
+    let practices: Vec<_> = featured.iter().map(views::practices::card).collect();
     Ok(html(StatusCode::OK, views::home::home(&ctx, &cards, &results, &practices, now)))
 }
 

@@ -13,11 +13,11 @@ use crate::domain::{criteria, markdown, questions, themes};
 use crate::web::AppState;
 use crate::web::error::AppError;
 
-const PAGE_SIZE: i64 = 50;
+// TEMP re-export for the merge (practices.rs builds its feed with them); it is also this file's
+// import of them.
+pub use crate::views::feeds::{when, xml};
 
-pub fn when(t: NaiveDateTime) -> String {
-    format!("{}Z", t.format("%Y-%m-%dT%H:%M:%S"))
-}
+const PAGE_SIZE: i64 = 50;
 
 #[derive(Serialize, ToSchema)]
 pub struct ObjectiveSummary {
@@ -358,25 +358,6 @@ pub async fn ocds_all(state: web::Data<AppState>) -> Result<HttpResponse, AppErr
         .collect();
     let uri = state.settings.public_url.join("api/v1/ocds/objectives.json").map(|u| u.to_string()).unwrap_or_default();
     Ok(HttpResponse::Ok().json(ocds::package(&uri, releases, &publisher(&state), now)))
-}
-
-/// Escapes text for XML content and attribute values.
-pub fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Only the characters XML 1.0 allows.
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 async fn feed(state: &AppState, theme: Option<String>) -> Result<HttpResponse, AppError> {

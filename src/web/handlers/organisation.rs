@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::db::ids::{InvitationId, OrganisationId, UserId};
+use crate::db::ids::{InvitationId, UserId};
 use crate::domain::accounts::{self, AccountError};
 use crate::domain::authz::Action;
 use crate::domain::email::Email;
@@ -13,11 +13,12 @@ use crate::domain::password::{self, NewPassword};
 use crate::views;
 use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
-use crate::views::organisation::{InvitationRow, MemberRow, OrganisationView};
+use crate::views::organisation::{OrganisationView, invitation_rows, member_rows};
 use crate::web::AppState;
-use crate::web::auth::{CurrentUser, Identity};
+use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
+use crate::web::operations::organisation::{account_error, invite_member, remove_member, transfer_ownership};
 
 async fn render(
     state: &AppState,
@@ -51,20 +52,8 @@ async fn render(
         size: &org.size,
         social_economy: org.social_economy,
         sectors: org.sector_list(),
-        members: members
-            .iter()
-            .map(|m| MemberRow {
-                id: m.id.0,
-                name: m.display_name.clone(),
-                email: m.email.clone(),
-                owner: org.owner_user_id == Some(m.id),
-                verified: m.is_verified(),
-            })
-            .collect(),
-        invitations: invitations
-            .iter()
-            .map(|i| InvitationRow { id: i.id.0, email: i.email.clone(), expires_at: i.expires_at })
-            .collect(),
+        members: member_rows(&org, &members),
+        invitations: invitation_rows(&invitations),
         can_manage,
         notice,
     };
@@ -111,43 +100,6 @@ pub async fn invite(
     }
 }
 
-/// Shared with the API.
-pub async fn invite_member(
-    state: &AppState,
-    current: &CurrentUser,
-    org_id: OrganisationId,
-    email: Email,
-) -> Result<(), AppError> {
-    let (owner, now) = (current.user.clone(), state.clock.now());
-    let st = state.secret.clone();
-    let public_url = state.settings.public_url.clone();
-    state
-        .db
-        .run(move |conn| {
-            let org = organisations::find(conn, org_id)?.ok_or(AppError::NotFound)?;
-            let links = accounts::Links { secret: st.expose().as_bytes(), public_url: &public_url };
-            accounts::invite_member(conn, &owner, &org, &email, links, now).map(|_| ()).map_err(account_error)
-        })
-        .await
-}
-
-/// Maps refusals of the accounts domain to HTTP errors.
-pub fn account_error(e: AccountError) -> AppError {
-    match e {
-        AccountError::EmailTaken => {
-            AppError::Conflict { code: "email_taken", message: "this address already has an account".into() }
-        }
-        AccountError::IdentifierTaken => AppError::Conflict {
-            code: "identifier_taken",
-            message: "this organisation identifier is already registered".into(),
-        },
-        AccountError::Refused(reason) => AppError::Conflict { code: "refused", message: reason.replace('-', " ") },
-        AccountError::Link(_) => AppError::NotFound,
-        AccountError::Db(diesel::result::Error::NotFound) => AppError::NotFound,
-        AccountError::Db(e) => AppError::from(e),
-    }
-}
-
 pub async fn revoke_invitation(
     state: web::Data<AppState>,
     identity: Identity,
@@ -177,16 +129,6 @@ pub async fn remove(
     Ok(redirect("/organisation?done=removed"))
 }
 
-pub async fn remove_member(
-    state: &AppState,
-    current: &CurrentUser,
-    org_id: OrganisationId,
-    member: UserId,
-) -> Result<(), AppError> {
-    let (owner, now) = (current.user.clone(), state.clock.now());
-    state.db.run(move |conn| accounts::remove_member(conn, &owner, org_id, member, now).map_err(account_error)).await
-}
-
 #[derive(Deserialize)]
 pub struct OwnerForm {
     member_id: i64,
@@ -201,19 +143,6 @@ pub async fn transfer(
     let current = identity.authorize(Action::TransferOwnership(org_id))?;
     transfer_ownership(&state, &current, org_id, UserId(form.member_id)).await?;
     Ok(redirect("/organisation?done=transferred"))
-}
-
-pub async fn transfer_ownership(
-    state: &AppState,
-    current: &CurrentUser,
-    org_id: OrganisationId,
-    member: UserId,
-) -> Result<(), AppError> {
-    let (owner, now) = (current.user.clone(), state.clock.now());
-    state
-        .db
-        .run(move |conn| accounts::transfer_ownership(conn, &owner, org_id, member, now).map_err(account_error))
-        .await
 }
 
 #[derive(Deserialize)]

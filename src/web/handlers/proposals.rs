@@ -1,106 +1,42 @@
 //! Proposals in the browser: the supplier's dashboard, drafts, attachments, consortium,
 //! deposits, withdrawals and reconfirmations; the agents' count, opening and reading.
 //!
-//! Every handler loads the proposal, asks `authz::decide` with the viewer's relation to it, and
-//! answers 404 to outsiders, so a sealed proposal's existence does not leak either.
-
-use std::rc::Rc;
+//! Every handler loads the proposal through `operations::proposals` (`readable`, `writable`),
+//! which asks `authz::decide` with the viewer's relation to it and answers 404 to outsiders, so a
+//! sealed proposal's existence does not leak either.
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::db::ids::{AttachmentId, DepositId, ObjectiveId, OrganisationId, ProposalId};
 use crate::domain::authz::Action;
-use crate::domain::criteria::{self, Criterion};
 use crate::domain::markdown;
-use crate::domain::objectives::{self, FormPairs, Problem};
-use crate::domain::organisations::{IdentifierType, LegalIdentifier};
-use crate::domain::proposals::deposits::{self, Depositor, Kind};
+use crate::domain::objectives::{self, FormPairs};
+use crate::domain::proposals::deposits::{self, Kind};
 use crate::domain::proposals::opening;
-use crate::domain::proposals::{self, ProposalError, ProposalFull, Relation, consortium, practice};
-use crate::uploads::{Store, UploadError};
+use crate::domain::proposals::{self, ProposalError, Relation, practice};
 use crate::views;
 use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
-use crate::views::proposals::{AttachmentRow, DepositRow, FormCriterion, FormView, MemberRow, Standing};
+use crate::views::objectives::problems_to_errors;
+use crate::views::proposals::{
+    FormView, Standing, attachment_rows, content_pairs, criterion_name, deposit_rows, form_criteria, member_rows,
+    missing_for_deposit, standing,
+};
 use crate::web::AppState;
-use crate::web::auth::{CurrentUser, Identity};
+use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
-use crate::web::handlers::objectives::problems_to_errors;
+use crate::web::operations::documents;
+use crate::web::operations::proposals::{
+    self as operations, NewMember, agent_objective, answer_invitation, catalogue, last_essential, objective_of,
+    open_objective, opened_deposit, readable, receive_attachments, record_deposit,
+};
 
-/// Where a proposal stands for its organisation, from the one opening rule.
-pub fn standing(full: &ProposalFull, last_essential: Option<chrono::NaiveDateTime>) -> Standing {
-    Standing::of(opening::outcome(&full.deposits, last_essential))
-}
-
-/// A refused operation, in the user's language.
-pub fn proposal_error(ctx: &Ctx, e: ProposalError, catalogue: &[Criterion]) -> AppError {
-    match e {
-        ProposalError::NotFound => AppError::NotFound,
-        ProposalError::Db(cause) => AppError::Internal(cause),
-        ProposalError::Incomplete(problems) => {
-            let messages: Vec<String> = problems_to_errors(ctx, &problems, catalogue).0.into_values().collect();
-            AppError::Conflict {
-                code: "incomplete",
-                message: format!("{} {}", ctx.t("proposal-missing"), messages.join(" ")),
-            }
-        }
-        other => AppError::Conflict { code: other.code(), message: ctx.t(other.message_key()) },
-    }
-}
-
-/// A proposal the signed-in user's organisation leads or is a member of, with that relation.
-/// Others get a 404: before the deadline nothing of a proposal shows, not even that it exists.
-pub async fn readable(
-    state: &AppState,
-    identity: &Identity,
-    id: i64,
-) -> Result<(ProposalFull, Relation, Rc<CurrentUser>), AppError> {
-    let Some(current) = identity.0.clone() else { return Err(AppError::SignInRequired) };
-    let pid = ProposalId(id);
-    let full = state
-        .db
-        .run(move |conn| proposals::load(conn, pid).map_err(AppError::from))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let relation = full.relation(current.user.organisation_id);
-    if relation == Relation::Outsider {
-        return Err(AppError::NotFound);
-    }
-    identity.authorize(Action::ReadProposal { relation, opened: false })?;
-    Ok((full, relation, current))
-}
-
-/// The same, for the lead organisation's users, who write.
-pub async fn writable(
-    state: &AppState,
-    identity: &Identity,
-    id: i64,
-) -> Result<(ProposalFull, Rc<CurrentUser>), AppError> {
-    let (full, relation, current) = readable(state, identity, id).await?;
-    identity.authorize(Action::WriteProposal(relation))?;
-    Ok((full, current))
-}
-
-async fn essential_of(state: &AppState, objective: ObjectiveId) -> Result<Option<chrono::NaiveDateTime>, AppError> {
-    state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(opening::last_essential_amendments(conn, &[objective])?.get(&objective).copied())
-        })
-        .await
-}
-
-async fn catalogue(state: &AppState) -> Result<Vec<Criterion>, AppError> {
-    state.db.run(|conn| criteria::list(conn, true).map_err(AppError::from)).await
-}
-
-fn criterion_name(catalogue: &[Criterion], id: crate::db::ids::CriterionId, ctx: &Ctx) -> String {
-    catalogue.iter().find(|c| c.id == id).map_or_else(|| id.to_string(), |c| c.name(ctx.lang).to_owned())
-}
+// TEMP re-export for the merge (messages.rs invites into a proposal through these); it is also
+// this file's import of them.
+pub use crate::web::operations::proposals::{proposal_error, writable};
 
 pub async fn dashboard(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::StartProposal)?;
@@ -145,32 +81,6 @@ pub async fn practice(state: web::Data<AppState>, identity: Identity) -> Result<
     let (user, now) = (current.user.id, state.clock.now_naive());
     let id = state.db.run(move |conn| practice::ensure(conn, user, now).map_err(AppError::from)).await?;
     Ok(redirect(&format!("/objectives/{id}/proposal")))
-}
-
-fn form_criteria(ctx: &Ctx, full: &objectives::ObjectiveFull, catalogue: &[Criterion]) -> Vec<FormCriterion> {
-    full.criteria
-        .iter()
-        .filter_map(|w| catalogue.iter().find(|c| c.id == w.criterion_id))
-        .map(|c| FormCriterion {
-            id: c.id.0,
-            name: c.name(ctx.lang).to_owned(),
-            description: c.description(ctx.lang).to_owned(),
-            levels: c.levels(ctx.lang),
-        })
-        .collect()
-}
-
-async fn open_objective(state: &AppState, id: i64) -> Result<objectives::ObjectiveFull, AppError> {
-    let oid = ObjectiveId(id);
-    let full = state
-        .db
-        .run(move |conn| objectives::load(conn, oid).map_err(AppError::from))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if full.objective.status == objectives::Status::Draft.as_str() {
-        return Err(AppError::NotFound);
-    }
-    Ok(full)
 }
 
 pub async fn start_form(
@@ -269,7 +179,7 @@ async fn render_proposal(
     let ctx = ctx.clone();
     let (full, relation, current) = readable(state, identity, id).await?;
     let catalogue = catalogue(state).await?;
-    let essential = essential_of(state, full.objective.id).await?;
+    let essential = last_essential(state, full.objective.id).await?;
     let now = state.clock.now_naive();
     let feedback = if full.objective.results_published_at.is_some() {
         let oid = full.objective.id;
@@ -280,11 +190,7 @@ async fn render_proposal(
     } else {
         None
     };
-    let mut missing: Vec<Problem> = proposals::missing_for_deposit(&full.content());
-    if full.members.iter().any(|m| m.confirmed_at.is_none()) {
-        missing.push(Problem::new("consortium", "proposal-error-unconfirmed"));
-    }
-    let missing: Vec<String> = problems_to_errors(&ctx, &missing, &catalogue).0.into_values().collect();
+    let missing = missing_for_deposit(&ctx, &full, &catalogue);
     let viewer_org = current.user.organisation_id;
     let can_answer = relation == Relation::Member
         && full.members.iter().any(|m| Some(m.organisation_id) == viewer_org && m.confirmed_at.is_none())
@@ -309,17 +215,7 @@ async fn render_proposal(
         consortium_type: p.consortium_type.clone(),
         attachments: attachment_rows(&full),
         members: member_rows(&full),
-        deposits: full
-            .deposits
-            .iter()
-            .map(|d| DepositRow {
-                id: d.id.0,
-                number: d.receipt_number.clone(),
-                kind: d.kind.clone(),
-                at: d.deposited_at,
-                late: d.late,
-            })
-            .collect(),
+        deposits: deposit_rows(&full),
         standing: standing(&full, essential),
         missing,
         open: proposals::accepts_proposals(&full.objective, now),
@@ -332,48 +228,6 @@ async fn render_proposal(
         upload_error,
     };
     Ok(html(status_code, views::proposals::proposal(&ctx, &view, now)))
-}
-
-fn attachment_rows(full: &ProposalFull) -> Vec<AttachmentRow> {
-    full.attachments
-        .iter()
-        .map(|a| AttachmentRow { id: a.id.0, name: a.file_name.clone(), size: a.size_bytes, sha256: a.sha256.clone() })
-        .collect()
-}
-
-fn member_rows(full: &ProposalFull) -> Vec<MemberRow> {
-    full.members
-        .iter()
-        .map(|m| MemberRow {
-            organisation_id: m.organisation_id.0,
-            name: m.legal_name.clone(),
-            identifier: m.identifier.clone(),
-            role: m.role.clone(),
-            confirmed: m.confirmed_at.is_some(),
-        })
-        .collect()
-}
-
-/// The form values of a stored draft.
-fn content_pairs(full: &ProposalFull) -> FormPairs {
-    let p = &full.proposal;
-    let mut pairs: FormPairs = vec![
-        ("title".into(), p.title.clone()),
-        ("summary".into(), p.summary.clone()),
-        ("solution".into(), p.solution.clone()),
-        ("change_support".into(), p.change_support.clone()),
-        ("cost_euros".into(), p.cost_euros.map(|c| c.to_string()).unwrap_or_default()),
-        ("duration_months".into(), p.duration_months.map(|d| d.to_string()).unwrap_or_default()),
-    ];
-    for (c, s) in &full.statements {
-        pairs.push((format!("s_{c}"), s.clone()));
-    }
-    pairs
-}
-
-async fn objective_of(state: &AppState, full: &ProposalFull) -> Result<objectives::ObjectiveFull, AppError> {
-    let oid = full.objective.id;
-    state.db.run(move |conn| objectives::load(conn, oid).map_err(AppError::from)).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn edit_form(
@@ -452,62 +306,6 @@ pub async fn update(
     }
 }
 
-const MAX_FILES_PER_UPLOAD: usize = 10;
-
-/// Receives attachments (multipart, the CSRF token in the query string) and records them.
-pub async fn receive_attachments(
-    state: &AppState,
-    ctx: &Ctx,
-    full: &ProposalFull,
-    current: &CurrentUser,
-    payload: &mut Multipart,
-) -> Result<usize, AppError> {
-    let now = state.clock.now_naive();
-    if !proposals::accepts_proposals(&full.objective, now) {
-        return Err(proposal_error(ctx, ProposalError::Closed, &[]));
-    }
-    let store = Store::new(&state.settings.data_dir);
-    let remaining = state.settings.max_total_size.saturating_sub(full.attachments_size());
-    let received = store
-        .receive_form(payload, state.settings.max_file_size, remaining, MAX_FILES_PER_UPLOAD)
-        .await
-        .map_err(|e| AppError::upload(ctx.lang, &e))?;
-    let files = received.files;
-    if files.is_empty() {
-        return Err(AppError::upload(ctx.lang, &UploadError::Empty));
-    }
-    let (pid, user, max_total, count) = (full.proposal.id, current.user.id, state.settings.max_total_size, files.len());
-    let to_store = files.clone();
-    // Checked again at the end of the upload: the deadline may have passed meanwhile.
-    let ended = state.clock.now_naive();
-    let saved = state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(proposals::add_attachments(conn, pid, &to_store, max_total, user, now, ended))
-        })
-        .await;
-    match saved {
-        Ok(Ok(())) => Ok(count),
-        other => {
-            // Nothing half-written: the files go with the refused or failed transaction.
-            store.discard(&files).await;
-            match other {
-                Ok(Err(ProposalError::AttachmentsTooLarge)) => {
-                    Err(AppError::upload(ctx.lang, &UploadError::TotalTooLarge))
-                }
-                Ok(Err(e @ ProposalError::TooManyAttachments)) => Err(AppError::Rejected {
-                    status: StatusCode::PAYLOAD_TOO_LARGE,
-                    code: e.code(),
-                    message: ctx.t(e.message_key()),
-                }),
-                Ok(Err(e)) => Err(proposal_error(ctx, e, &[])),
-                Err(e) => Err(e),
-                Ok(Ok(())) => unreachable!(),
-            }
-        }
-    }
-}
-
 pub async fn upload(
     state: web::Data<AppState>,
     ctx: Ctx,
@@ -527,57 +325,15 @@ pub async fn upload(
     }
 }
 
-/// Records a download in the audit log (ids only).
-async fn log_download(
-    state: &AppState,
-    current: &CurrentUser,
-    proposal: ProposalId,
-    details: serde_json::Value,
-) -> Result<(), AppError> {
-    let (user, now) = (current.user.id, state.clock.now_naive());
-    state
-        .db
-        .run(move |conn| {
-            crate::db::write_tx(conn, |conn| {
-                proposals::record(conn, user, "proposal.downloaded", proposal, details, now)
-            })
-            .map_err(AppError::from)
-        })
-        .await
-}
-
+/// An attachment of a draft; every download is in the audit log.
 pub async fn download(
     state: web::Data<AppState>,
     identity: Identity,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, aid) = path.into_inner();
-    let (full, _, current) = readable(&state, &identity, id).await?;
-    let a = full.attachments.iter().find(|a| a.id == AttachmentId(aid)).ok_or(AppError::NotFound)?;
-    log_download(&state, &current, full.proposal.id, serde_json::json!({ "attachment": aid })).await?;
-    super::documents::serve_stored(&state, &a.storage_key, &a.file_name, &a.content_type).await
-}
-
-/// Removes an attachment; its file goes too unless a deposit holds it.
-pub async fn remove_attachment_file(
-    state: &AppState,
-    ctx: &Ctx,
-    full: &ProposalFull,
-    current: &CurrentUser,
-    aid: i64,
-) -> Result<(), AppError> {
-    let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
-    let removed = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(proposals::remove_attachment(conn, pid, AttachmentId(aid), user, now)))
-        .await?
-        .map_err(|e| proposal_error(ctx, e, &[]))?;
-    if let Some(key) = removed
-        && let Some(path) = Store::new(&state.settings.data_dir).path_of(&key)
-    {
-        let _ = tokio::fs::remove_file(path).await;
-    }
-    Ok(())
+    let file = operations::attachment(&state, &identity, id, aid).await?;
+    documents::serve(&state, &file).await
 }
 
 pub async fn remove_attachment(
@@ -588,32 +344,8 @@ pub async fn remove_attachment(
 ) -> Result<HttpResponse, AppError> {
     let (id, aid) = path.into_inner();
     let (full, current) = writable(&state, &identity, id).await?;
-    remove_attachment_file(&state, &ctx, &full, &current, aid).await?;
+    operations::remove_attachment(&state, &ctx, &full, &current, aid).await?;
     Ok(redirect(&format!("/proposals/{id}?done=detached#attachments")))
-}
-
-#[derive(Deserialize)]
-pub struct MemberForm {
-    #[serde(default)]
-    pub identifier_type: String,
-    #[serde(default)]
-    pub identifier: String,
-    #[serde(default)]
-    pub role: String,
-    #[serde(default)]
-    pub consortium_type: String,
-}
-
-/// Parses a member's identifier and the consortium type, or says what is wrong.
-pub fn parse_member(ctx: &Ctx, f: &MemberForm) -> Result<(LegalIdentifier, consortium::Kind), AppError> {
-    let bad = |key: &str| AppError::Conflict { code: "invalid_member", message: ctx.t(key) };
-    let kind = IdentifierType::parse(&f.identifier_type).ok_or_else(|| bad("consortium-error-unknown"))?;
-    let identifier = LegalIdentifier::parse(kind, &f.identifier).map_err(|e| bad(e.message_key()))?;
-    let ctype = consortium::Kind::parse(&f.consortium_type).ok_or_else(|| bad("consortium-error-invalid"))?;
-    if f.role.trim().is_empty() || f.role.chars().count() > consortium::ROLE_MAX {
-        return Err(bad("consortium-error-role"));
-    }
-    Ok((identifier, ctype))
 }
 
 pub async fn add_member(
@@ -621,22 +353,11 @@ pub async fn add_member(
     ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
-    form: web::Form<MemberForm>,
+    form: web::Form<NewMember>,
 ) -> Result<HttpResponse, AppError> {
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
-    let (identifier, kind) = parse_member(&ctx, &form)?;
-    let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
-    let link = crate::domain::following::MailLinks { public_url: &state.settings.public_url }
-        .path(&format!("proposals/{pid}"));
-    let role = form.role.clone();
-    state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(consortium::add_member(conn, pid, &identifier, &role, kind, user, &link, now))
-        })
-        .await?
-        .map_err(|e| proposal_error(&ctx, e, &[]))?;
-    Ok(redirect(&format!("/proposals/{pid}?done=invited#consortium")))
+    operations::add_member(&state, &ctx, &full, &current, &form).await?;
+    Ok(redirect(&format!("/proposals/{}?done=invited#consortium", full.proposal.id)))
 }
 
 pub async fn remove_member(
@@ -647,36 +368,8 @@ pub async fn remove_member(
 ) -> Result<HttpResponse, AppError> {
     let (id, org) = path.into_inner();
     let (full, current) = writable(&state, &identity, id).await?;
-    let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(consortium::remove_member(conn, pid, OrganisationId(org), user, now)))
-        .await?
-        .map_err(|e| proposal_error(&ctx, e, &[]))?;
-    Ok(redirect(&format!("/proposals/{pid}?done=removed#consortium")))
-}
-
-/// The invited organisation's owner confirms or declines.
-/// `confirm` names the version of the terms confirmed; `None` declines.
-pub async fn answer_invitation(
-    state: &AppState,
-    ctx: &Ctx,
-    identity: &Identity,
-    id: i64,
-    confirm: Option<i32>,
-) -> Result<(), AppError> {
-    let (full, relation, current) = readable(state, identity, id).await?;
-    let org = current.user.organisation_id.ok_or(AppError::Forbidden)?;
-    if relation != Relation::Member {
-        return Err(AppError::Forbidden);
-    }
-    identity.authorize(Action::AnswerConsortium(org))?;
-    let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(consortium::answer(conn, pid, org, confirm, user, now)))
-        .await?
-        .map_err(|e| proposal_error(ctx, e, &[]))
+    operations::remove_member(&state, &ctx, &full, &current, org).await?;
+    Ok(redirect(&format!("/proposals/{}?done=removed#consortium", full.proposal.id)))
 }
 
 #[derive(Deserialize)]
@@ -720,11 +413,7 @@ pub async fn deposit_form(
     if !proposals::accepts_proposals(&full.objective, now) {
         return Err(proposal_error(&ctx, ProposalError::Closed, &[]));
     }
-    let mut problems = proposals::missing_for_deposit(&full.content());
-    if full.members.iter().any(|m| m.confirmed_at.is_none()) {
-        problems.push(Problem::new("consortium", "proposal-error-unconfirmed"));
-    }
-    let missing: Vec<String> = problems_to_errors(&ctx, &problems, &[]).0.into_values().collect();
+    let missing = missing_for_deposit(&ctx, &full, &[]);
     let reviewed = deposits::Reviewed::of(&full);
     let view = views::proposals::DepositConfirmView {
         id: full.proposal.id.0,
@@ -738,33 +427,6 @@ pub async fn deposit_form(
         missing,
     };
     Ok(html(StatusCode::OK, views::proposals::deposit_confirm(&ctx, &view, now)))
-}
-
-/// Runs a deposit, reconfirmation or withdrawal and returns its receipt's id.
-pub async fn record_deposit(
-    state: &AppState,
-    ctx: &Ctx,
-    full: &ProposalFull,
-    current: &CurrentUser,
-    kind: Kind,
-    started_at: chrono::NaiveDateTime,
-    reviewed: Option<deposits::Reviewed>,
-) -> Result<DepositId, AppError> {
-    let pid = full.proposal.id;
-    let user = current.user.id;
-    let buyer = state.settings.buyer_name.clone();
-    let public_url = state.settings.public_url.clone();
-    let clock = state.clock.clone();
-    state
-        .db
-        .run(move |conn| {
-            let link =
-                |d: DepositId| public_url.join(&format!("receipts/{d}")).map(|u| u.to_string()).unwrap_or_default();
-            let depositor = Depositor { user, buyer: &buyer, receipt_link: &link, reviewed };
-            Ok::<_, AppError>(deposits::deposit(conn, pid, kind, &depositor, started_at, &|| clock.now_naive()))
-        })
-        .await?
-        .map_err(|e| proposal_error(ctx, e, &[]))
 }
 
 #[derive(Deserialize)]
@@ -829,16 +491,6 @@ pub async fn reconfirm(
     Ok(redirect(&format!("/receipts/{d}?done=reconfirmed")))
 }
 
-/// An objective the agent may count and open proposals of.
-async fn agent_objective(state: &AppState, identity: &Identity, id: i64) -> Result<objectives::Objective, AppError> {
-    identity.authorize(Action::OpenProposals)?;
-    let full = open_objective(state, id).await?;
-    if full.objective.practice {
-        return Err(AppError::NotFound);
-    }
-    Ok(full.objective)
-}
-
 pub async fn agent_list(
     state: web::Data<AppState>,
     ctx: Ctx,
@@ -901,22 +553,6 @@ pub async fn open(
     Ok(redirect(&format!("/objectives/{oid}/proposals?done=opened")))
 }
 
-/// The opened deposit of a proposal, for agents; anything else is a 404.
-pub async fn opened_deposit(
-    state: &AppState,
-    identity: &Identity,
-    objective: i64,
-    proposal: i64,
-) -> Result<(objectives::Objective, opening::Opened, deposits::Deposit), AppError> {
-    let o = agent_objective(state, identity, objective).await?;
-    let oid = o.id;
-    let rows = state.db.run(move |conn| opening::proposals_of(conn, oid).map_err(AppError::from)).await?;
-    let row = rows.into_iter().find(|r| r.proposal == ProposalId(proposal)).ok_or(AppError::NotFound)?;
-    let deposit = row.deposit.clone().ok_or(AppError::NotFound)?;
-    identity.authorize(Action::ReadProposal { relation: Relation::Outsider, opened: true })?;
-    Ok((o, row, deposit))
-}
-
 pub async fn opened(
     state: web::Data<AppState>,
     ctx: Ctx,
@@ -960,57 +596,14 @@ pub async fn opened(
 }
 
 /// A document of a deposit: for its organisation and consortium always, for agents once the
-/// deposit was opened. Every download is in the audit log.
+/// deposit was opened, for the committee's members who may read it. Every download is in the
+/// audit log.
 pub async fn deposit_document(
     state: web::Data<AppState>,
     identity: Identity,
     path: web::Path<(i64, i32)>,
 ) -> Result<HttpResponse, AppError> {
     let (deposit, position) = path.into_inner();
-    let Some(current) = identity.0.clone() else { return Err(AppError::SignInRequired) };
-    let did = DepositId(deposit);
-    let found = state
-        .db
-        .run(move |conn| {
-            let Some(d) = deposits::find(conn, did)? else { return Ok::<_, AppError>(None) };
-            let full = proposals::load(conn, d.proposal_id)?.ok_or(AppError::NotFound)?;
-            let doc = deposits::documents(conn, did)?.into_iter().find(|x| x.position == position);
-            Ok(doc.map(|doc| (d, full, doc)))
-        })
-        .await?;
-    let (d, full, doc) = found.ok_or(AppError::NotFound)?;
-    let relation = full.relation(current.user.organisation_id);
-    let action = Action::ReadProposal { relation, opened: d.opened_at.is_some() };
-    let mut name = doc.file_name.clone();
-    if crate::domain::authz::decide(&identity.actor(), action).is_err() {
-        // The committee reads the opened deposit once it declared, unless conflicted; in blind
-        // mode the file's name says nothing of its author.
-        let (objective, user) = (d.objective_id, current.user.id);
-        let board = if d.opened_at.is_some() {
-            state
-                .db
-                .run(move |conn| crate::domain::evaluation::board::load(conn, objective).map_err(AppError::from))
-                .await?
-        } else {
-            None
-        };
-        let member = board.as_ref().is_some_and(|b| b.member(user).is_some());
-        let readable = board.as_ref().is_some_and(|b| {
-            b.proposal(d.proposal_id).is_some_and(|p| p.deposit.id == d.id)
-                && b.declared_all(user)
-                && !b.conflicted(user, d.proposal_id)
-        });
-        if identity.authorize(Action::SitOnCommittee { member }).is_err() || !readable {
-            return Err(AppError::NotFound);
-        }
-        if board.as_ref().is_some_and(|b| b.objective.blind) {
-            // The extension of the recognised type, never a fragment of the original name.
-            let extension =
-                crate::uploads::FileKind::from_content_type(&doc.content_type).map_or("bin", |k| k.extension());
-            name = format!("document-{}.{extension}", position + 1);
-        }
-    }
-    log_download(&state, &current, full.proposal.id, serde_json::json!({ "deposit": deposit, "position": position }))
-        .await?;
-    super::documents::serve_stored(&state, &doc.storage_key, &name, &doc.content_type).await
+    let file = operations::deposit_document(&state, &identity, deposit, position).await?;
+    documents::serve(&state, &file).await
 }

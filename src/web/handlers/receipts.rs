@@ -8,38 +8,15 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::db::ids::DepositId;
 use crate::domain::authz::Action;
-use crate::domain::proposals::deposits::{self, Deposit, Receipt};
-use crate::domain::proposals::{self, Relation};
+use crate::domain::proposals::deposits;
 use crate::views;
 use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, rate_limit};
 use crate::web::error::AppError;
-
-/// A receipt the viewer's organisation may read (lead or consortium member); 404 otherwise.
-pub async fn readable_receipt(state: &AppState, identity: &Identity, id: i64) -> Result<(Deposit, Receipt), AppError> {
-    let Some(current) = identity.0.clone() else { return Err(AppError::SignInRequired) };
-    let did = DepositId(id);
-    let (deposit, full) = state
-        .db
-        .run(move |conn| {
-            let Some(d) = deposits::find(conn, did)? else { return Ok::<_, AppError>(None) };
-            let full = proposals::load(conn, d.proposal_id)?.ok_or(AppError::NotFound)?;
-            Ok(Some((d, full)))
-        })
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let relation = full.relation(current.user.organisation_id);
-    if relation == Relation::Outsider {
-        return Err(AppError::NotFound);
-    }
-    identity.authorize(Action::ReadProposal { relation, opened: false })?;
-    let receipt = deposit.receipt().ok_or_else(|| AppError::internal("unreadable receipt"))?;
-    Ok((deposit, receipt))
-}
+use crate::web::operations::receipts::{readable_receipt, signed};
 
 pub async fn page(
     state: web::Data<AppState>,
@@ -58,19 +35,6 @@ pub async fn page(
         notice,
     };
     Ok(html(StatusCode::OK, views::proposals::receipt(&ctx, &receipt, &view)))
-}
-
-/// A receipt with its hash, as downloaded.
-#[derive(Serialize, ToSchema)]
-pub struct SignedReceipt {
-    #[serde(flatten)]
-    pub receipt: Receipt,
-    /// SHA-256 of the canonical JSON of every other field.
-    pub deposit_hash: String,
-}
-
-pub fn signed(deposit: &Deposit, receipt: Receipt) -> SignedReceipt {
-    SignedReceipt { receipt, deposit_hash: deposit.deposit_hash.clone() }
 }
 
 /// The receipt as a JSON download.

@@ -1,3 +1,9 @@
 //! Operations shared by the page and the API handlers: load what a request may see, authorize, call the domain; they return domain values or AppError, never HTML or JSON.
 
+pub mod admin;
+pub mod documents;
 pub mod evaluation;
+pub mod objectives;
+pub mod organisation;
+pub mod proposals;
+pub mod receipts;

@@ -1,0 +1,166 @@
+//! Objectives: the objective a viewer may see, and everything its page shows, loaded in one
+//! place with what the viewer may do there.
+
+use chrono::NaiveDateTime;
+
+use crate::db::ids::{ObjectiveId, OrganisationId, ProposalId, UserId};
+use crate::domain::authz::Action;
+use crate::domain::criteria::{self, Criterion};
+use crate::domain::documents::Document;
+use crate::domain::evaluation::board::Board;
+use crate::domain::network::partners;
+use crate::domain::objectives::{self, ObjectiveFull, Problem, Status};
+use crate::domain::proposals::opening::Opened;
+use crate::domain::questions::{self, Question};
+use crate::domain::{following, proposals};
+use crate::web::AppState;
+use crate::web::auth::Identity;
+use crate::web::error::AppError;
+
+/// Loads an objective the actor may see: drafts only for agents (others get a 404, so drafts'
+/// existence does not leak).
+pub async fn visible(state: &AppState, identity: &Identity, id: i64) -> Result<ObjectiveFull, AppError> {
+    let id = ObjectiveId(id);
+    let full = state
+        .db
+        .run(move |conn| objectives::load(conn, id).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if full.objective.status == Status::Draft.as_str() && identity.authorize(Action::ViewDraftObjectives).is_err() {
+        return Err(AppError::NotFound);
+    }
+    Ok(full)
+}
+
+/// What the viewer may do on the objective's page (before its status is taken into account).
+#[derive(Debug, Clone, Copy)]
+pub struct Permissions {
+    /// An agent: edit, publish, cancel, delete, documents.
+    pub edit: bool,
+    pub ask: bool,
+    /// Answer questions (and the objective is published).
+    pub answer: bool,
+    pub follow: bool,
+    /// Look for partners and contact them.
+    pub seek: bool,
+}
+
+/// The viewer, as the page addresses them.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer {
+    pub user: Option<UserId>,
+    pub organisation: Option<OrganisationId>,
+}
+
+/// Everything the objective's page shows, as the viewer may see it.
+pub struct ObjectivePage {
+    pub full: ObjectiveFull,
+    /// The whole criteria catalogue, retired ones included.
+    pub catalogue: Vec<Criterion>,
+    pub now: NaiveDateTime,
+    pub status: Status,
+    pub viewer: Viewer,
+    pub may: Permissions,
+    /// What publishing would still need (agents, on drafts).
+    pub missing: Vec<Problem>,
+    pub answered: Vec<Question>,
+    /// The viewer's own questions.
+    pub mine: Vec<Question>,
+    /// Questions waiting for an answer (for those who answer).
+    pub pending: Vec<Question>,
+    pub followed: bool,
+    pub documents: Vec<Document>,
+    /// For agents: how many proposals were deposited.
+    pub deposits: Option<i64>,
+    /// The viewer's organisation's proposal (or the one it is a member of).
+    pub own_proposal: Option<ProposalId>,
+    /// The published evaluation and every proposal's outcome, once results are published.
+    pub results: Option<(Board, Vec<Opened>)>,
+    /// Who looks for partners on this objective.
+    pub partners: Vec<partners::Shown>,
+    /// Partners may still be sought: published and not the practice objective.
+    pub partners_open: bool,
+}
+
+/// Loads the objective's page: the objective the viewer may see, then in one go its questions,
+/// documents, the viewer's proposal or the deposits' count, and the published results; then who
+/// looks for partners.
+pub async fn page(state: &AppState, identity: &Identity, id: i64) -> Result<ObjectivePage, AppError> {
+    let full = visible(state, identity, id).await?;
+    let catalogue = state.db.run(|conn| criteria::list(conn, true).map_err(AppError::from)).await?;
+    let now = state.clock.now_naive();
+    let status = full.objective.status_at(now);
+    let is_agent = identity.authorize(Action::EditObjective).is_ok();
+    let missing = if is_agent && status == Status::Draft {
+        let active: Vec<Criterion> = catalogue.iter().filter(|c| c.retired_at.is_none()).cloned().collect();
+        objectives::missing_for_publication(&full.draft(), &active, now, state.settings.min_response())
+    } else {
+        Vec::new()
+    };
+    let o = &full.objective;
+    let (oid, user) = (o.id, identity.user().map(|u| u.user.id));
+    let viewer = Viewer { user, organisation: identity.user().and_then(|u| u.user.organisation_id) };
+    let may = Permissions {
+        edit: is_agent,
+        ask: identity.authorize(Action::AskQuestion).is_ok(),
+        answer: identity.authorize(Action::AnswerQuestions).is_ok(),
+        follow: identity.authorize(Action::Follow).is_ok(),
+        seek: identity.authorize(Action::SeekPartners).is_ok(),
+    };
+    let can_answer = may.answer && status == Status::Published;
+    let counts_deposits = identity.authorize(Action::OpenProposals).is_ok() && !o.practice && status != Status::Draft;
+    let published_results = o.results_published_at.is_some();
+    let viewer_org = viewer.organisation;
+    let (answered, mine, pending, followed, documents, respond, results) = state
+        .db
+        .run(move |conn| {
+            let results = if published_results {
+                let board = crate::domain::evaluation::board::load(conn, oid)?;
+                let outcomes = proposals::opening::proposals_of(conn, oid)?;
+                board.map(|b| (b, outcomes))
+            } else {
+                None
+            };
+            let respond = if counts_deposits {
+                (Some(proposals::opening::deposit_count(conn, oid)?), None)
+            } else if let Some(org) = viewer_org {
+                (None, proposals::find_for(conn, oid, org)?)
+            } else {
+                (None, None)
+            };
+            let answered = questions::answered(conn, oid)?;
+            let mine = match user {
+                Some(u) => questions::mine(conn, oid, u)?,
+                None => Vec::new(),
+            };
+            let pending = if can_answer { questions::pending(conn, oid)? } else { Vec::new() };
+            let followed = match user {
+                Some(u) => following::of_user(conn, u)?.1.contains(&oid),
+                None => false,
+            };
+            let documents = crate::domain::documents::list(conn, oid)?;
+            Ok::<_, AppError>((answered, mine, pending, followed, documents, respond, results))
+        })
+        .await?;
+    let partners_open = status == Status::Published && !o.practice;
+    let partners = state.db.run(move |conn| partners::on_objective(conn, oid).map_err(AppError::from)).await?;
+    Ok(ObjectivePage {
+        full,
+        catalogue,
+        now,
+        status,
+        viewer,
+        may,
+        missing,
+        answered,
+        mine,
+        pending,
+        followed,
+        documents,
+        deposits: respond.0,
+        own_proposal: respond.1,
+        results,
+        partners,
+        partners_open,
+    })
+}

@@ -1,0 +1,72 @@
+//! A supplier organisation's members, for the pages and the API alike: inviting, removing,
+//! handing over ownership; and the accounts domain's refusals as HTTP errors.
+
+use crate::db::ids::{OrganisationId, UserId};
+use crate::domain::accounts::{self, AccountError};
+use crate::domain::email::Email;
+use crate::domain::organisations;
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
+use crate::web::error::AppError;
+
+/// Maps refusals of the accounts domain to HTTP errors.
+pub fn account_error(e: AccountError) -> AppError {
+    match e {
+        AccountError::EmailTaken => {
+            AppError::Conflict { code: "email_taken", message: "this address already has an account".into() }
+        }
+        AccountError::IdentifierTaken => AppError::Conflict {
+            code: "identifier_taken",
+            message: "this organisation identifier is already registered".into(),
+        },
+        AccountError::Refused(reason) => AppError::Conflict { code: "refused", message: reason.replace('-', " ") },
+        AccountError::Link(_) => AppError::NotFound,
+        AccountError::Db(diesel::result::Error::NotFound) => AppError::NotFound,
+        AccountError::Db(e) => AppError::from(e),
+    }
+}
+
+/// The owner invites a colleague by e-mail.
+pub async fn invite_member(
+    state: &AppState,
+    current: &CurrentUser,
+    org_id: OrganisationId,
+    email: Email,
+) -> Result<(), AppError> {
+    let (owner, now) = (current.user.clone(), state.clock.now());
+    let st = state.secret.clone();
+    let public_url = state.settings.public_url.clone();
+    state
+        .db
+        .run(move |conn| {
+            let org = organisations::find(conn, org_id)?.ok_or(AppError::NotFound)?;
+            let links = accounts::Links { secret: st.expose().as_bytes(), public_url: &public_url };
+            accounts::invite_member(conn, &owner, &org, &email, links, now).map(|_| ()).map_err(account_error)
+        })
+        .await
+}
+
+/// The owner removes a member from the organisation.
+pub async fn remove_member(
+    state: &AppState,
+    current: &CurrentUser,
+    org_id: OrganisationId,
+    member: UserId,
+) -> Result<(), AppError> {
+    let (owner, now) = (current.user.clone(), state.clock.now());
+    state.db.run(move |conn| accounts::remove_member(conn, &owner, org_id, member, now).map_err(account_error)).await
+}
+
+/// The owner hands ownership to a verified member.
+pub async fn transfer_ownership(
+    state: &AppState,
+    current: &CurrentUser,
+    org_id: OrganisationId,
+    member: UserId,
+) -> Result<(), AppError> {
+    let (owner, now) = (current.user.clone(), state.clock.now());
+    state
+        .db
+        .run(move |conn| accounts::transfer_ownership(conn, &owner, org_id, member, now).map_err(account_error))
+        .await
+}

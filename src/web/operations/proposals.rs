@@ -1,0 +1,411 @@
+//! Proposals, for the pages and the API alike: the proposal a viewer may read or write, the
+//! objective one may answer, attachments received and removed, consortium members, deposits, the
+//! agents' opened deposits, and downloads (each one in the audit log).
+//!
+//! Outsiders get a 404 everywhere: before the deadline nothing of a proposal shows, not even that
+//! it exists.
+
+use std::rc::Rc;
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use serde::Deserialize;
+
+use crate::db::ids::{AttachmentId, DepositId, ObjectiveId, OrganisationId, ProposalId};
+use crate::domain::authz::Action;
+use crate::domain::criteria::{self, Criterion};
+use crate::domain::following::MailLinks;
+use crate::domain::objectives;
+use crate::domain::organisations::{IdentifierType, LegalIdentifier};
+use crate::domain::proposals::deposits::{self, Depositor, Kind};
+use crate::domain::proposals::opening;
+use crate::domain::proposals::{self, Download as Downloaded, ProposalError, ProposalFull, Relation, consortium};
+use crate::uploads::{Store, UploadError};
+use crate::views::layout::Ctx;
+use crate::views::objectives::problems_to_errors;
+use crate::web::AppState;
+use crate::web::auth::{CurrentUser, Identity};
+use crate::web::error::AppError;
+use crate::web::operations::documents::Download;
+
+const MAX_FILES_PER_UPLOAD: usize = 10;
+
+/// A refused operation, in the user's language.
+pub fn proposal_error(ctx: &Ctx, e: ProposalError, catalogue: &[Criterion]) -> AppError {
+    match e {
+        ProposalError::NotFound => AppError::NotFound,
+        ProposalError::Db(cause) => AppError::Internal(cause),
+        ProposalError::Incomplete(problems) => {
+            let messages: Vec<String> = problems_to_errors(ctx, &problems, catalogue).0.into_values().collect();
+            AppError::Conflict {
+                code: "incomplete",
+                message: format!("{} {}", ctx.t("proposal-missing"), messages.join(" ")),
+            }
+        }
+        other => AppError::Conflict { code: other.code(), message: ctx.t(other.message_key()) },
+    }
+}
+
+/// A proposal the signed-in user's organisation leads or is a member of, with that relation.
+/// Others get a 404: before the deadline nothing of a proposal shows, not even that it exists.
+pub async fn readable(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+) -> Result<(ProposalFull, Relation, Rc<CurrentUser>), AppError> {
+    let Some(current) = identity.0.clone() else { return Err(AppError::SignInRequired) };
+    let pid = ProposalId(id);
+    let full = state
+        .db
+        .run(move |conn| proposals::load(conn, pid).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let relation = full.relation(current.user.organisation_id);
+    if relation == Relation::Outsider {
+        return Err(AppError::NotFound);
+    }
+    identity.authorize(Action::ReadProposal { relation, opened: false })?;
+    Ok((full, relation, current))
+}
+
+/// The same, for the lead organisation's users, who write.
+pub async fn writable(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+) -> Result<(ProposalFull, Rc<CurrentUser>), AppError> {
+    let (full, relation, current) = readable(state, identity, id).await?;
+    identity.authorize(Action::WriteProposal(relation))?;
+    Ok((full, current))
+}
+
+/// The proposal again, after a change.
+pub async fn reload(state: &AppState, id: ProposalId) -> Result<ProposalFull, AppError> {
+    state.db.run(move |conn| proposals::load(conn, id).map_err(AppError::from)).await?.ok_or(AppError::NotFound)
+}
+
+/// When the objective was last amended essentially (deposits before it must be reconfirmed).
+pub async fn last_essential(
+    state: &AppState,
+    objective: ObjectiveId,
+) -> Result<Option<chrono::NaiveDateTime>, AppError> {
+    state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(opening::last_essential_amendments(conn, &[objective])?.get(&objective).copied())
+        })
+        .await
+}
+
+/// The whole criteria catalogue, retired criteria included (proposals keep naming them).
+pub async fn catalogue(state: &AppState) -> Result<Vec<Criterion>, AppError> {
+    state.db.run(|conn| criteria::list(conn, true).map_err(AppError::from)).await
+}
+
+/// An objective one may answer or has answered: anything but a draft.
+pub async fn open_objective(state: &AppState, id: i64) -> Result<objectives::ObjectiveFull, AppError> {
+    let oid = ObjectiveId(id);
+    let full = state
+        .db
+        .run(move |conn| objectives::load(conn, oid).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if full.objective.status == objectives::Status::Draft.as_str() {
+        return Err(AppError::NotFound);
+    }
+    Ok(full)
+}
+
+/// The objective a proposal answers, with its criteria.
+pub async fn objective_of(state: &AppState, full: &ProposalFull) -> Result<objectives::ObjectiveFull, AppError> {
+    let oid = full.objective.id;
+    state.db.run(move |conn| objectives::load(conn, oid).map_err(AppError::from)).await?.ok_or(AppError::NotFound)
+}
+
+/// An objective the agent may count and open proposals of.
+pub async fn agent_objective(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+) -> Result<objectives::Objective, AppError> {
+    identity.authorize(Action::OpenProposals)?;
+    let full = open_objective(state, id).await?;
+    if full.objective.practice {
+        return Err(AppError::NotFound);
+    }
+    Ok(full.objective)
+}
+
+/// The opened deposit of a proposal, for agents; anything else is a 404.
+pub async fn opened_deposit(
+    state: &AppState,
+    identity: &Identity,
+    objective: i64,
+    proposal: i64,
+) -> Result<(objectives::Objective, opening::Opened, deposits::Deposit), AppError> {
+    let o = agent_objective(state, identity, objective).await?;
+    let oid = o.id;
+    let rows = state.db.run(move |conn| opening::proposals_of(conn, oid).map_err(AppError::from)).await?;
+    let row = rows.into_iter().find(|r| r.proposal == ProposalId(proposal)).ok_or(AppError::NotFound)?;
+    let deposit = row.deposit.clone().ok_or(AppError::NotFound)?;
+    identity.authorize(Action::ReadProposal { relation: Relation::Outsider, opened: true })?;
+    Ok((o, row, deposit))
+}
+
+/// Receives attachments (multipart, the CSRF token in the query string) and records them.
+pub async fn receive_attachments(
+    state: &AppState,
+    ctx: &Ctx,
+    full: &ProposalFull,
+    current: &CurrentUser,
+    payload: &mut Multipart,
+) -> Result<usize, AppError> {
+    let now = state.clock.now_naive();
+    if !proposals::accepts_proposals(&full.objective, now) {
+        return Err(proposal_error(ctx, ProposalError::Closed, &[]));
+    }
+    let store = Store::new(&state.settings.data_dir);
+    let remaining = state.settings.max_total_size.saturating_sub(full.attachments_size());
+    let received = store
+        .receive_form(payload, state.settings.max_file_size, remaining, MAX_FILES_PER_UPLOAD)
+        .await
+        .map_err(|e| AppError::upload(ctx.lang, &e))?;
+    let files = received.files;
+    if files.is_empty() {
+        return Err(AppError::upload(ctx.lang, &UploadError::Empty));
+    }
+    let (pid, user, max_total, count) = (full.proposal.id, current.user.id, state.settings.max_total_size, files.len());
+    let to_store = files.clone();
+    // Checked again at the end of the upload: the deadline may have passed meanwhile.
+    let ended = state.clock.now_naive();
+    let saved = state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(proposals::add_attachments(conn, pid, &to_store, max_total, user, now, ended))
+        })
+        .await;
+    let refusal = match saved {
+        Ok(Ok(())) => return Ok(count),
+        Ok(Err(ProposalError::AttachmentsTooLarge)) => AppError::upload(ctx.lang, &UploadError::TotalTooLarge),
+        Ok(Err(e @ ProposalError::TooManyAttachments)) => AppError::Rejected {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: e.code(),
+            message: ctx.t(e.message_key()),
+        },
+        Ok(Err(e)) => proposal_error(ctx, e, &[]),
+        Err(e) => e,
+    };
+    // Nothing half-written: the files go with the refused or failed transaction.
+    store.discard(&files).await;
+    Err(refusal)
+}
+
+/// Removes an attachment; its file goes too unless a deposit holds it.
+pub async fn remove_attachment(
+    state: &AppState,
+    ctx: &Ctx,
+    full: &ProposalFull,
+    current: &CurrentUser,
+    aid: i64,
+) -> Result<(), AppError> {
+    let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
+    let removed = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(proposals::remove_attachment(conn, pid, AttachmentId(aid), user, now)))
+        .await?
+        .map_err(|e| proposal_error(ctx, e, &[]))?;
+    if let Some(key) = removed
+        && let Some(path) = Store::new(&state.settings.data_dir).path_of(&key)
+    {
+        let _ = tokio::fs::remove_file(path).await;
+    }
+    Ok(())
+}
+
+/// Records a download in the audit log (ids only), before the file goes out.
+async fn log_download(
+    state: &AppState,
+    current: &CurrentUser,
+    proposal: ProposalId,
+    what: Downloaded,
+) -> Result<(), AppError> {
+    let (user, now) = (current.user.id, state.clock.now_naive());
+    state.db.run(move |conn| proposals::record_download(conn, user, proposal, what, now).map_err(AppError::from)).await
+}
+
+/// An attachment of a proposal the viewer may read; the download is in the audit log.
+pub async fn attachment(state: &AppState, identity: &Identity, id: i64, aid: i64) -> Result<Download, AppError> {
+    let (full, _, current) = readable(state, identity, id).await?;
+    let a = full.attachments.iter().find(|a| a.id == AttachmentId(aid)).ok_or(AppError::NotFound)?;
+    log_download(state, &current, full.proposal.id, Downloaded::Attachment(AttachmentId(aid))).await?;
+    Ok(Download { storage_key: a.storage_key.clone(), name: a.file_name.clone(), content_type: a.content_type.clone() })
+}
+
+/// A document of a deposit: for its organisation and consortium always, for agents once the
+/// deposit was opened, for the committee's members who may read it. The download is in the
+/// audit log.
+pub async fn deposit_document(
+    state: &AppState,
+    identity: &Identity,
+    deposit: i64,
+    position: i32,
+) -> Result<Download, AppError> {
+    let Some(current) = identity.0.clone() else { return Err(AppError::SignInRequired) };
+    let did = DepositId(deposit);
+    let found = state
+        .db
+        .run(move |conn| {
+            let Some(d) = deposits::find(conn, did)? else { return Ok::<_, AppError>(None) };
+            let full = proposals::load(conn, d.proposal_id)?.ok_or(AppError::NotFound)?;
+            let doc = deposits::documents(conn, did)?.into_iter().find(|x| x.position == position);
+            Ok(doc.map(|doc| (d, full, doc)))
+        })
+        .await?;
+    let (d, full, doc) = found.ok_or(AppError::NotFound)?;
+    let relation = full.relation(current.user.organisation_id);
+    let action = Action::ReadProposal { relation, opened: d.opened_at.is_some() };
+    let mut name = doc.file_name.clone();
+    if crate::domain::authz::decide(&identity.actor(), action).is_err() {
+        // The committee reads the opened deposit once it declared, unless conflicted; in blind
+        // mode the file's name says nothing of its author.
+        let (objective, user) = (d.objective_id, current.user.id);
+        let board = if d.opened_at.is_some() {
+            state
+                .db
+                .run(move |conn| crate::domain::evaluation::board::load(conn, objective).map_err(AppError::from))
+                .await?
+        } else {
+            None
+        };
+        let member = board.as_ref().is_some_and(|b| b.member(user).is_some());
+        let readable = board.as_ref().is_some_and(|b| {
+            b.proposal(d.proposal_id).is_some_and(|p| p.deposit.id == d.id)
+                && b.declared_all(user)
+                && !b.conflicted(user, d.proposal_id)
+        });
+        if identity.authorize(Action::SitOnCommittee { member }).is_err() || !readable {
+            return Err(AppError::NotFound);
+        }
+        if board.as_ref().is_some_and(|b| b.objective.blind) {
+            // The extension of the recognised type, never a fragment of the original name.
+            let extension =
+                crate::uploads::FileKind::from_content_type(&doc.content_type).map_or("bin", |k| k.extension());
+            name = format!("document-{}.{extension}", position + 1);
+        }
+    }
+    log_download(state, &current, full.proposal.id, Downloaded::DepositDocument { deposit: did, position }).await?;
+    Ok(Download { storage_key: doc.storage_key, name, content_type: doc.content_type })
+}
+
+/// A member organisation as the consortium form and the API give it.
+#[derive(Deserialize)]
+pub struct NewMember {
+    #[serde(default)]
+    pub identifier_type: String,
+    #[serde(default)]
+    pub identifier: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub consortium_type: String,
+}
+
+/// Parses a member's identifier and the consortium type, or says what is wrong.
+pub fn parse_member(ctx: &Ctx, f: &NewMember) -> Result<(LegalIdentifier, consortium::Kind), AppError> {
+    let bad = |key: &str| AppError::Conflict { code: "invalid_member", message: ctx.t(key) };
+    let kind = IdentifierType::parse(&f.identifier_type).ok_or_else(|| bad("consortium-error-unknown"))?;
+    let identifier = LegalIdentifier::parse(kind, &f.identifier).map_err(|e| bad(e.message_key()))?;
+    let ctype = consortium::Kind::parse(&f.consortium_type).ok_or_else(|| bad("consortium-error-invalid"))?;
+    if f.role.trim().is_empty() || f.role.chars().count() > consortium::ROLE_MAX {
+        return Err(bad("consortium-error-role"));
+    }
+    Ok((identifier, ctype))
+}
+
+/// Invites a registered organisation into the consortium (its owner is told by mail).
+pub async fn add_member(
+    state: &AppState,
+    ctx: &Ctx,
+    full: &ProposalFull,
+    current: &CurrentUser,
+    member: &NewMember,
+) -> Result<(), AppError> {
+    let (identifier, kind) = parse_member(ctx, member)?;
+    let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
+    let link = MailLinks { public_url: &state.settings.public_url }.path(&format!("proposals/{pid}"));
+    let role = member.role.clone();
+    state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(consortium::add_member(conn, pid, &identifier, &role, kind, user, &link, now))
+        })
+        .await?
+        .map(|_| ())
+        .map_err(|e| proposal_error(ctx, e, &[]))
+}
+
+/// Removes a member organisation from the consortium.
+pub async fn remove_member(
+    state: &AppState,
+    ctx: &Ctx,
+    full: &ProposalFull,
+    current: &CurrentUser,
+    org: i64,
+) -> Result<(), AppError> {
+    let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(consortium::remove_member(conn, pid, OrganisationId(org), user, now)))
+        .await?
+        .map_err(|e| proposal_error(ctx, e, &[]))
+}
+
+/// The invited organisation's owner confirms or declines.
+/// `confirm` names the version of the terms confirmed; `None` declines.
+pub async fn answer_invitation(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    id: i64,
+    confirm: Option<i32>,
+) -> Result<(), AppError> {
+    let (full, relation, current) = readable(state, identity, id).await?;
+    let org = current.user.organisation_id.ok_or(AppError::Forbidden)?;
+    if relation != Relation::Member {
+        return Err(AppError::Forbidden);
+    }
+    identity.authorize(Action::AnswerConsortium(org))?;
+    let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(consortium::answer(conn, pid, org, confirm, user, now)))
+        .await?
+        .map_err(|e| proposal_error(ctx, e, &[]))
+}
+
+/// Runs a deposit, reconfirmation or withdrawal and returns its receipt's id.
+pub async fn record_deposit(
+    state: &AppState,
+    ctx: &Ctx,
+    full: &ProposalFull,
+    current: &CurrentUser,
+    kind: Kind,
+    started_at: chrono::NaiveDateTime,
+    reviewed: Option<deposits::Reviewed>,
+) -> Result<DepositId, AppError> {
+    let pid = full.proposal.id;
+    let user = current.user.id;
+    let buyer = state.settings.buyer_name.clone();
+    let public_url = state.settings.public_url.clone();
+    let clock = state.clock.clone();
+    state
+        .db
+        .run(move |conn| {
+            let link =
+                |d: DepositId| public_url.join(&format!("receipts/{d}")).map(|u| u.to_string()).unwrap_or_default();
+            let depositor = Depositor { user, buyer: &buyer, receipt_link: &link, reviewed };
+            Ok::<_, AppError>(deposits::deposit(conn, pid, kind, &depositor, started_at, &|| clock.now_naive()))
+        })
+        .await?
+        .map_err(|e| proposal_error(ctx, e, &[]))
+}
