@@ -6,15 +6,19 @@ use maud::{Markup, PreEscaped, html};
 use super::account::paris;
 use super::forms::{Errors, error_summary};
 use super::layout::{Ctx, csrf_field, page};
-use crate::db::ids::CriterionId;
+use crate::db::ids::{CriterionId, OrganisationId, ProposalId, UserId};
 use crate::domain::criteria::{CATEGORIES, Criterion};
+use crate::domain::documents::Document;
+use crate::domain::evaluation::board::Board;
 use crate::domain::markdown;
+use crate::domain::network::partners;
 use crate::domain::objectives::{
-    FormPairs, Horizon, MAX_MILESTONES, NEED_MAX_CHARS, Objective, ObjectiveDraft, Problem, Status,
+    FormPairs, Horizon, MAX_MILESTONES, NEED_MAX_CHARS, Objective, ObjectiveDraft, ObjectiveFull, Problem, Status,
 };
+use crate::domain::proposals::opening::Opened;
+use crate::domain::questions::Question;
 use crate::domain::themes::{self, THEMES};
 use crate::i18n::Lang;
-use crate::web::operations::objectives::ObjectivePage;
 
 /// "closes in 3 days 4 h", or "closed".
 pub fn time_left(ctx: &Ctx, deadline: Option<NaiveDateTime>, now: NaiveDateTime) -> String {
@@ -1021,4 +1025,65 @@ pub fn detail_view(
         notice,
         typed_question: refused.question.clone(),
     }
+}
+
+// ---- The objective's page: what it loaded, then the page ----
+
+/// What the viewer may do on the objective's page (before its status is taken into account).
+#[derive(Debug, Clone, Copy)]
+pub struct Permissions {
+    /// An agent: edit, publish, cancel, delete, documents.
+    pub edit: bool,
+    pub ask: bool,
+    /// Answer questions (and the objective is published).
+    pub answer: bool,
+    pub follow: bool,
+    /// Look for partners and contact them.
+    pub seek: bool,
+}
+
+/// The viewer, as the page addresses them.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer {
+    pub user: Option<UserId>,
+    pub organisation: Option<OrganisationId>,
+}
+
+/// Everything the objective's page shows, as the viewer may see it.
+pub struct ObjectivePage {
+    pub full: ObjectiveFull,
+    /// The whole criteria catalogue, retired ones included.
+    pub catalogue: Vec<Criterion>,
+    pub now: NaiveDateTime,
+    pub status: Status,
+    pub viewer: Viewer,
+    pub may: Permissions,
+    /// What publishing would still need (agents, on drafts).
+    pub missing: Vec<Problem>,
+    pub answered: Vec<Question>,
+    /// The viewer's own questions.
+    pub mine: Vec<Question>,
+    /// Questions waiting for an answer (for those who answer).
+    pub pending: Vec<Question>,
+    pub followed: bool,
+    pub documents: Vec<Document>,
+    /// For agents: how many proposals were deposited.
+    pub deposits: Option<i64>,
+    /// The viewer's organisation's proposal (or the one it is a member of).
+    pub own_proposal: Option<ProposalId>,
+    /// The published evaluation and every proposal's outcome, once results are published.
+    pub results: Option<(Board, Vec<Opened>)>,
+    /// Who looks for partners on this objective.
+    pub partners: Vec<partners::Shown>,
+    /// Partners may still be sought: published and not the practice objective.
+    pub partners_open: bool,
+}
+
+/// The whole objective page from what `web::operations::objectives::page` loaded, with a refused
+/// form's errors by their fields when there are some.
+pub fn page_markup(ctx: &Ctx, mut page: ObjectivePage, notice: Option<String>, refused: &Refused) -> Markup {
+    let results =
+        page.results.take().and_then(|(b, outcomes)| super::evaluation::published_results(ctx, &b, &outcomes));
+    let view = detail_view(ctx, &page, results, notice, refused);
+    detail(ctx, &view, page.now, &refused.errors)
 }

@@ -20,6 +20,7 @@ use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{html, redirect};
 use crate::web::error::AppError;
+use crate::web::operations;
 
 #[derive(Deserialize)]
 pub struct TokenQuery {
@@ -358,23 +359,10 @@ pub async fn create_token(
             views::account::tokens(&ctx, &rows, None, &errors, &form.name),
         ));
     };
-    let secret = create_token_for(&state, &current.user, name).await?.1;
+    let secret = operations::account::create_token_for(&state, &current.user, name).await?.1;
     let rows = token_rows(&state, &current.user).await?;
     // Shown once, on this response only; never stored in clear.
     Ok(html(StatusCode::OK, views::account::tokens(&ctx, &rows, Some(&secret), &Errors::default(), "")))
-}
-
-/// Creates a token and records it in the audit log; shared with the API.
-pub async fn create_token_for(state: &AppState, user: &User, name: String) -> Result<(ApiTokenId, String), AppError> {
-    let (user, now) = (user.clone(), state.clock.now_naive());
-    state.db.run(move |conn| api_tokens::create(conn, &user, &name, now).map_err(AppError::from)).await
-}
-
-/// Revokes one of the user's tokens and records it; shared with the API.
-pub async fn revoke_token_for(state: &AppState, user: &User, id: ApiTokenId) -> Result<(), AppError> {
-    let (user, now) = (user.clone(), state.clock.now_naive());
-    let revoked = state.db.run(move |conn| api_tokens::revoke(conn, &user, id, now).map_err(AppError::from)).await?;
-    if revoked { Ok(()) } else { Err(AppError::NotFound) }
 }
 
 pub async fn revoke_token(
@@ -383,6 +371,6 @@ pub async fn revoke_token(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::ManageOwnTokens)?;
-    revoke_token_for(&state, &current.user, ApiTokenId(id.into_inner())).await?;
+    operations::account::revoke_token_for(&state, &current.user, ApiTokenId(id.into_inner())).await?;
     Ok(redirect("/account/tokens"))
 }

@@ -18,8 +18,7 @@ use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::error::AppError;
 // The tokens' operations still live in the account page's handlers (their owner moves them).
-use crate::web::handlers::account;
-use crate::web::operations::{admin, organisation};
+use crate::web::operations::{account, admin, organisation};
 
 fn invalid(field: &str, message: &str) -> AppError {
     AppError::BadRequest { code: "invalid_field", message: format!("{field}: {message}") }

@@ -14,12 +14,12 @@ use crate::domain::network::profiles::{self, DirectoryFilter, Listed, PAGE_SIZE}
 use crate::domain::network::{self, department_name};
 use crate::domain::themes;
 use crate::i18n::Lang;
+use crate::views::feeds::when;
 use crate::views::network::FilterValues;
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::private_json;
 use crate::web::error::AppError;
-use crate::web::handlers::open_data::when;
 
 #[derive(Serialize, ToSchema)]
 pub struct CredentialInfo {

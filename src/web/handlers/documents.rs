@@ -7,12 +7,9 @@ use actix_web::{HttpResponse, web};
 use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::Identity;
-use crate::web::ctx::redirect;
+use crate::web::ctx::{html, redirect};
 use crate::web::error::AppError;
 use crate::web::operations::documents;
-
-// TEMP re-export for the merge: network.rs serves its evidence through it.
-pub use crate::web::operations::documents::serve_stored;
 
 pub async fn upload(
     state: web::Data<AppState>,
@@ -25,13 +22,13 @@ pub async fn upload(
     match documents::receive(&state, &ctx, &identity, id, payload).await {
         Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=documents#documents"))),
         // A refused file (type, size, nothing chosen): the objective's page again, the reason by
-        // the file field, nothing stored. (The objective's page is still rendered by its handler,
-        // which holds the published results' builder until the evaluation split lands.)
+        // the file field, nothing stored.
         Err(AppError::Rejected { status, message, .. }) => {
             let mut errors = crate::views::forms::Errors::default();
             errors.add("file", message);
             let refused = crate::views::objectives::Refused { errors, ..Default::default() };
-            crate::web::handlers::objectives::render_detail(&state, &ctx, &identity, id, None, refused, status).await
+            let page = crate::web::operations::objectives::page(&state, &identity, id).await?;
+            Ok(html(status, crate::views::objectives::page_markup(&ctx, page, None, &refused)))
         }
         Err(e) => Err(e),
     }

@@ -20,6 +20,7 @@ use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::ctx::{NoticeQuery, html, rate_limit, redirect};
 use crate::web::error::AppError;
+use crate::web::operations;
 
 /// The signed-in user's organisation, if they may use the network's exchanges.
 fn supplier(identity: &Identity, action: Action) -> Result<(OrganisationId, std::rc::Rc<CurrentUser>), AppError> {
@@ -52,12 +53,12 @@ pub async fn seek(
             let mut errors = Errors::default();
             errors.add("skills", ctx.t(key));
             let typed = Some(form.skills.clone());
-            let refused = crate::web::handlers::objectives::Refused { errors, question: String::new(), skills: typed };
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return crate::web::handlers::objectives::render_detail(
-                &state, &ctx, &identity, oid.0, None, refused, status,
-            )
-            .await;
+            let refused = views::objectives::Refused { errors, question: String::new(), skills: typed };
+            let page = operations::objectives::page(&state, &identity, oid.0).await?;
+            return Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                views::objectives::page_markup(&ctx, page, None, &refused),
+            ));
         }
     };
     let (who, user, now) = (current.audit_actor(), current.user.id, state.clock.now_naive());
@@ -87,39 +88,6 @@ pub async fn stop_seeking(
         return Err(AppError::NotFound);
     }
     Ok(redirect(&format!("/objectives/{}?done=partnerswithdrawn#partners", oid.0)))
-}
-
-/// What the objective page shows of partner finding (shared with the objective handler, which
-/// knows whether the objective is `open`: published, before its deadline, not the practice one).
-pub async fn partners_view(
-    state: &AppState,
-    identity: &Identity,
-    objective: ObjectiveId,
-    open: bool,
-) -> Result<views::messages::PartnersView, AppError> {
-    let viewer_org = identity.user().and_then(|u| u.user.organisation_id);
-    let can_seek = identity.authorize(Action::SeekPartners).is_ok();
-    let rows = state.db.run(move |conn| partners::on_objective(conn, objective).map_err(AppError::from)).await?;
-    let own_skills =
-        rows.iter().find(|r| Some(r.request.organisation_id) == viewer_org).map(|r| r.request.skills.clone());
-    Ok(views::messages::PartnersView {
-        objective: objective.0,
-        rows: rows
-            .into_iter()
-            .map(|r| views::messages::PartnerRow {
-                organisation: r.request.organisation_id.0,
-                own: Some(r.request.organisation_id) == viewer_org,
-                name: r.organisation,
-                skills: r.request.skills,
-                listed: r.listed,
-            })
-            .collect(),
-        open,
-        can_seek,
-        signed_in: identity.user().is_some(),
-        own_skills,
-        typed: None,
-    })
 }
 
 // ---- messages ----
@@ -339,7 +307,7 @@ pub async fn invite(
 ) -> Result<HttpResponse, AppError> {
     let (org, _) = supplier(&identity, Action::SendMessages)?;
     let other = OrganisationId(other.into_inner());
-    let (full, current) = crate::web::handlers::proposals::writable(&state, &identity, form.proposal).await?;
+    let (full, current) = operations::proposals::writable(&state, &identity, form.proposal).await?;
     // The invitation reaches the other organisation like a message: not from a suspended one,
     // nor to an organisation one may not contact.
     may_send(&state, &ctx, org, other).await?;
@@ -362,7 +330,7 @@ pub async fn invite(
             Ok::<_, AppError>(consortium::add_member(conn, pid, &identifier, &role, ctype, user, &link, now))
         })
         .await?
-        .map_err(|e| crate::web::handlers::proposals::proposal_error(&ctx, e, &[]))?;
+        .map_err(|e| operations::proposals::proposal_error(&ctx, e, &[]))?;
     Ok(redirect(&format!("/proposals/{}?done=invited#consortium", pid.0)))
 }
 

@@ -151,7 +151,7 @@ pub async fn evidence(
     let (Some(key), Some(name), Some(kind)) = (&held.evidence_key, &held.evidence_name, &held.evidence_type) else {
         return Err(AppError::NotFound);
     };
-    super::documents::serve_stored(&state, key, name, kind).await
+    crate::web::operations::documents::serve_stored(&state, key, name, kind).await
 }
 
 /// The organisation's profile form, filled from what is stored.

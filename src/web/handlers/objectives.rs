@@ -12,16 +12,15 @@ use crate::domain::{following, questions};
 use crate::views;
 use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
-use crate::views::objectives::{FilterValues, FormMode, ObjectiveCard, card, draft_to_pairs, problems_to_errors};
+use crate::views::objectives::{
+    FilterValues, FormMode, ObjectiveCard, Refused, card, draft_to_pairs, problems_to_errors,
+};
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 use crate::web::operations;
 use crate::web::operations::objectives::visible;
-
-// TEMP re-export for the merge: messages.rs brings the objective's page back with a refused form.
-pub use crate::views::objectives::Refused;
 
 const PAGE_SIZE: i64 = 20;
 
@@ -102,7 +101,7 @@ pub async fn show(
 }
 
 /// The objective page, with a refused form's errors next to their fields when there are some.
-pub async fn render_detail(
+async fn render_detail(
     state: &AppState,
     ctx: &Ctx,
     identity: &Identity,
@@ -111,12 +110,8 @@ pub async fn render_detail(
     refused: Refused,
     status_code: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let ctx = ctx.clone();
-    let mut page = operations::objectives::page(state, identity, id).await?;
-    let results = page.results.take();
-    let results = results.and_then(|(b, outcomes)| views::evaluation::published_results(&ctx, &b, &outcomes));
-    let view = views::objectives::detail_view(&ctx, &page, results, notice, &refused);
-    Ok(html(status_code, views::objectives::detail(&ctx, &view, page.now, &refused.errors)))
+    let page = operations::objectives::page(state, identity, id).await?;
+    Ok(html(status_code, views::objectives::page_markup(ctx, page, notice, &refused)))
 }
 
 pub async fn new_form(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {

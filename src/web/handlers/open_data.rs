@@ -13,9 +13,7 @@ use crate::domain::{criteria, markdown, questions, themes};
 use crate::web::AppState;
 use crate::web::error::AppError;
 
-// TEMP re-export for the merge (practices.rs builds its feed with them); it is also this file's
-// import of them.
-pub use crate::views::feeds::{when, xml};
+use crate::views::feeds::{when, xml};
 
 const PAGE_SIZE: i64 = 50;
 

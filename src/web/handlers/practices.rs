@@ -14,6 +14,7 @@ use crate::domain::network::practices::{self, Review, ReviewError, Status, WithO
 use crate::domain::{markdown, themes};
 use crate::uploads::{Store, UploadError};
 use crate::views;
+use crate::views::feeds::{when, xml};
 use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
 use crate::views::practices::{Card, DetailView, ListView};
@@ -21,23 +22,9 @@ use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
-use crate::web::handlers::open_data::{when, xml};
 
-fn card(p: &WithOrganisation) -> Card {
-    Card {
-        id: p.practice.id.0,
-        title: p.practice.title.clone(),
-        summary: markdown::plain(&p.practice.body, 240),
-        organisation: p.organisation.clone(),
-        themes: p.practice.theme_list(),
-        published_at: p.practice.published_at,
-        status: p.practice.status.clone(),
-    }
-}
-
-/// The home page's featured practices (shared with the home handler).
-pub fn cards(list: &[WithOrganisation]) -> Vec<Card> {
-    list.iter().map(card).collect()
+fn cards(list: &[WithOrganisation]) -> Vec<Card> {
+    list.iter().map(views::practices::card).collect()
 }
 
 #[derive(Deserialize, Default)]

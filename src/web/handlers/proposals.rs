@@ -34,9 +34,7 @@ use crate::web::operations::proposals::{
     open_objective, opened_deposit, readable, receive_attachments, record_deposit,
 };
 
-// TEMP re-export for the merge (messages.rs invites into a proposal through these); it is also
-// this file's import of them.
-pub use crate::web::operations::proposals::{proposal_error, writable};
+use crate::web::operations::proposals::{proposal_error, writable};
 
 pub async fn dashboard(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::StartProposal)?;

@@ -1,5 +1,6 @@
 //! Operations shared by the page and the API handlers: load what a request may see, authorize, call the domain; they return domain values or AppError, never HTML or JSON.
 
+pub mod account;
 pub mod admin;
 pub mod documents;
 pub mod evaluation;

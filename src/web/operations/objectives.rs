@@ -1,18 +1,14 @@
 //! Objectives: the objective a viewer may see, and everything its page shows, loaded in one
 //! place with what the viewer may do there.
 
-use chrono::NaiveDateTime;
-
-use crate::db::ids::{ObjectiveId, OrganisationId, ProposalId, UserId};
+use crate::db::ids::ObjectiveId;
 use crate::domain::authz::Action;
 use crate::domain::criteria::{self, Criterion};
-use crate::domain::documents::Document;
-use crate::domain::evaluation::board::Board;
 use crate::domain::network::partners;
-use crate::domain::objectives::{self, ObjectiveFull, Problem, Status};
-use crate::domain::proposals::opening::Opened;
-use crate::domain::questions::{self, Question};
+use crate::domain::objectives::{self, ObjectiveFull, Status};
+use crate::domain::questions;
 use crate::domain::{following, proposals};
+use crate::views::objectives::{ObjectivePage, Permissions, Viewer};
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::error::AppError;
@@ -30,56 +26,6 @@ pub async fn visible(state: &AppState, identity: &Identity, id: i64) -> Result<O
         return Err(AppError::NotFound);
     }
     Ok(full)
-}
-
-/// What the viewer may do on the objective's page (before its status is taken into account).
-#[derive(Debug, Clone, Copy)]
-pub struct Permissions {
-    /// An agent: edit, publish, cancel, delete, documents.
-    pub edit: bool,
-    pub ask: bool,
-    /// Answer questions (and the objective is published).
-    pub answer: bool,
-    pub follow: bool,
-    /// Look for partners and contact them.
-    pub seek: bool,
-}
-
-/// The viewer, as the page addresses them.
-#[derive(Debug, Clone, Copy)]
-pub struct Viewer {
-    pub user: Option<UserId>,
-    pub organisation: Option<OrganisationId>,
-}
-
-/// Everything the objective's page shows, as the viewer may see it.
-pub struct ObjectivePage {
-    pub full: ObjectiveFull,
-    /// The whole criteria catalogue, retired ones included.
-    pub catalogue: Vec<Criterion>,
-    pub now: NaiveDateTime,
-    pub status: Status,
-    pub viewer: Viewer,
-    pub may: Permissions,
-    /// What publishing would still need (agents, on drafts).
-    pub missing: Vec<Problem>,
-    pub answered: Vec<Question>,
-    /// The viewer's own questions.
-    pub mine: Vec<Question>,
-    /// Questions waiting for an answer (for those who answer).
-    pub pending: Vec<Question>,
-    pub followed: bool,
-    pub documents: Vec<Document>,
-    /// For agents: how many proposals were deposited.
-    pub deposits: Option<i64>,
-    /// The viewer's organisation's proposal (or the one it is a member of).
-    pub own_proposal: Option<ProposalId>,
-    /// The published evaluation and every proposal's outcome, once results are published.
-    pub results: Option<(Board, Vec<Opened>)>,
-    /// Who looks for partners on this objective.
-    pub partners: Vec<partners::Shown>,
-    /// Partners may still be sought: published and not the practice objective.
-    pub partners_open: bool,
 }
 
 /// Loads the objective's page: the objective the viewer may see, then in one go its questions,

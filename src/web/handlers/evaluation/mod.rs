@@ -16,6 +16,3 @@ pub use chair::{
 pub use committee::{AppointForm, SettingsForm, appoint, committee_page, remove_member, settings};
 pub use member::{declare, my_evaluations, save_scores, score_page, workspace};
 pub use report::{report, report_csv, scores_csv};
-
-// TEMP re-exports for the merge: the builders moved to `views::evaluation`.
-pub use crate::views::evaluation::{published_results as public_results, supplier_feedback};
