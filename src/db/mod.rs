@@ -5,8 +5,12 @@
 //! side go through [`Db::run`], which moves the work onto the blocking thread pool.
 
 pub mod ids;
+pub mod locks;
 pub mod migrations;
 pub mod schema;
+
+// The advisory-lock keys, at their old paths (`crate::db::LOCK_OBJECTIVES`…).
+pub use locks::*;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -207,13 +211,16 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let joined = actix_web::web::block(move || {
+        // The current runtime's blocking pool: under actix, the worker's, capped by the server's
+        // `worker_max_blocking_threads` (what `actix_web::web::block` does too).
+        let joined = tokio::task::spawn_blocking(move || {
             let mut conn = pool.get_timeout(timeout).map_err(|e| E::from(DbError::Unavailable(e.to_string())))?;
             f(&mut conn)
         })
         .await;
         match joined {
             Ok(result) => result,
+            // The task panicked, or the runtime shut down before it ran.
             Err(_) => Err(E::from(DbError::Cancelled)),
         }
     }
@@ -293,18 +300,9 @@ fn rollback(conn: &mut DbConnection) {
     }
 }
 
-/// Advisory-lock keys: the set of administrators; organisations (plus their id).
-pub const LOCK_ADMINS: i64 = 0x4143_4841_5400_0010;
-pub const LOCK_ORGANISATIONS: i64 = 0x4143_4841_5500_0000;
-/// Writes to objectives and the criteria catalogue (rare enough to go one at a time).
-pub const LOCK_OBJECTIVES: i64 = 0x4143_4841_5400_0020;
-/// The network of suppliers' writes that check before they insert or change (profiles,
-/// credentials, partner requests, reports, reviews): one at a time.
-pub const LOCK_NETWORK: i64 = 0x4143_4841_5400_0030;
-
 /// Serialises transactions that check a condition across rows before writing (the last
-/// administrator, an organisation's owner). On PostgreSQL a transaction-scoped advisory lock;
-/// on SQLite write transactions are already serialised by `BEGIN IMMEDIATE`.
+/// administrator, an organisation's owner). On PostgreSQL a transaction-scoped advisory lock on
+/// one of the [`locks`]; on SQLite write transactions are already serialised by `BEGIN IMMEDIATE`.
 pub fn serialize(conn: &mut DbConnection, key: i64) -> QueryResult<()> {
     if let DbConnection::Pg(pg) = conn {
         diesel::sql_query(format!("SELECT pg_advisory_xact_lock({key})")).execute(pg)?;

@@ -12,12 +12,11 @@ use sha2::{Digest, Sha256};
 
 use crate::db::DbConnection;
 use crate::db::ids::{AuditEntryId, UserId};
+use crate::db::locks::PG_AUDIT_LOCK;
 use crate::db::schema::audit_log;
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-const PG_AUDIT_LOCK: i64 = 0x4143_4841_5400_0002;
 
 /// Who did it.
 #[derive(Debug, Clone, PartialEq, Eq)]

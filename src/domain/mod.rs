@@ -11,6 +11,7 @@ pub mod documents;
 pub mod email;
 pub mod evaluation;
 pub mod following;
+pub mod forms;
 pub mod markdown;
 pub mod network;
 pub mod objectives;

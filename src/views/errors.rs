@@ -4,7 +4,6 @@ use actix_web::http::StatusCode;
 use maud::{Markup, html};
 
 use super::layout::{Ctx, page};
-use crate::web::middleware::status_key;
 
 pub fn error_page(ctx: &Ctx, status: StatusCode, message: &str, request_id: &str) -> Markup {
     let key = status_key(status);
@@ -44,4 +43,19 @@ pub fn notice(ctx: &Ctx, title_key: &str, text: &str, action: Option<(&str, Stri
             p { a href="/" { (ctx.t("error-back-home")) } }
         },
     )
+}
+
+/// Which error message family a status belongs to; each has a title and a text in the catalogues.
+pub fn status_key(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        401 => "401",
+        403 => "403",
+        404 => "404",
+        405 => "405",
+        413 => "413",
+        429 => "429",
+        503 => "503",
+        s if s >= 500 => "500",
+        _ => "400",
+    }
 }

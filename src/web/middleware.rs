@@ -13,6 +13,7 @@ use actix_web::{Error, HttpMessage, HttpResponse};
 use super::error::{AppError, ErrorBody, ErrorDetail};
 use crate::i18n::Lang;
 use crate::views;
+use crate::views::errors::status_key;
 
 /// The id of one request, in its log line, its error logs and the `X-Request-Id` header.
 #[derive(Debug, Clone)]
@@ -157,20 +158,5 @@ fn generic_code(status: StatusCode) -> &'static str {
         503 => "service_unavailable",
         s if s >= 500 => "internal_error",
         _ => "bad_request",
-    }
-}
-
-/// Which error message family a status belongs to; each has a title and a text in the catalogues.
-pub fn status_key(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        401 => "401",
-        403 => "403",
-        404 => "404",
-        405 => "405",
-        413 => "413",
-        429 => "429",
-        503 => "503",
-        s if s >= 500 => "500",
-        _ => "400",
     }
 }

@@ -1,0 +1,341 @@
+//! Every route of the platform, one `configure` function per area.
+//!
+//! Actix matches routes in the order they are registered, the first match winning: a literal
+//! segment comes before a parameter at the same place (`/objectives/new` before
+//! `/objectives/{id}`, `/receipts/verify` before `/receipts/{id}`,
+//! `/objectives/{id}/evaluation/report.csv` before `/objectives/{id}/evaluation/{pid}`). Routes
+//! that can match the same request stay in one area, in that order; areas never overlap. The JSON
+//! API lives under one scope, `/api/v1`: every route under that prefix must be registered in it.
+
+use actix_web::web;
+
+use super::handlers;
+
+/// The HTML pages.
+pub fn pages(cfg: &mut web::ServiceConfig) {
+    public(cfg);
+    accounts(cfg);
+    organisation(cfg);
+    network(cfg);
+    objectives(cfg);
+    proposals(cfg);
+    evaluation(cfg);
+    admin(cfg);
+}
+
+/// The JSON API, under `/api/v1`, with its OpenAPI description.
+pub fn api(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .route("/openapi.json", web::get().to(handlers::openapi::openapi))
+            .configure(api_open_data)
+            .configure(api_accounts)
+            .configure(api_organisation)
+            .configure(api_network)
+            .configure(api_admin)
+            .configure(api_proposals)
+            .configure(api_evaluation),
+    );
+}
+
+/// The Atom feeds (open data, like the API's objectives).
+pub fn feeds(cfg: &mut web::ServiceConfig) {
+    cfg.route("/feeds/practices.atom", web::get().to(handlers::practices::feed))
+        .route("/feeds/objectives.atom", web::get().to(handlers::open_data::feed_all))
+        .route("/feeds/themes/{theme}", web::get().to(handlers::open_data::feed_theme));
+}
+
+/// The home page, the health checks, the language switch and the static files.
+fn public(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(handlers::home::home))
+        .route("/health", web::get().to(handlers::health::health))
+        .route("/ping", web::get().to(handlers::health::ping))
+        .route("/lang/{code}", web::get().to(handlers::lang::switch))
+        .route("/static/{name}", web::get().to(super::assets::serve));
+}
+
+/// Registration, verification, sign-in; one's own account, sessions and API tokens.
+fn accounts(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/register").get(handlers::auth::register_form).post(handlers::auth::register))
+        .service(web::resource("/verify").get(handlers::auth::verify_page).post(handlers::auth::verify))
+        .route("/verify/resend", web::post().to(handlers::auth::resend_verification))
+        .service(web::resource("/login").get(handlers::auth::login_form).post(handlers::auth::login))
+        .route("/logout", web::post().to(handlers::auth::logout))
+        .route("/logout-everywhere", web::post().to(handlers::auth::logout_everywhere))
+        .service(web::resource("/forgot-password").get(handlers::auth::forgot_form).post(handlers::auth::forgot))
+        .service(
+            web::resource("/account/set-password")
+                .get(handlers::account::set_password_form)
+                .post(handlers::account::set_password),
+        )
+        .service(web::resource("/account").get(handlers::account::profile).post(handlers::account::update_profile))
+        .service(
+            web::resource("/account/password")
+                .get(handlers::account::password_form)
+                .post(handlers::account::change_password),
+        )
+        .route("/account/sessions", web::get().to(handlers::account::sessions_page))
+        .route("/account/sessions/{id}/end", web::post().to(handlers::account::end_session))
+        .service(
+            web::resource("/account/tokens").get(handlers::account::tokens_page).post(handlers::account::create_token),
+        )
+        .route("/account/tokens/{id}/revoke", web::post().to(handlers::account::revoke_token));
+}
+
+/// The supplier organisation: its members, invitations and owner.
+fn organisation(cfg: &mut web::ServiceConfig) {
+    cfg.route("/organisation", web::get().to(handlers::organisation::show))
+        .route("/organisation/invitations", web::post().to(handlers::organisation::invite))
+        .route("/organisation/invitations/{id}/revoke", web::post().to(handlers::organisation::revoke_invitation))
+        .route("/organisation/members/{id}/remove", web::post().to(handlers::organisation::remove))
+        .route("/organisation/owner", web::post().to(handlers::organisation::transfer))
+        .service(
+            web::resource("/invitations/accept")
+                .get(handlers::organisation::accept_form)
+                .post(handlers::organisation::accept),
+        );
+}
+
+/// The network of suppliers: the organisation's public profile and credentials, the practices,
+/// the directory, the partner search on an objective and the messages between organisations.
+fn network(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/organisation/profile").get(handlers::network::edit_form).post(handlers::network::save))
+        .route("/organisation/profile/listing", web::post().to(handlers::network::listing))
+        .route("/organisation/profile/credentials", web::post().to(handlers::network::add_credential))
+        .route("/organisation/profile/credentials/{id}/remove", web::post().to(handlers::network::remove_credential))
+        .route("/organisation/export.json", web::get().to(handlers::network::export))
+        .service(web::resource("/practices").get(handlers::practices::list).post(handlers::practices::submit))
+        .route("/practices/new", web::get().to(handlers::practices::new_form))
+        .route("/practices/review", web::get().to(handlers::practices::review_queue))
+        .route("/practices/{id}", web::get().to(handlers::practices::show))
+        .route("/practices/{id}/picture", web::get().to(handlers::practices::picture))
+        .route("/practices/{id}/review", web::post().to(handlers::practices::review))
+        .route("/practices/{id}/feature", web::post().to(handlers::practices::feature))
+        .route("/directory", web::get().to(handlers::network::directory))
+        .route("/directory/{id}", web::get().to(handlers::network::show))
+        .route("/directory/{id}/credentials/{cid}/evidence", web::get().to(handlers::network::evidence))
+        .route("/objectives/{id}/partners", web::post().to(handlers::messages::seek))
+        .route("/objectives/{id}/partners/withdraw", web::post().to(handlers::messages::stop_seeking))
+        .route("/messages", web::get().to(handlers::messages::inbox))
+        .route("/messages/report/{id}", web::post().to(handlers::messages::report))
+        .service(web::resource("/messages/{org}").get(handlers::messages::thread).post(handlers::messages::send))
+        .route("/messages/{org}/invite", web::post().to(handlers::messages::invite));
+}
+
+/// Objectives: the list, the agents' form and lifecycle, questions, documents, following.
+fn objectives(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/objectives").get(handlers::objectives::list).post(handlers::objectives::create))
+        .route("/objectives/new", web::get().to(handlers::objectives::new_form))
+        .service(web::resource("/objectives/{id}").get(handlers::objectives::show).post(handlers::objectives::update))
+        .route("/objectives/{id}/edit", web::get().to(handlers::objectives::edit_form))
+        .route("/objectives/{id}/publish", web::post().to(handlers::objectives::publish))
+        .route("/objectives/{id}/cancel", web::post().to(handlers::objectives::cancel))
+        .route("/objectives/{id}/delete", web::post().to(handlers::objectives::delete))
+        .route("/objectives/{id}/questions", web::post().to(handlers::objectives::ask))
+        .route("/objectives/{id}/questions/publish", web::post().to(handlers::objectives::publish_question))
+        .route("/objectives/{id}/questions/{qid}/answer", web::post().to(handlers::objectives::answer))
+        .route("/objectives/{id}/documents", web::post().to(handlers::documents::upload))
+        .route("/objectives/{id}/documents/{doc}", web::get().to(handlers::documents::download))
+        .route("/objectives/{id}/documents/{doc}/delete", web::post().to(handlers::documents::delete))
+        .route("/objectives/{id}/follow", web::post().to(handlers::objectives::follow))
+        .route("/objectives/{id}/unfollow", web::post().to(handlers::objectives::unfollow))
+        .service(
+            web::resource("/account/subscriptions")
+                .get(handlers::objectives::subscriptions_page)
+                .post(handlers::objectives::save_subscriptions),
+        );
+}
+
+/// Proposals (suppliers) and their opening (agents); deposits and their receipts.
+fn proposals(cfg: &mut web::ServiceConfig) {
+    cfg.route("/proposals", web::get().to(handlers::proposals::dashboard))
+        .route("/practice", web::get().to(handlers::proposals::practice))
+        .service(
+            web::resource("/objectives/{id}/proposal")
+                .get(handlers::proposals::start_form)
+                .post(handlers::proposals::create),
+        )
+        .route("/objectives/{id}/proposals", web::get().to(handlers::proposals::agent_list))
+        .route("/objectives/{id}/proposals/open", web::post().to(handlers::proposals::open))
+        .route("/objectives/{id}/proposals/{pid}", web::get().to(handlers::proposals::opened))
+        .service(web::resource("/proposals/{id}").get(handlers::proposals::show).post(handlers::proposals::update))
+        .route("/proposals/{id}/edit", web::get().to(handlers::proposals::edit_form))
+        .route("/proposals/{id}/attachments", web::post().to(handlers::proposals::upload))
+        .route("/proposals/{id}/attachments/{aid}", web::get().to(handlers::proposals::download))
+        .route("/proposals/{id}/attachments/{aid}/delete", web::post().to(handlers::proposals::remove_attachment))
+        .route("/proposals/{id}/consortium", web::post().to(handlers::proposals::add_member))
+        .route("/proposals/{id}/consortium/confirm", web::post().to(handlers::proposals::confirm_membership))
+        .route("/proposals/{id}/consortium/decline", web::post().to(handlers::proposals::decline_membership))
+        .route("/proposals/{id}/consortium/{org}/remove", web::post().to(handlers::proposals::remove_member))
+        .service(
+            web::resource("/proposals/{id}/deposit")
+                .get(handlers::proposals::deposit_form)
+                .post(handlers::proposals::deposit),
+        )
+        .route("/proposals/{id}/withdraw", web::post().to(handlers::proposals::withdraw))
+        .route("/proposals/{id}/reconfirm", web::post().to(handlers::proposals::reconfirm))
+        .route("/deposits/{id}/documents/{pos}", web::get().to(handlers::proposals::deposit_document))
+        .route("/receipts/verify", web::get().to(handlers::receipts::verify_page))
+        .route("/receipts/{id}", web::get().to(handlers::receipts::page))
+        .route("/receipts/{id}/json", web::get().to(handlers::receipts::json));
+}
+
+/// Evaluation: the committee, the scoring, the ranking, the decision and the results.
+fn evaluation(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/objectives/{id}/committee")
+            .get(handlers::evaluation::committee_page)
+            .post(handlers::evaluation::appoint),
+    )
+    .route("/objectives/{id}/committee/settings", web::post().to(handlers::evaluation::settings))
+    .route("/objectives/{id}/committee/{user}/remove", web::post().to(handlers::evaluation::remove_member))
+    .route("/objectives/{id}/results", web::post().to(handlers::evaluation::publish_results))
+    .route("/evaluations", web::get().to(handlers::evaluation::my_evaluations))
+    .route("/objectives/{id}/evaluation", web::get().to(handlers::evaluation::workspace))
+    .route("/objectives/{id}/evaluation/declarations", web::post().to(handlers::evaluation::declare))
+    .route("/objectives/{id}/evaluation/progress", web::get().to(handlers::evaluation::progress))
+    .route("/objectives/{id}/evaluation/ranking", web::get().to(handlers::evaluation::ranking))
+    .route("/objectives/{id}/evaluation/report", web::get().to(handlers::evaluation::report))
+    .route("/objectives/{id}/evaluation/report.csv", web::get().to(handlers::evaluation::report_csv))
+    .route("/objectives/{id}/evaluation/scores.csv", web::get().to(handlers::evaluation::scores_csv))
+    .route("/objectives/{id}/evaluation/consensus", web::post().to(handlers::evaluation::consensus))
+    .route("/objectives/{id}/evaluation/shortlist", web::post().to(handlers::evaluation::change_shortlist))
+    .route("/objectives/{id}/evaluation/decision", web::post().to(handlers::evaluation::decide))
+    .service(
+        web::resource("/objectives/{id}/evaluation/{pid}")
+            .get(handlers::evaluation::score_page)
+            .post(handlers::evaluation::save_scores),
+    )
+    .route("/objectives/{id}/evaluation/{pid}/reopen/{user}", web::post().to(handlers::evaluation::reopen));
+}
+
+/// Administration: staff accounts, the audit log, the criteria and credentials catalogues, and
+/// the moderation of the network (reports, suspensions).
+fn admin(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/admin/users").get(handlers::admin::users_page).post(handlers::admin::invite_staff))
+        .route("/admin/users/{id}", web::get().to(handlers::admin::user_page))
+        .route("/admin/users/{id}/roles", web::post().to(handlers::admin::set_roles))
+        .route("/admin/users/{id}/disable", web::post().to(handlers::admin::disable))
+        .route("/admin/users/{id}/enable", web::post().to(handlers::admin::enable))
+        .route("/admin/audit", web::get().to(handlers::admin::audit_page))
+        .service(web::resource("/admin/criteria").get(handlers::criteria::list).post(handlers::criteria::create))
+        .route("/admin/criteria/new", web::get().to(handlers::criteria::new_form))
+        .service(
+            web::resource("/admin/criteria/{id}").get(handlers::criteria::edit_form).post(handlers::criteria::update),
+        )
+        .route("/admin/criteria/{id}/remove", web::post().to(handlers::criteria::remove))
+        .route("/admin/criteria/{id}/restore", web::post().to(handlers::criteria::restore))
+        .service(
+            web::resource("/admin/credentials")
+                .get(handlers::network::catalogue)
+                .post(handlers::network::create_credential),
+        )
+        .route("/admin/credentials/{id}/retire", web::post().to(handlers::network::retire))
+        .route("/admin/credentials/{id}/restore", web::post().to(handlers::network::restore))
+        .route("/admin/reports", web::get().to(handlers::messages::reports))
+        .route("/admin/reports/{id}", web::post().to(handlers::messages::resolve))
+        .route("/admin/suspensions/{org}/lift", web::post().to(handlers::messages::lift));
+}
+
+/// Open data: the published objectives, also in OCDS.
+fn api_open_data(cfg: &mut web::ServiceConfig) {
+    cfg.route("/objectives", web::get().to(handlers::open_data::list))
+        .route("/objectives/{id}", web::get().to(handlers::open_data::detail))
+        .route("/objectives/{id}/ocds.json", web::get().to(handlers::open_data::ocds_one))
+        .route("/ocds/objectives.json", web::get().to(handlers::open_data::ocds_all));
+}
+
+/// One's own account and API tokens.
+fn api_accounts(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/me").get(handlers::api::me).put(handlers::api::update_me))
+        .service(web::resource("/me/tokens").get(handlers::api::list_tokens).post(handlers::api::create_token))
+        .route("/me/tokens/{id}", web::delete().to(handlers::api::revoke_token));
+}
+
+/// The supplier organisation.
+fn api_organisation(cfg: &mut web::ServiceConfig) {
+    cfg.route("/organisation", web::get().to(handlers::api::my_organisation))
+        .route("/organisation/invitations", web::post().to(handlers::api::invite_member))
+        .route("/organisation/members/{id}", web::delete().to(handlers::api::remove_member))
+        .route("/organisation/owner", web::put().to(handlers::api::transfer_ownership));
+}
+
+/// The network of suppliers: the practices, the directory, the credentials catalogue.
+fn api_network(cfg: &mut web::ServiceConfig) {
+    cfg.route("/practices", web::get().to(handlers::api_network::practice_list))
+        .route("/practices/{id}", web::get().to(handlers::api_network::practice))
+        .route("/organisation/export", web::get().to(handlers::api_network::export))
+        .route("/directory", web::get().to(handlers::api_network::directory))
+        .route("/directory/{id}", web::get().to(handlers::api_network::profile))
+        .route("/credentials", web::get().to(handlers::api_network::catalogue));
+}
+
+/// Administration.
+fn api_admin(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/admin/users").get(handlers::api::list_users).post(handlers::api::invite_staff))
+        .route("/admin/users/{id}/roles", web::put().to(handlers::api::set_roles))
+        .route("/admin/users/{id}/disabled", web::put().to(handlers::api::set_disabled))
+        .route("/admin/audit", web::get().to(handlers::api::audit));
+}
+
+/// Receipts, proposals and their opening.
+fn api_proposals(cfg: &mut web::ServiceConfig) {
+    cfg.route("/receipts/verify", web::get().to(handlers::receipts::verify_api))
+        .route("/receipts/{id}", web::get().to(handlers::api_proposals::receipt))
+        .route("/proposals", web::get().to(handlers::api_proposals::list))
+        .service(
+            web::resource("/objectives/{id}/proposals")
+                .post(handlers::api_proposals::create)
+                .get(handlers::api_proposals::received),
+        )
+        .route("/objectives/{id}/opening", web::post().to(handlers::api_proposals::open))
+        .route("/objectives/{id}/proposals/{proposal}", web::get().to(handlers::api_proposals::opened))
+        .service(
+            web::resource("/proposals/{id}").get(handlers::api_proposals::show).put(handlers::api_proposals::update),
+        )
+        .route("/proposals/{id}/attachments", web::post().to(handlers::api_proposals::upload))
+        .service(
+            web::resource("/proposals/{id}/attachments/{attachment}")
+                .get(handlers::api_proposals::download)
+                .delete(handlers::api_proposals::remove_attachment),
+        )
+        .route("/proposals/{id}/consortium", web::post().to(handlers::api_proposals::add_member))
+        .route("/proposals/{id}/consortium/membership", web::put().to(handlers::api_proposals::answer))
+        .route("/proposals/{id}/consortium/{organisation}", web::delete().to(handlers::api_proposals::remove_member))
+        .route("/proposals/{id}/deposits", web::post().to(handlers::api_proposals::deposit))
+        .route("/proposals/{id}/withdrawal", web::post().to(handlers::api_proposals::withdraw))
+        .route("/proposals/{id}/reconfirmation", web::post().to(handlers::api_proposals::reconfirm));
+}
+
+/// Evaluation: the committee, the scoring, the decision and the results.
+fn api_evaluation(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/objectives/{id}/committee")
+            .get(handlers::api_evaluation::committee_get)
+            .post(handlers::api_evaluation::committee_appoint),
+    )
+    .route("/objectives/{id}/committee/{user}", web::delete().to(handlers::api_evaluation::committee_remove))
+    .route("/objectives/{id}/evaluation-settings", web::put().to(handlers::api_evaluation::settings))
+    .route("/objectives/{id}/evaluation", web::get().to(handlers::api_evaluation::workspace))
+    .route("/objectives/{id}/evaluation/declarations", web::put().to(handlers::api_evaluation::declare))
+    .route("/objectives/{id}/evaluation/ranking", web::get().to(handlers::api_evaluation::ranking))
+    .route("/objectives/{id}/evaluation/report.csv", web::get().to(handlers::api_evaluation::report_csv))
+    .route("/objectives/{id}/evaluation/scores.csv", web::get().to(handlers::api_evaluation::scores_csv))
+    .route("/objectives/{id}/evaluation/consensus", web::put().to(handlers::api_evaluation::consensus))
+    .route("/objectives/{id}/evaluation/shortlist", web::put().to(handlers::api_evaluation::shortlist))
+    .route("/objectives/{id}/evaluation/decision", web::post().to(handlers::api_evaluation::decide))
+    .service(
+        web::resource("/objectives/{id}/evaluation/proposals/{proposal}")
+            .get(handlers::api_evaluation::proposal)
+            .put(handlers::api_evaluation::score),
+    )
+    .route(
+        "/objectives/{id}/evaluation/proposals/{proposal}/reopen/{user}",
+        web::post().to(handlers::api_evaluation::reopen),
+    )
+    .service(
+        web::resource("/objectives/{id}/results")
+            .get(handlers::api_evaluation::results)
+            .post(handlers::api_evaluation::publish),
+    );
+}
