@@ -7,8 +7,8 @@ use maud::{Markup, PreEscaped, html};
 use super::forms::{Errors, error_summary, select};
 use super::layout::{Ctx, breadcrumbs, csrf_field, page};
 use super::objectives::size_text;
+use crate::domain::forms::{FormPairs, first};
 use crate::domain::network::{COMMITMENTS, DEPARTMENTS, commitment_name};
-use crate::domain::objectives::{FormPairs, first};
 use crate::domain::organisations::OrganisationSize;
 use crate::i18n::Lang;
 

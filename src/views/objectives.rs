@@ -10,10 +10,11 @@ use crate::db::ids::{CriterionId, OrganisationId, ProposalId, UserId};
 use crate::domain::criteria::{CATEGORIES, Criterion};
 use crate::domain::documents::Document;
 use crate::domain::evaluation::board::Board;
+use crate::domain::forms::{FormPairs, Problem};
 use crate::domain::markdown;
 use crate::domain::network::partners;
 use crate::domain::objectives::{
-    FormPairs, Horizon, MAX_MILESTONES, NEED_MAX_CHARS, Objective, ObjectiveDraft, ObjectiveFull, Problem, Status,
+    Horizon, MAX_MILESTONES, NEED_MAX_CHARS, Objective, ObjectiveDraft, ObjectiveFull, Status,
 };
 use crate::domain::proposals::opening::Opened;
 use crate::domain::questions::Question;

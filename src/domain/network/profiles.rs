@@ -16,7 +16,7 @@ use crate::db::schema::{
     organisations, proposals, users,
 };
 use crate::db::{DbConnection, write_tx};
-use crate::domain::objectives::{FormPairs, first};
+use crate::domain::forms::{FormPairs, first};
 use crate::domain::organisations::{Organisation, OrganisationSize, parse_sectors};
 
 pub const PRESENTATION_MAX_CHARS: usize = 5000;

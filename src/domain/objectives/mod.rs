@@ -29,10 +29,6 @@ pub use form::{
 pub use lifecycle::{Status, Transition, next};
 pub use list::{ListFilter, ListOrder, closing_soon, criteria_of, list, titles};
 
-// TEMP: the form helpers moved to `domain::forms`; this keeps the old paths working until every
-// importer uses the new one.
-pub use crate::domain::forms::{FormPairs, Problem, first};
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Horizon {
     Five,

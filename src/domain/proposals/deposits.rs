@@ -407,7 +407,7 @@ pub fn deposit(
             .first(conn)
             .optional()?
             .ok_or(ProposalError::NotFound)?;
-        crate::db::serialize(conn, super::objective_lock_key(objective))?;
+        crate::db::serialize(conn, crate::db::locks::objective_lock_key(objective))?;
         crate::db::serialize(conn, lock_key(id))?;
         let now = micros(clock());
         let full = load(conn, id)?.ok_or(ProposalError::NotFound)?;

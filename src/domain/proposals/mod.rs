@@ -19,7 +19,8 @@ use crate::db::schema::{
 };
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, AuditActor, AuditEvent};
-use crate::domain::objectives::{FormPairs, Objective, Problem, Status, first};
+use crate::domain::forms::{FormPairs, Problem, first};
+use crate::domain::objectives::{Objective, Status};
 use crate::uploads::StoredFile;
 
 pub const TITLE_MAX: usize = 200;
@@ -33,9 +34,6 @@ pub const MAX_ATTACHMENTS: usize = 20;
 pub fn lock_key(id: ProposalId) -> i64 {
     0x4143_4841_5600_0000 ^ id.0
 }
-
-// TEMP: the key moved to `db::locks`; this keeps `proposals::objective_lock_key` working.
-pub use crate::db::locks::objective_lock_key;
 
 /// Times are kept to the microsecond on both backends, so a receipt reads the same from either.
 pub fn micros(t: NaiveDateTime) -> NaiveDateTime {

@@ -162,7 +162,7 @@ pub fn open(
     write_tx(conn, |conn| {
         crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
         // A deposit in flight finishes first (and is judged late or not) before anything opens.
-        crate::db::serialize(conn, super::objective_lock_key(objective))?;
+        crate::db::serialize(conn, crate::db::locks::objective_lock_key(objective))?;
         let o: Objective = objectives::table
             .find(objective)
             .select(Objective::as_select())

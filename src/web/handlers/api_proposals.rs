@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use crate::db::ids::{CriterionId, ObjectiveId};
 use crate::domain::authz::Action;
 use crate::domain::criteria::Criterion;
-use crate::domain::objectives::FormPairs;
+use crate::domain::forms::FormPairs;
 use crate::domain::proposals::deposits::{self, Kind};
 use crate::domain::proposals::opening;
 use crate::domain::proposals::{self, ProposalFull, Relation};

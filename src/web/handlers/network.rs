@@ -8,10 +8,10 @@ use serde::Deserialize;
 
 use crate::db::ids::{CredentialId, HeldCredentialId, OrganisationId};
 use crate::domain::authz::Action;
+use crate::domain::forms::{FormPairs, first};
 use crate::domain::network::credentials::{self, AddHeld, Credential, CredentialEdit, Held};
 use crate::domain::network::profiles::{self, DirectoryFilter, Listed, PAGE_SIZE, PublicProfile};
 use crate::domain::network::{self, Acting, department_name};
-use crate::domain::objectives::{FormPairs, first};
 use crate::uploads::{Store, UploadError};
 use crate::views;
 use crate::views::forms::Errors;

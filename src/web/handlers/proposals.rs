@@ -11,8 +11,8 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::domain::authz::Action;
+use crate::domain::forms::{FormPairs, first};
 use crate::domain::markdown;
-use crate::domain::objectives::{self, FormPairs};
 use crate::domain::proposals::deposits::{self, Kind};
 use crate::domain::proposals::opening;
 use crate::domain::proposals::{self, ProposalError, Relation, practice};
@@ -262,7 +262,7 @@ pub async fn update(
     let objective = objective_of(&state, &full).await?;
     let catalogue = catalogue(&state).await?;
     let pairs = form.into_inner();
-    let version: i32 = objectives::first(&pairs, "version").parse().unwrap_or(-1);
+    let version: i32 = first(&pairs, "version").parse().unwrap_or(-1);
     let criteria_ids: Vec<_> = objective.criteria.iter().map(|w| w.criterion_id).collect();
     let rerender = |status: StatusCode, errors: &Errors, conflict: bool, version: i32| {
         let view = FormView {

@@ -8,7 +8,7 @@ use crate::db::ids::{OrganisationId, ProposalId, UserId};
 use crate::domain::authz::Action;
 use crate::domain::evaluation::board::{self, Board};
 use crate::domain::evaluation::{EvaluationError, committee, scoring};
-use crate::domain::objectives::{FormPairs, first};
+use crate::domain::forms::{FormPairs, first};
 use crate::views;
 use crate::views::evaluation::MyObjective;
 use crate::views::forms::Errors;
