@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use crate::db::ids::{InvitationId, OrganisationId, UserId};
 use crate::db::schema::{self, invitations};
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::email::Email;
 use crate::domain::organisations::{self, NewOrganisation, Organisation};
 use crate::domain::secret_token;
@@ -68,18 +68,6 @@ fn user_actor(user: &User) -> AuditActor {
     AuditActor::User { id: user.id, email: user.email.clone() }
 }
 
-fn record(
-    conn: &mut DbConnection,
-    actor: &AuditActor,
-    action: &str,
-    object_type: &str,
-    object_id: String,
-    details: serde_json::Value,
-    now: DateTime<Utc>,
-) -> QueryResult<()> {
-    audit::append(conn, &AuditEvent { actor, action, object_type, object_id, details }, now.naive_utc()).map(|_| ())
-}
-
 fn lang_of(user: &User) -> Lang {
     Lang::from_code(&user.locale).unwrap_or_default()
 }
@@ -115,14 +103,13 @@ pub fn register(
         if let Some(existing) = users::find_by_email(conn, &reg.email)? {
             let mail = templates::already_registered(lang_of(&existing), &existing.email, &links.url("/login", None));
             outbox::enqueue(conn, &mail, naive)?;
-            record(
+            audit::record(
                 conn,
                 &AuditActor::Anonymous(reg.email.to_string()),
-                "auth.register_known_address",
-                "user",
-                existing.id.to_string(),
+                Event::RegisterKnownAddress,
+                Subject::User(existing.id),
                 serde_json::json!({}),
-                now,
+                now.naive_utc(),
             )?;
             return Ok(Registered::AddressAlreadyKnown);
         }
@@ -145,19 +132,18 @@ pub fn register(
         let mail =
             templates::verify_email(reg.lang, &user.email, &user.display_name, &links.url("/verify", Some(&token)));
         outbox::enqueue(conn, &mail, naive)?;
-        record(
+        audit::record(
             conn,
             &user_actor(&user),
-            "organisation.registered",
-            "organisation",
-            org_id.to_string(),
+            Event::OrganisationRegistered,
+            Subject::Organisation(org_id),
             serde_json::json!({
                 "legal_name": reg.organisation.legal_name,
                 "identifier_type": reg.organisation.identifier.kind.as_str(),
                 "identifier": reg.organisation.identifier.value,
                 "owner": user.email,
             }),
-            now,
+            now.naive_utc(),
         )?;
         Ok(Registered::New(user.id))
     })
@@ -224,14 +210,13 @@ pub fn verify_email(
                 schema::users::updated_at.eq(now.naive_utc()),
             ))
             .execute(conn)?;
-        record(
+        audit::record(
             conn,
             &user_actor(&user),
-            "auth.email_verified",
-            "user",
-            user.id.to_string(),
+            Event::EmailVerified,
+            Subject::User(user.id),
             serde_json::json!({}),
-            now,
+            now.naive_utc(),
         )?;
         Ok(Verified::Now(user))
     })
@@ -247,13 +232,13 @@ pub fn record_sign_in(
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
     write_tx(conn, |conn| {
-        let (actor, object_id) = match (user, success) {
-            (Some(u), true) => (user_actor(u), u.id.to_string()),
-            (Some(u), false) => (AuditActor::Anonymous(email.to_owned()), u.id.to_string()),
-            (None, _) => (AuditActor::Anonymous(email.to_owned()), String::new()),
+        let (actor, subject) = match (user, success) {
+            (Some(u), true) => (user_actor(u), Subject::User(u.id)),
+            (Some(u), false) => (AuditActor::Anonymous(email.to_owned()), Subject::User(u.id)),
+            (None, _) => (AuditActor::Anonymous(email.to_owned()), Subject::UnknownUser),
         };
-        let action = if success { "auth.sign_in" } else { "auth.sign_in_failed" };
-        record(conn, &actor, action, "user", object_id, serde_json::json!({}), now)
+        let event = if success { Event::SignIn } else { Event::SignInFailed };
+        audit::record(conn, &actor, event, subject, serde_json::json!({}), now.naive_utc())
     })
 }
 
@@ -304,7 +289,14 @@ pub fn sign_out_everywhere(conn: &mut DbConnection, user: &User, now: DateTime<U
     write_tx(conn, |conn| {
         let ended = sessions::delete_all_for_user(conn, user.id, None)?;
         let details = serde_json::json!({ "sessions_ended": ended });
-        record(conn, &user_actor(user), "auth.signed_out_everywhere", "user", user.id.to_string(), details, now)?;
+        audit::record(
+            conn,
+            &user_actor(user),
+            Event::SignedOutEverywhere,
+            Subject::User(user.id),
+            details,
+            now.naive_utc(),
+        )?;
         Ok(ended)
     })
 }
@@ -325,14 +317,13 @@ pub fn request_reset(
         let mail =
             templates::reset_password(lang_of(&user), &user.email, &links.url("/account/set-password", Some(&token)));
         outbox::enqueue(conn, &mail, now.naive_utc())?;
-        record(
+        audit::record(
             conn,
             &AuditActor::Anonymous(email.to_string()),
-            "auth.reset_requested",
-            "user",
-            user.id.to_string(),
+            Event::ResetRequested,
+            Subject::User(user.id),
             serde_json::json!({}),
-            now,
+            now.naive_utc(),
         )?;
         Ok(())
     })
@@ -365,14 +356,13 @@ pub fn set_password_from_link(
         .set(schema::api_tokens::revoked_at.eq(Some(now.naive_utc())))
         .execute(conn)?;
         let ended = after_password_change(conn, user, None, now)?;
-        record(
+        audit::record(
             conn,
             &user_actor(user),
-            "auth.password_set",
-            "user",
-            user.id.to_string(),
+            Event::PasswordSet,
+            Subject::User(user.id),
             serde_json::json!({ "sessions_ended": ended, "tokens_revoked": revoked }),
-            now,
+            now.naive_utc(),
         )?;
         Ok(true)
     })
@@ -405,14 +395,13 @@ pub fn change_password(
             .set((schema::users::password_hash.eq(Some(new_hash)), schema::users::updated_at.eq(now.naive_utc())))
             .execute(conn)?;
         let ended = after_password_change(conn, user, keep_session, now)?;
-        record(
+        audit::record(
             conn,
             &user_actor(user),
-            "auth.password_changed",
-            "user",
-            user.id.to_string(),
+            Event::PasswordChanged,
+            Subject::User(user.id),
             serde_json::json!({ "sessions_ended": ended }),
-            now,
+            now.naive_utc(),
         )?;
         Ok(())
     })
@@ -434,14 +423,13 @@ pub fn update_profile(
                 schema::users::updated_at.eq(now.naive_utc()),
             ))
             .execute(conn)?;
-        record(
+        audit::record(
             conn,
             &user_actor(user),
-            "user.profile_updated",
-            "user",
-            user.id.to_string(),
+            Event::UserProfileUpdated,
+            Subject::User(user.id),
             serde_json::json!({ "locale": lang.code() }),
-            now,
+            now.naive_utc(),
         )
     })
 }
@@ -499,14 +487,13 @@ pub fn invite_staff(
         );
         outbox::enqueue(conn, &mail, naive)?;
         let role_codes: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        record(
+        audit::record(
             conn,
             &user_actor(admin),
-            "user.staff_invited",
-            "user",
-            user.id.to_string(),
+            Event::StaffInvited,
+            Subject::User(user.id),
             serde_json::json!({ "email": user.email, "roles": role_codes }),
-            now,
+            now.naive_utc(),
         )?;
         Ok(user.id)
     })
@@ -536,14 +523,13 @@ pub fn change_roles(
         }
         users::set_roles(conn, target, roles, now.naive_utc())?;
         let codes = |rs: &[Role]| rs.iter().map(|r| r.as_str()).collect::<Vec<_>>();
-        record(
+        audit::record(
             conn,
             &user_actor(admin),
-            "user.roles_changed",
-            "user",
-            target.to_string(),
+            Event::RolesChanged,
+            Subject::User(target),
             serde_json::json!({ "before": codes(&before), "after": codes(roles) }),
-            now,
+            now.naive_utc(),
         )
         .map_err(AccountError::from)
     })
@@ -577,15 +563,14 @@ pub fn set_disabled(
         if disabled {
             sessions::delete_all_for_user(conn, target, None)?;
         }
-        let action = if disabled { "user.disabled" } else { "user.enabled" };
-        record(
+        let event = if disabled { Event::UserDisabled } else { Event::UserEnabled };
+        audit::record(
             conn,
             &user_actor(admin),
-            action,
-            "user",
-            target.to_string(),
+            event,
+            Subject::User(target),
             serde_json::json!({ "email": user.email }),
-            now,
+            now.naive_utc(),
         )?;
         Ok(())
     })
@@ -649,14 +634,13 @@ pub fn invite_member(
             &links.url("/invitations/accept", Some(&token)),
         );
         outbox::enqueue(conn, &mail, naive)?;
-        record(
+        audit::record(
             conn,
             &user_actor(owner),
-            "organisation.member_invited",
-            "organisation",
-            org.id.to_string(),
+            Event::MemberInvited,
+            Subject::Organisation(org.id),
             serde_json::json!({ "email": email.as_str(), "invitation": id.0 }),
-            now,
+            now.naive_utc(),
         )?;
         Ok(id)
     })
@@ -726,14 +710,13 @@ pub fn accept_invitation(
         diesel::update(invitations::table.find(invitation.id))
             .set(invitations::accepted_at.eq(Some(naive)))
             .execute(conn)?;
-        record(
+        audit::record(
             conn,
             &user_actor(&user),
-            "organisation.member_joined",
-            "organisation",
-            org.id.to_string(),
+            Event::MemberJoined,
+            Subject::Organisation(org.id),
             serde_json::json!({ "invitation": invitation.id.0 }),
-            now,
+            now.naive_utc(),
         )?;
         Ok(user)
     })
@@ -757,14 +740,13 @@ pub fn revoke_invitation(
         .set(invitations::revoked_at.eq(Some(now.naive_utc())))
         .execute(conn)?;
         if n == 1 {
-            record(
+            audit::record(
                 conn,
                 &user_actor(owner),
-                "organisation.invitation_revoked",
-                "organisation",
-                org.to_string(),
+                Event::InvitationRevoked,
+                Subject::Organisation(org),
                 serde_json::json!({ "invitation": id.0 }),
-                now,
+                now.naive_utc(),
             )?;
         }
         Ok(n == 1)
@@ -797,14 +779,13 @@ pub fn remove_member(
             ))
             .execute(conn)?;
         sessions::delete_all_for_user(conn, member, None)?;
-        record(
+        audit::record(
             conn,
             &user_actor(owner),
-            "organisation.member_removed",
-            "organisation",
-            org.to_string(),
+            Event::MemberRemoved,
+            Subject::Organisation(org),
             serde_json::json!({ "member": target.email }),
-            now,
+            now.naive_utc(),
         )?;
         Ok(())
     })
@@ -830,14 +811,13 @@ pub fn transfer_ownership(
             return Err(AccountError::Refused("new-owner-unverified"));
         }
         organisations::set_owner(conn, org, target.id, now.naive_utc())?;
-        record(
+        audit::record(
             conn,
             &user_actor(owner),
-            "organisation.ownership_transferred",
-            "organisation",
-            org.to_string(),
+            Event::OwnershipTransferred,
+            Subject::Organisation(org),
             serde_json::json!({ "from": owner.email, "to": target.email }),
-            now,
+            now.naive_utc(),
         )?;
         Ok(())
     })

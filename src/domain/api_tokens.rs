@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::db::ids::{ApiTokenId, UserId};
 use crate::db::schema::api_tokens;
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::secret_token;
 use crate::domain::users::User;
 
@@ -60,7 +60,7 @@ pub fn create(
             .returning(api_tokens::id)
             .get_result(conn)?;
         let details = serde_json::json!({ "name": name });
-        audit::record(conn, &owner(user), "token.created", "api_token", id.to_string(), details, now)?;
+        audit::record(conn, &owner(user), Event::TokenCreated, Subject::ApiToken(id), details, now)?;
         Ok((id, secret))
     })
 }
@@ -102,7 +102,7 @@ pub fn revoke(conn: &mut DbConnection, user: &User, id: ApiTokenId, now: NaiveDa
         if n != 1 {
             return Ok(false);
         }
-        audit::record(conn, &owner(user), "token.revoked", "api_token", id.to_string(), serde_json::json!({}), now)?;
+        audit::record(conn, &owner(user), Event::TokenRevoked, Subject::ApiToken(id), serde_json::json!({}), now)?;
         Ok(true)
     })
 }

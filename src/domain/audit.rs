@@ -11,7 +11,10 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::db::DbConnection;
-use crate::db::ids::{AuditEntryId, UserId};
+use crate::db::ids::{
+    ApiTokenId, AuditEntryId, CredentialId, CriterionId, MessageId, ObjectiveId, OrganisationId, PracticeId,
+    ProposalId, QuestionId, ReportId, UserId,
+};
 use crate::db::locks::PG_AUDIT_LOCK;
 use crate::db::schema::audit_log;
 
@@ -45,12 +48,260 @@ impl AuditActor {
     }
 }
 
-/// One thing to record.
+/// Defines [`Event`] from one table of groups: each group's doc says when its actions are written,
+/// each variant names the action it is stored under. The enum's documentation lists them all.
+macro_rules! events {
+    ($( $(#[doc = $group:literal])* { $( $(#[doc = $doc:literal])* $variant:ident => $name:literal, )* } )*) => {
+        /// What happened: the audit log's actions, each stored under a dotted name that never
+        /// changes once written (administrators filter on it, and old entries keep it).
+        ///
+        $(
+            $( #[doc = $group] )*
+            ///
+            $( #[doc = concat!("- `", $name, "`: [`Event::", stringify!($variant), "`]")] )*
+            ///
+        )*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Event {
+            $( $(
+                $( #[doc = $doc] )*
+                #[doc = ""]
+                #[doc = concat!("Stored as `", $name, "`.")]
+                $variant,
+            )* )*
+        }
+
+        impl Event {
+            /// Every action, in the order of the table.
+            pub const ALL: &'static [Event] = &[ $( $( Event::$variant, )* )* ];
+
+            /// The stored name, e.g. `auth.sign_in`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $( Event::$variant => $name, )* )*
+                }
+            }
+        }
+    };
+}
+
+events! {
+    /// Accounts: signing in and out, e-mail verification and passwords; written by the
+    /// account operations (`domain::accounts`), failed attempts included.
+    {
+        SignIn => "auth.sign_in",
+        SignInFailed => "auth.sign_in_failed",
+        /// A registration with an address that already has an account: no account is created, and
+        /// the visitor is answered as if it were new.
+        RegisterKnownAddress => "auth.register_known_address",
+        EmailVerified => "auth.email_verified",
+        SignedOutEverywhere => "auth.signed_out_everywhere",
+        ResetRequested => "auth.reset_requested",
+        /// A password set from a signed link (a reset or an invitation).
+        PasswordSet => "auth.password_set",
+        PasswordChanged => "auth.password_changed",
+    }
+
+    /// Users: a user's own profile, and the administration of users (staff invitations,
+    /// roles, disabling; the `create-admin` command).
+    {
+        UserProfileUpdated => "user.profile_updated",
+        StaffInvited => "user.staff_invited",
+        RolesChanged => "user.roles_changed",
+        UserDisabled => "user.disabled",
+        UserEnabled => "user.enabled",
+        AdminCreated => "user.admin_created",
+    }
+
+    /// Organisations: a supplier's registration, its members (invited and removed by the owner,
+    /// joining by invitation), its ownership; and the administrators' suspension of its messaging.
+    {
+        OrganisationRegistered => "organisation.registered",
+        MemberInvited => "organisation.member_invited",
+        MemberJoined => "organisation.member_joined",
+        InvitationRevoked => "organisation.invitation_revoked",
+        MemberRemoved => "organisation.member_removed",
+        OwnershipTransferred => "organisation.ownership_transferred",
+        MessagingSuspended => "organisation.messaging_suspended",
+        MessagingRestored => "organisation.messaging_restored",
+    }
+
+    /// API tokens, created and revoked by their owner.
+    {
+        TokenCreated => "token.created",
+        TokenRevoked => "token.revoked",
+    }
+
+    /// Objectives: the agents' drafting, publication, amendment and cancellation, their
+    /// documents, and the publication of the results once decided.
+    {
+        ObjectiveCreated => "objective.created",
+        ObjectiveAmended => "objective.amended",
+        ObjectivePublished => "objective.published",
+        ObjectiveCancelled => "objective.cancelled",
+        ObjectiveDraftDeleted => "objective.draft_deleted",
+        DocumentAdded => "objective.document_added",
+        DocumentRemoved => "objective.document_removed",
+        ResultsPublished => "objective.results_published",
+    }
+
+    /// Questions on an open objective: asked by suppliers, answered or published by agents.
+    {
+        QuestionAsked => "question.asked",
+        QuestionAnswered => "question.answered",
+        QuestionPublished => "question.published",
+    }
+
+    /// The catalogue of evaluation criteria, kept by administrators.
+    {
+        CriterionCreated => "criterion.created",
+        CriterionUpdated => "criterion.updated",
+        CriterionRetired => "criterion.retired",
+        CriterionDeleted => "criterion.deleted",
+        CriterionRestored => "criterion.restored",
+    }
+
+    /// Proposals: the supplier's draft and its files, the sealed deposits, the downloads, and
+    /// the opening after the deadline. The actor is named by id only (see `AuditActor::UserId`).
+    {
+        ProposalDraftCreated => "proposal.draft_created",
+        AttachmentAdded => "proposal.attachment_added",
+        AttachmentRemoved => "proposal.attachment_removed",
+        ProposalDeposited => "proposal.deposited",
+        ProposalReconfirmed => "proposal.reconfirmed",
+        ProposalWithdrawn => "proposal.withdrawn",
+        ProposalDownloaded => "proposal.downloaded",
+        ProposalOpened => "proposal.opened",
+    }
+
+    /// Consortia: the lead invites or removes members; members confirm or decline.
+    {
+        ConsortiumMemberInvited => "consortium.member_invited",
+        ConsortiumMemberRemoved => "consortium.member_removed",
+        ConsortiumMemberConfirmed => "consortium.member_confirmed",
+        ConsortiumMemberDeclined => "consortium.member_declined",
+    }
+
+    /// Evaluation: the committee and its settings, the members' scores, the chair's reopening,
+    /// consensus, shortlist and decision.
+    {
+        CommitteeAppointed => "committee.appointed",
+        CommitteeRemoved => "committee.removed",
+        EvaluationConfigured => "evaluation.configured",
+        ConflictsDeclared => "evaluation.conflicts_declared",
+        EvaluationSaved => "evaluation.saved",
+        EvaluationSubmitted => "evaluation.submitted",
+        EvaluationReopened => "evaluation.reopened",
+        ConsensusSet => "evaluation.consensus",
+        ShortlistChanged => "evaluation.shortlist_changed",
+        EvaluationDecided => "evaluation.decided",
+    }
+
+    /// The network's public profiles: edits, listing, and the credentials an organisation holds.
+    {
+        ProfileUpdated => "profile.updated",
+        ProfileListed => "profile.listed",
+        ProfileWithdrawn => "profile.withdrawn",
+        ProfileCredentialAdded => "profile.credential_added",
+        ProfileCredentialRemoved => "profile.credential_removed",
+    }
+
+    /// The catalogue of credentials, kept by administrators.
+    {
+        CredentialCreated => "credential.created",
+        CredentialRetired => "credential.retired",
+        CredentialRestored => "credential.restored",
+    }
+
+    /// Partner requests on an objective, published and withdrawn by a supplier.
+    {
+        PartnersRequested => "partners.requested",
+        PartnersWithdrawn => "partners.withdrawn",
+    }
+
+    /// Messages between organisations, their reports, and the administrators' resolutions.
+    {
+        MessageSent => "message.sent",
+        MessageReported => "message.reported",
+        ReportResolved => "message.report_resolved",
+    }
+
+    /// Good practices: submitted by an organisation, reviewed and featured by agents.
+    {
+        PracticeSubmitted => "practice.submitted",
+        PracticePublished => "practice.published",
+        PracticeRefused => "practice.refused",
+        PracticeFeatured => "practice.featured",
+        PracticeUnfeatured => "practice.unfeatured",
+    }
+}
+
+/// What it happened to: the entry's object type and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    User(UserId),
+    /// A sign-in attempt with an address no account has: stored as a user with an empty id
+    /// (the address is in the actor).
+    UnknownUser,
+    Organisation(OrganisationId),
+    ApiToken(ApiTokenId),
+    Objective(ObjectiveId),
+    Question(QuestionId),
+    Criterion(CriterionId),
+    Proposal(ProposalId),
+    Credential(CredentialId),
+    Message(MessageId),
+    /// A report on a message.
+    Report(ReportId),
+    Practice(PracticeId),
+}
+
+impl Subject {
+    /// The stored object type.
+    pub fn object_type(self) -> &'static str {
+        match self {
+            Subject::User(_) | Subject::UnknownUser => "user",
+            Subject::Organisation(_) => "organisation",
+            Subject::ApiToken(_) => "api_token",
+            Subject::Objective(_) => "objective",
+            Subject::Question(_) => "question",
+            Subject::Criterion(_) => "criterion",
+            Subject::Proposal(_) => "proposal",
+            Subject::Credential(_) => "credential",
+            Subject::Message(_) => "message",
+            Subject::Report(_) => "report",
+            Subject::Practice(_) => "practice",
+        }
+    }
+
+    /// The stored object id: the row's id in decimal.
+    pub fn object_id(self) -> String {
+        match self {
+            Subject::User(id) => id.to_string(),
+            Subject::UnknownUser => String::new(),
+            Subject::Organisation(id) => id.to_string(),
+            Subject::ApiToken(id) => id.to_string(),
+            Subject::Objective(id) => id.to_string(),
+            Subject::Question(id) => id.to_string(),
+            Subject::Criterion(id) => id.to_string(),
+            Subject::Proposal(id) => id.to_string(),
+            Subject::Credential(id) => id.to_string(),
+            Subject::Message(id) => id.to_string(),
+            Subject::Report(id) => id.to_string(),
+            Subject::Practice(id) => id.to_string(),
+        }
+    }
+}
+
+/// One entry to append, in its stored form (before the chain's hashes). The application builds
+/// it only through [`record`] from an [`Event`] and a [`Subject`]; it stays open for the tests,
+/// which append entries of their own to prove the chain.
 #[derive(Debug, Clone)]
 pub struct AuditEvent<'a> {
     pub actor: &'a AuditActor,
-    /// Dotted verb, e.g. `auth.sign_in`, `user.roles_changed`.
+    /// Dotted verb, e.g. `auth.sign_in`: [`Event::as_str`].
     pub action: &'a str,
+    /// [`Subject::object_type`].
     pub object_type: &'a str,
     pub object_id: String,
     pub details: serde_json::Value,
@@ -136,20 +387,27 @@ fn digest(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-/// Appends one entry. Call inside the transaction of the action it records (`db::write_tx`).
-/// Appends an event given by its parts (the entry's id is not needed).
+/// Appends one entry: `actor` did `event` to `subject`. Call inside the transaction of the action
+/// it records (`db::write_tx`).
 pub fn record(
     conn: &mut DbConnection,
     actor: &AuditActor,
-    action: &str,
-    object_type: &str,
-    object_id: String,
+    event: Event,
+    subject: Subject,
     details: serde_json::Value,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    append(conn, &AuditEvent { actor, action, object_type, object_id, details }, now).map(|_| ())
+    let event = AuditEvent {
+        actor,
+        action: event.as_str(),
+        object_type: subject.object_type(),
+        object_id: subject.object_id(),
+        details,
+    };
+    append(conn, &event, now).map(|_| ())
 }
 
+/// Appends an entry given in its stored form; [`record`] is the way in for the application.
 pub fn append(conn: &mut DbConnection, event: &AuditEvent<'_>, now: NaiveDateTime) -> QueryResult<AuditEntryId> {
     if let DbConnection::Pg(pg) = conn {
         diesel::sql_query(format!("SELECT pg_advisory_xact_lock({PG_AUDIT_LOCK})")).execute(pg)?;
@@ -255,4 +513,147 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter, limit: i64) -> QueryR
 /// Escapes `%`, `_` and `\` for a LIKE pattern.
 pub fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// The names stored today, written once: an entry's action never changes once written, so
+    /// renaming or dropping one must fail here (adding one means adding it here too).
+    const STORED: &[&str] = &[
+        "auth.email_verified",
+        "auth.password_changed",
+        "auth.password_set",
+        "auth.register_known_address",
+        "auth.reset_requested",
+        "auth.sign_in",
+        "auth.sign_in_failed",
+        "auth.signed_out_everywhere",
+        "committee.appointed",
+        "committee.removed",
+        "consortium.member_confirmed",
+        "consortium.member_declined",
+        "consortium.member_invited",
+        "consortium.member_removed",
+        "credential.created",
+        "credential.restored",
+        "credential.retired",
+        "criterion.created",
+        "criterion.deleted",
+        "criterion.restored",
+        "criterion.retired",
+        "criterion.updated",
+        "evaluation.configured",
+        "evaluation.conflicts_declared",
+        "evaluation.consensus",
+        "evaluation.decided",
+        "evaluation.reopened",
+        "evaluation.saved",
+        "evaluation.shortlist_changed",
+        "evaluation.submitted",
+        "message.report_resolved",
+        "message.reported",
+        "message.sent",
+        "objective.amended",
+        "objective.cancelled",
+        "objective.created",
+        "objective.document_added",
+        "objective.document_removed",
+        "objective.draft_deleted",
+        "objective.published",
+        "objective.results_published",
+        "organisation.invitation_revoked",
+        "organisation.member_invited",
+        "organisation.member_joined",
+        "organisation.member_removed",
+        "organisation.messaging_restored",
+        "organisation.messaging_suspended",
+        "organisation.ownership_transferred",
+        "organisation.registered",
+        "partners.requested",
+        "partners.withdrawn",
+        "practice.featured",
+        "practice.published",
+        "practice.refused",
+        "practice.submitted",
+        "practice.unfeatured",
+        "profile.credential_added",
+        "profile.credential_removed",
+        "profile.listed",
+        "profile.updated",
+        "profile.withdrawn",
+        "proposal.attachment_added",
+        "proposal.attachment_removed",
+        "proposal.deposited",
+        "proposal.downloaded",
+        "proposal.draft_created",
+        "proposal.opened",
+        "proposal.reconfirmed",
+        "proposal.withdrawn",
+        "question.answered",
+        "question.asked",
+        "question.published",
+        "token.created",
+        "token.revoked",
+        "user.admin_created",
+        "user.disabled",
+        "user.enabled",
+        "user.profile_updated",
+        "user.roles_changed",
+        "user.staff_invited",
+    ];
+
+    /// `^[a-z]+\.[a-z_]+$`, without a regex engine.
+    fn well_formed(name: &str) -> bool {
+        match name.split_once('.') {
+            Some((area, verb)) => {
+                !area.is_empty()
+                    && area.bytes().all(|b| b.is_ascii_lowercase())
+                    && !verb.is_empty()
+                    && verb.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn the_vocabulary_is_the_stored_one() {
+        let names: Vec<&str> = Event::ALL.iter().map(|e| e.as_str()).collect();
+        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(unique.len(), names.len(), "every action has its own name");
+        for name in &names {
+            assert!(well_formed(name), "{name} is area.verb");
+        }
+        // `ALL` and the enum come from one table; that every variant is in it shows in the count.
+        let variants: std::collections::HashSet<Event> = Event::ALL.iter().copied().collect();
+        assert_eq!(variants.len(), Event::ALL.len());
+        assert_eq!(unique, STORED.iter().copied().collect::<BTreeSet<_>>(), "stored names never change");
+    }
+
+    #[test]
+    fn well_formed_names_only() {
+        assert!(well_formed("auth.sign_in"));
+        assert!(!well_formed("auth"));
+        assert!(!well_formed("Auth.sign_in"));
+        assert!(!well_formed("auth.sign-in"));
+        assert!(!well_formed("auth.sign.in"));
+        assert!(!well_formed(".x"));
+    }
+
+    #[test]
+    fn subjects_store_their_type_and_id_as_before() {
+        assert_eq!(
+            (Subject::User(UserId(7)).object_type(), Subject::User(UserId(7)).object_id()),
+            ("user", "7".into())
+        );
+        assert_eq!((Subject::UnknownUser.object_type(), Subject::UnknownUser.object_id()), ("user", String::new()));
+        assert_eq!(Subject::ApiToken(ApiTokenId(3)).object_type(), "api_token");
+        assert_eq!(
+            (Subject::Report(ReportId(2)).object_type(), Subject::Report(ReportId(2)).object_id()),
+            ("report", "2".into())
+        );
+    }
 }

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::db::ids::CriterionId;
 use crate::db::schema::{criteria, objective_criteria, objectives};
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::criteria_seed::CATALOGUE;
 use crate::i18n::Lang;
 
@@ -185,18 +185,6 @@ pub enum CriterionError {
     Db(#[from] diesel::result::Error),
 }
 
-/// Appends the audit entry of a change to a criterion.
-fn record(
-    conn: &mut DbConnection,
-    by: &AuditActor,
-    action: &str,
-    id: CriterionId,
-    details: serde_json::Value,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    audit::record(conn, by, action, "criterion", id.to_string(), details, now)
-}
-
 /// Adds a criterion to the catalogue under a new code. A code already taken is the database's
 /// unique violation.
 pub fn create(
@@ -211,7 +199,7 @@ pub fn create(
             .values((fields(edit, now), criteria::code.eq(code), criteria::created_at.eq(now)))
             .returning(criteria::id)
             .get_result(conn)?;
-        record(conn, by, "criterion.created", id, serde_json::json!({}), now)?;
+        audit::record(conn, by, Event::CriterionCreated, Subject::Criterion(id), serde_json::json!({}), now)?;
         Ok(id)
     })
 }
@@ -233,7 +221,14 @@ pub fn update(
         }
         let fields_changed = changed_fields(&current, edit);
         diesel::update(criteria::table.find(id)).set(fields(edit, now)).execute(conn)?;
-        record(conn, by, "criterion.updated", id, serde_json::json!({ "fields": fields_changed }), now)?;
+        audit::record(
+            conn,
+            by,
+            Event::CriterionUpdated,
+            Subject::Criterion(id),
+            serde_json::json!({ "fields": fields_changed }),
+            now,
+        )?;
         Ok(())
     })
 }
@@ -304,8 +299,8 @@ pub fn remove(
             diesel::delete(criteria::table.find(id)).execute(conn)?;
             Removal::Deleted
         };
-        let action = if removal == Removal::Retired { "criterion.retired" } else { "criterion.deleted" };
-        record(conn, by, action, id, serde_json::json!({}), now)?;
+        let event = if removal == Removal::Retired { Event::CriterionRetired } else { Event::CriterionDeleted };
+        audit::record(conn, by, event, Subject::Criterion(id), serde_json::json!({}), now)?;
         Ok(removal)
     })
 }
@@ -324,7 +319,7 @@ pub fn restore(
         if n == 0 {
             return Err(CriterionError::NotFound);
         }
-        record(conn, by, "criterion.restored", id, serde_json::json!({}), now)?;
+        audit::record(conn, by, Event::CriterionRestored, Subject::Criterion(id), serde_json::json!({}), now)?;
         Ok(())
     })
 }

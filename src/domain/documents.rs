@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use crate::db::ids::{DocumentId, ObjectiveId, UserId};
 use crate::db::schema::objective_documents;
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::objectives::{self, Editing, Status};
 use crate::uploads::StoredFile;
 
@@ -115,15 +115,7 @@ pub fn add(
             let doc = insert(conn, objective, f, by, cx.now)?;
             let details =
                 serde_json::json!({ "document": doc.0, "file": f.original_name, "sha256": f.sha256, "bytes": f.size });
-            audit::record(
-                conn,
-                cx.actor,
-                "objective.document_added",
-                "objective",
-                objective.to_string(),
-                details,
-                cx.now,
-            )?;
+            audit::record(conn, cx.actor, Event::DocumentAdded, Subject::Objective(objective), details, cx.now)?;
         }
         if status == Status::Published {
             let names: Vec<String> = files.iter().map(|f| f.original_name.clone()).collect();
@@ -151,7 +143,7 @@ pub fn remove(
         let d = find(conn, objective, id)?.ok_or(DocumentError::NotFound)?;
         delete(conn, id)?;
         let details = serde_json::json!({ "document": id.0, "file": d.file_name });
-        audit::record(conn, actor, "objective.document_removed", "objective", objective.to_string(), details, now)?;
+        audit::record(conn, actor, Event::DocumentRemoved, Subject::Objective(objective), details, now)?;
         Ok(d)
     })
 }

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::db::ids::{ObjectiveId, QuestionId, UserId};
 use crate::db::schema::{objectives, questions};
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::following;
 use crate::domain::objectives::Status;
 
@@ -67,24 +67,6 @@ fn open_objective(conn: &mut DbConnection, id: ObjectiveId, now: NaiveDateTime) 
     Ok(())
 }
 
-fn record(
-    conn: &mut DbConnection,
-    actor: &AuditActor,
-    action: &str,
-    id: QuestionId,
-    objective: ObjectiveId,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    let event = AuditEvent {
-        actor,
-        action,
-        object_type: "question",
-        object_id: id.to_string(),
-        details: serde_json::json!({ "objective": objective.0 }),
-    };
-    audit::append(conn, &event, now).map(|_| ())
-}
-
 /// A supplier asks a question while the objective is open.
 pub fn ask(
     conn: &mut DbConnection,
@@ -106,7 +88,14 @@ pub fn ask(
             ))
             .returning(questions::id)
             .get_result(conn)?;
-        record(conn, actor, "question.asked", id, objective, now)?;
+        audit::record(
+            conn,
+            actor,
+            Event::QuestionAsked,
+            Subject::Question(id),
+            serde_json::json!({ "objective": objective.0 }),
+            now,
+        )?;
         Ok(id)
     })
 }
@@ -139,7 +128,14 @@ pub fn answer(
                 questions::answered_at.eq(Some(now)),
             ))
             .execute(conn)?;
-        record(conn, actor, "question.answered", id, q.objective_id, now)?;
+        audit::record(
+            conn,
+            actor,
+            Event::QuestionAnswered,
+            Subject::Question(id),
+            serde_json::json!({ "objective": q.objective_id.0 }),
+            now,
+        )?;
         following::notify_answer(conn, q.objective_id, q.asked_by, links, now)?;
         Ok(())
     })
@@ -173,7 +169,14 @@ pub fn publish_own(
             ))
             .returning(questions::id)
             .get_result(conn)?;
-        record(conn, actor, "question.published", id, objective, now)?;
+        audit::record(
+            conn,
+            actor,
+            Event::QuestionPublished,
+            Subject::Question(id),
+            serde_json::json!({ "objective": objective.0 }),
+            now,
+        )?;
         following::notify_answer(conn, objective, None, links, now)?;
         Ok(id)
     })

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use crate::db::ids::{OrganisationId, UserId};
 use crate::db::schema::{user_roles, users};
 use crate::db::{DbConnection, write_tx};
+use crate::domain::audit;
 use crate::domain::email::Email;
 
 /// A staff role; roles combine.
@@ -131,14 +132,10 @@ pub fn create_admin(conn: &mut DbConnection, email: &Email, now: NaiveDateTime) 
             }
         };
         grant_role(conn, created.user().id, Role::Admin, now)?;
-        let event = crate::domain::audit::AuditEvent {
-            actor: &crate::domain::audit::AuditActor::System("create-admin".into()),
-            action: "user.admin_created",
-            object_type: "user",
-            object_id: created.user().id.to_string(),
-            details: serde_json::json!({ "email": email.as_str(), "new_account": matches!(created, AdminCreated::New(_)) }),
-        };
-        crate::domain::audit::append(conn, &event, now)?;
+        let actor = audit::AuditActor::System("create-admin".into());
+        let details =
+            serde_json::json!({ "email": email.as_str(), "new_account": matches!(created, AdminCreated::New(_)) });
+        audit::record(conn, &actor, audit::Event::AdminCreated, audit::Subject::User(created.user().id), details, now)?;
         Ok(created)
     })
 }

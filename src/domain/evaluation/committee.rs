@@ -10,7 +10,7 @@ use super::aggregate::Method;
 use crate::db::ids::{ObjectiveId, UserId};
 use crate::db::schema::{committee_members, objectives, user_roles, users};
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::objectives::{Objective, Status};
 use crate::i18n::Lang;
 use crate::mail::{outbox, templates};
@@ -52,18 +52,6 @@ pub fn candidates(conn: &mut DbConnection) -> QueryResult<Vec<(UserId, String, S
         .order(users::display_name.asc())
         .select((users::id, users::display_name, users::email))
         .load(conn)
-}
-
-fn record(
-    conn: &mut DbConnection,
-    by: &AuditActor,
-    action: &str,
-    objective: ObjectiveId,
-    details: serde_json::Value,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    let event = AuditEvent { actor: by, action, object_type: "objective", object_id: objective.to_string(), details };
-    audit::append(conn, &event, now).map(|_| ())
 }
 
 fn committee_objective(
@@ -147,7 +135,14 @@ pub fn appoint(
                 ))
                 .execute(conn)?;
         }
-        record(conn, by, "committee.appointed", objective, serde_json::json!({ "user": user.0, "chair": chair }), now)?;
+        audit::record(
+            conn,
+            by,
+            Event::CommitteeAppointed,
+            Subject::Objective(objective),
+            serde_json::json!({ "user": user.0, "chair": chair }),
+            now,
+        )?;
         if already == 0 || chair {
             let lang = Lang::from_code(&locale).unwrap_or_default();
             outbox::enqueue(conn, &templates::committee_appointment(lang, &email, &o.title, chair, link), now)?;
@@ -185,7 +180,14 @@ pub fn remove(
                 .filter(crate::db::schema::conflict_declarations::user_id.eq(user)),
         )
         .execute(conn)?;
-        record(conn, by, "committee.removed", objective, serde_json::json!({ "user": user.0 }), now)?;
+        audit::record(
+            conn,
+            by,
+            Event::CommitteeRemoved,
+            Subject::Objective(objective),
+            serde_json::json!({ "user": user.0 }),
+            now,
+        )?;
         Ok(())
     })
 }
@@ -208,11 +210,11 @@ pub fn configure(
         diesel::update(objectives::table.find(objective))
             .set((objectives::blind.eq(blind), objectives::aggregation.eq(method.as_str())))
             .execute(conn)?;
-        record(
+        audit::record(
             conn,
             by,
-            "evaluation.configured",
-            objective,
+            Event::EvaluationConfigured,
+            Subject::Objective(objective),
             serde_json::json!({ "blind": blind, "aggregation": method.as_str() }),
             now,
         )?;

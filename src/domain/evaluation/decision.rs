@@ -11,6 +11,7 @@ use super::{EvaluationError, REASON_MIN, TEXT_MAX, record};
 use crate::db::ids::{ObjectiveId, ProposalId, UserId};
 use crate::db::schema::{objectives, proposals, shortlist_changes, shortlist_decisions, users};
 use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::Event;
 use crate::domain::objectives::Status;
 use crate::i18n::Lang;
 use crate::mail::{outbox, templates};
@@ -69,7 +70,7 @@ pub fn change_shortlist(
         record(
             conn,
             chair,
-            "evaluation.shortlist_changed",
+            Event::ShortlistChanged,
             objective,
             serde_json::json!({ "proposal": proposal.0, "shortlisted": shortlisted, "by_rule": by_rule }),
             now,
@@ -164,7 +165,7 @@ pub fn decide(
         record(
             conn,
             chair,
-            "evaluation.decided",
+            Event::EvaluationDecided,
             objective,
             serde_json::json!({ "shortlist": outcome.shortlist }),
             now,
@@ -202,15 +203,8 @@ pub fn publish(
                 objectives::updated_at.eq(now),
             ))
             .execute(conn)?;
-        let audit_actor = crate::domain::audit::AuditActor::UserId(agent);
-        let event = crate::domain::audit::AuditEvent {
-            actor: &audit_actor,
-            action: "objective.results_published",
-            object_type: "objective",
-            object_id: objective.to_string(),
-            details: serde_json::json!({ "per_criterion": per_criterion }),
-        };
-        crate::domain::audit::append(conn, &event, now)?;
+        let details = serde_json::json!({ "per_criterion": per_criterion });
+        record(conn, agent, Event::ResultsPublished, objective, details, now)?;
         // Every organisation that deposited, opened or not, with its consortium members, is told.
         let deposited: Vec<ProposalId> = crate::db::schema::deposits::table
             .filter(crate::db::schema::deposits::objective_id.eq(objective))

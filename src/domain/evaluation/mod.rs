@@ -16,7 +16,7 @@ use diesel::QueryResult;
 
 use crate::db::DbConnection;
 use crate::db::ids::{CriterionId, ObjectiveId, UserId};
-use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 
 /// A justification (of a score or a consensus) has at least this many characters.
 pub const JUSTIFICATION_MIN: usize = 30;
@@ -136,13 +136,10 @@ impl From<diesel::result::Error> for EvaluationError {
 pub fn record(
     conn: &mut DbConnection,
     by: UserId,
-    action: &str,
+    event: Event,
     objective: ObjectiveId,
     details: serde_json::Value,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let actor = AuditActor::UserId(by);
-    let event =
-        AuditEvent { actor: &actor, action, object_type: "objective", object_id: objective.to_string(), details };
-    audit::append(conn, &event, now).map(|_| ())
+    audit::record(conn, &AuditActor::UserId(by), event, Subject::Objective(objective), details, now)
 }

@@ -10,6 +10,7 @@ use super::{EvaluationError, JUSTIFICATION_MIN, TEXT_MAX, record};
 use crate::db::ids::{CriterionId, ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{conflict_declarations, consensus_scores, evaluations, score_history, scores};
 use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::Event;
 
 /// The board of an objective whose proposals are open to the committee and not decided yet.
 fn open_board(conn: &mut DbConnection, objective: ObjectiveId, scope: Scope) -> Result<Board, EvaluationError> {
@@ -72,14 +73,7 @@ pub fn declare(
         }
         let conflicts =
             answers.iter().filter(|a| a.conflict && organisations.iter().any(|(o, _)| *o == a.organisation)).count();
-        record(
-            conn,
-            user,
-            "evaluation.conflicts_declared",
-            objective,
-            serde_json::json!({ "conflicts": conflicts }),
-            now,
-        )?;
+        record(conn, user, Event::ConflictsDeclared, objective, serde_json::json!({ "conflicts": conflicts }), now)?;
         Ok(())
     })
 }
@@ -206,8 +200,8 @@ pub fn save(
                 .set(evaluations::submitted_at.eq(Some(now)))
                 .execute(conn)?;
         }
-        let action = if submit { "evaluation.submitted" } else { "evaluation.saved" };
-        record(conn, user, action, objective, serde_json::json!({ "proposal": proposal.0 }), now)?;
+        let event = if submit { Event::EvaluationSubmitted } else { Event::EvaluationSaved };
+        record(conn, user, event, objective, serde_json::json!({ "proposal": proposal.0 }), now)?;
         Ok(())
     })
 }
@@ -232,7 +226,7 @@ pub fn reopen(
         record(
             conn,
             chair,
-            "evaluation.reopened",
+            Event::EvaluationReopened,
             objective,
             serde_json::json!({ "proposal": proposal.0, "member": member.0 }),
             now,
@@ -297,7 +291,7 @@ pub fn consensus(
         record(
             conn,
             chair,
-            "evaluation.consensus",
+            Event::ConsensusSet,
             objective,
             serde_json::json!({ "proposal": proposal.0, "criterion": criterion.0, "from": previous, "to": score }),
             now,

@@ -10,7 +10,7 @@ use super::{Acting, profiles};
 use crate::db::ids::{CredentialId, HeldCredentialId, OrganisationId, UserId};
 use crate::db::schema::{credentials, organisation_credentials};
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::i18n::Lang;
 use crate::uploads::{FileKind, StoredFile};
 
@@ -112,7 +112,7 @@ pub fn create(
             .returning(credentials::id)
             .get_result(conn)?;
         let details = serde_json::json!({ "code": edit.code });
-        audit::record(conn, by, "credential.created", "credential", id.to_string(), details, now)?;
+        audit::record(conn, by, Event::CredentialCreated, Subject::Credential(id), details, now)?;
         Ok(Some(id))
     })
 }
@@ -133,8 +133,8 @@ pub fn set_retired(
         if n != 1 {
             return Ok(false);
         }
-        let action = if retired { "credential.retired" } else { "credential.restored" };
-        audit::record(conn, by, action, "credential", id.to_string(), serde_json::json!({}), now)?;
+        let event = if retired { Event::CredentialRetired } else { Event::CredentialRestored };
+        audit::record(conn, by, event, Subject::Credential(id), serde_json::json!({}), now)?;
         Ok(true)
     })
 }
@@ -308,7 +308,7 @@ pub fn add_held(
         profiles::reindex(conn, org)?;
         let details = serde_json::json!({ "held": id.0, "credential": new.credential.0, "expires_on": new.expires_on,
             "evidence": form.evidence.map(|f| &f.sha256) });
-        super::record_on_organisation(conn, by.actor, "profile.credential_added", org, details, now)?;
+        audit::record(conn, by.actor, Event::ProfileCredentialAdded, Subject::Organisation(org), details, now)?;
         Ok(Ok(id))
     })
 }
@@ -329,7 +329,7 @@ pub fn remove(
         diesel::delete(organisation_credentials::table.find(id)).execute(conn)?;
         profiles::reindex(conn, org)?;
         let details = serde_json::json!({ "held": id.0 });
-        super::record_on_organisation(conn, by, "profile.credential_removed", org, details, now)?;
+        audit::record(conn, by, Event::ProfileCredentialRemoved, Subject::Organisation(org), details, now)?;
         Ok(Some(held))
     })
 }

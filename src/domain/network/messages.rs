@@ -10,7 +10,7 @@ use super::Acting;
 use crate::db::ids::{MessageId, ObjectiveId, OrganisationId, ProposalId, ReportId, UserId};
 use crate::db::schema::{message_reports, messages, messaging_suspensions, organisations, users};
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::following::MailLinks;
 use crate::domain::organisations::Organisation;
 use crate::i18n::Lang;
@@ -195,7 +195,7 @@ pub fn post(
         let sent = send(conn, from, by.user, to, objective, body, links, now)?;
         if let Ok(id) = sent {
             let details = serde_json::json!({ "from": from.0, "to": to.0 });
-            audit::record(conn, by.actor, "message.sent", "message", id.to_string(), details, now)?;
+            audit::record(conn, by.actor, Event::MessageSent, Subject::Message(id), details, now)?;
         }
         Ok(sent)
     })
@@ -394,7 +394,7 @@ pub fn report(
             .returning(message_reports::id)
             .get_result(conn)?;
         let details = serde_json::json!({ "report": id.0 });
-        audit::record(conn, by.actor, "message.reported", "message", message.to_string(), details, now)?;
+        audit::record(conn, by.actor, Event::MessageReported, Subject::Message(message), details, now)?;
         Ok(Ok(sender_of(conn, message)?))
     })
 }
@@ -525,10 +525,10 @@ pub fn resolve(
                 .execute(conn)?;
         }
         let details = serde_json::json!({ "resolution": resolution.as_str(), "sender": sender.0 });
-        audit::record(conn, by.actor, "message.report_resolved", "report", report.to_string(), details, now)?;
+        audit::record(conn, by.actor, Event::ReportResolved, Subject::Report(report), details, now)?;
         if newly {
             let details = serde_json::json!({ "report": report.0 });
-            super::record_on_organisation(conn, by.actor, "organisation.messaging_suspended", sender, details, now)?;
+            audit::record(conn, by.actor, Event::MessagingSuspended, Subject::Organisation(sender), details, now)?;
         }
         Ok(true)
     })
@@ -540,7 +540,7 @@ pub fn lift(conn: &mut DbConnection, org: OrganisationId, by: &AuditActor, now: 
         if diesel::delete(messaging_suspensions::table.find(org)).execute(conn)? == 0 {
             return Ok(false);
         }
-        super::record_on_organisation(conn, by, "organisation.messaging_restored", org, serde_json::json!({}), now)?;
+        audit::record(conn, by, Event::MessagingRestored, Subject::Organisation(org), serde_json::json!({}), now)?;
         Ok(true)
     })
 }

@@ -18,12 +18,8 @@ pub mod partners;
 pub mod practices;
 pub mod profiles;
 
-use chrono::NaiveDateTime;
-use diesel::QueryResult;
-
-use crate::db::DbConnection;
-use crate::db::ids::{OrganisationId, UserId};
-use crate::domain::audit::{self, AuditActor};
+use crate::db::ids::UserId;
+use crate::domain::audit::AuditActor;
 use crate::i18n::Lang;
 
 /// Who changes the network: the user the rows name, and how the audit log names them.
@@ -31,18 +27,6 @@ use crate::i18n::Lang;
 pub struct Acting<'a> {
     pub user: UserId,
     pub actor: &'a AuditActor,
-}
-
-/// Appends the audit entry of a change to an organisation's profile or messaging.
-fn record_on_organisation(
-    conn: &mut DbConnection,
-    by: &AuditActor,
-    action: &str,
-    org: OrganisationId,
-    details: serde_json::Value,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    audit::record(conn, by, action, "organisation", org.to_string(), details, now)
 }
 
 /// The departments of the region (Auvergne-Rhône-Alpes) an organisation may say it serves.

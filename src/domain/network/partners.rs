@@ -9,7 +9,7 @@ use super::Acting;
 use crate::db::ids::{ObjectiveId, OrganisationId, PartnerRequestId, UserId};
 use crate::db::schema::{objectives, organisation_profiles, organisations, partner_requests};
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 
 pub const SKILLS_MIN_CHARS: usize = 10;
 pub const SKILLS_MAX_CHARS: usize = 1000;
@@ -131,7 +131,7 @@ pub fn seek(
         }
         let id = publish(conn, objective, org, skills, by.user, now)?;
         let details = serde_json::json!({ "request": id.0, "organisation": org.0 });
-        audit::record(conn, by.actor, "partners.requested", "objective", objective.to_string(), details, now)?;
+        audit::record(conn, by.actor, Event::PartnersRequested, Subject::Objective(objective), details, now)?;
         Ok(Some(id))
     })
 }
@@ -156,7 +156,7 @@ pub fn withdraw(
             return Ok(false);
         }
         let details = serde_json::json!({ "organisation": org.0 });
-        audit::record(conn, by, "partners.withdrawn", "objective", objective.to_string(), details, now)?;
+        audit::record(conn, by, Event::PartnersWithdrawn, Subject::Objective(objective), details, now)?;
         Ok(true)
     })
 }

@@ -9,7 +9,7 @@ use super::Acting;
 use crate::db::ids::{OrganisationId, PracticeId, UserId};
 use crate::db::schema::{organisation_profiles, organisations, practices, users};
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::following::MailLinks;
 use crate::domain::themes;
 use crate::i18n::Lang;
@@ -145,18 +145,6 @@ pub fn submit(
         .get_result(conn)
 }
 
-/// Appends the audit entry of a change to a practice.
-fn record(
-    conn: &mut DbConnection,
-    by: &AuditActor,
-    action: &str,
-    id: PracticeId,
-    details: serde_json::Value,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    audit::record(conn, by, action, "practice", id.to_string(), details, now)
-}
-
 /// Submits an organisation's practice for review (see [`submit`]), with its audit entry. The
 /// picture, if any, is already stored; on failure it is the caller's to discard.
 pub fn submit_for_review(
@@ -169,7 +157,14 @@ pub fn submit_for_review(
 ) -> QueryResult<PracticeId> {
     write_tx(conn, |conn| {
         let id = submit(conn, org, new, picture, by.user, now)?;
-        record(conn, by.actor, "practice.submitted", id, serde_json::json!({ "organisation": org.0 }), now)?;
+        audit::record(
+            conn,
+            by.actor,
+            Event::PracticeSubmitted,
+            Subject::Practice(id),
+            serde_json::json!({ "organisation": org.0 }),
+            now,
+        )?;
         Ok(id)
     })
 }
@@ -369,11 +364,11 @@ pub fn decide(
     write_tx(conn, |conn| {
         let outcome = review(conn, id, decision, by.user, links, now)?;
         if outcome.is_ok() {
-            let (action, details) = match decision {
-                Review::Publish => ("practice.published", serde_json::json!({})),
-                Review::Refuse(reason) => ("practice.refused", serde_json::json!({ "reason": reason.trim() })),
+            let (event, details) = match decision {
+                Review::Publish => (Event::PracticePublished, serde_json::json!({})),
+                Review::Refuse(reason) => (Event::PracticeRefused, serde_json::json!({ "reason": reason.trim() })),
             };
-            record(conn, by.actor, action, id, details, now)?;
+            audit::record(conn, by.actor, event, Subject::Practice(id), details, now)?;
         }
         Ok(outcome)
     })
@@ -392,8 +387,8 @@ pub fn feature(
         if !set_featured(conn, id, featured)? {
             return Ok(false);
         }
-        let action = if featured { "practice.featured" } else { "practice.unfeatured" };
-        record(conn, by, action, id, serde_json::json!({}), now)?;
+        let event = if featured { Event::PracticeFeatured } else { Event::PracticeUnfeatured };
+        audit::record(conn, by, event, Subject::Practice(id), serde_json::json!({}), now)?;
         Ok(true)
     })
 }

@@ -16,6 +16,7 @@ use crate::db::schema::{
     organisations, proposals, users,
 };
 use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::{self, Event, Subject};
 use crate::domain::forms::{FormPairs, first};
 use crate::domain::organisations::{Organisation, OrganisationSize, parse_sectors};
 
@@ -229,7 +230,7 @@ pub fn update(
     write_tx(conn, |conn| {
         crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
         save(conn, org, edit, by.user, now)?;
-        super::record_on_organisation(conn, by.actor, "profile.updated", org, serde_json::json!({}), now)
+        audit::record(conn, by.actor, Event::ProfileUpdated, Subject::Organisation(org), serde_json::json!({}), now)
     })
 }
 
@@ -244,8 +245,8 @@ pub fn change_listing(
     write_tx(conn, |conn| {
         crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
         set_listed(conn, org, listed, by.user, now)?;
-        let action = if listed { "profile.listed" } else { "profile.withdrawn" };
-        super::record_on_organisation(conn, by.actor, action, org, serde_json::json!({}), now)
+        let event = if listed { Event::ProfileListed } else { Event::ProfileWithdrawn };
+        audit::record(conn, by.actor, event, Subject::Organisation(org), serde_json::json!({}), now)
     })
 }
 

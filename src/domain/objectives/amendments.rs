@@ -3,12 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::editing::{Editing, record};
+use super::editing::Editing;
 use super::{ObjectiveDraft, WeightedCriterion};
 use crate::db::DbConnection;
 use crate::db::ids::{ObjectiveId, UserId};
 use crate::db::schema::amendments;
-use crate::domain::audit::AuditActor;
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::criteria::Criterion;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -120,11 +120,11 @@ pub fn record_documents_amendment(
             amendments::essential.eq(false),
         ))
         .execute(conn)?;
-    record(
+    audit::record(
         conn,
         cx.actor,
-        "objective.amended",
-        id,
+        Event::ObjectiveAmended,
+        Subject::Objective(id),
         serde_json::json!({ "fields": ["documents"], "essential": false, "reason": reason.trim() }),
         cx.now,
     )

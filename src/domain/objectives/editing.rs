@@ -8,7 +8,7 @@ use super::{Change, ObjectiveDraft, Status, Transition, diff, load, missing_for_
 use crate::db::ids::{ObjectiveId, UserId};
 use crate::db::schema::{amendments, milestones, objective_criteria, objectives};
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::criteria::Criterion;
 use crate::domain::forms::Problem;
 use crate::domain::themes;
@@ -72,11 +72,11 @@ pub fn create(
         let reference = format!("AO-{}-{:04}", now.format("%Y"), id.0);
         diesel::update(objectives::table.find(id)).set(objectives::reference.eq(&reference)).execute(conn)?;
         replace_children(conn, id, d)?;
-        record(
+        audit::record(
             conn,
             actor,
-            "objective.created",
-            id,
+            Event::ObjectiveCreated,
+            Subject::Objective(id),
             serde_json::json!({ "reference": reference, "title": d.title }),
             now,
         )?;
@@ -155,11 +155,11 @@ pub fn save(
                     ))
                     .execute(conn)?;
                 let fields_changed: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
-                record(
+                audit::record(
                     conn,
                     actor,
-                    "objective.amended",
-                    id,
+                    Event::ObjectiveAmended,
+                    Subject::Objective(id),
                     serde_json::json!({ "fields": fields_changed, "essential": essential, "reason": reason.trim() }),
                     now,
                 )?;
@@ -201,11 +201,11 @@ pub fn publish(
                 objectives::updated_at.eq(now),
             ))
             .execute(conn)?;
-        record(
+        audit::record(
             conn,
             actor,
-            "objective.published",
-            id,
+            Event::ObjectivePublished,
+            Subject::Objective(id),
             serde_json::json!({ "reference": current.objective.reference, "deadline": current.objective.deadline_at.map(|d| d.to_string()) }),
             now,
         )?;
@@ -238,7 +238,14 @@ pub fn cancel(conn: &mut DbConnection, id: ObjectiveId, reason: &str, cx: &Editi
                 objectives::updated_at.eq(now),
             ))
             .execute(conn)?;
-        record(conn, actor, "objective.cancelled", id, serde_json::json!({ "reason": reason.trim() }), now)?;
+        audit::record(
+            conn,
+            actor,
+            Event::ObjectiveCancelled,
+            Subject::Objective(id),
+            serde_json::json!({ "reason": reason.trim() }),
+            now,
+        )?;
         crate::domain::following::notify_cancellation(conn, id, reason.trim(), links, now)?;
         Ok(())
     })
@@ -259,11 +266,11 @@ pub fn delete_draft(
             return Err(ObjectiveError::WrongStatus(status));
         }
         diesel::delete(objectives::table.find(id)).execute(conn)?;
-        record(
+        audit::record(
             conn,
             actor,
-            "objective.draft_deleted",
-            id,
+            Event::ObjectiveDraftDeleted,
+            Subject::Objective(id),
             serde_json::json!({ "title": current.objective.title }),
             now,
         )?;
@@ -347,20 +354,4 @@ fn replace_children(conn: &mut DbConnection, id: ObjectiveId, d: &ObjectiveDraft
             .execute(conn)?;
     }
     Ok(())
-}
-
-pub(super) fn record(
-    conn: &mut DbConnection,
-    actor: &AuditActor,
-    action: &str,
-    id: ObjectiveId,
-    details: serde_json::Value,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    audit::append(
-        conn,
-        &AuditEvent { actor, action, object_type: "objective", object_id: id.to_string(), details },
-        now,
-    )
-    .map(|_| ())
 }

@@ -9,6 +9,7 @@ use super::{ProposalError, accepts_proposals, load, record};
 use crate::db::ids::{OrganisationId, ProposalId, UserId};
 use crate::db::schema::{consortium_members, organisations, proposals, users};
 use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::Event;
 use crate::domain::organisations::LegalIdentifier;
 use crate::i18n::Lang;
 use crate::mail::{outbox, templates};
@@ -148,7 +149,7 @@ pub fn add_member(
                 ))
                 .execute(conn)?;
         }
-        record(conn, by, "consortium.member_invited", id, serde_json::json!({ "organisation": org.0 }), now)?;
+        record(conn, by, Event::ConsortiumMemberInvited, id, serde_json::json!({ "organisation": org.0 }), now)?;
         if let Some((email, locale)) = owner_address(conn, org)? {
             let lang = Lang::from_code(&locale).unwrap_or_default();
             let mail = templates::consortium_invitation(lang, &email, &full.lead_name, &full.objective.title, link);
@@ -180,7 +181,7 @@ pub fn remove_member(
                 .set(proposals::consortium_type.eq(None::<String>))
                 .execute(conn)?;
         }
-        record(conn, by, "consortium.member_removed", id, serde_json::json!({ "organisation": org.0 }), now)?;
+        record(conn, by, Event::ConsortiumMemberRemoved, id, serde_json::json!({ "organisation": org.0 }), now)?;
         Ok(())
     })
 }
@@ -212,10 +213,10 @@ pub fn answer(
             diesel::update(consortium_members::table.find((id, org)))
                 .set((consortium_members::confirmed_at.eq(Some(now)), consortium_members::confirmed_by.eq(Some(by))))
                 .execute(conn)?;
-            record(conn, by, "consortium.member_confirmed", id, serde_json::json!({ "organisation": org.0 }), now)?;
+            record(conn, by, Event::ConsortiumMemberConfirmed, id, serde_json::json!({ "organisation": org.0 }), now)?;
         } else {
             diesel::delete(consortium_members::table.find((id, org))).execute(conn)?;
-            record(conn, by, "consortium.member_declined", id, serde_json::json!({ "organisation": org.0 }), now)?;
+            record(conn, by, Event::ConsortiumMemberDeclined, id, serde_json::json!({ "organisation": org.0 }), now)?;
         }
         Ok(())
     })

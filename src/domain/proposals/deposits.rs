@@ -14,6 +14,7 @@ use super::{ProposalError, ProposalFull, accepts_proposals, load, lock_key, micr
 use crate::db::ids::{CriterionId, DepositId, ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{criteria, deposit_documents, deposits, users};
 use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::Event;
 use crate::i18n::Lang;
 use crate::mail::{outbox, templates};
 
@@ -530,15 +531,15 @@ pub fn deposit(
                 ))
                 .execute(conn)?;
         }
-        let action = match kind {
-            Kind::Deposit => "proposal.deposited",
-            Kind::Reconfirmation => "proposal.reconfirmed",
-            Kind::Withdrawal => "proposal.withdrawn",
+        let event = match kind {
+            Kind::Deposit => Event::ProposalDeposited,
+            Kind::Reconfirmation => Event::ProposalReconfirmed,
+            Kind::Withdrawal => Event::ProposalWithdrawn,
         };
         record(
             conn,
             depositor.user,
-            action,
+            event,
             id,
             serde_json::json!({ "deposit": deposit_id.0, "receipt_number": receipt.receipt_number, "late": late, "documents": docs.len() }),
             now,

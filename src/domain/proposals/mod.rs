@@ -18,7 +18,7 @@ use crate::db::schema::{
     consortium_members, objectives, organisations, proposal_attachments, proposal_statements, proposals,
 };
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor, AuditEvent};
+use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::forms::{FormPairs, Problem, first};
 use crate::domain::objectives::{Objective, Status};
 use crate::uploads::StoredFile;
@@ -324,15 +324,13 @@ pub fn accepts_proposals(o: &Objective, now: NaiveDateTime) -> bool {
 pub fn record(
     conn: &mut DbConnection,
     by: UserId,
-    action: &str,
+    event: Event,
     id: ProposalId,
     details: serde_json::Value,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
     // Ids only: the log must not say more about a sealed proposal than who (by id) did what.
-    let actor = AuditActor::UserId(by);
-    let event = AuditEvent { actor: &actor, action, object_type: "proposal", object_id: id.to_string(), details };
-    audit::append(conn, &event, now).map(|_| ())
+    audit::record(conn, &AuditActor::UserId(by), event, Subject::Proposal(id), details, now)
 }
 
 /// What a download of a proposal's file read: an attachment of the draft, or a document of a
@@ -358,7 +356,7 @@ pub fn record_download(
             serde_json::json!({ "deposit": deposit.0, "position": position })
         }
     };
-    write_tx(conn, |conn| record(conn, by, "proposal.downloaded", proposal, details, now))
+    write_tx(conn, |conn| record(conn, by, Event::ProposalDownloaded, proposal, details, now))
 }
 
 pub fn load(conn: &mut DbConnection, id: ProposalId) -> QueryResult<Option<ProposalFull>> {
@@ -461,7 +459,7 @@ pub fn create(
             .returning(proposals::id)
             .get_result(conn)?;
         replace_statements(conn, id, &content.statements)?;
-        record(conn, by, "proposal.draft_created", id, serde_json::json!({}), now)?;
+        record(conn, by, Event::ProposalDraftCreated, id, serde_json::json!({}), now)?;
         Ok(id)
     })
 }
@@ -563,7 +561,7 @@ pub fn add_attachments(
             record(
                 conn,
                 by,
-                "proposal.attachment_added",
+                Event::AttachmentAdded,
                 id,
                 serde_json::json!({ "attachment": aid.0, "bytes": f.size }),
                 now,
@@ -593,7 +591,7 @@ pub fn remove_attachment(
         }
         let a = full.attachments.iter().find(|a| a.id == attachment).ok_or(ProposalError::NotFound)?;
         diesel::delete(proposal_attachments::table.find(attachment)).execute(conn)?;
-        record(conn, by, "proposal.attachment_removed", id, serde_json::json!({ "attachment": attachment.0 }), now)?;
+        record(conn, by, Event::AttachmentRemoved, id, serde_json::json!({ "attachment": attachment.0 }), now)?;
         let kept = deposits::file_is_deposited(conn, &a.storage_key)?;
         Ok((!kept).then(|| a.storage_key.clone()))
     })

@@ -14,6 +14,7 @@ use super::{ProposalError, record};
 use crate::db::ids::{DepositId, ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{amendments, deposits, objectives, organisations, proposals, users};
 use crate::db::{DbConnection, write_tx};
+use crate::domain::audit::Event;
 use crate::domain::objectives::{Objective, Status};
 use crate::i18n::Lang;
 use crate::mail::{outbox, templates};
@@ -195,7 +196,7 @@ pub fn open(
                 record(
                     conn,
                     by,
-                    "proposal.opened",
+                    Event::ProposalOpened,
                     p.proposal,
                     serde_json::json!({ "deposit": deposit.0, "objective": objective.0 }),
                     now,
