@@ -9,6 +9,7 @@ use crate::db::schema::{criteria, objective_criteria, objectives};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::criteria_seed::CATALOGUE;
+use crate::domain::error::{Kind, Message, Refusal, database_message, kind_of};
 use crate::i18n::Lang;
 
 pub const CATEGORIES: [&str; 6] =
@@ -183,6 +184,31 @@ pub enum CriterionError {
     InUse,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
+}
+
+impl Refusal for CriterionError {
+    fn kind(&self) -> Kind {
+        match self {
+            CriterionError::NotFound => Kind::NotFound,
+            CriterionError::InUse => Kind::Conflict,
+            CriterionError::Db(e) => kind_of(e),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            CriterionError::NotFound => "not_found",
+            CriterionError::InUse => "criterion_in_use",
+            CriterionError::Db(e) => kind_of(e).code(),
+        }
+    }
+    fn message(&self) -> Message {
+        match self {
+            CriterionError::NotFound => Message::new("error-404-text"),
+            // Administrators read it as it always was, untranslated.
+            CriterionError::InUse => Message::plain(self.to_string()),
+            CriterionError::Db(e) => database_message(e),
+        }
+    }
 }
 
 /// Adds a criterion to the catalogue under a new code. A code already taken is the database's

@@ -9,6 +9,7 @@ use crate::db::ids::{DocumentId, ObjectiveId, UserId};
 use crate::db::schema::objective_documents;
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, AuditActor, Event, Subject};
+use crate::domain::error::{Kind, Message, Refusal, database_message, kind_of};
 use crate::domain::objectives::{self, Editing, Status};
 use crate::uploads::StoredFile;
 
@@ -25,6 +26,33 @@ pub enum DocumentError {
     Published,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
+}
+
+impl Refusal for DocumentError {
+    fn kind(&self) -> Kind {
+        match self {
+            DocumentError::NotFound => Kind::NotFound,
+            DocumentError::Published => Kind::Conflict,
+            // The status moved during the upload: a rare race, answered as an internal error.
+            DocumentError::NotEditable => Kind::Internal,
+            DocumentError::Db(e) => kind_of(e),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            DocumentError::Published => "wrong_status",
+            DocumentError::Db(e) => kind_of(e).code(),
+            other => other.kind().code(),
+        }
+    }
+    fn message(&self) -> Message {
+        match self {
+            DocumentError::NotFound => Message::new("error-404-text"),
+            DocumentError::Published => Message::new("document-error-published"),
+            DocumentError::NotEditable => Message::new("error-500-text"),
+            DocumentError::Db(e) => database_message(e),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]

@@ -9,6 +9,7 @@ pub mod criteria;
 pub mod criteria_seed;
 pub mod documents;
 pub mod email;
+pub mod error;
 pub mod evaluation;
 pub mod following;
 pub mod forms;

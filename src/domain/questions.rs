@@ -8,6 +8,7 @@ use crate::db::ids::{ObjectiveId, QuestionId, UserId};
 use crate::db::schema::{objectives, questions};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, AuditActor, Event, Subject};
+use crate::domain::error::{Kind, Message, Refusal, database_message, kind_of};
 use crate::domain::following;
 use crate::domain::objectives::Status;
 
@@ -27,7 +28,7 @@ pub struct Question {
     pub answered_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, PartialEq, thiserror::Error)]
 pub enum QuestionError {
     #[error("the text must have 10 to 2000 characters")]
     Length,
@@ -37,13 +38,35 @@ pub enum QuestionError {
     NotFound,
     #[error("already answered")]
     AlreadyAnswered,
-    #[error("database error: {0}")]
-    Db(String),
+    #[error("database error")]
+    Db(#[from] diesel::result::Error),
 }
 
-impl From<diesel::result::Error> for QuestionError {
-    fn from(e: diesel::result::Error) -> Self {
-        QuestionError::Db(e.to_string())
+impl Refusal for QuestionError {
+    fn kind(&self) -> Kind {
+        match self {
+            QuestionError::NotFound => Kind::NotFound,
+            QuestionError::Db(e) => kind_of(e),
+            _ => Kind::Conflict,
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            QuestionError::Length => "invalid_length",
+            QuestionError::NotOpen => "not_open",
+            QuestionError::NotFound => "not_found",
+            QuestionError::AlreadyAnswered => "already_answered",
+            QuestionError::Db(e) => kind_of(e).code(),
+        }
+    }
+    fn message(&self) -> Message {
+        match self {
+            QuestionError::Length => Message::new("qa-error-length"),
+            QuestionError::NotOpen => Message::new("qa-error-not-open"),
+            QuestionError::NotFound => Message::new("error-404-text"),
+            QuestionError::AlreadyAnswered => Message::new("qa-error-answered"),
+            QuestionError::Db(e) => database_message(e),
+        }
     }
 }
 

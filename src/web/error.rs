@@ -5,11 +5,17 @@
 //! - Any other unexpected failure: 500, logged with its cause and the request id; the user sees
 //!   no detail.
 //! - `NotFound`, `BadRequest`, `Gone`: the user's own mistake or a stale link; not logged as errors.
+//! - A domain refusal ([`Refusal`]) keeps its kind, code, untranslated message and cause: its
+//!   status comes from one table ([`status_of`]), so a page and the API answer it alike, and
+//!   `render_errors` translates it in the request's language.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
 use crate::db::DbError;
+use crate::db::ids::CriterionId;
+use crate::domain::criteria::Criterion;
+use crate::domain::error::{Kind, Message, Refusal};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -45,11 +51,89 @@ pub enum AppError {
     Rejected { status: StatusCode, code: &'static str, message: String },
     #[error("internal error: {0}")]
     Internal(String),
+    /// A refusal translated late, by `render_errors`: a domain error's, or the web layer's own.
+    #[error("{0}")]
+    Refused(Box<Refused>),
+}
+
+/// A refusal on its way to the response: what it is, what it says, and what caused it.
+#[derive(Debug)]
+pub struct Refused {
+    pub kind: Kind,
+    pub code: &'static str,
+    pub message: Message,
+    /// The domain error, with its own causes (a database error); logged, never shown.
+    pub cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// The criteria the message names by id (see [`AppError::naming_criteria`]).
+    pub criteria: Vec<Criterion>,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The causes follow as its sources (`cause_chain`).
+        f.write_str(self.code)
+    }
+}
+
+impl std::error::Error for Refused {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The one table from a refusal's kind to its status.
+pub fn status_of(kind: Kind) -> StatusCode {
+    match kind {
+        Kind::NotFound => StatusCode::NOT_FOUND,
+        Kind::Forbidden => StatusCode::FORBIDDEN,
+        Kind::Conflict => StatusCode::CONFLICT,
+        Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        Kind::Malformed => StatusCode::BAD_REQUEST,
+        Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl<E: Refusal> From<E> for AppError {
+    fn from(e: E) -> Self {
+        AppError::Refused(Box::new(Refused {
+            kind: e.kind(),
+            code: e.code(),
+            message: e.message(),
+            cause: Some(Box::new(e)),
+            criteria: Vec::new(),
+        }))
+    }
 }
 
 impl AppError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         AppError::Internal(cause.to_string())
+    }
+
+    /// The web layer's own refusal (no domain error behind it), translated late like the others.
+    pub fn refused(kind: Kind, code: &'static str, message: Message) -> Self {
+        AppError::Refused(Box::new(Refused { kind, code, message, cause: None, criteria: Vec::new() }))
+    }
+
+    /// Keeps the criteria a refusal's message names by id (`criterion` arguments), so that it
+    /// reads with their names, as the form pages show them.
+    pub fn naming_criteria(self, catalogue: &[Criterion]) -> Self {
+        match self {
+            AppError::Refused(mut r) => {
+                fn ids(m: &Message, out: &mut Vec<String>) {
+                    out.extend(m.args.iter().filter(|(name, _)| *name == "criterion").map(|(_, v)| v.clone()));
+                    m.parts.iter().for_each(|p| ids(p, out));
+                }
+                let mut named = Vec::new();
+                ids(&r.message, &mut named);
+                r.criteria =
+                    catalogue.iter().filter(|c| named.iter().any(|id| *id == c.id.to_string())).cloned().collect();
+                AppError::Refused(r)
+            }
+            other => other,
+        }
     }
 
     /// The stable code used in JSON bodies.
@@ -66,8 +150,44 @@ impl AppError {
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Conflict { code, .. } | AppError::Rejected { code, .. } => code,
             AppError::Internal(_) => "internal_error",
+            AppError::Refused(r) => r.code,
         }
     }
+}
+
+/// A message in `lang`: its key with its arguments (a criterion by its name), then its parts.
+pub fn translate(lang: crate::i18n::Lang, m: &Message, criteria: &[Criterion]) -> String {
+    let args: Vec<(&str, String)> = m
+        .args
+        .iter()
+        .map(|(name, value)| {
+            let named = (*name == "criterion")
+                .then(|| value.parse::<i64>().ok())
+                .flatten()
+                .and_then(|id| criteria.iter().find(|c| c.id == CriterionId(id)));
+            (*name, named.map_or_else(|| value.clone(), |c| c.name(lang).to_owned()))
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut words: Vec<String> = Vec::new();
+    if !m.key.is_empty() {
+        words.push(lang.t_args(m.key, &borrowed));
+    }
+    words.extend(m.plain.clone());
+    words.extend(m.parts.iter().map(|p| translate(lang, p, criteria)));
+    words.join(" ")
+}
+
+/// The causes of an error, from the outermost, as one line for the log.
+pub fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        line.push_str(" <- ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    line
 }
 
 impl AppError {
@@ -136,6 +256,7 @@ impl ResponseError for AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Rejected { status, .. } => *status,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Refused(r) => status_of(r.kind),
         }
     }
 

@@ -10,7 +10,7 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, Next};
 use actix_web::{Error, HttpMessage, HttpResponse};
 
-use super::error::{AppError, ErrorBody, ErrorDetail};
+use super::error::{AppError, ErrorBody, ErrorDetail, cause_chain, translate};
 use crate::i18n::Lang;
 use crate::views;
 use crate::views::errors::status_key;
@@ -92,8 +92,16 @@ pub async fn render_errors(
     let lang = Lang::from_request(&request);
     let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
 
-    if let Some(AppError::Internal(cause)) = app_error {
-        tracing::error!(request_id = %request_id, %cause, "internal error");
+    match app_error {
+        Some(AppError::Internal(cause)) => tracing::error!(request_id = %request_id, %cause, "internal error"),
+        // A domain error that is a failure, not a refusal: its whole cause chain, never shown.
+        Some(AppError::Refused(r)) if status == StatusCode::SERVICE_UNAVAILABLE => {
+            tracing::warn!(request_id = %request_id, cause = %cause_chain(r.as_ref()), "database unavailable");
+        }
+        Some(AppError::Refused(r)) if status.is_server_error() => {
+            tracing::error!(request_id = %request_id, cause = %cause_chain(r.as_ref()), "internal error");
+        }
+        _ => {}
     }
     if matches!(app_error, Some(AppError::SignInRequired)) && !request.path().starts_with("/api/") {
         // Come back to the page after signing in (a form post comes back to its page's address).
@@ -115,6 +123,8 @@ pub async fn render_errors(
             ),
             _,
         ) => message.clone(),
+        // A refusal in the request's language, the same words on a page and in the API.
+        (Some(AppError::Refused(r)), _) if !status.is_server_error() => translate(lang, &r.message, &r.criteria),
         (Some(AppError::Unverified), _) => lang.t("error-unverified-text"),
         (Some(AppError::CsrfFailed), _) => lang.t("error-csrf-text"),
         (Some(AppError::InvalidToken), _) => lang.t("error-token-text"),
@@ -158,5 +168,57 @@ fn generic_code(status: StatusCode) -> &'static str {
         503 => "service_unavailable",
         s if s >= 500 => "internal_error",
         _ => "bad_request",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::middleware::from_fn;
+    use actix_web::{App, test, web};
+
+    use super::*;
+    use crate::db::ids::CriterionId;
+    use crate::domain::evaluation::EvaluationError;
+
+    async fn refused() -> Result<HttpResponse, AppError> {
+        Err(EvaluationError::Scores(vec![(CriterionId(1), "score-error-range")]).into())
+    }
+
+    async fn lost() -> Result<HttpResponse, AppError> {
+        let closed = diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::ClosedConnection,
+            Box::new(String::from("server closed the connection")),
+        );
+        Err(EvaluationError::from(closed).into())
+    }
+
+    #[actix_web::test]
+    async fn a_refusal_has_one_status_and_one_message_on_a_page_and_in_the_api() {
+        let app = test::init_service(
+            App::new()
+                .wrap(from_fn(render_errors))
+                .route("/page", web::post().to(refused))
+                .route("/api/v1/call", web::post().to(refused))
+                .route("/lost", web::post().to(lost)),
+        )
+        .await;
+        let english = ("Accept-Language", "en");
+        let page =
+            test::call_service(&app, test::TestRequest::post().uri("/page").insert_header(english).to_request()).await;
+        assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = String::from_utf8(test::read_body(page).await.to_vec()).unwrap_or_default();
+        assert!(html.contains("A score goes from 0 to 5."), "{html}");
+
+        let api =
+            test::call_service(&app, test::TestRequest::post().uri("/api/v1/call").insert_header(english).to_request())
+                .await;
+        assert_eq!(api.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: ErrorBody = test::read_body_json(api).await;
+        assert_eq!(body.error.code, "invalid_scores");
+        assert_eq!(body.error.message, "A score goes from 0 to 5.");
+
+        // A lost connection is the database being unavailable, not an internal error.
+        let lost = test::call_service(&app, test::TestRequest::post().uri("/lost").to_request()).await;
+        assert_eq!(lost.status(), StatusCode::SERVICE_UNAVAILABLE);
     }
 }

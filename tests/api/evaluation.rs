@@ -172,7 +172,7 @@ both_backends! {
         // The chair settles p2's climate disagreement by consensus (3): 36 + 37.33 = 73.33.
         let consensus = format!("{workspace}/consensus");
         let (ps, cs) = (p2.to_string(), climate.to_string());
-        assert_eq!(chair.submit(&format!("{workspace}/ranking"), &consensus, &[("proposal", &ps), ("criterion", &cs), ("score", "3"), ("justification", "court")]).await.status(), 409);
+        assert_eq!(chair.submit(&format!("{workspace}/ranking"), &consensus, &[("proposal", &ps), ("criterion", &cs), ("score", "3"), ("justification", "court")]).await.status(), 422);
         assert_eq!(chair.submit(&format!("{workspace}/ranking"), &consensus, &[("proposal", &ps), ("criterion", &cs), ("score", "3"), ("justification", LONG)]).await.status(), 303);
         // No consensus where the members agree (P1's change support: 3, 3, 4).
         let agreed = chair.submit(&format!("{workspace}/ranking"), &consensus, &[("proposal", &p1.to_string()), ("criterion", &support.to_string()), ("score", "5"), ("justification", LONG)]).await;

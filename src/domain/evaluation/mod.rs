@@ -17,6 +17,7 @@ use diesel::QueryResult;
 use crate::db::DbConnection;
 use crate::db::ids::{CriterionId, ObjectiveId, UserId};
 use crate::domain::audit::{self, AuditActor, Event, Subject};
+use crate::domain::error::{Kind, Message, Refusal, database_message, kind_of};
 
 /// A justification (of a score or a consensus) has at least this many characters.
 pub const JUSTIFICATION_MIN: usize = 30;
@@ -29,7 +30,7 @@ pub fn lock_key(objective: ObjectiveId) -> i64 {
     0x4143_4841_5800_0000 ^ objective.0
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, PartialEq, thiserror::Error)]
 pub enum EvaluationError {
     #[error("not found")]
     NotFound,
@@ -69,12 +70,12 @@ pub enum EvaluationError {
     NoDisagreement,
     #[error("agents do not sit on committees")]
     AgentCannotSit,
-    #[error("database error: {0}")]
-    Db(String),
+    #[error("database error")]
+    Db(#[source] diesel::result::Error),
 }
 
 impl EvaluationError {
-    pub fn message_key(&self) -> &'static str {
+    fn message_key(&self) -> &'static str {
         match self {
             EvaluationError::NotFound => "error-404-text",
             EvaluationError::WrongStage => "evaluation-error-stage",
@@ -97,14 +98,38 @@ impl EvaluationError {
             EvaluationError::Db(_) => "error-500-text",
         }
     }
-    pub fn code(&self) -> &'static str {
+}
+
+impl Refusal for EvaluationError {
+    fn kind(&self) -> Kind {
+        match self {
+            EvaluationError::NotFound => Kind::NotFound,
+            EvaluationError::NotMember | EvaluationError::NotChair => Kind::Forbidden,
+            // Scores and declarations the member can correct: the same status on a page and in the API.
+            EvaluationError::Scores(_) | EvaluationError::Declarations(_) => Kind::Invalid,
+            EvaluationError::Db(e) => kind_of(e),
+            _ => Kind::Conflict,
+        }
+    }
+    fn message(&self) -> Message {
+        match self {
+            EvaluationError::Incomplete(n) => Message::new(self.message_key()).with("count", n),
+            EvaluationError::Scores(problems) => Message::list(problems.iter().map(|(_, k)| Message::new(k)).collect()),
+            EvaluationError::Declarations(fields) => {
+                Message::new(self.message_key()).with_parts(vec![Message::plain(fields.join(", "))])
+            }
+            EvaluationError::Db(e) => database_message(e),
+            _ => Message::new(self.message_key()),
+        }
+    }
+    fn code(&self) -> &'static str {
         match self {
             EvaluationError::NotFound => "not_found",
             EvaluationError::WrongStage => "wrong_stage",
             EvaluationError::NotCommittee => "not_committee",
             EvaluationError::AlreadyScoring => "already_scoring",
-            EvaluationError::NotMember => "not_member",
-            EvaluationError::NotChair => "not_chair",
+            // As the API always answered them.
+            EvaluationError::NotMember | EvaluationError::NotChair => "forbidden",
             EvaluationError::NotOpened => "not_opened",
             EvaluationError::DeclareFirst => "declare_first",
             EvaluationError::Conflicted => "conflicted",
@@ -118,7 +143,7 @@ impl EvaluationError {
             EvaluationError::Excluded => "excluded",
             EvaluationError::NoDisagreement => "no_disagreement",
             EvaluationError::AgentCannotSit => "agent_cannot_sit",
-            EvaluationError::Db(_) => "internal",
+            EvaluationError::Db(e) => kind_of(e).code(),
         }
     }
 }
@@ -127,7 +152,7 @@ impl From<diesel::result::Error> for EvaluationError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => EvaluationError::NotFound,
-            other => EvaluationError::Db(other.to_string()),
+            other => EvaluationError::Db(other),
         }
     }
 }

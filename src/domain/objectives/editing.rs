@@ -10,11 +10,12 @@ use crate::db::schema::{amendments, milestones, objective_criteria, objectives};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::criteria::Criterion;
+use crate::domain::error::{Kind, Message, Refusal, database_message, kind_of};
 use crate::domain::forms::Problem;
 use crate::domain::themes;
 
 /// Why a change to an objective was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, PartialEq, thiserror::Error)]
 pub enum ObjectiveError {
     #[error("not found")]
     NotFound,
@@ -30,13 +31,44 @@ pub enum ObjectiveError {
     DeadlineBroughtForward,
     #[error("nothing changed")]
     NothingChanged,
-    #[error("database error: {0}")]
-    Db(String),
+    #[error("database error")]
+    Db(#[from] diesel::result::Error),
 }
 
-impl From<diesel::result::Error> for ObjectiveError {
-    fn from(e: diesel::result::Error) -> Self {
-        ObjectiveError::Db(e.to_string())
+impl Refusal for ObjectiveError {
+    fn kind(&self) -> Kind {
+        match self {
+            ObjectiveError::NotFound => Kind::NotFound,
+            // Only a save refuses these, and its page shows them by their fields.
+            ObjectiveError::DeadlineBroughtForward | ObjectiveError::NothingChanged => Kind::Invalid,
+            ObjectiveError::Db(e) => kind_of(e),
+            _ => Kind::Conflict,
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            ObjectiveError::NotFound => "not_found",
+            ObjectiveError::WrongStatus(_) => "wrong_status",
+            ObjectiveError::Incomplete(_) => "incomplete",
+            ObjectiveError::ReasonRequired => "reason_required",
+            ObjectiveError::ReasonTooLong => "reason_too_long",
+            ObjectiveError::DeadlineBroughtForward => "deadline_brought_forward",
+            ObjectiveError::NothingChanged => "nothing_changed",
+            ObjectiveError::Db(e) => kind_of(e).code(),
+        }
+    }
+    /// As a lifecycle action (publish, cancel, delete) is refused.
+    fn message(&self) -> Message {
+        match self {
+            ObjectiveError::NotFound => Message::new("error-404-text"),
+            ObjectiveError::WrongStatus(_) => Message::new("objective-error-transition"),
+            ObjectiveError::Incomplete(problems) => Message::new("objective-missing").with_problems(problems),
+            ObjectiveError::ReasonRequired => Message::new("objective-error-cancel-reason"),
+            ObjectiveError::ReasonTooLong => Message::new("objective-error-reason-long"),
+            ObjectiveError::DeadlineBroughtForward => Message::new("objective-error-deadline-earlier"),
+            ObjectiveError::NothingChanged => Message::new("amendment-error-nothing"),
+            ObjectiveError::Db(e) => database_message(e),
+        }
     }
 }
 

@@ -431,7 +431,7 @@ pub fn deposit(
                 }
                 let (snapshot, docs) = snapshot_of(conn, &full)?;
                 let consortium = snapshot.consortium.clone();
-                (serde_json::to_string(&snapshot).map_err(|e| ProposalError::Db(e.to_string()))?, docs, consortium)
+                (serde_json::to_string(&snapshot)?, docs, consortium)
             }
             Kind::Reconfirmation => {
                 // The last deposit, unchanged, deposited again.
@@ -500,7 +500,7 @@ pub fn deposit(
             content_sha256,
         };
         let hash = receipt.hash();
-        let receipt_json = serde_json::to_string(&receipt).map_err(|e| ProposalError::Db(e.to_string()))?;
+        let receipt_json = serde_json::to_string(&receipt)?;
         let deposit_id: DepositId = diesel::insert_into(deposits::table)
             .values((
                 deposits::proposal_id.eq(id),

@@ -19,6 +19,7 @@ use crate::db::schema::{
 };
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, AuditActor, Event, Subject};
+use crate::domain::error::{Kind, Message, Refusal, database_message, kind_of};
 use crate::domain::forms::{FormPairs, Problem, first};
 use crate::domain::objectives::{Objective, Status};
 use crate::uploads::StoredFile;
@@ -150,7 +151,7 @@ impl ProposalFull {
 }
 
 /// Why an operation on a proposal was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, PartialEq, thiserror::Error)]
 pub enum ProposalError {
     #[error("not found")]
     NotFound,
@@ -182,13 +183,13 @@ pub enum ProposalError {
     ConsortiumChanged,
     #[error("the consortium's terms changed since the invitation was read")]
     TermsChanged,
-    #[error("database error: {0}")]
-    Db(String),
+    #[error("database error")]
+    Db(#[source] diesel::result::Error),
 }
 
 impl ProposalError {
     /// The catalogue key of the message users read.
-    pub fn message_key(&self) -> &'static str {
+    fn message_key(&self) -> &'static str {
         match self {
             ProposalError::NotFound => "error-404-text",
             ProposalError::Closed => "proposal-error-closed",
@@ -208,7 +209,25 @@ impl ProposalError {
             ProposalError::Db(_) => "error-500-text",
         }
     }
-    pub fn code(&self) -> &'static str {
+}
+
+impl Refusal for ProposalError {
+    fn kind(&self) -> Kind {
+        match self {
+            ProposalError::NotFound => Kind::NotFound,
+            ProposalError::TooManyAttachments | ProposalError::AttachmentsTooLarge => Kind::TooLarge,
+            ProposalError::Db(e) => kind_of(e),
+            _ => Kind::Conflict,
+        }
+    }
+    fn message(&self) -> Message {
+        match self {
+            ProposalError::Incomplete(problems) => Message::new("proposal-missing").with_problems(problems),
+            ProposalError::Db(e) => database_message(e),
+            _ => Message::new(self.message_key()),
+        }
+    }
+    fn code(&self) -> &'static str {
         match self {
             ProposalError::NotFound => "not_found",
             ProposalError::Closed => "closed",
@@ -225,7 +244,7 @@ impl ProposalError {
             ProposalError::ChangedSinceReview => "changed_since_review",
             ProposalError::ConsortiumChanged => "consortium_changed",
             ProposalError::TermsChanged => "terms_changed",
-            ProposalError::Db(_) => "internal",
+            ProposalError::Db(e) => kind_of(e).code(),
         }
     }
 }
@@ -237,8 +256,15 @@ impl From<diesel::result::Error> for ProposalError {
             diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
                 ProposalError::AlreadyExists
             }
-            other => ProposalError::Db(other.to_string()),
+            other => ProposalError::Db(other),
         }
+    }
+}
+
+/// A snapshot or receipt that cannot be written as JSON: an internal failure, with its cause.
+impl From<serde_json::Error> for ProposalError {
+    fn from(e: serde_json::Error) -> Self {
+        ProposalError::Db(diesel::result::Error::SerializationError(Box::new(e)))
     }
 }
 

@@ -12,35 +12,19 @@ use utoipa::ToSchema;
 use crate::db::ids::{CriterionId, OrganisationId, ProposalId, UserId};
 use crate::domain::authz::Action;
 use crate::domain::evaluation::board::{self, Board, Progress};
-use crate::domain::evaluation::{EvaluationError, scoring};
+use crate::domain::evaluation::scoring;
 use crate::views;
 use crate::views::evaluation::label;
 use crate::views::layout::Ctx;
 use crate::web::auth::Identity;
 use crate::web::ctx::csv_download;
 use crate::web::error::AppError;
-use crate::web::operations::evaluation::{self as operations, evaluation_error};
+use crate::web::operations::evaluation as operations;
 use crate::web::{AppState, Bounded};
 
 type Resp = Result<HttpResponse, AppError>;
 
 use crate::web::ctx::private_json as private;
-
-fn rejected(ctx: &Ctx, e: EvaluationError) -> AppError {
-    match e {
-        EvaluationError::Scores(problems) => AppError::Rejected {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "invalid_scores",
-            message: problems.iter().map(|(c, k)| format!("criterion {c}: {}", ctx.t(k))).collect::<Vec<_>>().join(" "),
-        },
-        EvaluationError::Declarations(fields) => AppError::Rejected {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "invalid_declarations",
-            message: format!("{} {}", ctx.t("evaluation-error-declarations"), fields.join(", ")),
-        },
-        other => evaluation_error(ctx, other),
-    }
-}
 
 async fn as_member(
     state: &AppState,
@@ -106,26 +90,20 @@ pub struct AppointInput {
     responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
 pub async fn committee_appoint(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     body: web::Json<AppointInput>,
 ) -> Resp {
-    operations::appoint_member(&state, &ctx, &identity, id.into_inner(), UserId(body.user_id), body.chair).await?;
+    operations::appoint_member(&state, &identity, id.into_inner(), UserId(body.user_id), body.chair).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Agents: removes a member who has not scored yet.
 #[utoipa::path(delete, path = "/api/v1/objectives/{id}/committee/{user}", tag = "evaluation", security(("bearer" = [])),
     responses((status = 204), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn committee_remove(
-    state: web::Data<AppState>,
-    ctx: Ctx,
-    identity: Identity,
-    path: web::Path<(i64, i64)>,
-) -> Resp {
+pub async fn committee_remove(state: web::Data<AppState>, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
     let (id, user) = path.into_inner();
-    operations::remove_from_committee(&state, &ctx, &identity, id, UserId(user)).await?;
+    operations::remove_from_committee(&state, &identity, id, UserId(user)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -142,13 +120,11 @@ pub struct SettingsInput {
     responses((status = 204), (status = 400, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
 pub async fn settings(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     body: web::Json<SettingsInput>,
 ) -> Resp {
-    let invalid = AppError::BadRequest { code: "invalid_field", message: "aggregation: mean or median".into() };
-    operations::configure(&state, &ctx, &identity, id.into_inner(), body.blind, &body.aggregation, invalid).await?;
+    operations::configure(&state, &identity, id.into_inner(), body.blind, &body.aggregation).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -262,7 +238,6 @@ pub struct DeclarationsInput {
     responses((status = 204), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn declare(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     body: web::Json<DeclarationsInput>,
@@ -278,11 +253,7 @@ pub async fn declare(
         })
         .collect();
     let (oid, now) = (b.objective.id, state.clock.now_naive());
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(scoring::declare(conn, oid, user, &answers, now)))
-        .await?
-        .map_err(|e| rejected(&ctx, e))?;
+    state.db.run(move |conn| Ok::<_, AppError>(scoring::declare(conn, oid, user, &answers, now))).await??;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -318,13 +289,12 @@ pub struct ProposalEvaluation {
 
 async fn readable(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
     proposal: i64,
 ) -> Result<(Bounded<Board>, UserId), AppError> {
     let (b, user) = as_member(state, identity, objective).await?;
-    operations::readable_by_member(ctx, &b, user, ProposalId(proposal))?;
+    operations::readable_by_member(&b, user, ProposalId(proposal))?;
     Ok((b, user))
 }
 
@@ -333,7 +303,7 @@ async fn readable(
     responses((status = 200, body = ProposalEvaluation), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn proposal(state: web::Data<AppState>, ctx: Ctx, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
     let (objective, proposal) = path.into_inner();
-    let (b, user) = readable(&state, &ctx, &identity, objective, proposal).await?;
+    let (b, user) = readable(&state, &identity, objective, proposal).await?;
     let pid = ProposalId(proposal);
     let p = b.proposal(pid).ok_or(AppError::NotFound)?;
     let mut content = serde_json::to_value(&p.snapshot).map_err(AppError::internal)?;
@@ -406,13 +376,12 @@ pub struct ScoresInput {
     responses((status = 204), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn score(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     path: web::Path<(i64, i64)>,
     body: web::Json<ScoresInput>,
 ) -> Resp {
     let (objective, proposal) = path.into_inner();
-    let (b, current) = operations::member_seat(&state, &ctx, &identity, objective, ProposalId(proposal)).await?;
+    let (b, current) = operations::member_seat(&state, &identity, objective, ProposalId(proposal)).await?;
     let user = current.user.id;
     let inputs: Vec<scoring::ScoreInput> = body
         .scores
@@ -427,22 +396,16 @@ pub async fn score(
     state
         .db
         .run(move |conn| Ok::<_, AppError>(scoring::save(conn, oid, ProposalId(proposal), user, &inputs, submit, now)))
-        .await?
-        .map_err(|e| rejected(&ctx, e))?;
+        .await??;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// The chair: reopens a member's submitted evaluation.
 #[utoipa::path(post, path = "/api/v1/objectives/{id}/evaluation/proposals/{proposal}/reopen/{user}", tag = "evaluation", security(("bearer" = [])),
     responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
-pub async fn reopen(
-    state: web::Data<AppState>,
-    ctx: Ctx,
-    identity: Identity,
-    path: web::Path<(i64, i64, i64)>,
-) -> Resp {
+pub async fn reopen(state: web::Data<AppState>, identity: Identity, path: web::Path<(i64, i64, i64)>) -> Resp {
     let (objective, proposal, member) = path.into_inner();
-    operations::reopen_evaluation(&state, &ctx, &identity, objective, ProposalId(proposal), UserId(member)).await?;
+    operations::reopen_evaluation(&state, &identity, objective, ProposalId(proposal), UserId(member)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -477,7 +440,7 @@ pub struct Ranking {
 #[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation/ranking", tag = "evaluation", security(("bearer" = [])),
     responses((status = 200, body = Ranking), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn ranking(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    let (b, is_chair) = operations::report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let (b, is_chair) = operations::report_board(&state, &identity, id.into_inner()).await?;
     let v = views::evaluation::ranking_view(&ctx, &b, is_chair, None);
     Ok(private(
         StatusCode::OK,
@@ -524,24 +487,13 @@ pub struct ConsensusInput {
     responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn consensus(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     body: web::Json<ConsensusInput>,
 ) -> Resp {
     let target = (ProposalId(body.proposal_id), CriterionId(body.criterion_id));
-    let refused = |e| rejected(&ctx, e);
-    operations::record_consensus(
-        &state,
-        &ctx,
-        &identity,
-        id.into_inner(),
-        target,
-        body.score,
-        body.justification.clone(),
-        &refused,
-    )
-    .await?;
+    operations::record_consensus(&state, &identity, id.into_inner(), target, body.score, body.justification.clone())
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -560,21 +512,20 @@ pub struct ShortlistInput {
     responses((status = 204), (status = 409, body = crate::web::error::ErrorBody)))]
 pub async fn shortlist(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     body: web::Json<ShortlistInput>,
 ) -> Resp {
     let change = (ProposalId(body.proposal_id), body.shortlisted);
-    operations::shortlist_change(&state, &ctx, &identity, id.into_inner(), change, body.reason.clone()).await?;
+    operations::shortlist_change(&state, &identity, id.into_inner(), change, body.reason.clone()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// The chair: records the committee's decision (every evaluation submitted).
 #[utoipa::path(post, path = "/api/v1/objectives/{id}/evaluation/decision", tag = "evaluation", security(("bearer" = [])),
     responses((status = 204), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn decide(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    operations::record_decision(&state, &ctx, &identity, id.into_inner()).await?;
+pub async fn decide(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
+    operations::record_decision(&state, &identity, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -591,12 +542,11 @@ pub struct PublishInput {
     responses((status = 204), (status = 409, body = crate::web::error::ErrorBody)))]
 pub async fn publish(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     body: web::Json<PublishInput>,
 ) -> Resp {
-    operations::publish_decided(&state, &ctx, &identity, id.into_inner(), body.per_criterion).await?;
+    operations::publish_decided(&state, &identity, id.into_inner(), body.per_criterion).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -652,7 +602,7 @@ pub async fn results(state: web::Data<AppState>, ctx: Ctx, id: web::Path<i64>) -
 #[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation/report.csv", tag = "evaluation", security(("bearer" = [])),
     responses((status = 200, description = "The ranking, one row per opened proposal", content_type = "text/csv"), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn report_csv(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    let (b, _) = operations::report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let (b, _) = operations::report_board(&state, &identity, id.into_inner()).await?;
     let file = views::evaluation::ranking_csv(&ctx, &b);
     Ok(csv_download(&file.name, file.body))
 }
@@ -661,7 +611,7 @@ pub async fn report_csv(state: web::Data<AppState>, ctx: Ctx, identity: Identity
 #[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation/scores.csv", tag = "evaluation", security(("bearer" = [])),
     responses((status = 200, description = "One row per member, proposal and criterion", content_type = "text/csv"), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn scores_csv(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    let (b, _) = operations::report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let (b, _) = operations::report_board(&state, &identity, id.into_inner()).await?;
     let file = views::evaluation::scores_csv(&ctx, &b);
     Ok(csv_download(&file.name, file.body))
 }

@@ -25,7 +25,7 @@ use crate::web::auth::Identity;
 use crate::web::error::AppError;
 use crate::web::operations::documents;
 use crate::web::operations::proposals::{
-    self as operations, NewMember, catalogue, last_essential, proposal_error, readable, reload, writable,
+    self as operations, NewMember, catalogue, last_essential, readable, reload, writable,
 };
 use crate::web::operations::receipts::{SignedReceipt, readable_receipt, signed};
 
@@ -290,7 +290,7 @@ pub async fn create(
         .db
         .run(move |conn| Ok::<_, AppError>(proposals::create(conn, oid, org, &content, user, now)))
         .await?
-        .map_err(|e| proposal_error(&ctx, e, &catalogue))?;
+        .map_err(|e| AppError::from(e).naming_criteria(&catalogue))?;
     let full = reload(&state, pid).await?;
     Ok(private(StatusCode::CREATED, proposal_json(&state, &full).await?))
 }
@@ -327,7 +327,7 @@ pub async fn update(
         .db
         .run(move |conn| Ok::<_, AppError>(proposals::save(conn, pid, version, &content, user, now)))
         .await?
-        .map_err(|e| proposal_error(&ctx, e, &catalogue))?;
+        .map_err(|e| AppError::from(e).naming_criteria(&catalogue))?;
     let full = reload(&state, pid).await?;
     Ok(private(StatusCode::OK, proposal_json(&state, &full).await?))
 }
@@ -361,15 +361,10 @@ pub async fn download(state: web::Data<AppState>, identity: Identity, path: web:
 /// Removes an attachment from a draft.
 #[utoipa::path(delete, path = "/api/v1/proposals/{id}/attachments/{attachment}", tag = "proposals", security(("bearer" = [])),
     responses((status = 204), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn remove_attachment(
-    state: web::Data<AppState>,
-    ctx: Ctx,
-    identity: Identity,
-    path: web::Path<(i64, i64)>,
-) -> Resp {
+pub async fn remove_attachment(state: web::Data<AppState>, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
     let (id, aid) = path.into_inner();
     let (full, current) = writable(&state, &identity, id).await?;
-    operations::remove_attachment(&state, &ctx, &full, &current, aid).await?;
+    operations::remove_attachment(&state, &full, &current, aid).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -389,7 +384,6 @@ pub struct MemberInput {
     responses((status = 201, body = ProposalJson), (status = 409, body = crate::web::error::ErrorBody)))]
 pub async fn add_member(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     body: web::Json<MemberInput>,
@@ -402,7 +396,7 @@ pub async fn add_member(
         role: body.role,
         consortium_type: body.consortium_type,
     };
-    operations::add_member(&state, &ctx, &full, &current, &member).await?;
+    operations::add_member(&state, &full, &current, &member).await?;
     let pid = full.proposal.id;
     let full = reload(&state, pid).await?;
     Ok(private(StatusCode::CREATED, proposal_json(&state, &full).await?))
@@ -411,15 +405,10 @@ pub async fn add_member(
 /// Removes a member organisation from the consortium.
 #[utoipa::path(delete, path = "/api/v1/proposals/{id}/consortium/{organisation}", tag = "proposals", security(("bearer" = [])),
     responses((status = 204), (status = 404, body = crate::web::error::ErrorBody)))]
-pub async fn remove_member(
-    state: web::Data<AppState>,
-    ctx: Ctx,
-    identity: Identity,
-    path: web::Path<(i64, i64)>,
-) -> Resp {
+pub async fn remove_member(state: web::Data<AppState>, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
     let (id, org) = path.into_inner();
     let (full, current) = writable(&state, &identity, id).await?;
-    operations::remove_member(&state, &ctx, &full, &current, org).await?;
+    operations::remove_member(&state, &full, &current, org).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -438,7 +427,6 @@ pub struct MembershipAnswer {
     responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn answer(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     body: web::Json<MembershipAnswer>,
@@ -451,14 +439,14 @@ pub async fn answer(
     } else {
         None
     };
-    operations::answer_invitation(&state, &ctx, &identity, id.into_inner(), answer).await?;
+    operations::answer_invitation(&state, &identity, id.into_inner(), answer).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn deposit_kind(state: &AppState, ctx: &Ctx, identity: &Identity, id: i64, kind: Kind) -> Resp {
+async fn deposit_kind(state: &AppState, identity: &Identity, id: i64, kind: Kind) -> Resp {
     let started_at = state.clock.now_naive();
     let (full, current) = writable(state, identity, id).await?;
-    let did = operations::record_deposit(state, ctx, &full, &current, kind, started_at, None).await?;
+    let did = operations::record_deposit(state, &full, &current, kind, started_at, None).await?;
     let (deposit, receipt) = readable_receipt(state, identity, did.0).await?;
     Ok(private(StatusCode::CREATED, signed(&deposit, receipt)))
 }
@@ -466,22 +454,22 @@ async fn deposit_kind(state: &AppState, ctx: &Ctx, identity: &Identity, id: i64,
 /// Deposits the draft as it is: an immutable snapshot with its receipt.
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/deposits", tag = "proposals", security(("bearer" = [])),
     responses((status = 201, body = SignedReceipt), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn deposit(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    deposit_kind(&state, &ctx, &identity, id.into_inner(), Kind::Deposit).await
+pub async fn deposit(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
+    deposit_kind(&state, &identity, id.into_inner(), Kind::Deposit).await
 }
 
 /// Withdraws the proposal before the deadline (a receipt too).
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/withdrawal", tag = "proposals", security(("bearer" = [])),
     responses((status = 201, body = SignedReceipt), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn withdraw(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    deposit_kind(&state, &ctx, &identity, id.into_inner(), Kind::Withdrawal).await
+pub async fn withdraw(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
+    deposit_kind(&state, &identity, id.into_inner(), Kind::Withdrawal).await
 }
 
 /// Deposits the last deposit again, unchanged (after an essential amendment).
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/reconfirmation", tag = "proposals", security(("bearer" = [])),
     responses((status = 201, body = SignedReceipt), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn reconfirm(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    deposit_kind(&state, &ctx, &identity, id.into_inner(), Kind::Reconfirmation).await
+pub async fn reconfirm(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
+    deposit_kind(&state, &identity, id.into_inner(), Kind::Reconfirmation).await
 }
 
 /// A receipt, with its hash.
@@ -551,14 +539,14 @@ pub struct Opening {
 /// Agents, after the deadline: opens every proposal's counted deposit (one audit entry each).
 #[utoipa::path(post, path = "/api/v1/objectives/{id}/opening", tag = "proposals", security(("bearer" = [])),
     responses((status = 200, body = Opening), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn open(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
+pub async fn open(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
     let current = identity.authorize(Action::OpenProposals)?;
     let (oid, user, now) = (ObjectiveId(id.into_inner()), current.user.id, state.clock.now_naive());
     let opened = state
         .db
         .run(move |conn| Ok::<_, AppError>(opening::open(conn, oid, user, now)))
         .await?
-        .map_err(|e| proposal_error(&ctx, e, &[]))?;
+        .map_err(AppError::from)?;
     Ok(private(StatusCode::OK, Opening { opened }))
 }
 

@@ -59,15 +59,6 @@ fn errors_of(ctx: &Ctx, problems: &[(&'static str, &'static str)]) -> Errors {
     errors
 }
 
-/// A refusal shown as an error status (`update` renders `InUse` on the form instead).
-fn refused(e: CriterionError) -> AppError {
-    match e {
-        CriterionError::NotFound => AppError::NotFound,
-        CriterionError::InUse => AppError::Conflict { code: "criterion_in_use", message: e.to_string() },
-        CriterionError::Db(e) => AppError::from(e),
-    }
-}
-
 fn actor_of(identity: &Identity) -> Result<AuditActor, AppError> {
     let current = identity.authorize(Action::ManageCriteria)?;
     Ok(current.audit_actor())
@@ -163,7 +154,7 @@ pub async fn update(
             let errors = errors_of(&ctx, &[("category", "criterion-error-in-use")]);
             Ok(html(StatusCode::CONFLICT, views::criteria::form(&ctx, Some(id.0), &v, &errors, false, true)))
         }
-        Err(e) => Err(refused(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -175,7 +166,7 @@ pub async fn remove(
     let actor = actor_of(&identity)?;
     let id = CriterionId(id.into_inner());
     let now = state.clock.now_naive();
-    let removal = state.db.run(move |conn| criteria::remove(conn, id, &actor, now).map_err(refused)).await?;
+    let removal = state.db.run(move |conn| criteria::remove(conn, id, &actor, now).map_err(AppError::from)).await?;
     Ok(redirect(if removal == Removal::Retired {
         "/admin/criteria?done=retired"
     } else {
@@ -191,6 +182,6 @@ pub async fn restore(
     let actor = actor_of(&identity)?;
     let id = CriterionId(id.into_inner());
     let now = state.clock.now_naive();
-    state.db.run(move |conn| criteria::restore(conn, id, &actor, now).map_err(refused)).await?;
+    state.db.run(move |conn| criteria::restore(conn, id, &actor, now).map_err(AppError::from)).await?;
     Ok(redirect("/admin/criteria?done=restored"))
 }

@@ -46,11 +46,10 @@ pub async fn download(
 
 pub async fn delete(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, doc) = path.into_inner();
-    documents::remove(&state, &ctx, &identity, id, doc).await?;
+    documents::remove(&state, &identity, id, doc).await?;
     Ok(redirect(&format!("/objectives/{id}?done=documents#documents")))
 }

@@ -330,7 +330,7 @@ pub async fn invite(
             Ok::<_, AppError>(consortium::add_member(conn, pid, &identifier, &role, ctype, user, &link, now))
         })
         .await?
-        .map_err(|e| operations::proposals::proposal_error(&ctx, e, &[]))?;
+        .map_err(AppError::from)?;
     Ok(redirect(&format!("/proposals/{}?done=invited#consortium", pid.0)))
 }
 

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use crate::db::ids::{CriterionId, ObjectiveId};
 use crate::domain::authz::Action;
 use crate::domain::criteria::{self, Criterion};
+use crate::domain::error::{Kind, Message};
 use crate::domain::forms::FormPairs;
 use crate::domain::objectives::{self, ListFilter, ObjectiveError, ObjectiveFull, Status};
 use crate::domain::{following, questions};
@@ -25,28 +26,9 @@ use crate::web::operations::objectives::visible;
 
 const PAGE_SIZE: i64 = 20;
 
-/// The answer to a refused lifecycle action, in the user's language.
-fn objective_error(ctx: &Ctx, e: ObjectiveError, catalogue: &[Criterion]) -> AppError {
-    match e {
-        ObjectiveError::NotFound => AppError::NotFound,
-        ObjectiveError::WrongStatus(_) => {
-            AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-transition") }
-        }
-        ObjectiveError::ReasonRequired => {
-            AppError::Conflict { code: "reason_required", message: ctx.t("objective-error-cancel-reason") }
-        }
-        ObjectiveError::ReasonTooLong => {
-            AppError::Conflict { code: "reason_too_long", message: ctx.t("objective-error-reason-long") }
-        }
-        ObjectiveError::Incomplete(problems) => {
-            let messages: Vec<String> = problems_to_errors(ctx, &problems, catalogue).0.into_values().collect();
-            AppError::Conflict {
-                code: "incomplete",
-                message: format!("{} {}", ctx.t("objective-missing"), messages.join(" ")),
-            }
-        }
-        other => AppError::internal(other),
-    }
+/// An objective that no longer takes changes (cancelled, closed).
+fn not_editable() -> AppError {
+    AppError::refused(Kind::Conflict, "wrong_status", Message::new("objective-error-not-editable"))
 }
 
 async fn catalogue(state: &AppState) -> Result<Vec<Criterion>, AppError> {
@@ -171,7 +153,7 @@ pub async fn edit_form(
     let mode = match full.objective.status_at(now) {
         Status::Draft => FormMode::Draft(full.objective.id.0),
         Status::Published => FormMode::Amend(full.objective.id.0),
-        _ => return Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-not-editable") }),
+        _ => return Err(not_editable()),
     };
     let catalogue = catalogue_for(&state, &full).await?;
     Ok(html(
@@ -194,7 +176,7 @@ pub async fn update(
     let mode = match full.objective.status_at(now) {
         Status::Draft => FormMode::Draft(id),
         Status::Published => FormMode::Amend(id),
-        _ => return Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-not-editable") }),
+        _ => return Err(not_editable()),
     };
     let catalogue = catalogue_for(&state, &full).await?;
     let pairs = form.into_inner();
@@ -231,16 +213,15 @@ pub async fn update(
         Err(ObjectiveError::Incomplete(problems)) => errors = problems_to_errors(&ctx, &problems, &catalogue),
         Err(ObjectiveError::NotFound) => return Err(AppError::NotFound),
         Err(ObjectiveError::WrongStatus(_)) => {
-            return Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-not-editable") });
+            return Err(not_editable());
         }
-        Err(ObjectiveError::Db(e)) => return Err(AppError::Internal(e)),
+        Err(e @ ObjectiveError::Db(_)) => return Err(e.into()),
     }
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, views::objectives::form(&ctx, &pairs, &catalogue, &errors, mode)))
 }
 
 pub async fn publish(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
@@ -260,7 +241,7 @@ pub async fn publish(
         .await?;
     match result {
         Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=published"))),
-        Err(e) => Err(objective_error(&ctx, e, &catalogue)),
+        Err(e) => Err(AppError::from(e).naming_criteria(&catalogue)),
     }
 }
 
@@ -272,7 +253,6 @@ pub struct CancelForm {
 
 pub async fn cancel(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<CancelForm>,
@@ -291,13 +271,12 @@ pub async fn cancel(
         .await?;
     match result {
         Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=cancelled"))),
-        Err(e) => Err(objective_error(&ctx, e, &[])),
+        Err(e) => Err(e.into()),
     }
 }
 
 pub async fn delete(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
@@ -308,7 +287,7 @@ pub async fn delete(
         state.db.run(move |conn| Ok::<_, AppError>(objectives::delete_draft(conn, ObjectiveId(id), &who, now))).await?;
     match result {
         Ok(()) => Ok(redirect("/objectives?status=draft")),
-        Err(e) => Err(objective_error(&ctx, e, &[])),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -316,22 +295,6 @@ pub async fn delete(
 pub struct QuestionForm {
     #[serde(default)]
     question: String,
-}
-
-fn question_error(ctx: &Ctx, e: questions::QuestionError) -> AppError {
-    match e {
-        questions::QuestionError::Length => {
-            AppError::Conflict { code: "invalid_length", message: ctx.t("qa-error-length") }
-        }
-        questions::QuestionError::NotOpen => {
-            AppError::Conflict { code: "not_open", message: ctx.t("qa-error-not-open") }
-        }
-        questions::QuestionError::AlreadyAnswered => {
-            AppError::Conflict { code: "already_answered", message: ctx.t("qa-error-answered") }
-        }
-        questions::QuestionError::NotFound => AppError::NotFound,
-        questions::QuestionError::Db(e) => AppError::Internal(e),
-    }
 }
 
 pub async fn ask(
@@ -360,7 +323,7 @@ pub async fn ask(
             let refused = Refused { errors, question: text_again, skills: None };
             render_detail(&state, &ctx, &identity, id, None, refused, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(e) => Err(question_error(&ctx, e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -374,7 +337,6 @@ pub struct AnswerForm {
 
 pub async fn answer(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     path: web::Path<(i64, i64)>,
     form: web::Form<AnswerForm>,
@@ -396,13 +358,12 @@ pub async fn answer(
             Ok(questions::answer(conn, crate::db::ids::QuestionId(qid), agent, &who, &text, links, now))
         })
         .await?;
-    done.map_err(|e| question_error(&ctx, e))?;
+    done?;
     Ok(redirect(&format!("/objectives/{id}?done=answered#qa")))
 }
 
 pub async fn publish_question(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<AnswerForm>,
@@ -427,7 +388,7 @@ pub async fn publish_question(
             ))
         })
         .await?;
-    done.map_err(|e| question_error(&ctx, e))?;
+    done?;
     Ok(redirect(&format!("/objectives/{id}?done=answered#qa")))
 }
 

@@ -34,7 +34,7 @@ use crate::web::operations::proposals::{
     open_objective, opened_deposit, readable, receive_attachments, record_deposit,
 };
 
-use crate::web::operations::proposals::{proposal_error, writable};
+use crate::web::operations::proposals::writable;
 
 pub async fn dashboard(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::StartProposal)?;
@@ -96,7 +96,7 @@ pub async fn start_form(
         return Ok(redirect(&format!("/proposals/{p}")));
     }
     if !proposals::accepts_proposals(&full.objective, state.clock.now_naive()) {
-        return Err(proposal_error(&ctx, ProposalError::Closed, &[]));
+        return Err(ProposalError::Closed.into());
     }
     let catalogue = catalogue(&state).await?;
     let view = FormView {
@@ -149,7 +149,7 @@ pub async fn create(
                 state.db.run(move |conn| proposals::find_for(conn, oid, org).map_err(AppError::from)).await?;
             Ok(redirect(&existing.map_or_else(|| format!("/objectives/{id}"), |p| format!("/proposals/{p}"))))
         }
-        Err(e) => Err(proposal_error(&ctx, e, &catalogue)),
+        Err(e) => Err(AppError::from(e).naming_criteria(&catalogue)),
     }
 }
 
@@ -236,7 +236,7 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let (full, _) = writable(&state, &identity, id.into_inner()).await?;
     if !proposals::accepts_proposals(&full.objective, state.clock.now_naive()) {
-        return Err(proposal_error(&ctx, ProposalError::Closed, &[]));
+        return Err(ProposalError::Closed.into());
     }
     let objective = objective_of(&state, &full).await?;
     let catalogue = catalogue(&state).await?;
@@ -300,7 +300,7 @@ pub async fn update(
                 .await?;
             Ok(rerender(StatusCode::CONFLICT, &Errors::default(), true, current_version))
         }
-        Err(e) => Err(proposal_error(&ctx, e, &catalogue)),
+        Err(e) => Err(AppError::from(e).naming_criteria(&catalogue)),
     }
 }
 
@@ -336,37 +336,34 @@ pub async fn download(
 
 pub async fn remove_attachment(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, aid) = path.into_inner();
     let (full, current) = writable(&state, &identity, id).await?;
-    operations::remove_attachment(&state, &ctx, &full, &current, aid).await?;
+    operations::remove_attachment(&state, &full, &current, aid).await?;
     Ok(redirect(&format!("/proposals/{id}?done=detached#attachments")))
 }
 
 pub async fn add_member(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<NewMember>,
 ) -> Result<HttpResponse, AppError> {
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
-    operations::add_member(&state, &ctx, &full, &current, &form).await?;
+    operations::add_member(&state, &full, &current, &form).await?;
     Ok(redirect(&format!("/proposals/{}?done=invited#consortium", full.proposal.id)))
 }
 
 pub async fn remove_member(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, org) = path.into_inner();
     let (full, current) = writable(&state, &identity, id).await?;
-    operations::remove_member(&state, &ctx, &full, &current, org).await?;
+    operations::remove_member(&state, &full, &current, org).await?;
     Ok(redirect(&format!("/proposals/{}?done=removed#consortium", full.proposal.id)))
 }
 
@@ -378,7 +375,6 @@ pub struct TermsForm {
 
 pub async fn confirm_membership(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<TermsForm>,
@@ -386,17 +382,16 @@ pub async fn confirm_membership(
     let id = id.into_inner();
     // Without the terms read, nothing is confirmed.
     let terms = form.terms.unwrap_or(-1);
-    answer_invitation(&state, &ctx, &identity, id, Some(terms)).await?;
+    answer_invitation(&state, &identity, id, Some(terms)).await?;
     Ok(redirect(&format!("/proposals/{id}?done=confirmed")))
 }
 
 pub async fn decline_membership(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    answer_invitation(&state, &ctx, &identity, id.into_inner(), None).await?;
+    answer_invitation(&state, &identity, id.into_inner(), None).await?;
     Ok(redirect("/proposals?done=declined"))
 }
 
@@ -409,7 +404,7 @@ pub async fn deposit_form(
     let (full, _) = writable(&state, &identity, id.into_inner()).await?;
     let now = state.clock.now_naive();
     if !proposals::accepts_proposals(&full.objective, now) {
-        return Err(proposal_error(&ctx, ProposalError::Closed, &[]));
+        return Err(ProposalError::Closed.into());
     }
     let missing = missing_for_deposit(&ctx, &full, &[]);
     let reviewed = deposits::Reviewed::of(&full);
@@ -459,7 +454,7 @@ pub async fn deposit(
     let form = form.into_inner();
     let reviewed =
         form.version.map(|version| deposits::Reviewed { version, attachments: form.attachments.unwrap_or_default() });
-    let d = record_deposit(&state, &ctx, &full, &current, Kind::Deposit, started_at, reviewed).await?;
+    let d = record_deposit(&state, &full, &current, Kind::Deposit, started_at, reviewed).await?;
     Ok(redirect(&format!("/receipts/{d}?done=deposited")))
 }
 
@@ -473,19 +468,18 @@ pub async fn withdraw(
     let started_at = state.clock.now_naive();
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
     confirmed(&ctx, &form)?;
-    let d = record_deposit(&state, &ctx, &full, &current, Kind::Withdrawal, started_at, None).await?;
+    let d = record_deposit(&state, &full, &current, Kind::Withdrawal, started_at, None).await?;
     Ok(redirect(&format!("/receipts/{d}?done=withdrawn")))
 }
 
 pub async fn reconfirm(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let started_at = state.clock.now_naive();
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
-    let d = record_deposit(&state, &ctx, &full, &current, Kind::Reconfirmation, started_at, None).await?;
+    let d = record_deposit(&state, &full, &current, Kind::Reconfirmation, started_at, None).await?;
     Ok(redirect(&format!("/receipts/{d}?done=reconfirmed")))
 }
 
@@ -536,18 +530,13 @@ pub async fn agent_list(
 
 pub async fn open(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let o = agent_objective(&state, &identity, id.into_inner()).await?;
     let current = identity.authorize(Action::OpenProposals)?;
     let (oid, user, now) = (o.id, current.user.id, state.clock.now_naive());
-    state
-        .db
-        .run(move |conn| Ok::<_, AppError>(opening::open(conn, oid, user, now)))
-        .await?
-        .map_err(|e| proposal_error(&ctx, e, &[]))?;
+    state.db.run(move |conn| Ok::<_, AppError>(opening::open(conn, oid, user, now))).await?.map_err(AppError::from)?;
     Ok(redirect(&format!("/objectives/{oid}/proposals?done=opened")))
 }
 

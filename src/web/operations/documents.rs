@@ -7,7 +7,8 @@ use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionT
 
 use crate::db::ids::{DocumentId, ObjectiveId};
 use crate::domain::authz::Action;
-use crate::domain::documents::{self, DocumentError};
+use crate::domain::documents;
+use crate::domain::error::{Kind, Message};
 use crate::domain::following::MailLinks;
 use crate::domain::objectives::{self, Status};
 use crate::uploads::{Store, UploadError};
@@ -23,19 +24,6 @@ pub struct Download {
     pub storage_key: String,
     pub name: String,
     pub content_type: String,
-}
-
-/// A refused change of documents, in the user's language.
-fn document_error(ctx: &Ctx, e: DocumentError) -> AppError {
-    match e {
-        DocumentError::NotFound => AppError::NotFound,
-        DocumentError::Published => {
-            AppError::Conflict { code: "wrong_status", message: ctx.t("document-error-published") }
-        }
-        // The status moved during the upload: a rare race, answered as an internal error.
-        DocumentError::NotEditable => AppError::internal(e),
-        DocumentError::Db(e) => AppError::from(e),
-    }
 }
 
 /// Receives an agent's upload (multipart, with a `reason` when the objective is published) and
@@ -63,7 +51,7 @@ pub async fn receive(
         .await?;
     let (status, used, practice) = (status.0, status.1, status.2);
     if practice || !matches!(status, Status::Draft | Status::Published) {
-        return Err(AppError::Conflict { code: "wrong_status", message: ctx.t("objective-error-not-editable") });
+        return Err(AppError::refused(Kind::Conflict, "wrong_status", Message::new("objective-error-not-editable")));
     }
     let store = Store::new(&state.settings.data_dir);
     let remaining = state.settings.max_total_size.saturating_sub(used.max(0) as u64);
@@ -78,7 +66,7 @@ pub async fn receive(
     }
     if status == Status::Published && reason.is_empty() {
         store.discard(&stored).await;
-        return Err(AppError::Conflict { code: "reason_required", message: ctx.t("amendment-error-reason") });
+        return Err(AppError::refused(Kind::Conflict, "reason_required", Message::new("amendment-error-reason")));
     }
     let (who, user) = (current.audit_actor(), current.user.id);
     let files = stored.clone();
@@ -91,7 +79,7 @@ pub async fn receive(
             Ok::<_, AppError>(documents::add(conn, oid, &files, user, &reason, &cx))
         })
         .await
-        .and_then(|added| added.map_err(|e| document_error(ctx, e)));
+        .and_then(|added| added.map_err(AppError::from));
     if let Err(e) = saved {
         // Nothing half-written: the files go with the failed transaction.
         store.discard(&stored).await;
@@ -101,15 +89,11 @@ pub async fn receive(
 }
 
 /// Removes a document of a draft objective, then its file.
-pub async fn remove(state: &AppState, ctx: &Ctx, identity: &Identity, id: i64, doc: i64) -> Result<(), AppError> {
+pub async fn remove(state: &AppState, identity: &Identity, id: i64, doc: i64) -> Result<(), AppError> {
     let current = identity.authorize(Action::EditObjective)?;
     let (oid, did, now) = (ObjectiveId(id), DocumentId(doc), state.clock.now_naive());
     let who = current.audit_actor();
-    let removed = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(documents::remove(conn, oid, did, &who, now)))
-        .await?
-        .map_err(|e| document_error(ctx, e))?;
+    let removed = state.db.run(move |conn| Ok::<_, AppError>(documents::remove(conn, oid, did, &who, now))).await??;
     let store = Store::new(&state.settings.data_dir);
     if let Some(path) = store.path_of(&removed.storage_key) {
         let _ = tokio::fs::remove_file(path).await;

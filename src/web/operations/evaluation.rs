@@ -1,35 +1,22 @@
 //! Evaluation operations shared by the pages (`handlers::evaluation`) and the API
 //! (`handlers::api_evaluation`): load an objective's board (a whole one under a `Bounded` permit,
 //! or a member's seat), check the viewer's place on the committee with `authz::decide`, and run
-//! the agents', members' and chair's changes, their refusals turned into `AppError`.
+//! the agents', members' and chair's changes. Their refusals go out as they are (`AppError::from`):
+//! `render_errors` words them, the same on a page and in the API.
 
 use std::rc::Rc;
 
 use crate::db::ids::{CriterionId, ObjectiveId, ProposalId, UserId};
 use crate::domain::audit::AuditActor;
 use crate::domain::authz::Action;
+use crate::domain::error::{Kind, Message};
 use crate::domain::evaluation::aggregate::Method;
 use crate::domain::evaluation::board::{self, Board, Scope};
 use crate::domain::evaluation::{EvaluationError, committee, decision, scoring};
 use crate::domain::objectives::Status;
-use crate::views::layout::Ctx;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::error::AppError;
 use crate::web::{AppState, Bounded};
-
-/// A refused evaluation step, in the user's language.
-pub fn evaluation_error(ctx: &Ctx, e: EvaluationError) -> AppError {
-    match e {
-        EvaluationError::NotFound => AppError::NotFound,
-        EvaluationError::NotMember | EvaluationError::NotChair => AppError::Forbidden,
-        EvaluationError::Db(cause) => AppError::Internal(cause),
-        EvaluationError::Incomplete(n) => AppError::Conflict {
-            code: "incomplete",
-            message: ctx.t_args("evaluation-error-incomplete", &[("count", &n.to_string())]),
-        },
-        other => AppError::Conflict { code: other.code(), message: ctx.t(other.message_key()) },
-    }
-}
 
 // ---- Loading and authorizing ----
 
@@ -58,7 +45,6 @@ async fn load_scoped(state: &AppState, objective: i64, scope: Scope) -> Result<B
 /// declarations, their evaluation), authorized as `member_board` and `readable_by_member` do.
 pub(crate) async fn member_seat(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
     proposal: ProposalId,
@@ -68,7 +54,7 @@ pub(crate) async fn member_seat(
     let b = load_scoped(state, objective, scope).await?;
     let member = b.member(current.user.id).is_some();
     identity.authorize(Action::SitOnCommittee { member })?;
-    readable_by_member(ctx, &b, current.user.id, proposal)?;
+    readable_by_member(&b, current.user.id, proposal)?;
     Ok((b, current))
 }
 
@@ -88,7 +74,6 @@ pub(crate) async fn member_board(
 /// The board, for its committee's chair.
 pub(crate) async fn chair_board(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
 ) -> Result<(Bounded<Board>, Rc<CurrentUser>), AppError> {
@@ -97,15 +82,15 @@ pub(crate) async fn chair_board(
     let chair = b.member(current.user.id).is_some_and(|m| m.chair);
     identity.authorize(Action::ChairCommittee { chair })?;
     // Declared on every organisation, in conflict with none.
-    b.chair_may_act(current.user.id).map_err(|e| evaluation_error(ctx, e))?;
+    b.chair_may_act(current.user.id)?;
     Ok((b, current))
 }
 
 /// A proposal the member may read: declared on every organisation, not conflicted.
-pub(crate) fn readable_by_member(ctx: &Ctx, b: &Board, user: UserId, proposal: ProposalId) -> Result<(), AppError> {
+pub(crate) fn readable_by_member(b: &Board, user: UserId, proposal: ProposalId) -> Result<(), AppError> {
     b.proposal(proposal).ok_or(AppError::NotFound)?;
     if !b.declared_all(user) {
-        return Err(evaluation_error(ctx, EvaluationError::DeclareFirst));
+        return Err(EvaluationError::DeclareFirst.into());
     }
     if b.conflicted(user, proposal) {
         // A conflicted member sees nothing of it, not even that it can be read.
@@ -118,7 +103,6 @@ pub(crate) fn readable_by_member(ctx: &Ctx, b: &Board, user: UserId, proposal: P
 /// a conflicted chair does not see the scores. Also says whether the viewer is the chair.
 pub(crate) async fn report_board(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     id: i64,
 ) -> Result<(Bounded<Board>, bool), AppError> {
@@ -128,34 +112,29 @@ pub(crate) async fn report_board(
     if !(is_chair || (b.decision.is_some() && identity.authorize(Action::PublishResults).is_ok())) {
         // The chair's refusal, whatever it is (one board at a time: this one is let go first).
         drop(b);
-        chair_board(state, ctx, identity, id).await?;
+        chair_board(state, identity, id).await?;
         return Err(AppError::Forbidden);
     }
     if let Some(u) = identity.user()
         && is_chair
     {
-        b.chair_may_act(u.user.id).map_err(|e| evaluation_error(ctx, e))?;
+        b.chair_may_act(u.user.id)?;
     }
     Ok((b, is_chair))
 }
 
-// ---- Changes: authorize, call the domain, map refusals ----
-
-/// How an operation's refusal reads (the pages and the API word some differently).
-pub(crate) type Refusal<'a> = &'a dyn Fn(EvaluationError) -> AppError;
+// ---- Changes: authorize, call the domain ----
 
 async fn run<T: Send + 'static>(
     state: &AppState,
-    refused: Refusal<'_>,
     op: impl FnOnce(&mut crate::db::DbConnection) -> Result<T, EvaluationError> + Send + 'static,
 ) -> Result<T, AppError> {
-    state.db.run(move |conn| Ok::<_, AppError>(op(conn))).await?.map_err(refused)
+    Ok(state.db.run(move |conn| Ok::<_, AppError>(op(conn))).await??)
 }
 
 /// An agent appoints a member (or the chair).
 pub(crate) async fn appoint_member(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
     user: UserId,
@@ -165,120 +144,99 @@ pub(crate) async fn appoint_member(
     let (oid, now, who) = (ObjectiveId(objective), state.clock.now_naive(), AuditActor::UserId(current.user.id));
     let link = crate::domain::following::MailLinks { public_url: &state.settings.public_url }
         .path(&format!("objectives/{objective}/evaluation"));
-    run(state, &|e| evaluation_error(ctx, e), move |conn| committee::appoint(conn, oid, user, chair, &who, &link, now))
-        .await
+    run(state, move |conn| committee::appoint(conn, oid, user, chair, &who, &link, now)).await
 }
 
 /// An agent removes a member who has not scored.
 pub(crate) async fn remove_from_committee(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
     user: UserId,
 ) -> Result<(), AppError> {
     let current = identity.authorize(Action::ManageCommittee)?;
     let (oid, now, who) = (ObjectiveId(objective), state.clock.now_naive(), AuditActor::UserId(current.user.id));
-    run(state, &|e| evaluation_error(ctx, e), move |conn| committee::remove(conn, oid, user, &who, now)).await
+    run(state, move |conn| committee::remove(conn, oid, user, &who, now)).await
 }
 
-/// An agent chooses blind mode and the combination of scores; `invalid` answers an unknown one.
+/// An agent chooses blind mode and the combination of scores (the mean or the median).
 pub(crate) async fn configure(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
     blind: bool,
     aggregation: &str,
-    invalid: AppError,
 ) -> Result<(), AppError> {
     let current = identity.authorize(Action::ManageCommittee)?;
-    let method = Method::parse(aggregation).ok_or(invalid)?;
+    let method = Method::parse(aggregation).ok_or_else(|| {
+        AppError::refused(Kind::Malformed, "invalid_field", Message::new("evaluation-error-aggregation"))
+    })?;
     let (oid, now, who) = (ObjectiveId(objective), state.clock.now_naive(), AuditActor::UserId(current.user.id));
-    run(state, &|e| evaluation_error(ctx, e), move |conn| committee::configure(conn, oid, blind, method, &who, now))
-        .await
+    run(state, move |conn| committee::configure(conn, oid, blind, method, &who, now)).await
 }
 
 /// The chair's right to act on the objective, checked on its board as `chair_board` does; the
 /// board (and its permit) is let go at once, since each operation loads its own under its lock.
 async fn chair_acting(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
 ) -> Result<(ObjectiveId, UserId), AppError> {
-    let (b, current) = chair_board(state, ctx, identity, objective).await?;
+    let (b, current) = chair_board(state, identity, objective).await?;
     Ok((b.objective.id, current.user.id))
 }
 
 /// The chair reopens a member's submitted evaluation.
 pub(crate) async fn reopen_evaluation(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
     proposal: ProposalId,
     member: UserId,
 ) -> Result<(), AppError> {
-    let (oid, chair) = chair_acting(state, ctx, identity, objective).await?;
+    let (oid, chair) = chair_acting(state, identity, objective).await?;
     let now = state.clock.now_naive();
-    run(state, &|e| evaluation_error(ctx, e), move |conn| scoring::reopen(conn, oid, proposal, member, chair, now))
-        .await
+    run(state, move |conn| scoring::reopen(conn, oid, proposal, member, chair, now)).await
 }
 
 /// The chair records (or removes, with `None`) a consensus score.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn record_consensus(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
     (proposal, criterion): (ProposalId, CriterionId),
     score: Option<i32>,
     justification: String,
-    refused: Refusal<'_>,
 ) -> Result<(), AppError> {
-    let (oid, chair) = chair_acting(state, ctx, identity, objective).await?;
+    let (oid, chair) = chair_acting(state, identity, objective).await?;
     let now = state.clock.now_naive();
-    run(state, refused, move |conn| {
-        scoring::consensus(conn, oid, proposal, criterion, score, &justification, chair, now)
-    })
-    .await
+    run(state, move |conn| scoring::consensus(conn, oid, proposal, criterion, score, &justification, chair, now)).await
 }
 
 /// The chair puts a proposal in or out of the shortlist.
 pub(crate) async fn shortlist_change(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
     (proposal, shortlisted): (ProposalId, bool),
     reason: String,
 ) -> Result<(), AppError> {
-    let (oid, chair) = chair_acting(state, ctx, identity, objective).await?;
+    let (oid, chair) = chair_acting(state, identity, objective).await?;
     let now = state.clock.now_naive();
-    run(state, &|e| evaluation_error(ctx, e), move |conn| {
-        decision::change_shortlist(conn, oid, proposal, shortlisted, &reason, chair, now)
-    })
-    .await
+    run(state, move |conn| decision::change_shortlist(conn, oid, proposal, shortlisted, &reason, chair, now)).await
 }
 
 /// The chair records the committee's decision.
-pub(crate) async fn record_decision(
-    state: &AppState,
-    ctx: &Ctx,
-    identity: &Identity,
-    objective: i64,
-) -> Result<(), AppError> {
-    let (oid, chair) = chair_acting(state, ctx, identity, objective).await?;
+pub(crate) async fn record_decision(state: &AppState, identity: &Identity, objective: i64) -> Result<(), AppError> {
+    let (oid, chair) = chair_acting(state, identity, objective).await?;
     let now = state.clock.now_naive();
-    run(state, &|e| evaluation_error(ctx, e), move |conn| decision::decide(conn, oid, chair, now)).await
+    run(state, move |conn| decision::decide(conn, oid, chair, now)).await
 }
 
 /// An agent publishes the decided results.
 pub(crate) async fn publish_decided(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     objective: i64,
     per_criterion: bool,
@@ -286,7 +244,7 @@ pub(crate) async fn publish_decided(
     let current = identity.authorize(Action::PublishResults)?;
     let (oid, agent, now) = (ObjectiveId(objective), current.user.id, state.clock.now_naive());
     let public_url = state.settings.public_url.clone();
-    run(state, &|e| evaluation_error(ctx, e), move |conn| {
+    run(state, move |conn| {
         let link =
             |p: ProposalId| public_url.join(&format!("proposals/{p}")).map(|u| u.to_string()).unwrap_or_default();
         decision::publish(conn, oid, agent, per_criterion, &link, now)

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::db::ids::{AttachmentId, DepositId, ObjectiveId, OrganisationId, ProposalId};
 use crate::domain::authz::Action;
 use crate::domain::criteria::{self, Criterion};
+use crate::domain::error::{self, Message, Refusal};
 use crate::domain::following::MailLinks;
 use crate::domain::objectives;
 use crate::domain::organisations::{IdentifierType, LegalIdentifier};
@@ -22,29 +23,12 @@ use crate::domain::proposals::opening;
 use crate::domain::proposals::{self, Download as Downloaded, ProposalError, ProposalFull, Relation, consortium};
 use crate::uploads::{Store, UploadError};
 use crate::views::layout::Ctx;
-use crate::views::objectives::problems_to_errors;
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::error::AppError;
 use crate::web::operations::documents::Download;
 
 const MAX_FILES_PER_UPLOAD: usize = 10;
-
-/// A refused operation, in the user's language.
-pub fn proposal_error(ctx: &Ctx, e: ProposalError, catalogue: &[Criterion]) -> AppError {
-    match e {
-        ProposalError::NotFound => AppError::NotFound,
-        ProposalError::Db(cause) => AppError::Internal(cause),
-        ProposalError::Incomplete(problems) => {
-            let messages: Vec<String> = problems_to_errors(ctx, &problems, catalogue).0.into_values().collect();
-            AppError::Conflict {
-                code: "incomplete",
-                message: format!("{} {}", ctx.t("proposal-missing"), messages.join(" ")),
-            }
-        }
-        other => AppError::Conflict { code: other.code(), message: ctx.t(other.message_key()) },
-    }
-}
 
 /// A proposal the signed-in user's organisation leads or is a member of, with that relation.
 /// Others get a 404: before the deadline nothing of a proposal shows, not even that it exists.
@@ -162,7 +146,7 @@ pub async fn receive_attachments(
 ) -> Result<usize, AppError> {
     let now = state.clock.now_naive();
     if !proposals::accepts_proposals(&full.objective, now) {
-        return Err(proposal_error(ctx, ProposalError::Closed, &[]));
+        return Err(ProposalError::Closed.into());
     }
     let store = Store::new(&state.settings.data_dir);
     let remaining = state.settings.max_total_size.saturating_sub(full.attachments_size());
@@ -186,13 +170,14 @@ pub async fn receive_attachments(
         .await;
     let refusal = match saved {
         Ok(Ok(())) => return Ok(count),
+        // Refused like a file over a limit: the page shows the reason by the file field.
         Ok(Err(ProposalError::AttachmentsTooLarge)) => AppError::upload(ctx.lang, &UploadError::TotalTooLarge),
         Ok(Err(e @ ProposalError::TooManyAttachments)) => AppError::Rejected {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             code: e.code(),
-            message: ctx.t(e.message_key()),
+            message: crate::web::error::translate(ctx.lang, &e.message(), &[]),
         },
-        Ok(Err(e)) => proposal_error(ctx, e, &[]),
+        Ok(Err(e)) => e.into(),
         Err(e) => e,
     };
     // Nothing half-written: the files go with the refused or failed transaction.
@@ -203,7 +188,6 @@ pub async fn receive_attachments(
 /// Removes an attachment; its file goes too unless a deposit holds it.
 pub async fn remove_attachment(
     state: &AppState,
-    ctx: &Ctx,
     full: &ProposalFull,
     current: &CurrentUser,
     aid: i64,
@@ -213,7 +197,7 @@ pub async fn remove_attachment(
         .db
         .run(move |conn| Ok::<_, AppError>(proposals::remove_attachment(conn, pid, AttachmentId(aid), user, now)))
         .await?
-        .map_err(|e| proposal_error(ctx, e, &[]))?;
+        .map_err(AppError::from)?;
     if let Some(key) = removed
         && let Some(path) = Store::new(&state.settings.data_dir).path_of(&key)
     {
@@ -311,8 +295,8 @@ pub struct NewMember {
 }
 
 /// Parses a member's identifier and the consortium type, or says what is wrong.
-pub fn parse_member(ctx: &Ctx, f: &NewMember) -> Result<(LegalIdentifier, consortium::Kind), AppError> {
-    let bad = |key: &str| AppError::Conflict { code: "invalid_member", message: ctx.t(key) };
+pub fn parse_member(f: &NewMember) -> Result<(LegalIdentifier, consortium::Kind), AppError> {
+    let bad = |key: &'static str| AppError::refused(error::Kind::Conflict, "invalid_member", Message::new(key));
     let kind = IdentifierType::parse(&f.identifier_type).ok_or_else(|| bad("consortium-error-unknown"))?;
     let identifier = LegalIdentifier::parse(kind, &f.identifier).map_err(|e| bad(e.message_key()))?;
     let ctype = consortium::Kind::parse(&f.consortium_type).ok_or_else(|| bad("consortium-error-invalid"))?;
@@ -325,12 +309,11 @@ pub fn parse_member(ctx: &Ctx, f: &NewMember) -> Result<(LegalIdentifier, consor
 /// Invites a registered organisation into the consortium (its owner is told by mail).
 pub async fn add_member(
     state: &AppState,
-    ctx: &Ctx,
     full: &ProposalFull,
     current: &CurrentUser,
     member: &NewMember,
 ) -> Result<(), AppError> {
-    let (identifier, kind) = parse_member(ctx, member)?;
+    let (identifier, kind) = parse_member(member)?;
     let (pid, user, now) = (full.proposal.id, current.user.id, state.clock.now_naive());
     let link = MailLinks { public_url: &state.settings.public_url }.path(&format!("proposals/{pid}"));
     let role = member.role.clone();
@@ -341,13 +324,12 @@ pub async fn add_member(
         })
         .await?
         .map(|_| ())
-        .map_err(|e| proposal_error(ctx, e, &[]))
+        .map_err(AppError::from)
 }
 
 /// Removes a member organisation from the consortium.
 pub async fn remove_member(
     state: &AppState,
-    ctx: &Ctx,
     full: &ProposalFull,
     current: &CurrentUser,
     org: i64,
@@ -357,14 +339,13 @@ pub async fn remove_member(
         .db
         .run(move |conn| Ok::<_, AppError>(consortium::remove_member(conn, pid, OrganisationId(org), user, now)))
         .await?
-        .map_err(|e| proposal_error(ctx, e, &[]))
+        .map_err(AppError::from)
 }
 
 /// The invited organisation's owner confirms or declines.
 /// `confirm` names the version of the terms confirmed; `None` declines.
 pub async fn answer_invitation(
     state: &AppState,
-    ctx: &Ctx,
     identity: &Identity,
     id: i64,
     confirm: Option<i32>,
@@ -380,13 +361,12 @@ pub async fn answer_invitation(
         .db
         .run(move |conn| Ok::<_, AppError>(consortium::answer(conn, pid, org, confirm, user, now)))
         .await?
-        .map_err(|e| proposal_error(ctx, e, &[]))
+        .map_err(AppError::from)
 }
 
 /// Runs a deposit, reconfirmation or withdrawal and returns its receipt's id.
 pub async fn record_deposit(
     state: &AppState,
-    ctx: &Ctx,
     full: &ProposalFull,
     current: &CurrentUser,
     kind: Kind,
@@ -407,5 +387,5 @@ pub async fn record_deposit(
             Ok::<_, AppError>(deposits::deposit(conn, pid, kind, &depositor, started_at, &|| clock.now_naive()))
         })
         .await?
-        .map_err(|e| proposal_error(ctx, e, &[]))
+        .map_err(AppError::from)
 }

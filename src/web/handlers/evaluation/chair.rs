@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::db::ids::{CriterionId, ProposalId, UserId};
-use crate::domain::evaluation::{EvaluationError, scoring};
+use crate::domain::evaluation::scoring;
 use crate::views;
 use crate::views::layout::Ctx;
 use crate::web::AppState;
@@ -14,18 +14,16 @@ use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 use crate::web::operations::evaluation::{
-    chair_board, evaluation_error, publish_decided, record_consensus, record_decision, reopen_evaluation, report_board,
-    shortlist_change,
+    chair_board, publish_decided, record_consensus, record_decision, reopen_evaluation, report_board, shortlist_change,
 };
 
 pub async fn reopen(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     path: web::Path<(i64, i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, pid, member) = path.into_inner();
-    reopen_evaluation(&state, &ctx, &identity, id, ProposalId(pid), UserId(member)).await?;
+    reopen_evaluation(&state, &identity, id, ProposalId(pid), UserId(member)).await?;
     Ok(redirect(&format!("/objectives/{id}/evaluation/{pid}?done=reopened")))
 }
 
@@ -35,7 +33,7 @@ pub async fn progress(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (b, current) = chair_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let (b, current) = chair_board(&state, &identity, id.into_inner()).await?;
     let oid = b.objective.id;
     let history = state.db.run(move |conn| scoring::history(conn, oid).map_err(AppError::from)).await?;
     let view = views::evaluation::progress_view(&ctx, &b, current.user.id, history);
@@ -50,7 +48,7 @@ pub async fn ranking(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     // Agents read the ranking once the committee decided; until then it is the chair's.
-    let (b, is_chair) = report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let (b, is_chair) = report_board(&state, &identity, id.into_inner()).await?;
     let notice = query.notice(&ctx, "evaluation");
     // The aggregation and the 10,000-sample sensitivity analysis are CPU work: off the async
     // workers, so other requests are not held behind them.
@@ -75,7 +73,6 @@ pub struct ConsensusForm {
 
 pub async fn consensus(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<ConsensusForm>,
@@ -83,14 +80,7 @@ pub async fn consensus(
     let id = id.into_inner();
     let score = if form.score.trim().is_empty() { None } else { Some(form.score.trim().parse::<i32>().unwrap_or(-1)) };
     let target = (ProposalId(form.proposal), CriterionId(form.criterion));
-    let refused = |e| match e {
-        EvaluationError::Scores(problems) => AppError::Conflict {
-            code: "invalid_scores",
-            message: problems.iter().map(|(_, k)| ctx.t(k)).collect::<Vec<_>>().join(" "),
-        },
-        other => evaluation_error(&ctx, other),
-    };
-    record_consensus(&state, &ctx, &identity, id, target, score, form.justification.clone(), &refused).await?;
+    record_consensus(&state, &identity, id, target, score, form.justification.clone()).await?;
     Ok(redirect(&format!("/objectives/{id}/evaluation/ranking?done=consensus")))
 }
 
@@ -104,25 +94,23 @@ pub struct ShortlistForm {
 
 pub async fn change_shortlist(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<ShortlistForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let change = (ProposalId(form.proposal), form.shortlisted == "true");
-    shortlist_change(&state, &ctx, &identity, id, change, form.reason.clone()).await?;
+    shortlist_change(&state, &identity, id, change, form.reason.clone()).await?;
     Ok(redirect(&format!("/objectives/{id}/evaluation/ranking?done=shortlist")))
 }
 
 pub async fn decide(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    record_decision(&state, &ctx, &identity, id).await?;
+    record_decision(&state, &identity, id).await?;
     Ok(redirect(&format!("/objectives/{id}/evaluation/ranking?done=decided")))
 }
 
@@ -135,12 +123,11 @@ pub struct PublishForm {
 /// An agent publishes the decided results.
 pub async fn publish_results(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<PublishForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    publish_decided(&state, &ctx, &identity, id, form.per_criterion.as_deref() == Some("true")).await?;
+    publish_decided(&state, &identity, id, form.per_criterion.as_deref() == Some("true")).await?;
     Ok(redirect(&format!("/objectives/{id}?done=results")))
 }

@@ -39,24 +39,22 @@ pub struct AppointForm {
 
 pub async fn appoint(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<AppointForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    appoint_member(&state, &ctx, &identity, id, UserId(form.user), form.chair.as_deref() == Some("true")).await?;
+    appoint_member(&state, &identity, id, UserId(form.user), form.chair.as_deref() == Some("true")).await?;
     Ok(redirect(&format!("/objectives/{id}/committee?done=appointed")))
 }
 
 pub async fn remove_member(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     path: web::Path<(i64, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, user) = path.into_inner();
-    remove_from_committee(&state, &ctx, &identity, id, UserId(user)).await?;
+    remove_from_committee(&state, &identity, id, UserId(user)).await?;
     Ok(redirect(&format!("/objectives/{id}/committee?done=removed")))
 }
 
@@ -70,14 +68,12 @@ pub struct SettingsForm {
 
 pub async fn settings(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let invalid = AppError::Conflict { code: "invalid_field", message: ctx.t("evaluation-error-aggregation") };
     let blind = form.blind.as_deref() == Some("true");
-    configure(&state, &ctx, &identity, id, blind, &form.aggregation, invalid).await?;
+    configure(&state, &identity, id, blind, &form.aggregation).await?;
     Ok(redirect(&format!("/objectives/{id}/committee?done=configured")))
 }

@@ -17,7 +17,7 @@ use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
-use crate::web::operations::evaluation::{evaluation_error, load_board, member_board, member_seat, readable_by_member};
+use crate::web::operations::evaluation::{load_board, member_board, member_seat, readable_by_member};
 
 pub async fn my_evaluations(
     state: web::Data<AppState>,
@@ -104,7 +104,7 @@ pub async fn declare(
             }
             render_workspace(&state, &ctx, &b, &current, &errors, Some(&pairs), None).await
         }
-        Err(e) => Err(evaluation_error(&ctx, e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -131,7 +131,7 @@ pub async fn score_page(
 ) -> Result<HttpResponse, AppError> {
     let (id, pid) = path.into_inner();
     let (b, current) = member_board(&state, &identity, id).await?;
-    readable_by_member(&ctx, &b, current.user.id, ProposalId(pid))?;
+    readable_by_member(&b, current.user.id, ProposalId(pid))?;
     render_score(&ctx, &b, current.user.id, ProposalId(pid), &Errors::default(), None, query.notice(&ctx, "evaluation"))
 }
 
@@ -144,7 +144,7 @@ pub async fn save_scores(
 ) -> Result<HttpResponse, AppError> {
     let (id, pid) = path.into_inner();
     let proposal = ProposalId(pid);
-    let (b, current) = member_seat(&state, &ctx, &identity, id, proposal).await?;
+    let (b, current) = member_seat(&state, &identity, id, proposal).await?;
     let pairs = form.into_inner();
     let submit = first(&pairs, "action") == "submit";
     let mut errors = Errors::default();
@@ -184,6 +184,6 @@ pub async fn save_scores(
             let b = load_board(&state, id).await?;
             render_score(&ctx, &b, user, proposal, &errors, Some(&pairs), None)
         }
-        Err(e) => Err(evaluation_error(&ctx, e)),
+        Err(e) => Err(e.into()),
     }
 }

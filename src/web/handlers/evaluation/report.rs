@@ -18,7 +18,7 @@ pub async fn report(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (b, _) = report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let (b, _) = report_board(&state, &identity, id.into_inner()).await?;
     let view = views::evaluation::report_view(&ctx, &b);
     Ok(html(StatusCode::OK, views::evaluation::report(&ctx, &view)))
 }
@@ -30,7 +30,7 @@ pub async fn report_csv(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (b, _) = report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let (b, _) = report_board(&state, &identity, id.into_inner()).await?;
     let file = views::evaluation::ranking_csv(&ctx, &b);
     Ok(csv_download(&file.name, file.body))
 }
@@ -42,7 +42,7 @@ pub async fn scores_csv(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (b, _) = report_board(&state, &ctx, &identity, id.into_inner()).await?;
+    let (b, _) = report_board(&state, &identity, id.into_inner()).await?;
     let file = views::evaluation::scores_csv(&ctx, &b);
     Ok(csv_download(&file.name, file.body))
 }
