@@ -1,6 +1,8 @@
 //! The signed-in user's own account: profile, password, sessions, API tokens.
 
 use chrono::NaiveDateTime;
+
+use crate::domain::api_tokens::ApiToken;
 use maud::{Markup, html};
 
 use super::forms::{Errors, Input, error_summary, field, select};
@@ -160,16 +162,8 @@ pub fn sessions(ctx: &Ctx, rows: &[SessionRow]) -> Markup {
     )
 }
 
-/// One API token as listed (never its secret).
-pub struct TokenRow {
-    pub id: i64,
-    pub name: String,
-    pub prefix: String,
-    pub created_at: NaiveDateTime,
-    pub last_used_at: Option<NaiveDateTime>,
-}
-
-pub fn tokens(ctx: &Ctx, rows: &[TokenRow], new_secret: Option<&str>, errors: &Errors, name: &str) -> Markup {
+/// The user's API tokens as listed (never their secret).
+pub fn tokens(ctx: &Ctx, rows: &[ApiToken], new_secret: Option<&str>, errors: &Errors, name: &str) -> Markup {
     let title = ctx.t("tokens-title");
     page(
         ctx,

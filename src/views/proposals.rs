@@ -967,3 +967,71 @@ pub fn content_pairs(full: &ProposalFull) -> FormPairs {
     }
     pairs
 }
+
+// ---- The proposal's page: what it loaded, then the page ----
+
+/// Everything the proposal's page shows, as `web::operations::proposals::page` loaded it.
+pub struct ProposalPage {
+    pub full: ProposalFull,
+    pub relation: proposals::Relation,
+    /// The whole criteria catalogue, retired ones included.
+    pub catalogue: Vec<Criterion>,
+    /// When the objective's last essential amendment was, if any (reconfirmation).
+    pub essential: Option<NaiveDateTime>,
+    pub now: NaiveDateTime,
+    /// The published evaluation, for the supplier's own feedback.
+    pub board: Option<crate::domain::evaluation::board::Board>,
+    /// The viewer's organisation.
+    pub viewer_org: Option<crate::db::ids::OrganisationId>,
+    /// The viewer may answer a consortium invitation for their organisation.
+    pub may_answer: bool,
+    /// The viewer may change the proposal (its lead organisation).
+    pub may_write: bool,
+    pub max_file_mb: u64,
+}
+
+/// The proposal's page from what it loaded.
+pub fn page_markup(ctx: &Ctx, page: &ProposalPage, notice: Option<String>, upload_error: Option<String>) -> Markup {
+    let (full, catalogue, now) = (&page.full, &page.catalogue, page.now);
+    let feedback = page.board.as_ref().and_then(|b| {
+        let outcome = opening::outcome(&full.deposits, page.essential).err();
+        super::evaluation::supplier_feedback(ctx, b, full.proposal.id, outcome)
+    });
+    let open = proposals::accepts_proposals(&full.objective, now);
+    let own_membership = full.members.iter().find(|m| Some(m.organisation_id) == page.viewer_org);
+    let p = &full.proposal;
+    let view = ProposalView {
+        id: p.id.0,
+        objective_id: full.objective.id.0,
+        objective_title: full.objective.title.clone(),
+        reference: full.objective.reference.clone(),
+        deadline: full.objective.deadline_at,
+        practice: full.objective.practice,
+        lead_name: full.lead_name.clone(),
+        title: p.title.clone(),
+        summary: p.summary.clone(),
+        solution_html: if p.solution.is_empty() { String::new() } else { crate::domain::markdown::render(&p.solution) },
+        change_support: p.change_support.clone(),
+        statements: full.statements.iter().map(|(c, s)| (criterion_name(catalogue, *c, ctx), s.clone())).collect(),
+        cost_euros: p.cost_euros,
+        duration_months: p.duration_months,
+        consortium_type: p.consortium_type.clone(),
+        attachments: attachment_rows(full),
+        members: member_rows(full),
+        deposits: deposit_rows(full),
+        standing: standing(full, page.essential),
+        missing: missing_for_deposit(ctx, full, catalogue),
+        open,
+        can_write: page.may_write,
+        can_answer: page.relation == proposals::Relation::Member
+            && own_membership.is_some_and(|m| m.confirmed_at.is_none())
+            && page.may_answer
+            && open,
+        terms: own_membership.map_or(0, |m| m.terms_version),
+        notice,
+        max_file_mb: page.max_file_mb,
+        feedback,
+        upload_error,
+    };
+    proposal(ctx, &view, now)
+}

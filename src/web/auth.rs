@@ -83,6 +83,16 @@ impl Identity {
             Some(u) => u.user.organisation_id.ok_or(AppError::Forbidden),
         }
     }
+
+    /// The user's own organisation and the user, if `action` on that organisation is allowed:
+    /// `identity.authorize_own(Action::InviteMember)`.
+    pub fn authorize_own(
+        &self,
+        action: fn(crate::db::ids::OrganisationId) -> Action,
+    ) -> Result<(crate::db::ids::OrganisationId, Rc<CurrentUser>), AppError> {
+        let org = self.own_organisation()?;
+        Ok((org, self.authorize(action(org))?))
+    }
 }
 
 impl FromRequest for Identity {

@@ -4,7 +4,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::db::ids::ApiTokenId;
 use crate::domain::accounts;
 use crate::domain::authz::Action;
 use crate::domain::password::{self, NewPassword};
@@ -13,7 +12,7 @@ use crate::domain::users::{self, User};
 use crate::domain::{api_tokens, organisations, sessions};
 use crate::i18n::Lang;
 use crate::views;
-use crate::views::account::{ProfileView, SessionRow, TokenRow};
+use crate::views::account::{ProfileView, SessionRow};
 use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
 use crate::web::AppState;
@@ -316,24 +315,9 @@ pub async fn end_session(
     Ok(redirect("/account/sessions"))
 }
 
-async fn token_rows(state: &AppState, user: &User) -> Result<Vec<TokenRow>, AppError> {
-    let id = user.id;
-    let list = state.db.run(move |conn| api_tokens::list_for_user(conn, id).map_err(AppError::from)).await?;
-    Ok(list
-        .into_iter()
-        .map(|t| TokenRow {
-            id: t.id.0,
-            name: t.name,
-            prefix: t.prefix,
-            created_at: t.created_at,
-            last_used_at: t.last_used_at,
-        })
-        .collect())
-}
-
 pub async fn tokens_page(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::ManageOwnTokens)?;
-    let rows = token_rows(&state, &current.user).await?;
+    let rows = operations::account::tokens(&state, &current.user).await?;
     Ok(html(StatusCode::OK, views::account::tokens(&ctx, &rows, None, &Errors::default(), "")))
 }
 
@@ -353,14 +337,14 @@ pub async fn create_token(
     let Some(name) = api_tokens::parse_name(&form.name) else {
         let mut errors = Errors::default();
         errors.add("name", ctx.t("error-token-name"));
-        let rows = token_rows(&state, &current.user).await?;
+        let rows = operations::account::tokens(&state, &current.user).await?;
         return Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
             views::account::tokens(&ctx, &rows, None, &errors, &form.name),
         ));
     };
     let secret = operations::account::create_token_for(&state, &current.user, name).await?.1;
-    let rows = token_rows(&state, &current.user).await?;
+    let rows = operations::account::tokens(&state, &current.user).await?;
     // Shown once, on this response only; never stored in clear.
     Ok(html(StatusCode::OK, views::account::tokens(&ctx, &rows, Some(&secret), &Errors::default(), "")))
 }
@@ -370,7 +354,6 @@ pub async fn revoke_token(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::ManageOwnTokens)?;
-    operations::account::revoke_token_for(&state, &current.user, ApiTokenId(id.into_inner())).await?;
+    operations::account::revoke_token(&state, &identity, id.into_inner()).await?;
     Ok(redirect("/account/tokens"))
 }

@@ -4,9 +4,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::db::ids::{AuditEntryId, UserId};
+use crate::db::ids::UserId;
 use crate::domain::accounts;
-use crate::domain::audit::AuditFilter;
 use crate::domain::authz::Action;
 use crate::domain::email::Email;
 use crate::domain::users::{self, Role};
@@ -257,13 +256,7 @@ pub async fn audit_page(
     identity: Identity,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    identity.authorize(Action::ReadAuditLog)?;
-    let filter = AuditFilter {
-        action: Some(query.action.clone()),
-        actor: Some(query.actor.clone()),
-        before: query.before.map(AuditEntryId),
-    };
-    let entries = operations::audit_entries(&state, filter).await?;
+    let entries = operations::audit_entries(&state, &identity, &query.action, &query.actor, query.before).await?;
     let older = (entries.len() as i64 == AUDIT_PAGE).then(|| entries.last().map(|e| e.id.0)).flatten();
     let rows: Vec<AuditRow> = entries
         .into_iter()

@@ -7,8 +7,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::db::ids::{ApiTokenId, AuditEntryId, UserId};
-use crate::domain::audit::AuditFilter;
+use crate::db::ids::UserId;
 use crate::domain::authz::Action;
 use crate::domain::email::Email;
 use crate::domain::users::{Role, User};
@@ -103,8 +102,7 @@ pub struct TokenInfo {
     responses((status = 200, body = [TokenInfo]), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn list_tokens(state: web::Data<AppState>, identity: Identity) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::ManageOwnTokens)?;
-    let id = current.user.id;
-    let list = state.db.run(move |conn| api_tokens::list_for_user(conn, id).map_err(AppError::from)).await?;
+    let list = account::tokens(&state, &current.user).await?;
     let body: Vec<TokenInfo> = list
         .into_iter()
         .map(|t| TokenInfo {
@@ -154,8 +152,7 @@ pub async fn revoke_token(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::ManageOwnTokens)?;
-    account::revoke_token_for(&state, &current.user, ApiTokenId(id.into_inner())).await?;
+    account::revoke_token(&state, &identity, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -236,8 +233,7 @@ pub async fn invite_member(
     identity: Identity,
     body: web::Json<InvitationRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let org_id = identity.own_organisation()?;
-    let current = identity.authorize(Action::InviteMember(org_id))?;
+    let (org_id, current) = identity.authorize_own(Action::InviteMember)?;
     let email = Email::parse(&body.email).map_err(|e| invalid("email", &e.to_string()))?;
     organisation::invite_member(&state, &current, org_id, email).await?;
     Ok(HttpResponse::Created().finish())
@@ -252,8 +248,7 @@ pub async fn remove_member(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let org_id = identity.own_organisation()?;
-    let current = identity.authorize(Action::RemoveMember(org_id))?;
+    let (org_id, current) = identity.authorize_own(Action::RemoveMember)?;
     organisation::remove_member(&state, &current, org_id, UserId(id.into_inner())).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -271,8 +266,7 @@ pub async fn transfer_ownership(
     identity: Identity,
     body: web::Json<OwnerRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let org_id = identity.own_organisation()?;
-    let current = identity.authorize(Action::TransferOwnership(org_id))?;
+    let (org_id, current) = identity.authorize_own(Action::TransferOwnership)?;
     organisation::transfer_ownership(&state, &current, org_id, UserId(body.user_id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -437,13 +431,7 @@ pub async fn audit(
     identity: Identity,
     query: web::Query<AuditParams>,
 ) -> Result<HttpResponse, AppError> {
-    identity.authorize(Action::ReadAuditLog)?;
-    let filter = AuditFilter {
-        action: Some(query.action.clone()),
-        actor: Some(query.actor.clone()),
-        before: query.before.map(AuditEntryId),
-    };
-    let entries = admin::audit_entries(&state, filter).await?;
+    let entries = admin::audit_entries(&state, &identity, &query.action, &query.actor, query.before).await?;
     let body: Vec<AuditEntryInfo> = entries
         .into_iter()
         .map(|e| AuditEntryInfo {

@@ -82,8 +82,7 @@ pub async fn invite(
     identity: Identity,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let org_id = identity.own_organisation()?;
-    let current = identity.authorize(Action::InviteMember(org_id))?;
+    let (org_id, current) = identity.authorize_own(Action::InviteMember)?;
     let Ok(email) = Email::parse(&form.email) else {
         let mut errors = Errors::default();
         errors.add("email", ctx.t("error-email"));
@@ -105,8 +104,7 @@ pub async fn revoke_invitation(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let org_id = identity.own_organisation()?;
-    let current = identity.authorize(Action::InviteMember(org_id))?;
+    let (org_id, current) = identity.authorize_own(Action::InviteMember)?;
     let (owner, now, id) = (current.user.clone(), state.clock.now(), InvitationId(id.into_inner()));
     let revoked = state
         .db
@@ -123,8 +121,7 @@ pub async fn remove(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let org_id = identity.own_organisation()?;
-    let current = identity.authorize(Action::RemoveMember(org_id))?;
+    let (org_id, current) = identity.authorize_own(Action::RemoveMember)?;
     remove_member(&state, &current, org_id, UserId(id.into_inner())).await?;
     Ok(redirect("/organisation?done=removed"))
 }
@@ -139,8 +136,7 @@ pub async fn transfer(
     identity: Identity,
     form: web::Form<OwnerForm>,
 ) -> Result<HttpResponse, AppError> {
-    let org_id = identity.own_organisation()?;
-    let current = identity.authorize(Action::TransferOwnership(org_id))?;
+    let (org_id, current) = identity.authorize_own(Action::TransferOwnership)?;
     transfer_ownership(&state, &current, org_id, UserId(form.member_id)).await?;
     Ok(redirect("/organisation?done=transferred"))
 }

@@ -21,8 +21,7 @@ use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
 use crate::views::objectives::problems_to_errors;
 use crate::views::proposals::{
-    FormView, Standing, attachment_rows, content_pairs, criterion_name, deposit_rows, form_criteria, member_rows,
-    missing_for_deposit, standing,
+    FormView, Standing, attachment_rows, content_pairs, criterion_name, form_criteria, member_rows, missing_for_deposit,
 };
 use crate::web::AppState;
 use crate::web::auth::Identity;
@@ -30,8 +29,8 @@ use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 use crate::web::operations::documents;
 use crate::web::operations::proposals::{
-    self as operations, NewMember, agent_objective, answer_invitation, catalogue, last_essential, objective_of,
-    open_objective, opened_deposit, readable, receive_attachments, record_deposit,
+    self as operations, NewMember, agent_objective, answer_invitation, catalogue, objective_of, open_objective,
+    opened_deposit, receive_attachments, record_deposit,
 };
 
 use crate::web::operations::proposals::writable;
@@ -174,58 +173,8 @@ async fn render_proposal(
     upload_error: Option<String>,
     status_code: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let ctx = ctx.clone();
-    let (full, relation, current) = readable(state, identity, id).await?;
-    let catalogue = catalogue(state).await?;
-    let essential = last_essential(state, full.objective.id).await?;
-    let now = state.clock.now_naive();
-    let feedback = if full.objective.results_published_at.is_some() {
-        let oid = full.objective.id;
-        let board =
-            state.db.run(move |conn| crate::domain::evaluation::board::load(conn, oid).map_err(AppError::from)).await?;
-        let outcome = opening::outcome(&full.deposits, essential).err();
-        board.and_then(|b| views::evaluation::supplier_feedback(&ctx, &b, full.proposal.id, outcome))
-    } else {
-        None
-    };
-    let missing = missing_for_deposit(&ctx, &full, &catalogue);
-    let viewer_org = current.user.organisation_id;
-    let can_answer = relation == Relation::Member
-        && full.members.iter().any(|m| Some(m.organisation_id) == viewer_org && m.confirmed_at.is_none())
-        && viewer_org.is_some_and(|o| identity.authorize(Action::AnswerConsortium(o)).is_ok())
-        && proposals::accepts_proposals(&full.objective, now);
-    let p = &full.proposal;
-    let view = views::proposals::ProposalView {
-        id: p.id.0,
-        objective_id: full.objective.id.0,
-        objective_title: full.objective.title.clone(),
-        reference: full.objective.reference.clone(),
-        deadline: full.objective.deadline_at,
-        practice: full.objective.practice,
-        lead_name: full.lead_name.clone(),
-        title: p.title.clone(),
-        summary: p.summary.clone(),
-        solution_html: if p.solution.is_empty() { String::new() } else { markdown::render(&p.solution) },
-        change_support: p.change_support.clone(),
-        statements: full.statements.iter().map(|(c, s)| (criterion_name(&catalogue, *c, &ctx), s.clone())).collect(),
-        cost_euros: p.cost_euros,
-        duration_months: p.duration_months,
-        consortium_type: p.consortium_type.clone(),
-        attachments: attachment_rows(&full),
-        members: member_rows(&full),
-        deposits: deposit_rows(&full),
-        standing: standing(&full, essential),
-        missing,
-        open: proposals::accepts_proposals(&full.objective, now),
-        can_write: identity.authorize(Action::WriteProposal(relation)).is_ok(),
-        can_answer,
-        terms: full.members.iter().find(|m| Some(m.organisation_id) == viewer_org).map_or(0, |m| m.terms_version),
-        notice,
-        max_file_mb: state.settings.max_file_size / (1024 * 1024),
-        feedback,
-        upload_error,
-    };
-    Ok(html(status_code, views::proposals::proposal(&ctx, &view, now)))
+    let page = operations::page(state, identity, id).await?;
+    Ok(html(status_code, views::proposals::page_markup(ctx, &page, notice, upload_error)))
 }
 
 pub async fn edit_form(

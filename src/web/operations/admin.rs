@@ -1,13 +1,14 @@
 //! Administration, for the pages and the API alike: users and their roles, staff invitations,
 //! disabling accounts, and the audit log.
 
-use crate::db::ids::UserId;
+use crate::db::ids::{AuditEntryId, UserId};
 use crate::domain::accounts::{self, StaffInvite};
 use crate::domain::audit::{self, AuditFilter};
+use crate::domain::authz::Action;
 use crate::domain::email::Email;
 use crate::domain::users::{self, Role};
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
+use crate::web::auth::{CurrentUser, Identity};
 use crate::web::error::AppError;
 use crate::web::operations::organisation::account_error;
 
@@ -87,7 +88,20 @@ pub async fn set_disabled(
     state.db.run(move |conn| accounts::set_disabled(conn, &admin, target, disabled, now).map_err(account_error)).await
 }
 
-/// A page of the audit log, newest first.
-pub async fn audit_entries(state: &AppState, filter: AuditFilter) -> Result<Vec<audit::AuditEntry>, AppError> {
+/// A page of the audit log, newest first, for an administrator: entries whose action starts with
+/// `action`, whose actor contains `actor`, older than `before`.
+pub async fn audit_entries(
+    state: &AppState,
+    identity: &Identity,
+    action: &str,
+    actor: &str,
+    before: Option<i64>,
+) -> Result<Vec<audit::AuditEntry>, AppError> {
+    identity.authorize(Action::ReadAuditLog)?;
+    let filter = AuditFilter {
+        action: Some(action.to_owned()),
+        actor: Some(actor.to_owned()),
+        before: before.map(AuditEntryId),
+    };
     state.db.run(move |conn| audit::list(conn, &filter, AUDIT_PAGE).map_err(AppError::from)).await
 }

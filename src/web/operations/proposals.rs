@@ -389,3 +389,34 @@ pub async fn record_deposit(
         .await?
         .map_err(AppError::from)
 }
+
+/// Loads the proposal's page for a reader of the proposal: the proposal, the catalogue, the last
+/// essential amendment, and the published evaluation for the supplier's feedback.
+pub async fn page(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+) -> Result<crate::views::proposals::ProposalPage, AppError> {
+    let (full, relation, current) = readable(state, identity, id).await?;
+    let catalogue = catalogue(state).await?;
+    let essential = last_essential(state, full.objective.id).await?;
+    let board = if full.objective.results_published_at.is_some() {
+        let oid = full.objective.id;
+        state.db.run(move |conn| crate::domain::evaluation::board::load(conn, oid).map_err(AppError::from)).await?
+    } else {
+        None
+    };
+    let viewer_org = current.user.organisation_id;
+    Ok(crate::views::proposals::ProposalPage {
+        may_answer: viewer_org.is_some_and(|o| identity.authorize(Action::AnswerConsortium(o)).is_ok()),
+        may_write: identity.authorize(Action::WriteProposal(relation)).is_ok(),
+        full,
+        relation,
+        catalogue,
+        essential,
+        now: state.clock.now_naive(),
+        board,
+        viewer_org,
+        max_file_mb: state.settings.max_file_size / (1024 * 1024),
+    })
+}
