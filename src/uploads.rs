@@ -11,6 +11,8 @@ use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
+use crate::domain::error::{Kind, Message, Refusal};
+
 /// The types accepted, recognised by content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -120,6 +122,39 @@ pub enum UploadError {
     Interrupted(String),
     #[error("storage error: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// A refused upload: 413 over a limit, 415 for a type not accepted, 422 for no file, 400 for an
+/// upload cut short (a storage error is reported like one: nothing was kept, the user may retry).
+impl Refusal for UploadError {
+    fn kind(&self) -> Kind {
+        match self {
+            UploadError::FileTooLarge { .. } | UploadError::TotalTooLarge | UploadError::TooManyFiles => Kind::TooLarge,
+            UploadError::UnsupportedType => Kind::Unsupported,
+            UploadError::Empty => Kind::Invalid,
+            UploadError::Interrupted(_) | UploadError::Io(_) => Kind::Malformed,
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            UploadError::FileTooLarge { .. } => "file_too_large",
+            UploadError::TotalTooLarge => "total_too_large",
+            UploadError::TooManyFiles => "too_many_files",
+            UploadError::UnsupportedType => "unsupported_type",
+            UploadError::Empty => "empty_file",
+            UploadError::Interrupted(_) | UploadError::Io(_) => "upload_interrupted",
+        }
+    }
+    fn message(&self) -> Message {
+        Message::new(match self {
+            UploadError::FileTooLarge { .. } => "upload-error-file-too-large",
+            UploadError::TotalTooLarge => "upload-error-total-too-large",
+            UploadError::TooManyFiles => "upload-error-too-many",
+            UploadError::UnsupportedType => "upload-error-type",
+            UploadError::Empty => "upload-error-empty",
+            UploadError::Interrupted(_) | UploadError::Io(_) => "upload-error-interrupted",
+        })
+    }
 }
 
 /// A file safely on disk.

@@ -251,6 +251,10 @@ org-done-invited = Invitation sent.
 org-done-revoked = Invitation cancelled.
 org-done-removed = Member removed.
 org-done-transferred = Ownership of the organisation was handed over.
+org-refused-remove-self = Refused: you cannot remove yourself from the organisation.
+org-refused-not-owner = Refused: only the organisation's owner can do this.
+org-refused-not-a-member = Refused: this person is not a member of the organisation.
+org-refused-new-owner-unverified = Refused: the new owner must first confirm their e-mail address.
 
 admin-users = Users
 admin-audit = Audit log

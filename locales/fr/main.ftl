@@ -251,6 +251,10 @@ org-done-invited = Invitation envoyée.
 org-done-revoked = Invitation annulée.
 org-done-removed = Membre retiré.
 org-done-transferred = La responsabilité de l’organisation a été transmise.
+org-refused-remove-self = Refusé : vous ne pouvez pas vous retirer vous-même de l’organisation.
+org-refused-not-owner = Refusé : seul le responsable de l’organisation peut le faire.
+org-refused-not-a-member = Refusé : cette personne n’est pas membre de l’organisation.
+org-refused-new-owner-unverified = Refusé : le nouveau responsable doit d’abord confirmer son adresse e-mail.
 
 admin-users = Utilisateurs
 admin-audit = Journal d’audit

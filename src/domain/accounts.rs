@@ -10,6 +10,7 @@ use crate::db::schema::{self, invitations};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::email::Email;
+use crate::domain::error::{Kind, Message, Refusal, database_message, kind_of};
 use crate::domain::organisations::{self, NewOrganisation, Organisation};
 use crate::domain::secret_token;
 use crate::domain::sessions;
@@ -62,6 +63,44 @@ pub enum AccountError {
     Refused(&'static str),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
+}
+
+/// A link that is not valid is answered like a page that does not exist.
+impl Refusal for AccountError {
+    fn kind(&self) -> Kind {
+        match self {
+            AccountError::IdentifierTaken | AccountError::EmailTaken | AccountError::Refused(_) => Kind::Conflict,
+            AccountError::Link(_) => Kind::NotFound,
+            AccountError::Db(e) => kind_of(e),
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            AccountError::IdentifierTaken => "identifier_taken",
+            AccountError::EmailTaken => "email_taken",
+            AccountError::Refused(_) => "refused",
+            AccountError::Link(_) => "not_found",
+            AccountError::Db(e) => kind_of(e).code(),
+        }
+    }
+    fn message(&self) -> Message {
+        match self {
+            AccountError::IdentifierTaken => Message::new("error-identifier-taken"),
+            AccountError::EmailTaken => Message::new("error-email-has-account"),
+            AccountError::Refused(reason) => match *reason {
+                "last-admin" => Message::new("admin-refused-last-admin"),
+                "self-disable" => Message::new("admin-refused-self-disable"),
+                "supplier-staff" => Message::new("admin-refused-supplier-staff"),
+                "remove-self" => Message::new("org-refused-remove-self"),
+                "not-owner" => Message::new("org-refused-not-owner"),
+                "not-a-member" => Message::new("org-refused-not-a-member"),
+                "new-owner-unverified" => Message::new("org-refused-new-owner-unverified"),
+                other => Message::plain(other.replace('-', " ")),
+            },
+            AccountError::Link(_) => Message::new("error-404-text"),
+            AccountError::Db(e) => database_message(e),
+        }
+    }
 }
 
 fn user_actor(user: &User) -> AuditActor {

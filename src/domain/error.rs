@@ -16,6 +16,8 @@ pub enum Kind {
     Malformed,
     /// Over a size or count limit (413).
     TooLarge,
+    /// Content of a type not accepted (415).
+    Unsupported,
     /// The database cannot be reached: the user may retry.
     Unavailable,
     Internal,
@@ -31,6 +33,7 @@ impl Kind {
             Kind::Invalid => "invalid",
             Kind::Malformed => "bad_request",
             Kind::TooLarge => "payload_too_large",
+            Kind::Unsupported => "unsupported_media_type",
             Kind::Unavailable => "service_unavailable",
             Kind::Internal => "internal_error",
         }

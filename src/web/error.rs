@@ -43,12 +43,6 @@ pub enum AppError {
     /// Too many attempts; retry after this many seconds.
     #[error("too many requests")]
     TooManyRequests(i64),
-    /// The request conflicts with the current state (a duplicate, a state that forbids it).
-    #[error("{message}")]
-    Conflict { code: &'static str, message: String },
-    /// A refusal with its own status (413, 415, 422): an upload over a limit, of the wrong type.
-    #[error("{message}")]
-    Rejected { status: StatusCode, code: &'static str, message: String },
     #[error("internal error: {0}")]
     Internal(String),
     /// A refusal translated late, by `render_errors`: a domain error's, or the web layer's own.
@@ -66,6 +60,8 @@ pub struct Refused {
     pub cause: Option<Box<dyn std::error::Error + Send + Sync>>,
     /// The criteria the message names by id (see [`AppError::naming_criteria`]).
     pub criteria: Vec<Criterion>,
+    /// The form field it is about, when a page shows it there (see [`AppError::on_field`]).
+    pub field: Option<&'static str>,
 }
 
 impl std::fmt::Display for Refused {
@@ -90,6 +86,7 @@ pub fn status_of(kind: Kind) -> StatusCode {
         Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
         Kind::Malformed => StatusCode::BAD_REQUEST,
         Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Kind::Unsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -103,6 +100,7 @@ impl<E: Refusal> From<E> for AppError {
             message: e.message(),
             cause: Some(Box::new(e)),
             criteria: Vec::new(),
+            field: None,
         }))
     }
 }
@@ -114,7 +112,34 @@ impl AppError {
 
     /// The web layer's own refusal (no domain error behind it), translated late like the others.
     pub fn refused(kind: Kind, code: &'static str, message: Message) -> Self {
-        AppError::Refused(Box::new(Refused { kind, code, message, cause: None, criteria: Vec::new() }))
+        AppError::Refused(Box::new(Refused { kind, code, message, cause: None, criteria: Vec::new(), field: None }))
+    }
+
+    /// Marks a refusal as about one form field (a refused file): a page shows it by that field.
+    pub fn on_field(self, field: &'static str) -> Self {
+        match self {
+            AppError::Refused(mut r) => {
+                r.field = Some(field);
+                AppError::Refused(r)
+            }
+            other => other,
+        }
+    }
+
+    /// A refusal about a form field, in the page's language, with its status: what a page shows
+    /// by that field instead of an error page.
+    pub fn field_message(&self, lang: crate::i18n::Lang) -> Option<(StatusCode, String)> {
+        match self {
+            AppError::Refused(r) if r.field.is_some() => {
+                Some((status_of(r.kind), translate(lang, &r.message, &r.criteria)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the current state refused it (a duplicate, a state that forbids it): 409.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, AppError::Refused(r) if r.kind == Kind::Conflict)
     }
 
     /// Keeps the criteria a refusal's message names by id (`criterion` arguments), so that it
@@ -148,7 +173,6 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::CsrfFailed => "csrf_failed",
             AppError::TooManyRequests(_) => "too_many_requests",
-            AppError::Conflict { code, .. } | AppError::Rejected { code, .. } => code,
             AppError::Internal(_) => "internal_error",
             AppError::Refused(r) => r.code,
         }
@@ -190,30 +214,6 @@ pub fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
     line
 }
 
-impl AppError {
-    /// A refused upload, in the user's language: 413 over a limit, 415 for a type not accepted.
-    pub fn upload(lang: crate::i18n::Lang, e: &crate::uploads::UploadError) -> AppError {
-        use crate::uploads::UploadError;
-        let (status, code, key) = match e {
-            UploadError::FileTooLarge { .. } => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", "upload-error-file-too-large")
-            }
-            UploadError::TotalTooLarge => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "total_too_large", "upload-error-total-too-large")
-            }
-            UploadError::TooManyFiles => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_files", "upload-error-too-many"),
-            UploadError::UnsupportedType => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", "upload-error-type")
-            }
-            UploadError::Empty => (StatusCode::UNPROCESSABLE_ENTITY, "empty_file", "upload-error-empty"),
-            UploadError::Interrupted(_) | UploadError::Io(_) => {
-                (StatusCode::BAD_REQUEST, "upload_interrupted", "upload-error-interrupted")
-            }
-        };
-        AppError::Rejected { status, code, message: lang.t(key) }
-    }
-}
-
 impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
@@ -233,7 +233,7 @@ impl From<diesel::result::Error> for AppError {
             Error::NotFound => AppError::NotFound,
             // A double submission racing itself: the first one won.
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                AppError::Conflict { code: "conflict", message: "this was already done".into() }
+                AppError::refused(Kind::Conflict, "conflict", Message::plain("this was already done"))
             }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => {
                 tracing::warn!(cause = %e, "database connection lost");
@@ -253,8 +253,6 @@ impl ResponseError for AppError {
             AppError::SignInRequired | AppError::InvalidToken => StatusCode::UNAUTHORIZED,
             AppError::Unverified | AppError::Forbidden | AppError::CsrfFailed => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::Rejected { status, .. } => *status,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Refused(r) => status_of(r.kind),
         }

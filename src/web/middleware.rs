@@ -115,14 +115,7 @@ pub async fn render_errors(
         None => generic_code(status).to_owned(),
     };
     let message = match (app_error, response.error()) {
-        (
-            Some(
-                AppError::BadRequest { message, .. }
-                | AppError::Conflict { message, .. }
-                | AppError::Rejected { message, .. },
-            ),
-            _,
-        ) => message.clone(),
+        (Some(AppError::BadRequest { message, .. }), _) => message.clone(),
         // A refusal in the request's language, the same words on a page and in the API.
         (Some(AppError::Refused(r)), _) if !status.is_server_error() => translate(lang, &r.message, &r.criteria),
         (Some(AppError::Unverified), _) => lang.t("error-unverified-text"),

@@ -11,6 +11,7 @@ use crate::db::ids::{MessageId, ObjectiveId, OrganisationId, ProposalId, ReportI
 use crate::db::schema::{message_reports, messages, messaging_suspensions, organisations, users};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, AuditActor, Event, Subject};
+use crate::domain::error::{Kind, Message as ErrorMessage, Refusal};
 use crate::domain::following::MailLinks;
 use crate::domain::organisations::Organisation;
 use crate::i18n::Lang;
@@ -56,6 +57,31 @@ impl MessageError {
             MessageError::ToSelf => "messages-error-self",
             MessageError::UnknownRecipient => "messages-error-recipient",
             MessageError::Suspended => "messages-error-suspended",
+        }
+    }
+}
+
+/// An organisation one may not write to is answered like one that does not exist: its existence
+/// stays private.
+impl Refusal for MessageError {
+    fn kind(&self) -> Kind {
+        match self {
+            MessageError::ToSelf | MessageError::UnknownRecipient => Kind::NotFound,
+            MessageError::Body => Kind::Invalid,
+            MessageError::Suspended => Kind::Conflict,
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            MessageError::ToSelf | MessageError::UnknownRecipient => "not_found",
+            MessageError::Body => "invalid_body",
+            MessageError::Suspended => "messaging_suspended",
+        }
+    }
+    fn message(&self) -> ErrorMessage {
+        match self {
+            MessageError::ToSelf | MessageError::UnknownRecipient => ErrorMessage::new("error-404-text"),
+            MessageError::Body | MessageError::Suspended => ErrorMessage::new(self.message_key()),
         }
     }
 }
@@ -346,12 +372,39 @@ pub fn unread(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<i64> 
         .get_result(conn)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ReportError {
     /// Only the recipient organisation reports a message it received.
+    #[error("the message was not received by this organisation")]
     NotReceived,
+    #[error("the reason is empty or too long")]
     Reason,
+    #[error("the message is reported already")]
     AlreadyReported,
+}
+
+impl Refusal for ReportError {
+    fn kind(&self) -> Kind {
+        match self {
+            ReportError::NotReceived => Kind::NotFound,
+            ReportError::Reason => Kind::Invalid,
+            ReportError::AlreadyReported => Kind::Conflict,
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            ReportError::NotReceived => "not_found",
+            ReportError::Reason => "invalid_reason",
+            ReportError::AlreadyReported => "already_reported",
+        }
+    }
+    fn message(&self) -> ErrorMessage {
+        ErrorMessage::new(match self {
+            ReportError::NotReceived => "error-404-text",
+            ReportError::Reason => "messages-error-reason",
+            ReportError::AlreadyReported => "messages-error-reported",
+        })
+    }
 }
 
 /// Reports a received message to the administrators, with its audit entry; returns the

@@ -10,6 +10,7 @@ use crate::db::ids::{OrganisationId, PracticeId, UserId};
 use crate::db::schema::{organisation_profiles, organisations, practices, users};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, AuditActor, Event, Subject};
+use crate::domain::error::{Kind, Message, Refusal};
 use crate::domain::following::MailLinks;
 use crate::domain::themes;
 use crate::i18n::Lang;
@@ -268,13 +269,40 @@ pub enum Review {
     Refuse(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ReviewError {
+    #[error("no such practice")]
     NotFound,
     /// Reviewed already.
+    #[error("the practice is reviewed already")]
     NotSubmitted,
     /// A refusal needs a reason of 10 characters or more.
+    #[error("a refusal needs a reason")]
     Reason,
+}
+
+impl Refusal for ReviewError {
+    fn kind(&self) -> Kind {
+        match self {
+            ReviewError::NotFound => Kind::NotFound,
+            ReviewError::NotSubmitted => Kind::Conflict,
+            ReviewError::Reason => Kind::Invalid,
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            ReviewError::NotFound => "not_found",
+            ReviewError::NotSubmitted => "already_reviewed",
+            ReviewError::Reason => "invalid_reason",
+        }
+    }
+    fn message(&self) -> Message {
+        Message::new(match self {
+            ReviewError::NotFound => "error-404-text",
+            ReviewError::NotSubmitted => "practice-error-reviewed",
+            ReviewError::Reason => "practice-error-reason",
+        })
+    }
 }
 
 /// Publishes or refuses a submitted practice, and tells its author by mail.

@@ -16,7 +16,7 @@ use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{html, redirect};
-use crate::web::error::AppError;
+use crate::web::error::{AppError, translate};
 use crate::web::operations::admin::{self as operations, AUDIT_PAGE, list_users};
 
 #[derive(Deserialize, Default)]
@@ -107,7 +107,7 @@ pub async fn invite_staff(
     }
     match operations::invite_staff(&state, &current, email, name, roles, ctx.lang).await {
         Ok(_) => Ok(redirect("/admin/users?done=invited")),
-        Err(AppError::Conflict { .. }) => {
+        Err(e) if e.is_conflict() => {
             errors.add("email", ctx.t("error-email-has-account"));
             render_users(&state, &ctx, &query, &values, &errors, StatusCode::CONFLICT).await
         }
@@ -174,9 +174,11 @@ pub struct RolesForm {
     admin: Option<String>,
 }
 
+/// A refusal of the current state (the last administrator, one's own account), in the page's
+/// language: the user's page shows it.
 fn refusal_message(ctx: &Ctx, e: &AppError) -> Option<String> {
     match e {
-        AppError::Conflict { message, .. } => Some(ctx.t(&format!("admin-refused-{}", message.replace(' ', "-")))),
+        AppError::Refused(r) if e.is_conflict() => Some(translate(ctx.lang, &r.message, &r.criteria)),
         _ => None,
     }
 }

@@ -3,6 +3,8 @@
 //! the opened proposals for agents. The same rules as the pages: each handler calls the same
 //! shared operations (`web::operations::proposals`, `receipts`) and the domain's.
 
+use std::collections::BTreeMap;
+
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -13,12 +15,11 @@ use utoipa::ToSchema;
 use crate::db::ids::{CriterionId, ObjectiveId};
 use crate::domain::authz::Action;
 use crate::domain::criteria::Criterion;
+use crate::domain::error::{Kind as DomainKind, Message as ErrorMessage};
 use crate::domain::forms::FormPairs;
 use crate::domain::proposals::deposits::{self, Kind};
 use crate::domain::proposals::opening;
 use crate::domain::proposals::{self, ProposalFull, Relation};
-use crate::views::layout::Ctx;
-use crate::views::objectives::problems_to_errors;
 use crate::views::proposals::{Standing, standing};
 use crate::web::AppState;
 use crate::web::auth::Identity;
@@ -206,17 +207,21 @@ async fn proposal_json(state: &AppState, full: &ProposalFull) -> Result<Proposal
     })
 }
 
-/// Parses the input with the page's parser; problems become one 422 listing them.
+/// Parses the input with the page's parser; problems become one 422 listing them, field by
+/// field (`field: problem problem`), in the order of the fields' names.
 fn parse(
-    ctx: &Ctx,
     input: &ProposalInput,
     criteria: &[CriterionId],
     catalogue: &[Criterion],
 ) -> Result<proposals::Content, AppError> {
     proposals::parse_form(&input.pairs(), criteria).map_err(|problems| {
-        let errors = problems_to_errors(ctx, &problems, catalogue);
-        let message = errors.0.iter().map(|(field, m)| format!("{field}: {m}")).collect::<Vec<_>>().join(" ");
-        AppError::Rejected { status: StatusCode::UNPROCESSABLE_ENTITY, code: "invalid_fields", message }
+        let mut fields: BTreeMap<&str, Vec<ErrorMessage>> = BTreeMap::new();
+        for p in problems {
+            fields.entry(p.field).or_default().push(ErrorMessage { key: p.key, args: p.args, ..Default::default() });
+        }
+        let parts =
+            fields.into_iter().map(|(field, said)| ErrorMessage::plain(format!("{field}:")).with_parts(said)).collect();
+        AppError::refused(DomainKind::Invalid, "invalid_fields", ErrorMessage::list(parts)).naming_criteria(catalogue)
     })
 }
 
@@ -273,7 +278,6 @@ pub async fn list(state: web::Data<AppState>, identity: Identity) -> Resp {
     responses((status = 201, body = ProposalJson), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn create(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     body: web::Json<ProposalInput>,
@@ -284,7 +288,7 @@ pub async fn create(
     let oid = objective.objective.id;
     let catalogue = catalogue(&state).await?;
     let ids: Vec<CriterionId> = objective.criteria.iter().map(|w| w.criterion_id).collect();
-    let content = parse(&ctx, &body, &ids, &catalogue)?;
+    let content = parse(&body, &ids, &catalogue)?;
     let (user, now) = (current.user.id, state.clock.now_naive());
     let pid = state
         .db
@@ -309,7 +313,6 @@ pub async fn show(state: web::Data<AppState>, identity: Identity, id: web::Path<
     responses((status = 200, body = ProposalJson), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn update(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     body: web::Json<ProposalInput>,
@@ -318,7 +321,7 @@ pub async fn update(
     let objective = operations::objective_of(&state, &full).await?;
     let catalogue = catalogue(&state).await?;
     let ids: Vec<CriterionId> = objective.criteria.iter().map(|w| w.criterion_id).collect();
-    let content = parse(&ctx, &body, &ids, &catalogue)?;
+    let content = parse(&body, &ids, &catalogue)?;
     let version = body
         .version
         .ok_or_else(|| AppError::BadRequest { code: "invalid_field", message: "version: required".into() })?;
@@ -338,13 +341,12 @@ pub async fn update(
     responses((status = 201, body = ProposalJson), (status = 413, body = crate::web::error::ErrorBody), (status = 415, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn upload(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     mut payload: Multipart,
 ) -> Resp {
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
-    operations::receive_attachments(&state, &ctx, &full, &current, &mut payload).await?;
+    operations::receive_attachments(&state, &full, &current, &mut payload).await?;
     let full = reload(&state, full.proposal.id).await?;
     Ok(private(StatusCode::CREATED, proposal_json(&state, &full).await?))
 }

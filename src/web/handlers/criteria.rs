@@ -97,7 +97,7 @@ pub async fn create(
         state.db.run(move |conn| criteria::create(conn, &code, &edit, &actor, now).map_err(AppError::from)).await;
     match created {
         Ok(id) => Ok(redirect(&format!("/admin/criteria/{}", id.0))),
-        Err(AppError::Conflict { .. }) => {
+        Err(e) if e.is_conflict() => {
             let errors = errors_of(&ctx, &[("code", "criterion-error-code-taken")]);
             Ok(html(StatusCode::CONFLICT, views::criteria::form(&ctx, None, &v, &errors, false, false)))
         }

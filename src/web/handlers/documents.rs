@@ -19,18 +19,20 @@ pub async fn upload(
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    match documents::receive(&state, &ctx, &identity, id, payload).await {
+    match documents::receive(&state, &identity, id, payload).await {
         Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=documents#documents"))),
-        // A refused file (type, size, nothing chosen): the objective's page again, the reason by
-        // the file field, nothing stored.
-        Err(AppError::Rejected { status, message, .. }) => {
-            let mut errors = crate::views::forms::Errors::default();
-            errors.add("file", message);
-            let refused = crate::views::objectives::Refused { errors, ..Default::default() };
-            let page = crate::web::operations::objectives::page(&state, &identity, id).await?;
-            Ok(html(status, crate::views::objectives::page_markup(&ctx, page, None, &refused)))
-        }
-        Err(e) => Err(e),
+        Err(e) => match e.field_message(ctx.lang) {
+            // A refused file (type, size, nothing chosen): the objective's page again, the reason
+            // by the file field, nothing stored.
+            Some((status, message)) => {
+                let mut errors = crate::views::forms::Errors::default();
+                errors.add("file", message);
+                let refused = crate::views::objectives::Refused { errors, ..Default::default() };
+                let page = crate::web::operations::objectives::page(&state, &identity, id).await?;
+                Ok(html(status, crate::views::objectives::page_markup(&ctx, page, None, &refused)))
+            }
+            None => Err(e),
+        },
     }
 }
 

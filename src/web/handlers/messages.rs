@@ -7,8 +7,9 @@ use serde::Deserialize;
 
 use crate::db::ids::{MessageId, ObjectiveId, OrganisationId, ProposalId, ReportId};
 use crate::domain::authz::Action;
+use crate::domain::error::{Kind, Message as ErrorMessage};
 use crate::domain::following::MailLinks;
-use crate::domain::network::messages::{self, Message, MessageError, NewMessage, ReportError, Resolution};
+use crate::domain::network::messages::{self, Message, NewMessage, Resolution};
 use crate::domain::network::{Acting, partners};
 use crate::domain::organisations::{IdentifierType, LegalIdentifier};
 use crate::domain::proposals::consortium;
@@ -69,7 +70,7 @@ pub async fn seek(
         })
         .await?;
     if published.is_none() {
-        return Err(AppError::Conflict { code: "objective_closed", message: ctx.t("partners-error-closed") });
+        return Err(AppError::refused(Kind::Conflict, "objective_closed", ErrorMessage::new("partners-error-closed")));
     }
     Ok(redirect(&format!("/objectives/{}?done=partners#partners", oid.0)))
 }
@@ -214,7 +215,7 @@ pub async fn send(
     };
     // Who may be written to and a suspension are checked before the message counts against the
     // hourly limit.
-    may_send(&state, &ctx, org, other).await?;
+    may_send(&state, org, other).await?;
     rate_limit(&state, format!("messages:{}", org.0), messages::PER_ORGANISATION).await?;
     let (who, user, now) = (current.audit_actor(), current.user.id, state.clock.now_naive());
     let public_url = state.settings.public_url.clone();
@@ -227,24 +228,15 @@ pub async fn send(
             messages::post(conn, &message, Acting { user, actor: &who }, links, now).map_err(AppError::from)
         })
         .await?;
-    match sent {
-        Ok(_) => Ok(redirect(&format!("/messages/{}?done=sent", other.0))),
-        Err(MessageError::UnknownRecipient | MessageError::ToSelf) => Err(AppError::NotFound),
-        Err(e) => Err(AppError::Conflict { code: "messaging_suspended", message: ctx.t(e.message_key()) }),
-    }
+    sent?;
+    Ok(redirect(&format!("/messages/{}?done=sent", other.0)))
 }
 
 /// Refuses, before anything else, a message or an invitation from `org` to `other`: 404 when it
 /// may not contact it (its existence stays private), 409 when its messaging is suspended.
-async fn may_send(state: &AppState, ctx: &Ctx, org: OrganisationId, other: OrganisationId) -> Result<(), AppError> {
+async fn may_send(state: &AppState, org: OrganisationId, other: OrganisationId) -> Result<(), AppError> {
     let allowed = state.db.run(move |conn| messages::can_send(conn, org, other).map_err(AppError::from)).await?;
-    match allowed {
-        Ok(()) => Ok(()),
-        Err(MessageError::Suspended) => {
-            Err(AppError::Conflict { code: "messaging_suspended", message: ctx.t("messages-error-suspended") })
-        }
-        Err(_) => Err(AppError::NotFound),
-    }
+    Ok(allowed?)
 }
 
 #[derive(Deserialize)]
@@ -255,7 +247,6 @@ pub struct ReportForm {
 
 pub async fn report(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<ReportForm>,
@@ -270,21 +261,8 @@ pub async fn report(
             messages::report(conn, mid, org, &reason, Acting { user, actor: &who }, now).map_err(AppError::from)
         })
         .await?;
-    match outcome {
-        Ok(sender) => {
-            let sender = sender.map_or(0, |o| o.0);
-            Ok(redirect(&format!("/messages/{sender}?done=reported")))
-        }
-        Err(ReportError::NotReceived) => Err(AppError::NotFound),
-        Err(ReportError::Reason) => Err(AppError::Rejected {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "invalid_reason",
-            message: ctx.t("messages-error-reason"),
-        }),
-        Err(ReportError::AlreadyReported) => {
-            Err(AppError::Conflict { code: "already_reported", message: ctx.t("messages-error-reported") })
-        }
-    }
+    let sender = outcome?.map_or(0, |o| o.0);
+    Ok(redirect(&format!("/messages/{sender}?done=reported")))
 }
 
 #[derive(Deserialize)]
@@ -300,7 +278,6 @@ pub struct InviteForm {
 /// organisation leads, in one step (the same rule as the proposal page's consortium form).
 pub async fn invite(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     other: web::Path<i64>,
     form: web::Form<InviteForm>,
@@ -310,13 +287,13 @@ pub async fn invite(
     let (full, current) = operations::proposals::writable(&state, &identity, form.proposal).await?;
     // The invitation reaches the other organisation like a message: not from a suspended one,
     // nor to an organisation one may not contact.
-    may_send(&state, &ctx, org, other).await?;
+    may_send(&state, org, other).await?;
     let found =
         state.db.run(move |conn| crate::domain::organisations::find(conn, other).map_err(AppError::from)).await?;
     let o = found.ok_or(AppError::NotFound)?;
     let kind = IdentifierType::parse(&o.identifier_type).ok_or(AppError::NotFound)?;
     let identifier = LegalIdentifier { kind, value: o.identifier.clone() };
-    let bad = |key: &str| AppError::Conflict { code: "invalid_member", message: ctx.t(key) };
+    let bad = |key: &'static str| AppError::refused(Kind::Conflict, "invalid_member", ErrorMessage::new(key));
     let ctype = consortium::Kind::parse(&form.consortium_type).ok_or_else(|| bad("consortium-error-invalid"))?;
     let role = form.role.trim().replace(['\r', '\0'], "");
     if role.is_empty() || role.chars().count() > consortium::ROLE_MAX {

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::db::ids::{CredentialId, HeldCredentialId, OrganisationId};
 use crate::domain::authz::Action;
+use crate::domain::error::Refusal;
 use crate::domain::forms::{FormPairs, first};
 use crate::domain::network::credentials::{self, AddHeld, Credential, CredentialEdit, Held};
 use crate::domain::network::profiles::{self, DirectoryFilter, Listed, PAGE_SIZE, PublicProfile};
@@ -20,7 +21,7 @@ use crate::views::network::{Card, CatalogueRow, EditView, FilterValues, HeldRow,
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::ctx::{NoticeQuery, html, redirect};
-use crate::web::error::AppError;
+use crate::web::error::{AppError, status_of, translate};
 
 fn card(ctx: &Ctx, l: &Listed) -> Card {
     Card {
@@ -359,14 +360,13 @@ pub async fn add_credential(
         }
         Added::Upload(e) => {
             // The refusal in the user's language, next to the file field, with the page around it.
-            let refusal = AppError::upload(ctx.lang, &e);
             let mut errors = Errors::default();
             match e {
                 // The platform's general list of types is not the evidence's.
                 UploadError::UnsupportedType => errors.add("file", ctx.t("credential-error-type")),
-                _ => errors.add("file", refusal.to_string()),
+                _ => errors.add("file", translate(ctx.lang, &e.message(), &[])),
             }
-            let status = actix_web::ResponseError::status_code(&refusal);
+            let status = status_of(e.kind());
             render_edit(&state, &ctx, org, None, &Errors::default(), &errors, None, status).await
         }
     }

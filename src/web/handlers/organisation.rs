@@ -90,7 +90,7 @@ pub async fn invite(
     };
     match invite_member(&state, &current, org_id, email).await {
         Ok(()) => Ok(redirect("/organisation?done=invited")),
-        Err(AppError::Conflict { .. }) => {
+        Err(e) if e.is_conflict() => {
             let mut errors = Errors::default();
             errors.add("email", ctx.t("error-email-has-account"));
             render(&state, &ctx, &identity, &errors, &form.email, None, StatusCode::CONFLICT).await

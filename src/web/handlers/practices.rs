@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::db::ids::PracticeId;
 use crate::domain::authz::Action;
+use crate::domain::error::Refusal;
 use crate::domain::following::MailLinks;
 use crate::domain::network::Acting;
 use crate::domain::network::practices::{self, Review, ReviewError, Status, WithOrganisation};
@@ -21,7 +22,7 @@ use crate::views::practices::{Card, DetailView, ListView};
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
-use crate::web::error::AppError;
+use crate::web::error::{AppError, status_of, translate};
 
 fn cards(list: &[WithOrganisation]) -> Vec<Card> {
     list.iter().map(views::practices::card).collect()
@@ -163,10 +164,9 @@ pub async fn submit(
         Ok(r) => r,
         Err(UploadError::Io(e)) => return Err(AppError::internal(e)),
         Err(e) => {
-            let refusal = AppError::upload(ctx.lang, &e);
             let mut errors = Errors::default();
-            errors.add("file", refusal.to_string());
-            let status = actix_web::ResponseError::status_code(&refusal);
+            errors.add("file", translate(ctx.lang, &e.message(), &[]));
+            let status = status_of(e.kind());
             return Ok(html(status, views::practices::form(&ctx, "", "", &[], &errors)));
         }
     };
@@ -263,15 +263,12 @@ pub async fn review(
             let done = if decision == Review::Publish { "published" } else { "refused" };
             Ok(redirect(&format!("/practices/{raw}?done={done}")))
         }
-        Err(ReviewError::NotFound) => Err(AppError::NotFound),
-        Err(ReviewError::NotSubmitted) => {
-            Err(AppError::Conflict { code: "already_reviewed", message: ctx.t("practice-error-reviewed") })
-        }
         Err(ReviewError::Reason) => {
             let mut errors = Errors::default();
             errors.add("reason", ctx.t("practice-error-reason"));
             render_detail(&state, &ctx, &identity, raw, None, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -11,6 +11,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::domain::authz::Action;
+use crate::domain::error;
 use crate::domain::forms::{FormPairs, first};
 use crate::domain::markdown;
 use crate::domain::proposals::deposits::{self, Kind};
@@ -261,14 +262,16 @@ pub async fn upload(
     mut payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
-    match receive_attachments(&state, &ctx, &full, &current, &mut payload).await {
+    match receive_attachments(&state, &full, &current, &mut payload).await {
         Ok(_) => Ok(redirect(&format!("/proposals/{}?done=attached#attachments", full.proposal.id))),
-        // A refused file (type, size, nothing chosen): the proposal's page again, the reason by
-        // the file field, nothing stored.
-        Err(AppError::Rejected { status, message, .. }) => {
-            render_proposal(&state, &ctx, &identity, full.proposal.id.0, None, Some(message), status).await
-        }
-        Err(e) => Err(e),
+        Err(e) => match e.field_message(ctx.lang) {
+            // A refused file (type, size, nothing chosen): the proposal's page again, the reason
+            // by the file field, nothing stored.
+            Some((status, message)) => {
+                render_proposal(&state, &ctx, &identity, full.proposal.id.0, None, Some(message), status).await
+            }
+            None => Err(e),
+        },
     }
 }
 
@@ -382,24 +385,27 @@ pub struct ConfirmForm {
     attachments: Option<String>,
 }
 
-fn confirmed(ctx: &Ctx, f: &ConfirmForm) -> Result<(), AppError> {
+fn confirmed(f: &ConfirmForm) -> Result<(), AppError> {
     if f.confirm.as_deref() == Some("true") {
         Ok(())
     } else {
-        Err(AppError::Conflict { code: "confirmation_required", message: ctx.t("proposal-error-confirm") })
+        Err(AppError::refused(
+            error::Kind::Conflict,
+            "confirmation_required",
+            error::Message::new("proposal-error-confirm"),
+        ))
     }
 }
 
 pub async fn deposit(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
     let started_at = state.clock.now_naive();
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
-    confirmed(&ctx, &form)?;
+    confirmed(&form)?;
     let form = form.into_inner();
     let reviewed =
         form.version.map(|version| deposits::Reviewed { version, attachments: form.attachments.unwrap_or_default() });
@@ -409,14 +415,13 @@ pub async fn deposit(
 
 pub async fn withdraw(
     state: web::Data<AppState>,
-    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
     let started_at = state.clock.now_naive();
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
-    confirmed(&ctx, &form)?;
+    confirmed(&form)?;
     let d = record_deposit(&state, &full, &current, Kind::Withdrawal, started_at, None).await?;
     Ok(redirect(&format!("/receipts/{d}?done=withdrawn")))
 }

@@ -12,7 +12,6 @@ use crate::domain::error::{Kind, Message};
 use crate::domain::following::MailLinks;
 use crate::domain::objectives::{self, Status};
 use crate::uploads::{Store, UploadError};
-use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::error::AppError;
@@ -27,15 +26,9 @@ pub struct Download {
 }
 
 /// Receives an agent's upload (multipart, with a `reason` when the objective is published) and
-/// adds its files to the objective. A refused file is an `AppError::Rejected`; nothing is kept
-/// of a refused or failed upload.
-pub async fn receive(
-    state: &AppState,
-    ctx: &Ctx,
-    identity: &Identity,
-    id: i64,
-    mut payload: Multipart,
-) -> Result<(), AppError> {
+/// adds its files to the objective. A refused file is a refusal on the `file` field
+/// ([`AppError::field_message`]); nothing is kept of a refused or failed upload.
+pub async fn receive(state: &AppState, identity: &Identity, id: i64, mut payload: Multipart) -> Result<(), AppError> {
     let current = identity.authorize(Action::EditObjective)?;
     let (oid, now) = (ObjectiveId(id), state.clock.now_naive());
     let status = state
@@ -58,11 +51,11 @@ pub async fn receive(
     let received = store
         .receive_form(&mut payload, state.settings.max_file_size, remaining, MAX_FILES_PER_UPLOAD)
         .await
-        .map_err(|e| AppError::upload(ctx.lang, &e))?;
+        .map_err(|e| AppError::from(e).on_field("file"))?;
     let reason = received.field("reason");
     let stored = received.files;
     if stored.is_empty() {
-        return Err(AppError::upload(ctx.lang, &UploadError::Empty));
+        return Err(AppError::from(UploadError::Empty).on_field("file"));
     }
     if status == Status::Published && reason.is_empty() {
         store.discard(&stored).await;

@@ -9,21 +9,11 @@ use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
 
-/// Maps refusals of the accounts domain to HTTP errors.
+/// The accounts domain's refusal as an HTTP error: [`AccountError`] is a
+/// [`Refusal`](crate::domain::error::Refusal), translated in the error middleware. (A plain
+/// `AppError::from` does the same; this name stays for the callers until the merge.)
 pub fn account_error(e: AccountError) -> AppError {
-    match e {
-        AccountError::EmailTaken => {
-            AppError::Conflict { code: "email_taken", message: "this address already has an account".into() }
-        }
-        AccountError::IdentifierTaken => AppError::Conflict {
-            code: "identifier_taken",
-            message: "this organisation identifier is already registered".into(),
-        },
-        AccountError::Refused(reason) => AppError::Conflict { code: "refused", message: reason.replace('-', " ") },
-        AccountError::Link(_) => AppError::NotFound,
-        AccountError::Db(diesel::result::Error::NotFound) => AppError::NotFound,
-        AccountError::Db(e) => AppError::from(e),
-    }
+    AppError::from(e)
 }
 
 /// The owner invites a colleague by e-mail.

@@ -8,13 +8,12 @@
 use std::rc::Rc;
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use serde::Deserialize;
 
 use crate::db::ids::{AttachmentId, DepositId, ObjectiveId, OrganisationId, ProposalId};
 use crate::domain::authz::Action;
 use crate::domain::criteria::{self, Criterion};
-use crate::domain::error::{self, Message, Refusal};
+use crate::domain::error::{self, Message};
 use crate::domain::following::MailLinks;
 use crate::domain::objectives;
 use crate::domain::organisations::{IdentifierType, LegalIdentifier};
@@ -22,7 +21,6 @@ use crate::domain::proposals::deposits::{self, Depositor, Kind};
 use crate::domain::proposals::opening;
 use crate::domain::proposals::{self, Download as Downloaded, ProposalError, ProposalFull, Relation, consortium};
 use crate::uploads::{Store, UploadError};
-use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::error::AppError;
@@ -139,7 +137,6 @@ pub async fn opened_deposit(
 /// Receives attachments (multipart, the CSRF token in the query string) and records them.
 pub async fn receive_attachments(
     state: &AppState,
-    ctx: &Ctx,
     full: &ProposalFull,
     current: &CurrentUser,
     payload: &mut Multipart,
@@ -153,10 +150,10 @@ pub async fn receive_attachments(
     let received = store
         .receive_form(payload, state.settings.max_file_size, remaining, MAX_FILES_PER_UPLOAD)
         .await
-        .map_err(|e| AppError::upload(ctx.lang, &e))?;
+        .map_err(|e| AppError::from(e).on_field("file"))?;
     let files = received.files;
     if files.is_empty() {
-        return Err(AppError::upload(ctx.lang, &UploadError::Empty));
+        return Err(AppError::from(UploadError::Empty).on_field("file"));
     }
     let (pid, user, max_total, count) = (full.proposal.id, current.user.id, state.settings.max_total_size, files.len());
     let to_store = files.clone();
@@ -171,12 +168,9 @@ pub async fn receive_attachments(
     let refusal = match saved {
         Ok(Ok(())) => return Ok(count),
         // Refused like a file over a limit: the page shows the reason by the file field.
-        Ok(Err(ProposalError::AttachmentsTooLarge)) => AppError::upload(ctx.lang, &UploadError::TotalTooLarge),
-        Ok(Err(e @ ProposalError::TooManyAttachments)) => AppError::Rejected {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            code: e.code(),
-            message: crate::web::error::translate(ctx.lang, &e.message(), &[]),
-        },
+        Ok(Err(e @ (ProposalError::AttachmentsTooLarge | ProposalError::TooManyAttachments))) => {
+            AppError::from(e).on_field("file")
+        }
         Ok(Err(e)) => e.into(),
         Err(e) => e,
     };
