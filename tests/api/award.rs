@@ -237,7 +237,9 @@ both_backends! {
         let challenge = app.with_db(|conn| achat_ouvert::db::schema::challenges::table.select(achat_ouvert::db::schema::challenges::id).first::<i64>(conn).unwrap()).await;
         let outcome = format!("/objectives/{o}/challenges/{challenge}/outcome");
         assert_eq!(s.suppliers[1].post_raw(&outcome, &[("outcome", "upheld"), ("note", "Non")]).await.status(), 403);
-        assert_eq!(s.agent.submit(&award, &outcome, &[("outcome", "rejected"), ("note", "")]).await.status(), 422);
+        let r = s.agent.submit(&award, &outcome, &[("outcome", "rejected"), ("note", "")]).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("Le champ « Note »"), "the message names the field");
         assert_eq!(s.agent.submit(&award, &outcome, &[("outcome", "rejected"), ("note", "Ordonnance de rejet")]).await.status(), 303);
         assert_eq!(s.agent.submit(&award, &outcome, &[("outcome", "upheld"), ("note", "Encore")]).await.status(), 409);
         assert!(s.agent.text(&award).await.contains("Signature impossible avant la fin"));

@@ -22,6 +22,13 @@ pub fn award_error(ctx: &Ctx, e: AwardError) -> AppError {
     match e {
         AwardError::NotFound => AppError::NotFound,
         AwardError::Db(cause) => AppError::from(cause),
+        // The field is named in the message, by its label on the form.
+        AwardError::Invalid(field) => AppError::Rejected {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: e.code(),
+            message: ctx
+                .t_args("award-error-invalid", &[("field", &ctx.t(&format!("challenge-{}", field.replace('_', "-"))))]),
+        },
         AwardError::WrongStage | AwardError::ChallengeSettled => {
             AppError::Conflict { code: e.code(), message: ctx.t(e.message_key()) }
         }
