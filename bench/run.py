@@ -35,6 +35,8 @@ PASSWORD = "mot de passe des données de test"
 PG = "postgres://postgres@127.0.0.1:5432"
 # A page four fifths into the objective list (20 a page): S 10, M 200, L 2,000 objectives.
 DEEP_PAGE = {"s": 1, "m": 8, "l": 80}
+# The seed awards its last objective (src/seed.rs, award_one): its id is the number of objectives.
+AWARDED = {"s": 10, "m": 200, "l": 2000}
 
 
 def sh(cmd, **kw):
@@ -213,6 +215,7 @@ def main():
         ready = time.monotonic() - started
 
         supplier = Session("owner0@entreprise.seed.achat-ouvert.fr")
+        agent = Session("agent0@seed.achat-ouvert.fr")
         chair = Session("committee1@seed.achat-ouvert.fr")
         chair_token = chair.token()
         # The suppliers of the first (open) objective deposit their proposals again, in turn, each
@@ -263,6 +266,11 @@ def main():
                  json.dumps(scores))),
             ("ranking of 500 proposals (page, with sensitivity)", "/objectives/2/evaluation/ranking",
              lua("GET", {"Cookie": chair.cookie()}, None)),
+            ("awarded objective page", f"/objectives/{AWARDED[a.scale]}", None),
+            ("award API", f"/api/v1/objectives/{AWARDED[a.scale]}/award", None),
+            ("agent's award page", f"/objectives/{AWARDED[a.scale]}/award", lua("GET", {"Cookie": agent.cookie()}, None)),
+            ("a letter (agent)", "/organisation/letters/1", lua("GET", {"Cookie": agent.cookie()}, None)),
+            ("supplier's letters list", "/organisation/letters", lua("GET", {"Cookie": supplier.cookie()}, None)),
         ]
         # Warm-up.
         for _, path, script in endpoints:

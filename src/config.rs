@@ -119,6 +119,8 @@ pub struct Settings {
     pub buyer_name: String,
     /// The OCDS ocid prefix registered by the buyer (`ocds-` and six characters).
     pub ocid_prefix: String,
+    /// The administrative court competent for the remedies against an award, named in the letters.
+    pub remedies_court: String,
 }
 
 /// A configuration value that cannot be used; names the variable and what is expected.
@@ -281,6 +283,15 @@ impl Settings {
         if buyer_name.chars().count() > 200 {
             return Err(ConfigError::new("BUYER_NAME", "longer than 200 characters", "the buyer's name"));
         }
+        let remedies_court = get("REMEDIES_COURT")
+            .unwrap_or_else(|| "Tribunal administratif de Lyon, 184 rue Duguesclin, 69433 Lyon Cedex 03".to_owned());
+        if remedies_court.trim().is_empty() || remedies_court.chars().count() > 300 {
+            return Err(ConfigError::new(
+                "REMEDIES_COURT",
+                "empty or longer than 300 characters",
+                "the court's name and address",
+            ));
+        }
         let ocid_prefix = get("OCID_PREFIX").unwrap_or_else(|| "ocds-ao0000".to_owned());
         let prefix_ok = ocid_prefix.len() == 11
             && ocid_prefix.starts_with("ocds-")
@@ -312,6 +323,7 @@ impl Settings {
             min_response_period: Duration::from_secs(u64::from(min_response)),
             buyer_name,
             ocid_prefix,
+            remedies_court,
             max_file_size: u64::from(max_file),
             max_total_size: u64::from(max_total),
         })
@@ -397,6 +409,7 @@ impl Settings {
             ("MAX_TOTAL_SIZE".into(), self.max_total_size.to_string()),
             ("BUYER_NAME".into(), self.buyer_name.clone()),
             ("OCID_PREFIX".into(), self.ocid_prefix.clone()),
+            ("REMEDIES_COURT".into(), self.remedies_court.clone()),
         ]
     }
 }

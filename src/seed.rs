@@ -637,5 +637,44 @@ fn seed(
         progress("scores", done, total);
     }
     report.scores = done;
+    // The last objective (under evaluation at every scale) is decided, its results published and
+    // awarded, so the pages after the shortlist exist at scale (docs/AWARD.md).
+    if let Some(last) = closed.last().copied() {
+        award_one(conn, last, agent, members[0], now)?;
+    }
     Ok(report)
+}
+
+/// Decides, publishes and awards one objective to its first shortlisted proposal, through the
+/// same domain operations as the pages (letters and mails included).
+fn award_one(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    agent: UserId,
+    chair: UserId,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    use crate::domain::award::{self, AwardInput, Context};
+    use crate::domain::evaluation::{board, decision};
+    let failed = |e: String| diesel::result::Error::QueryBuilderError(e.into());
+    decision::decide(conn, objective, chair, now - chrono::Duration::days(4)).map_err(|e| failed(e.to_string()))?;
+    let link = |p: ProposalId| format!("/proposals/{p}");
+    decision::publish(conn, objective, agent, true, &link, now - chrono::Duration::days(3))
+        .map_err(|e| failed(e.to_string()))?;
+    let b = board::load(conn, objective)?.ok_or(diesel::result::Error::NotFound)?;
+    let candidates = award::candidates(&b).map_err(|e| failed(e.to_string()))?;
+    let Some(first) = candidates.first() else { return Ok(()) };
+    let input = AwardInput {
+        winners: vec![first.0],
+        reasons: "Meilleur bilan carbone du classement et accompagnement des usagers le plus complet.".into(),
+        standstill_days: award::standstill::DEFAULT_DAYS,
+    };
+    let letter_link = |l: crate::db::ids::LetterId| format!("/organisation/letters/{l}");
+    let context = Context { buyer: "Région", court: "Tribunal administratif de Lyon", letter_link: &letter_link };
+    award::award(conn, objective, &input, agent, &context, now - chrono::Duration::days(2))
+        .map_err(|e| failed(e.to_string()))?;
+    // The mails these operations queued are for nobody (seed addresses), and their delivery
+    // would run under the measurements: the seed leaves an empty outbox, as it found it.
+    diesel::delete(crate::db::schema::mail_outbox::table).execute(conn)?;
+    Ok(())
 }

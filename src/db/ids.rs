@@ -143,3 +143,13 @@ id_type!(
     /// Identifies a row of `practices`.
     PracticeId
 );
+
+id_type!(
+    /// Identifies a row of `letters`.
+    LetterId
+);
+
+id_type!(
+    /// Identifies a row of `challenges`.
+    ChallengeId
+);

@@ -526,6 +526,64 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    awards (objective_id) {
+        objective_id -> BigInt,
+        outcome -> Text,
+        reasons -> Text,
+        standstill_days -> Integer,
+        standstill_ends_at -> Timestamp,
+        decided_by -> BigInt,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    award_winners (objective_id, proposal_id) {
+        objective_id -> BigInt,
+        proposal_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    letters (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        organisation_id -> BigInt,
+        proposal_id -> Nullable<BigInt>,
+        kind -> Text,
+        facts -> Text,
+        sent_at -> Timestamp,
+        first_opened_at -> Nullable<Timestamp>,
+        first_opened_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    challenges (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        lodged_on -> Date,
+        lodged_by -> Text,
+        summary -> Text,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+        outcome -> Nullable<Text>,
+        outcome_note -> Nullable<Text>,
+        outcome_by -> Nullable<BigInt>,
+        outcome_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    objective_stages (objective_id, status) {
+        objective_id -> BigInt,
+        status -> Text,
+        reached_at -> Timestamp,
+        reached_by -> BigInt,
+    }
+}
+
 diesel::joinable!(practices -> organisations (organisation_id));
 diesel::joinable!(partner_requests -> organisations (organisation_id));
 diesel::joinable!(partner_requests -> objectives (objective_id));
@@ -561,6 +619,11 @@ diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(users -> organisations (organisation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    award_winners,
+    awards,
+    challenges,
+    letters,
+    objective_stages,
     amendments,
     api_tokens,
     audit_log,

@@ -145,6 +145,19 @@ events! {
         ResultsPublished => "objective.results_published",
     }
 
+    /// After the shortlist (`domain::award`): the award or its absence, the letters' first
+    /// opening, the challenges and their outcomes, and the later stages; agents act, members of
+    /// the addressee organisation open letters.
+    {
+        Awarded => "award.awarded",
+        NotAwarded => "objective.not_awarded",
+        LetterOpened => "award.letter_opened",
+        ChallengeRecorded => "award.challenge_recorded",
+        ChallengeSettled => "award.challenge_settled",
+        ObjectiveCompleted => "objective.completed",
+        ObjectiveArchived => "objective.archived",
+    }
+
     /// Questions on an open objective: asked by suppliers, answered or published by agents.
     {
         QuestionAsked => "question.asked",
@@ -565,6 +578,13 @@ mod tests {
         "objective.draft_deleted",
         "objective.published",
         "objective.results_published",
+        "award.awarded",
+        "objective.not_awarded",
+        "award.letter_opened",
+        "award.challenge_recorded",
+        "award.challenge_settled",
+        "objective.completed",
+        "objective.archived",
         "organisation.invitation_revoked",
         "organisation.member_invited",
         "organisation.member_joined",

@@ -97,6 +97,12 @@ pub enum Action {
     },
     /// Publish an objective's decided results (agents).
     PublishResults,
+    /// Award an objective or declare it not awarded, record challenges and their outcomes, move
+    /// it to its later stages, read every letter of the award (agents).
+    Award,
+    /// Read the organisation's letters (the first reading is the acknowledgement of receipt):
+    /// its verified members.
+    ReadLetters(OrganisationId),
     /// Edit the organisation's directory profile and credentials, list or withdraw it: its
     /// verified members.
     EditProfile(OrganisationId),
@@ -173,7 +179,8 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         }),
         WriteProposal(relation) => verified(relation == Relation::Lead),
         AnswerConsortium(org) => verified(user.is_owner_of(org)),
-        OpenProposals | ManageCommittee | PublishResults => verified(user.has(Role::Agent)),
+        OpenProposals | ManageCommittee | PublishResults | Award => verified(user.has(Role::Agent)),
+        ReadLetters(org) => verified(user.is_member_of(org)),
         // Sitting on a committee needs the role and the appointment; agents and administrators
         // see nothing of the scores unless appointed.
         SitOnCommittee { member } => verified(member && user.has(Role::Committee)),
@@ -330,5 +337,22 @@ mod tests {
             assert_eq!(decide(&principal(&[], Some(1), true, true), action), Err(Deny::NotAllowed));
             assert_eq!(decide(&Actor::Anonymous, action), Err(Deny::NotSignedIn));
         }
+    }
+
+    #[test]
+    fn only_agents_award_and_only_the_addressee_reads_its_letters() {
+        assert_eq!(decide(&principal(&[Role::Agent], None, false, true), Action::Award), Ok(()));
+        assert_eq!(decide(&principal(&[Role::Agent], None, false, false), Action::Award), Err(Deny::Unverified));
+        for roles in [&[Role::Admin][..], &[Role::Committee], &[Role::Admin, Role::Committee]] {
+            assert_eq!(decide(&principal(roles, None, false, true), Action::Award), Err(Deny::NotAllowed));
+        }
+        assert_eq!(decide(&principal(&[], Some(1), true, true), Action::Award), Err(Deny::NotAllowed));
+        assert_eq!(decide(&Actor::Anonymous, Action::Award), Err(Deny::NotSignedIn));
+        let letters = Action::ReadLetters(OrganisationId(1));
+        assert_eq!(decide(&principal(&[], Some(1), false, true), letters), Ok(()));
+        assert_eq!(decide(&principal(&[], Some(1), false, false), letters), Err(Deny::Unverified));
+        assert_eq!(decide(&principal(&[], Some(2), true, true), letters), Err(Deny::NotAllowed));
+        assert_eq!(decide(&principal(&[Role::Agent, Role::Admin], None, false, true), letters), Err(Deny::NotAllowed));
+        assert_eq!(decide(&Actor::Anonymous, letters), Err(Deny::NotSignedIn));
     }
 }

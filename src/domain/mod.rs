@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod authz;
+pub mod award;
 pub mod criteria;
 pub mod criteria_seed;
 pub mod documents;

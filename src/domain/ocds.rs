@@ -59,7 +59,11 @@ fn tender_status(status: Status) -> &'static str {
     match status {
         Status::Draft => "planning",
         Status::Published | Status::Closed | Status::UnderEvaluation => "active",
-        Status::ResultsPublished | Status::Archived => "complete",
+        Status::ResultsPublished | Status::Awarded | Status::InExecution | Status::Completed | Status::Archived => {
+            "complete"
+        }
+        // OCDS: "no suppliers were selected" — the procedure ended without an award.
+        Status::NotAwarded => "unsuccessful",
         Status::Cancelled => "cancelled",
     }
 }

@@ -220,6 +220,17 @@ pub fn results_published(lang: Lang, to: &str, title: &str, link: &str) -> Outgo
     )
 }
 
+/// An award (or its absence) left a letter in the organisation's space.
+pub fn letter_waiting(lang: Lang, to: &str, title: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-letter-subject", &[("title", title)]),
+        &[lang.t_args("mail-letter-body", &[("title", title)])],
+        Some((lang.t("mail-letter-action"), link)),
+    )
+}
+
 /// Another organisation wrote through the platform (the message is read on the platform).
 pub fn message_received(lang: Lang, to: &str, sender: &str, link: &str) -> OutgoingMail {
     compose(

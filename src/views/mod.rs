@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod award;
 pub mod criteria;
 pub mod errors;
 pub mod evaluation;

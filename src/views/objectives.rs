@@ -125,7 +125,18 @@ pub fn list(
     now: NaiveDateTime,
 ) -> Markup {
     let title = ctx.t("objectives-title");
-    let mut statuses = vec!["open", "closed", "under_evaluation", "results_published", "archived", "cancelled"];
+    let mut statuses = vec![
+        "open",
+        "closed",
+        "under_evaluation",
+        "results_published",
+        "awarded",
+        "not_awarded",
+        "in_execution",
+        "completed",
+        "archived",
+        "cancelled",
+    ];
     if is_agent {
         statuses.insert(0, "draft");
     }
@@ -254,6 +265,8 @@ pub struct ObjectiveView {
     pub respond: Respond,
     /// Published results, once the agent published them.
     pub results: Option<super::evaluation::PublicResults>,
+    /// The award and the stages after the results.
+    pub after_results: Option<super::award::AfterResults>,
     /// Who looks for partners on this objective (shown while it is open, or when some did).
     pub partners: super::messages::PartnersView,
     /// A refused question, shown again in its field.
@@ -368,6 +381,7 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime, errors: &super::
                     }
                 }
                 @if let Some(r) = &v.results { (super::evaluation::public_results(ctx, r)) }
+                @if let Some(a) = &v.after_results { (super::award::public_section(ctx, a)) }
                 @match v.respond {
                     Respond::Nothing => {},
                     Respond::SignIn => section.respond aria-labelledby="respond" {
@@ -412,6 +426,9 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime, errors: &super::
                                 li { time datetime=(date.to_string()) { (date.format("%d/%m/%Y")) } " — " (label) }
                             }
                         }
+                    }
+                    @if let Some(a) = v.after_results.as_ref().filter(|a| !a.stages.is_empty()) {
+                        ol.timeline { (super::award::stage_items(ctx, &a.stages)) }
                     }
                 }
                 section aria-labelledby="practical" {
@@ -1022,6 +1039,7 @@ pub fn detail_view(
         can_remove_documents: is_agent && status == Status::Draft,
         respond: respond(page),
         results,
+        after_results: page.after_results.clone(),
         partners: partners_view(page, refused.skills.clone()),
         notice,
         typed_question: refused.question.clone(),
@@ -1074,6 +1092,8 @@ pub struct ObjectivePage {
     pub own_proposal: Option<ProposalId>,
     /// The published evaluation and every proposal's outcome, once results are published.
     pub results: Option<(Board, Vec<Opened>)>,
+    /// The award and the stages after the results, once results are published.
+    pub after_results: Option<super::award::AfterResults>,
     /// Who looks for partners on this objective.
     pub partners: Vec<partners::Shown>,
     /// Partners may still be sought: published and not the practice objective.

@@ -73,6 +73,7 @@ pub fn organisation(ctx: &Ctx, v: &OrganisationView<'_>, errors: &Errors, invite
                 dt { (ctx.t("field-social-economy")) } dd { @if v.social_economy { (ctx.t("yes")) } @else { (ctx.t("no")) } }
                 @if !v.sectors.is_empty() { dt { (ctx.t("field-sectors")) } dd { (v.sectors.join(", ")) } }
             }
+            p { a href="/organisation/letters" { (ctx.t("letters-title")) } }
             h2 { (ctx.t("org-members")) }
             table {
                 thead { tr {

@@ -137,6 +137,17 @@ impl AppError {
         }
     }
 
+    /// A refusal of the state (409) or of the input (422), in `lang`, for a page that shows it
+    /// above its own form; anything else is not for the form to show.
+    pub fn form_refusal(&self, lang: crate::i18n::Lang) -> Option<(StatusCode, String)> {
+        match self {
+            AppError::Refused(r) if matches!(r.kind, Kind::Conflict | Kind::Invalid) => {
+                Some((status_of(r.kind), translate(lang, &r.message, &r.criteria)))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether the current state refused it (a duplicate, a state that forbids it): 409.
     pub fn is_conflict(&self) -> bool {
         matches!(self, AppError::Refused(r) if r.kind == Kind::Conflict)

@@ -20,6 +20,7 @@ pub fn pages(cfg: &mut web::ServiceConfig) {
     objectives(cfg);
     proposals(cfg);
     evaluation(cfg);
+    award(cfg);
     admin(cfg);
 }
 
@@ -34,7 +35,8 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .configure(api_network)
             .configure(api_admin)
             .configure(api_proposals)
-            .configure(api_evaluation),
+            .configure(api_evaluation)
+            .configure(api_award),
     );
 }
 
@@ -181,6 +183,20 @@ fn proposals(cfg: &mut web::ServiceConfig) {
 }
 
 /// Evaluation: the committee, the scoring, the ranking, the decision and the results.
+/// After the shortlist: the agent's award page, its confirmations, challenges and later stages;
+/// the organisation's letters.
+fn award(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/objectives/{id}/award").get(handlers::award::page).post(handlers::award::award))
+        .route("/objectives/{id}/award/confirm", web::post().to(handlers::award::confirm))
+        .route("/objectives/{id}/not-awarded/confirm", web::post().to(handlers::award::confirm_not_awarded))
+        .route("/objectives/{id}/not-awarded", web::post().to(handlers::award::not_awarded))
+        .route("/objectives/{id}/challenges", web::post().to(handlers::award::lodge_challenge))
+        .route("/objectives/{id}/challenges/{challenge}/outcome", web::post().to(handlers::award::settle_challenge))
+        .route("/objectives/{id}/stage", web::post().to(handlers::award::stage))
+        .route("/organisation/letters", web::get().to(handlers::award::letters))
+        .route("/organisation/letters/{id}", web::get().to(handlers::award::letter));
+}
+
 fn evaluation(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/objectives/{id}/committee")
@@ -308,6 +324,13 @@ fn api_proposals(cfg: &mut web::ServiceConfig) {
 }
 
 /// Evaluation: the committee, the scoring, the decision and the results.
+/// After the shortlist: the award (public) and the organisation's letters.
+fn api_award(cfg: &mut web::ServiceConfig) {
+    cfg.route("/objectives/{id}/award", web::get().to(handlers::api_award::award))
+        .route("/organisation/letters", web::get().to(handlers::api_award::letters))
+        .route("/organisation/letters/{id}", web::get().to(handlers::api_award::letter));
+}
+
 fn api_evaluation(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/objectives/{id}/committee")

@@ -369,3 +369,45 @@ both_backends! {
         app.stop().await;
     }
 }
+
+both_backends! {
+    async fn every_role_against_every_award_action(backend) {
+        use crate::award::{REASONS, letter_of, results_published};
+        let app = spawn_app(backend).await;
+        let s = results_published(&app, "Objectif attribué").await;
+        let (o, p1) = (s.objective, s.proposals[0]);
+        let award = format!("/objectives/{o}/award");
+        let winner = p1.to_string().leak() as &str;
+        assert_eq!(s.agent.submit(&award, &award, &[("winner", winner), ("reasons", REASONS), ("standstill_days", "11")]).await.status(), 303);
+        let letter = letter_of(&app, "owner@beta.example").await;
+        let anonymous = app.browser();
+        let steps: Vec<(&str, Step)> = vec![
+            ("the award page", Step::Get(award.clone())),
+            ("confirm an award", Step::Post(format!("{award}/confirm"), vec![("winner", winner), ("reasons", REASONS), ("standstill_days", "11")])),
+            ("record a challenge", Step::Post(format!("/objectives/{o}/challenges"), vec![("lodged_on", "2026-12-01"), ("lodged_by", "Entreprise 702"), ("summary", "Notation contestée")])),
+            ("declare not awarded", Step::Post(format!("/objectives/{o}/not-awarded"), vec![("reason", REASONS)])),
+            ("the organisation's letters", Step::Get("/organisation/letters".into())),
+            ("read a letter", Step::Get(format!("/organisation/letters/{letter}"))),
+            ("the award's API", Step::Get(format!("/api/v1/objectives/{o}/award"))),
+        ];
+        let table: Vec<(&str, &Browser, [u16; 7])> = vec![
+            ("anonymous",          &anonymous,       [303, 303, 303, 303, 303, 404, 200]),
+            ("the addressee",      &s.suppliers[1],  [403, 403, 403, 403, 200, 200, 200]),
+            ("another supplier",   &s.suppliers[0],  [403, 403, 403, 403, 200, 404, 200]),
+            ("agent",              &s.agent,         [200, 409, 303, 409, 403, 200, 200]),
+            ("committee chair",    &s.chair,         [403, 403, 403, 403, 403, 404, 200]),
+            ("administrator",      &s.admin,         [403, 403, 403, 403, 403, 404, 200]),
+        ];
+        let mut failures = Vec::new();
+        for (role, browser, expected) in &table {
+            for ((name, step), want) in steps.iter().zip(expected) {
+                let got = attempt_step(browser, step).await;
+                if got != *want {
+                    failures.push(format!("{role} / {name}: expected {want}, got {got}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "authorization table mismatches:\n{}", failures.join("\n"));
+        app.stop().await;
+    }
+}

@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod audit;
 mod authorization;
+mod award;
 mod browser;
 mod cli;
 mod criteria;

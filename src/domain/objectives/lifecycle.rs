@@ -12,17 +12,28 @@ pub enum Status {
     Closed,
     UnderEvaluation,
     ResultsPublished,
+    /// Winners chosen, letters sent; the standstill period runs (`domain::award`).
+    Awarded,
+    /// Declared not awarded, with a public reason.
+    NotAwarded,
+    /// The contract is signed (step 2 of issue 17 records it).
+    InExecution,
+    Completed,
     Archived,
     Cancelled,
 }
 
 impl Status {
-    pub const ALL: [Status; 7] = [
+    pub const ALL: [Status; 11] = [
         Status::Draft,
         Status::Published,
         Status::Closed,
         Status::UnderEvaluation,
         Status::ResultsPublished,
+        Status::Awarded,
+        Status::NotAwarded,
+        Status::InExecution,
+        Status::Completed,
         Status::Archived,
         Status::Cancelled,
     ];
@@ -34,6 +45,10 @@ impl Status {
             Status::Closed => "closed",
             Status::UnderEvaluation => "under_evaluation",
             Status::ResultsPublished => "results_published",
+            Status::Awarded => "awarded",
+            Status::NotAwarded => "not_awarded",
+            Status::InExecution => "in_execution",
+            Status::Completed => "completed",
             Status::Archived => "archived",
             Status::Cancelled => "cancelled",
         }
@@ -60,7 +75,27 @@ pub enum Transition {
     Cancel,
     StartEvaluation,
     PublishResults,
+    Award,
+    /// With a public reason.
+    DeclareNotAwarded,
+    /// Refused during the standstill or an open challenge (`award::standstill::may_sign`).
+    Sign,
+    Complete,
     Archive,
+}
+
+impl Transition {
+    pub const ALL: [Transition; 9] = [
+        Transition::Publish,
+        Transition::Cancel,
+        Transition::StartEvaluation,
+        Transition::PublishResults,
+        Transition::Award,
+        Transition::DeclareNotAwarded,
+        Transition::Sign,
+        Transition::Complete,
+        Transition::Archive,
+    ];
 }
 
 /// The checked state machine.
@@ -72,7 +107,11 @@ pub fn next(current: Status, transition: Transition) -> Option<Status> {
         (Published, Cancel) => Some(Cancelled),
         (Closed, StartEvaluation) => Some(UnderEvaluation),
         (UnderEvaluation, PublishResults) => Some(ResultsPublished),
-        (ResultsPublished, Archive) => Some(Archived),
+        (ResultsPublished, Award) => Some(Awarded),
+        (ResultsPublished, DeclareNotAwarded) => Some(NotAwarded),
+        (Awarded, Sign) => Some(InExecution),
+        (InExecution, Complete) => Some(Completed),
+        (Completed | NotAwarded, Archive) => Some(Archived),
         _ => None,
     }
 }
@@ -102,10 +141,15 @@ mod tests {
             (Published, Cancel, Cancelled),
             (Closed, StartEvaluation, UnderEvaluation),
             (UnderEvaluation, PublishResults, ResultsPublished),
-            (ResultsPublished, Archive, Archived),
+            (ResultsPublished, Award, Awarded),
+            (ResultsPublished, DeclareNotAwarded, NotAwarded),
+            (Awarded, Sign, InExecution),
+            (InExecution, Complete, Completed),
+            (Completed, Archive, Archived),
+            (NotAwarded, Archive, Archived),
         ];
         for from in Status::ALL {
-            for t in [Publish, Cancel, StartEvaluation, PublishResults, Archive] {
+            for t in Transition::ALL {
                 let expected = allowed.iter().find(|(f, tr, _)| *f == from && *tr == t).map(|(_, _, to)| *to);
                 assert_eq!(next(from, t), expected, "{from:?} --{t:?}-->");
             }

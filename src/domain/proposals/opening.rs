@@ -148,7 +148,14 @@ pub fn openable(o: &Objective, now: NaiveDateTime) -> bool {
     !o.practice
         && matches!(
             o.status_at(now),
-            Status::Closed | Status::UnderEvaluation | Status::ResultsPublished | Status::Archived
+            Status::Closed
+                | Status::UnderEvaluation
+                | Status::ResultsPublished
+                | Status::Awarded
+                | Status::NotAwarded
+                | Status::InExecution
+                | Status::Completed
+                | Status::Archived
         )
 }
 

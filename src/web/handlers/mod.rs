@@ -4,10 +4,12 @@
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod api_award;
 pub mod api_evaluation;
 pub mod api_network;
 pub mod api_proposals;
 pub mod auth;
+pub mod award;
 pub mod criteria;
 pub mod documents;
 pub mod evaluation;

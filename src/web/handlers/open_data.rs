@@ -22,7 +22,7 @@ pub struct ObjectiveSummary {
     pub id: i64,
     pub reference: String,
     pub title: String,
-    /// `published`, `closed`, `under_evaluation`, `results_published`, `archived` or `cancelled`.
+    /// `published`, `closed`, `under_evaluation`, `results_published`, `awarded`, `not_awarded`, `in_execution`, `completed`, `archived` or `cancelled`.
     pub status: String,
     pub themes: Vec<String>,
     /// `5`, `10`, `20` or `20+` years.
@@ -42,7 +42,7 @@ pub struct ObjectivePage {
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct ListParams {
-    /// `open`, `closed`, `under_evaluation`, `results_published`, `archived`, `cancelled`.
+    /// `open`, `closed`, `under_evaluation`, `results_published`, `awarded`, `not_awarded`, `in_execution`, `completed`, `archived`, `cancelled`.
     #[serde(default)]
     pub status: String,
     /// A theme code, e.g. `energie`.

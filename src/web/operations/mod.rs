@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod award;
 pub mod documents;
 pub mod evaluation;
 pub mod objectives;

@@ -90,6 +90,10 @@ pub async fn page(state: &AppState, identity: &Identity, id: i64) -> Result<Obje
         .await?;
     let partners_open = status == Status::Published && !o.practice;
     let partners = state.db.run(move |conn| partners::on_objective(conn, oid).map_err(AppError::from)).await?;
+    let after_results = match published_results {
+        true => Some(super::award::after_results(state, identity, oid).await?),
+        false => None,
+    };
     Ok(ObjectivePage {
         full,
         catalogue,
@@ -106,6 +110,7 @@ pub async fn page(state: &AppState, identity: &Identity, id: i64) -> Result<Obje
         deposits: respond.0,
         own_proposal: respond.1,
         results,
+        after_results,
         partners,
         partners_open,
     })

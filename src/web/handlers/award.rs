@@ -1,0 +1,215 @@
+//! After the shortlist: the agent's award page, its confirmations, the challenges and the later
+//! stages; the organisation's letters. Each handler parses, authorizes and calls one operation
+//! (`web::operations::award`), then renders.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+
+use crate::db::ids::ProposalId;
+use crate::domain::award::challenges::{NewChallenge, Outcome};
+use crate::domain::award::{AwardError, AwardInput};
+use crate::domain::forms::{FormPairs, first};
+use crate::domain::objectives::Transition;
+use crate::views;
+use crate::views::layout::Ctx;
+use crate::web::AppState;
+use crate::web::auth::Identity;
+use crate::web::ctx::{NoticeQuery, html, redirect};
+use crate::web::error::AppError;
+use crate::web::operations::award::{self as ops, Typed};
+
+/// The award form as typed: winners, reasons, standstill period (a number, or refused).
+fn parse_award(pairs: &FormPairs) -> (AwardInput, Typed, Option<AwardError>) {
+    let winners: Vec<ProposalId> = pairs
+        .iter()
+        .filter(|(k, _)| k == "winner")
+        .filter_map(|(_, v)| v.trim().parse().ok().map(ProposalId))
+        .collect();
+    let reasons = first(pairs, "reasons");
+    let days_text = first(pairs, "standstill_days");
+    let days = days_text.parse::<i32>();
+    let typed = Typed {
+        winners: winners.clone(),
+        reasons: Some(reasons.clone()),
+        standstill_days: Some(days_text),
+        not_awarded_reason: String::new(),
+    };
+    let refused = days.is_err().then_some(AwardError::StandstillDays);
+    (AwardInput { winners, reasons, standstill_days: days.unwrap_or(-1) }, typed, refused)
+}
+
+/// The award page again, with the refusal above the form and the typed values in it.
+async fn refused_page(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    id: i64,
+    typed: Typed,
+    e: AppError,
+) -> Result<HttpResponse, AppError> {
+    let Some((status, message)) = e.form_refusal(ctx.lang) else { return Err(e) };
+    let mut view = ops::agent_view(state, ctx, identity, id, typed).await?;
+    view.error = Some(message);
+    Ok(html(status, views::award::agent_page(ctx, &view)))
+}
+
+pub async fn page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let mut view = ops::agent_view(&state, &ctx, &identity, id.into_inner(), Typed::default()).await?;
+    view.notice = query.notice(&ctx, "award");
+    Ok(html(StatusCode::OK, views::award::agent_page(&ctx, &view)))
+}
+
+/// Checks the award form and shows what will be done, with the standstill's end.
+pub async fn confirm(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (input, typed, refused) = parse_award(&form);
+    let checked = match refused {
+        Some(e) => Err(AppError::from(e)),
+        None => ops::confirm_award(&state, &identity, id, &input).await,
+    };
+    match checked {
+        Ok(c) => Ok(html(StatusCode::OK, views::award::confirm_award(&ctx, &c))),
+        Err(e) => refused_page(&state, &ctx, &identity, id, typed, e).await,
+    }
+}
+
+/// Awards, writes the letters and queues the mails.
+pub async fn award(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (input, typed, refused) = parse_award(&form);
+    let done = match refused {
+        Some(e) => Err(AppError::from(e)),
+        None => ops::award(&state, &identity, id, input).await,
+    };
+    match done {
+        Ok(()) => Ok(redirect(&format!("/objectives/{id}/award?done=awarded"))),
+        Err(e) => refused_page(&state, &ctx, &identity, id, typed, e).await,
+    }
+}
+
+pub async fn confirm_not_awarded(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let reason = first(&form, "reason");
+    match ops::confirm_not_awarded(&state, &identity, id, &reason).await {
+        Ok(title) => Ok(html(StatusCode::OK, views::award::confirm_not_awarded(&ctx, id, &title, &reason))),
+        Err(e) => {
+            let typed = Typed { not_awarded_reason: reason, ..Typed::default() };
+            refused_page(&state, &ctx, &identity, id, typed, e).await
+        }
+    }
+}
+
+pub async fn not_awarded(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let reason = first(&form, "reason");
+    match ops::not_awarded(&state, &identity, id, reason.clone()).await {
+        Ok(()) => Ok(redirect(&format!("/objectives/{id}/award?done=notawarded"))),
+        Err(e) => {
+            let typed = Typed { not_awarded_reason: reason, ..Typed::default() };
+            refused_page(&state, &ctx, &identity, id, typed, e).await
+        }
+    }
+}
+
+pub async fn lodge_challenge(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let done = match NaiveDate::parse_from_str(&first(&form, "lodged_on"), "%Y-%m-%d") {
+        Err(_) => Err(AppError::from(AwardError::Invalid("lodged_on"))),
+        Ok(lodged_on) => {
+            let input =
+                NewChallenge { lodged_on, lodged_by: first(&form, "lodged_by"), summary: first(&form, "summary") };
+            ops::lodge_challenge(&state, &identity, id, input).await
+        }
+    };
+    match done {
+        Ok(()) => Ok(redirect(&format!("/objectives/{id}/award?done=challenged"))),
+        Err(e) => refused_page(&state, &ctx, &identity, id, Typed::default(), e).await,
+    }
+}
+
+pub async fn settle_challenge(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let (id, challenge) = path.into_inner();
+    let done = match Outcome::parse(&first(&form, "outcome")) {
+        None => Err(AppError::from(AwardError::Invalid("outcome"))),
+        Some(o) => ops::settle_challenge(&state, &identity, id, challenge, o, first(&form, "note")).await,
+    };
+    match done {
+        Ok(()) => Ok(redirect(&format!("/objectives/{id}/award?done=settled"))),
+        Err(e) => refused_page(&state, &ctx, &identity, id, Typed::default(), e).await,
+    }
+}
+
+/// Completed or archived: the later stages an agent moves the objective to.
+pub async fn stage(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let to = match first(&form, "to").as_str() {
+        "completed" => Transition::Complete,
+        "archived" => Transition::Archive,
+        _ => return Err(AppError::BadRequest { code: "invalid_stage", message: "to: completed or archived".into() }),
+    };
+    ops::advance(&state, &identity, id, to).await?;
+    Ok(redirect(&format!("/objectives/{id}?done=stage")))
+}
+
+pub async fn letters(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
+    let letters = ops::organisation_letters(&state, &identity).await?;
+    Ok(html(StatusCode::OK, views::award::letters_list(&ctx, &letters)))
+}
+
+pub async fn letter(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let letter = ops::read_letter(&state, &identity, id.into_inner()).await?;
+    Ok(html(StatusCode::OK, views::award::letter(&ctx, &letter)))
+}
