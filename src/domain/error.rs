@@ -47,6 +47,8 @@ impl Kind {
 pub struct Message {
     pub key: &'static str,
     pub args: Vec<(&'static str, String)>,
+    /// Arguments that are themselves catalogue keys (a field's label), translated first.
+    pub labels: Vec<(&'static str, &'static str)>,
     pub parts: Vec<Message>,
     pub plain: Option<String>,
 }
@@ -65,6 +67,11 @@ impl Message {
     }
     pub fn with(mut self, name: &'static str, value: impl ToString) -> Message {
         self.args.push((name, value.to_string()));
+        self
+    }
+    /// An argument read from the catalogues in the reader's language (a field's label).
+    pub fn with_label(mut self, name: &'static str, key: &'static str) -> Message {
+        self.labels.push((name, key));
         self
     }
     pub fn with_parts(mut self, parts: Vec<Message>) -> Message {

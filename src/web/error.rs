@@ -202,6 +202,7 @@ pub fn translate(lang: crate::i18n::Lang, m: &Message, criteria: &[Criterion]) -
                 .and_then(|id| criteria.iter().find(|c| c.id == CriterionId(id)));
             (*name, named.map_or_else(|| value.clone(), |c| c.name(lang).to_owned()))
         })
+        .chain(m.labels.iter().map(|(name, key)| (*name, lang.t(key))))
         .collect();
     let borrowed: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut words: Vec<String> = Vec::new();

@@ -89,15 +89,16 @@ impl Refusal for AwardError {
             AwardError::Reasons => Message::new("award-error-reasons"),
             AwardError::StandstillDays => Message::new("award-error-standstill"),
             // The field by its label on the form.
-            AwardError::Invalid(field) => {
-                Message::new("award-error-invalid").with_parts(vec![Message::new(match *field {
+            AwardError::Invalid(field) => Message::new("award-error-invalid").with_label(
+                "field",
+                match *field {
                     "lodged_on" => "challenge-lodged-on",
                     "lodged_by" => "challenge-lodged-by",
                     "summary" => "challenge-summary",
                     "outcome" => "challenge-outcome",
                     _ => "challenge-note",
-                })])
-            }
+                },
+            ),
             AwardError::ChallengeSettled => Message::new("award-error-settled"),
             AwardError::Db(e) => database_message(e),
         }
