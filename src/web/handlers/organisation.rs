@@ -18,7 +18,7 @@ use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
-use crate::web::operations::organisation::{account_error, invite_member, remove_member, transfer_ownership};
+use crate::web::operations::organisation::{invite_member, remove_member, transfer_ownership};
 
 async fn render(
     state: &AppState,
@@ -108,7 +108,7 @@ pub async fn revoke_invitation(
     let (owner, now, id) = (current.user.clone(), state.clock.now(), InvitationId(id.into_inner()));
     let revoked = state
         .db
-        .run(move |conn| accounts::revoke_invitation(conn, &owner, org_id, id, now).map_err(account_error))
+        .run(move |conn| accounts::revoke_invitation(conn, &owner, org_id, id, now).map_err(AppError::from))
         .await?;
     if !revoked {
         return Err(AppError::NotFound);
@@ -239,6 +239,6 @@ pub async fn accept(
             ),
         )),
         Err(AccountError::Link(_)) => Ok(invitation_gone(&ctx)),
-        Err(e) => Err(account_error(e)),
+        Err(e) => Err(AppError::from(e)),
     }
 }

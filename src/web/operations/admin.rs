@@ -10,7 +10,6 @@ use crate::domain::users::{self, Role};
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::error::AppError;
-use crate::web::operations::organisation::account_error;
 
 /// Users a page lists.
 pub const USERS_PAGE: i64 = 50;
@@ -61,7 +60,7 @@ pub async fn invite_staff(
         .run(move |conn| {
             let links = accounts::Links { secret: st.expose().as_bytes(), public_url: &public_url };
             let invite = StaffInvite { email: &email, name: &name, roles: &roles, lang };
-            accounts::invite_staff(conn, &admin, &invite, links, now).map_err(account_error)
+            accounts::invite_staff(conn, &admin, &invite, links, now).map_err(AppError::from)
         })
         .await
 }
@@ -74,7 +73,7 @@ pub async fn change_roles(
     roles: Vec<Role>,
 ) -> Result<(), AppError> {
     let (admin, now) = (admin.user.clone(), state.clock.now());
-    state.db.run(move |conn| accounts::change_roles(conn, &admin, target, &roles, now).map_err(account_error)).await
+    state.db.run(move |conn| accounts::change_roles(conn, &admin, target, &roles, now).map_err(AppError::from)).await
 }
 
 /// Disables or enables an account.
@@ -85,7 +84,7 @@ pub async fn set_disabled(
     disabled: bool,
 ) -> Result<(), AppError> {
     let (admin, now) = (admin.user.clone(), state.clock.now());
-    state.db.run(move |conn| accounts::set_disabled(conn, &admin, target, disabled, now).map_err(account_error)).await
+    state.db.run(move |conn| accounts::set_disabled(conn, &admin, target, disabled, now).map_err(AppError::from)).await
 }
 
 /// A page of the audit log, newest first, for an administrator: entries whose action starts with

@@ -2,19 +2,12 @@
 //! handing over ownership; and the accounts domain's refusals as HTTP errors.
 
 use crate::db::ids::{OrganisationId, UserId};
-use crate::domain::accounts::{self, AccountError};
+use crate::domain::accounts;
 use crate::domain::email::Email;
 use crate::domain::organisations;
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
-
-/// The accounts domain's refusal as an HTTP error: [`AccountError`] is a
-/// [`Refusal`](crate::domain::error::Refusal), translated in the error middleware. (A plain
-/// `AppError::from` does the same; this name stays for the callers until the merge.)
-pub fn account_error(e: AccountError) -> AppError {
-    AppError::from(e)
-}
 
 /// The owner invites a colleague by e-mail.
 pub async fn invite_member(
@@ -31,7 +24,7 @@ pub async fn invite_member(
         .run(move |conn| {
             let org = organisations::find(conn, org_id)?.ok_or(AppError::NotFound)?;
             let links = accounts::Links { secret: st.expose().as_bytes(), public_url: &public_url };
-            accounts::invite_member(conn, &owner, &org, &email, links, now).map(|_| ()).map_err(account_error)
+            accounts::invite_member(conn, &owner, &org, &email, links, now).map(|_| ()).map_err(AppError::from)
         })
         .await
 }
@@ -44,7 +37,7 @@ pub async fn remove_member(
     member: UserId,
 ) -> Result<(), AppError> {
     let (owner, now) = (current.user.clone(), state.clock.now());
-    state.db.run(move |conn| accounts::remove_member(conn, &owner, org_id, member, now).map_err(account_error)).await
+    state.db.run(move |conn| accounts::remove_member(conn, &owner, org_id, member, now).map_err(AppError::from)).await
 }
 
 /// The owner hands ownership to a verified member.
@@ -57,6 +50,6 @@ pub async fn transfer_ownership(
     let (owner, now) = (current.user.clone(), state.clock.now());
     state
         .db
-        .run(move |conn| accounts::transfer_ownership(conn, &owner, org_id, member, now).map_err(account_error))
+        .run(move |conn| accounts::transfer_ownership(conn, &owner, org_id, member, now).map_err(AppError::from))
         .await
 }
