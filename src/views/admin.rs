@@ -165,9 +165,15 @@ pub fn user(ctx: &Ctx, u: &UserDetail, error: Option<&str>, notice: Option<&str>
                 }
             }
             h2 { (ctx.t("admin-access")) }
-            form.form method="post" action=(format!("/admin/users/{}/{}", u.id, if u.disabled { "enable" } else { "disable" })) {
-                (csrf_field(ctx))
-                button.button type="submit" { @if u.disabled { (ctx.t("admin-enable")) } @else { (ctx.t("admin-disable")) } }
+            @if u.disabled {
+                form.form method="post" action=(format!("/admin/users/{}/enable", u.id)) {
+                    (csrf_field(ctx))
+                    button.button type="submit" { (ctx.t("admin-enable")) }
+                }
+            } @else {
+                div.danger-zone {
+                    a.button.button-danger href=(format!("/admin/users/{}/disable", u.id)) { (ctx.t("admin-disable")) }
+                }
             }
         },
     )
@@ -230,6 +236,28 @@ pub fn audit(ctx: &Ctx, rows: &[AuditRow], action: &str, actor: &str, older: Opt
                     a href=(format!("/admin/audit?action={}&actor={}&before={before}", enc(action), enc(actor))) rel="next" { (ctx.t("audit-older")) }
                 }
             }
+        },
+    )
+}
+
+/// The confirmation page of an account's disabling.
+pub fn disable_confirmation(ctx: &Ctx, id: i64, name: &str, email: &str) -> Markup {
+    let base = format!("/admin/users/{id}");
+    super::confirm::confirmation(
+        ctx,
+        &super::confirm::Confirm {
+            title: ctx.t("admin-disable-title"),
+            trail: vec![("/admin/users", ctx.t("admin-users")), (&base, name.to_owned())],
+            subject: format!("{name} <{email}>"),
+            effects: vec![ctx.t("admin-disable-effect-sign-in"), ctx.t("admin-disable-effect-kept")],
+            irreversible: ctx.t("admin-disable-irreversible"),
+            open_items: None,
+            action: format!("{base}/disable"),
+            hidden: vec![],
+            reason: None,
+            button: ctx.t("admin-disable"),
+            back: base.clone(),
+            errors: super::forms::Errors::default(),
         },
     )
 }

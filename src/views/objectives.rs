@@ -105,6 +105,7 @@ impl FilterValues {
     pub fn query(&self, page: i64) -> String {
         super::layout::page_query(
             &[
+                ("q", &self.q),
                 ("status", &self.status),
                 ("theme", &self.theme),
                 ("horizon", &self.horizon),
@@ -361,21 +362,11 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime, errors: &super::
                                     button.button.button-primary type="submit" { (ctx.t("objective-publish")) }
                                 }
                             }
-                            @if v.can_delete {
-                                form.inline-form method="post" action=(format!("/objectives/{}/delete", v.id)) {
-                                    (csrf_field(ctx))
-                                    button.button type="submit" { (ctx.t("objective-delete")) }
-                                }
-                            }
                         }
-                        @if v.can_cancel {
-                            form.form method="post" action=(format!("/objectives/{}/cancel", v.id)) {
-                                (csrf_field(ctx))
-                                div.field {
-                                    label for="cancel_reason" { (ctx.t("objective-cancel-reason")) }
-                                    textarea #cancel_reason name="reason" rows="3" required {}
-                                }
-                                button.button type="submit" { (ctx.t("objective-cancel")) }
+                        @if v.can_cancel || v.can_delete {
+                            div.danger-zone {
+                                @if v.can_cancel { a.button.button-danger href=(format!("/objectives/{}/cancel", v.id)) { (ctx.t("objective-cancel")) } }
+                                @if v.can_delete { a.button.button-danger href=(format!("/objectives/{}/delete", v.id)) { (ctx.t("objective-delete")) } }
                             }
                         }
                     }
@@ -1107,4 +1098,53 @@ pub fn page_markup(ctx: &Ctx, mut page: ObjectivePage, notice: Option<String>, r
         page.results.take().and_then(|(b, outcomes)| super::evaluation::published_results(ctx, &b, &outcomes));
     let view = detail_view(ctx, &page, results, notice, refused);
     detail(ctx, &view, page.now, &refused.errors)
+}
+
+/// The confirmation page of an objective's cancellation, with its public reason.
+pub fn cancel_confirmation(ctx: &Ctx, id: i64, title: &str, reason: &str, errors: Errors) -> Markup {
+    let base = format!("/objectives/{id}");
+    super::confirm::confirmation(
+        ctx,
+        &super::confirm::Confirm {
+            title: ctx.t("objective-cancel-title"),
+            trail: vec![("/objectives", ctx.t("objectives-title")), (&base, title.to_owned())],
+            subject: title.to_owned(),
+            effects: vec![ctx.t("objective-cancel-effect-proposals"), ctx.t("objective-cancel-effect-public")],
+            irreversible: ctx.t("objective-cancel-irreversible"),
+            open_items: None,
+            action: format!("{base}/cancel"),
+            hidden: vec![],
+            reason: Some(super::confirm::Reason {
+                name: "reason",
+                label: ctx.t("objective-cancel-reason"),
+                hint: Some(ctx.t("objective-cancel-reason-hint")),
+                value: reason,
+            }),
+            button: ctx.t("objective-cancel-confirm"),
+            back: base.clone(),
+            errors,
+        },
+    )
+}
+
+/// The confirmation page of a draft's deletion.
+pub fn delete_confirmation(ctx: &Ctx, id: i64, title: &str) -> Markup {
+    let base = format!("/objectives/{id}");
+    super::confirm::confirmation(
+        ctx,
+        &super::confirm::Confirm {
+            title: ctx.t("objective-delete-title"),
+            trail: vec![("/objectives", ctx.t("objectives-title")), (&base, title.to_owned())],
+            subject: title.to_owned(),
+            effects: vec![ctx.t("objective-delete-effect")],
+            irreversible: ctx.t("objective-delete-irreversible"),
+            open_items: None,
+            action: format!("{base}/delete"),
+            hidden: vec![],
+            reason: None,
+            button: ctx.t("objective-delete-confirm"),
+            back: base.clone(),
+            errors: Errors::default(),
+        },
+    )
 }

@@ -11,7 +11,7 @@ use super::objectives::{euros, problems_to_errors, size_text, time_left};
 use crate::db::ids::CriterionId;
 use crate::domain::criteria::Criterion;
 use crate::domain::forms::{FormPairs, Problem};
-use crate::domain::objectives::ObjectiveFull;
+use crate::domain::objectives::{ObjectiveFull, Status};
 use crate::domain::proposals::deposits::Receipt;
 use crate::domain::proposals::{self, ProposalFull, opening};
 use crate::domain::proposals::{CHANGE_SUPPORT_MAX, SOLUTION_MAX, STATEMENT_MAX, SUMMARY_MAX, TITLE_MAX};
@@ -346,6 +346,8 @@ pub struct ProposalView {
     pub members: Vec<MemberRow>,
     pub deposits: Vec<DepositRow>,
     pub standing: Standing,
+    /// The catalogue key of what the standing means now, and what comes next.
+    pub standing_text: &'static str,
     /// Why the proposal cannot be deposited yet (translated).
     pub missing: Vec<String>,
     pub open: bool,
@@ -384,12 +386,16 @@ pub fn proposal(ctx: &Ctx, v: &ProposalView, now: NaiveDateTime) -> Markup {
                     p.deadline { (ctx.t("objective-deadline-label")) " " (when(ctx, d)) " — " strong { (time_left(ctx, Some(d), now)) } }
                 }
             }
-            @match v.standing {
-                Standing::ToReconfirm => div.alert.alert-error role="alert" { p { (ctx.t("standing-to-reconfirm-text")) } },
-                Standing::Late => div.alert.alert-error role="alert" { p { (ctx.t("standing-late-text")) } },
-                Standing::Withdrawn => div.alert.alert-warn { p { (ctx.t("standing-withdrawn-text")) } },
-                Standing::Deposited => div.alert.alert-ok { p { (ctx.t("standing-deposited-text")) } },
-                Standing::Draft => div.alert.alert-warn { p { (ctx.t("standing-draft-text")) } },
+            @match (v.standing, v.open) {
+                (Standing::ToReconfirm, true) | (Standing::Late, _) => div.alert.alert-error role="alert" { p { (ctx.t(v.standing_text)) } },
+                (Standing::Withdrawn | Standing::Draft, true) => div.alert.alert-warn { p { (ctx.t(v.standing_text)) } },
+                (Standing::Deposited, _) => div.alert.alert-ok {
+                    p { (ctx.t(v.standing_text)) }
+                    @if v.standing_text == "standing-awarded-text" {
+                        p { a href="/organisation/letters" { (ctx.t("standing-letters-link")) } }
+                    }
+                },
+                _ => div.alert { p { (ctx.t(v.standing_text)) } },
             }
             @if v.practice { div.alert { p { (ctx.t("practice-explained")) } } }
             @if let Some(f) = &v.feedback { (super::evaluation::feedback(ctx, f)) }
@@ -420,13 +426,8 @@ pub fn proposal(ctx: &Ctx, v: &ProposalView, now: NaiveDateTime) -> Markup {
                         }
                     }
                     @if matches!(v.standing, Standing::Deposited | Standing::ToReconfirm) {
-                        form.form method="post" action=(format!("/proposals/{}/withdraw", v.id)) {
-                            (csrf_field(ctx))
-                            div.field.field-check {
-                                input #withdraw_confirm type="checkbox" name="confirm" value="true" required;
-                                label for="withdraw_confirm" { (ctx.t("proposal-withdraw-confirm")) }
-                            }
-                            button.button type="submit" { (ctx.t("proposal-withdraw")) }
+                        div.danger-zone {
+                            a.button.button-danger href=(format!("/proposals/{}/withdraw", v.id)) { (ctx.t("proposal-withdraw")) }
                         }
                     }
                 }
@@ -990,6 +991,36 @@ pub struct ProposalPage {
     pub max_file_mb: u64,
 }
 
+/// What a proposal's standing means for its author now: while the objective takes proposals, what they
+/// may still do; once it no longer does, where the proposal stands and what comes next — never an
+/// invitation to change what can no longer change.
+pub fn standing_text(standing: Standing, open: bool, status: Status) -> &'static str {
+    if open {
+        return match standing {
+            Standing::Draft => "standing-draft-text",
+            Standing::Deposited => "standing-deposited-text",
+            Standing::ToReconfirm => "standing-to-reconfirm-text",
+            Standing::Withdrawn => "standing-withdrawn-text",
+            Standing::Late => "standing-late-text",
+        };
+    }
+    match standing {
+        Standing::Draft => "standing-draft-closed-text",
+        Standing::ToReconfirm => "standing-to-reconfirm-closed-text",
+        Standing::Withdrawn => "standing-withdrawn-closed-text",
+        Standing::Late => "standing-late-text",
+        Standing::Deposited => match status {
+            Status::Cancelled => "standing-cancelled-text",
+            Status::UnderEvaluation => "standing-evaluating-text",
+            Status::ResultsPublished => "standing-results-text",
+            Status::Awarded | Status::NotAwarded | Status::InExecution | Status::Completed | Status::Archived => {
+                "standing-awarded-text"
+            }
+            Status::Draft | Status::Published | Status::Closed => "standing-sealed-text",
+        },
+    }
+}
+
 /// The proposal's page from what it loaded.
 pub fn page_markup(ctx: &Ctx, page: &ProposalPage, notice: Option<String>, upload_error: Option<String>) -> Markup {
     let (full, catalogue, now) = (&page.full, &page.catalogue, page.now);
@@ -1020,6 +1051,7 @@ pub fn page_markup(ctx: &Ctx, page: &ProposalPage, notice: Option<String>, uploa
         members: member_rows(full),
         deposits: deposit_rows(full),
         standing: standing(full, page.essential),
+        standing_text: standing_text(standing(full, page.essential), open, full.objective.status_at(now)),
         missing: missing_for_deposit(ctx, full, catalogue),
         open,
         can_write: page.may_write,
@@ -1034,4 +1066,37 @@ pub fn page_markup(ctx: &Ctx, page: &ProposalPage, notice: Option<String>, uploa
         upload_error,
     };
     proposal(ctx, &view, now)
+}
+
+/// The confirmation page of a withdrawal.
+pub fn withdraw_confirmation(
+    ctx: &Ctx,
+    id: i64,
+    title: &str,
+    objective_title: &str,
+    deadline: Option<NaiveDateTime>,
+) -> Markup {
+    let base = format!("/proposals/{id}");
+    let title = if title.is_empty() { ctx.t("proposal-untitled") } else { title.to_owned() };
+    let mut effects = vec![ctx.t("proposal-withdraw-effect")];
+    if let Some(d) = deadline {
+        effects.push(ctx.t_args("proposal-withdraw-effect-deadline", &[("deadline", &paris(ctx.lang, d))]));
+    }
+    super::confirm::confirmation(
+        ctx,
+        &super::confirm::Confirm {
+            title: ctx.t("proposal-withdraw-title"),
+            trail: vec![("/proposals", ctx.t("dashboard-title")), (&base, title.clone())],
+            subject: format!("{title} — {objective_title}"),
+            effects,
+            irreversible: ctx.t("proposal-withdraw-irreversible"),
+            open_items: None,
+            action: format!("{base}/withdraw"),
+            hidden: vec![("confirm", "true".to_owned())],
+            reason: None,
+            button: ctx.t("proposal-withdraw"),
+            back: base.clone(),
+            errors: Errors::default(),
+        },
+    )
 }

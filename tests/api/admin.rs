@@ -53,8 +53,14 @@ both_backends! {
         assert_eq!(other_admin.get("/admin/users").await.status(), 403);
         assert_eq!(other_admin.get("/account").await.status(), 200);
 
-        // Disable: the session ends at once and signing in fails.
-        assert_eq!(admin.submit(&format!("/admin/users/{id}"), &format!("/admin/users/{id}/disable"), &[]).await.status(), 303);
+        // Disable, after a confirmation page of its own: the session ends at once and signing in fails.
+        let page = admin.text(&format!("/admin/users/{id}")).await;
+        assert!(page.contains(&format!("href=\"/admin/users/{id}/disable\"")) && !page.contains(&format!("action=\"/admin/users/{id}/disable\"")), "{page}");
+        let confirm = admin.text(&format!("/admin/users/{id}/disable")).await;
+        assert!(confirm.contains("Désactiver ce compte ?") && confirm.contains("second@region.example") && confirm.contains("button-danger"));
+        assert_eq!(other_admin.get(&format!("/admin/users/{id}/disable")).await.status(), 403, "no longer an administrator");
+        assert_eq!(other_admin.get("/account").await.status(), 200, "seeing the page changed nothing");
+        assert_eq!(admin.submit(&format!("/admin/users/{id}/disable"), &format!("/admin/users/{id}/disable"), &[]).await.status(), 303);
         assert_eq!(other_admin.get("/account").await.status(), 303);
         assert_eq!(other_admin.sign_in("second@region.example", PASSWORD).await.status(), 401);
         assert_eq!(admin.submit(&format!("/admin/users/{id}"), &format!("/admin/users/{id}/enable"), &[]).await.status(), 303);

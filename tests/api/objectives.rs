@@ -173,8 +173,19 @@ both_backends! {
         }
         assert_eq!(app.browser().get("/objectives/new").await.status(), 303, "anonymous goes to sign-in");
 
-        let empty = agent.submit(&format!("/objectives/{id}"), &format!("/objectives/{id}/cancel"), &[("reason", "  ")]).await;
-        assert_eq!(empty.status(), 409);
+        // The objective's page leads to a confirmation page of its own, which says what cannot be undone.
+        let page = agent.text(&format!("/objectives/{id}")).await;
+        assert!(page.contains(&format!("href=\"/objectives/{id}/cancel\"")) && !page.contains(&format!("action=\"/objectives/{id}/cancel\"")));
+        for (who, browser) in [("committee", &committee), ("supplier", &supplier)] {
+            assert_eq!(browser.get(&format!("/objectives/{id}/cancel")).await.status(), 403, "{who} saw the confirmation");
+        }
+        let confirm = agent.text(&format!("/objectives/{id}/cancel")).await;
+        assert!(confirm.contains("Annuler l’objectif ?") && confirm.contains("ne peut pas être reprise") && confirm.contains("button-danger"));
+        let empty = agent.submit(&format!("/objectives/{id}/cancel"), &format!("/objectives/{id}/cancel"), &[("reason", "  ")]).await;
+        assert_eq!(empty.status(), 422);
+        let empty = empty.text().await.unwrap();
+        assert!(empty.contains("id=\"error-summary\"") && empty.contains("href=\"#reason\"") && empty.contains("Annuler l’objectif ?"), "{empty}");
+        assert!(app.browser().text(&format!("/objectives/{id}")).await.contains("Ouvert aux propositions"), "nothing changed");
         let done = agent.submit(&format!("/objectives/{id}"), &format!("/objectives/{id}/cancel"), &[("reason", "Le besoin est couvert par un marché national.")]).await;
         assert_eq!(done.status(), 303);
         let page = app.browser().text(&format!("/objectives/{id}")).await;
@@ -287,6 +298,57 @@ both_backends! {
         // The before/after values are public.
         let page = app.browser().text(&format!("/objectives/{id}")).await;
         assert!(page.contains("Toitures végétalisées et pluviales") && page.contains("Avant et après"));
+        app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn a_search_keeps_its_words_from_page_to_page(backend) {
+        let app = spawn_app(backend).await;
+        let agent = app.staff("agent@region.example", &[Role::Agent]).await;
+        // 21 matches (one more than a page holds) and one objective the search must never list.
+        for n in 1..=21 {
+            published(&app, &agent, &format!("Vélos de service {n}")).await;
+        }
+        published(&app, &agent, "Chaufferie bois du lycée").await;
+
+        let visitor = app.browser();
+        let first = visitor.text("/objectives?q=velos").await;
+        assert_eq!(first.matches("class=\"objective-card\"").count(), 20);
+        assert!(first.contains("href=\"/objectives?q=velos&amp;page=2\""), "the next page keeps the search");
+        let second = visitor.text("/objectives?q=velos&page=2").await;
+        assert_eq!(second.matches("class=\"objective-card\"").count(), 1);
+        assert!(!second.contains("Chaufferie bois"), "page 2 of a search lists only matches");
+        app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn a_draft_is_deleted_only_after_its_confirmation_page(backend) {
+        let app = spawn_app(backend).await;
+        let agent = app.staff("agent@region.example", &[Role::Agent]).await;
+        let r = agent.submit("/objectives/new", "/objectives", &[("title", "Brouillon à jeter")]).await;
+        let id = id_from(r.headers()["location"].to_str().unwrap());
+        let page = agent.text(&format!("/objectives/{id}")).await;
+        assert!(page.contains(&format!("href=\"/objectives/{id}/delete\"")), "a link to the confirmation, not a button that deletes");
+        assert!(!page.contains(&format!("action=\"/objectives/{id}/delete\"")));
+        let confirm = agent.text(&format!("/objectives/{id}/delete")).await;
+        assert!(confirm.contains("Supprimer ce brouillon ?") && confirm.contains("ne peut pas être récupéré"));
+        assert!(confirm.contains(&format!("action=\"/objectives/{id}/delete\"")));
+
+        let supplier = app.supplier_owner("owner@alpha.example", 93).await;
+        assert_eq!(supplier.get(&format!("/objectives/{id}/delete")).await.status(), 403);
+        assert_eq!(supplier.submit("/proposals", &format!("/objectives/{id}/delete"), &[]).await.status(), 403);
+        assert_eq!(agent.get(&format!("/objectives/{id}")).await.status(), 200, "still there");
+
+        let done = agent.submit(&format!("/objectives/{id}/delete"), &format!("/objectives/{id}/delete"), &[]).await;
+        assert_eq!(done.status(), 303);
+        assert_eq!(agent.get(&format!("/objectives/{id}")).await.status(), 404);
+
+        // A published objective is never deleted: its confirmation page is refused too.
+        let published_id = published(&app, &agent, "Objectif publié").await;
+        let refused = agent.get(&format!("/objectives/{published_id}/delete")).await;
+        assert_eq!(refused.status(), 409);
         app.stop().await;
     }
 }

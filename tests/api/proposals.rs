@@ -254,6 +254,7 @@ both_backends! {
             let r = other.submit("/proposals", &format!("/proposals/{proposal}/{action}"), &[("confirm", "true")]).await;
             assert_eq!(r.status(), 404, "{action}");
         }
+        assert_eq!(other.get(&format!("/proposals/{proposal}/withdraw")).await.status(), 404, "nor see its withdrawal page");
         // Agents see a number, nothing more; the proposals' list stays closed.
         let list = agent.text(&format!("/objectives/{objective}/proposals")).await;
         assert!(list.contains("1 organisation(s)") && !list.contains("Entreprise 502") && !list.contains("Chaufferies"));
@@ -275,7 +276,11 @@ both_backends! {
 
         // After the deadline the agent opens: one audit entry per opening.
         app.clock.advance(chrono::Duration::days(31));
-        signed_in_again(&[(&agent, "agent@region.example"), (&admin, "admin@region.example"), (&committee, "jury@region.example"), (&other, "owner@beta.example")]).await;
+        signed_in_again(&[(&agent, "agent@region.example"), (&admin, "admin@region.example"), (&committee, "jury@region.example"), (&other, "owner@beta.example"), (&supplier, "owner@alpha.example")]).await;
+        // Its author reads where it stands, never that it can still be changed.
+        let sealed = supplier.text(&format!("/proposals/{proposal}")).await;
+        assert!(sealed.contains("votre dernier dépôt est scellé"), "{sealed}");
+        assert!(!sealed.contains("Vous pouvez encore le modifier") && !sealed.contains(&format!("/proposals/{proposal}/edit")));
         assert_eq!(agent.get(&format!("/objectives/{objective}/proposals/{proposal}")).await.status(), 404, "not opened yet");
         let open = agent.submit(&format!("/objectives/{objective}/proposals"), &format!("/objectives/{objective}/proposals/open"), &[]).await;
         assert_eq!(open.status(), 303);
@@ -283,6 +288,7 @@ both_backends! {
         assert!(list.contains("Entreprise 502"));
         let opened = agent.text(&format!("/objectives/{objective}/proposals/{proposal}")).await;
         assert!(opened.contains("Chaufferies bois en circuit court") && opened.contains("annexe.pdf"));
+        assert!(supplier.text(&format!("/proposals/{proposal}")).await.contains("le comité l’évalue"));
         let doc = agent.get(&format!("/deposits/{receipt}/documents/0")).await;
         assert_eq!(doc.status(), 200);
         assert_eq!(doc.bytes().await.unwrap().as_ref(), PDF);
@@ -314,10 +320,15 @@ both_backends! {
         let second = deposited(&supplier, proposal).await;
         assert_ne!(first, second);
 
-        // Withdrawal needs a confirmation, and gets its own receipt.
+        // Withdrawal needs a confirmation on its own page, and gets its own receipt.
+        let page = supplier.text(&format!("/proposals/{proposal}")).await;
+        assert!(page.contains(&format!("href=\"/proposals/{proposal}/withdraw\"")) && !page.contains(&format!("action=\"/proposals/{proposal}/withdraw\"")));
+        let confirm = supplier.text(&format!("/proposals/{proposal}/withdraw")).await;
+        assert!(confirm.contains("Retirer votre proposition ?") && confirm.contains("heure de Paris") && confirm.contains("name=\"confirm\" value=\"true\""));
+        assert_eq!(app.browser().get(&format!("/proposals/{proposal}/withdraw")).await.status(), 303, "visitors are sent to sign in");
         let refused = supplier.submit(&format!("/proposals/{proposal}"), &format!("/proposals/{proposal}/withdraw"), &[]).await;
         assert_eq!(refused.status(), 409);
-        let r = supplier.submit(&format!("/proposals/{proposal}"), &format!("/proposals/{proposal}/withdraw"), &[("confirm", "true")]).await;
+        let r = supplier.submit(&format!("/proposals/{proposal}/withdraw"), &format!("/proposals/{proposal}/withdraw"), &[("confirm", "true")]).await;
         assert_eq!(r.status(), 303);
         let withdrawal = supplier.text(r.headers()["location"].to_str().unwrap()).await;
         assert!(withdrawal.contains("du retrait"));

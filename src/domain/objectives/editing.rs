@@ -41,6 +41,8 @@ impl Refusal for ObjectiveError {
             ObjectiveError::NotFound => Kind::NotFound,
             // Only a save refuses these, and its page shows them by their fields.
             ObjectiveError::DeadlineBroughtForward | ObjectiveError::NothingChanged => Kind::Invalid,
+            // A cancellation's reason is input: its confirmation page shows it by the field.
+            ObjectiveError::ReasonRequired | ObjectiveError::ReasonTooLong => Kind::Invalid,
             ObjectiveError::Db(e) => kind_of(e),
             _ => Kind::Conflict,
         }

@@ -223,6 +223,19 @@ async fn toggle(
     }
 }
 
+/// The confirmation page of an account's disabling.
+pub async fn disable_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    identity.authorize(Action::DisableUser)?;
+    let id = UserId(id.into_inner());
+    let user = state.db.run(move |conn| users::find(conn, id)?.ok_or(AppError::NotFound)).await?;
+    Ok(html(StatusCode::OK, views::admin::disable_confirmation(&ctx, user.id.0, &user.display_name, &user.email)))
+}
+
 pub async fn disable(
     state: web::Data<AppState>,
     ctx: Ctx,

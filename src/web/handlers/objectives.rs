@@ -251,8 +251,27 @@ pub struct CancelForm {
     reason: String,
 }
 
+/// The confirmation page of a cancellation: what it does, what cannot be undone, the public reason.
+pub async fn cancel_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    identity.authorize(Action::CancelObjective)?;
+    let full = visible(&state, &identity, id.into_inner()).await?;
+    if objectives::next(full.objective.status_at(state.clock.now_naive()), objectives::Transition::Cancel).is_none()
+        || full.objective.practice
+    {
+        return Err(not_editable());
+    }
+    let o = &full.objective;
+    Ok(html(StatusCode::OK, views::objectives::cancel_confirmation(&ctx, o.id.0, &o.title, "", Errors::default())))
+}
+
 pub async fn cancel(
     state: web::Data<AppState>,
+    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<CancelForm>,
@@ -261,18 +280,43 @@ pub async fn cancel(
     let id = id.into_inner();
     let (who, now, reason) = (current.audit_actor(), state.clock.now_naive(), form.into_inner().reason);
     let public_url = state.settings.public_url.clone();
+    let typed = reason.clone();
     let result = state
         .db
         .run(move |conn| {
             let links = crate::domain::following::MailLinks { public_url: &public_url };
             let cx = objectives::Editing { catalogue: &[], actor: &who, links, now };
-            Ok::<_, AppError>(objectives::cancel(conn, ObjectiveId(id), &reason, &cx))
+            Ok::<_, AppError>(objectives::cancel(conn, ObjectiveId(id), &typed, &cx))
         })
         .await?;
     match result {
         Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=cancelled"))),
+        Err(e @ (ObjectiveError::ReasonRequired | ObjectiveError::ReasonTooLong)) => {
+            // The confirmation page again, the reason kept, its error named at the top.
+            let refused = AppError::from(e);
+            let Some((status, message)) = refused.form_refusal(ctx.lang) else { return Err(refused) };
+            let full = visible(&state, &identity, id).await?;
+            let mut errors = Errors::default();
+            errors.add("reason", message);
+            Ok(html(status, views::objectives::cancel_confirmation(&ctx, id, &full.objective.title, &reason, errors)))
+        }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The confirmation page of a draft's deletion.
+pub async fn delete_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    identity.authorize(Action::DeleteDraftObjective)?;
+    let full = visible(&state, &identity, id.into_inner()).await?;
+    if full.objective.status != Status::Draft.as_str() {
+        return Err(not_editable());
+    }
+    Ok(html(StatusCode::OK, views::objectives::delete_confirmation(&ctx, full.objective.id.0, &full.objective.title)))
 }
 
 pub async fn delete(

@@ -413,6 +413,21 @@ pub async fn deposit(
     Ok(redirect(&format!("/receipts/{d}?done=deposited")))
 }
 
+/// The confirmation page of a withdrawal: what it does and what it cannot undo.
+pub async fn withdraw_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (full, _) = writable(&state, &identity, id.into_inner()).await?;
+    if !proposals::accepts_proposals(&full.objective, state.clock.now_naive()) {
+        return Err(ProposalError::Closed.into());
+    }
+    let (p, o) = (&full.proposal, &full.objective);
+    Ok(html(StatusCode::OK, views::proposals::withdraw_confirmation(&ctx, p.id.0, &p.title, &o.title, o.deadline_at)))
+}
+
 pub async fn withdraw(
     state: web::Data<AppState>,
     identity: Identity,
