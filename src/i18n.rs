@@ -71,11 +71,30 @@ impl Lang {
         LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| key.to_owned())
     }
 
-    /// The message for `key` with named arguments.
+    /// The message for `key` with named arguments. They are text, except an argument named
+    /// `count` holding an integer, passed as a number so that the catalogue's plural variants
+    /// (`[one]`, `*[other]`) choose the words (other arguments stay text: a SIRET is not a number).
     pub fn t_args(self, key: &str, args: &[(&str, &str)]) -> String {
-        let args: HashMap<std::borrow::Cow<'static, str>, FluentValue<'_>> =
-            args.iter().map(|(k, v)| (std::borrow::Cow::Owned((*k).to_owned()), FluentValue::from(*v))).collect();
+        let args: HashMap<std::borrow::Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(k, v)| {
+                let value = match v.parse::<i64>() {
+                    Ok(n) if *k == "count" => FluentValue::from(n),
+                    _ => FluentValue::from(*v),
+                };
+                (std::borrow::Cow::Owned((*k).to_owned()), value)
+            })
+            .collect();
         LOCALES.try_lookup_with_args(self.id(), key, &args).unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The message for `key` with named arguments and one count, passed as a number so that the
+    /// catalogue's plural variants (`[one]`, `*[other]`) choose the right words.
+    pub fn t_count(self, key: &str, count: (&str, i64), args: &[(&str, &str)]) -> String {
+        let mut values: HashMap<std::borrow::Cow<'static, str>, FluentValue<'_>> =
+            args.iter().map(|(k, v)| (std::borrow::Cow::Owned((*k).to_owned()), FluentValue::from(*v))).collect();
+        values.insert(std::borrow::Cow::Owned(count.0.to_owned()), FluentValue::from(count.1));
+        LOCALES.try_lookup_with_args(self.id(), key, &values).unwrap_or_else(|| key.to_owned())
     }
 
     /// Cookie first, then `Accept-Language` (in order of preference), then French.

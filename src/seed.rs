@@ -74,6 +74,9 @@ pub const MEMBERS: usize = 5;
 pub const WEIGHTS: [i32; 8] = [20, 15, 15, 10, 10, 10, 10, 10];
 /// The password of every seeded account.
 pub const PASSWORD: &str = "mot de passe des données de test";
+/// The chair's reason when the seeded committee decides with disagreements still open.
+const SEED_DECISION_REASON: &str =
+    "Les écarts restants ont été discutés en séance ; le comité s'en tient aux notes médianes.";
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -657,7 +660,8 @@ fn award_one(
     use crate::domain::award::{self, AwardInput, Context};
     use crate::domain::evaluation::{board, decision};
     let failed = |e: String| diesel::result::Error::QueryBuilderError(e.into());
-    decision::decide(conn, objective, chair, now - chrono::Duration::days(4)).map_err(|e| failed(e.to_string()))?;
+    decision::decide(conn, objective, chair, SEED_DECISION_REASON, now - chrono::Duration::days(4))
+        .map_err(|e| failed(e.to_string()))?;
     let link = |p: ProposalId| format!("/proposals/{p}");
     decision::publish(conn, objective, agent, true, &link, now - chrono::Duration::days(3))
         .map_err(|e| failed(e.to_string()))?;

@@ -89,6 +89,7 @@ mail-password-changed-subject = Your password was changed
 mail-password-changed-body = Your account's password was just changed and your other sessions were closed. If you did not make this change, reset your password and tell the Region.
 
 nav-label = Main navigation
+nav-menu = Menu
 nav-sign-in = Sign in
 nav-register = Register my company
 nav-sign-out = Sign out
@@ -708,7 +709,11 @@ verify-receipt-submit = Check
 verify-receipt-valid = Genuine: the platform issued a receipt with this number and this fingerprint.
 verify-receipt-invalid = Not recognised: no receipt has this number with this fingerprint.
 opening-title = Proposals received
-opening-count = { $count } organisation(s) deposited a proposal.
+opening-count = { $count ->
+    [0] No organisation deposited a proposal.
+    [one] One organisation deposited a proposal.
+   *[other] { $count } organisations deposited a proposal.
+}
 opening-see = See
 opening-sealed = Proposals stay sealed until the deadline:
 opening-explained = Opening makes each organisation's last deposit within the deadline readable. Each opening goes to the audit log.
@@ -786,7 +791,10 @@ evaluation-error-decided = The committee has decided: nothing changes any more.
 evaluation-error-not-decided = The committee has not decided yet.
 evaluation-error-declarations = Some declarations are missing or incomplete.
 evaluation-error-scores = Some scores are invalid or missing.
-evaluation-error-incomplete = { $count } evaluation(s) are not submitted: the decision waits for every member.
+evaluation-error-incomplete = { $count ->
+    [one] One evaluation is not submitted: the decision waits for every member.
+   *[other] { $count } evaluations are not submitted: the decision waits for every member.
+}
 evaluation-error-reason = Each departure from the shortlist rule needs a written reason (at least 10 characters).
 evaluation-error-excluded = A proposal excluded by an eliminatory criterion cannot be shortlisted.
 evaluation-done-appointed = The member is appointed and told by e-mail.
@@ -843,7 +851,10 @@ ranking-out = Not shortlisted
 ranking-changed = Departure from the rule
 ranking-disagreement = Disagreement: members' scores 2 or more points apart
 ranking-excluded = Excluded: { $criterion } at { $value }, below the eliminatory minimum of { $min }.
-ranking-pending = { $count } evaluation(s) still to submit.
+ranking-pending = { $count ->
+    [one] One evaluation still to submit.
+   *[other] { $count } evaluations still to submit.
+}
 ranking-ties = Equal totals are decided by the environmental sub-total, then by the earlier deposit.
 sensitivity-title = Robustness to the weights
 sensitivity-intro = Each weight is multiplied by a factor drawn between 0.8 and 1.2, then the weights are brought back to 100, { $samples } times (a reproducible draw). A proposal is robust when its status (shortlisted or not) holds in at least 95% of the draws.
@@ -871,7 +882,11 @@ results-publish-intro = The objective moves to “results published”; the publ
 results-per-criterion = Also publish the scores per criterion
 results-publish = Publish the results
 results-title = Results
-results-intro = Results published on { $date }; { $count } proposal(s) opened and evaluated.
+results-intro = Results published on { $date }; { $count ->
+    [0] no proposal opened and evaluated.
+    [one] one proposal opened and evaluated.
+   *[other] { $count } proposals opened and evaluated.
+}
 results-caption = Shortlisted proposals
 results-none = No proposal is shortlisted.
 results-not-opened = Proposals not opened:
@@ -1141,7 +1156,10 @@ award-standstill-until = { $days } days: the contract cannot be signed before th
 award-no-standstill = No standstill period.
 award-may-sign = The standstill period is over and no challenge is pending: the contract may be signed.
 award-sign-standstill = No signature before the standstill period ends, on { $date }.
-award-sign-challenged = Signature suspended: { $count } challenge(s) without a recorded outcome.
+award-sign-challenged = Signature suspended: { $count ->
+    [one] one challenge
+   *[other] { $count } challenges
+} without a recorded outcome.
 award-letters = Letters and acknowledgements of receipt
 award-later-stages = Next stages
 award-complete = Mark as completed
@@ -1198,7 +1216,7 @@ letter-score = Score
 letter-total = Overall score:
 letter-rank = Ranking: { $rank } of { $count }.
 letter-excluded = Your proposal did not reach the minimum score of an eliminatory criterion; it is not ranked.
-letter-winners = Retained proposal(s)
+letter-winners = Retained proposals
 letter-reasons = Characteristics and relative advantages of the retained proposals
 letter-standstill = Standstill period
 letter-remedies = Remedies
@@ -1213,3 +1231,93 @@ letter-print-hint = To keep this letter, print this page or save it as PDF from 
 mail-letter-subject = A letter is waiting for you: { $title }
 mail-letter-body = A letter about the objective “{ $title }” is available in your organisation's space.
 mail-letter-action = Read the letter
+
+# Each person's home after sign-in (/work)
+work-title = My work
+work-hello = Hello { $name }, here is what waits for you.
+work-nothing-for-role = Your account has no role on the platform yet.
+work-browse-objectives = Browse the open objectives
+work-times-note = Dates and times are in Paris time.
+work-supplier-title = Your proposals
+work-supplier-none = No proposal needs your action for now.
+work-supplier-invitation = { $lead } invites you into its consortium for "{ $objective }": answer the invitation ({ $left }).
+work-supplier-draft = "{ $title }" for "{ $objective }" is not deposited yet ({ $left }).
+work-supplier-reconfirm = The objective "{ $objective }" changed: reconfirm your deposit ({ $left }).
+work-supplier-letters = { $count ->
+    [one] One unread letter waits for your organisation.
+   *[other] { $count } unread letters wait for your organisation.
+}
+work-supplier-deposited = { $count ->
+    [one] One deposited proposal waits for the deadline.
+   *[other] { $count } deposited proposals wait for the deadline.
+}
+work-supplier-evaluating = { $count ->
+    [one] One deposited proposal is sealed or under evaluation.
+   *[other] { $count } deposited proposals are sealed or under evaluation.
+}
+work-supplier-results = The results of “{ $objective }” are published: read the feedback on your proposal.
+work-all-proposals = All your proposals
+work-agent-title = Your objectives
+work-agent-none = No agent action is waiting.
+work-agent-open = "{ $objective }" is closed: open the proposals received.
+work-agent-publish = The committee decided on "{ $objective }": publish the results.
+work-agent-award = Results published for "{ $objective }": award the contract or declare it not awarded.
+work-agent-sign = "{ $objective }" is awarded: follow the standstill period before signing.
+work-agent-question = Unanswered question on "{ $objective }", asked on { $asked }: "{ $question }"
+work-agent-more-questions = { $count ->
+    [one] And one more unanswered question.
+   *[other] And { $count } more unanswered questions.
+}
+work-agent-practices = { $count ->
+    [one] One good practice waits for your review.
+   *[other] { $count } good practices wait for your review.
+}
+work-agent-stages = Objectives by stage
+work-agent-no-objectives = No objective yet.
+work-agent-new = Draft an objective
+work-committee-title = Your evaluations
+work-committee-none = You sit on no committee at work.
+work-committee-waiting = "{ $objective }": the proposals are not opened yet.
+work-committee-remaining = "{ $objective }": { $remaining ->
+    [one] one evaluation
+   *[other] { $remaining } evaluations
+} of { $total } still to submit.
+work-committee-done = "{ $objective }": your { $total } evaluations are submitted.
+work-committee-chair = you chair
+work-committee-all = All your evaluations
+work-admin-title = Administration
+work-admin-none = No report is waiting.
+work-admin-reports = { $count ->
+    [one] One message report waits for a decision.
+   *[other] { $count } message reports wait for a decision.
+}
+work-admin-audit = Audit log
+nav-work = My work
+
+## Confirming the committee's decision and the publication of results (issue 20)
+evaluation-error-disagreements-open = { $count ->
+    [one] One disagreement is still open: write why the committee decides without settling it (at least 10 characters), or record a consensus score.
+   *[other] { $count } disagreements are still open: write why the committee decides without settling them (at least 10 characters), or record consensus scores.
+}
+decision-confirm-title = Record the committee's decision
+decision-effect-shortlist = { $count ->
+    [one] The shortlisted proposal will be: { $names }.
+   *[other] The { $count } shortlisted proposals will be: { $names }.
+}
+decision-effect-no-shortlist = No proposal will be shortlisted.
+decision-effect-frozen = The scores, the ranking, the sensitivity analysis and the shortlist are frozen as they are now.
+decision-effect-next = Agents will be able to read the ranking and publish the results.
+decision-irreversible = Once the decision is recorded, no member can change their scores any more and the shortlist cannot change.
+decision-open-title = { $count ->
+    [one] One disagreement is still open
+   *[other] { $count } disagreements are still open
+}
+decision-open-item = { $proposal } — { $criterion } (scores from { $spread })
+decision-reason = Why does the committee decide without settling these disagreements?
+decision-reason-hint = This reason is kept with the decision and in the audit log. You can also go back to the ranking and record a consensus score.
+results-publish-effect-mail = Every organisation that deposited a proposal gets an e-mail inviting it to read its feedback.
+results-publish-irreversible = Published results cannot be withdrawn.
+decision-decided-open = { $count ->
+    [one] The committee decided with one disagreement left open. The chair's reason:
+   *[other] The committee decided with { $count } disagreements left open. The chair's reason:
+}

@@ -89,6 +89,7 @@ mail-password-changed-subject = Votre mot de passe a été modifié
 mail-password-changed-body = Le mot de passe de votre compte vient d’être modifié et vos autres sessions ont été fermées. Si vous n’êtes pas à l’origine de ce changement, réinitialisez votre mot de passe et prévenez la Région.
 
 nav-label = Navigation principale
+nav-menu = Menu
 nav-sign-in = Se connecter
 nav-register = Inscrire mon entreprise
 nav-sign-out = Se déconnecter
@@ -708,7 +709,11 @@ verify-receipt-submit = Vérifier
 verify-receipt-valid = Authentique : la plateforme a délivré un accusé portant ce numéro et cette empreinte.
 verify-receipt-invalid = Non reconnu : aucun accusé ne porte ce numéro avec cette empreinte.
 opening-title = Propositions reçues
-opening-count = { $count } organisation(s) ont déposé une proposition.
+opening-count = { $count ->
+    [0] Aucune organisation n’a déposé de proposition.
+    [one] Une organisation a déposé une proposition.
+   *[other] { $count } organisations ont déposé une proposition.
+}
 opening-see = Voir
 opening-sealed = Les propositions restent scellées jusqu’à la date limite :
 opening-explained = L’ouverture rend lisible, pour chaque organisation, son dernier dépôt dans les délais. Chaque ouverture est inscrite au journal d’audit.
@@ -786,7 +791,10 @@ evaluation-error-decided = Le comité a rendu sa décision : plus rien ne change
 evaluation-error-not-decided = Le comité n’a pas encore rendu sa décision.
 evaluation-error-declarations = Certaines déclarations manquent ou sont incomplètes.
 evaluation-error-scores = Certaines notes sont invalides ou manquantes.
-evaluation-error-incomplete = { $count } évaluation(s) ne sont pas soumises : la décision attend tous les membres.
+evaluation-error-incomplete = { $count ->
+    [one] Une évaluation n’est pas soumise : la décision attend tous les membres.
+   *[other] { $count } évaluations ne sont pas soumises : la décision attend tous les membres.
+}
 evaluation-error-reason = Chaque écart à la règle de présélection demande un motif écrit (10 caractères au moins).
 evaluation-error-excluded = Une proposition exclue par un critère éliminatoire ne peut pas être présélectionnée.
 evaluation-done-appointed = Le membre est nommé et prévenu par courriel.
@@ -843,7 +851,10 @@ ranking-out = Non présélectionnée
 ranking-changed = Écart à la règle
 ranking-disagreement = Désaccord : écart de 2 points ou plus entre membres
 ranking-excluded = Exclue : { $criterion } à { $value } sous le minimum éliminatoire de { $min }.
-ranking-pending = { $count } évaluation(s) restent à soumettre.
+ranking-pending = { $count ->
+    [one] Une évaluation reste à soumettre.
+   *[other] { $count } évaluations restent à soumettre.
+}
 ranking-ties = En cas d’égalité de total, le sous-total environnemental départage, puis le dépôt le plus ancien.
 sensitivity-title = Robustesse aux poids
 sensitivity-intro = Chaque poids est multiplié par un facteur tiré entre 0,8 et 1,2, puis les poids sont ramenés à 100, { $samples } fois (tirage reproductible). Une proposition est robuste si son statut (présélectionnée ou non) tient dans au moins 95 % des tirages.
@@ -871,7 +882,11 @@ results-publish-intro = L’objectif passe à « résultats publiés » ; la pag
 results-per-criterion = Publier aussi les notes par critère
 results-publish = Publier les résultats
 results-title = Résultats
-results-intro = Résultats publiés le { $date } ; { $count } proposition(s) ouverte(s) et évaluée(s).
+results-intro = Résultats publiés le { $date } ; { $count ->
+    [0] aucune proposition ouverte ni évaluée.
+    [one] une proposition ouverte et évaluée.
+   *[other] { $count } propositions ouvertes et évaluées.
+}
 results-caption = Propositions présélectionnées
 results-none = Aucune proposition n’est présélectionnée.
 results-not-opened = Propositions non ouvertes :
@@ -1198,7 +1213,7 @@ letter-score = Note
 letter-total = Note globale :
 letter-rank = Classement : { $rank } sur { $count }.
 letter-excluded = Votre proposition n’a pas atteint la note minimale d’un critère éliminatoire ; elle n’est pas classée.
-letter-winners = Proposition(s) retenue(s)
+letter-winners = Propositions retenues
 letter-reasons = Caractéristiques et avantages relatifs des propositions retenues
 letter-standstill = Délai de suspension
 letter-remedies = Voies de recours
@@ -1213,3 +1228,93 @@ letter-print-hint = Pour garder cette lettre, imprimez cette page ou enregistrez
 mail-letter-subject = Une lettre vous attend : { $title }
 mail-letter-body = Une lettre au sujet de l’objectif « { $title } » est disponible dans l’espace de votre organisation.
 mail-letter-action = Lire la lettre
+
+# Each person's home after sign-in (/work)
+work-title = Mon espace
+work-hello = Bonjour { $name }, voici ce qui vous attend.
+work-nothing-for-role = Votre compte n’a pas encore de rôle sur la plateforme.
+work-browse-objectives = Parcourir les objectifs ouverts
+work-times-note = Les dates et heures sont à l’heure de Paris.
+work-supplier-title = Vos propositions
+work-supplier-none = Aucune proposition ne demande votre action pour l’instant.
+work-supplier-invitation = { $lead } vous invite dans son groupement pour « { $objective } » : répondez à l’invitation ({ $left }).
+work-supplier-draft = « { $title } » pour « { $objective } » n’est pas encore déposée ({ $left }).
+work-supplier-reconfirm = L’objectif « { $objective } » a changé : reconfirmez votre dépôt ({ $left }).
+work-supplier-letters = { $count ->
+    [one] Un courrier non lu attend votre organisation.
+   *[other] { $count } courriers non lus attendent votre organisation.
+}
+work-supplier-deposited = { $count ->
+    [one] Une proposition déposée attend la date limite.
+   *[other] { $count } propositions déposées attendent la date limite.
+}
+work-supplier-evaluating = { $count ->
+    [one] Une proposition déposée est scellée ou en cours d’évaluation.
+   *[other] { $count } propositions déposées sont scellées ou en cours d’évaluation.
+}
+work-supplier-results = Les résultats de « { $objective } » sont publiés : lisez le retour sur votre proposition.
+work-all-proposals = Toutes vos propositions
+work-agent-title = Vos objectifs
+work-agent-none = Aucune action d’agent n’est en attente.
+work-agent-open = « { $objective } » est clos : ouvrez les propositions reçues.
+work-agent-publish = Le comité a décidé pour « { $objective } » : publiez les résultats.
+work-agent-award = Résultats publiés pour « { $objective } » : attribuez le marché ou déclarez-le sans suite.
+work-agent-sign = « { $objective } » est attribué : suivez le délai de suspension avant la signature.
+work-agent-question = Question sans réponse sur « { $objective } », posée le { $asked } : « { $question } »
+work-agent-more-questions = { $count ->
+    [one] Et une autre question sans réponse.
+   *[other] Et { $count } autres questions sans réponse.
+}
+work-agent-practices = { $count ->
+    [one] Une bonne pratique attend votre relecture.
+   *[other] { $count } bonnes pratiques attendent votre relecture.
+}
+work-agent-stages = Les objectifs par étape
+work-agent-no-objectives = Aucun objectif pour l’instant.
+work-agent-new = Rédiger un objectif
+work-committee-title = Vos évaluations
+work-committee-none = Vous ne siégez dans aucun comité en cours.
+work-committee-waiting = « { $objective } » : les propositions ne sont pas encore ouvertes.
+work-committee-remaining = « { $objective } » : { $remaining ->
+    [one] une évaluation
+   *[other] { $remaining } évaluations
+} à soumettre sur { $total }.
+work-committee-done = « { $objective } » : vos { $total } évaluations sont soumises.
+work-committee-chair = vous présidez
+work-committee-all = Toutes vos évaluations
+work-admin-title = Administration
+work-admin-none = Aucun signalement en attente.
+work-admin-reports = { $count ->
+    [one] Un signalement de message attend une décision.
+   *[other] { $count } signalements de messages attendent une décision.
+}
+work-admin-audit = Journal d’audit
+nav-work = Mon espace
+
+## Confirming the committee's decision and the publication of results (issue 20)
+evaluation-error-disagreements-open = { $count ->
+    [one] Un désaccord reste ouvert : écrivez pourquoi le comité décide sans le trancher (10 caractères au moins), ou enregistrez une note de consensus.
+   *[other] { $count } désaccords restent ouverts : écrivez pourquoi le comité décide sans les trancher (10 caractères au moins), ou enregistrez des notes de consensus.
+}
+decision-confirm-title = Enregistrer la décision du comité
+decision-effect-shortlist = { $count ->
+    [one] La proposition présélectionnée sera : { $names }.
+   *[other] Les { $count } propositions présélectionnées seront : { $names }.
+}
+decision-effect-no-shortlist = Aucune proposition ne sera présélectionnée.
+decision-effect-frozen = Les notes, le classement, l’analyse de sensibilité et la présélection sont figés tels qu’ils sont maintenant.
+decision-effect-next = Les agents pourront lire le classement et publier les résultats.
+decision-irreversible = Une fois la décision enregistrée, aucun membre ne peut plus modifier ses notes et la présélection ne peut plus changer.
+decision-open-title = { $count ->
+    [one] Un désaccord reste ouvert
+   *[other] { $count } désaccords restent ouverts
+}
+decision-open-item = { $proposal } — { $criterion } (notes de { $spread })
+decision-reason = Pourquoi le comité décide-t-il sans trancher ces désaccords ?
+decision-reason-hint = Ce motif est conservé avec la décision et figure au journal d’audit. Vous pouvez aussi revenir au classement pour enregistrer une note de consensus.
+results-publish-effect-mail = Chaque organisation qui a déposé une proposition reçoit un courriel l’invitant à lire son retour.
+results-publish-irreversible = Les résultats publiés ne peuvent plus être retirés.
+decision-decided-open = { $count ->
+    [one] Le comité a décidé en laissant un désaccord ouvert. Motif écrit par la présidence :
+   *[other] Le comité a décidé en laissant { $count } désaccords ouverts. Motif écrit par la présidence :
+}

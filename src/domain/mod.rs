@@ -29,3 +29,4 @@ pub mod sessions;
 pub mod signed_link;
 pub mod themes;
 pub mod users;
+pub mod worklist;

@@ -255,6 +255,7 @@ pub fn disable_confirmation(ctx: &Ctx, id: i64, name: &str, email: &str) -> Mark
             action: format!("{base}/disable"),
             hidden: vec![],
             reason: None,
+            checks: vec![],
             button: ctx.t("admin-disable"),
             back: base.clone(),
             errors: super::forms::Errors::default(),

@@ -31,6 +31,8 @@ pub struct Confirm<'a> {
     pub action: String,
     pub hidden: Vec<(&'a str, String)>,
     pub reason: Option<Reason<'a>>,
+    /// Choices to make on the way, as check boxes (name, label) sending "true" when ticked.
+    pub checks: Vec<(&'a str, String)>,
     pub button: String,
     /// Where "go back" leads.
     pub back: String,
@@ -72,6 +74,9 @@ pub fn confirmation(ctx: &Ctx, c: &Confirm<'_>) -> Markup {
                             aria-invalid=[error.map(|_| "true")]
                             aria-describedby=[error.map(|_| format!("{}-error", r.name))] { (r.value) }
                     }
+                }
+                @for (name, label) in &c.checks {
+                    div.field.field-check { input id=(name) type="checkbox" name=(name) value="true"; label for=(name) { (label) } }
                 }
                 div.danger-zone {
                     a.button href=(c.back) { (ctx.t("confirm-back")) }

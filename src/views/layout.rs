@@ -33,6 +33,9 @@ impl Ctx {
     pub fn t_args(&self, key: &str, args: &[(&str, &str)]) -> String {
         self.lang.t_args(key, args)
     }
+    pub fn t_count(&self, key: &str, count: (&str, i64), args: &[(&str, &str)]) -> String {
+        self.lang.t_count(key, count, args)
+    }
 }
 
 /// A list's query string for `page`: the filters that are set, then the page number.
@@ -86,33 +89,12 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                             span { (product) }
                         }
                         nav.main-nav aria-label=(lang.t("nav-label")) {
-                            ul {
-                                li { a href="/objectives" { (lang.t("nav-objectives")) } }
-                                li { a href="/directory" { (lang.t("nav-directory")) } }
-                                li { a href="/practices" { (lang.t("nav-practices")) } }
-                                @if let Some(user) = &ctx.user {
-                                    @if user.has_organisation {
-                                        li { a href="/proposals" { (lang.t("nav-proposals")) } }
-                                        li { a href="/messages" { (lang.t("nav-messages")) } }
-                                        li { a href="/organisation" { (lang.t("nav-organisation")) } }
-                                    }
-                                    @if user.is_committee {
-                                        li { a href="/evaluations" { (lang.t("nav-evaluations")) } }
-                                    }
-                                    @if user.is_admin {
-                                        li { a href="/admin/users" { (lang.t("nav-admin")) } }
-                                    }
-                                    li { a href="/account" { (lang.t("nav-account")) " (" (user.name) ")" } }
-                                    li {
-                                        form.inline-form method="post" action="/logout" {
-                                            (csrf_field(ctx))
-                                            button.link-button type="submit" { (lang.t("nav-sign-out")) }
-                                        }
-                                    }
-                                } @else {
-                                    li { a href="/login" { (lang.t("nav-sign-in")) } }
-                                    li { a href="/register" { (lang.t("nav-register")) } }
-                                }
+                            // One row on wide screens; on small ones a disclosure that opens
+                            // without JavaScript (the same links, drawn twice, one shown).
+                            ul.nav-wide { (nav_items(ctx)) }
+                            details.nav-narrow {
+                                summary { (lang.t("nav-menu")) }
+                                ul { (nav_items(ctx)) }
                             }
                         }
                         nav.lang-switch aria-label=(lang.t("language-switch-label")) {
@@ -149,4 +131,38 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
 fn switch_href(lang: Lang, path: &str) -> String {
     let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
     format!("/lang/{}?next={}", lang.code(), next)
+}
+
+/// The header's links for the reader: the public pages, then the signed-in person's.
+fn nav_items(ctx: &Ctx) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        li { a href="/objectives" { (lang.t("nav-objectives")) } }
+        li { a href="/directory" { (lang.t("nav-directory")) } }
+        li { a href="/practices" { (lang.t("nav-practices")) } }
+        @if let Some(user) = &ctx.user {
+            li { a href="/work" { (lang.t("nav-work")) } }
+            @if user.has_organisation {
+                li { a href="/proposals" { (lang.t("nav-proposals")) } }
+                li { a href="/messages" { (lang.t("nav-messages")) } }
+                li { a href="/organisation" { (lang.t("nav-organisation")) } }
+            }
+            @if user.is_committee {
+                li { a href="/evaluations" { (lang.t("nav-evaluations")) } }
+            }
+            @if user.is_admin {
+                li { a href="/admin/users" { (lang.t("nav-admin")) } }
+            }
+            li { a href="/account" { (lang.t("nav-account")) " (" (user.name) ")" } }
+            li {
+                form.inline-form method="post" action="/logout" {
+                    (csrf_field(ctx))
+                    button.link-button type="submit" { (lang.t("nav-sign-out")) }
+                }
+            }
+        } @else {
+            li { a href="/login" { (lang.t("nav-sign-in")) } }
+            li { a href="/register" { (lang.t("nav-register")) } }
+        }
+    }
 }

@@ -19,3 +19,4 @@ pub mod objectives;
 pub mod organisation;
 pub mod practices;
 pub mod proposals;
+pub mod work;

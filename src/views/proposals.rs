@@ -773,12 +773,10 @@ pub fn agent_list(ctx: &Ctx, v: &AgentView<'_>) -> Markup {
             @if v.decided {
                 p { a href=(format!("/objectives/{}/evaluation/ranking", v.objective_id)) { (ctx.t("evaluation-ranking")) } }
                 @if !v.published {
-                    form.form method="post" action=(format!("/objectives/{}/results", v.objective_id)) {
-                        (csrf_field(ctx))
-                        h2 { (ctx.t("results-publish-title")) }
+                    section aria-labelledby="results-publish" {
+                        h2 #results-publish { (ctx.t("results-publish-title")) }
                         p { (ctx.t("results-publish-intro")) }
-                        div.field.field-check { input #per_criterion type="checkbox" name="per_criterion" value="true"; label for="per_criterion" { (ctx.t("results-per-criterion")) } }
-                        button.button.button-primary type="submit" { (ctx.t("results-publish")) }
+                        p { a.button.button-primary href=(format!("/objectives/{}/results/publish", v.objective_id)) { (ctx.t("results-publish")) } }
                     }
                 }
             }
@@ -1094,6 +1092,7 @@ pub fn withdraw_confirmation(
             action: format!("{base}/withdraw"),
             hidden: vec![("confirm", "true".to_owned())],
             reason: None,
+            checks: vec![],
             button: ctx.t("proposal-withdraw"),
             back: base.clone(),
             errors: Errors::default(),

@@ -148,6 +148,11 @@ impl AppError {
         }
     }
 
+    /// Whether the input was refused (a field to correct): 422.
+    pub fn is_invalid(&self) -> bool {
+        matches!(self, AppError::Refused(r) if r.kind == Kind::Invalid)
+    }
+
     /// Whether the current state refused it (a duplicate, a state that forbids it): 409.
     pub fn is_conflict(&self) -> bool {
         matches!(self, AppError::Refused(r) if r.kind == Kind::Conflict)

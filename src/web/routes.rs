@@ -70,6 +70,7 @@ fn accounts(cfg: &mut web::ServiceConfig) {
                 .get(handlers::account::set_password_form)
                 .post(handlers::account::set_password),
         )
+        .route("/work", web::get().to(handlers::work::home))
         .service(web::resource("/account").get(handlers::account::profile).post(handlers::account::update_profile))
         .service(
             web::resource("/account/password")
@@ -209,6 +210,7 @@ fn evaluation(cfg: &mut web::ServiceConfig) {
     .route("/objectives/{id}/committee/settings", web::post().to(handlers::evaluation::settings))
     .route("/objectives/{id}/committee/{user}/remove", web::post().to(handlers::evaluation::remove_member))
     .route("/objectives/{id}/results", web::post().to(handlers::evaluation::publish_results))
+    .route("/objectives/{id}/results/publish", web::get().to(handlers::evaluation::publish_page))
     .route("/evaluations", web::get().to(handlers::evaluation::my_evaluations))
     .route("/objectives/{id}/evaluation", web::get().to(handlers::evaluation::workspace))
     .route("/objectives/{id}/evaluation/declarations", web::post().to(handlers::evaluation::declare))
@@ -219,7 +221,11 @@ fn evaluation(cfg: &mut web::ServiceConfig) {
     .route("/objectives/{id}/evaluation/scores.csv", web::get().to(handlers::evaluation::scores_csv))
     .route("/objectives/{id}/evaluation/consensus", web::post().to(handlers::evaluation::consensus))
     .route("/objectives/{id}/evaluation/shortlist", web::post().to(handlers::evaluation::change_shortlist))
-    .route("/objectives/{id}/evaluation/decision", web::post().to(handlers::evaluation::decide))
+    .service(
+        web::resource("/objectives/{id}/evaluation/decision")
+            .get(handlers::evaluation::decision_page)
+            .post(handlers::evaluation::decide),
+    )
     .service(
         web::resource("/objectives/{id}/evaluation/{pid}")
             .get(handlers::evaluation::score_page)

@@ -169,6 +169,18 @@ both_backends! {
         // p1: 60 × 4/5 + 40 × (10/3)/5 = 74.67; p3 excluded (climate 1.5 < 2); p2 disagreement.
         assert!(ranking.contains("74,67") && ranking.contains("Exclue") && ranking.contains("Désaccord"), "{ranking}");
         assert!(ranking.contains("Robuste") || ranking.contains("Fragile"));
+        // Deciding while a disagreement is open needs the chair's written reason: the confirmation
+        // page comes back with the error at the top, linked to the field, and nothing is decided.
+        let decision = format!("{workspace}/decision");
+        let confirm = chair.text(&decision).await;
+        assert!(confirm.contains("Enregistrer la décision du comité") && confirm.contains("2 désaccords restent ouverts"), "{confirm}");
+        assert_eq!(m1.get(&decision).await.status(), 403, "members do not decide");
+        let refused = chair.submit(&decision, &decision, &[("reason", "court")]).await;
+        assert_eq!(refused.status(), 422);
+        let refused = refused.text().await.unwrap();
+        assert!(refused.contains("href=\"#reason\"") && refused.contains("2 désaccords restent ouverts : écrivez pourquoi"), "{refused}");
+        assert!(refused.contains(">court</textarea>"), "what was typed is kept");
+        assert!(chair.text(&format!("{workspace}/ranking")).await.contains("Désaccords à trancher"), "not decided");
         // The chair settles p2's climate disagreement by consensus (3): 36 + 37.33 = 73.33.
         let consensus = format!("{workspace}/consensus");
         let (ps, cs) = (p2.to_string(), climate.to_string());
@@ -187,7 +199,13 @@ both_backends! {
 
         // The decision freezes everything; the agent publishes.
         assert_eq!(agent.submit(&format!("/objectives/{objective}/proposals"), &format!("/objectives/{objective}/results"), &[]).await.status(), 409, "not decided yet");
-        assert_eq!(chair.submit(&format!("{workspace}/ranking"), &format!("{workspace}/decision"), &[]).await.status(), 303);
+        assert_eq!(agent.get(&format!("/objectives/{objective}/results/publish")).await.status(), 409, "not decided yet");
+        // One settled, one left open: the chair writes why the committee decides anyway.
+        assert!(chair.text(&decision).await.contains("Un désaccord reste ouvert"));
+        assert_eq!(chair.submit(&decision, &decision, &[]).await.status(), 422);
+        assert_eq!(chair.submit(&decision, &decision, &[("reason", "Écart discuté en séance, le comité retient la médiane")]).await.status(), 303);
+        assert!(chair.text(&format!("{workspace}/ranking")).await.contains("Écart discuté en séance"), "the reason stays with the decision");
+        assert_eq!(chair.get(&decision).await.status(), 409, "decided once");
         assert_eq!(chair.submit(&format!("{workspace}/ranking"), &consensus, &[("proposal", &ps), ("criterion", &cs), ("score", "4"), ("justification", LONG)]).await.status(), 409, "decided");
         assert_eq!(m1.get(&format!("/objectives/{objective}/committee")).await.status(), 403);
         assert!(agent.text(&format!("{workspace}/ranking")).await.contains("74,67"), "agents read the decided ranking");
@@ -202,7 +220,14 @@ both_backends! {
         let scores_csv = chair.text(&format!("{workspace}/scores.csv")).await;
         assert!(scores_csv.contains("\"'=HYPERLINK(") && !scores_csv.contains(",\"=HYPERLINK"), "{scores_csv}");
         assert_eq!(browsers[0].submit(&format!("/proposals/{p1}"), &format!("/objectives/{objective}/results"), &[]).await.status(), 403);
-        assert_eq!(agent.submit(&format!("/objectives/{objective}/proposals"), &format!("/objectives/{objective}/results"), &[("per_criterion", "true")]).await.status(), 303);
+        // Publishing is confirmed on a page of its own, refused to others than agents.
+        let publish = format!("/objectives/{objective}/results/publish");
+        let confirm = agent.text(&publish).await;
+        assert!(confirm.contains("ne peuvent plus être retirés") && confirm.contains("per_criterion"), "{confirm}");
+        assert_eq!(chair.get(&publish).await.status(), 403);
+        assert_eq!(browsers[0].get(&publish).await.status(), 403);
+        assert_eq!(agent.submit(&publish, &format!("/objectives/{objective}/results"), &[("per_criterion", "true")]).await.status(), 303);
+        assert_eq!(agent.get(&publish).await.status(), 409, "published once");
 
         // The public page shows the shortlist; every depositor is told and reads its feedback.
         let public = app.browser().text(&format!("/objectives/{objective}")).await;

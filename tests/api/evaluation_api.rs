@@ -81,6 +81,8 @@ both_backends! {
         assert_eq!(ranking["rows"][0]["shortlisted"], true);
         assert_eq!(call(&app, &agent, Method::GET, &format!("{base}/evaluation/ranking"), None).await.0, 403, "not decided yet");
         assert_eq!(call(&app, &agent, Method::POST, &format!("{base}/results"), Some(json!({}))).await.0, 409);
+        let (status, body) = call(&app, &chair, Method::POST, &format!("{base}/evaluation/decision"), Some(json!("décidé"))).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_json")), "a body that is not the documented object");
         assert_eq!(call(&app, &chair, Method::POST, &format!("{base}/evaluation/decision"), None).await.0, 204);
         let csv = reqwest::Client::new().get(app.url(&format!("{base}/evaluation/report.csv"))).bearer_auth(&chair).send().await.unwrap();
         assert_eq!(csv.status(), 200);

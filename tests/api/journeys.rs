@@ -358,12 +358,14 @@ in_the_browser! {
         chair.visit(&ranking).await;
         let removed = chair.send(&remove, &[("reason", "Budget suffisant pour un seul lauréat")], "button").await;
         assert!(removed.contains("La présélection est modifiée"), "{removed}");
-        chair.visit(&ranking).await;
-        let decided = chair.send(&format!("form[method=post][action=\"{workspace}/decision\"]"), &[], "button").await;
+        // The decision is confirmed on a page of its own, which names what it freezes.
+        let confirm = chair.visit(&format!("{workspace}/decision")).await;
+        assert!(confirm.contains("Enregistrer la décision du comité") && confirm.contains("ne peut plus changer"), "{confirm}");
+        let decided = chair.send(&format!("form[method=post][action=\"{workspace}/decision\"]"), &[], "button[type=submit]").await;
         assert!(decided.contains("La décision du comité est enregistrée"), "{decided}");
         // The agent publishes the results with the scores per criterion.
-        agent.visit(&format!("{page}/proposals")).await;
-        agent.send(&format!("form[method=post][action=\"{page}/results\"]"), &[("per_criterion", "true")], "button").await;
+        agent.visit(&format!("{page}/results/publish")).await;
+        agent.send(&format!("form[method=post][action=\"{page}/results\"]"), &[("per_criterion", "true")], "button[type=submit]").await;
 
         // g. The suppliers read their feedback; a supplier may not enter the committee's pages.
         let feedback = lead.visit(&format!("/proposals/{p1}")).await;

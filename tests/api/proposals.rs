@@ -257,8 +257,8 @@ both_backends! {
         assert_eq!(other.get(&format!("/proposals/{proposal}/withdraw")).await.status(), 404, "nor see its withdrawal page");
         // Agents see a number, nothing more; the proposals' list stays closed.
         let list = agent.text(&format!("/objectives/{objective}/proposals")).await;
-        assert!(list.contains("1 organisation(s)") && !list.contains("Entreprise 502") && !list.contains("Chaufferies"));
-        assert!(agent.text(&format!("/objectives/{objective}")).await.contains("1 organisation(s)"));
+        assert!(list.contains("Une organisation a déposé") && !list.contains("Entreprise 502") && !list.contains("Chaufferies"));
+        assert!(agent.text(&format!("/objectives/{objective}")).await.contains("Une organisation a déposé"));
         let early = agent.submit(&format!("/objectives/{objective}/proposals"), &format!("/objectives/{objective}/proposals/open"), &[]).await;
         assert_eq!(early.status(), 409);
         // The audit log carries ids only; no mail to anyone else names the proposal.

@@ -86,6 +86,22 @@ pub struct Outcome {
     pub shortlist: Vec<i64>,
     pub sensitivity_seed: u64,
     pub sensitivity_samples: usize,
+    /// When the committee decided with disagreements still open (no consensus score on a
+    /// criterion where members differ widely): how many, and the chair's written reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_disagreements: Option<OpenDisagreements>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OpenDisagreements {
+    pub count: usize,
+    pub reason: String,
+}
+
+/// How many disagreements are still open: members differ widely on a criterion and the chair
+/// recorded no consensus score for it.
+pub fn open_disagreements(results: &[super::aggregate::ProposalResult]) -> usize {
+    results.iter().flat_map(|r| r.criteria.iter()).filter(|c| c.disagreement && !c.from_consensus).count()
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -121,13 +137,17 @@ pub fn seed(objective: ObjectiveId) -> u64 {
 }
 
 /// Records the committee's decision: every member has submitted on every proposal they are not
-/// conflicted on. Scores and the shortlist are frozen from then on.
+/// conflicted on. Scores and the shortlist are frozen from then on. Disagreements still open block
+/// the decision unless the chair writes why the committee decides anyway (`reason`, ignored when
+/// none is open).
 pub fn decide(
     conn: &mut DbConnection,
     objective: ObjectiveId,
     chair: UserId,
+    reason: &str,
     now: NaiveDateTime,
 ) -> Result<(), EvaluationError> {
+    let reason = reason.trim();
     write_tx(conn, |conn| {
         crate::db::serialize(conn, super::lock_key(objective))?;
         let b = chaired_board(conn, objective, chair)?;
@@ -136,6 +156,15 @@ pub fn decide(
             return Err(EvaluationError::Incomplete(pending));
         }
         let results = b.results();
+        let open = open_disagreements(&results);
+        let open_disagreements = if open > 0 {
+            if !(REASON_MIN..=TEXT_MAX).contains(&reason.chars().count()) {
+                return Err(EvaluationError::DisagreementsOpen(open));
+            }
+            Some(OpenDisagreements { count: open, reason: reason.to_owned() })
+        } else {
+            None
+        };
         let shortlist = b.shortlist(&results);
         let analysis =
             sensitivity::analyse(&b.specs(), &results, b.rule(), sensitivity::DEFAULT_SAMPLES, seed(objective));
@@ -153,6 +182,7 @@ pub fn decide(
             shortlist: shortlist.iter().map(|p| p.0).collect(),
             sensitivity_seed: analysis.seed,
             sensitivity_samples: analysis.samples,
+            open_disagreements,
         };
         diesel::insert_into(shortlist_decisions::table)
             .values((
@@ -167,7 +197,10 @@ pub fn decide(
             chair,
             Event::EvaluationDecided,
             objective,
-            serde_json::json!({ "shortlist": outcome.shortlist }),
+            serde_json::json!({
+                "shortlist": outcome.shortlist,
+                "open_disagreements": outcome.open_disagreements.as_ref().map_or(0, |o| o.count),
+            }),
             now,
         )?;
         Ok(())

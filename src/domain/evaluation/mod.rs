@@ -64,6 +64,8 @@ pub enum EvaluationError {
     Incomplete(usize),
     #[error("a change to the rule's shortlist needs a reason")]
     ReasonRequired,
+    #[error("{0} disagreements are open: deciding needs a written reason")]
+    DisagreementsOpen(usize),
     #[error("an excluded proposal cannot be shortlisted")]
     Excluded,
     #[error("a consensus settles a disagreement")]
@@ -92,6 +94,7 @@ impl EvaluationError {
             EvaluationError::Scores(_) => "evaluation-error-scores",
             EvaluationError::Incomplete(_) => "evaluation-error-incomplete",
             EvaluationError::ReasonRequired => "evaluation-error-reason",
+            EvaluationError::DisagreementsOpen(_) => "evaluation-error-disagreements-open",
             EvaluationError::Excluded => "evaluation-error-excluded",
             EvaluationError::NoDisagreement => "evaluation-error-no-disagreement",
             EvaluationError::AgentCannotSit => "committee-error-agent",
@@ -107,13 +110,17 @@ impl Refusal for EvaluationError {
             EvaluationError::NotMember | EvaluationError::NotChair => Kind::Forbidden,
             // Scores and declarations the member can correct: the same status on a page and in the API.
             EvaluationError::Scores(_) | EvaluationError::Declarations(_) => Kind::Invalid,
+            // The chair completes the confirmation form with the reason: a field error.
+            EvaluationError::DisagreementsOpen(_) => Kind::Invalid,
             EvaluationError::Db(e) => kind_of(e),
             _ => Kind::Conflict,
         }
     }
     fn message(&self) -> Message {
         match self {
-            EvaluationError::Incomplete(n) => Message::new(self.message_key()).with("count", n),
+            EvaluationError::Incomplete(n) | EvaluationError::DisagreementsOpen(n) => {
+                Message::new(self.message_key()).with("count", n)
+            }
             EvaluationError::Scores(problems) => Message::list(problems.iter().map(|(_, k)| Message::new(k)).collect()),
             EvaluationError::Declarations(fields) => {
                 Message::new(self.message_key()).with_parts(vec![Message::plain(fields.join(", "))])
@@ -140,6 +147,7 @@ impl Refusal for EvaluationError {
             EvaluationError::Scores(_) => "invalid_scores",
             EvaluationError::Incomplete(_) => "incomplete",
             EvaluationError::ReasonRequired => "reason_required",
+            EvaluationError::DisagreementsOpen(_) => "disagreements_open",
             EvaluationError::Excluded => "excluded",
             EvaluationError::NoDisagreement => "no_disagreement",
             EvaluationError::AgentCannotSit => "agent_cannot_sit",

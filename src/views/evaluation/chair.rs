@@ -126,6 +126,8 @@ pub struct RankingView<'a> {
     pub disagreements: Vec<Disagreement>,
     pub pending: usize,
     pub decided: bool,
+    /// Decided with disagreements open: how many, and the chair's reason.
+    pub decided_open: Option<decision::OpenDisagreements>,
     pub is_chair: bool,
     pub notice: Option<String>,
 }
@@ -209,6 +211,11 @@ pub fn ranking_view<'a>(ctx: &Ctx, b: &'a Board, is_chair: bool, notice: Option<
         disagreements,
         pending,
         decided: b.decision.is_some(),
+        decided_open: b
+            .decision
+            .as_ref()
+            .and_then(|d| serde_json::from_str::<decision::Outcome>(&d.outcome).ok())
+            .and_then(|o| o.open_disagreements),
         is_chair,
         notice,
     }
@@ -226,6 +233,12 @@ pub fn ranking(ctx: &Ctx, v: &RankingView<'_>) -> Markup {
             p { (ctx.t("ranking-rule-explained")) " " (v.method) " " (v.rule) }
             p.no-print { a href=(format!("/objectives/{}/evaluation/report", v.objective)) { (ctx.t("report-title")) } }
             @if v.pending > 0 { div.alert.alert-warn { p { (ctx.t_args("ranking-pending", &[("count", &v.pending.to_string())])) } } }
+            @if let Some(open) = &v.decided_open {
+                div.alert.alert-warn {
+                    p { (ctx.t_args("decision-decided-open", &[("count", &open.count.to_string())])) }
+                    p { (open.reason) }
+                }
+            }
             div.table-wrap { table.ranking {
                 caption { (ctx.t("ranking-caption")) }
                 thead { tr {
@@ -315,13 +328,103 @@ pub fn ranking(ctx: &Ctx, v: &RankingView<'_>) -> Markup {
                         button.button type="submit" { @if r.shortlisted { (ctx.t("shortlist-remove")) } @else { (ctx.t("shortlist-add")) } span.visually-hidden { " " (r.label) } }
                     }
                 }
-                form.form method="post" action=(format!("/objectives/{}/evaluation/decision", v.objective)) {
-                    (csrf_field(ctx))
-                    h2 { (ctx.t("decision-title")) }
+                section aria-labelledby="decision-title" {
+                    h2 #decision-title { (ctx.t("decision-title")) }
                     p { (ctx.t("decision-intro")) }
-                    button.button.button-primary type="submit" disabled[v.pending > 0] { (ctx.t("decision-record")) }
+                    @if v.pending > 0 {
+                        p { (ctx.t_args("evaluation-error-incomplete", &[("count", &v.pending.to_string())])) }
+                    } @else {
+                        p { a.button.button-primary href=(format!("/objectives/{}/evaluation/decision", v.objective)) { (ctx.t("decision-record")) } }
+                    }
                 }
             }
+        },
+    )
+}
+
+/// The confirmation page of the committee's decision: what it freezes, the shortlist it records,
+/// and the disagreements still open, which need the chair's written reason.
+pub fn decision_confirmation(ctx: &Ctx, b: &Board, reason: &str, errors: crate::views::forms::Errors) -> Markup {
+    let results = b.results();
+    let shortlist = b.shortlist(&results);
+    let open: Vec<String> = results
+        .iter()
+        .flat_map(|r| r.criteria.iter().filter(|c| c.disagreement && !c.from_consensus).map(move |c| (r.proposal, c)))
+        .map(|(proposal, c)| {
+            ctx.t_args(
+                "decision-open-item",
+                &[
+                    ("proposal", &label(ctx, b, proposal)),
+                    ("criterion", &criterion_name(ctx, b, c.criterion)),
+                    ("spread", &format!("{}–{}", c.min.unwrap_or(0), c.max.unwrap_or(0))),
+                ],
+            )
+        })
+        .collect();
+    let id = b.objective.id.0;
+    let workspace = format!("/objectives/{id}/evaluation");
+    let ranking = format!("{workspace}/ranking");
+    let names: Vec<String> = shortlist.iter().map(|p| label(ctx, b, *p)).collect();
+    let shortlisted = if names.is_empty() {
+        ctx.t("decision-effect-no-shortlist")
+    } else {
+        ctx.t_count("decision-effect-shortlist", ("count", names.len() as i64), &[("names", &names.join(", "))])
+    };
+    let open_count = open.len() as i64;
+    crate::views::confirm::confirmation(
+        ctx,
+        &crate::views::confirm::Confirm {
+            title: ctx.t("decision-confirm-title"),
+            trail: vec![
+                ("/objectives", ctx.t("objectives-title")),
+                (&format!("/objectives/{id}"), b.objective.title.clone()),
+                (&ranking, ctx.t("evaluation-ranking")),
+            ],
+            subject: b.objective.title.clone(),
+            effects: vec![shortlisted, ctx.t("decision-effect-frozen"), ctx.t("decision-effect-next")],
+            irreversible: ctx.t("decision-irreversible"),
+            open_items: Some((ctx.t_count("decision-open-title", ("count", open_count), &[]), open)),
+            action: format!("{workspace}/decision"),
+            hidden: vec![],
+            reason: (open_count > 0).then(|| crate::views::confirm::Reason {
+                name: "reason",
+                label: ctx.t("decision-reason"),
+                hint: Some(ctx.t("decision-reason-hint")),
+                value: reason,
+            }),
+            checks: vec![],
+            button: ctx.t("decision-record"),
+            back: ranking.clone(),
+            errors,
+        },
+    )
+}
+
+/// The confirmation page of the results' publication, with the choice of publishing the scores
+/// per criterion.
+pub fn publish_confirmation(ctx: &Ctx, id: i64, title: &str) -> Markup {
+    let base = format!("/objectives/{id}");
+    let opening = format!("{base}/proposals");
+    crate::views::confirm::confirmation(
+        ctx,
+        &crate::views::confirm::Confirm {
+            title: ctx.t("results-publish-title"),
+            trail: vec![
+                ("/objectives", ctx.t("objectives-title")),
+                (&base, title.to_owned()),
+                (&opening, ctx.t("opening-title")),
+            ],
+            subject: title.to_owned(),
+            effects: vec![ctx.t("results-publish-intro"), ctx.t("results-publish-effect-mail")],
+            irreversible: ctx.t("results-publish-irreversible"),
+            open_items: None,
+            action: format!("{base}/results"),
+            hidden: vec![],
+            reason: None,
+            checks: vec![("per_criterion", ctx.t("results-per-criterion"))],
+            button: ctx.t("results-publish"),
+            back: opening.clone(),
+            errors: crate::views::forms::Errors::default(),
         },
     )
 }

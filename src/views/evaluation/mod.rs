@@ -21,7 +21,8 @@ use crate::db::ids::{CriterionId, ProposalId, UserId};
 use crate::domain::evaluation::board::{Board, Progress};
 
 pub use chair::{
-    Disagreement, HistoryLine, ProgressView, RankRow, RankingView, progress, progress_view, ranking, ranking_view,
+    Disagreement, HistoryLine, ProgressView, RankRow, RankingView, decision_confirmation, progress, progress_view,
+    publish_confirmation, ranking, ranking_view,
 };
 pub use charts::{criteria_chart, sensitivity_chart};
 pub use committee::{CommitteeRow, CommitteeView, committee, committee_view};

@@ -521,11 +521,28 @@ pub async fn shortlist(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The chair: records the committee's decision (every evaluation submitted).
+#[derive(Deserialize, ToSchema, Default)]
+pub struct DecisionInput {
+    /// Required while disagreements are open (members differ widely on a criterion and no
+    /// consensus score was recorded): why the committee decides anyway (at least 10 characters).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The chair: records the committee's decision (every evaluation submitted). The body may be
+/// empty when no disagreement is open.
 #[utoipa::path(post, path = "/api/v1/objectives/{id}/evaluation/decision", tag = "evaluation", security(("bearer" = [])),
-    responses((status = 204), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn decide(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
-    operations::record_decision(&state, &identity, id.into_inner()).await?;
+    request_body(content = DecisionInput, description = "optional"),
+    responses((status = 204), (status = 409, body = crate::web::error::ErrorBody),
+        (status = 422, description = "disagreements are open and no reason was given", body = crate::web::error::ErrorBody)))]
+pub async fn decide(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>, body: web::Bytes) -> Resp {
+    let input: DecisionInput = if body.iter().all(u8::is_ascii_whitespace) {
+        DecisionInput::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| AppError::BadRequest { code: "invalid_json", message: e.to_string() })?
+    };
+    operations::record_decision(&state, &identity, id.into_inner(), input.reason).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -22,7 +22,7 @@ use crate::web::error::AppError;
 
 pub async fn register_form(ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
     if identity.user().is_some() {
-        return Ok(redirect("/account"));
+        return Ok(redirect("/work"));
     }
     Ok(html(StatusCode::OK, views::auth::register(&ctx, &RegisterValues::default(), &Errors::default())))
 }
@@ -223,7 +223,7 @@ pub struct NextQuery {
 
 pub async fn login_form(ctx: Ctx, identity: Identity, query: web::Query<NextQuery>) -> HttpResponse {
     if identity.user().is_some() {
-        return redirect("/account");
+        return redirect("/work");
     }
     html(StatusCode::OK, views::auth::login(&ctx, "", &query.next, false))
 }
@@ -299,7 +299,7 @@ pub async fn login(
         .await?;
     match opened {
         Some(token) => {
-            let next = if is_local_path(&form.next) { form.next.as_str() } else { "/account" };
+            let next = if is_local_path(&form.next) { form.next.as_str() } else { "/work" };
             let mut response = redirect(next);
             response.add_cookie(&session_cookie(&state.settings, token)).map_err(AppError::internal)?;
             Ok(response)

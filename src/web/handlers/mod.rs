@@ -25,3 +25,4 @@ pub mod organisation;
 pub mod practices;
 pub mod proposals;
 pub mod receipts;
+pub mod work;

@@ -227,11 +227,17 @@ pub(crate) async fn shortlist_change(
     run(state, move |conn| decision::change_shortlist(conn, oid, proposal, shortlisted, &reason, chair, now)).await
 }
 
-/// The chair records the committee's decision.
-pub(crate) async fn record_decision(state: &AppState, identity: &Identity, objective: i64) -> Result<(), AppError> {
+/// The chair records the committee's decision (with the reason for deciding while disagreements
+/// are open, if any are).
+pub(crate) async fn record_decision(
+    state: &AppState,
+    identity: &Identity,
+    objective: i64,
+    reason: String,
+) -> Result<(), AppError> {
     let (oid, chair) = chair_acting(state, identity, objective).await?;
     let now = state.clock.now_naive();
-    run(state, move |conn| decision::decide(conn, oid, chair, now)).await
+    run(state, move |conn| decision::decide(conn, oid, chair, &reason, now)).await
 }
 
 /// An agent publishes the decided results.
@@ -248,6 +254,25 @@ pub(crate) async fn publish_decided(
         let link =
             |p: ProposalId| public_url.join(&format!("proposals/{p}")).map(|u| u.to_string()).unwrap_or_default();
         decision::publish(conn, oid, agent, per_criterion, &link, now)
+    })
+    .await
+}
+
+/// What the confirmation of the results' publication needs: the objective's title, once the
+/// committee decided and while the results are not yet published.
+pub(crate) async fn publishable(state: &AppState, identity: &Identity, objective: i64) -> Result<String, AppError> {
+    identity.authorize(Action::PublishResults)?;
+    let (oid, now) = (ObjectiveId(objective), state.clock.now_naive());
+    run(state, move |conn| {
+        let full = crate::domain::objectives::load(conn, oid)?.ok_or(EvaluationError::NotFound)?;
+        if !board::decided(conn, oid)? {
+            return Err(EvaluationError::NotDecided);
+        }
+        let status = full.objective.status_at(now);
+        if crate::domain::objectives::next(status, crate::domain::objectives::Transition::PublishResults).is_none() {
+            return Err(EvaluationError::WrongStage);
+        }
+        Ok(full.objective.title)
     })
     .await
 }

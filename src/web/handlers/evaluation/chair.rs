@@ -6,15 +6,18 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::db::ids::{CriterionId, ProposalId, UserId};
-use crate::domain::evaluation::scoring;
+use crate::domain::evaluation::board::Board;
+use crate::domain::evaluation::{EvaluationError, scoring};
 use crate::views;
+use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 use crate::web::operations::evaluation::{
-    chair_board, publish_decided, record_consensus, record_decision, reopen_evaluation, report_board, shortlist_change,
+    chair_board, publish_decided, publishable, record_consensus, record_decision, reopen_evaluation, report_board,
+    shortlist_change,
 };
 
 pub async fn reopen(
@@ -104,14 +107,70 @@ pub async fn change_shortlist(
     Ok(redirect(&format!("/objectives/{id}/evaluation/ranking?done=shortlist")))
 }
 
+/// The confirmation page of the committee's decision, with the disagreements still open.
+pub async fn decision_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (b, _) = chair_board(&state, &identity, id.into_inner()).await?;
+    decidable(&b)?;
+    Ok(html(StatusCode::OK, views::evaluation::decision_confirmation(&ctx, &b, "", Errors::default())))
+}
+
+/// What the decision itself would refuse before any reason is asked: decided, or incomplete.
+fn decidable(b: &Board) -> Result<(), AppError> {
+    if b.decision.is_some() {
+        return Err(EvaluationError::Decided.into());
+    }
+    match b.pending() {
+        0 => Ok(()),
+        n => Err(EvaluationError::Incomplete(n).into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    reason: String,
+}
+
 pub async fn decide(
     state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let reason = form.into_inner().reason;
+    match record_decision(&state, &identity, id, reason.clone()).await {
+        Ok(()) => Ok(redirect(&format!("/objectives/{id}/evaluation/ranking?done=decided"))),
+        Err(refused) => {
+            // Open disagreements without a reason: the confirmation page again, the reason kept,
+            // its error named at the top.
+            let Some((status, message)) = refused.form_refusal(ctx.lang).filter(|_| refused.is_invalid()) else {
+                return Err(refused);
+            };
+            let (b, _) = chair_board(&state, &identity, id).await?;
+            let mut errors = Errors::default();
+            errors.add("reason", message);
+            Ok(html(status, views::evaluation::decision_confirmation(&ctx, &b, &reason, errors)))
+        }
+    }
+}
+
+/// The confirmation page of the results' publication.
+pub async fn publish_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    record_decision(&state, &identity, id).await?;
-    Ok(redirect(&format!("/objectives/{id}/evaluation/ranking?done=decided")))
+    let title = publishable(&state, &identity, id).await?;
+    Ok(html(StatusCode::OK, views::evaluation::publish_confirmation(&ctx, id, &title)))
 }
 
 #[derive(Deserialize)]

@@ -10,8 +10,8 @@ mod member;
 mod report;
 
 pub use chair::{
-    ConsensusForm, PublishForm, ShortlistForm, change_shortlist, consensus, decide, progress, publish_results, ranking,
-    reopen,
+    ConsensusForm, DecisionForm, PublishForm, ShortlistForm, change_shortlist, consensus, decide, decision_page,
+    progress, publish_page, publish_results, ranking, reopen,
 };
 pub use committee::{AppointForm, SettingsForm, appoint, committee_page, remove_member, settings};
 pub use member::{declare, my_evaluations, save_scores, score_page, workspace};
