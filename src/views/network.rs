@@ -376,7 +376,7 @@ pub fn edit(ctx: &Ctx, v: &EditView, pairs: &FormPairs, errors: &Errors, credent
                 @if v.available.is_empty() {
                     p.empty { (ctx.t("credential-none-available")) }
                 } @else {
-                    form.form method="post" action=(format!("/organisation/profile/credentials?csrf_token={}", ctx.csrf)) enctype="multipart/form-data" {
+                    form.form method="post" action="/organisation/profile/credentials" enctype="multipart/form-data" {
                         (csrf_field(ctx))
                         @let options: Vec<(String, String)> = v.available.iter().map(|(id, n)| (id.to_string(), n.clone())).collect();
                         (select("credential", &ctx.t("credential-field"), "", &options, credential_errors))

@@ -486,7 +486,8 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime, errors: &super::
                     }
                     @if v.can_upload {
                         @if errors.get("file").is_some() { (super::forms::error_summary(ctx, errors)) }
-                        form.form method="post" enctype="multipart/form-data" action=(format!("/objectives/{}/documents?csrf_token={}", v.id, ctx.csrf)) {
+                        form.form method="post" enctype="multipart/form-data" action=(format!("/objectives/{}/documents", v.id)) {
+                            (csrf_field(ctx))
                             @if v.upload_needs_reason {
                                 div.field {
                                     label for="doc-reason" { (ctx.t("amendment-reason-field")) }

@@ -189,7 +189,7 @@ pub fn form(ctx: &Ctx, title: &str, body: &str, chosen: &[String], errors: &Erro
             h1 { (heading) }
             p.lead { (ctx.t("practice-form-intro")) }
             (error_summary(ctx, errors))
-            form.form method="post" action=(format!("/practices?csrf_token={}", ctx.csrf)) enctype="multipart/form-data" novalidate {
+            form.form method="post" action="/practices" enctype="multipart/form-data" novalidate {
                 (csrf_field(ctx))
                 div.field.field-invalid[errors.get("title").is_some()] {
                     label for="title" { (ctx.t("practice-title")) }

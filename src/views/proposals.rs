@@ -478,7 +478,8 @@ pub fn proposal(ctx: &Ctx, v: &ProposalView, now: NaiveDateTime) -> Markup {
                             ul { li { a href="#file" { (m) } } }
                         }
                     }
-                    form.form method="post" enctype="multipart/form-data" action=(format!("/proposals/{}/attachments?csrf_token={}", v.id, ctx.csrf)) {
+                    form.form method="post" enctype="multipart/form-data" action=(format!("/proposals/{}/attachments", v.id)) {
+                        (csrf_field(ctx))
                         div.field.field-invalid[v.upload_error.is_some()] {
                             label for="file" { (ctx.t("documents-add")) }
                             p.hint #file-hint { (ctx.t_args("proposal-files-hint", &[("mb", &v.max_file_mb.to_string())])) }

@@ -163,12 +163,12 @@ async fn presented_token(req: &mut ServiceRequest) -> Result<Option<String>, Err
     if let Some((_, v)) = url::form_urlencoded::parse(req.query_string().as_bytes()).find(|(k, _)| k == CSRF_FIELD) {
         return Ok(Some(v.into_owned()));
     }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    if let Some(boundary) = multipart_boundary(&content_type) {
+        return first_part_token(req, &boundary).await;
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok(None);
     }
     let mut payload = req.take_payload();
@@ -186,6 +186,67 @@ async fn presented_token(req: &mut ServiceRequest) -> Result<Option<String>, Err
         Box::pin(futures_util::stream::once(async move { Ok::<Bytes, actix_web::error::PayloadError>(body) }));
     req.set_payload(Payload::from(replay));
     Ok(token)
+}
+
+/// How far into a multipart body the token is looked for: the upload forms put it first.
+const MULTIPART_PEEK: usize = 16 * 1024;
+
+/// The boundary of a `multipart/form-data` body, from its content type.
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let (kind, params) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_owned())
+            .filter(|b| !b.is_empty())
+    })
+}
+
+/// The token of a multipart upload form: its first part, named `csrf_token` (the pages' upload
+/// forms put the hidden field first, so the token never goes in the address). Only the first
+/// bytes are read, up to the end of that part; they are put back, ahead of the rest, for the
+/// handler, which still streams the files.
+async fn first_part_token(req: &mut ServiceRequest, boundary: &str) -> Result<Option<String>, Error> {
+    let delimiter = format!("\r\n--{boundary}");
+    let mut payload = req.take_payload();
+    let mut head = web::BytesMut::new();
+    let mut token = None;
+    while head.len() < MULTIPART_PEEK {
+        let Some(chunk) = payload.next().await else { break };
+        head.extend_from_slice(&chunk?);
+        if let Some(found) = token_in_first_part(&head, &delimiter) {
+            token = found;
+            break;
+        }
+    }
+    let head: Bytes = head.freeze();
+    let replay =
+        futures_util::stream::once(async move { Ok::<Bytes, actix_web::error::PayloadError>(head) }).chain(payload);
+    let replay: std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Bytes, actix_web::error::PayloadError>>>> =
+        Box::pin(replay);
+    req.set_payload(Payload::from(replay));
+    Ok(token)
+}
+
+/// `Some(token)` once the first part is complete and is the token, `Some(None)` once it is
+/// complete and is something else, `None` while more bytes are needed.
+fn token_in_first_part(head: &[u8], delimiter: &str) -> Option<Option<String>> {
+    let text = String::from_utf8_lossy(head);
+    // The body opens with the first delimiter (without its leading line break).
+    let start = text.find(&delimiter[2..])? + delimiter.len() - 2;
+    let rest = &text[start..];
+    let end = rest.find(delimiter)?;
+    let part = &rest[..end];
+    let (headers, value) = part.split_once("\r\n\r\n")?;
+    let named = headers.lines().any(|l| {
+        let l = l.to_ascii_lowercase();
+        l.starts_with("content-disposition:") && l.contains(&format!("name=\"{CSRF_FIELD}\""))
+    });
+    Some(named.then(|| value.to_owned()))
 }
 
 /// Identifies the actor and enforces CSRF; see the module documentation.
@@ -352,5 +413,34 @@ impl FromRequest for CsrfToken {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(Ok(req.extensions().get::<CsrfToken>().cloned().unwrap_or_default()))
+    }
+}
+
+#[cfg(test)]
+mod multipart_token_tests {
+    use super::{multipart_boundary, token_in_first_part};
+
+    #[test]
+    fn the_boundary_is_read_from_the_content_type() {
+        assert_eq!(multipart_boundary("multipart/form-data; boundary=abc").as_deref(), Some("abc"));
+        assert_eq!(multipart_boundary("Multipart/Form-Data; charset=utf-8; boundary=\"x y\"").as_deref(), Some("x y"));
+        assert_eq!(multipart_boundary("multipart/form-data"), None);
+        assert_eq!(multipart_boundary("multipart/form-data; boundary="), None);
+        assert_eq!(multipart_boundary("application/x-www-form-urlencoded; boundary=abc"), None);
+    }
+
+    #[test]
+    fn the_token_is_the_first_part_once_it_is_complete() {
+        let delimiter = "\r\n--b";
+        let body = "--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\ntok-123\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF";
+        assert_eq!(token_in_first_part(body.as_bytes(), delimiter), Some(Some("tok-123".to_owned())));
+        // Cut before the first part ends: more bytes are needed.
+        assert_eq!(token_in_first_part(&body.as_bytes()[..60], delimiter), None);
+        // A file first: the first part is complete and is not the token.
+        let file_first = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nxx\r\n--b--\r\n";
+        assert_eq!(token_in_first_part(file_first.as_bytes(), delimiter), Some(None));
+        // A field whose name only ends like the token's is not the token.
+        let other = "--b\r\nContent-Disposition: form-data; name=\"not_csrf_token\"\r\n\r\nv\r\n--b--";
+        assert_eq!(token_in_first_part(other.as_bytes(), delimiter), Some(None));
     }
 }

@@ -51,3 +51,30 @@ both_backends! {
         app.stop().await;
     }
 }
+
+both_backends! {
+    async fn an_upload_carries_its_token_first_in_the_body_never_in_the_address(backend) {
+        let app = spawn_app(backend).await;
+        let owner = app.supplier_owner("owner@alpha.example", 63).await;
+        let page = owner.text("/practices/new").await;
+        assert!(page.contains("action=\"/practices\"") && !page.contains("?csrf_token="), "the form's address has no token");
+        let token = crate::helpers::csrf_in(&page);
+        let post = |form: reqwest::multipart::Form| owner.client.post(owner.url("/practices")).multipart(form).send();
+        let fields = |form: reqwest::multipart::Form| {
+            form.text("title", "Une pratique").text("body", crate::practices::BODY).text("themes", "mobilite")
+        };
+        // No token, a wrong one, or the token after another part: refused, nothing created.
+        assert_eq!(post(fields(reqwest::multipart::Form::new())).await.unwrap().status(), 403);
+        let wrong = reqwest::multipart::Form::new().text("csrf_token", "forged");
+        assert_eq!(post(fields(wrong)).await.unwrap().status(), 403);
+        let late = fields(reqwest::multipart::Form::new()).text("csrf_token", token.clone());
+        assert_eq!(post(late).await.unwrap().status(), 403);
+        assert_eq!(crate::practices::practice_count(&app).await, 0, "nothing created");
+        // First in the body, as the page sends it: accepted.
+        let first = fields(reqwest::multipart::Form::new().text("csrf_token", token));
+        let r = post(first).await.unwrap();
+        assert!(r.status().is_redirection(), "{}", r.status());
+        assert_eq!(crate::practices::practice_count(&app).await, 1);
+        app.stop().await;
+    }
+}

@@ -10,20 +10,14 @@ const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /
 
 async fn upload(browser: &Browser, id: i64, files: &[(&str, Vec<u8>)], reason: Option<&str>) -> reqwest::Response {
     let token = browser.csrf(&format!("/objectives/{id}")).await;
-    let mut form = reqwest::multipart::Form::new();
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
     if let Some(r) = reason {
         form = form.text("reason", r.to_owned());
     }
     for (name, bytes) in files {
         form = form.part("file", reqwest::multipart::Part::bytes(bytes.clone()).file_name((*name).to_owned()));
     }
-    browser
-        .client
-        .post(browser.url(&format!("/objectives/{id}/documents?csrf_token={token}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    browser.client.post(browser.url(&format!("/objectives/{id}/documents"))).multipart(form).send().await.unwrap()
 }
 
 /// Every file under the uploads directory (temporary ones included).

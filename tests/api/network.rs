@@ -30,17 +30,13 @@ async fn add_credential(
 ) -> reqwest::Response {
     let token = who.csrf(PROFILE).await;
     let mut form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
         .text("credential", credential.to_owned())
         .text("expires_on", expires.to_owned());
     if let Some((name, bytes)) = file {
         form = form.part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
     }
-    who.client
-        .post(who.url(&format!("/organisation/profile/credentials?csrf_token={token}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    who.client.post(who.url("/organisation/profile/credentials")).multipart(form).send().await.unwrap()
 }
 
 pub async fn catalogue_id(app: &TestApp, code: &'static str) -> String {

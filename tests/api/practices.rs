@@ -7,7 +7,7 @@ use achat_ouvert::domain::users::Role;
 use crate::both_backends;
 use crate::helpers::{Browser, PASSWORD, TestApp, spawn_app};
 
-const BODY: &str = "Nous réparons les vélos de service des collectivités dans nos ateliers d’insertion, \
+pub const BODY: &str = "Nous réparons les vélos de service des collectivités dans nos ateliers d’insertion, \
                     avec des pièces de réemploi : 300 vélos remis en selle en 2025.";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00";
 
@@ -19,14 +19,17 @@ async fn submit(
     picture: Option<(&str, &[u8])>,
 ) -> reqwest::Response {
     let token = who.csrf("/practices/new").await;
-    let mut form = reqwest::multipart::Form::new().text("title", title.to_owned()).text("body", body.to_owned());
+    let mut form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .text("title", title.to_owned())
+        .text("body", body.to_owned());
     for t in themes {
         form = form.text("themes", (*t).to_owned());
     }
     if let Some((name, bytes)) = picture {
         form = form.part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
     }
-    who.client.post(who.url(&format!("/practices?csrf_token={token}"))).multipart(form).send().await.unwrap()
+    who.client.post(who.url("/practices")).multipart(form).send().await.unwrap()
 }
 
 fn id_after(r: &reqwest::Response) -> i64 {
@@ -41,7 +44,7 @@ fn id_after(r: &reqwest::Response) -> i64 {
         .unwrap()
 }
 
-async fn practice_count(app: &TestApp) -> i64 {
+pub async fn practice_count(app: &TestApp) -> i64 {
     app.with_db(|conn| {
         use diesel::prelude::*;
         achat_ouvert::db::schema::practices::table.count().get_result(conn).unwrap()

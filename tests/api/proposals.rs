@@ -59,13 +59,14 @@ fn version_in(html: &str) -> String {
 
 pub async fn attach(supplier: &Browser, proposal: i64, files: &[(&str, Vec<u8>)]) -> reqwest::Response {
     let token = supplier.csrf(&format!("/proposals/{proposal}")).await;
-    let mut form = reqwest::multipart::Form::new();
+    // The token is the form's first part, as the page's upload form sends it: never in the address.
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
     for (name, bytes) in files {
         form = form.part("file", reqwest::multipart::Part::bytes(bytes.clone()).file_name((*name).to_owned()));
     }
     supplier
         .client
-        .post(supplier.url(&format!("/proposals/{proposal}/attachments?csrf_token={token}")))
+        .post(supplier.url(&format!("/proposals/{proposal}/attachments")))
         .multipart(form)
         .send()
         .await
