@@ -25,6 +25,11 @@ home-step-4 = After the deadline, the committee scores the proposals, ranks them
 
 error-back-home = Back to the home page
 error-request-id = Request reference:
+error-back-page = Back to the previous page
+error-409-title = This cannot be done right now
+error-409-text = The current state does not allow this action. Go back to the page to see where things stand.
+error-422-title = Some information needs correcting
+error-422-text = Some of the information sent is not suitable. Go back to the form to correct it.
 error-400-title = Bad request
 error-400-text = The request could not be understood. Check the address or the form and try again.
 error-403-title = Access denied

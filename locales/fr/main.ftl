@@ -25,6 +25,11 @@ home-step-4 = Après la date limite, le comité note les propositions, les class
 
 error-back-home = Retour à l’accueil
 error-request-id = Référence de la requête :
+error-back-page = Revenir à la page précédente
+error-409-title = Cette action n’est pas possible pour l’instant
+error-409-text = L’état actuel ne permet pas cette action. Revenez à la page pour voir où en sont les choses.
+error-422-title = Des informations sont à corriger
+error-422-text = Certaines informations envoyées ne conviennent pas. Revenez au formulaire pour les corriger.
 error-400-title = Requête incorrecte
 error-400-text = La requête n’a pas pu être comprise. Vérifiez l’adresse ou le formulaire, puis réessayez.
 error-403-title = Accès refusé

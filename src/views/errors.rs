@@ -5,7 +5,9 @@ use maud::{Markup, html};
 
 use super::layout::{Ctx, page};
 
-pub fn error_page(ctx: &Ctx, status: StatusCode, message: &str, request_id: &str) -> Markup {
+/// An error page: what happened in words (never the status code), and the way forward — back to
+/// the page the person came from when it is one of ours (`back`), else home.
+pub fn error_page(ctx: &Ctx, status: StatusCode, message: &str, request_id: &str, back: Option<&str>) -> Markup {
     let key = status_key(status);
     let title = ctx.t(&format!("error-{key}-title"));
     page(
@@ -13,11 +15,13 @@ pub fn error_page(ctx: &Ctx, status: StatusCode, message: &str, request_id: &str
         &title,
         html! {
             div.error-page {
-                p.status-code { (status.as_u16()) }
                 h1 { (title) }
                 p { (message) }
                 @if status == StatusCode::FORBIDDEN && ctx.user.is_none() {
                     p { a href="/login" { (ctx.t("nav-sign-in")) } }
+                }
+                @if let Some(back) = back {
+                    p { a.button.button-primary href=(back) { (ctx.t("error-back-page")) } }
                 }
                 p { a href="/" { (ctx.t("error-back-home")) } }
                 @if status.is_server_error() && !request_id.is_empty() {
@@ -52,7 +56,9 @@ pub fn status_key(status: StatusCode) -> &'static str {
         403 => "403",
         404 => "404",
         405 => "405",
+        409 => "409",
         413 => "413",
+        422 => "422",
         429 => "429",
         503 => "503",
         s if s >= 500 => "500",

@@ -142,7 +142,14 @@ pub async fn render_errors(
         builder.json(ErrorBody { error: ErrorDetail { code, message } })
     } else {
         builder.content_type("text/html; charset=utf-8").body(
-            views::errors::error_page(&super::ctx::page_ctx(&request), status, &message, &request_id).into_string(),
+            views::errors::error_page(
+                &super::ctx::page_ctx(&request),
+                status,
+                &message,
+                &request_id,
+                back(&request).as_deref(),
+            )
+            .into_string(),
         )
     };
     Ok(ServiceResponse::new(request, new_response))
@@ -214,4 +221,25 @@ mod tests {
         let lost = test::call_service(&app, test::TestRequest::post().uri("/lost").to_request()).await;
         assert_eq!(lost.status(), StatusCode::SERVICE_UNAVAILABLE);
     }
+}
+
+/// Where "back" leads on an error page: the page of ours the person came from (its `Referer`,
+/// same host), unless it is the very address that failed on a GET.
+fn back(request: &actix_web::HttpRequest) -> Option<String> {
+    let referer = request.headers().get(header::REFERER)?.to_str().ok()?;
+    let url = url::Url::parse(referer).ok()?;
+    let host = request.connection_info().host().to_owned();
+    let same_host = url.host_str().is_some_and(|h| match url.port() {
+        Some(p) => host == format!("{h}:{p}"),
+        None => host == h,
+    });
+    if !same_host {
+        return None;
+    }
+    let target = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    };
+    let failed_here = request.method() == actix_web::http::Method::GET && url.path() == request.path();
+    (!failed_here && target.starts_with('/') && !target.starts_with("//")).then_some(target)
 }

@@ -64,7 +64,7 @@ fn every_key_used_in_the_code_exists() {
 #[test]
 fn every_error_status_has_a_title_and_a_text() {
     let fr = keys("fr");
-    for status in ["400", "403", "404", "405", "413", "429", "500", "503"] {
+    for status in ["400", "403", "404", "405", "409", "413", "422", "429", "500", "503"] {
         for part in ["title", "text"] {
             assert!(fr.contains(&format!("error-{status}-{part}")), "error-{status}-{part}");
         }

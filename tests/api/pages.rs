@@ -145,3 +145,38 @@ both_backends! {
         app.stop().await;
     }
 }
+
+both_backends! {
+    async fn a_refused_action_says_why_in_words_and_leads_back_to_its_page(backend) {
+        let app = spawn_app(backend).await;
+        let agent = app.staff("agent@region.example", &[achat_ouvert::domain::users::Role::Agent]).await;
+        let o = crate::helpers::published(&app, &agent, "Chaleur des lycées").await;
+        // Publishing results before any decision: refused, in words, with the way back.
+        let page = format!("/objectives/{o}/proposals");
+        let token = agent.csrf(&page).await;
+        let r = agent
+            .client
+            .post(agent.url(&format!("/objectives/{o}/results")))
+            .header("Referer", agent.url(&page))
+            .form(&[("csrf_token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Cette action n’est pas possible pour l’instant"), "{body}");
+        assert!(body.contains(&format!("href=\"{page}\"")) && body.contains("Revenir à la page précédente"), "{body}");
+        assert!(!body.contains(">409<") && !body.contains("Requête incorrecte"), "no status code shown");
+        // A referer from elsewhere is not offered as the way back.
+        let r = agent
+            .client
+            .post(agent.url(&format!("/objectives/{o}/results")))
+            .header("Referer", "https://elsewhere.example/objectives")
+            .form(&[("csrf_token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert!(!r.text().await.unwrap().contains("Revenir à la page précédente"));
+        app.stop().await;
+    }
+}
