@@ -8,6 +8,7 @@ mod admin;
 mod audit;
 mod authorization;
 mod award;
+mod contracts;
 mod browser;
 mod cli;
 mod criteria;
