@@ -428,7 +428,9 @@ impl Settings {
             ("REMEDIES_COURT".into(), self.remedies_court.clone()),
             (
                 "BUYER_SIRET".into(),
-                self.buyer_siret.clone().unwrap_or_else(|| "(unset: the DECP essential data are not published)".to_owned()),
+                self.buyer_siret
+                    .clone()
+                    .unwrap_or_else(|| "(unset: the DECP essential data are not published)".to_owned()),
             ),
         ]
     }
@@ -442,7 +444,7 @@ fn valid_siret(s: &str) -> bool {
     }
     let digits: Vec<u32> = s.bytes().map(|b| u32::from(b - b'0')).collect();
     if s.starts_with("356000000") {
-        return digits.iter().sum::<u32>() % 5 == 0;
+        return digits.iter().sum::<u32>().is_multiple_of(5);
     }
     let sum: u32 = digits
         .iter()
@@ -450,7 +452,7 @@ fn valid_siret(s: &str) -> bool {
         .enumerate()
         .map(|(i, d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { *d })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn parse_number(

@@ -677,7 +677,8 @@ fn sign_one(conn: &mut DbConnection, objective: ObjectiveId, agent: UserId, now:
         duration_months: None,
         holders: None,
     };
-    contracts::modify(conn, objective, &change, agent, now - chrono::Duration::minutes(30)).map_err(|e| e.to_string())?;
+    contracts::modify(conn, objective, &change, agent, now - chrono::Duration::minutes(30))
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 

@@ -21,7 +21,7 @@ pub fn euros(lang: Lang, cents: i64) -> String {
     let whole = (cents / 100).to_string();
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(if lang == Lang::Fr { '\u{202f}' } else { ',' });
         }
         grouped.push(c);
@@ -41,7 +41,10 @@ fn date(lang: Lang, d: chrono::NaiveDate) -> String {
 
 fn holder_line(ctx: &Ctx, h: &Holder) -> String {
     match &h.kind {
-        Some(kind) => ctx.t_args("contract-holder-group", &[("kind", &ctx.t(&format!("consortium-kind-{kind}"))), ("names", &h.names())]),
+        Some(kind) => ctx.t_args(
+            "contract-holder-group",
+            &[("kind", &ctx.t(&format!("consortium-kind-{kind}"))), ("names", &h.names())],
+        ),
         None => h.names(),
     }
 }
@@ -175,7 +178,15 @@ fn value<'a>(typed: &'a FormPairs, name: &str) -> &'a str {
     typed.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
 }
 
-fn text_field(ctx: &Ctx, typed: &FormPairs, errors: &Errors, name: &str, label: &str, kind: &str, hint: Option<&str>) -> Markup {
+fn text_field(
+    ctx: &Ctx,
+    typed: &FormPairs,
+    errors: &Errors,
+    name: &str,
+    label: &str,
+    kind: &str,
+    hint: Option<&str>,
+) -> Markup {
     let error = errors.get(name);
     let mut described = Vec::new();
     if hint.is_some() {
@@ -197,7 +208,14 @@ fn text_field(ctx: &Ctx, typed: &FormPairs, errors: &Errors, name: &str, label: 
     }
 }
 
-fn choice(ctx: &Ctx, typed: &FormPairs, errors: &Errors, name: &str, label: &str, options: &[(&str, String)]) -> Markup {
+fn choice(
+    ctx: &Ctx,
+    typed: &FormPairs,
+    errors: &Errors,
+    name: &str,
+    label: &str,
+    options: &[(&str, String)],
+) -> Markup {
     let error = errors.get(name);
     let selected = value(typed, name);
     html! {
@@ -318,17 +336,32 @@ pub fn agent_page(ctx: &Ctx, v: &ContractPage) -> Markup {
 }
 
 /// The confirmation before signing: what will be recorded, and that it cannot be undone.
-pub fn confirm(ctx: &Ctx, objective_id: i64, objective_title: &str, terms: &Terms, holders: &[Holder], considerations: &Considerations) -> Markup {
+pub fn confirm(
+    ctx: &Ctx,
+    objective_id: i64,
+    objective_title: &str,
+    terms: &Terms,
+    holders: &[Holder],
+    considerations: &Considerations,
+) -> Markup {
     let base = format!("/objectives/{objective_id}");
     let (social, environmental) = considerations_line(ctx, considerations);
     let contract = format!("{base}/contract");
     let mut effects = vec![
-        format!("{} : {}", ctx.t("contract-holders"), holders.iter().map(|h| holder_line(ctx, h)).collect::<Vec<_>>().join(" ; ")),
+        format!(
+            "{} : {}",
+            ctx.t("contract-holders"),
+            holders.iter().map(|h| holder_line(ctx, h)).collect::<Vec<_>>().join(" ; ")
+        ),
         format!("{} : {}", ctx.t("contract-object"), terms.object),
         format!("{} : {}", ctx.t("contract-signed-on"), date(ctx.lang, terms.signed_on)),
         format!("{} : {}", ctx.t("contract-notified-on"), date(ctx.lang, terms.notified_on)),
         format!("{} : {}", ctx.t("contract-amount"), euros(ctx.lang, terms.amount_cents)),
-        format!("{} : {}", ctx.t("contract-duration"), ctx.t_args("contract-months", &[("count", &terms.duration_months.to_string())])),
+        format!(
+            "{} : {}",
+            ctx.t("contract-duration"),
+            ctx.t_args("contract-months", &[("count", &terms.duration_months.to_string())])
+        ),
         format!("{} : {}", ctx.t("contract-cpv"), terms.cpv),
         format!("{} : {}", ctx.t("contract-place"), place(ctx, terms.place_kind, &terms.place_code)),
         format!(
@@ -337,7 +370,11 @@ pub fn confirm(ctx: &Ctx, objective_id: i64, objective_title: &str, terms: &Term
             ctx.t(&format!("contract-price-form-{}", terms.price_form.as_str())),
             ctx.t(&format!("contract-price-basis-{}", terms.price_basis.as_str()))
         ),
-        format!("{} : {}", ctx.t("contract-subcontracting"), ctx.t(if terms.subcontracting { "contract-yes" } else { "contract-no" })),
+        format!(
+            "{} : {}",
+            ctx.t("contract-subcontracting"),
+            ctx.t(if terms.subcontracting { "contract-yes" } else { "contract-no" })
+        ),
         format!("{} : {}", ctx.t("contract-social"), social),
         format!("{} : {}", ctx.t("contract-environmental"), environmental),
     ];
@@ -389,7 +426,10 @@ pub fn errors_of(ctx: &Ctx, problems: &[crate::domain::forms::Problem]) -> Error
         let args: Vec<(&str, &str)> = p.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let label = ctx.t(field_label(p.field));
         let message = ctx.t_args(p.key, &args);
-        errors.add(p.field, if ctx.lang == Lang::Fr { format!("{label} : {message}") } else { format!("{label}: {message}") });
+        errors.add(
+            p.field,
+            if ctx.lang == Lang::Fr { format!("{label} : {message}") } else { format!("{label}: {message}") },
+        );
     }
     errors
 }

@@ -25,7 +25,8 @@ fn decp_schema() -> Value {
 
 fn validate_decp(document: &Value) {
     let validator = jsonschema::options().with_draft(jsonschema::Draft::Draft7).build(&decp_schema()).unwrap();
-    let errors: Vec<String> = validator.iter_errors(document).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+    let errors: Vec<String> =
+        validator.iter_errors(document).map(|e| format!("{} at {}", e, e.instance_path)).collect();
     assert!(errors.is_empty(), "DECP document invalid:\n{}\n{document:#}", errors.join("\n"));
 }
 
@@ -285,6 +286,9 @@ both_backends! {
         let bulk: Value = app.get("/api/v1/decp/marches.json").await.json().await.unwrap();
         validate_decp(&bulk);
         assert_eq!(bulk["marches"]["marche"], serde_json::json!([]));
+        // The schema is really applied: a marche without its required fields is refused.
+        let validator = jsonschema::options().with_draft(jsonschema::Draft::Draft7).build(&decp_schema()).unwrap();
+        assert!(!validator.is_valid(&serde_json::json!({ "marches": { "marche": [{ "id": "AO-1" }] } })));
         app.stop().await;
     }
 }

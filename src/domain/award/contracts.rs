@@ -61,9 +61,14 @@ impl PlaceKind {
         let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
         match self {
             // 5 digits, or Corsica's 2A/2B followed by 3 digits.
-            PlaceKind::Commune => digits(code, 5) || (code.starts_with("2A") || code.starts_with("2B")) && digits(&code[2..], 3),
+            PlaceKind::Commune => {
+                digits(code, 5) || (code.starts_with("2A") || code.starts_with("2B")) && digits(&code[2..], 3)
+            }
             PlaceKind::Department => {
-                (digits(code, 2) && code != "00" && code != "20") || code == "2A" || code == "2B" || (digits(code, 3) && code.starts_with("97"))
+                (digits(code, 2) && code != "00" && code != "20")
+                    || code == "2A"
+                    || code == "2B"
+                    || (digits(code, 3) && code.starts_with("97"))
             }
             PlaceKind::Region => digits(code, 2),
             // ISO 3166-1 alpha-2.
@@ -299,25 +304,30 @@ pub fn parse(pairs: &FormPairs) -> Result<Terms, Vec<Problem>> {
         }
     };
     match (signed_on, notified_on, amount, duration, place_kind, price_form, price_basis, subcontracting) {
-        (Some(signed_on), Some(notified_on), Some(amount_cents), Some(duration_months), Some(place_kind), Some(price_form), Some(price_basis), Some(subcontracting))
-            if problems.is_empty() =>
-        {
-            Ok(Terms {
-                object,
-                signed_on,
-                notified_on,
-                amount_cents,
-                duration_months,
-                cpv,
-                place_code,
-                place_kind,
-                price_form,
-                price_basis,
-                subcontracting,
-                social_clause: checked(pairs, "social_clause"),
-                environmental_clause: checked(pairs, "environmental_clause"),
-            })
-        }
+        (
+            Some(signed_on),
+            Some(notified_on),
+            Some(amount_cents),
+            Some(duration_months),
+            Some(place_kind),
+            Some(price_form),
+            Some(price_basis),
+            Some(subcontracting),
+        ) if problems.is_empty() => Ok(Terms {
+            object,
+            signed_on,
+            notified_on,
+            amount_cents,
+            duration_months,
+            cpv,
+            place_code,
+            place_kind,
+            price_form,
+            price_basis,
+            subcontracting,
+            social_clause: checked(pairs, "social_clause"),
+            environmental_clause: checked(pairs, "environmental_clause"),
+        }),
         _ => Err(problems),
     }
 }
@@ -441,7 +451,8 @@ pub fn prepare(
     };
     let today = paris_day(now);
     if terms.signed_on < earliest {
-        problems.push(Problem::new("signed_on", "contract-error-signed-early").with("date", earliest.format("%d/%m/%Y")));
+        problems
+            .push(Problem::new("signed_on", "contract-error-signed-early").with("date", earliest.format("%d/%m/%Y")));
     }
     if terms.signed_on > today {
         problems.push(Problem::new("signed_on", "contract-error-future"));
@@ -599,7 +610,10 @@ pub fn load(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Opti
 
 /// The objectives that have a signed contract, oldest signature first (for the bulk open data).
 pub fn signed_objectives(conn: &mut DbConnection) -> QueryResult<Vec<ObjectiveId>> {
-    contracts::table.order((contracts::recorded_at.asc(), contracts::objective_id.asc())).select(contracts::objective_id).load(conn)
+    contracts::table
+        .order((contracts::recorded_at.asc(), contracts::objective_id.asc()))
+        .select(contracts::objective_id)
+        .load(conn)
 }
 
 /// A modification as typed: only the filled fields change.
@@ -664,7 +678,12 @@ pub fn parse_change(pairs: &FormPairs) -> Result<Change, Vec<Problem>> {
         }
         Some((identifiers, kind))
     };
-    if object.is_none() && amount_cents.is_none() && duration_months.is_none() && holders.is_none() && problems.is_empty() {
+    if object.is_none()
+        && amount_cents.is_none()
+        && duration_months.is_none()
+        && holders.is_none()
+        && problems.is_empty()
+    {
         problems.push(Problem::new("mod_object", "contract-error-no-change"));
     }
     match notified_on {
@@ -696,7 +715,8 @@ pub fn modify(
         let last = contract.modifications.last().map_or(contract.notified_on, |m| m.notified_on);
         let mut problems = Vec::new();
         if change.notified_on < last {
-            problems.push(Problem::new("mod_notified_on", "contract-error-history").with("date", last.format("%d/%m/%Y")));
+            problems
+                .push(Problem::new("mod_notified_on", "contract-error-history").with("date", last.format("%d/%m/%Y")));
         }
         if change.notified_on > paris_day(now) {
             problems.push(Problem::new("mod_notified_on", "contract-error-future"));
@@ -758,7 +778,8 @@ pub fn modify(
                 contract_modifications::object.eq(change.object.as_deref()),
                 contract_modifications::amount_cents.eq(change.amount_cents),
                 contract_modifications::duration_months.eq(change.duration_months),
-                contract_modifications::holders.eq(holders.as_ref().map(|h| serde_json::to_string(h).unwrap_or_default())),
+                contract_modifications::holders
+                    .eq(holders.as_ref().map(|h| serde_json::to_string(h).unwrap_or_default())),
                 contract_modifications::recorded_by.eq(agent),
                 contract_modifications::recorded_at.eq(now),
             ))
@@ -800,7 +821,11 @@ mod tests {
         assert!(!valid_cpv("4500000") && !valid_cpv("45000000-77") && !valid_cpv("ABCDEFGH"));
         assert!(PlaceKind::Commune.accepts("69123") && PlaceKind::Commune.accepts("2A004"));
         assert!(!PlaceKind::Commune.accepts("6912"));
-        assert!(PlaceKind::Department.accepts("69") && PlaceKind::Department.accepts("2B") && PlaceKind::Department.accepts("974"));
+        assert!(
+            PlaceKind::Department.accepts("69")
+                && PlaceKind::Department.accepts("2B")
+                && PlaceKind::Department.accepts("974")
+        );
         assert!(!PlaceKind::Department.accepts("20") && !PlaceKind::Department.accepts("691"));
         assert!(PlaceKind::Region.accepts("84") && !PlaceKind::Region.accepts("8"));
         assert!(PlaceKind::Country.accepts("FR") && !PlaceKind::Country.accepts("FRA"));
@@ -808,9 +833,26 @@ mod tests {
 
     #[test]
     fn the_form_names_every_refused_field() {
-        let problems = parse(&pairs(&[("signed_on", "hier"), ("amount", "beaucoup"), ("place_kind", "commune"), ("place_code", "1")])).unwrap_err();
+        let problems = parse(&pairs(&[
+            ("signed_on", "hier"),
+            ("amount", "beaucoup"),
+            ("place_kind", "commune"),
+            ("place_code", "1"),
+        ]))
+        .unwrap_err();
         let fields: Vec<&str> = problems.iter().map(|p| p.field).collect();
-        for f in ["object", "signed_on", "notified_on", "amount", "duration_months", "cpv", "place_code", "price_form", "price_basis", "subcontracting"] {
+        for f in [
+            "object",
+            "signed_on",
+            "notified_on",
+            "amount",
+            "duration_months",
+            "cpv",
+            "place_code",
+            "price_form",
+            "price_basis",
+            "subcontracting",
+        ] {
             assert!(fields.contains(&f), "{f}: {fields:?}");
         }
         let ok = parse(&pairs(&[
@@ -843,7 +885,12 @@ mod tests {
     #[test]
     fn modifications_are_applied_in_order_and_keep_the_original() {
         let holder = |n: &str| Holder {
-            members: vec![HolderOrganisation { organisation_id: 1, name: n.into(), identifier_type: "siret".into(), identifier: "1".into() }],
+            members: vec![HolderOrganisation {
+                organisation_id: 1,
+                name: n.into(),
+                identifier_type: "siret".into(),
+                identifier: "1".into(),
+            }],
             kind: None,
         };
         let day = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();

@@ -347,7 +347,12 @@ fn invalid_fields(problems: Vec<Problem>) -> AppError {
     params(("id" = i64, Path, description = "The objective's id")), request_body = ContractInput,
     responses((status = 201, body = ContractJson), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
         (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
-pub async fn sign(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>, input: web::Json<ContractInput>) -> Resp {
+pub async fn sign(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    input: web::Json<ContractInput>,
+) -> Resp {
     let id = id.into_inner();
     identity.authorize(crate::domain::authz::Action::Award)?;
     let terms = contracts::parse(&input.pairs()).map_err(invalid_fields)?;

@@ -281,10 +281,9 @@ pub async fn confirm_contract(
         Err(problems) => return contract_refused(&state, &ctx, &identity, id, &form, Ok(problems), false).await,
     };
     match ops::confirm_contract(&state, &identity, id, terms.clone()).await {
-        Ok(Ok((title, holders, considerations))) => Ok(html(
-            StatusCode::OK,
-            views::contracts::confirm(&ctx, id, &title, &terms, &holders, &considerations),
-        )),
+        Ok(Ok((title, holders, considerations))) => {
+            Ok(html(StatusCode::OK, views::contracts::confirm(&ctx, id, &title, &terms, &holders, &considerations)))
+        }
         Ok(Err(problems)) => contract_refused(&state, &ctx, &identity, id, &form, Ok(problems), false).await,
         Err(e) => contract_refused(&state, &ctx, &identity, id, &form, Err(e), false).await,
     }

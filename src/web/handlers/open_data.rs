@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use diesel::prelude::*;
 
 use crate::db::ids::ObjectiveId;
-use crate::domain::award::{self, contracts};
 use crate::domain::award::contracts::Contract;
+use crate::domain::award::{self, contracts};
 use crate::domain::decp;
 use crate::domain::error::{Kind as DomainKind, Message};
 use crate::domain::objectives::{self, ListFilter, ObjectiveFull, Status};
@@ -339,7 +339,11 @@ fn awarded_of(conn: &mut crate::db::DbConnection, full: &ObjectiveFull) -> Resul
 }
 
 /// The DECP essential data of one signed contract, or none.
-fn marche_of(conn: &mut crate::db::DbConnection, objective: ObjectiveId, siret: &str) -> Result<Option<serde_json::Value>, AppError> {
+fn marche_of(
+    conn: &mut crate::db::DbConnection,
+    objective: ObjectiveId,
+    siret: &str,
+) -> Result<Option<serde_json::Value>, AppError> {
     use crate::db::schema::{criteria as criteria_table, letters, objective_criteria, objectives as objectives_table};
     let Some(contract) = contracts::load(conn, objective)? else { return Ok(None) };
     let (reference, practice): (String, bool) = objectives_table::table
@@ -426,8 +430,7 @@ pub async fn ocds_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<
     let (bids, awarded) =
         state.db.run(move |conn| Ok::<_, AppError>((bids_of(conn, &loaded, now)?, awarded_of(conn, &loaded)?))).await?;
     let awarded = awarded.as_ref().map(AwardedData::borrowed);
-    let release =
-        ocds::release(&full, &answered, &catalogue, bids.as_ref(), awarded.as_ref(), &publisher(&state), now);
+    let release = ocds::release(&full, &answered, &catalogue, bids.as_ref(), awarded.as_ref(), &publisher(&state), now);
     let uri = state
         .settings
         .public_url

@@ -304,8 +304,8 @@ pub async fn contract_page(state: &AppState, identity: &Identity, objective: i64
             }
             let Some(a) = found else { return Err(AppError::NotFound) };
             let all_challenges = challenges::of_objective(conn, oid)?;
-            let may_sign = (status == Status::Awarded)
-                .then(|| standstill::may_sign(a.standstill_ends_at, &all_challenges, now));
+            let may_sign =
+                (status == Status::Awarded).then(|| standstill::may_sign(a.standstill_ends_at, &all_challenges, now));
             let holders = contracts::holders_of(conn, &a.winners)?;
             let considerations = contracts::considerations_of(conn, oid, false, false)?;
             Ok(ContractPage {
