@@ -44,7 +44,8 @@ def sh(cmd, **kw):
 
 
 def seed(backend, scale, work):
-    env = dict(os.environ, DATA_DIR=work)
+    # A buyer SIRET, so that the DECP endpoints answer (docs/AWARD.md).
+    env = dict(os.environ, DATA_DIR=work, BUYER_SIRET=os.environ.get("BUYER_SIRET", "23690001200014"))
     if backend == "sqlite":
         path = os.path.join(work, "db.sqlite3")
         env["DATABASE_URL"] = f"sqlite://{path}"
@@ -271,6 +272,10 @@ def main():
             ("agent's award page", f"/objectives/{AWARDED[a.scale]}/award", lua("GET", {"Cookie": agent.cookie()}, None)),
             ("a letter (agent)", "/organisation/letters/1", lua("GET", {"Cookie": agent.cookie()}, None)),
             ("supplier's letters list", "/organisation/letters", lua("GET", {"Cookie": supplier.cookie()}, None)),
+            ("agent's contract page", f"/objectives/{AWARDED[a.scale]}/contract", lua("GET", {"Cookie": agent.cookie()}, None)),
+            ("contract API", f"/api/v1/objectives/{AWARDED[a.scale]}/contract", None),
+            ("DECP of one contract", f"/api/v1/objectives/{AWARDED[a.scale]}/decp.json", None),
+            ("DECP bulk file", "/api/v1/decp/marches.json", None),
         ]
         # Warm-up.
         for _, path, script in endpoints:

@@ -121,6 +121,9 @@ pub struct Settings {
     pub ocid_prefix: String,
     /// The administrative court competent for the remedies against an award, named in the letters.
     pub remedies_court: String,
+    /// The buyer's SIRET, for the French essential data of contracts (DECP); without it they
+    /// are not published (their schema requires it).
+    pub buyer_siret: Option<String>,
 }
 
 /// A configuration value that cannot be used; names the variable and what is expected.
@@ -292,6 +295,18 @@ impl Settings {
                 "the court's name and address",
             ));
         }
+        let buyer_siret = match get("BUYER_SIRET").map(|s| s.split_whitespace().collect::<String>()) {
+            None => None,
+            Some(s) if s.is_empty() => None,
+            Some(s) if valid_siret(&s) => Some(s),
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "BUYER_SIRET",
+                    "not a valid SIRET",
+                    "the buyer's 14-digit SIRET, with its check digit",
+                ));
+            }
+        };
         let ocid_prefix = get("OCID_PREFIX").unwrap_or_else(|| "ocds-ao0000".to_owned());
         let prefix_ok = ocid_prefix.len() == 11
             && ocid_prefix.starts_with("ocds-")
@@ -324,6 +339,7 @@ impl Settings {
             buyer_name,
             ocid_prefix,
             remedies_court,
+            buyer_siret,
             max_file_size: u64::from(max_file),
             max_total_size: u64::from(max_total),
         })
@@ -410,8 +426,33 @@ impl Settings {
             ("BUYER_NAME".into(), self.buyer_name.clone()),
             ("OCID_PREFIX".into(), self.ocid_prefix.clone()),
             ("REMEDIES_COURT".into(), self.remedies_court.clone()),
+            (
+                "BUYER_SIRET".into(),
+                self.buyer_siret
+                    .clone()
+                    .unwrap_or_else(|| "(unset: the DECP essential data are not published)".to_owned()),
+            ),
         ]
     }
+}
+
+/// 14 digits with a valid Luhn check (La Poste's establishments, SIREN 356000000, sum their
+/// digits to a multiple of 5 instead).
+fn valid_siret(s: &str) -> bool {
+    if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let digits: Vec<u32> = s.bytes().map(|b| u32::from(b - b'0')).collect();
+    if s.starts_with("356000000") {
+        return digits.iter().sum::<u32>().is_multiple_of(5);
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { *d })
+        .sum();
+    sum.is_multiple_of(10)
 }
 
 fn parse_number(

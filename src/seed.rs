@@ -650,6 +650,41 @@ fn seed(
 
 /// Decides, publishes and awards one objective to its first shortlisted proposal, through the
 /// same domain operations as the pages (letters and mails included).
+/// Signs the contract of the awarded objective (its standstill period has ended) and records
+/// one modification, so that the contract page, its API and the DECP have something to measure.
+fn sign_one(conn: &mut DbConnection, objective: ObjectiveId, agent: UserId, now: NaiveDateTime) -> Result<(), String> {
+    use crate::domain::award::contracts::{self, Change, PlaceKind, PriceBasis, PriceForm, Terms};
+    let signed_at = now - chrono::Duration::hours(1);
+    let day = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &signed_at).date_naive();
+    let terms = Terms {
+        object: "Chaleur renouvelable des bâtiments régionaux".into(),
+        signed_on: day,
+        notified_on: day,
+        amount_cents: 48_000_000,
+        duration_months: 48,
+        cpv: "09323000".into(),
+        place_code: "84".into(),
+        place_kind: PlaceKind::Region,
+        price_form: PriceForm::Revisable,
+        price_basis: PriceBasis::LumpSum,
+        subcontracting: false,
+        social_clause: true,
+        environmental_clause: true,
+    };
+    contracts::sign(conn, objective, &terms, agent, signed_at).map_err(|e| e.to_string())?;
+    let change = Change {
+        notified_on: day,
+        reason: "Avenant n° 1 : deux bâtiments de plus.".into(),
+        object: None,
+        amount_cents: Some(52_000_000),
+        duration_months: None,
+        holders: None,
+    };
+    contracts::modify(conn, objective, &change, agent, now - chrono::Duration::minutes(30))
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 fn award_one(
     conn: &mut DbConnection,
     objective: ObjectiveId,
@@ -671,12 +706,14 @@ fn award_one(
     let input = AwardInput {
         winners: vec![first.0],
         reasons: "Meilleur bilan carbone du classement et accompagnement des usagers le plus complet.".into(),
-        standstill_days: award::standstill::DEFAULT_DAYS,
+        // No standstill period, so that the contract can be signed at once (`sign_one`).
+        standstill_days: 0,
     };
     let letter_link = |l: crate::db::ids::LetterId| format!("/organisation/letters/{l}");
     let context = Context { buyer: "Région", court: "Tribunal administratif de Lyon", letter_link: &letter_link };
     award::award(conn, objective, &input, agent, &context, now - chrono::Duration::days(2))
         .map_err(|e| failed(e.to_string()))?;
+    sign_one(conn, objective, agent, now).map_err(failed)?;
     // The mails these operations queued are for nobody (seed addresses), and their delivery
     // would run under the measurements: the seed leaves an empty outbox, as it found it.
     diesel::delete(crate::db::schema::mail_outbox::table).execute(conn)?;

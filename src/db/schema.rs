@@ -584,6 +584,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contracts (objective_id) {
+        objective_id -> BigInt,
+        object -> Text,
+        holders -> Text,
+        signed_on -> Date,
+        notified_on -> Date,
+        amount_cents -> BigInt,
+        duration_months -> Integer,
+        cpv -> Text,
+        place_code -> Text,
+        place_kind -> Text,
+        price_form -> Text,
+        price_basis -> Text,
+        subcontracting -> Bool,
+        considerations -> Text,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contract_modifications (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        number -> Integer,
+        notified_on -> Date,
+        reason -> Text,
+        object -> Nullable<Text>,
+        amount_cents -> Nullable<BigInt>,
+        duration_months -> Nullable<Integer>,
+        holders -> Nullable<Text>,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(practices -> organisations (organisation_id));
 diesel::joinable!(partner_requests -> organisations (organisation_id));
 diesel::joinable!(partner_requests -> objectives (objective_id));
@@ -620,6 +657,8 @@ diesel::joinable!(users -> organisations (organisation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     award_winners,
+    contract_modifications,
+    contracts,
     awards,
     challenges,
     letters,

@@ -154,6 +154,10 @@ events! {
         LetterOpened => "award.letter_opened",
         ChallengeRecorded => "award.challenge_recorded",
         ChallengeSettled => "award.challenge_settled",
+        /// The signed contract recorded: the objective is in execution (`award::contracts`).
+        ContractSigned => "award.contract_signed",
+        /// A later modification of the contract, recorded as a new row.
+        ContractModified => "award.contract_modified",
         ObjectiveCompleted => "objective.completed",
         ObjectiveArchived => "objective.archived",
     }

@@ -97,8 +97,9 @@ pub enum Action {
     },
     /// Publish an objective's decided results (agents).
     PublishResults,
-    /// Award an objective or declare it not awarded, record challenges and their outcomes, move
-    /// it to its later stages, read every letter of the award (agents).
+    /// Award an objective or declare it not awarded, record challenges and their outcomes, record
+    /// the signed contract and its modifications, move it to its later stages, read every letter
+    /// of the award (agents).
     Award,
     /// Read the organisation's letters (the first reading is the acknowledgement of receipt):
     /// its verified members.

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use serde_json::{Value, json};
 use sha2::Digest;
 
+use crate::domain::award::contracts::Contract;
 use crate::domain::criteria::Criterion;
 use crate::domain::markdown;
 use crate::domain::objectives::{ObjectiveFull, Status};
@@ -42,6 +43,84 @@ pub struct BidDetail {
     pub tenderers: Vec<(String, String)>,
 }
 
+/// The award and the signed contract, once there are: `awards`, `contracts` and their amendments.
+#[derive(Debug, Clone)]
+pub struct Awarded<'a> {
+    pub date: NaiveDateTime,
+    /// The winners' organisations: (party id, name).
+    pub suppliers: Vec<(String, String)>,
+    pub reasons: &'a str,
+    pub contract: Option<&'a Contract>,
+}
+
+fn euros(cents: i64) -> Value {
+    if cents % 100 == 0 { json!(cents / 100) } else { json!(cents as f64 / 100.0) }
+}
+
+fn day_start(d: chrono::NaiveDate) -> String {
+    format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
+}
+
+/// The `awards` and `contracts` sections of a release, and the tag they call for.
+fn award_sections(a: &Awarded<'_>, title: &str, status: Status) -> (Value, Option<Value>, &'static str) {
+    let mut award = json!({
+        "id": "award-1",
+        "title": title,
+        "description": a.reasons,
+        "status": "active",
+        "date": when(a.date),
+        "suppliers": a.suppliers.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect::<Vec<_>>(),
+    });
+    let Some(c) = a.contract else { return (Value::Array(vec![award]), None, "award") };
+    award["value"] = json!({ "amount": euros(c.amount_cents), "currency": "EUR" });
+    let current = c.current();
+    let end = c.notified_on.checked_add_months(chrono::Months::new(current.duration_months.max(0) as u32));
+    let mut period = json!({ "startDate": day_start(c.notified_on) });
+    if let Some(end) = end {
+        period["endDate"] = json!(day_start(end));
+    }
+    let mut contract = json!({
+        "id": "contract-1",
+        "awardID": "award-1",
+        "title": current.object,
+        "status": if matches!(status, Status::Completed | Status::Archived) { "terminated" } else { "active" },
+        "period": period,
+        "value": { "amount": euros(current.amount_cents), "currency": "EUR" },
+        "dateSigned": day_start(c.signed_on),
+    });
+    let amendments: Vec<Value> = c
+        .modifications
+        .iter()
+        .map(|m| {
+            let mut changed = Vec::new();
+            if let Some(o) = &m.object {
+                changed.push(format!("objet : {o}"));
+            }
+            if let Some(x) = m.amount_cents {
+                changed.push(format!("montant HT : {} EUR", euros(x)));
+            }
+            if let Some(d) = m.duration_months {
+                changed.push(format!("durée : {d} mois"));
+            }
+            if let Some(h) = &m.holders {
+                let names: Vec<String> = h.iter().map(|x| x.names()).collect();
+                changed.push(format!("titulaires : {}", names.join(" ; ")));
+            }
+            json!({
+                "id": format!("modification-{}", m.number),
+                "date": day_start(m.notified_on),
+                "rationale": m.reason,
+                "description": format!("Modification n° {} — {}", m.number, changed.join(", ")),
+            })
+        })
+        .collect();
+    let tag = if amendments.is_empty() { "contract" } else { "contractAmendment" };
+    if !amendments.is_empty() {
+        contract["amendments"] = Value::Array(amendments);
+    }
+    (Value::Array(vec![award]), Some(Value::Array(vec![contract])), tag)
+}
+
 /// The licence of the published data: the French government's open licence.
 pub const LICENSE: &str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence";
 
@@ -74,6 +153,7 @@ pub fn release(
     questions: &[Question],
     catalogue: &[Criterion],
     bids: Option<&Bids>,
+    awarded: Option<&Awarded<'_>>,
     publisher: &Publisher<'_>,
     now: NaiveDateTime,
 ) -> Value {
@@ -247,6 +327,40 @@ pub fn release(
     });
     if let Some(b) = bids_json {
         release["bids"] = b;
+    }
+    if let Some(a) = awarded {
+        let (awards, contracts, tag) = award_sections(a, &o.title, status);
+        if status != Status::Cancelled {
+            release["tag"] = json!([tag]);
+        }
+        release["awards"] = awards;
+        if let Some(c) = contracts {
+            release["contracts"] = c;
+        }
+        let mut latest = a.date;
+        if let Some(c) = a.contract {
+            latest = latest.max(c.recorded_at);
+            for m in &c.modifications {
+                latest = latest.max(m.recorded_at);
+            }
+        }
+        if let Some(date) = release["date"].as_str().map(str::to_owned)
+            && when(latest) > date
+        {
+            release["date"] = json!(when(latest));
+        }
+        if let Some(parties) = release["parties"].as_array_mut() {
+            for (id, name) in &a.suppliers {
+                match parties.iter_mut().find(|p| p["id"] == json!(id)) {
+                    Some(p) => {
+                        if let Some(roles) = p["roles"].as_array_mut() {
+                            roles.push(json!("supplier"));
+                        }
+                    }
+                    None => parties.push(json!({ "id": id, "name": name, "roles": ["supplier"] })),
+                }
+            }
+        }
     }
     // A release id names one content: derived from the content itself.
     let digest = sha2::Sha256::digest(release.to_string().as_bytes());

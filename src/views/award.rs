@@ -151,6 +151,9 @@ pub fn agent_page(ctx: &Ctx, v: &AgentView) -> Markup {
                         }
                     }
                     div.reasons { (a.reasons) }
+                    @if a.awarded && matches!(v.status, Status::Awarded | Status::InExecution | Status::Completed | Status::Archived) {
+                        p { a.button.button-primary href=(format!("{base}/contract")) { (ctx.t("contract-title")) } }
+                    }
                     @if let Some(may) = &v.may_sign {
                         @match may {
                             Ok(()) => p.alert.alert-ok { (ctx.t("award-may-sign")) },
@@ -431,6 +434,8 @@ pub struct AfterResults {
     pub award: Option<Award>,
     pub winner_names: Vec<String>,
     pub challenges: Vec<Challenge>,
+    /// The signed contract with its modifications.
+    pub contract: Option<crate::domain::award::contracts::Contract>,
     /// The viewer is an agent: link to the award page.
     pub agent: bool,
 }
@@ -467,6 +472,7 @@ pub fn public_section(ctx: &Ctx, p: &AfterResults) -> Markup {
                 }
             }
         }
+        @if let Some(c) = &p.contract { (super::contracts::public_section(ctx, c)) }
     }
 }
 

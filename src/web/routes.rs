@@ -197,6 +197,13 @@ fn award(cfg: &mut web::ServiceConfig) {
         .route("/objectives/{id}/challenges", web::post().to(handlers::award::lodge_challenge))
         .route("/objectives/{id}/challenges/{challenge}/outcome", web::post().to(handlers::award::settle_challenge))
         .route("/objectives/{id}/stage", web::post().to(handlers::award::stage))
+        .service(
+            web::resource("/objectives/{id}/contract")
+                .get(handlers::award::contract_page)
+                .post(handlers::award::sign_contract),
+        )
+        .route("/objectives/{id}/contract/confirm", web::post().to(handlers::award::confirm_contract))
+        .route("/objectives/{id}/contract/modifications", web::post().to(handlers::award::modify_contract))
         .route("/organisation/letters", web::get().to(handlers::award::letters))
         .route("/organisation/letters/{id}", web::get().to(handlers::award::letter));
 }
@@ -337,6 +344,13 @@ fn api_proposals(cfg: &mut web::ServiceConfig) {
 /// After the shortlist: the award (public) and the organisation's letters.
 fn api_award(cfg: &mut web::ServiceConfig) {
     cfg.route("/objectives/{id}/award", web::get().to(handlers::api_award::award))
+        .service(
+            web::resource("/objectives/{id}/contract")
+                .get(handlers::api_award::contract)
+                .post(handlers::api_award::sign),
+        )
+        .route("/objectives/{id}/decp.json", web::get().to(handlers::open_data::decp_one))
+        .route("/decp/marches.json", web::get().to(handlers::open_data::decp_all))
         .route("/organisation/letters", web::get().to(handlers::api_award::letters))
         .route("/organisation/letters/{id}", web::get().to(handlers::api_award::letter));
 }

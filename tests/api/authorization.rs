@@ -370,6 +370,21 @@ both_backends! {
     }
 }
 
+/// A well-formed contract form (refused by the stage in the table below).
+const CONTRACT: [(&str, &str); 11] = [
+    ("object", "Objet du contrat"),
+    ("signed_on", "2026-12-01"),
+    ("notified_on", "2026-12-01"),
+    ("amount", "1000"),
+    ("duration_months", "12"),
+    ("cpv", "09323000"),
+    ("place_kind", "region"),
+    ("place_code", "84"),
+    ("price_form", "firm"),
+    ("price_basis", "unit"),
+    ("subcontracting", "no"),
+];
+
 both_backends! {
     async fn every_role_against_every_award_action(backend) {
         use crate::award::{REASONS, letter_of, results_published};
@@ -389,14 +404,22 @@ both_backends! {
             ("the organisation's letters", Step::Get("/organisation/letters".into())),
             ("read a letter", Step::Get(format!("/organisation/letters/{letter}"))),
             ("the award's API", Step::Get(format!("/api/v1/objectives/{o}/award"))),
+            ("the contract page", Step::Get(format!("/objectives/{o}/contract"))),
+            ("confirm a contract", Step::Post(format!("/objectives/{o}/contract/confirm"), CONTRACT.to_vec())),
+            ("sign a contract", Step::Post(format!("/objectives/{o}/contract"), CONTRACT.to_vec())),
+            ("record a modification", Step::Post(format!("/objectives/{o}/contract/modifications"), vec![("mod_notified_on", "2026-12-01"), ("mod_reason", "Avenant de test"), ("mod_duration_months", "12")])),
+            ("the contract's API", Step::Get(format!("/api/v1/objectives/{o}/contract"))),
         ];
-        let table: Vec<(&str, &Browser, [u16; 7])> = vec![
-            ("anonymous",          &anonymous,       [303, 303, 303, 303, 303, 404, 200]),
-            ("the addressee",      &s.suppliers[1],  [403, 403, 403, 403, 200, 200, 200]),
-            ("another supplier",   &s.suppliers[0],  [403, 403, 403, 403, 200, 404, 200]),
-            ("agent",              &s.agent,         [200, 409, 303, 409, 403, 200, 200]),
-            ("committee chair",    &s.chair,         [403, 403, 403, 403, 403, 404, 200]),
-            ("administrator",      &s.admin,         [403, 403, 403, 403, 403, 404, 200]),
+        // The agent's signature and modification are refused by the stage (a challenge is pending
+        // and the standstill runs; nothing is in execution); nothing is signed, so the API is 404.
+        // The winner (the future holder) may not record its own contract.
+        let table: Vec<(&str, &Browser, [u16; 12])> = vec![
+            ("anonymous",          &anonymous,       [303, 303, 303, 303, 303, 404, 200, 303, 303, 303, 303, 404]),
+            ("the addressee",      &s.suppliers[1],  [403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403, 404]),
+            ("the winner",         &s.suppliers[0],  [403, 403, 403, 403, 200, 404, 200, 403, 403, 403, 403, 404]),
+            ("agent",              &s.agent,         [200, 409, 303, 409, 403, 200, 200, 200, 409, 409, 409, 404]),
+            ("committee chair",    &s.chair,         [403, 403, 403, 403, 403, 404, 200, 403, 403, 403, 403, 404]),
+            ("administrator",      &s.admin,         [403, 403, 403, 403, 403, 404, 200, 403, 403, 403, 403, 404]),
         ];
         let mut failures = Vec::new();
         for (role, browser, expected) in &table {

@@ -281,6 +281,10 @@ both_backends! {
         }).await;
         let check = app.browser().text(&format!("/receipts/verify?number={}&hash={}", receipt.0, receipt.1)).await;
         assert!(check.contains("Authentique"));
+        // The last objective is awarded, its contract signed and modified once.
+        let contract: serde_json::Value = app.get("/api/v1/objectives/10/contract").await.json().await.unwrap();
+        assert_eq!(contract["modifications"].as_array().map(Vec::len), Some(1), "{contract}");
+        assert!(app.browser().text("/objectives/10").await.contains("Modification n° 1"));
         app.stop().await;
     }
 }

@@ -10,6 +10,7 @@ mod authorization;
 mod award;
 mod browser;
 mod cli;
+mod contracts;
 mod criteria;
 mod csrf;
 mod deployment;

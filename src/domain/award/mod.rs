@@ -6,6 +6,7 @@
 //! Every write here is one operation owning its transaction, its lock and its audit entry.
 
 pub mod challenges;
+pub mod contracts;
 pub mod letters;
 pub mod standstill;
 
@@ -50,6 +51,15 @@ pub enum AwardError {
     Invalid(&'static str),
     #[error("this challenge already has its outcome")]
     ChallengeSettled,
+    /// Signing during the standstill period, which ends then (UTC).
+    #[error("the standstill period has not ended")]
+    Standstill(NaiveDateTime),
+    /// Signing while this many challenges have no outcome.
+    #[error("a challenge is pending")]
+    Challenged(usize),
+    /// A form's refused fields (the contract, a modification), each named.
+    #[error("some fields are refused")]
+    Fields(Vec<crate::domain::forms::Problem>),
     #[error("database error: {0}")]
     Db(#[from] diesel::result::Error),
 }
@@ -58,12 +68,16 @@ impl Refusal for AwardError {
     fn kind(&self) -> error::Kind {
         match self {
             AwardError::NotFound => error::Kind::NotFound,
-            AwardError::WrongStage | AwardError::ChallengeSettled => error::Kind::Conflict,
+            AwardError::WrongStage
+            | AwardError::ChallengeSettled
+            | AwardError::Standstill(_)
+            | AwardError::Challenged(_) => error::Kind::Conflict,
             AwardError::NoWinner
             | AwardError::NotShortlisted
             | AwardError::Reasons
             | AwardError::StandstillDays
-            | AwardError::Invalid(_) => error::Kind::Invalid,
+            | AwardError::Invalid(_)
+            | AwardError::Fields(_) => error::Kind::Invalid,
             AwardError::Db(e) => kind_of(e),
         }
     }
@@ -77,6 +91,9 @@ impl Refusal for AwardError {
             AwardError::StandstillDays => "invalid_standstill",
             AwardError::Invalid(_) => "invalid_field",
             AwardError::ChallengeSettled => "challenge_settled",
+            AwardError::Standstill(_) => "standstill",
+            AwardError::Challenged(_) => "challenge_pending",
+            AwardError::Fields(_) => "invalid_fields",
             AwardError::Db(e) => kind_of(e).code(),
         }
     }
@@ -100,6 +117,12 @@ impl Refusal for AwardError {
                 },
             ),
             AwardError::ChallengeSettled => Message::new("award-error-settled"),
+            AwardError::Standstill(ends_at) => {
+                let local = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, ends_at);
+                Message::new("contract-error-standstill").with("date", local.format("%d/%m/%Y %H:%M"))
+            }
+            AwardError::Challenged(open) => Message::new("contract-error-challenged").with("count", open),
+            AwardError::Fields(problems) => Message::new("form-has-errors").with_problems(problems),
             AwardError::Db(e) => database_message(e),
         }
     }

@@ -8,8 +8,9 @@ use chrono::NaiveDate;
 
 use crate::db::ids::ProposalId;
 use crate::domain::award::challenges::{NewChallenge, Outcome};
+use crate::domain::award::contracts;
 use crate::domain::award::{AwardError, AwardInput};
-use crate::domain::forms::{FormPairs, first};
+use crate::domain::forms::{FormPairs, Problem, first};
 use crate::domain::objectives::Transition;
 use crate::views;
 use crate::views::layout::Ctx;
@@ -212,4 +213,120 @@ pub async fn letter(
 ) -> Result<HttpResponse, AppError> {
     let letter = ops::read_letter(&state, &identity, id.into_inner()).await?;
     Ok(html(StatusCode::OK, views::award::letter(&ctx, &letter)))
+}
+
+/// The contract page again with the refused fields (422) or the refusal above it (409).
+async fn contract_refused(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    id: i64,
+    form: &FormPairs,
+    refused: Result<Vec<Problem>, AppError>,
+    change: bool,
+) -> Result<HttpResponse, AppError> {
+    let mut view = match ops::contract_page(state, identity, id).await {
+        Ok(v) => v,
+        // No contract page (not awarded): the refusal itself answers.
+        Err(not_shown) => return Err(refused.err().unwrap_or(not_shown)),
+    };
+    let status = match refused {
+        Ok(problems) => {
+            let errors = views::contracts::errors_of(ctx, &problems);
+            if change {
+                view.change_errors = errors;
+            } else {
+                view.errors = errors;
+            }
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(e) => {
+            let Some((status, message)) = e.form_refusal(ctx.lang) else { return Err(e) };
+            view.error = Some(message);
+            status
+        }
+    };
+    if change {
+        view.typed_change = form.clone();
+    } else {
+        view.typed = form.clone();
+    }
+    Ok(html(status, views::contracts::agent_page(ctx, &view)))
+}
+
+pub async fn contract_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let mut view = ops::contract_page(&state, &identity, id.into_inner()).await?;
+    view.notice = query.notice(&ctx, "contract");
+    Ok(html(StatusCode::OK, views::contracts::agent_page(&ctx, &view)))
+}
+
+/// Checks the contract form and shows what will be recorded before signing.
+pub async fn confirm_contract(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    identity.authorize(crate::domain::authz::Action::Award)?;
+    let terms = match contracts::parse(&form) {
+        Ok(t) => t,
+        Err(problems) => return contract_refused(&state, &ctx, &identity, id, &form, Ok(problems), false).await,
+    };
+    match ops::confirm_contract(&state, &identity, id, terms.clone()).await {
+        Ok(Ok((title, holders, considerations))) => {
+            Ok(html(StatusCode::OK, views::contracts::confirm(&ctx, id, &title, &terms, &holders, &considerations)))
+        }
+        Ok(Err(problems)) => contract_refused(&state, &ctx, &identity, id, &form, Ok(problems), false).await,
+        Err(e) => contract_refused(&state, &ctx, &identity, id, &form, Err(e), false).await,
+    }
+}
+
+/// Records the signed contract: the objective goes into execution.
+pub async fn sign_contract(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    identity.authorize(crate::domain::authz::Action::Award)?;
+    let terms = match contracts::parse(&form) {
+        Ok(t) => t,
+        Err(problems) => return contract_refused(&state, &ctx, &identity, id, &form, Ok(problems), false).await,
+    };
+    match ops::sign_contract(&state, &identity, id, terms).await {
+        Ok(Ok(())) => Ok(redirect(&format!("/objectives/{id}/contract?done=signed"))),
+        Ok(Err(problems)) => contract_refused(&state, &ctx, &identity, id, &form, Ok(problems), false).await,
+        Err(e) => contract_refused(&state, &ctx, &identity, id, &form, Err(e), false).await,
+    }
+}
+
+/// Records a modification of the signed contract, as a new entry.
+pub async fn modify_contract(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    identity.authorize(crate::domain::authz::Action::Award)?;
+    let change = match contracts::parse_change(&form) {
+        Ok(c) => c,
+        Err(problems) => return contract_refused(&state, &ctx, &identity, id, &form, Ok(problems), true).await,
+    };
+    match ops::modify_contract(&state, &identity, id, change).await {
+        Ok(Ok(_)) => Ok(redirect(&format!("/objectives/{id}/contract?done=modified"))),
+        Ok(Err(problems)) => contract_refused(&state, &ctx, &identity, id, &form, Ok(problems), true).await,
+        Err(e) => contract_refused(&state, &ctx, &identity, id, &form, Err(e), true).await,
+    }
 }

@@ -6,7 +6,13 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use diesel::prelude::*;
+
 use crate::db::ids::ObjectiveId;
+use crate::domain::award::contracts::Contract;
+use crate::domain::award::{self, contracts};
+use crate::domain::decp;
+use crate::domain::error::{Kind as DomainKind, Message};
 use crate::domain::objectives::{self, ListFilter, ObjectiveFull, Status};
 use crate::domain::ocds::{self, Publisher};
 use crate::domain::{criteria, markdown, questions, themes};
@@ -297,6 +303,118 @@ fn bids_of(
     Ok(Some(ocds::Bids { date: deadline, received, details }))
 }
 
+/// The award and the contract of an objective, for its release (owned; see [`ocds::Awarded`]).
+pub struct AwardedData {
+    date: NaiveDateTime,
+    suppliers: Vec<(String, String)>,
+    reasons: String,
+    contract: Option<Contract>,
+}
+
+impl AwardedData {
+    fn borrowed(&self) -> ocds::Awarded<'_> {
+        ocds::Awarded {
+            date: self.date,
+            suppliers: self.suppliers.clone(),
+            reasons: &self.reasons,
+            contract: self.contract.as_ref(),
+        }
+    }
+}
+
+fn awarded_of(conn: &mut crate::db::DbConnection, full: &ObjectiveFull) -> Result<Option<AwardedData>, AppError> {
+    let Some(a) = award::load(conn, full.objective.id)?.filter(|a| a.awarded) else { return Ok(None) };
+    let mut suppliers = Vec::new();
+    for w in &a.winners {
+        use crate::db::schema::{organisations, proposals};
+        let (id, name): (i64, String) = proposals::table
+            .inner_join(organisations::table)
+            .filter(proposals::id.eq(*w))
+            .select((organisations::id, organisations::legal_name))
+            .first(conn)?;
+        suppliers.push((format!("org-{id}"), name));
+    }
+    let contract = contracts::load(conn, full.objective.id)?;
+    Ok(Some(AwardedData { date: a.decided_at, suppliers, reasons: a.reasons, contract }))
+}
+
+/// The DECP essential data of one signed contract, or none.
+fn marche_of(
+    conn: &mut crate::db::DbConnection,
+    objective: ObjectiveId,
+    siret: &str,
+) -> Result<Option<serde_json::Value>, AppError> {
+    use crate::db::schema::{criteria as criteria_table, letters, objective_criteria, objectives as objectives_table};
+    let Some(contract) = contracts::load(conn, objective)? else { return Ok(None) };
+    let (reference, practice): (String, bool) = objectives_table::table
+        .find(objective)
+        .select((objectives_table::reference, objectives_table::practice))
+        .first(conn)?;
+    if practice {
+        return Ok(None);
+    }
+    // Every opened proposal got an award or a rejection letter.
+    let offers: i64 = letters::table
+        .filter(letters::objective_id.eq(objective))
+        .filter(letters::kind.eq_any(["award", "rejection"]))
+        .count()
+        .get_result(conn)?;
+    let winners: i64 = crate::db::schema::award_winners::table
+        .filter(crate::db::schema::award_winners::objective_id.eq(objective))
+        .count()
+        .get_result(conn)?;
+    let goals: Vec<String> = objective_criteria::table
+        .inner_join(criteria_table::table)
+        .filter(objective_criteria::objective_id.eq(objective))
+        .select(criteria_table::goal)
+        .load(conn)?;
+    let ctx = decp::Context {
+        reference: &reference,
+        buyer_siret: siret,
+        offers: usize::try_from(offers).unwrap_or(1),
+        framework: winners > 1,
+        innovative: goals.iter().any(|g| g.starts_with("innovation")),
+    };
+    Ok(Some(decp::marche(&contract, &ctx)))
+}
+
+/// The buyer's SIRET; without it the DECP are not published (404 saying why).
+fn buyer_siret(state: &AppState) -> Result<String, AppError> {
+    state.settings.buyer_siret.clone().ok_or_else(|| {
+        AppError::refused(DomainKind::NotFound, "decp_not_configured", Message::new("decp-not-configured"))
+    })
+}
+
+/// The DECP 2.0.3 essential data of one objective's signed contract.
+#[utoipa::path(get, path = "/api/v1/objectives/{id}/decp.json", tag = "award", params(("id" = i64, Path, description = "Objective id")),
+    responses((status = 200, description = "A DECP 2.0.3 document (`marches.marche`) with this contract", content_type = "application/json"),
+        (status = 404, body = crate::web::error::ErrorBody, description = "Unknown objective, no signed contract, or BUYER_SIRET not configured")))]
+pub async fn decp_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let siret = buyer_siret(&state)?;
+    let oid = ObjectiveId(id.into_inner());
+    let marche = state.db.run(move |conn| marche_of(conn, oid, &siret)).await?.ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok().json(decp::document(vec![marche])))
+}
+
+/// The DECP 2.0.3 essential data of every signed contract, in one document.
+#[utoipa::path(get, path = "/api/v1/decp/marches.json", tag = "award",
+    responses((status = 200, description = "A DECP 2.0.3 document (`marches.marche`), one per signed contract", content_type = "application/json"),
+        (status = 404, body = crate::web::error::ErrorBody, description = "BUYER_SIRET not configured")))]
+pub async fn decp_all(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let siret = buyer_siret(&state)?;
+    let marches = state
+        .db
+        .run(move |conn| {
+            let mut out = Vec::new();
+            for oid in contracts::signed_objectives(conn)? {
+                out.extend(marche_of(conn, oid, &siret)?);
+            }
+            Ok::<_, AppError>(out)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(decp::document(marches)))
+}
+
 fn publisher(state: &AppState) -> Publisher<'_> {
     Publisher { buyer_name: &state.settings.buyer_name, ocid_prefix: &state.settings.ocid_prefix }
 }
@@ -309,8 +427,10 @@ pub async fn ocds_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<
     let (full, answered, catalogue) = public_objective(&state, id).await?;
     let now = state.clock.now_naive();
     let loaded = full.clone();
-    let bids = state.db.run(move |conn| bids_of(conn, &loaded, now)).await?;
-    let release = ocds::release(&full, &answered, &catalogue, bids.as_ref(), &publisher(&state), now);
+    let (bids, awarded) =
+        state.db.run(move |conn| Ok::<_, AppError>((bids_of(conn, &loaded, now)?, awarded_of(conn, &loaded)?))).await?;
+    let awarded = awarded.as_ref().map(AwardedData::borrowed);
+    let release = ocds::release(&full, &answered, &catalogue, bids.as_ref(), awarded.as_ref(), &publisher(&state), now);
     let uri = state
         .settings
         .public_url
@@ -338,7 +458,8 @@ pub async fn ocds_all(state: web::Data<AppState>) -> Result<HttpResponse, AppErr
                     if let Some(full) = objectives::load(conn, o.id)? {
                         let answered = questions::answered(conn, o.id)?;
                         let bids = bids_of(conn, &full, now)?;
-                        releases.push((full, answered, bids));
+                        let awarded = awarded_of(conn, &full)?;
+                        releases.push((full, answered, bids, awarded));
                     }
                 }
                 if !more {
@@ -352,7 +473,10 @@ pub async fn ocds_all(state: web::Data<AppState>) -> Result<HttpResponse, AppErr
     let (rows, catalogue) = all;
     let releases = rows
         .iter()
-        .map(|(full, answered, bids)| ocds::release(full, answered, &catalogue, bids.as_ref(), &publisher(&state), now))
+        .map(|(full, answered, bids, awarded)| {
+            let awarded = awarded.as_ref().map(AwardedData::borrowed);
+            ocds::release(full, answered, &catalogue, bids.as_ref(), awarded.as_ref(), &publisher(&state), now)
+        })
         .collect();
     let uri = state.settings.public_url.join("api/v1/ocds/objectives.json").map(|u| u.to_string()).unwrap_or_default();
     Ok(HttpResponse::Ok().json(ocds::package(&uri, releases, &publisher(&state), now)))

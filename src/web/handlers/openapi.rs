@@ -32,7 +32,8 @@ use crate::web::handlers::{api, api_award, api_evaluation, api_network, api_prop
         api_evaluation::report_csv, api_evaluation::scores_csv,
         api_network::directory, api_network::profile, api_network::catalogue, api_network::export,
         api_network::practice_list, api_network::practice,
-        api_award::award, api_award::letters, api_award::letter,
+        api_award::award, api_award::letters, api_award::letter, api_award::contract, api_award::sign,
+        open_data::decp_one, open_data::decp_all,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -44,7 +45,7 @@ use crate::web::handlers::{api, api_award, api_evaluation, api_network, api_prop
         (name = "proposals", description = "Suppliers' proposals: drafts, attachments (multipart), consortia, sealed deposits and their receipts; the public receipt check; agents' opening after the deadline"),
         (name = "evaluation", description = "Committees, conflict declarations, scores, consensus, ranking with its sensitivity, shortlist, decision, and published results"),
         (name = "network", description = "The directory of suppliers that chose to appear: profiles, commitments, credentials (with expiry) and results; the credentials catalogue; published good practices (open data, no authentication)"),
-        (name = "award", description = "After the shortlist: an objective's award or declaration of no award (public), and the organisation's letters (its members; reading one records the acknowledgement of receipt)"),
+        (name = "award", description = "After the shortlist: an objective's award or declaration of no award (public), the organisation's letters (its members; reading one records the acknowledgement of receipt), the signed contract and its modifications, and the contracts' DECP 2.0.3 essential data (open data)"),
         (name = "objectives", description = "Published objectives, their Q&A and amendments, and OCDS 1.1 release packages (open data, no authentication)"),
     )
 )]

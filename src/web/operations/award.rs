@@ -5,11 +5,14 @@
 use crate::db::ids::{ChallengeId, LetterId, ObjectiveId, ProposalId};
 use crate::domain::authz::Action;
 use crate::domain::award::challenges::{self, NewChallenge, Outcome};
+use crate::domain::award::contracts::{self, Change, Considerations, Contract, Holder, Terms};
 use crate::domain::award::letters::{self, Letter, Reader};
 use crate::domain::award::{self, AwardError, AwardInput, standstill};
 use crate::domain::evaluation::board;
+use crate::domain::forms::Problem;
 use crate::domain::objectives::{Status, Transition};
 use crate::views::award::{AfterResults, AgentView, Candidate, ConfirmAward, LetterRow};
+use crate::views::contracts::ContractPage;
 use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::Identity;
@@ -36,6 +39,7 @@ pub async fn after_results(state: &AppState, identity: &Identity, oid: Objective
             let stages = award::stages(conn, oid)?;
             let found = award::load(conn, oid)?;
             let challenges = challenges::of_objective(conn, oid)?;
+            let contract = contracts::load(conn, oid)?;
             let winner_names = match &found {
                 Some(a) if a.awarded => award::winner_names(conn, &a.winners)?,
                 _ => Vec::new(),
@@ -46,6 +50,7 @@ pub async fn after_results(state: &AppState, identity: &Identity, oid: Objective
                 award: found,
                 winner_names,
                 challenges,
+                contract,
                 agent,
             })
         })
@@ -280,4 +285,107 @@ pub async fn read_letter(state: &AppState, identity: &Identity, id: i64) -> Resu
     };
     let now = state.clock.now_naive();
     run(state, move |conn| letters::read(conn, LetterId(id), reader, now)).await
+}
+
+/// The agent's contract page: the award's signing status, the holders and considerations the
+/// contract will carry, the signed contract with its modifications.
+pub async fn contract_page(state: &AppState, identity: &Identity, objective: i64) -> Result<ContractPage, AppError> {
+    identity.authorize(Action::Award)?;
+    let oid = ObjectiveId(objective);
+    let now = state.clock.now_naive();
+    state
+        .db
+        .run(move |conn| {
+            let full = crate::domain::objectives::load(conn, oid)?.ok_or(AppError::NotFound)?;
+            let status = full.objective.status_at(now);
+            let found = award::load(conn, oid)?;
+            if full.objective.practice || !found.as_ref().is_some_and(|a| a.awarded) {
+                return Err(AppError::NotFound);
+            }
+            let Some(a) = found else { return Err(AppError::NotFound) };
+            let all_challenges = challenges::of_objective(conn, oid)?;
+            let may_sign =
+                (status == Status::Awarded).then(|| standstill::may_sign(a.standstill_ends_at, &all_challenges, now));
+            let holders = contracts::holders_of(conn, &a.winners)?;
+            let considerations = contracts::considerations_of(conn, oid, false, false)?;
+            Ok(ContractPage {
+                objective_id: objective,
+                title: full.objective.title.clone(),
+                status,
+                may_sign,
+                holders,
+                considerations,
+                contract: contracts::load(conn, oid)?,
+                typed: vec![("object".to_owned(), full.objective.title)],
+                errors: Default::default(),
+                typed_change: Vec::new(),
+                change_errors: Default::default(),
+                notice: None,
+                error: None,
+            })
+        })
+        .await
+}
+
+/// Field problems apart from other refusals: a form shows the former by their fields.
+fn fields_apart<T>(r: Result<T, AwardError>) -> Result<Result<T, Vec<Problem>>, AppError> {
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(AwardError::Fields(problems)) => Ok(Err(problems)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Checks the contract before its confirmation page (nothing is written): the stage, the
+/// standstill, the challenges, the dates; returns the objective's title, the holders and the
+/// considerations the contract will carry.
+pub async fn confirm_contract(
+    state: &AppState,
+    identity: &Identity,
+    objective: i64,
+    terms: Terms,
+) -> Result<Result<(String, Vec<Holder>, Considerations), Vec<Problem>>, AppError> {
+    identity.authorize(Action::Award)?;
+    let (oid, now) = (ObjectiveId(objective), state.clock.now_naive());
+    state
+        .db
+        .run(move |conn| {
+            let title = crate::domain::objectives::load(conn, oid)?.ok_or(AppError::NotFound)?.objective.title;
+            Ok::<_, AppError>(fields_apart(contracts::prepare(conn, oid, &terms, now))?.map(|(_, h, c)| (title, h, c)))
+        })
+        .await
+}
+
+/// An agent records the signed contract: the objective goes into execution (cannot be undone).
+pub async fn sign_contract(
+    state: &AppState,
+    identity: &Identity,
+    objective: i64,
+    terms: Terms,
+) -> Result<Result<(), Vec<Problem>>, AppError> {
+    let current = identity.authorize(Action::Award)?;
+    let (oid, agent, now) = (ObjectiveId(objective), current.user.id, state.clock.now_naive());
+    state.db.run(move |conn| fields_apart(contracts::sign(conn, oid, &terms, agent, now))).await
+}
+
+/// An agent records a modification of the signed contract, as a new row; returns its number.
+pub async fn modify_contract(
+    state: &AppState,
+    identity: &Identity,
+    objective: i64,
+    change: Change,
+) -> Result<Result<i32, Vec<Problem>>, AppError> {
+    let current = identity.authorize(Action::Award)?;
+    let (oid, agent, now) = (ObjectiveId(objective), current.user.id, state.clock.now_naive());
+    state.db.run(move |conn| fields_apart(contracts::modify(conn, oid, &change, agent, now))).await
+}
+
+/// An objective's signed contract with its modifications, as everyone sees it; 404 until signed.
+pub async fn public_contract(state: &AppState, identity: &Identity, objective: i64) -> Result<Contract, AppError> {
+    let full = crate::web::operations::objectives::visible(state, identity, objective).await?;
+    if full.objective.practice {
+        return Err(AppError::NotFound);
+    }
+    let oid = full.objective.id;
+    state.db.run(move |conn| contracts::load(conn, oid)?.ok_or(AppError::NotFound)).await
 }

@@ -1,0 +1,2 @@
+DROP TABLE contract_modifications;
+DROP TABLE contracts;
