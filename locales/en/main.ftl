@@ -1213,3 +1213,19 @@ letter-print-hint = To keep this letter, print this page or save it as PDF from 
 mail-letter-subject = A letter is waiting for you: { $title }
 mail-letter-body = A letter about the objective “{ $title }” is available in your organisation's space.
 mail-letter-action = Read the letter
+
+## Trust (issue 16): one-way conflicts, separation of duties, invitations, deposit arrival
+committee-error-admin = An administrator, who reads the audit log, does not sit on a committee (separation of duties).
+declarations-error-final = A declared conflict of interest cannot be withdrawn. Only an agent can lift it, giving a reason.
+declarations-final = Declared: it cannot be withdrawn. If it was declared by mistake, ask an agent, who may lift it with a reason.
+committee-error-no-conflict = This member has declared no conflict of interest with this organisation.
+committee-conflicts = Declared conflicts of interest
+committee-conflicts-intro = A member cannot withdraw a conflict they declared. Lift one only if it was declared by mistake; the reason is kept in the audit log.
+committee-lift-reason = Why lift this conflict (at least 10 characters)
+committee-lift = Lift the conflict
+evaluation-done-lifted = The conflict of interest is lifted; the reason is recorded.
+mail-org-invite-existing = This address already has an account on Achat Ouvert, and an account belongs to one organisation only, so there is nothing to accept. If you did not expect this invitation, ignore it; if you want to join, sign in and talk with the organisation's owner.
+invitation-only-title = Invitation to a consortium
+invitation-only-text = You will read the proposal, its files and its receipts once your organisation has confirmed its place in the consortium.
+ocds-none-published = No objective is published yet: there is no release to put in an OCDS package.
+practice-start = Start practising

@@ -1213,3 +1213,19 @@ letter-print-hint = Pour garder cette lettre, imprimez cette page ou enregistrez
 mail-letter-subject = Une lettre vous attend : { $title }
 mail-letter-body = Une lettre au sujet de l’objectif « { $title } » est disponible dans l’espace de votre organisation.
 mail-letter-action = Lire la lettre
+
+## Confiance (ticket 16) : conflits sans retour, séparation des fonctions, invitations, arrivée des dépôts
+committee-error-admin = Un administrateur, qui lit le journal d’audit, ne siège pas à un comité (séparation des fonctions).
+declarations-error-final = Un conflit d’intérêts déclaré ne peut pas être retiré. Seul un agent peut le lever, en donnant un motif.
+declarations-final = Déclaré : il ne peut pas être retiré. S’il a été déclaré par erreur, demandez à un agent, qui peut le lever en donnant un motif.
+committee-error-no-conflict = Ce membre n’a déclaré aucun conflit d’intérêts avec cette organisation.
+committee-conflicts = Conflits d’intérêts déclarés
+committee-conflicts-intro = Un membre ne peut pas retirer un conflit qu’il a déclaré. Ne le levez que s’il a été déclaré par erreur ; le motif est conservé dans le journal d’audit.
+committee-lift-reason = Pourquoi lever ce conflit (au moins 10 caractères)
+committee-lift = Lever le conflit
+evaluation-done-lifted = Le conflit d’intérêts est levé ; le motif est enregistré.
+mail-org-invite-existing = Cette adresse a déjà un compte sur Achat Ouvert, et un compte n’appartient qu’à une organisation : il n’y a donc rien à accepter. Si vous n’attendiez pas cette invitation, ignorez-la ; si vous souhaitez les rejoindre, connectez-vous et voyez avec le propriétaire de l’organisation.
+invitation-only-title = Invitation dans un consortium
+invitation-only-text = Vous lirez la proposition, ses pièces et ses accusés de réception une fois que votre organisation aura confirmé sa place dans le consortium.
+ocds-none-published = Aucun objectif n’est encore publié : il n’y a aucune publication à mettre dans un paquet OCDS.
+practice-start = Commencer l’entraînement

@@ -641,9 +641,11 @@ pub fn invite_member(
 ) -> Result<InvitationId, AccountError> {
     let naive = now.naive_utc();
     write_tx(conn, |conn| {
-        if users::find_by_email(conn, email)?.is_some() {
-            return Err(AccountError::EmailTaken);
-        }
+        // An address that already has an account is answered exactly as a new one (the owner
+        // must not learn who has an account): the invitation is stored the same (pending, then
+        // expired; its token is never sent), and the account's owner is told by mail instead of
+        // receiving a link they could not use (an account belongs to one organisation).
+        let existing = users::find_by_email(conn, email)?;
         diesel::update(
             invitations::table
                 .filter(invitations::organisation_id.eq(org.id))
@@ -665,20 +667,29 @@ pub fn invite_member(
             ))
             .returning(invitations::id)
             .get_result(conn)?;
-        let mail = templates::organisation_invitation(
-            lang_of(owner),
-            email.as_str(),
-            &org.legal_name,
-            &owner.display_name,
-            &links.url("/invitations/accept", Some(&token)),
-        );
+        let mail = match &existing {
+            None => templates::organisation_invitation(
+                lang_of(owner),
+                email.as_str(),
+                &org.legal_name,
+                &owner.display_name,
+                &links.url("/invitations/accept", Some(&token)),
+            ),
+            Some(user) => templates::organisation_invitation_existing(
+                lang_of(user),
+                email.as_str(),
+                &org.legal_name,
+                &owner.display_name,
+                &links.url("/login", None),
+            ),
+        };
         outbox::enqueue(conn, &mail, naive)?;
         audit::record(
             conn,
             &user_actor(owner),
             Event::MemberInvited,
             Subject::Organisation(org.id),
-            serde_json::json!({ "email": email.as_str(), "invitation": id.0 }),
+            serde_json::json!({ "email": email.as_str(), "invitation": id.0, "existing_account": existing.is_some() }),
             now.naive_utc(),
         )?;
         Ok(id)

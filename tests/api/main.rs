@@ -35,6 +35,7 @@ mod queries;
 mod registration;
 mod schema;
 mod tokens;
+mod trust;
 
 /// With `REQUIRE_BROWSER=1` (CI), a run without the browser journeys fails instead of skipping them.
 #[test]
