@@ -270,11 +270,18 @@ pub fn record_sign_in(
     success: bool,
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
+    // What was typed is kept as typed, but bounded: the audit log is append-only, and a form may
+    // carry up to the body limit. No address is longer than 254 characters.
+    let typed: String = if email.chars().count() > 254 {
+        email.chars().take(254).chain(std::iter::once('…')).collect()
+    } else {
+        email.to_owned()
+    };
     write_tx(conn, |conn| {
         let (actor, subject) = match (user, success) {
             (Some(u), true) => (user_actor(u), Subject::User(u.id)),
-            (Some(u), false) => (AuditActor::Anonymous(email.to_owned()), Subject::User(u.id)),
-            (None, _) => (AuditActor::Anonymous(email.to_owned()), Subject::UnknownUser),
+            (Some(u), false) => (AuditActor::Anonymous(typed.clone()), Subject::User(u.id)),
+            (None, _) => (AuditActor::Anonymous(typed.clone()), Subject::UnknownUser),
         };
         let event = if success { Event::SignIn } else { Event::SignInFailed };
         audit::record(conn, &actor, event, subject, serde_json::json!({}), now.naive_utc())

@@ -382,6 +382,12 @@ both_backends! {
             rate_limits::table.select(rate_limits::bucket).load::<String>(conn).unwrap().into_iter().map(|b| b.len()).max().unwrap_or(0)
         }).await;
         assert!(longest <= 100, "a bucket of {longest} bytes");
+        let longest_actor = app.with_db(|conn| {
+            use achat_ouvert::db::schema::audit_log;
+            use diesel::prelude::*;
+            audit_log::table.select(audit_log::actor).load::<String>(conn).unwrap().into_iter().map(|a| a.chars().count()).max().unwrap_or(0)
+        }).await;
+        assert!(longest_actor <= 300, "an audit actor of {longest_actor} characters");
 
         // A receipt number already taken is drawn again, never failing the deposit.
         let first = deposited(&supplier, proposal).await;
