@@ -306,9 +306,10 @@ pub async fn create(
     Ok(private(StatusCode::CREATED, proposal_json(&state, &full).await?))
 }
 
-/// A proposal of one's organisation (or consortium).
+/// A proposal of one's organisation (or consortium). An organisation invited into the consortium
+/// and not confirmed yet gets 403: it sees the invitation in `GET /api/v1/proposals`.
 #[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "proposals", security(("bearer" = [])),
-    responses((status = 200, body = ProposalJson), (status = 404, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = ProposalJson), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn show(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
     let (full, _, _) = readable(&state, &identity, id.into_inner()).await?;
     Ok(private(StatusCode::OK, proposal_json(&state, &full).await?))
