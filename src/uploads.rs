@@ -217,9 +217,18 @@ pub struct Store {
     root: PathBuf,
 }
 
+/// Characters that reorder or hide what a name shows: the bidirectional embeddings, overrides,
+/// isolates and marks (`facture\u{202E}fdp.exe` reads "facture" + "exe.pdf" reversed), and the
+/// zero-width ones.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{FEFF}')
+}
+
 /// A file name safe to show and to send back in `Content-Disposition`: no path, no control
-/// characters, at most 120 characters, and the extension of the recognised type.
+/// characters, no bidirectional or zero-width formatting characters, at most 120 characters, and
+/// the extension of the recognised type.
 pub fn safe_name(original: &str, kind: FileKind) -> String {
+    let original: String = original.chars().filter(|c| !is_invisible_format(*c)).collect();
     let base = original.rsplit(['/', '\\']).next().unwrap_or("");
     let stem = base.rsplit_once('.').map_or(base, |(stem, _)| stem);
     let cleaned: String = stem
@@ -452,5 +461,7 @@ mod tests {
         assert_eq!(safe_name("a\"b;c\r\n.pdf", FileKind::Pdf), "a_b_c.pdf");
         assert_eq!(safe_name("", FileKind::Png), "document.png");
         assert_eq!(safe_name(".hidden", FileKind::Png), "document.png");
+        assert_eq!(safe_name("facture\u{202E}fdp.exe", FileKind::Pdf), "facturefdp.pdf");
+        assert_eq!(safe_name("a\u{2066}b\u{2069}\u{200F}c\u{FEFF}.pdf", FileKind::Pdf), "abc.pdf");
     }
 }

@@ -270,11 +270,18 @@ pub fn record_sign_in(
     success: bool,
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
+    // What was typed is kept as typed, but bounded: the audit log is append-only, and a form may
+    // carry up to the body limit. No address is longer than 254 characters.
+    let typed: String = if email.chars().count() > 254 {
+        email.chars().take(254).chain(std::iter::once('…')).collect()
+    } else {
+        email.to_owned()
+    };
     write_tx(conn, |conn| {
         let (actor, subject) = match (user, success) {
             (Some(u), true) => (user_actor(u), Subject::User(u.id)),
-            (Some(u), false) => (AuditActor::Anonymous(email.to_owned()), Subject::User(u.id)),
-            (None, _) => (AuditActor::Anonymous(email.to_owned()), Subject::UnknownUser),
+            (Some(u), false) => (AuditActor::Anonymous(typed.clone()), Subject::User(u.id)),
+            (None, _) => (AuditActor::Anonymous(typed.clone()), Subject::UnknownUser),
         };
         let event = if success { Event::SignIn } else { Event::SignInFailed };
         audit::record(conn, &actor, event, subject, serde_json::json!({}), now.naive_utc())
@@ -641,9 +648,11 @@ pub fn invite_member(
 ) -> Result<InvitationId, AccountError> {
     let naive = now.naive_utc();
     write_tx(conn, |conn| {
-        if users::find_by_email(conn, email)?.is_some() {
-            return Err(AccountError::EmailTaken);
-        }
+        // An address that already has an account is answered exactly as a new one (the owner
+        // must not learn who has an account): the invitation is stored the same (pending, then
+        // expired; its token is never sent), and the account's owner is told by mail instead of
+        // receiving a link they could not use (an account belongs to one organisation).
+        let existing = users::find_by_email(conn, email)?;
         diesel::update(
             invitations::table
                 .filter(invitations::organisation_id.eq(org.id))
@@ -665,20 +674,29 @@ pub fn invite_member(
             ))
             .returning(invitations::id)
             .get_result(conn)?;
-        let mail = templates::organisation_invitation(
-            lang_of(owner),
-            email.as_str(),
-            &org.legal_name,
-            &owner.display_name,
-            &links.url("/invitations/accept", Some(&token)),
-        );
+        let mail = match &existing {
+            None => templates::organisation_invitation(
+                lang_of(owner),
+                email.as_str(),
+                &org.legal_name,
+                &owner.display_name,
+                &links.url("/invitations/accept", Some(&token)),
+            ),
+            Some(user) => templates::organisation_invitation_existing(
+                lang_of(user),
+                email.as_str(),
+                &org.legal_name,
+                &owner.display_name,
+                &links.url("/login", None),
+            ),
+        };
         outbox::enqueue(conn, &mail, naive)?;
         audit::record(
             conn,
             &user_actor(owner),
             Event::MemberInvited,
             Subject::Organisation(org.id),
-            serde_json::json!({ "email": email.as_str(), "invitation": id.0 }),
+            serde_json::json!({ "email": email.as_str(), "invitation": id.0, "existing_account": existing.is_some() }),
             now.naive_utc(),
         )?;
         Ok(id)

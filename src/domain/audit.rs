@@ -206,6 +206,9 @@ events! {
         CommitteeRemoved => "committee.removed",
         EvaluationConfigured => "evaluation.configured",
         ConflictsDeclared => "evaluation.conflicts_declared",
+        /// An agent lifts a member's declared conflict of interest, with a reason (a member
+        /// cannot withdraw it).
+        ConflictLifted => "evaluation.conflict_lifted",
         EvaluationSaved => "evaluation.saved",
         EvaluationSubmitted => "evaluation.submitted",
         EvaluationReopened => "evaluation.reopened",
@@ -564,6 +567,7 @@ mod tests {
         "criterion.retired",
         "criterion.updated",
         "evaluation.configured",
+        "evaluation.conflict_lifted",
         "evaluation.conflicts_declared",
         "evaluation.consensus",
         "evaluation.decided",

@@ -79,6 +79,9 @@ pub enum Action {
     },
     /// Write, attach, deposit, withdraw, reconfirm, manage the consortium: the lead only.
     WriteProposal(Relation),
+    /// See a consortium invitation (who leads, for which objective, in which role), not the
+    /// proposal: the invited organisation's users, and those the proposal is readable by.
+    SeeInvitation(Relation),
     /// Confirm or decline a consortium invitation: the invited organisation's owner.
     AnswerConsortium(OrganisationId),
     /// See how many proposals were deposited, and open them after the deadline (agents).
@@ -135,6 +138,11 @@ pub enum Deny {
 
 pub type Decision = Result<(), Deny>;
 
+/// Separation of duties: neither agents nor administrators sit on a committee.
+fn may_sit(user: &Principal) -> bool {
+    !user.has(Role::Agent) && !user.has(Role::Admin)
+}
+
 pub fn decide(actor: &Actor, action: Action) -> Decision {
     use Action::*;
     let user = match actor {
@@ -174,18 +182,24 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         StartProposal => verified(user.organisation.is_some()),
         // Sealing: before the opening nobody outside the depositing organisation and its
         // consortium reads anything; after it, agents read the opened deposit.
+        // An invited consortium member reads nothing of it until its organisation confirms.
         ReadProposal { relation, opened } => verified(match relation {
             Relation::Lead | Relation::Member => true,
+            Relation::Invited => false,
             Relation::Outsider => opened && user.has(Role::Agent),
         }),
         WriteProposal(relation) => verified(relation == Relation::Lead),
+        SeeInvitation(relation) => verified(relation != Relation::Outsider),
         AnswerConsortium(org) => verified(user.is_owner_of(org)),
         OpenProposals | ManageCommittee | PublishResults | Award => verified(user.has(Role::Agent)),
         ReadLetters(org) => verified(user.is_member_of(org)),
         // Sitting on a committee needs the role and the appointment; agents and administrators
-        // see nothing of the scores unless appointed.
-        SitOnCommittee { member } => verified(member && user.has(Role::Committee)),
-        ChairCommittee { chair } => verified(chair && user.has(Role::Committee)),
+        // see nothing of the scores unless appointed. Separation of duties, checked here on every
+        // access and not only at appointment (roles may be granted later): an agent (who opens
+        // and publishes) or an administrator (who reads the audit log, which maps proposals to
+        // their depositors) never sits, even if appointed.
+        SitOnCommittee { member } => verified(member && user.has(Role::Committee) && may_sit(user)),
+        ChairCommittee { chair } => verified(chair && user.has(Role::Committee) && may_sit(user)),
         // Only agents draft, publish, amend and cancel objectives, and only they see drafts.
         ViewDraftObjectives | CreateObjective | EditObjective | PublishObjective | CancelObjective
         | DeleteDraftObjective => verified(user.has(Role::Agent)),
@@ -317,12 +331,37 @@ mod tests {
             assert_eq!(decide(&principal(&[], Some(1), false, true), read), Ok(()));
             assert_eq!(decide(&principal(&[], Some(1), false, false), read), Err(Deny::Unverified));
         }
+        let invited = Action::ReadProposal { relation: Relation::Invited, opened: false };
+        assert_eq!(
+            decide(&principal(&[], Some(1), true, true), invited),
+            Err(Deny::NotAllowed),
+            "not before confirming"
+        );
+        assert_eq!(decide(&principal(&[], Some(1), true, true), Action::SeeInvitation(Relation::Invited)), Ok(()));
+        assert_eq!(
+            decide(&principal(&[], Some(1), true, true), Action::SeeInvitation(Relation::Outsider)),
+            Err(Deny::NotAllowed)
+        );
         assert_eq!(decide(&principal(&[], Some(1), false, true), Action::WriteProposal(Relation::Lead)), Ok(()));
         assert_eq!(
             decide(&principal(&[], Some(1), true, true), Action::WriteProposal(Relation::Member)),
             Err(Deny::NotAllowed)
         );
         assert_eq!(decide(&Actor::Anonymous, Action::VerifyReceipt), Ok(()));
+    }
+
+    #[test]
+    fn agents_and_administrators_never_sit_even_if_appointed() {
+        for action in [Action::SitOnCommittee { member: true }, Action::ChairCommittee { chair: true }] {
+            assert_eq!(decide(&principal(&[Role::Committee], None, false, true), action), Ok(()));
+            for roles in [&[Role::Committee, Role::Admin][..], &[Role::Committee, Role::Agent]] {
+                assert_eq!(decide(&principal(roles, None, false, true), action), Err(Deny::NotAllowed), "{roles:?}");
+            }
+        }
+        assert_eq!(
+            decide(&principal(&[Role::Committee], None, false, true), Action::SitOnCommittee { member: false }),
+            Err(Deny::NotAllowed)
+        );
     }
 
     #[test]

@@ -22,8 +22,19 @@ pub const RESET_PER_ADDRESS: Limit = Limit { max: 10, window: chrono::Duration::
 pub const RESET_PER_ACCOUNT: Limit = Limit { max: 3, window: chrono::Duration::hours(1) };
 pub const VERIFY_PER_ADDRESS: Limit = Limit { max: 30, window: chrono::Duration::hours(1) };
 pub const VERIFY_RESEND_PER_ACCOUNT: Limit = Limit { max: 5, window: chrono::Duration::hours(1) };
+/// Invitations sent by one organisation (each sends a mail to an address the owner chooses).
+pub const INVITATIONS_PER_ORGANISATION: Limit = Limit { max: 20, window: chrono::Duration::hours(1) };
 /// Receipt checks from one client address.
 pub const RECEIPT_CHECKS_PER_ADDRESS: Limit = Limit { max: 120, window: chrono::Duration::minutes(10) };
+
+/// The bucket of an address as typed (`login`, `reset`…): a SHA-256 of it, trimmed and lower-cased,
+/// so the key stays 64 hex digits whatever was typed (a form may carry up to the body limit) and
+/// no address is stored in clear in the counters.
+pub fn account_bucket(purpose: &str, typed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(typed.trim().to_lowercase().as_bytes());
+    format!("{purpose}:account:{}", hex::encode(digest))
+}
 
 /// Refused: try again in this many seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,4 +127,18 @@ pub fn clear(conn: &mut DbConnection, bucket: &str) -> QueryResult<()> {
 pub fn prune(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(rate_limits::table.filter(rate_limits::window_start.lt(now - chrono::Duration::days(1))))
         .execute(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_account_bucket_is_bounded_and_ignores_case_and_spaces() {
+        let long = "a".repeat(100_000);
+        assert_eq!(super::account_bucket("login", &long).len(), "login:account:".len() + 64);
+        assert_eq!(
+            super::account_bucket("login", " Ann@Example.org "),
+            super::account_bucket("login", "ann@example.org")
+        );
+        assert_ne!(super::account_bucket("login", "a@b.example"), super::account_bucket("reset", "a@b.example"));
+    }
 }

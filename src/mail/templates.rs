@@ -98,6 +98,27 @@ pub fn organisation_invitation(lang: Lang, to: &str, organisation: &str, inviter
     )
 }
 
+/// An invitation to join an organisation sent to an address that already has an account: no
+/// link to accept (an account belongs to one organisation), only what happened and what to do.
+pub fn organisation_invitation_existing(
+    lang: Lang,
+    to: &str,
+    organisation: &str,
+    inviter: &str,
+    sign_in: &str,
+) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-org-invite-subject", &[("organisation", organisation)]),
+        &[
+            lang.t_args("mail-org-invite-body", &[("organisation", organisation), ("inviter", inviter)]),
+            lang.t("mail-org-invite-existing"),
+        ],
+        Some((lang.t("nav-sign-in"), sign_in)),
+    )
+}
+
 pub fn password_changed(lang: Lang, to: &str) -> OutgoingMail {
     compose(lang, to, lang.t("mail-password-changed-subject"), &[lang.t("mail-password-changed-body")], None)
 }

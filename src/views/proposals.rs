@@ -1022,6 +1022,9 @@ pub fn standing_text(standing: Standing, open: bool, status: Status) -> &'static
 
 /// The proposal's page from what it loaded.
 pub fn page_markup(ctx: &Ctx, page: &ProposalPage, notice: Option<String>, upload_error: Option<String>) -> Markup {
+    if page.relation == proposals::Relation::Invited {
+        return invitation_markup(ctx, page);
+    }
     let (full, catalogue, now) = (&page.full, &page.catalogue, page.now);
     let feedback = page.board.as_ref().and_then(|b| {
         let outcome = opening::outcome(&full.deposits, page.essential).err();
@@ -1097,6 +1100,48 @@ pub fn withdraw_confirmation(
             button: ctx.t("proposal-withdraw"),
             back: base.clone(),
             errors: Errors::default(),
+        },
+    )
+}
+
+/// What an invited, unconfirmed consortium member sees of a proposal: who leads, for which
+/// objective, its own role, and the buttons to answer; nothing of the content, the files or the
+/// receipts until its organisation confirms.
+fn invitation_markup(ctx: &Ctx, page: &ProposalPage) -> Markup {
+    let full = &page.full;
+    let own = full.members.iter().find(|m| Some(m.organisation_id) == page.viewer_org);
+    let open = proposals::accepts_proposals(&full.objective, page.now);
+    let heading = ctx.t("invitation-only-title");
+    crate::views::layout::page(
+        ctx,
+        &heading,
+        html! {
+            h1 { (heading) }
+            p { (ctx.t_args("dashboard-invitation", &[("lead", &full.lead_name), ("title", &full.objective.title)])) }
+            p { a href=(format!("/objectives/{}", full.objective.id.0)) { (full.objective.title) } }
+            @if let Some(m) = own { p { strong { (ctx.t("consortium-role")) } " — " (m.role) } }
+            p { (ctx.t(&format!("consortium-type-{}", full.proposal.consortium_type.as_deref().unwrap_or("conjoint")))) }
+            p.hint { (ctx.t("invitation-only-text")) }
+            @if open && page.may_answer {
+                @if let Some(m) = own { (answer_buttons(ctx, full.proposal.id.0, m.terms_version, &full.lead_name)) }
+            }
+        },
+    )
+}
+
+/// The page before the practice objective exists: what it is, and the button that creates it.
+pub fn practice_start(ctx: &Ctx) -> Markup {
+    let heading = ctx.t("dashboard-practice");
+    page(
+        ctx,
+        &heading,
+        html! {
+            h1 { (heading) }
+            p { (ctx.t("practice-explained")) }
+            form.form method="post" action="/practice" {
+                (csrf_field(ctx))
+                button.button.button-primary type="submit" { (ctx.t("practice-start")) }
+            }
         },
     )
 }

@@ -15,6 +15,56 @@ use crate::i18n::Lang;
 use crate::views;
 use crate::views::errors::status_key;
 
+/// When a request arrived: the clock read first thing, before the request's body, its
+/// authentication (a session's or a token's last-use write may wait for the write lock) or
+/// anything else. A deposit is judged on time against it (docs/PROPOSALS.md: the request's
+/// arrival is its start), so no wait inside the server turns an on-time deposit into a refusal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arrival(pub chrono::NaiveDateTime);
+
+/// Records the request's [`Arrival`]; the outermost middleware.
+pub async fn arrival(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    if let Some(state) = req.app_data::<actix_web::web::Data<super::AppState>>() {
+        let now = state.clock.now_naive();
+        req.extensions_mut().insert(Arrival(now));
+    }
+    next.call(req).await
+}
+
+impl actix_web::FromRequest for Arrival {
+    type Error = Error;
+    type Future = std::future::Ready<Result<Self, Error>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let found = req.extensions().get::<Arrival>().copied();
+        std::future::ready(
+            found.ok_or_else(|| AppError::internal("no arrival time: the arrival middleware is missing").into()),
+        )
+    }
+}
+
+/// Answers `HEAD` as `GET` on every route (monitors and link checkers use it): the request is
+/// routed, authenticated and handled as a `GET`, and the response keeps its status and headers
+/// but loses its body. Only `GET` routes are concerned: a `GET` never changes anything.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let head = req.method() == actix_web::http::Method::HEAD;
+    if head {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    let res = next.call(req).await?;
+    if head {
+        Ok(res.map_body(|_, _| BoxBody::new(actix_web::body::None::new())))
+    } else {
+        Ok(res.map_into_boxed_body())
+    }
+}
+
 /// The id of one request, in its log line, its error logs and the `X-Request-Id` header.
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);

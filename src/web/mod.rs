@@ -162,8 +162,11 @@ impl Application {
                 .wrap(from_fn(auth::authenticate))
                 .wrap(from_fn(middleware::render_errors))
                 .wrap(middleware::security_headers(https))
+                .wrap(from_fn(middleware::head_as_get))
                 .wrap(Compress::default())
                 .wrap(from_fn(middleware::request_log))
+                // Outermost: the request's arrival is read before anything else happens to it.
+                .wrap(from_fn(middleware::arrival))
                 .configure(routes)
         })
         // Requests in flight get this long to finish after SIGINT or SIGTERM.

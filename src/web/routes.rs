@@ -154,7 +154,9 @@ fn objectives(cfg: &mut web::ServiceConfig) {
 /// Proposals (suppliers) and their opening (agents); deposits and their receipts.
 fn proposals(cfg: &mut web::ServiceConfig) {
     cfg.route("/proposals", web::get().to(handlers::proposals::dashboard))
-        .route("/practice", web::get().to(handlers::proposals::practice))
+        .service(
+            web::resource("/practice").get(handlers::proposals::practice).post(handlers::proposals::practice_start),
+        )
         .service(
             web::resource("/objectives/{id}/proposal")
                 .get(handlers::proposals::start_form)
@@ -215,6 +217,7 @@ fn evaluation(cfg: &mut web::ServiceConfig) {
             .post(handlers::evaluation::appoint),
     )
     .route("/objectives/{id}/committee/settings", web::post().to(handlers::evaluation::settings))
+    .route("/objectives/{id}/committee/conflicts/lift", web::post().to(handlers::evaluation::lift_conflict))
     .route("/objectives/{id}/committee/{user}/remove", web::post().to(handlers::evaluation::remove_member))
     .route("/objectives/{id}/results", web::post().to(handlers::evaluation::publish_results))
     .route("/objectives/{id}/results/publish", web::get().to(handlers::evaluation::publish_page))
@@ -362,6 +365,10 @@ fn api_evaluation(cfg: &mut web::ServiceConfig) {
             .post(handlers::api_evaluation::committee_appoint),
     )
     .route("/objectives/{id}/committee/{user}", web::delete().to(handlers::api_evaluation::committee_remove))
+    .route(
+        "/objectives/{id}/committee/conflicts/lift",
+        web::post().to(handlers::api_evaluation::committee_lift_conflict),
+    )
     .route("/objectives/{id}/evaluation-settings", web::put().to(handlers::api_evaluation::settings))
     .route("/objectives/{id}/evaluation", web::get().to(handlers::api_evaluation::workspace))
     .route("/objectives/{id}/evaluation/declarations", web::put().to(handlers::api_evaluation::declare))

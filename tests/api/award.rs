@@ -54,7 +54,7 @@ pub async fn results_published(app: &TestApp, title: &str) -> Published {
         let depositor = Depositor { user: UserId(late_user), buyer: "Région", receipt_link: &link, reviewed: None };
         let started = deadline - chrono::Duration::seconds(2);
         deposits::deposit(conn, ProposalId(late_proposal), Kind::Deposit, &depositor, started, &|| {
-            deadline + chrono::Duration::milliseconds(10)
+            deadline + deposits::DEPOSIT_GRACE + chrono::Duration::milliseconds(10)
         })
         .unwrap();
     })

@@ -51,6 +51,8 @@ async fn score(
 const LONG: &str = "Une justification détaillée, argumentée et assez longue.";
 /// A justification a spreadsheet would run as a formula.
 const FORMULA: &str = "=HYPERLINK(\"http://evil.example\";\"cliquez ici pour voir\")";
+/// The same with a full-width equals sign, which some spreadsheets also read as a formula.
+const FULL_WIDTH_FORMULA: &str = "＝HYPERLINK(\"http://evil.example\";\"cliquez ici pour voir\")";
 
 both_backends! {
     async fn a_committee_declares_scores_settles_decides_and_the_suppliers_read_their_feedback(backend) {
@@ -149,7 +151,7 @@ both_backends! {
             (&m2, p3, "1", "5"), (&chair, p3, "2", "5"),
         ];
         // Others' scores show only once one's own is submitted.
-        assert_eq!(score(&m2, objective, p1, &[(climate, "5", LONG), (support, "3", FORMULA)], "submit").await.status(), 303);
+        assert_eq!(score(&m2, objective, p1, &[(climate, "5", FULL_WIDTH_FORMULA), (support, "3", FORMULA)], "submit").await.status(), 303);
         assert!(!m1.text(&format!("{workspace}/{p1}")).await.contains("Notes des autres membres"));
         for (who, p, c, s) in grid {
             if std::ptr::eq(who, &m2) && p == p1 {
@@ -219,6 +221,7 @@ both_backends! {
         assert!(csv.contains("\"74.67\"") && csv.contains("Budget insuffisant"), "{csv}");
         let scores_csv = chair.text(&format!("{workspace}/scores.csv")).await;
         assert!(scores_csv.contains("\"'=HYPERLINK(") && !scores_csv.contains(",\"=HYPERLINK"), "{scores_csv}");
+        assert!(scores_csv.contains("\"'＝HYPERLINK(") && !scores_csv.contains(",\"＝HYPERLINK"), "{scores_csv}");
         assert_eq!(browsers[0].submit(&format!("/proposals/{p1}"), &format!("/objectives/{objective}/results"), &[]).await.status(), 403);
         // Publishing is confirmed on a page of its own, refused to others than agents.
         let publish = format!("/objectives/{objective}/results/publish");

@@ -37,6 +37,7 @@ mod registration;
 mod schema;
 mod tokens;
 mod work;
+mod trust;
 
 /// With `REQUIRE_BROWSER=1` (CI), a run without the browser journeys fails instead of skipping them.
 #[test]

@@ -360,7 +360,8 @@ both_backends! {
             assert_eq!(supplier.get(&format!("/receipts/{receipt}")).await.status(), 200);
         }
 
-        // A deposit whose commit ends after the deadline is kept, marked late, never opened.
+        // A deposit that arrived in time but commits later than the grace after the deadline is
+        // kept, marked late, never opened (tests/api/trust.rs: within the grace it stands).
         let late_supplier = app.supplier_owner("owner@late.example", 505).await;
         let late_proposal = start(&late_supplier, objective, &COMPLETE).await;
         let deadline = app.with_db(move |conn| {
@@ -375,7 +376,7 @@ both_backends! {
             let link = |d: achat_ouvert::db::ids::DepositId| format!("http://x/receipts/{d}");
             let depositor = Depositor { user, buyer: "Région", receipt_link: &link, reviewed: None };
             let started = deadline - chrono::Duration::seconds(2);
-            deposits::deposit(conn, achat_ouvert::db::ids::ProposalId(late_proposal), Kind::Deposit, &depositor, started, &|| deadline + chrono::Duration::milliseconds(10)).unwrap()
+            deposits::deposit(conn, achat_ouvert::db::ids::ProposalId(late_proposal), Kind::Deposit, &depositor, started, &|| deadline + deposits::DEPOSIT_GRACE + chrono::Duration::milliseconds(10)).unwrap()
         }).await;
         let page = late_supplier.text(&format!("/receipts/{late}")).await;
         assert!(page.contains("après la date limite"));
@@ -423,9 +424,11 @@ both_backends! {
         let refused = deposit(&lead, proposal).await;
         assert_eq!(refused.status(), 409);
         assert!(refused.text().await.unwrap().contains("doit avoir confirmé"));
-        // The member reads the proposal; a stranger neither reads nor confirms.
+        // The invited member sees the invitation, not the proposal, until it confirms (issue 16);
+        // a stranger neither reads nor confirms.
         assert!(member.text("/proposals").await.contains("vous invite dans son consortium"));
-        assert!(member.text(&format!("/proposals/{proposal}")).await.contains("Chaufferies bois"));
+        let invited = member.text(&format!("/proposals/{proposal}")).await;
+        assert!(invited.contains("Bureau d’études thermiques") && !invited.contains("Chaufferies bois"), "{invited}");
         assert_eq!(stranger.get(&format!("/proposals/{proposal}")).await.status(), 404);
         let r = stranger.submit("/proposals", &format!("/proposals/{proposal}/consortium/confirm"), &[]).await;
         assert_eq!(r.status(), 404);
@@ -439,6 +442,7 @@ both_backends! {
         let page = member.text(&format!("/proposals/{proposal}")).await;
         let stale = terms_in(&page);
         assert_eq!(member.submit(&format!("/proposals/{proposal}"), &confirm, &[("terms", &stale)]).await.status(), 303);
+        assert!(member.text(&format!("/proposals/{proposal}")).await.contains("Chaufferies bois"), "confirmed: it reads");
         // Another kind of consortium commits the member differently: it confirms again, and a
         // confirmation of the old terms (a page read before the change) is refused.
         let conjoint = [("identifier_type", "siret"), ("identifier", siret(507).leak() as &str), ("role", "Bureau d’études thermiques"), ("consortium_type", "conjoint")];
@@ -551,7 +555,10 @@ both_backends! {
     async fn the_practice_objective_rehearses_a_deposit_that_counts_nowhere(backend) {
         let app = spawn_app(backend).await;
         let supplier = app.supplier_owner("owner@alpha.example", 513).await;
-        let r = supplier.get("/practice").await;
+        // A GET changes nothing: the page's button creates the practice objective.
+        let page = supplier.get("/practice").await;
+        assert_eq!(page.status(), 200);
+        let r = supplier.submit("/practice", "/practice", &[]).await;
         assert_eq!(r.status(), 303);
         let practice = id_after(&r, "/objectives/");
         let proposal = start(&supplier, practice, &COMPLETE).await;

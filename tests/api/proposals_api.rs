@@ -96,7 +96,12 @@ both_backends! {
         let (status, blocked) = supplier.post(&format!("/api/v1/proposals/{id}/deposits"), json!({})).await;
         assert_eq!((status, blocked["error"]["code"].as_str()), (409, Some("unconfirmed_members")));
         assert_eq!(member.put(&format!("/api/v1/proposals/{id}/consortium/membership"), json!({ "confirm": true })).await.0, 400, "the terms read are required");
-        let terms = member.get(&format!("/api/v1/proposals/{id}")).await.1["members"][0]["terms_version"].clone();
+        // Until its organisation confirms, the invitee sees the invitation, not the proposal.
+        assert_eq!(member.get(&format!("/api/v1/proposals/{id}")).await.0, 403);
+        let listed = member.get("/api/v1/proposals").await.1;
+        let invitation = listed.as_array().unwrap().iter().find(|p| p["id"] == id).unwrap().clone();
+        assert_eq!((invitation["title"].as_str(), invitation["confirmed"].as_bool()), (Some(""), Some(false)));
+        let terms = invitation["terms_version"].clone();
         assert_eq!(member.put(&format!("/api/v1/proposals/{id}/consortium/membership"), json!({ "confirm": true, "terms_version": terms })).await.0, 204);
         assert_eq!(member.put(&format!("/api/v1/proposals/{id}"), json!({ "version": 2 })).await.0, 403, "members do not write");
 

@@ -38,8 +38,6 @@ pub struct Parties {
 #[derive(Debug, Clone)]
 pub struct BoardProposal {
     pub proposal: ProposalId,
-    /// "Proposal 3": the order of the opened deposits, what blind members see.
-    pub number: usize,
     pub deposit: Deposit,
     pub snapshot: Snapshot,
     /// The lead organisation first, then the consortium members.
@@ -192,6 +190,32 @@ impl Board {
     /// Whether any proposal is opened to the committee.
     pub fn opened(&self) -> bool {
         !self.parties.is_empty()
+    }
+    /// The numbers of "Proposal N" as `viewer` reads them in blind mode: the opened proposals in
+    /// an order drawn from a hash of the objective and the proposal (not the order of deposit),
+    /// numbered 1, 2, 3… over those the viewer may see, then over those they are conflicted on.
+    /// A viewer with no conflict (the chair, agents, `None`) reads the committee's common numbers;
+    /// a conflicted member reads numbers without a gap, so no hidden proposal shows by its
+    /// absence.
+    pub fn blind_numbers(&self, viewer: Option<UserId>) -> HashMap<ProposalId, usize> {
+        use sha2::{Digest, Sha256};
+        let objective = self.objective.id.0;
+        let mut order: Vec<(bool, Vec<u8>, ProposalId)> = self
+            .parties
+            .iter()
+            .map(|p| {
+                let hidden = viewer.is_some_and(|u| self.conflicted(u, p.proposal));
+                let key = Sha256::new()
+                    .chain_update(b"achat-ouvert blind label\0")
+                    .chain_update(objective.to_be_bytes())
+                    .chain_update(p.proposal.0.to_be_bytes())
+                    .finalize()
+                    .to_vec();
+                (hidden, key, p.proposal)
+            })
+            .collect();
+        order.sort();
+        order.into_iter().enumerate().map(|(i, (_, _, p))| (p, i + 1)).collect()
     }
     pub fn conflicted(&self, user: UserId, proposal: ProposalId) -> bool {
         let Some(p) = self.index.parties.get(&proposal).map(|i| &self.parties[*i]) else { return false };
@@ -546,7 +570,7 @@ fn opened(
     };
     let mut parties = Vec::with_capacity(rows.len());
     let mut proposals = Vec::new();
-    for (i, (proposal, lead, lead_name, members, full)) in rows.into_iter().enumerate() {
+    for (proposal, lead, lead_name, members, full) in rows {
         let mut organisations = vec![(lead, lead_name)];
         for (kind, value) in &members {
             if let Some((id, _, _, name)) = known.iter().find(|(_, k, v, _)| k == kind && v == value) {
@@ -554,13 +578,7 @@ fn opened(
             }
         }
         if let Some((deposit, snapshot)) = full {
-            proposals.push(BoardProposal {
-                proposal,
-                number: i + 1,
-                deposit,
-                snapshot,
-                organisations: organisations.clone(),
-            });
+            proposals.push(BoardProposal { proposal, deposit, snapshot, organisations: organisations.clone() });
         }
         parties.push(Parties { proposal, organisations });
     }

@@ -7,8 +7,8 @@ use diesel::prelude::*;
 
 use super::EvaluationError;
 use super::aggregate::Method;
-use crate::db::ids::{ObjectiveId, UserId};
-use crate::db::schema::{committee_members, objectives, user_roles, users};
+use crate::db::ids::{ObjectiveId, OrganisationId, UserId};
+use crate::db::schema::{committee_members, conflict_declarations, objectives, user_roles, users};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, AuditActor, Event, Subject};
 use crate::domain::objectives::{Objective, Status};
@@ -43,15 +43,19 @@ pub fn of_user(conn: &mut DbConnection, user: UserId) -> QueryResult<Vec<(Object
         .load(conn)
 }
 
-/// Staff accounts an agent may appoint: active, with the committee role.
+/// Staff accounts an agent may appoint: active, with the committee role, and neither agent nor
+/// administrator (separation of duties).
 pub fn candidates(conn: &mut DbConnection) -> QueryResult<Vec<(UserId, String, String)>> {
-    users::table
+    let barred: Vec<UserId> =
+        user_roles::table.filter(user_roles::role.eq_any(["agent", "admin"])).select(user_roles::user_id).load(conn)?;
+    let all: Vec<(UserId, String, String)> = users::table
         .inner_join(user_roles::table)
         .filter(user_roles::role.eq("committee"))
         .filter(users::disabled_at.is_null())
         .order(users::display_name.asc())
         .select((users::id, users::display_name, users::email))
-        .load(conn)
+        .load(conn)?;
+    Ok(all.into_iter().filter(|(id, _, _)| !barred.contains(id)).collect())
 }
 
 fn committee_objective(
@@ -98,14 +102,16 @@ pub fn appoint(
             .first(conn)
             .optional()?;
         let (email, locale) = eligible.ok_or(EvaluationError::NotCommittee)?;
-        // Separation of duties: whoever opens and publishes does not also score.
-        let agent: i64 = user_roles::table
-            .filter(user_roles::user_id.eq(user))
-            .filter(user_roles::role.eq("agent"))
-            .count()
-            .get_result(conn)?;
-        if agent > 0 {
+        // Separation of duties: whoever opens and publishes does not also score, and whoever
+        // reads the audit log (which maps proposals to their depositors) does not either.
+        // `authz::decide` checks the same again whenever a member acts, should roles change.
+        let roles: Vec<String> =
+            user_roles::table.filter(user_roles::user_id.eq(user)).select(user_roles::role).load(conn)?;
+        if roles.iter().any(|r| r == "agent") {
             return Err(EvaluationError::AgentCannotSit);
+        }
+        if roles.iter().any(|r| r == "admin") {
+            return Err(EvaluationError::AdminCannotSit);
         }
         if chair {
             diesel::update(committee_members::table.filter(committee_members::objective_id.eq(objective)))
@@ -216,6 +222,49 @@ pub fn configure(
             Event::EvaluationConfigured,
             Subject::Objective(objective),
             serde_json::json!({ "blind": blind, "aggregation": method.as_str() }),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// An agent lifts a member's declared conflict of interest with one organisation, giving the
+/// reason (at least `REASON_MIN` characters). The member cannot do it: a conflict is one-way
+/// (see `scoring::declare`). The declaration becomes "no conflict", its note the agent's reason;
+/// the audit entry `evaluation.conflict_lifted` keeps who, whom, which organisation and why.
+#[allow(clippy::too_many_arguments)]
+pub fn lift_conflict(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    member: UserId,
+    organisation: OrganisationId,
+    reason: &str,
+    by: &AuditActor,
+    now: NaiveDateTime,
+) -> Result<(), EvaluationError> {
+    let reason = reason.trim();
+    if reason.chars().count() < super::REASON_MIN || reason.chars().count() > super::TEXT_MAX {
+        return Err(EvaluationError::ReasonRequired);
+    }
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, super::lock_key(objective))?;
+        committee_objective(conn, objective, now)?;
+        let n = diesel::update(
+            conflict_declarations::table
+                .find((objective, member, organisation))
+                .filter(conflict_declarations::conflict.eq(true)),
+        )
+        .set((conflict_declarations::conflict.eq(false), conflict_declarations::note.eq(reason)))
+        .execute(conn)?;
+        if n == 0 {
+            return Err(EvaluationError::NoConflict);
+        }
+        audit::record(
+            conn,
+            by,
+            Event::ConflictLifted,
+            Subject::Objective(objective),
+            serde_json::json!({ "user": member.0, "organisation": organisation.0, "reason": reason }),
             now,
         )?;
         Ok(())

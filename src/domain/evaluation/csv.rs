@@ -1,11 +1,21 @@
 //! CSV exports that spreadsheets cannot turn into formulas: a cell beginning with `=`, `+`, `-`,
-//! `@`, a tab or a carriage return is prefixed with an apostrophe (OWASP's advice), and every
-//! cell is quoted, doubling inner quotes (RFC 4180).
+//! `@` (or their full-width forms `＝＋－＠`), a tab or a carriage return, even after leading
+//! spaces, is prefixed with an apostrophe (OWASP's advice), and every cell is quoted, doubling
+//! inner quotes (RFC 4180).
+
+/// Characters that start a formula in one spreadsheet or another.
+const FORMULA_STARTS: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+
+/// Whether a spreadsheet could read the cell as a formula: it starts with a tab or a carriage
+/// return, or with a formula character once leading white space (any, including no-break and
+/// full-width spaces, which some programs skip) is passed.
+fn looks_like_formula(value: &str) -> bool {
+    value.starts_with(['\t', '\r', '\n']) || value.trim_start().starts_with(FORMULA_STARTS)
+}
 
 /// One cell, neutralised and quoted.
 pub fn cell(value: &str) -> String {
-    let neutral =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
+    let neutral = if looks_like_formula(value) { format!("'{value}") } else { value.to_owned() };
     format!("\"{}\"", neutral.replace('"', "\"\""))
 }
 
@@ -31,6 +41,11 @@ mod tests {
         for bad in ["+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
             assert!(cell(bad).starts_with("\"'"), "{bad}");
         }
+        for bad in [" =1+1", "  @SUM(A1)", "\u{a0}=1", "\u{3000}+1", "＝1+1", "＋1", "－1", "＠SUM(A1)", " ＝1", "\nx"]
+        {
+            assert!(cell(bad).starts_with("\"'"), "{bad:?}");
+        }
+        assert_eq!(cell(" texte = valeur"), "\" texte = valeur\"");
         assert_eq!(cell("Coopérative, « bois »"), "\"Coopérative, « bois »\"");
         assert_eq!(cell("74.67"), "\"74.67\"");
         let doc = document(&["a".into(), "b".into()], &[vec!["1".into(), "=2".into()]]);

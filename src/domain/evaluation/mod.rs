@@ -72,6 +72,12 @@ pub enum EvaluationError {
     NoDisagreement,
     #[error("agents do not sit on committees")]
     AgentCannotSit,
+    #[error("administrators do not sit on committees")]
+    AdminCannotSit,
+    #[error("a declared conflict of interest is lifted only by an agent")]
+    ConflictIsFinal,
+    #[error("no such conflict of interest is declared")]
+    NoConflict,
     #[error("database error")]
     Db(#[source] diesel::result::Error),
 }
@@ -98,6 +104,9 @@ impl EvaluationError {
             EvaluationError::Excluded => "evaluation-error-excluded",
             EvaluationError::NoDisagreement => "evaluation-error-no-disagreement",
             EvaluationError::AgentCannotSit => "committee-error-agent",
+            EvaluationError::AdminCannotSit => "committee-error-admin",
+            EvaluationError::ConflictIsFinal => "declarations-error-final",
+            EvaluationError::NoConflict => "committee-error-no-conflict",
             EvaluationError::Db(_) => "error-500-text",
         }
     }
@@ -106,7 +115,7 @@ impl EvaluationError {
 impl Refusal for EvaluationError {
     fn kind(&self) -> Kind {
         match self {
-            EvaluationError::NotFound => Kind::NotFound,
+            EvaluationError::NotFound | EvaluationError::NoConflict => Kind::NotFound,
             EvaluationError::NotMember | EvaluationError::NotChair => Kind::Forbidden,
             // Scores and declarations the member can correct: the same status on a page and in the API.
             EvaluationError::Scores(_) | EvaluationError::Declarations(_) => Kind::Invalid,
@@ -151,6 +160,9 @@ impl Refusal for EvaluationError {
             EvaluationError::Excluded => "excluded",
             EvaluationError::NoDisagreement => "no_disagreement",
             EvaluationError::AgentCannotSit => "agent_cannot_sit",
+            EvaluationError::AdminCannotSit => "admin_cannot_sit",
+            EvaluationError::ConflictIsFinal => "conflict_is_final",
+            EvaluationError::NoConflict => "no_conflict",
             EvaluationError::Db(e) => kind_of(e).code(),
         }
     }

@@ -46,9 +46,18 @@ pub fn declare(
         let b = open_board(conn, objective, Scope::Member { user, proposal: None })?;
         b.member(user).ok_or(EvaluationError::NotMember)?;
         let organisations = b.depositing_organisations();
+        // A declared conflict is one-way: the member cannot take it back (withdrawing it would
+        // show which blind proposal reappears, and so whose it is); only an agent lifts it, with a
+        // reason (`committee::lift_conflict`). Its answer may be left out of a later form.
+        let standing =
+            |org: OrganisationId| b.declarations.iter().any(|d| d.user == user && d.organisation == org && d.conflict);
+        if answers.iter().any(|a| !a.conflict && standing(a.organisation)) {
+            return Err(EvaluationError::ConflictIsFinal);
+        }
         let mut problems = Vec::new();
         for (org, _) in &organisations {
             match answers.iter().find(|a| a.organisation == *org) {
+                None if standing(*org) => {}
                 None => problems.push(format!("org_{org}")),
                 Some(a) if a.conflict && a.note.trim().is_empty() => problems.push(format!("note_{org}")),
                 Some(a) if a.note.chars().count() > TEXT_MAX => problems.push(format!("note_{org}")),
@@ -58,7 +67,10 @@ pub fn declare(
         if !problems.is_empty() {
             return Err(EvaluationError::Declarations(problems));
         }
-        for a in answers.iter().filter(|a| organisations.iter().any(|(o, _)| *o == a.organisation)) {
+        for a in answers
+            .iter()
+            .filter(|a| organisations.iter().any(|(o, _)| *o == a.organisation) && !standing(a.organisation))
+        {
             diesel::delete(conflict_declarations::table.find((objective, user, a.organisation))).execute(conn)?;
             diesel::insert_into(conflict_declarations::table)
                 .values((

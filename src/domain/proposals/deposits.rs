@@ -205,6 +205,22 @@ fn utc(t: NaiveDateTime) -> String {
 }
 
 /// A receipt number: `AO-` and twelve characters of Crockford's base 32 (60 random bits).
+/// A receipt number no deposit has yet: numbers are drawn from `draw` until one is free (60
+/// random bits make a second draw all but impossible, but a collision must never fail a deposit:
+/// the unique index would abort the transaction). Gives up after 16 draws, which only a broken
+/// generator reaches.
+pub fn unused_receipt_number(conn: &mut DbConnection, draw: &mut dyn FnMut() -> String) -> QueryResult<String> {
+    for _ in 0..16 {
+        let number = draw();
+        let taken: i64 = deposits::table.filter(deposits::receipt_number.eq(&number)).count().get_result(conn)?;
+        if taken == 0 {
+            return Ok(number);
+        }
+        tracing::warn!(receipt_number = %number, "receipt number collision: drawing another");
+    }
+    Err(diesel::result::Error::RollbackTransaction)
+}
+
 fn new_receipt_number() -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     let bytes: [u8; 12] = rand::random();
@@ -387,10 +403,19 @@ fn consortium_part(full: &ProposalFull) -> Option<ConsortiumPart> {
     })
 }
 
-/// Deposits (or reconfirms, or withdraws) a proposal. `started_at` is when the request began;
-/// the deposit's legal time is read inside the transaction, after the proposal's lock, from
-/// `clock`: the time of its commit. A deposit that ends after the deadline is kept and marked
-/// late. The receipt mail is queued in the same transaction.
+/// How long after the deadline a deposit that *arrived* before it may still commit and stand.
+/// The request's arrival (`web::middleware::Arrival`) decides whether it is on time; waiting for
+/// the authentication's or the deposit's own write lock must not turn it into a refusal. The
+/// bound keeps the rule deterministic: one that arrived in time but commits later than this
+/// after the deadline (a server stalled for a minute) is kept, marked late, and never opened.
+/// The opening waits as long (`opening::openable`), so nothing on time is left behind it.
+pub const DEPOSIT_GRACE: chrono::Duration = chrono::Duration::seconds(60);
+
+/// Deposits (or reconfirms, or withdraws) a proposal. `started_at` is when the request arrived
+/// (the objective must have taken proposals then); the deposit's legal time is read inside the
+/// transaction, after the proposal's lock, from `clock`: the time of its commit. A deposit that
+/// arrived in time and commits within [`DEPOSIT_GRACE`] after the deadline stands; one that
+/// commits later is kept and marked late. The receipt mail is queued in the same transaction.
 pub fn deposit(
     conn: &mut DbConnection,
     id: ProposalId,
@@ -471,9 +496,10 @@ pub fn deposit(
                 crate::db::schema::organisations::identifier,
             ))
             .first(conn)?;
-        let late = !full.objective.practice && full.objective.deadline_at.is_some_and(|d| now >= d);
+        let late = !full.objective.practice
+            && full.objective.deadline_at.is_some_and(|d| started_at >= d || now >= d + DEPOSIT_GRACE);
         let receipt = Receipt {
-            receipt_number: new_receipt_number(),
+            receipt_number: unused_receipt_number(conn, &mut new_receipt_number)?,
             kind: kind.as_str().into(),
             buyer: depositor.buyer.into(),
             objective: ReceiptObjective {

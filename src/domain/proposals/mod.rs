@@ -95,8 +95,12 @@ pub struct Member {
 pub enum Relation {
     /// The depositing organisation: its users write, deposit and withdraw.
     Lead,
-    /// A consortium member (invited or confirmed): its users read the proposal and its receipts.
+    /// A consortium member that confirmed: its users read the proposal and its receipts.
     Member,
+    /// A consortium member invited but not confirmed yet: its users see the invitation (who
+    /// leads, for which objective, in which role), never the proposal's content, until their
+    /// organisation confirms.
+    Invited,
     /// Anyone else.
     Outsider,
 }
@@ -130,7 +134,11 @@ impl ProposalFull {
     pub fn relation(&self, org: Option<OrganisationId>) -> Relation {
         match org {
             Some(o) if o == self.proposal.organisation_id => Relation::Lead,
-            Some(o) if self.members.iter().any(|m| m.organisation_id == o) => Relation::Member,
+            Some(o) => match self.members.iter().find(|m| m.organisation_id == o) {
+                Some(m) if m.confirmed_at.is_some() => Relation::Member,
+                Some(_) => Relation::Invited,
+                None => Relation::Outsider,
+            },
             _ => Relation::Outsider,
         }
     }

@@ -145,7 +145,10 @@ pub fn proposals_of(conn: &mut DbConnection, objective: ObjectiveId) -> QueryRes
 /// Whether an objective's proposals may be opened at `now`: past the deadline, not the practice
 /// one, not cancelled.
 pub fn openable(o: &Objective, now: NaiveDateTime) -> bool {
+    // Not before the deposit grace has passed: a deposit that arrived on time and still waits for
+    // the lock would otherwise find the objective opened (see `deposits::DEPOSIT_GRACE`).
     !o.practice
+        && o.deadline_at.is_none_or(|d| now >= d + super::deposits::DEPOSIT_GRACE)
         && matches!(
             o.status_at(now),
             Status::Closed

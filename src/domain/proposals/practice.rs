@@ -11,7 +11,12 @@ use crate::db::{DbConnection, write_tx};
 
 pub const REFERENCE: &str = "AO-PRACTICE";
 
-/// The practice objective, created the first time a supplier asks for it.
+/// The practice objective, if it was created already (a read: `GET /practice` changes nothing).
+pub fn find(conn: &mut DbConnection) -> QueryResult<Option<ObjectiveId>> {
+    objectives::table.filter(objectives::practice.eq(true)).select(objectives::id).first::<ObjectiveId>(conn).optional()
+}
+
+/// The practice objective, created the first time a supplier asks for it (`POST /practice`).
 pub fn ensure(conn: &mut DbConnection, by: UserId, now: NaiveDateTime) -> QueryResult<ObjectiveId> {
     write_tx(conn, |conn| {
         crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;

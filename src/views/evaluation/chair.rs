@@ -60,10 +60,11 @@ pub fn progress(ctx: &Ctx, v: &ProgressView<'_>) -> Markup {
 /// conflicted on appears in the `history` of score changes.
 pub fn progress_view<'a>(ctx: &Ctx, b: &'a Board, chair: UserId, history: Vec<HistoryRow>) -> ProgressView<'a> {
     let names = member_names(b);
+    let numbers = b.blind_numbers(Some(chair));
     ProgressView {
         objective: b.objective.id.0,
         title: &b.objective.title,
-        proposals: b.proposals.iter().map(|p| label(ctx, b, p.proposal)).collect(),
+        proposals: b.proposals.iter().map(|p| label(ctx, b, &numbers, p.proposal)).collect(),
         rows: b
             .members
             .iter()
@@ -79,7 +80,7 @@ pub fn progress_view<'a>(ctx: &Ctx, b: &'a Board, chair: UserId, history: Vec<Hi
                 (
                     h.changed_at,
                     names.get(&h.member).cloned().unwrap_or_default(),
-                    label(ctx, b, h.proposal),
+                    label(ctx, b, &numbers, h.proposal),
                     criterion_name(ctx, b, h.criterion),
                     h.from_score,
                     h.to_score,
@@ -145,13 +146,14 @@ pub fn ranking_view<'a>(ctx: &Ctx, b: &'a Board, is_chair: bool, notice: Option<
         decision::seed(b.objective.id),
     );
     let pending = b.pending();
+    let numbers = b.blind_numbers(None);
     let rows = results
         .iter()
         .map(|r| {
             let row = analysis.rows.iter().find(|x| x.proposal == r.proposal);
             RankRow {
                 proposal: r.proposal.0,
-                label: label(ctx, b, r.proposal),
+                label: label(ctx, b, &numbers, r.proposal),
                 rank: r.rank,
                 total: r.total,
                 environmental: r.environmental,
@@ -186,7 +188,7 @@ pub fn ranking_view<'a>(ctx: &Ctx, b: &'a Board, is_chair: bool, notice: Option<
         })
         .map(|(proposal, criterion, min, max)| Disagreement {
             proposal: proposal.0,
-            label: label(ctx, b, proposal),
+            label: label(ctx, b, &numbers, proposal),
             criterion: criterion.0,
             criterion_name: criterion_name(ctx, b, criterion),
             spread: format!("{}–{}", min.unwrap_or(0), max.unwrap_or(0)),
@@ -347,6 +349,8 @@ pub fn ranking(ctx: &Ctx, v: &RankingView<'_>) -> Markup {
 pub fn decision_confirmation(ctx: &Ctx, b: &Board, reason: &str, errors: crate::views::forms::Errors) -> Markup {
     let results = b.results();
     let shortlist = b.shortlist(&results);
+    // Numbered as on the ranking the chair reads.
+    let numbers = b.blind_numbers(None);
     let open: Vec<String> = results
         .iter()
         .flat_map(|r| r.criteria.iter().filter(|c| c.disagreement && !c.from_consensus).map(move |c| (r.proposal, c)))
@@ -354,7 +358,7 @@ pub fn decision_confirmation(ctx: &Ctx, b: &Board, reason: &str, errors: crate::
             ctx.t_args(
                 "decision-open-item",
                 &[
-                    ("proposal", &label(ctx, b, proposal)),
+                    ("proposal", &label(ctx, b, &numbers, proposal)),
                     ("criterion", &criterion_name(ctx, b, c.criterion)),
                     ("spread", &format!("{}–{}", c.min.unwrap_or(0), c.max.unwrap_or(0))),
                 ],
@@ -364,7 +368,7 @@ pub fn decision_confirmation(ctx: &Ctx, b: &Board, reason: &str, errors: crate::
     let id = b.objective.id.0;
     let workspace = format!("/objectives/{id}/evaluation");
     let ranking = format!("{workspace}/ranking");
-    let names: Vec<String> = shortlist.iter().map(|p| label(ctx, b, *p)).collect();
+    let names: Vec<String> = shortlist.iter().map(|p| label(ctx, b, &numbers, *p)).collect();
     let shortlisted = if names.is_empty() {
         ctx.t("decision-effect-no-shortlist")
     } else {

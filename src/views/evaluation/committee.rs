@@ -17,6 +17,15 @@ pub struct CommitteeRow {
     pub chair: bool,
 }
 
+/// A member's declared conflict of interest, which only an agent lifts.
+pub struct ConflictRow {
+    pub user: i64,
+    pub member: String,
+    pub organisation: i64,
+    pub organisation_name: String,
+    pub note: String,
+}
+
 pub struct CommitteeView<'a> {
     pub objective: i64,
     pub title: &'a str,
@@ -28,6 +37,8 @@ pub struct CommitteeView<'a> {
     /// Before the deadline, the settings may still change.
     pub settings_open: bool,
     pub can_appoint: bool,
+    /// Declared conflicts of interest, until the committee decides.
+    pub conflicts: Vec<ConflictRow>,
     pub notice: Option<String>,
 }
 
@@ -82,6 +93,25 @@ pub fn committee(ctx: &Ctx, v: &CommitteeView<'_>) -> Markup {
                     }
                 }
             }
+            @if !v.conflicts.is_empty() {
+                h2 { (ctx.t("committee-conflicts")) }
+                p { (ctx.t("committee-conflicts-intro")) }
+                @for c in &v.conflicts {
+                    form.form method="post" action=(format!("/objectives/{}/committee/conflicts/lift", v.objective)) {
+                        (csrf_field(ctx))
+                        h3 { (c.member) " — " (c.organisation_name) }
+                        p.muted { (c.note) }
+                        input type="hidden" name="user" value=(c.user);
+                        input type="hidden" name="organisation" value=(c.organisation);
+                        @let id = format!("reason-{}-{}", c.user, c.organisation);
+                        div.field {
+                            label for=(id) { (ctx.t("committee-lift-reason")) }
+                            textarea id=(id) name="reason" rows="2" maxlength="5000" required {}
+                        }
+                        button.button type="submit" { (ctx.t("committee-lift")) span.visually-hidden { " " (c.member) " — " (c.organisation_name) } }
+                    }
+                }
+            }
             h2 { (ctx.t("evaluation-settings")) }
             @if v.settings_open {
                 form.form method="post" action=(format!("/objectives/{}/committee/settings", v.objective)) {
@@ -126,6 +156,26 @@ pub fn committee_view<'a>(
             .collect(),
         blind: b.objective.blind,
         median: b.method() == Method::Median,
+        conflicts: if b.decision.is_some() {
+            Vec::new()
+        } else {
+            let organisations = b.depositing_organisations();
+            b.declarations
+                .iter()
+                .filter(|d| d.conflict)
+                .filter_map(|d| {
+                    let member = b.member(d.user)?;
+                    let (_, name) = organisations.iter().find(|(o, _)| *o == d.organisation)?;
+                    Some(ConflictRow {
+                        user: d.user.0,
+                        member: member.name.clone(),
+                        organisation: d.organisation.0,
+                        organisation_name: name.clone(),
+                        note: d.note.clone(),
+                    })
+                })
+                .collect()
+        },
         settings_open: status == Status::Published,
         can_appoint: matches!(status, Status::Published | Status::Closed | Status::UnderEvaluation),
         notice,

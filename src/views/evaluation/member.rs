@@ -47,6 +47,8 @@ pub struct DeclarationRow {
     pub note: String,
     /// A user of this organisation shares the member's e-mail domain.
     pub warning: bool,
+    /// A conflict was declared: it stands until an agent lifts it (the member cannot).
+    pub standing: bool,
 }
 
 pub struct ProposalLine {
@@ -102,6 +104,11 @@ pub fn workspace(ctx: &Ctx, v: &WorkspaceView<'_>, errors: &Errors) -> Markup {
                                 legend { (d.name) }
                                 @if d.warning { p.alert.alert-warn { (ctx.t("declarations-domain-warning")) } }
                                 @if let Some(m) = errors.get(&field) { p.field-error { (m) } }
+                                @if d.standing {
+                                    p { strong { (ctx.t("declarations-conflict")) } }
+                                    p.muted { (d.note) }
+                                    p.hint { (ctx.t("declarations-final")) }
+                                } @else {
                                 div.field.field-check {
                                     input id=(format!("{field}-no")) type="radio" name=(field) value="none" checked[d.conflict == Some(false)] disabled[v.decided];
                                     label for=(format!("{field}-no")) { (ctx.t("declarations-none")) }
@@ -116,6 +123,7 @@ pub fn workspace(ctx: &Ctx, v: &WorkspaceView<'_>, errors: &Errors) -> Markup {
                                     textarea id=(note) name=(note) rows="2" maxlength="5000" disabled[v.decided]
                                         aria-invalid=[errors.get(&note).map(|_| "true")]
                                         aria-describedby=[errors.get(&note).map(|_| format!("{note}-error"))] { (d.note) }
+                                }
                                 }
                             }
                         }
@@ -164,10 +172,20 @@ pub fn workspace_view<'a>(
                 },
                 None => (stored.map(|d| d.conflict), stored.map(|d| d.note.clone()).unwrap_or_default()),
             };
-            DeclarationRow { organisation: org.0, name: name.clone(), conflict, note, warning: warnings.contains(org) }
+            let standing = stored.is_some_and(|d| d.conflict);
+            DeclarationRow {
+                organisation: org.0,
+                name: name.clone(),
+                conflict: if standing { Some(true) } else { conflict },
+                note: if standing { stored.map(|d| d.note.clone()).unwrap_or_default() } else { note },
+                warning: warnings.contains(org),
+                standing,
+            }
         })
         .collect();
-    // In blind mode a conflicted proposal is not even listed: its number would tell whose it is.
+    // In blind mode a conflicted proposal is not even listed, and the others are numbered without
+    // a gap (`Board::blind_numbers`): nothing tells which one is hidden.
+    let numbers = b.blind_numbers(Some(user));
     let proposals = b
         .proposals
         .iter()
@@ -176,9 +194,9 @@ pub fn workspace_view<'a>(
             let progress = b.progress(user, p.proposal);
             // Nothing of a conflicted proposal's content, not even its title.
             let label = if b.objective.blind || progress == Progress::Conflict {
-                label(ctx, b, p.proposal)
+                label(ctx, b, &numbers, p.proposal)
             } else {
-                format!("{} — {}", label(ctx, b, p.proposal), p.snapshot.title)
+                format!("{} — {}", label(ctx, b, &numbers, p.proposal), p.snapshot.title)
             };
             ProposalLine {
                 proposal: p.proposal.0,
@@ -334,6 +352,7 @@ pub fn score_view<'a>(
     notice: Option<String>,
 ) -> Option<ScoreView<'a>> {
     let p = b.proposal(proposal)?;
+    let numbers = b.blind_numbers(Some(user));
     let own = b.evaluation(user, proposal);
     let is_submitted = own.is_some_and(|e| e.submitted_at.is_some());
     let is_chair = b.member(user).is_some_and(|m| m.chair);
@@ -368,7 +387,7 @@ pub fn score_view<'a>(
         objective: b.objective.id.0,
         objective_title: &b.objective.title,
         proposal: proposal.0,
-        label: label(ctx, b, proposal),
+        label: label(ctx, b, &numbers, proposal),
         // In blind mode the title is the supplier's own words: kept, as is the content.
         title: &p.snapshot.title,
         summary: &p.snapshot.summary,

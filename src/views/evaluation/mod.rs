@@ -62,10 +62,14 @@ fn percent(ctx: &Ctx, x: f64) -> String {
     if ctx.lang == crate::i18n::Lang::Fr { s.replace('.', ",") } else { s.replace(" %", "%") }
 }
 
-/// How a proposal is named to this viewer: "Proposal 3" in blind mode, else its organisations.
-pub fn label(ctx: &Ctx, b: &Board, proposal: ProposalId) -> String {
+/// How a proposal is named to a viewer: "Proposal 3" in blind mode, its number read in `numbers`
+/// (the viewer's, from `Board::blind_numbers`), else its organisations.
+pub fn label(ctx: &Ctx, b: &Board, numbers: &HashMap<ProposalId, usize>, proposal: ProposalId) -> String {
     match b.proposal(proposal) {
-        Some(p) if b.objective.blind => ctx.t_args("evaluation-proposal-n", &[("n", &p.number.to_string())]),
+        Some(_) if b.objective.blind => {
+            let n = numbers.get(&proposal).copied().unwrap_or_default();
+            ctx.t_args("evaluation-proposal-n", &[("n", &n.to_string())])
+        }
         Some(p) => p.organisations.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(" + "),
         None => String::new(),
     }

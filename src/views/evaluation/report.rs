@@ -141,6 +141,7 @@ pub fn report_view<'a>(ctx: &Ctx, b: &'a Board) -> ReportView<'a> {
 /// Each opened proposal's chart, counted scores and consensus, for the report.
 fn report_proposals(ctx: &Ctx, b: &Board) -> Vec<ReportProposal> {
     let names = member_names(b);
+    let numbers = b.blind_numbers(None);
     let results = b.results();
     let averages = aggregate::averages(&results, b.criteria.len());
     b.proposals
@@ -160,7 +161,7 @@ fn report_proposals(ctx: &Ctx, b: &Board) -> Vec<ReportProposal> {
                         .collect()
                 })
                 .unwrap_or_default(),
-            label: label(ctx, b, p.proposal),
+            label: label(ctx, b, &numbers, p.proposal),
             title: p.snapshot.title.clone(),
             scores: b
                 .counted(p.proposal)

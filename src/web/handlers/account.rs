@@ -239,7 +239,7 @@ pub async fn change_password(
     let form = form.into_inner();
     let mut errors = Errors::default();
     // Guessing the current password here is no easier than at sign-in: same bucket, same limit.
-    let bucket = format!("login:account:{}", current.user.email);
+    let bucket = crate::domain::rate_limit::account_bucket("login", &current.user.email);
     crate::web::ctx::rate_check(&state, bucket.clone(), crate::domain::rate_limit::LOGIN_FAILURES_PER_ACCOUNT).await?;
     let stored = current.user.password_hash.clone().unwrap_or_default();
     let typed = form.current_password.clone();

@@ -225,9 +225,11 @@ pub struct InvitationRequest {
     pub email: String,
 }
 
-/// The owner invites a colleague by e-mail (valid 7 days).
+/// The owner invites a colleague by e-mail (valid 7 days). An address that already has an account
+/// is answered the same (its owner is told by mail instead); at most 20 invitations an hour per
+/// organisation (then 429 with `Retry-After`).
 #[utoipa::path(post, path = "/api/v1/organisation/invitations", tag = "organisations", security(("bearer" = [])), request_body = InvitationRequest,
-    responses((status = 201), (status = 400, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
+    responses((status = 201), (status = 400, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody), (status = 429, body = crate::web::error::ErrorBody)))]
 pub async fn invite_member(
     state: web::Data<AppState>,
     identity: Identity,

@@ -108,6 +108,40 @@ pub async fn committee_remove(state: web::Data<AppState>, identity: Identity, pa
 }
 
 #[derive(Deserialize, ToSchema)]
+pub struct LiftConflictInput {
+    /// The member whose declared conflict is lifted.
+    pub user_id: i64,
+    /// The organisation the conflict was declared with.
+    pub organisation_id: i64,
+    /// Why it is lifted (at least 10 characters); kept in the audit log.
+    pub reason: String,
+}
+
+/// Agents: lift a member's declared conflict of interest, with a reason (audited as
+/// `evaluation.conflict_lifted`). Members cannot withdraw a declared conflict themselves.
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/committee/conflicts/lift", tag = "evaluation", security(("bearer" = [])),
+    request_body = LiftConflictInput,
+    responses((status = 204), (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn committee_lift_conflict(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    body: web::Json<LiftConflictInput>,
+) -> Resp {
+    let body = body.into_inner();
+    operations::lift_conflict(
+        &state,
+        &identity,
+        id.into_inner(),
+        UserId(body.user_id),
+        OrganisationId(body.organisation_id),
+        body.reason,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct SettingsInput {
     pub blind: bool,
     /// `mean` or `median`.
@@ -201,12 +235,13 @@ pub async fn workspace(state: web::Data<AppState>, ctx: Ctx, identity: Identity,
                 })
                 .collect(),
             proposals: if declared {
+                let numbers = b.blind_numbers(Some(user));
                 b.proposals
                     .iter()
                     .filter(|p| !(b.objective.blind && b.conflicted(user, p.proposal)))
                     .map(|p| ProposalStatus {
                         proposal_id: p.proposal.0,
-                        label: label(&ctx, &b, p.proposal),
+                        label: label(&ctx, &b, &numbers, p.proposal),
                         status: progress_code(b.progress(user, p.proposal)).into(),
                     })
                     .collect()
@@ -341,7 +376,7 @@ pub async fn proposal(state: web::Data<AppState>, ctx: Ctx, identity: Identity, 
         StatusCode::OK,
         ProposalEvaluation {
             proposal_id: proposal,
-            label: label(&ctx, &b, pid),
+            label: label(&ctx, &b, &b.blind_numbers(Some(user)), pid),
             content,
             scores: own
                 .map(|e| {

@@ -24,6 +24,7 @@ use crate::views::proposals::{Standing, standing};
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::error::AppError;
+use crate::web::middleware::Arrival;
 use crate::web::operations::documents;
 use crate::web::operations::proposals::{
     self as operations, NewMember, catalogue, last_essential, readable, reload, writable,
@@ -237,8 +238,12 @@ pub struct ProposalSummary {
     pub title: String,
     /// `lead` or `member`.
     pub relation: String,
-    /// For members: whether their organisation confirmed.
+    /// For members: whether their organisation confirmed. Until it does, `title` is empty,
+    /// `deposits` too, and the proposal itself answers 403: an invitee sees only the invitation.
     pub confirmed: bool,
+    /// For members not confirmed yet: the version of the terms (role, kind of consortium) to
+    /// name when confirming (`PUT /api/v1/proposals/{id}/consortium/membership`).
+    pub terms_version: Option<i32>,
     pub standing: String,
     pub deposits: Vec<DepositJson>,
 }
@@ -254,6 +259,7 @@ pub async fn list(state: web::Data<AppState>, identity: Identity) -> Resp {
         .into_iter()
         .map(|r| {
             let standing = Standing::of(opening::outcome(&r.deposits, r.last_essential_amendment));
+            let invited = r.relation != Relation::Lead && !r.confirmed;
             ProposalSummary {
                 id: r.proposal.0,
                 objective_id: r.objective.id.0,
@@ -261,11 +267,12 @@ pub async fn list(state: web::Data<AppState>, identity: Identity) -> Resp {
                 objective_title: r.objective.title.clone(),
                 deadline: r.objective.deadline_at,
                 practice: r.objective.practice,
-                title: r.title,
+                title: if invited { String::new() } else { r.title },
                 relation: if r.relation == Relation::Lead { "lead" } else { "member" }.into(),
                 confirmed: r.confirmed,
+                terms_version: if invited { r.terms } else { None },
                 standing: standing_code(standing).into(),
-                deposits: r.deposits.iter().map(deposit_json).collect(),
+                deposits: if invited { Vec::new() } else { r.deposits.iter().map(deposit_json).collect() },
             }
         })
         .collect();
@@ -299,9 +306,10 @@ pub async fn create(
     Ok(private(StatusCode::CREATED, proposal_json(&state, &full).await?))
 }
 
-/// A proposal of one's organisation (or consortium).
+/// A proposal of one's organisation (or consortium). An organisation invited into the consortium
+/// and not confirmed yet gets 403: it sees the invitation in `GET /api/v1/proposals`.
 #[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "proposals", security(("bearer" = [])),
-    responses((status = 200, body = ProposalJson), (status = 404, body = crate::web::error::ErrorBody)))]
+    responses((status = 200, body = ProposalJson), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
 pub async fn show(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
     let (full, _, _) = readable(&state, &identity, id.into_inner()).await?;
     Ok(private(StatusCode::OK, proposal_json(&state, &full).await?))
@@ -418,7 +426,7 @@ pub async fn remove_member(state: web::Data<AppState>, identity: Identity, path:
 pub struct MembershipAnswer {
     /// `true` to confirm, `false` to decline (which leaves the consortium).
     pub confirm: bool,
-    /// Required to confirm: the member's `terms_version` read from the proposal; if the role or
+    /// Required to confirm: the member's `terms_version` read from `GET /api/v1/proposals`; if the role or
     /// the kind of consortium changed since, 409 `terms_changed`.
     pub terms_version: Option<i32>,
 }
@@ -445,8 +453,8 @@ pub async fn answer(
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn deposit_kind(state: &AppState, identity: &Identity, id: i64, kind: Kind) -> Resp {
-    let started_at = state.clock.now_naive();
+async fn deposit_kind(state: &AppState, identity: &Identity, arrival: Arrival, id: i64, kind: Kind) -> Resp {
+    let started_at = arrival.0;
     let (full, current) = writable(state, identity, id).await?;
     let did = operations::record_deposit(state, &full, &current, kind, started_at, None).await?;
     let (deposit, receipt) = readable_receipt(state, identity, did.0).await?;
@@ -456,22 +464,22 @@ async fn deposit_kind(state: &AppState, identity: &Identity, id: i64, kind: Kind
 /// Deposits the draft as it is: an immutable snapshot with its receipt.
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/deposits", tag = "proposals", security(("bearer" = [])),
     responses((status = 201, body = SignedReceipt), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn deposit(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
-    deposit_kind(&state, &identity, id.into_inner(), Kind::Deposit).await
+pub async fn deposit(state: web::Data<AppState>, identity: Identity, arrival: Arrival, id: web::Path<i64>) -> Resp {
+    deposit_kind(&state, &identity, arrival, id.into_inner(), Kind::Deposit).await
 }
 
 /// Withdraws the proposal before the deadline (a receipt too).
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/withdrawal", tag = "proposals", security(("bearer" = [])),
     responses((status = 201, body = SignedReceipt), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn withdraw(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
-    deposit_kind(&state, &identity, id.into_inner(), Kind::Withdrawal).await
+pub async fn withdraw(state: web::Data<AppState>, identity: Identity, arrival: Arrival, id: web::Path<i64>) -> Resp {
+    deposit_kind(&state, &identity, arrival, id.into_inner(), Kind::Withdrawal).await
 }
 
 /// Deposits the last deposit again, unchanged (after an essential amendment).
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/reconfirmation", tag = "proposals", security(("bearer" = [])),
     responses((status = 201, body = SignedReceipt), (status = 409, body = crate::web::error::ErrorBody)))]
-pub async fn reconfirm(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
-    deposit_kind(&state, &identity, id.into_inner(), Kind::Reconfirmation).await
+pub async fn reconfirm(state: web::Data<AppState>, identity: Identity, arrival: Arrival, id: web::Path<i64>) -> Resp {
+    deposit_kind(&state, &identity, arrival, id.into_inner(), Kind::Reconfirmation).await
 }
 
 /// A receipt, with its hash.

@@ -261,7 +261,7 @@ pub async fn login(
     rate_check(&state, address_bucket.clone(), LOGIN_FAILURES_PER_ADDRESS).await?;
     // Reserve the attempt on the account's bucket before checking the password, so parallel
     // guesses cannot all slip under the limit; a success clears the bucket.
-    let account_bucket = format!("login:account:{typed}");
+    let account_bucket = rate_limit::account_bucket("login", &typed);
     rate_limit(&state, account_bucket.clone(), LOGIN_FAILURES_PER_ACCOUNT).await?;
 
     let user = match Email::parse(&typed) {
@@ -350,7 +350,7 @@ pub async fn forgot(
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, views::auth::forgot(&ctx, &form.email, &errors)));
     };
     // Counted per address typed, known or not, so the answer never differs.
-    rate_limit(&state, format!("reset:account:{email}"), rate_limit::RESET_PER_ACCOUNT).await?;
+    rate_limit(&state, rate_limit::account_bucket("reset", email.as_str()), rate_limit::RESET_PER_ACCOUNT).await?;
     let now = state.clock.now();
     let st = state.clone();
     state

@@ -259,8 +259,9 @@ fn bids_of(
         return Ok(None);
     }
     let outcomes = opening::proposals_of(conn, o.id)?;
-    let received =
-        outcomes.iter().filter(|x| !matches!(x.outcome, Err(NotOpened::Withdrawn | NotOpened::NoDeposit))).count();
+    // Only the deposits standing at the deadline: not the late, the withdrawn or those not
+    // reconfirmed after an essential amendment (the ones the opening opens).
+    let received = outcomes.iter().filter(|x| x.outcome.is_ok()).count();
     let details = if o.results_published_at.is_some() {
         let board = crate::domain::evaluation::board::load(conn, o.id)?.ok_or(AppError::NotFound)?;
         let results = board.results();
@@ -442,7 +443,8 @@ pub async fn ocds_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<
 
 /// The OCDS 1.1 release package of every published objective.
 #[utoipa::path(get, path = "/api/v1/ocds/objectives.json", tag = "objectives",
-    responses((status = 200, description = "An OCDS 1.1 release package", content_type = "application/json")))]
+    responses((status = 200, description = "An OCDS 1.1 release package", content_type = "application/json"),
+        (status = 404, description = "No objective is published yet (a release package needs at least one release)", body = crate::web::error::ErrorBody)))]
 pub async fn ocds_all(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let now = state.clock.now_naive();
     let all = state
@@ -471,6 +473,16 @@ pub async fn ocds_all(state: web::Data<AppState>) -> Result<HttpResponse, AppErr
         })
         .await?;
     let (rows, catalogue) = all;
+    // The OCDS release package schema requires at least one release (`minItems: 1`): with no
+    // objective published there is no valid package to give, so a clear 404 with its JSON error
+    // body rather than an invalid document.
+    if rows.is_empty() {
+        return Err(AppError::refused(
+            crate::domain::error::Kind::NotFound,
+            "no_published_objective",
+            crate::domain::error::Message::new("ocds-none-published"),
+        ));
+    }
     let releases = rows
         .iter()
         .map(|(full, answered, bids, awarded)| {

@@ -25,7 +25,7 @@ use crate::web::handlers::{api, api_award, api_evaluation, api_network, api_prop
         api_proposals::remove_member, api_proposals::answer, api_proposals::deposit, api_proposals::withdraw,
         api_proposals::reconfirm, api_proposals::receipt, api_proposals::received, api_proposals::open,
         api_proposals::opened, receipts::verify_api,
-        api_evaluation::committee_get, api_evaluation::committee_appoint, api_evaluation::committee_remove,
+        api_evaluation::committee_get, api_evaluation::committee_appoint, api_evaluation::committee_remove, api_evaluation::committee_lift_conflict,
         api_evaluation::settings, api_evaluation::workspace, api_evaluation::declare, api_evaluation::proposal,
         api_evaluation::score, api_evaluation::reopen, api_evaluation::ranking, api_evaluation::consensus,
         api_evaluation::shortlist, api_evaluation::decide, api_evaluation::publish, api_evaluation::results,

@@ -28,6 +28,7 @@ use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
+use crate::web::middleware::Arrival;
 use crate::web::operations::documents;
 use crate::web::operations::proposals::{
     self as operations, NewMember, agent_objective, answer_invitation, catalogue, objective_of, open_objective,
@@ -54,6 +55,8 @@ pub async fn dashboard(state: web::Data<AppState>, ctx: Ctx, identity: Identity)
                 objective_title: r.objective.title.clone(),
                 can_answer: owner && proposals::accepts_proposals(&r.objective, now),
             });
+            // Nothing of the proposal (its title, its receipts) before the organisation confirms.
+            continue;
         }
         items.push(views::proposals::DashboardRow {
             proposal: r.proposal.0,
@@ -73,8 +76,19 @@ pub async fn dashboard(state: web::Data<AppState>, ctx: Ctx, identity: Identity)
     Ok(html(StatusCode::OK, views::proposals::dashboard(&ctx, &items, &invitations, now)))
 }
 
-/// The practice objective, created on first use.
-pub async fn practice(state: web::Data<AppState>, identity: Identity) -> Result<HttpResponse, AppError> {
+/// The practice objective: straight to it if it exists; else a page whose button creates it (a
+/// GET never changes anything: a link checker or a prefetch must not create objectives).
+pub async fn practice(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
+    identity.authorize(Action::StartProposal)?;
+    let found = state.db.run(|conn| practice::find(conn).map_err(AppError::from)).await?;
+    match found {
+        Some(id) => Ok(redirect(&format!("/objectives/{id}/proposal"))),
+        None => Ok(html(StatusCode::OK, views::proposals::practice_start(&ctx))),
+    }
+}
+
+/// Creates the practice objective on first use, then goes to it.
+pub async fn practice_start(state: web::Data<AppState>, identity: Identity) -> Result<HttpResponse, AppError> {
     let current = identity.authorize(Action::StartProposal)?;
     let (user, now) = (current.user.id, state.clock.now_naive());
     let id = state.db.run(move |conn| practice::ensure(conn, user, now).map_err(AppError::from)).await?;
@@ -400,10 +414,13 @@ fn confirmed(f: &ConfirmForm) -> Result<(), AppError> {
 pub async fn deposit(
     state: web::Data<AppState>,
     identity: Identity,
+    arrival: Arrival,
     id: web::Path<i64>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
-    let started_at = state.clock.now_naive();
+    // The request's arrival, recorded first thing by `middleware::arrival`: waiting for the
+    // authentication or the write lock never makes an on-time deposit late.
+    let started_at = arrival.0;
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
     confirmed(&form)?;
     let form = form.into_inner();
@@ -431,10 +448,13 @@ pub async fn withdraw_page(
 pub async fn withdraw(
     state: web::Data<AppState>,
     identity: Identity,
+    arrival: Arrival,
     id: web::Path<i64>,
     form: web::Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
-    let started_at = state.clock.now_naive();
+    // The request's arrival, recorded first thing by `middleware::arrival`: waiting for the
+    // authentication or the write lock never makes an on-time deposit late.
+    let started_at = arrival.0;
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
     confirmed(&form)?;
     let d = record_deposit(&state, &full, &current, Kind::Withdrawal, started_at, None).await?;
@@ -444,9 +464,12 @@ pub async fn withdraw(
 pub async fn reconfirm(
     state: web::Data<AppState>,
     identity: Identity,
+    arrival: Arrival,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let started_at = state.clock.now_naive();
+    // The request's arrival, recorded first thing by `middleware::arrival`: waiting for the
+    // authentication or the write lock never makes an on-time deposit late.
+    let started_at = arrival.0;
     let (full, current) = writable(&state, &identity, id.into_inner()).await?;
     let d = record_deposit(&state, &full, &current, Kind::Reconfirmation, started_at, None).await?;
     Ok(redirect(&format!("/receipts/{d}?done=reconfirmed")))

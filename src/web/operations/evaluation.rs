@@ -159,6 +159,20 @@ pub(crate) async fn remove_from_committee(
     run(state, move |conn| committee::remove(conn, oid, user, &who, now)).await
 }
 
+/// An agent lifts a member's declared conflict of interest, with a reason.
+pub(crate) async fn lift_conflict(
+    state: &AppState,
+    identity: &Identity,
+    objective: i64,
+    member: UserId,
+    organisation: crate::db::ids::OrganisationId,
+    reason: String,
+) -> Result<(), AppError> {
+    let current = identity.authorize(Action::ManageCommittee)?;
+    let (oid, now, who) = (ObjectiveId(objective), state.clock.now_naive(), AuditActor::UserId(current.user.id));
+    run(state, move |conn| committee::lift_conflict(conn, oid, member, organisation, &reason, &who, now)).await
+}
+
 /// An agent chooses blind mode and the combination of scores (the mean or the median).
 pub(crate) async fn configure(
     state: &AppState,

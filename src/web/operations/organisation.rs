@@ -16,6 +16,14 @@ pub async fn invite_member(
     org_id: OrganisationId,
     email: Email,
 ) -> Result<(), AppError> {
+    // At most 20 invitations an hour per organisation: each sends a mail to an address of the
+    // owner's choosing. Counted before anything is stored; a refusal is a 429 with Retry-After.
+    crate::web::ctx::rate_limit(
+        state,
+        format!("invite:org:{}", org_id.0),
+        crate::domain::rate_limit::INVITATIONS_PER_ORGANISATION,
+    )
+    .await?;
     let (owner, now) = (current.user.clone(), state.clock.now());
     let st = state.secret.clone();
     let public_url = state.settings.public_url.clone();

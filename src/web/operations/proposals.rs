@@ -35,6 +35,19 @@ pub async fn readable(
     identity: &Identity,
     id: i64,
 ) -> Result<(ProposalFull, Relation, Rc<CurrentUser>), AppError> {
+    let (full, relation, current) = related(state, identity, id).await?;
+    identity.authorize(Action::ReadProposal { relation, opened: false })?;
+    Ok((full, relation, current))
+}
+
+/// A proposal the signed-in user's organisation leads, is a member of or is invited into, with
+/// that relation, authorized to see no more than the invitation (`SeeInvitation`). Others get a
+/// 404. Callers that show more ask `authz` for it (see [`readable`]).
+async fn related(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+) -> Result<(ProposalFull, Relation, Rc<CurrentUser>), AppError> {
     let Some(current) = identity.0.clone() else { return Err(AppError::SignInRequired) };
     let pid = ProposalId(id);
     let full = state
@@ -46,7 +59,7 @@ pub async fn readable(
     if relation == Relation::Outsider {
         return Err(AppError::NotFound);
     }
-    identity.authorize(Action::ReadProposal { relation, opened: false })?;
+    identity.authorize(Action::SeeInvitation(relation))?;
     Ok((full, relation, current))
 }
 
@@ -344,9 +357,9 @@ pub async fn answer_invitation(
     id: i64,
     confirm: Option<i32>,
 ) -> Result<(), AppError> {
-    let (full, relation, current) = readable(state, identity, id).await?;
+    let (full, relation, current) = related(state, identity, id).await?;
     let org = current.user.organisation_id.ok_or(AppError::Forbidden)?;
-    if relation != Relation::Member {
+    if !matches!(relation, Relation::Member | Relation::Invited) {
         return Err(AppError::Forbidden);
     }
     identity.authorize(Action::AnswerConsortium(org))?;
@@ -391,7 +404,11 @@ pub async fn page(
     identity: &Identity,
     id: i64,
 ) -> Result<crate::views::proposals::ProposalPage, AppError> {
-    let (full, relation, current) = readable(state, identity, id).await?;
+    // An invited organisation sees the invitation only (`page_markup` draws nothing else).
+    let (full, relation, current) = related(state, identity, id).await?;
+    if relation != Relation::Invited {
+        identity.authorize(Action::ReadProposal { relation, opened: false })?;
+    }
     let catalogue = catalogue(state).await?;
     let essential = last_essential(state, full.objective.id).await?;
     let board = if full.objective.results_published_at.is_some() {

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::db::ids::UserId;
+use crate::db::ids::{OrganisationId, UserId};
 use crate::domain::authz::Action;
 use crate::domain::evaluation::committee;
 use crate::views;
@@ -13,7 +13,9 @@ use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
-use crate::web::operations::evaluation::{appoint_member, configure, load_board, remove_from_committee};
+use crate::web::operations::evaluation::{
+    appoint_member, configure, lift_conflict as lift, load_board, remove_from_committee,
+};
 
 pub async fn committee_page(
     state: web::Data<AppState>,
@@ -76,4 +78,25 @@ pub async fn settings(
     let blind = form.blind.as_deref() == Some("true");
     configure(&state, &identity, id, blind, &form.aggregation).await?;
     Ok(redirect(&format!("/objectives/{id}/committee?done=configured")))
+}
+
+#[derive(Deserialize)]
+pub struct LiftForm {
+    user: i64,
+    organisation: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+/// An agent lifts a member's declared conflict of interest, giving the reason.
+pub async fn lift_conflict(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<LiftForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let form = form.into_inner();
+    lift(&state, &identity, id, UserId(form.user), OrganisationId(form.organisation), form.reason).await?;
+    Ok(redirect(&format!("/objectives/{id}/committee?done=lifted")))
 }

@@ -13,6 +13,8 @@ pub use chair::{
     ConsensusForm, DecisionForm, PublishForm, ShortlistForm, change_shortlist, consensus, decide, decision_page,
     progress, publish_page, publish_results, ranking, reopen,
 };
-pub use committee::{AppointForm, SettingsForm, appoint, committee_page, remove_member, settings};
+pub use committee::{
+    AppointForm, LiftForm, SettingsForm, appoint, committee_page, lift_conflict, remove_member, settings,
+};
 pub use member::{declare, my_evaluations, save_scores, score_page, workspace};
 pub use report::{report, report_csv, scores_csv};
