@@ -591,6 +591,8 @@ mod tests {
         "award.letter_opened",
         "award.challenge_recorded",
         "award.challenge_settled",
+        "award.contract_modified",
+        "award.contract_signed",
         "objective.completed",
         "objective.archived",
         "organisation.invitation_revoked",

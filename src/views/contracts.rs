@@ -335,6 +335,14 @@ pub fn agent_page(ctx: &Ctx, v: &ContractPage) -> Markup {
     )
 }
 
+/// "Label : value" in French, "Label: value" in English.
+fn pair(ctx: &Ctx, label: String, value: impl std::fmt::Display) -> String {
+    match ctx.lang {
+        Lang::Fr => format!("{label} : {value}"),
+        Lang::En => format!("{label}: {value}"),
+    }
+}
+
 /// The confirmation before signing: what will be recorded, and that it cannot be undone.
 pub fn confirm(
     ctx: &Ctx,
@@ -348,35 +356,38 @@ pub fn confirm(
     let (social, environmental) = considerations_line(ctx, considerations);
     let contract = format!("{base}/contract");
     let mut effects = vec![
-        format!(
-            "{} : {}",
+        pair(
+            ctx,
             ctx.t("contract-holders"),
-            holders.iter().map(|h| holder_line(ctx, h)).collect::<Vec<_>>().join(" ; ")
+            holders.iter().map(|h| holder_line(ctx, h)).collect::<Vec<_>>().join(" ; "),
         ),
-        format!("{} : {}", ctx.t("contract-object"), terms.object),
-        format!("{} : {}", ctx.t("contract-signed-on"), date(ctx.lang, terms.signed_on)),
-        format!("{} : {}", ctx.t("contract-notified-on"), date(ctx.lang, terms.notified_on)),
-        format!("{} : {}", ctx.t("contract-amount"), euros(ctx.lang, terms.amount_cents)),
-        format!(
-            "{} : {}",
+        pair(ctx, ctx.t("contract-object"), &terms.object),
+        pair(ctx, ctx.t("contract-signed-on"), date(ctx.lang, terms.signed_on)),
+        pair(ctx, ctx.t("contract-notified-on"), date(ctx.lang, terms.notified_on)),
+        pair(ctx, ctx.t("contract-amount"), euros(ctx.lang, terms.amount_cents)),
+        pair(
+            ctx,
             ctx.t("contract-duration"),
-            ctx.t_args("contract-months", &[("count", &terms.duration_months.to_string())])
+            ctx.t_args("contract-months", &[("count", &terms.duration_months.to_string())]),
         ),
-        format!("{} : {}", ctx.t("contract-cpv"), terms.cpv),
-        format!("{} : {}", ctx.t("contract-place"), place(ctx, terms.place_kind, &terms.place_code)),
-        format!(
-            "{} : {}, {}",
+        pair(ctx, ctx.t("contract-cpv"), &terms.cpv),
+        pair(ctx, ctx.t("contract-place"), place(ctx, terms.place_kind, &terms.place_code)),
+        pair(
+            ctx,
             ctx.t("contract-price-form"),
-            ctx.t(&format!("contract-price-form-{}", terms.price_form.as_str())),
-            ctx.t(&format!("contract-price-basis-{}", terms.price_basis.as_str()))
+            format!(
+                "{}, {}",
+                ctx.t(&format!("contract-price-form-{}", terms.price_form.as_str())),
+                ctx.t(&format!("contract-price-basis-{}", terms.price_basis.as_str()))
+            ),
         ),
-        format!(
-            "{} : {}",
+        pair(
+            ctx,
             ctx.t("contract-subcontracting"),
-            ctx.t(if terms.subcontracting { "contract-yes" } else { "contract-no" })
+            ctx.t(if terms.subcontracting { "contract-yes" } else { "contract-no" }),
         ),
-        format!("{} : {}", ctx.t("contract-social"), social),
-        format!("{} : {}", ctx.t("contract-environmental"), environmental),
+        pair(ctx, ctx.t("contract-social"), social),
+        pair(ctx, ctx.t("contract-environmental"), environmental),
     ];
     effects.push(ctx.t("contract-confirm-effect"));
     let c = Confirm {

@@ -91,6 +91,7 @@ both_backends! {
         let r = s.agent.submit(&award, &award, &[("winner", &p1.to_string()), ("reasons", REASONS), ("standstill_days", "11")]).await;
         assert_eq!(r.status(), 303);
         assert_eq!(app.get(&format!("/api/v1/objectives/{o}/contract")).await.status(), 404, "nothing signed yet");
+        assert!(s.agent.text(&award).await.contains(&format!("href=\"{contract}\"")), "the award page links to the contract page");
 
         // Only agents: suppliers, committee members and administrators are refused; visitors are
         // sent to sign in; the API answers 401 without a token.
