@@ -1318,7 +1318,10 @@ decision-open-title = { $count ->
    *[other] { $count } disagreements are still open
 }
 decision-open-item = { $proposal } — { $criterion } (scores from { $spread })
-decision-reason = Why does the committee decide without settling these disagreements?
+decision-reason = { $count ->
+    [one] Why does the committee decide without settling this disagreement?
+   *[other] Why does the committee decide without settling these disagreements?
+}
 decision-reason-hint = This reason is kept with the decision and in the audit log. You can also go back to the ranking and record a consensus score.
 results-publish-effect-mail = Every organisation that deposited a proposal gets an e-mail inviting it to read its feedback.
 results-publish-irreversible = Published results cannot be withdrawn.

@@ -1315,7 +1315,10 @@ decision-open-title = { $count ->
    *[other] { $count } désaccords restent ouverts
 }
 decision-open-item = { $proposal } — { $criterion } (notes de { $spread })
-decision-reason = Pourquoi le comité décide-t-il sans trancher ces désaccords ?
+decision-reason = { $count ->
+    [one] Pourquoi le comité décide-t-il sans trancher ce désaccord ?
+   *[other] Pourquoi le comité décide-t-il sans trancher ces désaccords ?
+}
 decision-reason-hint = Ce motif est conservé avec la décision et figure au journal d’audit. Vous pouvez aussi revenir au classement pour enregistrer une note de consensus.
 results-publish-effect-mail = Chaque organisation qui a déposé une proposition reçoit un courriel l’invitant à lire son retour.
 results-publish-irreversible = Les résultats publiés ne peuvent plus être retirés.

@@ -361,7 +361,10 @@ in_the_browser! {
         // The decision is confirmed on a page of its own, which names what it freezes.
         let confirm = chair.visit(&format!("{workspace}/decision")).await;
         assert!(confirm.contains("Enregistrer la décision du comité") && confirm.contains("ne peut plus changer"), "{confirm}");
-        let decided = chair.send(&format!("form[method=post][action=\"{workspace}/decision\"]"), &[], "button[type=submit]").await;
+        // One disagreement is left open (P2's climate, 2 to 4): the chair writes why.
+        assert!(confirm.contains("Un désaccord reste ouvert") && confirm.contains("ce désaccord"), "{confirm}");
+        let why = [("reason", "Écart discuté en séance : le comité retient la médiane.")];
+        let decided = chair.send(&format!("form[method=post][action=\"{workspace}/decision\"]"), &why, "button[type=submit]").await;
         assert!(decided.contains("La décision du comité est enregistrée"), "{decided}");
         // The agent publishes the results with the scores per criterion.
         agent.visit(&format!("{page}/results/publish")).await;

@@ -36,8 +36,8 @@ mod queries;
 mod registration;
 mod schema;
 mod tokens;
-mod work;
 mod trust;
+mod work;
 
 /// With `REQUIRE_BROWSER=1` (CI), a run without the browser journeys fails instead of skipping them.
 #[test]

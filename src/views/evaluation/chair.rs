@@ -392,7 +392,7 @@ pub fn decision_confirmation(ctx: &Ctx, b: &Board, reason: &str, errors: crate::
             hidden: vec![],
             reason: (open_count > 0).then(|| crate::views::confirm::Reason {
                 name: "reason",
-                label: ctx.t("decision-reason"),
+                label: ctx.t_count("decision-reason", ("count", open_count), &[]),
                 hint: Some(ctx.t("decision-reason-hint")),
                 value: reason,
             }),
