@@ -584,6 +584,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    directory_sector_names (sector) {
+        sector -> Text,
+        sort_key -> Text,
+    }
+}
+
+diesel::table! {
+    directory_sectors (organisation_id, sector) {
+        organisation_id -> BigInt,
+        sector -> Text,
+    }
+}
+
+diesel::joinable!(directory_sectors -> organisations (organisation_id));
+diesel::joinable!(directory_sectors -> directory_sector_names (sector));
 diesel::joinable!(practices -> organisations (organisation_id));
 diesel::joinable!(partner_requests -> organisations (organisation_id));
 diesel::joinable!(partner_requests -> objectives (objective_id));
@@ -635,6 +651,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     criteria,
     deposit_documents,
     deposits,
+    directory_sector_names,
+    directory_sectors,
     evaluations,
     invitations,
     mail_outbox,
