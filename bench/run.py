@@ -200,7 +200,7 @@ def wrk(url, conc, duration, script):
 
 
 def get_status(path, headers):
-    """The status of one GET with these headers, redirects not followed (a 3xx is an answer)."""
+    """The status of one GET with these headers and where it redirects (redirects not followed)."""
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -210,9 +210,9 @@ def get_status(path, headers):
     try:
         with urllib.request.build_opener(NoRedirect).open(req, timeout=60) as r:
             r.read()
-            return r.status
+            return r.status, None
     except urllib.error.HTTPError as e:
-        return e.code
+        return e.code, e.headers.get("Location")
 
 
 class Ctx:
@@ -268,7 +268,7 @@ def prepare(a):
     c.practice = json.loads(urllib.request.urlopen(BASE + "/api/v1/practices").read())["items"][0]["id"]
     c.admin_user = me["id"]
     home = urllib.request.urlopen(BASE + "/").read().decode()
-    c.css = re.search(r'href="(/static/[^"]+\.css)"', home).group(1)
+    c.css = re.search(r'href="(/static/style[^"]*)"', home).group(1).replace("&amp;", "&")
     return c
 
 
@@ -422,6 +422,7 @@ def main():
     ap.add_argument("--concurrency", default=None, help="comma-separated concurrencies (default 8,64; quick 8)")
     ap.add_argument("--json", help="also write the summary as JSON to this file")
     ap.add_argument("--no-build", action="store_true", help="use the release binary already built")
+    ap.add_argument("--binary", help="use this binary (not built; its data under <target dir>/bench/<name>-…)")
     a = ap.parse_args()
     if a.quick:
         a.backend = a.backend or "sqlite"
@@ -434,11 +435,12 @@ def main():
 
     if subprocess.run(["which", "wrk"], capture_output=True).returncode != 0:
         sys.exit("wrk is missing: sudo apt-get install wrk")
-    if not a.no_build:
+    if not a.no_build and not a.binary:
         sh(["cargo", "build", "--release", "--locked", "--quiet"], cwd=ROOT)
     target = target_dir()
-    BIN = os.path.join(target, "release", "achat-ouvert")
-    work = os.path.join(target, "bench", f"{a.backend}-{a.scale}")
+    BIN = os.path.abspath(a.binary) if a.binary else os.path.join(target, "release", "achat-ouvert")
+    label = f"{os.path.basename(BIN)}-" if a.binary else ""
+    work = os.path.join(target, "bench", f"{label}{a.backend}-{a.scale}")
     os.makedirs(work, exist_ok=True)
     env = seed(a.backend, a.scale, work)
     env.update(BIND=f"127.0.0.1:{PORT}", PUBLIC_URL=f"{BASE}/", LOG_FORMAT="json", RUST_LOG="warn")
@@ -449,7 +451,7 @@ def main():
         pin_postgres("0")
     server = subprocess.Popen(["taskset", "-c", "0", BIN, "serve"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    skipped = []
+    skipped, redirects = [], []
     try:
         started = time.monotonic()
         while True:
@@ -464,18 +466,20 @@ def main():
 
         c = prepare(a)
         chosen = endpoints(a, c)
-        if a.only:
-            chosen = [e for e in chosen if e[2] == "calibration" or re.search(a.only, e[0])]
         # Every GET answers 2xx or 3xx with the credentials given, or it is left out and named.
         kept = []
         for ep in chosen:
             if len(ep) == 4:
-                status = get_status(ep[1], ep[3])
+                status, location = get_status(ep[1], ep[3])
                 if status >= 400:
                     skipped.append((ep[0], ep[1], status))
                     continue
+                if status >= 300:
+                    redirects.append((ep[0], ep[1], status, location))
             kept.append(ep)
         chosen = kept
+        if a.only:
+            chosen = [e for e in chosen if e[2] == "calibration" or re.search(a.only, e[0])]
         # Warm-up.
         for ep in chosen:
             if a.quick:
@@ -514,6 +518,8 @@ def main():
     print(f"Start-up to ready: {ready:.2f} s. Peak server memory (VmHWM): {peak / 1024:.0f} MiB.\n")
     for name, path, status in skipped:
         print(f"Left out: {name} ({path}) answered {status}.\n")
+    for name, path, status, location in redirects:
+        print(f"Measured as a redirect: {name} ({path}) answers {status} to {location}.\n")
     print("| endpoint | c | req/s median (range) | × calibration | p50 ms | p99 ms | CPU ms/req | peak RSS MiB | non-2xx |")
     print("|---|---|---|---|---|---|---|---|---|")
     for (name, conc), rs in results.items():
@@ -536,6 +542,7 @@ def main():
             "ready_s": round(ready, 3),
             "peak_memory_mib": round(peak / 1024, 1),
             "left_out": [{"name": n, "path": p, "status": s} for n, p, s in skipped],
+            "redirects": [{"name": n, "path": p, "status": s, "location": l} for n, p, s, l in redirects],
             "endpoints": [
                 {
                     "name": name,
