@@ -307,6 +307,7 @@ fn seed(
     chunked(&profile_rows, 1_000, "profiles", progress, |part| {
         bulk!(&mut *conn, diesel::insert_into(organisation_profiles::table).values(part))
     })?;
+    crate::domain::network::profiles::backfill_sectors(conn)?;
     let iso: Option<crate::db::ids::CredentialId> =
         credentials::table.filter(credentials::code.eq("iso-14001")).select(credentials::id).first(conn).optional()?;
     if let Some(iso) = iso {

@@ -606,6 +606,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    directory_sector_names (sector) {
+        sector -> Text,
+        sort_key -> Text,
+    }
+}
+
+diesel::table! {
     contract_modifications (id) {
         id -> BigInt,
         objective_id -> BigInt,
@@ -621,6 +628,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    directory_sectors (organisation_id, sector) {
+        organisation_id -> BigInt,
+        sector -> Text,
+    }
+}
+
+diesel::joinable!(directory_sectors -> organisations (organisation_id));
+diesel::joinable!(directory_sectors -> directory_sector_names (sector));
 diesel::joinable!(practices -> organisations (organisation_id));
 diesel::joinable!(partner_requests -> organisations (organisation_id));
 diesel::joinable!(partner_requests -> objectives (objective_id));
@@ -674,6 +690,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     criteria,
     deposit_documents,
     deposits,
+    directory_sector_names,
+    directory_sectors,
     evaluations,
     invitations,
     mail_outbox,

@@ -107,6 +107,8 @@ pub async fn open_database(settings: &Settings) -> Result<(Db, Vec<String>), Sta
         let applied = migrations::run_pending(&mut conn).map_err(|e| StartError::Migrations(e.to_string()))?;
         crate::domain::criteria::seed_if_empty(&mut conn, chrono::Utc::now().naive_utc())
             .map_err(|e| StartError::Migrations(format!("seeding the criteria catalogue: {e}")))?;
+        crate::domain::network::profiles::backfill_sectors(&mut conn)
+            .map_err(|e| StartError::Migrations(format!("filling the directory's sectors: {e}")))?;
         drop(conn);
         Ok((db, applied))
     })

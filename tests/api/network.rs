@@ -283,6 +283,81 @@ both_backends! {
 }
 
 both_backends! {
+    async fn an_edited_profile_is_found_by_its_new_words_at_once_and_the_sector_filter_follows(backend) {
+        let app = spawn_app(backend).await;
+        let who = app.supplier_owner("owner@a.example", 91).await;
+        let visitor = app.browser();
+        let option = |sector: &str| format!("<option value=\"{sector}\"");
+        let found = async |query: &str| {
+            let page = visitor.text(&format!("/directory?{query}")).await.contains("Entreprise 91");
+            let api: serde_json::Value = visitor.get(&format!("/api/v1/directory?{query}")).await.json().await.unwrap();
+            let in_api = api["items"].as_array().unwrap().iter().any(|i| i["name"] == "Entreprise 91");
+            assert_eq!(page, in_api, "page and API differ: {query}");
+            page
+        };
+        let first = [("sectors", "Menuiserie"), ("size", "sme"), ("presentation", "Escaliers en chêne massif.")];
+        assert_eq!(who.submit(PROFILE, PROFILE, &first).await.status(), 303);
+        // Not listed yet: neither found nor offered as a sector.
+        assert!(!found("q=escalier").await);
+        assert!(!visitor.text("/directory").await.contains(&option("Menuiserie")));
+        assert_eq!(list(&who, true).await.status(), 303);
+        assert!(found("q=escaliers").await);
+        assert!(found("sector=menuiserie").await);
+        assert!(visitor.text("/directory").await.contains(&option("Menuiserie")));
+        // Edited: found by its new words and sector at once, no longer by the old ones.
+        let edit = [
+            ("sectors", "Ébénisterie, Ébénisterie"),
+            ("size", "sme"),
+            ("presentation", "Tables en **noyer** et bibliothèques sur mesure."),
+        ];
+        assert_eq!(who.submit(PROFILE, PROFILE, &edit).await.status(), 303);
+        for query in ["q=noyer", "q=BIBLIOTHEQUE", "q=ebenisteries", "q=table+noyer", "sector=%C3%A9b%C3%A9nisterie"] {
+            assert!(found(query).await, "{query}");
+        }
+        for query in ["q=escalier", "q=chene", "sector=Menuiserie"] {
+            assert!(!found(query).await, "{query}");
+        }
+        let page = visitor.text("/directory").await;
+        assert!(page.contains(&option("Ébénisterie")));
+        assert!(!page.contains(&option("Menuiserie")), "a sector nobody listed holds is not offered");
+        // Withdrawn: out of the search and of the sector filter at once.
+        assert_eq!(list(&who, false).await.status(), 303);
+        assert!(!found("q=noyer").await);
+        assert!(!visitor.text("/directory").await.contains(&option("Ébénisterie")));
+        app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn profiles_listed_before_the_sector_rows_existed_get_them_at_start_up(backend) {
+        let app = spawn_app(backend).await;
+        let who = app.supplier_owner("owner@a.example", 91).await;
+        assert_eq!(save_profile(&who, &[]).await.status(), 303);
+        assert_eq!(list(&who, true).await.status(), 303);
+        let visitor = app.browser();
+        assert!(visitor.text("/directory").await.contains("<option value=\"Bâtiment\""));
+        // As the database was before the migration: profiles listed, no sector rows.
+        let filled = app
+            .with_db(|conn| {
+                use achat_ouvert::db::schema::{directory_sector_names, directory_sectors};
+                use diesel::prelude::*;
+                diesel::delete(directory_sectors::table).execute(conn).unwrap();
+                diesel::delete(directory_sector_names::table).execute(conn).unwrap();
+                achat_ouvert::domain::network::profiles::backfill_sectors(conn).unwrap()
+            })
+            .await;
+        assert_eq!(filled, 1);
+        let page = visitor.text("/directory").await;
+        assert!(page.contains("<option value=\"Bâtiment\"") && page.contains("<option value=\"Énergie\""));
+        assert!(visitor.text("/directory?sector=batiment").await.contains("Entreprise 91"));
+        // Filled once: a later start changes nothing.
+        let again = app.with_db(|conn| achat_ouvert::domain::network::profiles::backfill_sectors(conn).unwrap()).await;
+        assert_eq!(again, 0);
+        app.stop().await;
+    }
+}
+
+both_backends! {
     async fn administrators_keep_the_catalogue_and_organisations_export_their_data(backend) {
         let app = spawn_app(backend).await;
         let admin = app.admin("admin@region.example").await;

@@ -12,8 +12,8 @@ use super::credentials::{self, Credential, Held};
 use super::{Acting, COMMITMENTS, DEPARTMENTS};
 use crate::db::ids::{ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{
-    consortium_members, deposits, invitations, objectives, organisation_credentials, organisation_profiles,
-    organisations, proposals, users,
+    consortium_members, deposits, directory_sector_names, directory_sectors, invitations, objectives,
+    organisation_credentials, organisation_profiles, organisations, proposals, users,
 };
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, Event, Subject};
@@ -132,7 +132,92 @@ pub fn reindex(conn: &mut DbConnection, org_id: OrganisationId) -> QueryResult<(
             organisation_profiles::sort_name.eq(crate::domain::search::sort_key(&org.legal_name)),
         ))
         .execute(conn)?;
+    sync_sectors(conn, org_id, profile.listed, &org.sector_list())
+}
+
+/// Writes the organisation's rows of the directory's sector filter from its current state: one
+/// per sector while its profile is listed, none otherwise. Called on every change to either, so
+/// the filter reads only what it shows (see [`listed_sectors`]).
+fn sync_sectors(conn: &mut DbConnection, org: OrganisationId, listed: bool, sectors: &[String]) -> QueryResult<()> {
+    diesel::delete(directory_sectors::table.filter(directory_sectors::organisation_id.eq(org))).execute(conn)?;
+    if listed { insert_sectors(conn, &[(org, sectors.to_vec())]) } else { Ok(()) }
+}
+
+/// Inserts the sector rows of organisations that have none yet, and the sectors' names (with
+/// their sort key, folded once here) that are new.
+fn insert_sectors(conn: &mut DbConnection, rows: &[(OrganisationId, Vec<String>)]) -> QueryResult<()> {
+    let mut pairs: Vec<(OrganisationId, &str)> = Vec::new();
+    for (org, sectors) in rows {
+        let mut own: Vec<&str> = sectors.iter().map(String::as_str).collect();
+        own.sort_unstable();
+        own.dedup();
+        pairs.extend(own.into_iter().map(|s| (*org, s)));
+    }
+    let mut names: Vec<&str> = pairs.iter().map(|(_, s)| *s).collect();
+    names.sort_unstable();
+    names.dedup();
+    for part in names.chunks(500) {
+        let known: Vec<String> = directory_sector_names::table
+            .filter(directory_sector_names::sector.eq_any(part.to_vec()))
+            .select(directory_sector_names::sector)
+            .load(conn)?;
+        let new: Vec<_> = part
+            .iter()
+            .filter(|s| !known.iter().any(|k| k.as_str() == **s))
+            .map(|s| {
+                (
+                    directory_sector_names::sector.eq(*s),
+                    directory_sector_names::sort_key.eq(crate::domain::search::phrase_key(s)),
+                )
+            })
+            .collect();
+        if !new.is_empty() {
+            // Multi-row inserts on the concrete connection: the multi-backend one has none.
+            let insert = diesel::insert_into(directory_sector_names::table).values(new);
+            match &mut *conn {
+                DbConnection::Sqlite(c) => insert.execute(c)?,
+                DbConnection::Pg(c) => insert.execute(c)?,
+            };
+        }
+    }
+    for part in pairs.chunks(500) {
+        let values: Vec<_> = part
+            .iter()
+            .map(|(org, s)| (directory_sectors::organisation_id.eq(*org), directory_sectors::sector.eq(*s)))
+            .collect();
+        let insert = diesel::insert_into(directory_sectors::table).values(values);
+        match &mut *conn {
+            DbConnection::Sqlite(c) => insert.execute(c)?,
+            DbConnection::Pg(c) => insert.execute(c)?,
+        };
+    }
     Ok(())
+}
+
+/// Fills the directory's sector rows of every listed profile when there are none yet: at the
+/// first start after the migration that added them, and after the seed's bulk inserts. Owns its
+/// transaction (a savepoint inside the seed's); of two servers starting at once, one fills.
+/// Returns how many organisations it filled.
+pub fn backfill_sectors(conn: &mut DbConnection) -> QueryResult<usize> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_NETWORK)?;
+        let filled: Option<String> =
+            directory_sector_names::table.select(directory_sector_names::sector).first(conn).optional()?;
+        if filled.is_some() {
+            return Ok(0);
+        }
+        let listed: Vec<(OrganisationId, String)> = organisation_profiles::table
+            .inner_join(organisations::table)
+            .filter(organisation_profiles::listed.eq(true))
+            .select((organisations::id, organisations::sectors))
+            .load(conn)?;
+        let rows: Vec<(OrganisationId, Vec<String>)> = listed
+            .into_iter()
+            .map(|(id, sectors)| (id, serde_json::from_str::<Vec<String>>(&sectors).unwrap_or_default()))
+            .collect();
+        insert_sectors(conn, &rows)?;
+        Ok(rows.len())
+    })
 }
 
 /// Saves an edit: the profile row (created on first save, unlisted) and the registration facts.
@@ -216,7 +301,8 @@ pub fn set_listed(
             organisation_profiles::updated_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(())
+    let sectors: String = organisations::table.find(org).select(organisations::sectors).first(conn)?;
+    sync_sectors(conn, org, listed, &serde_json::from_str::<Vec<String>>(&sectors).unwrap_or_default())
 }
 
 /// Saves an organisation's profile edit, with its audit entry.
@@ -373,18 +459,20 @@ fn load_listed(conn: &mut DbConnection, ids: &[OrganisationId], today: NaiveDate
         .collect())
 }
 
-/// The distinct sectors of listed organisations, for the directory's sector filter.
+/// The distinct sectors of listed organisations, for the directory's sector filter, in the order
+/// of their folded form. Reads the few sector names and, for each, whether one listed organisation
+/// holds it (an index probe): nothing is folded or parsed per organisation on a request.
 pub fn listed_sectors(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
-    let all: Vec<String> = organisation_profiles::table
-        .inner_join(organisations::table)
-        .filter(organisation_profiles::listed.eq(true))
-        .select(organisations::sectors)
+    let held = directory_sectors::table
+        .filter(directory_sectors::sector.eq(directory_sector_names::sector))
+        .select(directory_sectors::organisation_id);
+    let mut sectors: Vec<(String, String)> = directory_sector_names::table
+        .filter(diesel::dsl::exists(held))
+        .select((directory_sector_names::sort_key, directory_sector_names::sector))
         .load(conn)?;
-    let mut sectors: Vec<String> =
-        all.iter().flat_map(|s| serde_json::from_str::<Vec<String>>(s).unwrap_or_default()).collect();
-    sectors.sort_by_key(|s| crate::domain::search::tokens(s).join(" "));
-    sectors.dedup();
-    Ok(sectors)
+    // Sorted here rather than by the database: the same order whatever PostgreSQL's collation.
+    sectors.sort_unstable();
+    Ok(sectors.into_iter().map(|(_, s)| s).collect())
 }
 
 /// A shortlisted result the organisation took part in (as lead or confirmed consortium member)

@@ -1,0 +1,3 @@
+DROP TABLE directory_sectors;
+DROP TABLE directory_sector_names;
+DROP INDEX practices_featured;
