@@ -541,12 +541,17 @@ fn parse_public_site(
     )?;
     let site_host =
         line("SITE_HOST", format!("{publisher}, {publisher_address}"), "the host's name, address and telephone")?;
-    let mailbox = |variable: &'static str, default: String| {
-        let value = line(variable, default, "an e-mail address")?;
-        crate::domain::email::Email::parse(&value).map_err(|_| {
-            ConfigError::new(variable, format!("`{value}` is not an e-mail address"), "an e-mail address")
-        })?;
-        Ok::<_, ConfigError>(value)
+    // A value given is checked as an address; the default, built from the public host, is taken
+    // as it is (`localhost` in development has no dot).
+    let mailbox = |variable: &'static str, default: String| match get(variable) {
+        None => Ok(default),
+        Some(_) => {
+            let value = line(variable, default, "an e-mail address")?;
+            crate::domain::email::Email::parse(&value).map_err(|_| {
+                ConfigError::new(variable, format!("`{value}` is not an e-mail address"), "an e-mail address")
+            })?;
+            Ok::<_, ConfigError>(value)
+        }
     };
     let contact_email = mailbox("SITE_CONTACT_EMAIL", format!("contact@{host}"))?;
     let dpo_contact = mailbox("SITE_DPO_CONTACT", format!("dpo@{host}"))?;
