@@ -276,6 +276,16 @@ def main():
             ("contract API", f"/api/v1/objectives/{AWARDED[a.scale]}/contract", None),
             ("DECP of one contract", f"/api/v1/objectives/{AWARDED[a.scale]}/decp.json", None),
             ("DECP bulk file", "/api/v1/decp/marches.json", None),
+            # --- issue 18 (statements, help, robots): begin ---
+            ("accessibility statement", "/accessibilite", None),
+            ("legal notice", "/mentions-legales", None),
+            ("personal data and cookies", "/donnees-personnelles", None),
+            ("site map", "/plan-du-site", None),
+            ("guide for suppliers", "/aide/repondre", None),
+            ("glossary", "/aide/glossaire", None),
+            ("robots.txt", "/robots.txt", None),
+            ("sitemap.xml (capped per kind)", "/sitemap.xml", None),
+            # --- issue 18 (statements, help, robots): end ---
         ]
         # Warm-up.
         for _, path, script in endpoints:

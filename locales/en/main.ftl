@@ -1481,4 +1481,4 @@ help-link-proposal = Help: how to write your proposal
 help-link-change-support = Help: what the change support section is for
 help-link-consortium = Help: joint or joint-and-several consortium, which one?
 help-link-deposit = Help: depositing and the receipt
-help-link-registration = Help: who may register, and this form's terms (SIRET, SME, social economy)
+help-link-registration = Help: who may register, the SIRET number, the company size and the social economy

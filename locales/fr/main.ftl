@@ -1478,4 +1478,4 @@ help-link-proposal = Aide : comment rédiger votre proposition
 help-link-change-support = Aide : ce qu’on attend de l’accompagnement au changement
 help-link-consortium = Aide : groupement conjoint ou solidaire, que choisir ?
 help-link-deposit = Aide : le dépôt et l’accusé de réception
-help-link-registration = Aide : qui peut s’inscrire, et les termes de ce formulaire (SIRET, PME, ESS)
+help-link-registration = Aide : qui peut s’inscrire, le numéro SIRET, la taille de l’entreprise et l’économie sociale et solidaire
