@@ -148,6 +148,7 @@ both_backends! {
         let robots = robots.text().await.unwrap();
         assert!(robots.contains("Sitemap: https://achats.region.example/sitemap.xml"), "{robots}");
         assert!(robots.contains("User-agent: *") && robots.contains("Disallow: /account"), "{robots}");
+        assert!(robots.contains("Allow: /receipts/verify"), "the public receipt check stays open: {robots}");
         app.stop().await;
     }
 }

@@ -94,7 +94,8 @@ const DISALLOWED: &[&str] = &[
 
 /// `GET /robots.txt`: everything public may be indexed; the sitemap is named.
 pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
-    let mut body = String::from("User-agent: *\n");
+    // The longest matching rule wins: the public receipt check stays open under `/receipts/`.
+    let mut body = String::from("User-agent: *\nAllow: /receipts/verify\n");
     for path in DISALLOWED {
         body.push_str(&format!("Disallow: {path}\n"));
     }
