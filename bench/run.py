@@ -317,6 +317,15 @@ def endpoints(a, c):
         ("feed of objectives", "/feeds/objectives.atom", "public", {}),
         ("feed of one theme", "/feeds/themes/batiment", "public", {}),
         ("feed of practices", "/feeds/practices.atom", "public", {}),
+        # What a public site publishes, and help for suppliers (issue 18).
+        ("accessibility statement", "/accessibilite", "public", {}),
+        ("legal notice", "/mentions-legales", "public", {}),
+        ("personal data and cookies", "/donnees-personnelles", "public", {}),
+        ("site map", "/plan-du-site", "public", {}),
+        ("guide for suppliers", "/aide/repondre", "public", {}),
+        ("glossary", "/aide/glossaire", "public", {}),
+        ("robots.txt", "/robots.txt", "public", {}),
+        ("sitemap.xml (capped per kind)", "/sitemap.xml", "public", {}),
         # Open data and public API.
         ("JSON API list", "/api/v1/objectives", "api", {}),
         ("JSON API objective", "/api/v1/objectives/5", "api", {}),

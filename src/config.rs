@@ -124,6 +124,48 @@ pub struct Settings {
     /// The buyer's SIRET, for the French essential data of contracts (DECP); without it they
     /// are not published (their schema requires it).
     pub buyer_siret: Option<String>,
+    /// Who publishes the site and answers for it: the legal notice, the accessibility statement
+    /// and the privacy notice name them (docs/PUBLIC-SITE.md).
+    pub site: PublicSite,
+}
+
+/// The people and addresses the public statements name (legal notice, accessibility, privacy).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicSite {
+    /// `SITE_PUBLISHER`: the body that publishes the site (default: `BUYER_NAME`).
+    pub publisher: String,
+    /// `SITE_PUBLISHER_ADDRESS`: its postal address.
+    pub publisher_address: String,
+    /// `SITE_PUBLICATION_DIRECTOR`: the director of publication (a person or an office).
+    pub publication_director: String,
+    /// `SITE_HOST`: the host's name, address and telephone (default: the publisher, self-hosted).
+    pub host: String,
+    /// `SITE_CONTACT_EMAIL`: where accessibility feedback and questions go.
+    pub contact_email: String,
+    /// `SITE_DPO_CONTACT`: the data protection officer's contact.
+    pub dpo_contact: String,
+    /// `ACCESSIBILITY_STATUS`: `full`, `partial` (default) or `none`, as measured by the last audit.
+    pub accessibility: Conformity,
+    /// `ACCESSIBILITY_STATEMENT_DATE`: when the accessibility statement was drawn up.
+    pub statement_date: chrono::NaiveDate,
+}
+
+/// The RGAA conformity status the accessibility statement declares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conformity {
+    Full,
+    Partial,
+    None,
+}
+
+impl Conformity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conformity::Full => "full",
+            Conformity::Partial => "partial",
+            Conformity::None => "none",
+        }
+    }
 }
 
 /// A configuration value that cannot be used; names the variable and what is expected.
@@ -163,6 +205,14 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("MAX_TOTAL_SIZE", "104857600 (bytes: 100 MiB)"),
     ("BUYER_NAME", "Région"),
     ("OCID_PREFIX", "ocds-ao0000"),
+    ("SITE_PUBLISHER", "$BUYER_NAME"),
+    ("SITE_PUBLISHER_ADDRESS", "Hôtel de Région, 1 esplanade François-Mitterrand, 69002 Lyon"),
+    ("SITE_PUBLICATION_DIRECTOR", "La présidence du conseil régional"),
+    ("SITE_HOST", "$SITE_PUBLISHER, $SITE_PUBLISHER_ADDRESS (self-hosted)"),
+    ("SITE_CONTACT_EMAIL", "contact@$PUBLIC_URL host"),
+    ("SITE_DPO_CONTACT", "dpo@$PUBLIC_URL host"),
+    ("ACCESSIBILITY_STATUS", "partial (full, partial or none)"),
+    ("ACCESSIBILITY_STATEMENT_DATE", "2026-12-07"),
 ];
 
 impl Settings {
@@ -307,6 +357,7 @@ impl Settings {
                 ));
             }
         };
+        let site = parse_public_site(&get, &buyer_name, &host)?;
         let ocid_prefix = get("OCID_PREFIX").unwrap_or_else(|| "ocds-ao0000".to_owned());
         let prefix_ok = ocid_prefix.len() == 11
             && ocid_prefix.starts_with("ocds-")
@@ -340,6 +391,7 @@ impl Settings {
             ocid_prefix,
             remedies_court,
             buyer_siret,
+            site,
             max_file_size: u64::from(max_file),
             max_total_size: u64::from(max_total),
         })
@@ -432,6 +484,14 @@ impl Settings {
                     .clone()
                     .unwrap_or_else(|| "(unset: the DECP essential data are not published)".to_owned()),
             ),
+            ("SITE_PUBLISHER".into(), self.site.publisher.clone()),
+            ("SITE_PUBLISHER_ADDRESS".into(), self.site.publisher_address.clone()),
+            ("SITE_PUBLICATION_DIRECTOR".into(), self.site.publication_director.clone()),
+            ("SITE_HOST".into(), self.site.host.clone()),
+            ("SITE_CONTACT_EMAIL".into(), self.site.contact_email.clone()),
+            ("SITE_DPO_CONTACT".into(), self.site.dpo_contact.clone()),
+            ("ACCESSIBILITY_STATUS".into(), self.site.accessibility.as_str().to_owned()),
+            ("ACCESSIBILITY_STATEMENT_DATE".into(), self.site.statement_date.to_string()),
         ]
     }
 }
@@ -453,6 +513,76 @@ fn valid_siret(s: &str) -> bool {
         .map(|(i, d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { *d })
         .sum();
     sum.is_multiple_of(10)
+}
+
+/// The public statements' people and addresses: each a line of text of at most 300 characters.
+fn parse_public_site(
+    get: &dyn Fn(&str) -> Option<String>,
+    buyer_name: &str,
+    host: &str,
+) -> Result<PublicSite, ConfigError> {
+    let line = |variable: &'static str, default: String, expected: &'static str| {
+        let value = get(variable).unwrap_or(default);
+        if value.chars().count() > 300 || value.chars().any(char::is_control) {
+            return Err(ConfigError::new(variable, "longer than 300 characters or on several lines", expected));
+        }
+        Ok(value)
+    };
+    let publisher = line("SITE_PUBLISHER", buyer_name.to_owned(), "the publishing body's name")?;
+    let publisher_address = line(
+        "SITE_PUBLISHER_ADDRESS",
+        "Hôtel de Région, 1 esplanade François-Mitterrand, 69002 Lyon".to_owned(),
+        "the publisher's postal address",
+    )?;
+    let publication_director = line(
+        "SITE_PUBLICATION_DIRECTOR",
+        "La présidence du conseil régional".to_owned(),
+        "the director of publication",
+    )?;
+    let site_host =
+        line("SITE_HOST", format!("{publisher}, {publisher_address}"), "the host's name, address and telephone")?;
+    // A value given is checked as an address; the default, built from the public host, is taken
+    // as it is (`localhost` in development has no dot).
+    let mailbox = |variable: &'static str, default: String| match get(variable) {
+        None => Ok(default),
+        Some(_) => {
+            let value = line(variable, default, "an e-mail address")?;
+            crate::domain::email::Email::parse(&value).map_err(|_| {
+                ConfigError::new(variable, format!("`{value}` is not an e-mail address"), "an e-mail address")
+            })?;
+            Ok::<_, ConfigError>(value)
+        }
+    };
+    let contact_email = mailbox("SITE_CONTACT_EMAIL", format!("contact@{host}"))?;
+    let dpo_contact = mailbox("SITE_DPO_CONTACT", format!("dpo@{host}"))?;
+    let accessibility = match get("ACCESSIBILITY_STATUS").as_deref() {
+        None | Some("partial") => Conformity::Partial,
+        Some("full") => Conformity::Full,
+        Some("none") => Conformity::None,
+        Some(other) => {
+            return Err(ConfigError::new(
+                "ACCESSIBILITY_STATUS",
+                format!("`{other}` is not a conformity status"),
+                "full, partial or none",
+            ));
+        }
+    };
+    let statement_date = match get("ACCESSIBILITY_STATEMENT_DATE") {
+        None => chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap_or_default(),
+        Some(raw) => chrono::NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| {
+            ConfigError::new("ACCESSIBILITY_STATEMENT_DATE", format!("`{raw}` is not a date"), "a date as YYYY-MM-DD")
+        })?,
+    };
+    Ok(PublicSite {
+        publisher,
+        publisher_address,
+        publication_director,
+        host: site_host,
+        contact_email,
+        dpo_contact,
+        accessibility,
+        statement_date,
+    })
 }
 
 fn parse_number(
@@ -600,6 +730,10 @@ mod tests {
             ("TRUST_PROXY", "maybe"),
             ("OCID_PREFIX", "ocds-12"),
             ("MAIL_FROM", "nobody"),
+            ("SITE_CONTACT_EMAIL", "nobody"),
+            ("SITE_DPO_CONTACT", "dpo at region"),
+            ("ACCESSIBILITY_STATUS", "mostly"),
+            ("ACCESSIBILITY_STATEMENT_DATE", "07/12/2026"),
         ];
         for (var, value) in cases {
             let err = settings(&[(var, value)]).expect_err(value);

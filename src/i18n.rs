@@ -26,7 +26,7 @@ static EN: LanguageIdentifier = langid!("en");
 /// The name of the cookie the language switch sets.
 pub const COOKIE: &str = "lang";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Lang {
     #[default]
     Fr,

@@ -1438,3 +1438,47 @@ invitation-only-title = Invitation to a consortium
 invitation-only-text = You will read the proposal, its files and its receipts once your organisation has confirmed its place in the consortium.
 ocds-none-published = No objective is published yet: there is no release to put in an OCDS package.
 practice-start = Start practising
+
+## ---- Public statements, site map and help for suppliers (issue 18, items 3 and 4) ----
+footer-nav-label = About this site
+footer-accessibility = Accessibility: { $status ->
+    [full] fully compliant
+    [none] not compliant
+   *[partial] partially compliant
+}
+footer-legal = Legal notice
+footer-privacy = Personal data and cookies
+footer-sitemap = Site map
+footer-guide = Answering an open purchase
+footer-glossary = Glossary
+site-accessibility-title = Accessibility statement
+site-legal-title = Legal notice
+site-privacy-title = Personal data and cookies
+site-conformity-full = fully compliant
+site-conformity-partial = partially compliant
+site-conformity-none = not compliant
+site-map-title = Site map
+site-map-lead = Every public page of the site. Each objective, good practice and directory profile is reached from its list.
+site-map-home = Home
+site-map-browse = Browse
+site-map-suppliers = Companies and organisations
+site-map-statements = Legal information
+site-map-open-data = Open data
+site-map-receipts = Check a receipt
+site-map-forgot = Forgotten password
+site-map-practice = Practise depositing (account needed)
+site-map-api-objectives = Published objectives (JSON API)
+site-map-ocds = Objectives in OCDS (the Open Contracting Data Standard)
+site-map-decp = Essential data of contracts (DECP)
+site-map-feed-objectives = Atom feed of published objectives
+site-map-feed-practices = Atom feed of good practices
+site-map-xml = Site map for search engines (XML)
+help-guide-title = Answering an open purchase
+help-glossary-title = Glossary
+feed-objectives-title = Published objectives (Atom feed)
+feed-theme-title = Objectives of the theme “{ $theme }” (Atom feed)
+help-link-proposal = Help: how to write your proposal
+help-link-change-support = Help: what the change support section is for
+help-link-consortium = Help: joint or joint-and-several consortium, which one?
+help-link-deposit = Help: depositing and the receipt
+help-link-registration = Help: who may register, the SIRET number, the company size and the social economy

@@ -1435,3 +1435,47 @@ invitation-only-title = Invitation dans un consortium
 invitation-only-text = Vous lirez la proposition, ses pièces et ses accusés de réception une fois que votre organisation aura confirmé sa place dans le consortium.
 ocds-none-published = Aucun objectif n’est encore publié : il n’y a aucune publication à mettre dans un paquet OCDS.
 practice-start = Commencer l’entraînement
+
+## ---- Public statements, site map and help for suppliers (issue 18, items 3 and 4) ----
+footer-nav-label = Informations sur le site
+footer-accessibility = Accessibilité : { $status ->
+    [full] totalement conforme
+    [none] non conforme
+   *[partial] partiellement conforme
+}
+footer-legal = Mentions légales
+footer-privacy = Données personnelles et cookies
+footer-sitemap = Plan du site
+footer-guide = Répondre à un achat ouvert
+footer-glossary = Glossaire
+site-accessibility-title = Déclaration d’accessibilité
+site-legal-title = Mentions légales
+site-privacy-title = Données personnelles et cookies
+site-conformity-full = totalement conforme
+site-conformity-partial = partiellement conforme
+site-conformity-none = non conforme
+site-map-title = Plan du site
+site-map-lead = Toutes les pages publiques du site. Chaque objectif, bonne pratique et profil de l’annuaire se trouve depuis sa liste.
+site-map-home = Accueil
+site-map-browse = Consulter
+site-map-suppliers = Entreprises et structures
+site-map-statements = Informations légales
+site-map-open-data = Données ouvertes
+site-map-receipts = Vérifier un accusé de réception
+site-map-forgot = Mot de passe oublié
+site-map-practice = S’entraîner à déposer (compte requis)
+site-map-api-objectives = Objectifs publiés (API JSON)
+site-map-ocds = Objectifs au format OCDS (standard des données ouvertes de la commande publique)
+site-map-decp = Données essentielles des marchés (DECP)
+site-map-feed-objectives = Flux Atom des objectifs publiés
+site-map-feed-practices = Flux Atom des bonnes pratiques
+site-map-xml = Plan du site pour les moteurs de recherche (XML)
+help-guide-title = Répondre à un achat ouvert
+help-glossary-title = Glossaire
+feed-objectives-title = Objectifs publiés (flux Atom)
+feed-theme-title = Objectifs du thème « { $theme } » (flux Atom)
+help-link-proposal = Aide : comment rédiger votre proposition
+help-link-change-support = Aide : ce qu’on attend de l’accompagnement au changement
+help-link-consortium = Aide : groupement conjoint ou solidaire, que choisir ?
+help-link-deposit = Aide : le dépôt et l’accusé de réception
+help-link-registration = Aide : qui peut s’inscrire, le numéro SIRET, la taille de l’entreprise et l’économie sociale et solidaire

@@ -22,6 +22,25 @@ pub fn render(source: &str) -> String {
         .to_string()
 }
 
+/// Renders the platform's own pages (the guide, the glossary, the public statements), compiled
+/// into the binary: the same sanitiser, but headings keep their anchors (`## Title {#anchor}`)
+/// and links may be relative (`/aide/glossaire#consortium`), which user text may not have.
+pub fn render_document(source: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES;
+    let parser = Parser::new_ext(source, options).map(|event| match event {
+        Event::Html(text) | Event::InlineHtml(text) => Event::Text(text),
+        other => other,
+    });
+    let mut unsafe_html = String::new();
+    html::push_html(&mut unsafe_html, parser);
+    ammonia::Builder::default()
+        .add_generic_attributes(["id"])
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .clean(&unsafe_html)
+        .to_string()
+}
+
 /// The text without its Markdown markup, for summaries and feeds.
 pub fn plain(source: &str, max_chars: usize) -> String {
     let mut text = String::new();
@@ -65,6 +84,15 @@ mod tests {
         let html = render("See [the deliberation](https://region.example/deliberation/42).");
         assert!(html.contains("href=\"https://region.example/deliberation/42\""), "{html}");
         assert!(html.contains("rel=\"nofollow noopener\""), "{html}");
+    }
+
+    #[test]
+    fn documents_keep_their_anchors_and_relative_links_but_no_script() {
+        let html =
+            render_document("## Consortium {#consortium}\n\nSee [the guide](/aide/repondre#depot) <script>x</script>");
+        assert!(html.contains("<h2 id=\"consortium\">"), "{html}");
+        assert!(html.contains("href=\"/aide/repondre#depot\""), "{html}");
+        assert!(!html.contains("<script"), "{html}");
     }
 
     #[test]

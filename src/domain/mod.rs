@@ -28,6 +28,7 @@ pub mod search;
 pub mod secret_token;
 pub mod sessions;
 pub mod signed_link;
+pub mod sitemap;
 pub mod themes;
 pub mod users;
 pub mod worklist;

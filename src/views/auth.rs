@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::forms::{Errors, Input, checkbox, error_summary, field, select};
 use super::layout::{Ctx, csrf_field, page};
+use super::site::help_link;
 
 /// The registration form's values, kept when it is shown again with errors.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -50,6 +51,7 @@ pub fn register(ctx: &Ctx, v: &RegisterValues, errors: &Errors) -> Markup {
         html! {
             h1 { (title) }
             p { (ctx.t("register-intro")) }
+            (help_link(ctx, "/aide/glossaire#siret", "help-link-registration"))
             (error_summary(ctx, errors))
             form.form method="post" action="/register" novalidate {
                 (csrf_field(ctx))

@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use super::layout::{Ctx, page};
+use super::layout::{Ctx, Feed, page_with_feeds};
 
 pub fn home(
     ctx: &Ctx,
@@ -12,9 +12,12 @@ pub fn home(
     now: chrono::NaiveDateTime,
 ) -> Markup {
     let title = ctx.t("home-title");
-    page(
+    let mut feeds = super::objectives::feeds(ctx, std::iter::empty());
+    feeds.push(Feed { href: "/feeds/practices.atom".to_owned(), title: ctx.t("practices-feed") });
+    page_with_feeds(
         ctx,
         &title,
+        &feeds,
         html! {
             section.hero {
                 h1 { (title) }

@@ -24,6 +24,16 @@ pub struct Ctx {
     /// The CSRF token every form of the page carries.
     pub csrf: String,
     pub user: Option<NavUser>,
+    /// The declared accessibility status, which the footer states on every page (RGAA).
+    pub accessibility: crate::config::Conformity,
+}
+
+/// An Atom feed a page offers, announced in its head (`<link rel="alternate">`) so feed readers
+/// find it from the page's address.
+#[derive(Debug, Clone)]
+pub struct Feed {
+    pub href: String,
+    pub title: String,
 }
 
 impl Ctx {
@@ -68,6 +78,21 @@ pub fn csrf_field(ctx: &Ctx) -> Markup {
 }
 
 pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
+    page_with_feeds(ctx, title, &[], content)
+}
+
+/// The footer's links to the statements and the help, on every page: (path, catalogue key).
+pub const FOOTER_LINKS: &[(&str, &str)] = &[
+    ("/accessibilite", "footer-accessibility"),
+    ("/mentions-legales", "footer-legal"),
+    ("/donnees-personnelles", "footer-privacy"),
+    ("/plan-du-site", "footer-sitemap"),
+    ("/aide/repondre", "footer-guide"),
+    ("/aide/glossaire", "footer-glossary"),
+];
+
+/// A page that offers feeds: the frame of [`page`], with each feed announced in the head.
+pub fn page_with_feeds(ctx: &Ctx, title: &str, feeds: &[Feed], content: Markup) -> Markup {
     let lang = ctx.lang;
     let product = lang.t("product-name");
     html! {
@@ -79,6 +104,9 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                 title { (title) " — " (product) }
                 link rel="stylesheet" href=(assets::css_url());
                 link rel="icon" type="image/svg+xml" href=(assets::favicon_url());
+                @for feed in feeds {
+                    link rel="alternate" type="application/atom+xml" title=(feed.title) href=(feed.href);
+                }
             }
             body {
                 a.skip-link href="#main" { (lang.t("skip-to-content")) }
@@ -120,7 +148,22 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                 footer.site-footer {
                     div.container {
                         p { (lang.t("footer-text")) }
-                        p { a href="/api/v1/openapi.json" { (lang.t("footer-api")) } }
+                        nav aria-label=(lang.t("footer-nav-label")) {
+                            ul.footer-links {
+                                @for (href, key) in FOOTER_LINKS {
+                                    li {
+                                        a href=(href) {
+                                            @if *key == "footer-accessibility" {
+                                                (lang.t_args(key, &[("status", ctx.accessibility.as_str())]))
+                                            } @else {
+                                                (lang.t(key))
+                                            }
+                                        }
+                                    }
+                                }
+                                li { a href="/api/v1/openapi.json" { (lang.t("footer-api")) } }
+                            }
+                        }
                     }
                 }
             }

@@ -20,4 +20,5 @@ pub mod objectives;
 pub mod organisation;
 pub mod practices;
 pub mod proposals;
+pub mod site;
 pub mod work;

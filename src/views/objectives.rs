@@ -5,7 +5,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::account::paris;
 use super::forms::{Errors, error_summary};
-use super::layout::{Ctx, csrf_field, page};
+use super::layout::{Ctx, Feed, csrf_field, page, page_with_feeds};
 use crate::db::ids::{CriterionId, OrganisationId, ProposalId, UserId};
 use crate::domain::criteria::{CATEGORIES, Criterion};
 use crate::domain::documents::Document;
@@ -141,9 +141,11 @@ pub fn list(
     if is_agent {
         statuses.insert(0, "draft");
     }
-    page(
+    let theme = (!f.theme.is_empty()).then_some(f.theme.as_str());
+    page_with_feeds(
         ctx,
         &title,
+        &feeds(ctx, theme.into_iter()),
         html! {
             div.title-row {
                 h1 { (title) }
@@ -193,6 +195,18 @@ pub fn list(
             p { a href="/feeds/objectives.atom" { (ctx.t("feed-link")) } }
         },
     )
+}
+
+/// The feeds a page about objectives offers: all published objectives, then each theme's.
+pub fn feeds<'a>(ctx: &Ctx, themes: impl Iterator<Item = &'a str>) -> Vec<Feed> {
+    let mut all = vec![Feed { href: "/feeds/objectives.atom".to_owned(), title: ctx.t("feed-objectives-title") }];
+    for code in themes.filter(|c| THEMES.iter().any(|(t, _, _)| t == c)) {
+        all.push(Feed {
+            href: format!("/feeds/themes/{code}.atom"),
+            title: ctx.t_args("feed-theme-title", &[("theme", &themes::name(code, ctx.lang))]),
+        });
+    }
+    all
 }
 
 /// One criterion of an objective, as shown.
@@ -317,9 +331,10 @@ pub fn euros(lang: Lang, amount: i64) -> String {
 
 /// `errors`: a refused form's errors (the question, the partner search), shown by their fields.
 pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime, errors: &super::forms::Errors) -> Markup {
-    page(
+    page_with_feeds(
         ctx,
         &v.title,
+        &feeds(ctx, v.themes.iter().map(String::as_str)),
         html! {
             nav.breadcrumbs aria-label=(ctx.t("breadcrumbs")) {
                 ol { li { a href="/" { (ctx.t("nav-home")) } } li { a href="/objectives" { (ctx.t("objectives-title")) } } li aria-current="page" { (v.reference) } }
@@ -780,9 +795,10 @@ pub fn subscriptions(
     now: NaiveDateTime,
 ) -> Markup {
     let title = ctx.t("subscriptions-title");
-    page(
+    page_with_feeds(
         ctx,
         &title,
+        &feeds(ctx, themes_followed.iter().map(String::as_str)),
         html! {
             h1 { (title) }
             @if saved { div.alert.alert-ok role="status" { p { (ctx.t("saved")) } } }

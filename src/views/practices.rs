@@ -6,7 +6,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::account::paris;
 use super::forms::{Errors, error_summary};
-use super::layout::{Ctx, breadcrumbs, csrf_field, page};
+use super::layout::{Ctx, Feed, breadcrumbs, csrf_field, page, page_with_feeds};
 use crate::domain::themes::{self, THEMES};
 
 /// A practice as a card.
@@ -65,9 +65,10 @@ pub struct ListView {
 pub fn list(ctx: &Ctx, v: &ListView) -> Markup {
     let title = ctx.t("practices-title");
     let query = |page: i64| format!("/practices?{}", super::layout::page_query(&[("theme", &v.theme)], page));
-    page(
+    page_with_feeds(
         ctx,
         &title,
+        &[Feed { href: "/feeds/practices.atom".to_owned(), title: ctx.t("practices-feed") }],
         html! {
             div.title-row {
                 h1 { (title) }

@@ -8,6 +8,7 @@ use super::account::paris;
 use super::forms::{Errors, error_summary};
 use super::layout::{Ctx, breadcrumbs, csrf_field, page};
 use super::objectives::{euros, problems_to_errors, size_text, time_left};
+use super::site::help_link;
 use crate::db::ids::CriterionId;
 use crate::domain::criteria::Criterion;
 use crate::domain::forms::{FormPairs, Problem};
@@ -263,6 +264,7 @@ pub fn form(ctx: &Ctx, v: &FormView<'_>, pairs: &FormPairs, errors: &Errors) -> 
             (breadcrumbs(ctx, &[("/proposals", ctx.t("dashboard-title")), (&format!("/objectives/{}", v.objective_id), v.objective_title.to_owned())], &title))
             h1 { (title) }
             p.lead { (ctx.t("proposal-form-intro")) }
+            (help_link(ctx, "/aide/repondre#proposition", "help-link-proposal"))
             @if v.conflict {
                 div.alert.alert-error role="alert" {
                     p { strong { (ctx.t("proposal-error-version")) } }
@@ -277,6 +279,7 @@ pub fn form(ctx: &Ctx, v: &FormView<'_>, pairs: &FormPairs, errors: &Errors) -> 
                 (area(ctx, pairs, errors, "summary", &ctx.t("proposal-summary"), Some(ctx.t("proposal-summary-hint")), SUMMARY_MAX, 4))
                 (area(ctx, pairs, errors, "solution", &ctx.t("proposal-solution"), Some(ctx.t("proposal-solution-hint")), SOLUTION_MAX, 14))
                 (area(ctx, pairs, errors, "change_support", &ctx.t("proposal-change-support"), Some(ctx.t("proposal-change-support-hint")), CHANGE_SUPPORT_MAX, 6))
+                (help_link(ctx, "/aide/repondre#accompagnement", "help-link-change-support"))
                 fieldset {
                     legend { (ctx.t("proposal-statements")) }
                     p.hint { (ctx.t("proposal-statements-hint")) }
@@ -531,6 +534,7 @@ pub fn proposal(ctx: &Ctx, v: &ProposalView, now: NaiveDateTime) -> Markup {
                         (csrf_field(ctx))
                         h3 { (ctx.t("consortium-add")) }
                         p.hint { (ctx.t("consortium-add-hint")) }
+                        (help_link(ctx, "/aide/repondre#groupement", "help-link-consortium"))
                         div.field-row {
                             div.field {
                                 label for="identifier_type" { (ctx.t("field-identifier-type")) }
@@ -610,6 +614,7 @@ pub fn deposit_confirm(ctx: &Ctx, v: &DepositConfirmView<'_>, now: NaiveDateTime
             (breadcrumbs(ctx, &[("/proposals", ctx.t("dashboard-title")), (&format!("/proposals/{}", v.id), v.title.to_owned())], &heading))
             h1 { (heading) }
             p.lead { (ctx.t_args("deposit-intro", &[("title", v.title), ("objective", v.objective_title)])) }
+            (help_link(ctx, "/aide/repondre#depot", "help-link-deposit"))
             @if let Some(d) = v.deadline { p.deadline { (ctx.t("objective-deadline-label")) " " (when(ctx, d)) " — " strong { (time_left(ctx, Some(d), now)) } } }
             @if blocked {
                 div.alert.alert-error role="alert" {

@@ -30,6 +30,9 @@ pub fn page_ctx(req: &HttpRequest) -> Ctx {
             is_committee: u.principal.has(Role::Committee),
             has_organisation: u.user.organisation_id.is_some(),
         }),
+        accessibility: req
+            .app_data::<actix_web::web::Data<AppState>>()
+            .map_or(crate::config::Conformity::Partial, |s| s.settings.site.accessibility),
     }
 }
 

@@ -221,6 +221,27 @@ fn generic_code(status: StatusCode) -> &'static str {
     }
 }
 
+/// Where "back" leads on an error page: the page of ours the person came from (its `Referer`,
+/// same host), unless it is the very address that failed on a GET.
+fn back(request: &actix_web::HttpRequest) -> Option<String> {
+    let referer = request.headers().get(header::REFERER)?.to_str().ok()?;
+    let url = url::Url::parse(referer).ok()?;
+    let host = request.connection_info().host().to_owned();
+    let same_host = url.host_str().is_some_and(|h| match url.port() {
+        Some(p) => host == format!("{h}:{p}"),
+        None => host == h,
+    });
+    if !same_host {
+        return None;
+    }
+    let target = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    };
+    let failed_here = request.method() == actix_web::http::Method::GET && url.path() == request.path();
+    (!failed_here && target.starts_with('/') && !target.starts_with("//")).then_some(target)
+}
+
 #[cfg(test)]
 mod tests {
     use actix_web::middleware::from_fn;
@@ -271,25 +292,4 @@ mod tests {
         let lost = test::call_service(&app, test::TestRequest::post().uri("/lost").to_request()).await;
         assert_eq!(lost.status(), StatusCode::SERVICE_UNAVAILABLE);
     }
-}
-
-/// Where "back" leads on an error page: the page of ours the person came from (its `Referer`,
-/// same host), unless it is the very address that failed on a GET.
-fn back(request: &actix_web::HttpRequest) -> Option<String> {
-    let referer = request.headers().get(header::REFERER)?.to_str().ok()?;
-    let url = url::Url::parse(referer).ok()?;
-    let host = request.connection_info().host().to_owned();
-    let same_host = url.host_str().is_some_and(|h| match url.port() {
-        Some(p) => host == format!("{h}:{p}"),
-        None => host == h,
-    });
-    if !same_host {
-        return None;
-    }
-    let target = match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_owned(),
-    };
-    let failed_here = request.method() == actix_web::http::Method::GET && url.path() == request.path();
-    (!failed_here && target.starts_with('/') && !target.starts_with("//")).then_some(target)
 }

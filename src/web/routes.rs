@@ -53,7 +53,16 @@ fn public(cfg: &mut web::ServiceConfig) {
         .route("/health", web::get().to(handlers::health::health))
         .route("/ping", web::get().to(handlers::health::ping))
         .route("/lang/{code}", web::get().to(handlers::lang::switch))
-        .route("/static/{name}", web::get().to(super::assets::serve));
+        .route("/static/{name}", web::get().to(super::assets::serve))
+        // The public statements, the site map, the help for suppliers; robots (docs/PUBLIC-SITE.md).
+        .route("/accessibilite", web::get().to(handlers::site::accessibility))
+        .route("/mentions-legales", web::get().to(handlers::site::legal))
+        .route("/donnees-personnelles", web::get().to(handlers::site::privacy))
+        .route("/plan-du-site", web::get().to(handlers::site::site_map))
+        .route("/aide/repondre", web::get().to(handlers::site::guide))
+        .route("/aide/glossaire", web::get().to(handlers::site::glossary))
+        .route("/robots.txt", web::get().to(handlers::site::robots))
+        .route("/sitemap.xml", web::get().to(handlers::site::sitemap_xml));
 }
 
 /// Registration, verification, sign-in; one's own account, sessions and API tokens.

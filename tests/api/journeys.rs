@@ -555,3 +555,41 @@ in_the_browser! {
         app.stop().await;
     }
 }
+
+in_the_browser! {
+    async fn the_public_statements_and_the_help_from_the_footer_in_a_real_browser(backend) {
+        let app = spawn_app(backend).await;
+        let driver = Driver::start(backend.label()).await;
+        let mut visitor = Person::new(&driver, &app, true).await;
+        visitor.visit("/").await;
+        for (path, words) in [
+            ("/accessibilite", "partiellement conforme"),
+            ("/mentions-legales", "Directeur de la publication"),
+            ("/donnees-personnelles", "strictement nécessaires"),
+            ("/plan-du-site", "Données ouvertes"),
+            ("/aide/repondre", "Groupement solidaire"),
+            ("/aide/glossaire", "SIRET"),
+        ] {
+            // Reached by the footer's link, as a person would.
+            visitor.page.click(&format!("footer a[href=\"{path}\"]")).await;
+            assert_eq!(visitor.page.path().await, path);
+            let text = visitor.check().await;
+            assert!(text.contains(words), "{path}: {text}");
+        }
+        visitor.page.width(360).await;
+        visitor.visit("/aide/repondre").await;
+        visitor.page.screenshot("guide-360").await;
+        visitor.page.width(1440).await;
+        visitor.visit("/lang/en?next=/accessibilite").await;
+        let english = visitor.page.text().await;
+        assert!(english.contains("partially compliant"), "{english}");
+        visitor.visit("/donnees-personnelles").await;
+        visitor.visit("/aide/glossaire").await;
+
+        let found = &visitor.found;
+        assert!(found.is_empty(), "axe found serious or critical violations: {found:#?}");
+        assert!(visitor.page.checked() >= 7, "axe checked only {} pages", visitor.page.checked());
+        visitor.page.close().await;
+        app.stop().await;
+    }
+}

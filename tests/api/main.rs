@@ -35,6 +35,7 @@ mod proposals_api;
 mod queries;
 mod registration;
 mod schema;
+mod site;
 mod tokens;
 mod trust;
 mod work;

@@ -25,4 +25,5 @@ pub mod organisation;
 pub mod practices;
 pub mod proposals;
 pub mod receipts;
+pub mod site;
 pub mod work;
