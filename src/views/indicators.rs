@@ -9,8 +9,8 @@ use maud::{Markup, html};
 use super::account::paris;
 use super::layout::{Ctx, breadcrumbs, csrf_field, page};
 use crate::domain::award::indicators::{Indicator, State};
-use crate::i18n::Lang;
 use crate::domain::objectives::Status;
+use crate::i18n::Lang;
 
 /// Who manages the indicators page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,8 +70,10 @@ fn chart(ctx: &Ctx, i: &Indicator, signed_on: NaiveDate) -> Markup {
         .collect();
     let last = i.targets.iter().map(|t| t.on).chain(values.iter().map(|v| v.0)).max().unwrap_or(signed_on);
     let span = ((last - signed_on).num_days().max(1)) as f64;
-    let all: Vec<f64> =
-        std::iter::once(i.baseline).chain(values.iter().map(|v| v.1)).chain(i.targets.iter().map(|t| t.value)).collect();
+    let all: Vec<f64> = std::iter::once(i.baseline)
+        .chain(values.iter().map(|v| v.1))
+        .chain(i.targets.iter().map(|t| t.value))
+        .collect();
     let lo = all.iter().copied().fold(f64::INFINITY, f64::min).min(0.0);
     let hi = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let hi = if hi <= lo { lo + 1.0 } else { hi };
@@ -80,10 +82,8 @@ fn chart(ctx: &Ctx, i: &Indicator, signed_on: NaiveDate) -> Markup {
     let mut line = vec![format!("{:.1},{:.1}", x(signed_on), y(i.baseline))];
     line.extend(values.iter().map(|(d, v)| format!("{:.1},{:.1}", x(*d), y(*v))));
     let id = format!("ind-{}", i.id);
-    let mut description = vec![ctx.t_args(
-        "indicator-chart-baseline",
-        &[("value", &figure(ctx.lang, i.baseline)), ("unit", &i.unit)],
-    )];
+    let mut description =
+        vec![ctx.t_args("indicator-chart-baseline", &[("value", &figure(ctx.lang, i.baseline)), ("unit", &i.unit)])];
     description.extend(values.iter().map(|(d, v)| {
         ctx.t_args(
             "indicator-chart-value",

@@ -215,9 +215,7 @@ fn award(cfg: &mut web::ServiceConfig) {
 /// holders), the reports and their decisions, the public follow-up and its Atom feed.
 fn indicators(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/objectives/{id}/indicators")
-            .get(handlers::indicators::manage)
-            .post(handlers::indicators::set),
+        web::resource("/objectives/{id}/indicators").get(handlers::indicators::manage).post(handlers::indicators::set),
     )
     .route("/indicators/{id}/reports", web::post().to(handlers::indicators::report))
     .route("/indicator-reports/{id}/validation", web::post().to(handlers::indicators::validate))

@@ -164,8 +164,7 @@ pub fn milestones(horizon: Horizon) -> &'static [i32] {
 
 /// A number as typed: spaces allowed, a comma or a point before the decimals, a sign.
 pub fn parse_number(text: &str) -> Option<f64> {
-    let cleaned: String =
-        text.chars().filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '\u{a0}').collect();
+    let cleaned: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '\u{a0}').collect();
     let cleaned = cleaned.replace(',', ".");
     if cleaned.is_empty() || !cleaned.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+') {
         return None;
@@ -227,8 +226,8 @@ pub fn parse(pairs: &FormPairs, reach: &[i32]) -> Result<NewIndicator, Vec<Probl
         problems.push(Problem::new("target_5", "indicator-error-no-target"));
     }
     let period_text = first(pairs, "period_months");
-    let period_months = if period_text.is_empty() { Some(12) } else { period_text.parse::<i32>().ok() }
-        .filter(|m| PERIODS.contains(m));
+    let period_months =
+        if period_text.is_empty() { Some(12) } else { period_text.parse::<i32>().ok() }.filter(|m| PERIODS.contains(m));
     if period_months.is_none() {
         problems.push(Problem::new("period_months", "indicator-error-period-months"));
     }
@@ -699,7 +698,10 @@ mod tests {
     fn periods_are_counted_from_the_signature() {
         let d = NaiveDate::from_ymd_opt(2027, 1, 31).unwrap();
         let p = period(d, 12, 2);
-        assert_eq!((p.starts, p.ends), (NaiveDate::from_ymd_opt(2028, 1, 31).unwrap(), NaiveDate::from_ymd_opt(2029, 1, 31).unwrap()));
+        assert_eq!(
+            (p.starts, p.ends),
+            (NaiveDate::from_ymd_opt(2028, 1, 31).unwrap(), NaiveDate::from_ymd_opt(2029, 1, 31).unwrap())
+        );
         assert_eq!(period(d, 1, 2).starts, NaiveDate::from_ymd_opt(2027, 2, 28).unwrap());
         assert_eq!(period_count(48, 12), 4);
         assert_eq!(period_count(50, 12), 5);
@@ -715,7 +717,13 @@ mod tests {
             assert!(fields.contains(&f), "{f}: {fields:?}");
         }
         let ok = parse(
-            &pairs(&[("name", "Chaleur renouvelable"), ("unit", "%"), ("baseline", "12,5"), ("target_5", "40"), ("target_20", "90")]),
+            &pairs(&[
+                ("name", "Chaleur renouvelable"),
+                ("unit", "%"),
+                ("baseline", "12,5"),
+                ("target_5", "40"),
+                ("target_20", "90"),
+            ]),
             &[5, 10],
         );
         // The 20-year target is beyond a 10-year horizon: ignored on the form.

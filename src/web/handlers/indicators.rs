@@ -34,7 +34,12 @@ pub async fn manage(
 }
 
 /// `POST /objectives/{id}/indicators`: an agent sets an indicator.
-pub async fn set(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>, form: web::Form<FormPairs>) -> Resp {
+pub async fn set(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Resp {
     let id = id.into_inner();
     ops::set(&state, &identity, id, form.into_inner()).await?;
     Ok(redirect(&format!("/objectives/{id}/indicators?done=set")))
@@ -90,7 +95,11 @@ pub async fn feed(state: web::Data<AppState>, identity: Identity, id: web::Path<
         .flat_map(|i| i.reports.iter().filter(|r| r.state == State::Validated).map(move |r| (i, r)))
         .collect();
     entries.sort_by_key(|(_, r)| std::cmp::Reverse((r.decided_at, r.id)));
-    let updated = entries.first().and_then(|(_, r)| r.decided_at).map(when).unwrap_or_else(|| when(signed_on.and_hms_opt(0, 0, 0).unwrap_or_default()));
+    let updated = entries
+        .first()
+        .and_then(|(_, r)| r.decided_at)
+        .map(when)
+        .unwrap_or_else(|| when(signed_on.and_hms_opt(0, 0, 0).unwrap_or_default()));
     let mut body = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"fr\">\n",
     );
@@ -122,7 +131,14 @@ pub async fn feed(state: web::Data<AppState>, identity: Identity, id: web::Path<
         let targets: Vec<String> = i
             .targets
             .iter()
-            .map(|t| format!("{} {} au {}", views::indicators::figure(crate::i18n::Lang::Fr, t.value), i.unit, t.on.format("%d/%m/%Y")))
+            .map(|t| {
+                format!(
+                    "{} {} au {}",
+                    views::indicators::figure(crate::i18n::Lang::Fr, t.value),
+                    i.unit,
+                    t.on.format("%d/%m/%Y")
+                )
+            })
             .collect();
         body.push_str(&format!(
             "    <summary>{}</summary>\n",
