@@ -1505,3 +1505,6 @@ indicator-done-set = The indicator is set.
 indicator-done-reported = The report is submitted: it awaits the agent's validation.
 indicator-done-validated = The report is validated: its value is public.
 indicator-done-sentback = The report is sent back to the holder.
+work-supplier-report-due = Report to submit: “{ $indicator }”, period { $period } of “{ $objective }” (until { $date })
+work-supplier-report-late = Late report: “{ $indicator }”, period { $period } of “{ $objective }” (ended on { $date })
+work-agent-report = Report to validate: “{ $indicator }”, period { $period } of “{ $objective }”

@@ -1502,3 +1502,6 @@ indicator-done-set = L’indicateur est fixé.
 indicator-done-reported = Le rapport est déposé : il attend la validation de l’agent.
 indicator-done-validated = Le rapport est validé : sa valeur est publique.
 indicator-done-sentback = Le rapport est renvoyé au titulaire.
+work-supplier-report-due = Rapport à déposer : « { $indicator } », période { $period } de « { $objective } » (jusqu’au { $date })
+work-supplier-report-late = Rapport en retard : « { $indicator } », période { $period } de « { $objective } » (terminée le { $date })
+work-agent-report = Rapport à valider : « { $indicator } », période { $period } de « { $objective } »

@@ -104,6 +104,11 @@ both_backends! {
         let id = app.with_db(|conn| achat_ouvert::db::schema::indicators::table.select(achat_ouvert::db::schema::indicators::id).first::<i64>(conn).unwrap()).await;
         let reports = format!("/indicators/{id}/reports");
 
+        // The holder's home lists the report due; the other supplier's does not.
+        let home = holder.text("/work").await;
+        assert!(home.contains("Rapport à déposer : « Part de chaleur renouvelable », période 1") && home.contains(&format!("href=\"{manage}\"")), "{home}");
+        assert!(!other.text("/work").await.contains("Rapport à déposer"));
+
         // The page: agents and the holder; nobody else.
         assert_eq!(s.agent.get(&manage).await.status(), 200);
         let page = holder.text(&manage).await;
@@ -136,6 +141,8 @@ both_backends! {
         assert!(r.text().await.unwrap().contains("elle est close"));
         assert_eq!(reports_count(&app).await, 1);
         let first = last_report(&app).await;
+        assert!(s.agent.text("/work").await.contains("Rapport à valider : « Part de chaleur renouvelable », période 1"));
+        assert!(!holder.text("/work").await.contains("Rapport à déposer"), "reported: no longer due");
         let json: Value = app.get(&api).await.json().await.unwrap();
         assert_eq!(json["indicators"][0]["values"].as_array().unwrap().len(), 0, "not public before validation");
 
