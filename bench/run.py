@@ -276,6 +276,12 @@ def main():
             ("contract API", f"/api/v1/objectives/{AWARDED[a.scale]}/contract", None),
             ("DECP of one contract", f"/api/v1/objectives/{AWARDED[a.scale]}/decp.json", None),
             ("DECP bulk file", "/api/v1/decp/marches.json", None),
+            # --- s7-indicators (issue 17, steps 6-7): indicators and the public follow-up ---
+            ("contract follow-up page (chart and table)", f"/objectives/{AWARDED[a.scale]}/follow-up", None),
+            ("follow-up Atom feed", f"/objectives/{AWARDED[a.scale]}/follow-up.atom", None),
+            ("indicators API", f"/api/v1/objectives/{AWARDED[a.scale]}/indicators", None),
+            ("agent's indicators page", f"/objectives/{AWARDED[a.scale]}/indicators", lua("GET", {"Cookie": agent.cookie()}, None)),
+            # --- end s7-indicators ---
         ]
         # Warm-up.
         for _, path, script in endpoints:
