@@ -715,7 +715,12 @@ fn indicator_one(
         .select(users::id)
         .first(conn)
         .map_err(|e| e.to_string())?;
-    let report = ReportInput { period: "1".into(), value: "18,5".into(), comment: "Relevé des compteurs".into() };
+    let report = ReportInput {
+        period: "1".into(),
+        value: "18,5".into(),
+        comment: "Relevé des compteurs".into(),
+        evidence: None,
+    };
     let r = indicators::report(conn, id, &report, member, now - chrono::Duration::minutes(10))
         .map_err(|e| e.to_string())?;
     indicators::decide(conn, r, &Decision::Validate, agent, now - chrono::Duration::minutes(5))

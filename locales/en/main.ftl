@@ -1508,3 +1508,4 @@ indicator-done-sentback = The report is sent back to the holder.
 work-supplier-report-due = Report to submit: “{ $indicator }”, period { $period } of “{ $objective }” (until { $date })
 work-supplier-report-late = Late report: “{ $indicator }”, period { $period } of “{ $objective }” (ended on { $date })
 work-agent-report = Report to validate: “{ $indicator }”, period { $period } of “{ $objective }”
+indicator-evidence = Evidence

@@ -1505,3 +1505,4 @@ indicator-done-sentback = Le rapport est renvoyé au titulaire.
 work-supplier-report-due = Rapport à déposer : « { $indicator } », période { $period } de « { $objective } » (jusqu’au { $date })
 work-supplier-report-late = Rapport en retard : « { $indicator } », période { $period } de « { $objective } » (terminée le { $date })
 work-agent-report = Rapport à valider : « { $indicator } », période { $period } de « { $objective } »
+indicator-evidence = Pièce justificative

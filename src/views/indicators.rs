@@ -228,7 +228,12 @@ pub fn manage_page(ctx: &Ctx, v: &ManagePage, notice: Option<String>) -> Markup 
                                     tr {
                                         td { (r.period) }
                                         td { (figure(ctx.lang, r.value)) " " (i.unit) }
-                                        td { (r.comment) }
+                                        td {
+                                            (r.comment)
+                                            @if let Some(e) = &r.evidence {
+                                                br; a href=(format!("/indicator-reports/{}/evidence", r.id)) { (ctx.t("indicator-evidence")) " : " (e.name) }
+                                            }
+                                        }
                                         td {
                                             (state_name(ctx, r.state)) " — " (paris(ctx.lang, r.reported_at))
                                             @if let Some(reason) = &r.reason { br; (ctx.t("indicator-sent-back-reason")) " " (reason) }
@@ -260,7 +265,7 @@ pub fn manage_page(ctx: &Ctx, v: &ManagePage, notice: Option<String>) -> Markup 
                             p { (ctx.t("indicator-nothing-due")) }
                         } @else {
                             h3 { (ctx.t("indicator-report-title")) }
-                            form.form method="post" action=(format!("/indicators/{}/reports", i.id)) {
+                            form.form method="post" enctype="multipart/form-data" action=(format!("/indicators/{}/reports", i.id)) {
                                 (csrf_field(ctx))
                                 label for=(format!("period-{}", i.id)) { (ctx.t("indicator-col-period")) }
                                 select id=(format!("period-{}", i.id)) name="period" {
@@ -272,6 +277,8 @@ pub fn manage_page(ctx: &Ctx, v: &ManagePage, notice: Option<String>) -> Markup 
                                 input id=(format!("value-{}", i.id)) name="value" type="text" inputmode="decimal" required;
                                 label for=(format!("comment-{}", i.id)) { (ctx.t("indicator-col-comment")) }
                                 textarea id=(format!("comment-{}", i.id)) name="comment" rows="3" {}
+                                label for=(format!("file-{}", i.id)) { (ctx.t("indicator-evidence")) }
+                                input id=(format!("file-{}", i.id)) name="file" type="file";
                                 button.button.button-primary type="submit" { (ctx.t("indicator-report-submit")) }
                             }
                         }

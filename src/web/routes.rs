@@ -220,6 +220,7 @@ fn indicators(cfg: &mut web::ServiceConfig) {
     .route("/indicators/{id}/reports", web::post().to(handlers::indicators::report))
     .route("/indicator-reports/{id}/validation", web::post().to(handlers::indicators::validate))
     .route("/indicator-reports/{id}/send-back", web::post().to(handlers::indicators::send_back))
+    .route("/indicator-reports/{id}/evidence", web::get().to(handlers::indicators::evidence))
     .route("/objectives/{id}/follow-up", web::get().to(handlers::indicators::follow_up))
     .route("/objectives/{id}/follow-up.atom", web::get().to(handlers::indicators::feed));
 }

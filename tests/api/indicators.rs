@@ -8,7 +8,27 @@ use serde_json::Value;
 
 use crate::award::{REASONS, results_published};
 use crate::both_backends;
-use crate::helpers::{PASSWORD, TestApp, criterion, paris_in, spawn_app};
+use crate::helpers::{Browser, PASSWORD, TestApp, criterion, paris_in, spawn_app};
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// A report as the page's multipart form sends it: the CSRF token first, the fields, a file.
+async fn report(
+    b: &Browser,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", b.csrf(page).await);
+    for (k, v) in fields {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    if let Some((name, bytes)) = file {
+        form = form.part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
+    }
+    b.client.post(b.url(action)).multipart(form).send().await.unwrap()
+}
 
 fn today(app: &TestApp) -> String {
     paris_in(app, 0)[..10].to_owned()
@@ -119,24 +139,26 @@ both_backends! {
         assert_eq!(app.browser().get(&manage).await.status(), 303, "visitors are sent to sign in");
 
         // Refusals, nothing written: not a number, a period not started, outside the contract.
-        let r = holder.submit(&manage, &reports, &[("period", "1"), ("value", "douze")]).await;
+        let r = report(holder, &manage, &reports, &[("period", "1"), ("value", "douze")], None).await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("Valeur : saisissez un nombre"));
-        let r = holder.submit(&manage, &reports, &[("period", "2"), ("value", "20")]).await;
+        let r = report(holder, &manage, &reports, &[("period", "2"), ("value", "20")], None).await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("elle n’a pas commencé"));
-        assert_eq!(holder.submit(&manage, &reports, &[("period", "9"), ("value", "20")]).await.status(), 422);
+        assert_eq!(report(holder, &manage, &reports, &[("period", "9"), ("value", "20")], None).await.status(), 422);
         // Only the holder reports.
         for who in [other, &s.agent, &s.chair, &s.admin] {
-            assert_eq!(who.submit("/", &reports, &[("period", "1"), ("value", "20")]).await.status(), 403);
+            assert_eq!(report(who, "/", &reports, &[("period", "1"), ("value", "20")], None).await.status(), 403);
         }
-        let anonymous = app.browser().post_raw(&reports, &[("period", "1"), ("value", "20")]).await.status();
+        let visitor = app.browser();
+        let form = reqwest::multipart::Form::new().text("period", "1").text("value", "20");
+        let anonymous = visitor.client.post(visitor.url(&reports)).multipart(form).send().await.unwrap().status();
         assert!(anonymous == 303 || anonymous == 403, "{anonymous}");
         assert_eq!(reports_count(&app).await, 0);
 
         // The holder reports; the period is then closed until a decision.
-        assert_eq!(holder.submit(&manage, &reports, &[("period", "1"), ("value", "20"), ("comment", "Relevé des compteurs")]).await.status(), 303);
-        let r = holder.submit(&manage, &reports, &[("period", "1"), ("value", "21")]).await;
+        assert_eq!(report(holder, &manage, &reports, &[("period", "1"), ("value", "20"), ("comment", "Relevé des compteurs")], None).await.status(), 303);
+        let r = report(holder, &manage, &reports, &[("period", "1"), ("value", "21")], None).await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("elle est close"));
         assert_eq!(reports_count(&app).await, 1);
@@ -161,10 +183,23 @@ both_backends! {
         assert!(holder.text(&manage).await.contains("Pièce justificative manquante"), "the holder reads the reason");
 
         // Reported again, then validated.
-        assert_eq!(holder.submit(&manage, &reports, &[("period", "1"), ("value", "21,5"), ("comment", "Avec le relevé")]).await.status(), 303);
+        assert_eq!(report(holder, &manage, &reports, &[("period", "1"), ("value", "21,5"), ("comment", "Avec le relevé")], Some(("Relevé 2027.pdf", PDF))).await.status(), 303);
         let second = last_report(&app).await;
+        // The evidence: the agent and the holder download it; nobody else.
+        let evidence = format!("/indicator-reports/{second}/evidence");
+        assert!(s.agent.text(&manage).await.contains(&format!("href=\"{evidence}\"")));
+        for who in [&s.agent, holder] {
+            let r = who.get(&evidence).await;
+            assert_eq!(r.status(), 200);
+            assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+        }
+        for who in [other, &s.chair, &s.admin] {
+            assert_eq!(who.get(&evidence).await.status(), 403);
+        }
+        assert_eq!(app.browser().get(&evidence).await.status(), 303);
+        assert_eq!(s.agent.get(&format!("/indicator-reports/{first}/evidence")).await.status(), 404, "no evidence with the first report");
         assert_eq!(s.agent.submit(&manage, &format!("/indicator-reports/{second}/validation"), &[]).await.status(), 303);
-        assert_eq!(holder.submit(&manage, &reports, &[("period", "1"), ("value", "22")]).await.status(), 422, "a validated period is closed");
+        assert_eq!(report(holder, &manage, &reports, &[("period", "1"), ("value", "22")], None).await.status(), 422, "a validated period is closed");
 
         // The public follow-up: chart, table, Atom, JSON; only the validated value.
         let page = app.get(&follow_up).await.text().await.unwrap();
@@ -197,7 +232,7 @@ both_backends! {
         app.clock.advance(chrono::Duration::days(366));
         assert_eq!(holder.sign_in("owner@alpha.example", PASSWORD).await.status(), 303);
         assert_eq!(s.agent.sign_in("agent@region.example", PASSWORD).await.status(), 303);
-        assert_eq!(holder.submit(&manage, &reports, &[("period", "2"), ("value", "27")]).await.status(), 303);
+        assert_eq!(report(holder, &manage, &reports, &[("period", "2"), ("value", "27")], None).await.status(), 303);
         let third = last_report(&app).await;
         assert_eq!(s.agent.submit(&manage, &format!("/indicator-reports/{third}/validation"), &[]).await.status(), 303);
         let json: Value = app.get(&api).await.json().await.unwrap();

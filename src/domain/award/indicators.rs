@@ -105,6 +105,14 @@ impl State {
     }
 }
 
+/// A report's evidence: a file in the upload store (`uploads::Store`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Evidence {
+    pub key: String,
+    pub name: String,
+    pub content_type: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub id: i64,
@@ -116,6 +124,7 @@ pub struct Report {
     pub reported_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
     pub reason: Option<String>,
+    pub evidence: Option<Evidence>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -352,7 +361,8 @@ pub fn set(
 }
 
 type IndicatorRow = (i64, ObjectiveId, Option<i64>, String, String, f64, String, i32, NaiveDateTime);
-type ReportRow = (i64, i64, i32, f64, String, String, NaiveDateTime, Option<NaiveDateTime>, Option<String>);
+type ReportRow =
+    (i64, i64, i32, f64, String, String, NaiveDateTime, Option<NaiveDateTime>, Option<String>, Option<String>);
 
 fn report_of(r: ReportRow) -> Report {
     Report {
@@ -365,6 +375,7 @@ fn report_of(r: ReportRow) -> Report {
         reported_at: r.6,
         decided_at: r.7,
         reason: r.8,
+        evidence: r.9.as_deref().and_then(|e| serde_json::from_str(e).ok()),
     }
 }
 
@@ -382,6 +393,7 @@ fn reports_of(conn: &mut DbConnection, ids: &[i64], validated_only: bool) -> Que
             indicator_reports::reported_at,
             indicator_reports::decided_at,
             indicator_reports::reason,
+            indicator_reports::evidence,
         ))
         .into_boxed();
     if validated_only {
@@ -463,6 +475,8 @@ pub struct ReportInput {
     pub period: String,
     pub value: String,
     pub comment: String,
+    /// The evidence file, already in the upload store (removed by the caller if refused).
+    pub evidence: Option<Evidence>,
 }
 
 /// A member of a holder organisation reports a value for a period (authorized by the caller
@@ -522,6 +536,8 @@ pub fn report(
                 indicator_reports::period.eq(n),
                 indicator_reports::value.eq(value),
                 indicator_reports::comment.eq(input.comment.trim()),
+                indicator_reports::evidence
+                    .eq(input.evidence.as_ref().map(|e| serde_json::to_string(e).unwrap_or_default())),
                 indicator_reports::state.eq(State::Submitted.as_str()),
                 indicator_reports::reported_by.eq(member),
                 indicator_reports::reported_at.eq(now),
@@ -532,6 +548,17 @@ pub fn report(
         record(conn, member, Event::IndicatorReported, objective, details, now)?;
         Ok(id)
     })
+}
+
+/// A report's objective and evidence.
+pub fn evidence_of(conn: &mut DbConnection, report: i64) -> QueryResult<Option<(ObjectiveId, Option<Evidence>)>> {
+    let row: Option<(ObjectiveId, Option<String>)> = indicator_reports::table
+        .inner_join(indicators::table)
+        .filter(indicator_reports::id.eq(report))
+        .select((indicators::objective_id, indicator_reports::evidence))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(o, e)| (o, e.as_deref().and_then(|e| serde_json::from_str(e).ok()))))
 }
 
 /// An agent's decision on a submitted report.
@@ -664,6 +691,7 @@ pub fn to_validate(conn: &mut DbConnection) -> QueryResult<Vec<Waiting>> {
                 indicator_reports::reported_at,
                 indicator_reports::decided_at,
                 indicator_reports::reason,
+                indicator_reports::evidence,
             ),
             indicators::objective_id,
             objectives::title,

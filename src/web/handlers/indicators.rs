@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::award::indicators::{Decision, ReportInput, State, period};
+use crate::domain::award::indicators::{Decision, State, period};
 use crate::domain::forms::{FormPairs, first};
 use crate::views;
 use crate::views::feeds::{when, xml};
@@ -50,12 +50,16 @@ pub async fn report(
     state: web::Data<AppState>,
     identity: Identity,
     id: web::Path<i64>,
-    form: web::Form<FormPairs>,
+    mut payload: actix_multipart::Multipart,
 ) -> Resp {
-    let input =
-        ReportInput { period: first(&form, "period"), value: first(&form, "value"), comment: first(&form, "comment") };
-    let objective = ops::report(&state, &identity, id.into_inner(), input).await?;
+    let objective = ops::report(&state, &identity, id.into_inner(), &mut payload).await?;
     Ok(redirect(&format!("/objectives/{objective}/indicators?done=reported")))
+}
+
+/// `GET /indicator-reports/{id}/evidence`: a report's evidence (agents and the holder's members).
+pub async fn evidence(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
+    let e = ops::evidence(&state, &identity, id.into_inner()).await?;
+    crate::web::operations::documents::serve_stored(&state, &e.key, &e.name, &e.content_type).await
 }
 
 /// `POST /indicator-reports/{id}/validation`: an agent validates a report.

@@ -5,10 +5,12 @@
 use chrono::NaiveDate;
 
 use crate::db::ids::ObjectiveId;
+use crate::db::ids::UserId;
 use crate::domain::authz::Action;
 use crate::domain::award::contracts;
-use crate::domain::award::indicators::{self, Decision, Indicator, IndicatorError, ReportInput, State};
+use crate::domain::award::indicators::{self, Decision, Evidence, Indicator, IndicatorError, ReportInput, State};
 use crate::domain::forms::FormPairs;
+use crate::uploads::{Store, UploadError};
 pub use crate::views::indicators::{ManagePage, Role};
 use crate::web::AppState;
 use crate::web::auth::Identity;
@@ -82,13 +84,9 @@ pub async fn set(state: &AppState, identity: &Identity, objective: i64, form: Fo
         .await
 }
 
-/// A member of a holder organisation reports a value; returns the objective's id.
-pub async fn report(
-    state: &AppState,
-    identity: &Identity,
-    indicator: i64,
-    input: ReportInput,
-) -> Result<i64, AppError> {
+/// The objective of an indicator, once its viewer is authorized to report on it: a verified
+/// member of an organisation holding the contract.
+async fn reporter(state: &AppState, identity: &Identity, indicator: i64) -> Result<(ObjectiveId, UserId), AppError> {
     let oid = state
         .db
         .run(move |conn| indicators::objective_of_indicator(conn, indicator).map_err(AppError::from))
@@ -102,10 +100,57 @@ pub async fn report(
         Some(org) => state.db.run(move |conn| indicators::is_holder(conn, oid, org).map_err(AppError::from)).await?,
         None => false,
     };
-    let member = identity.authorize(Action::ReportIndicator { holder })?.user.id;
+    Ok((oid, identity.authorize(Action::ReportIndicator { holder })?.user.id))
+}
+
+/// A member of a holder organisation reports a value from a multipart form (`period`, `value`,
+/// `comment`, an optional evidence `file`); returns the objective's id. The file is stored only
+/// after the authorization, and removed if the report is refused.
+pub async fn report(
+    state: &AppState,
+    identity: &Identity,
+    indicator: i64,
+    payload: &mut actix_multipart::Multipart,
+) -> Result<i64, AppError> {
+    let (oid, member) = reporter(state, identity, indicator).await?;
+    let store = Store::new(&state.settings.data_dir);
+    let per_file = state.settings.max_file_size;
+    let received = match store.receive_form(payload, per_file, per_file, 1).await {
+        Ok(r) => r,
+        Err(UploadError::Io(e)) => return Err(AppError::internal(e)),
+        Err(e) => return Err(e.into()),
+    };
+    let files = received.files.clone();
+    let input = ReportInput {
+        period: received.field("period"),
+        value: received.field("value"),
+        comment: received.field("comment"),
+        evidence: files.first().map(|f| Evidence {
+            key: f.storage_key.clone(),
+            name: f.original_name.clone(),
+            content_type: f.kind.content_type().to_owned(),
+        }),
+    };
     let now = state.clock.now_naive();
-    state.db.run(move |conn| indicators::report(conn, indicator, &input, member, now).map_err(AppError::from)).await?;
-    Ok(oid.0)
+    let outcome = state
+        .db
+        .run(move |conn| indicators::report(conn, indicator, &input, member, now).map_err(AppError::from))
+        .await;
+    if outcome.is_err() {
+        store.discard(&files).await;
+    }
+    outcome.map(|_| oid.0)
+}
+
+/// A report's evidence file: for agents and the holder's members only.
+pub async fn evidence(state: &AppState, identity: &Identity, report: i64) -> Result<Evidence, AppError> {
+    let (oid, evidence) = state
+        .db
+        .run(move |conn| indicators::evidence_of(conn, report).map_err(AppError::from))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    role(state, identity, oid).await?;
+    evidence.ok_or(AppError::NotFound)
 }
 
 /// An agent validates a report or sends it back; returns the objective's id.
