@@ -683,6 +683,49 @@ fn sign_one(conn: &mut DbConnection, objective: ObjectiveId, agent: UserId, now:
     };
     contracts::modify(conn, objective, &change, agent, now - chrono::Duration::minutes(30))
         .map_err(|e| e.to_string())?;
+    indicator_one(conn, objective, agent, now)
+}
+
+/// Sets one indicator of the signed contract and has its holder report the first (current)
+/// period, validated by the agent, so that the follow-up page, its chart, its feed and its JSON
+/// have something to measure. The contract was signed an hour ago: only the first yearly period
+/// has started, so the domain refuses a second report (by design).
+fn indicator_one(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    agent: UserId,
+    now: NaiveDateTime,
+) -> Result<(), String> {
+    use crate::domain::award::indicators::{self, Decision, NewIndicator, ReportInput};
+    let input = NewIndicator {
+        name: "Part de chaleur renouvelable".into(),
+        unit: "%".into(),
+        criterion: None,
+        baseline: 12.5,
+        targets: vec![(5, 40.0)],
+        period_months: 12,
+    };
+    let id = indicators::set(conn, objective, &input, agent, now - chrono::Duration::minutes(20))
+        .map_err(|e| e.to_string())?;
+    let contract =
+        crate::domain::award::contracts::load(conn, objective).map_err(|e| e.to_string())?.ok_or("no contract")?;
+    let org = contract.holders.first().and_then(|h| h.members.first()).map(|m| m.organisation_id).ok_or("no holder")?;
+    let member: UserId = users::table
+        .filter(users::organisation_id.eq(org))
+        .order(users::id.asc())
+        .select(users::id)
+        .first(conn)
+        .map_err(|e| e.to_string())?;
+    let report = ReportInput {
+        period: "1".into(),
+        value: "18,5".into(),
+        comment: "Relevé des compteurs".into(),
+        evidence: None,
+    };
+    let r = indicators::report(conn, id, &report, member, now - chrono::Duration::minutes(10))
+        .map_err(|e| e.to_string())?;
+    indicators::decide(conn, r, &Decision::Validate, agent, now - chrono::Duration::minutes(5))
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 

@@ -671,7 +671,43 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(users -> organisations (organisation_id));
 
+diesel::table! {
+    indicators (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        criterion_id -> Nullable<BigInt>,
+        name -> Text,
+        unit -> Text,
+        baseline -> Double,
+        targets -> Text,
+        period_months -> Integer,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    indicator_reports (id) {
+        id -> BigInt,
+        indicator_id -> BigInt,
+        period -> Integer,
+        value -> Double,
+        comment -> Text,
+        evidence -> Nullable<Text>,
+        state -> Text,
+        reported_by -> BigInt,
+        reported_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(indicator_reports -> indicators (indicator_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    indicators,
+    indicator_reports,
     award_winners,
     contract_modifications,
     contracts,

@@ -162,6 +162,16 @@ events! {
         ObjectiveArchived => "objective.archived",
     }
 
+    /// Indicators over the horizons (`award::indicators`): an agent sets an indicator of a signed
+    /// contract, a member of a holder organisation reports a value for a period, an agent
+    /// validates the report or sends it back with a reason.
+    {
+        IndicatorSet => "indicator.set",
+        IndicatorReported => "indicator.reported",
+        IndicatorReportValidated => "indicator.report_validated",
+        IndicatorReportSentBack => "indicator.report_sent_back",
+    }
+
     /// Questions on an open objective: asked by suppliers, answered or published by agents.
     {
         QuestionAsked => "question.asked",
@@ -573,6 +583,10 @@ mod tests {
         "evaluation.decided",
         "evaluation.reopened",
         "evaluation.saved",
+        "indicator.report_sent_back",
+        "indicator.report_validated",
+        "indicator.reported",
+        "indicator.set",
         "evaluation.shortlist_changed",
         "evaluation.submitted",
         "message.report_resolved",

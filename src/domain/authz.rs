@@ -107,6 +107,12 @@ pub enum Action {
     /// Read the organisation's letters (the first reading is the acknowledgement of receipt):
     /// its verified members.
     ReadLetters(OrganisationId),
+    /// Set a signed contract's indicators, validate or send back the holder's reports (agents).
+    ManageIndicators,
+    /// Report an indicator's value: verified members of an organisation holding the contract.
+    ReportIndicator {
+        holder: bool,
+    },
     /// Edit the organisation's directory profile and credentials, list or withdraw it: its
     /// verified members.
     EditProfile(OrganisationId),
@@ -193,6 +199,8 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         AnswerConsortium(org) => verified(user.is_owner_of(org)),
         OpenProposals | ManageCommittee | PublishResults | Award => verified(user.has(Role::Agent)),
         ReadLetters(org) => verified(user.is_member_of(org)),
+        ManageIndicators => verified(user.has(Role::Agent)),
+        ReportIndicator { holder } => verified(holder && user.organisation.is_some()),
         // Sitting on a committee needs the role and the appointment; agents and administrators
         // see nothing of the scores unless appointed. Separation of duties, checked here on every
         // access and not only at appointment (roles may be granted later): an agent (who opens
@@ -394,5 +402,22 @@ mod tests {
         assert_eq!(decide(&principal(&[], Some(2), true, true), letters), Err(Deny::NotAllowed));
         assert_eq!(decide(&principal(&[Role::Agent, Role::Admin], None, false, true), letters), Err(Deny::NotAllowed));
         assert_eq!(decide(&Actor::Anonymous, letters), Err(Deny::NotSignedIn));
+    }
+
+    #[test]
+    fn agents_manage_indicators_and_holders_report() {
+        let manage = Action::ManageIndicators;
+        assert_eq!(decide(&principal(&[Role::Agent], None, false, true), manage), Ok(()));
+        for roles in [&[Role::Admin][..], &[Role::Committee]] {
+            assert_eq!(decide(&principal(roles, None, false, true), manage), Err(Deny::NotAllowed));
+        }
+        assert_eq!(decide(&principal(&[], Some(1), true, true), manage), Err(Deny::NotAllowed));
+        let holder = Action::ReportIndicator { holder: true };
+        let other = Action::ReportIndicator { holder: false };
+        assert_eq!(decide(&principal(&[], Some(1), false, true), holder), Ok(()));
+        assert_eq!(decide(&principal(&[], Some(1), false, false), holder), Err(Deny::Unverified));
+        assert_eq!(decide(&principal(&[], Some(2), false, true), other), Err(Deny::NotAllowed));
+        assert_eq!(decide(&principal(&[Role::Agent], None, false, true), holder), Err(Deny::NotAllowed));
+        assert_eq!(decide(&Actor::Anonymous, holder), Err(Deny::NotSignedIn));
     }
 }

@@ -40,16 +40,19 @@ pub struct WaitingQuestion {
 pub struct SupplierWork {
     pub proposals: Vec<DashboardRow>,
     pub unread_letters: i64,
+    /// The indicator reports due from the organisation on the contracts it holds.
+    pub reports_due: Vec<crate::domain::award::indicators::Due>,
 }
 
-pub fn supplier(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<SupplierWork> {
+pub fn supplier(conn: &mut DbConnection, org: OrganisationId, now: NaiveDateTime) -> QueryResult<SupplierWork> {
     let proposals = crate::domain::proposals::dashboard(conn, org)?;
     let unread_letters = letters::table
         .filter(letters::organisation_id.eq(org))
         .filter(letters::first_opened_at.is_null())
         .count()
         .get_result(conn)?;
-    Ok(SupplierWork { proposals, unread_letters })
+    let reports_due = crate::domain::award::indicators::due_for(conn, org, now)?;
+    Ok(SupplierWork { proposals, unread_letters, reports_due })
 }
 
 /// An agent's home: objectives by stage, and what waits for an agent's action.
@@ -69,6 +72,8 @@ pub struct AgentWork {
     /// Awarded: the contract waits to be signed once the standstill ends.
     pub to_sign: Vec<ObjectiveLine>,
     pub practices_to_review: i64,
+    /// Indicator reports submitted by holders, waiting for validation.
+    pub reports_to_validate: Vec<crate::domain::award::indicators::Waiting>,
 }
 
 fn lines(conn: &mut DbConnection, ids: &[ObjectiveId]) -> QueryResult<Vec<ObjectiveLine>> {
@@ -167,6 +172,7 @@ pub fn agent(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<AgentWo
         to_award: lines(conn, &to_award)?,
         to_sign: lines(conn, &to_sign)?,
         practices_to_review,
+        reports_to_validate: crate::domain::award::indicators::to_validate(conn)?,
     })
 }
 

@@ -436,6 +436,8 @@ pub struct AfterResults {
     pub challenges: Vec<Challenge>,
     /// The signed contract with its modifications.
     pub contract: Option<crate::domain::award::contracts::Contract>,
+    /// The contract's indicators with their validated reports (once signed).
+    pub indicators: Vec<crate::domain::award::indicators::Indicator>,
     /// The viewer is an agent: link to the award page.
     pub agent: bool,
 }
@@ -472,7 +474,13 @@ pub fn public_section(ctx: &Ctx, p: &AfterResults) -> Markup {
                 }
             }
         }
-        @if let Some(c) = &p.contract { (super::contracts::public_section(ctx, c)) }
+        @if let Some(c) = &p.contract {
+            (super::contracts::public_section(ctx, c))
+            @if p.agent {
+                p.agent-actions { a.button href=(format!("/objectives/{}/indicators", p.objective_id)) { (ctx.t("indicator-manage-title")) } }
+            }
+            (super::indicators::public_section(ctx, p.objective_id, c.signed_on, &p.indicators))
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod evaluation;
 pub mod feeds;
 pub mod forms;
 pub mod home;
+pub mod indicators;
 pub mod layout;
 pub mod messages;
 pub mod network;

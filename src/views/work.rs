@@ -130,6 +130,22 @@ fn supplier(ctx: &Ctx, s: &SupplierWork, now: NaiveDateTime) -> Markup {
             },
         );
     }
+    for d in &s.reports_due {
+        let last = d.period.ends.pred_opt().unwrap_or(d.period.ends).format("%d/%m/%Y").to_string();
+        list.push(Task {
+            text: ctx.t_args(
+                if d.late { "work-supplier-report-late" } else { "work-supplier-report-due" },
+                &[
+                    ("indicator", &d.name),
+                    ("objective", &d.title),
+                    ("period", &d.period.number.to_string()),
+                    ("date", &last),
+                ],
+            ),
+            href: format!("/objectives/{}/indicators", d.objective.0),
+            urgent: d.late,
+        });
+    }
     if waiting > 0 {
         list.push(Task {
             text: ctx.t_count("work-supplier-deposited", ("count", waiting), &[]),
@@ -192,6 +208,16 @@ fn agent(ctx: &Ctx, a: &AgentWork) -> Markup {
             ),
             href: "/objectives?status=open".into(),
             urgent: false,
+        });
+    }
+    for w in &a.reports_to_validate {
+        list.push(Task {
+            text: ctx.t_args(
+                "work-agent-report",
+                &[("indicator", &w.indicator), ("objective", &w.title), ("period", &w.report.period.to_string())],
+            ),
+            href: format!("/objectives/{}/indicators", w.objective.0),
+            urgent: true,
         });
     }
     if a.practices_to_review > 0 {

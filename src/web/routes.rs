@@ -217,6 +217,21 @@ fn award(cfg: &mut web::ServiceConfig) {
         .route("/objectives/{id}/contract/modifications", web::post().to(handlers::award::modify_contract))
         .route("/organisation/letters", web::get().to(handlers::award::letters))
         .route("/organisation/letters/{id}", web::get().to(handlers::award::letter));
+    indicators(cfg);
+}
+
+/// Indicators over the horizons: the management page of a contract in execution (agents and
+/// holders), the reports and their decisions, the public follow-up and its Atom feed.
+fn indicators(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/objectives/{id}/indicators").get(handlers::indicators::manage).post(handlers::indicators::set),
+    )
+    .route("/indicators/{id}/reports", web::post().to(handlers::indicators::report))
+    .route("/indicator-reports/{id}/validation", web::post().to(handlers::indicators::validate))
+    .route("/indicator-reports/{id}/send-back", web::post().to(handlers::indicators::send_back))
+    .route("/indicator-reports/{id}/evidence", web::get().to(handlers::indicators::evidence))
+    .route("/objectives/{id}/follow-up", web::get().to(handlers::indicators::follow_up))
+    .route("/objectives/{id}/follow-up.atom", web::get().to(handlers::indicators::feed));
 }
 
 fn evaluation(cfg: &mut web::ServiceConfig) {
@@ -363,6 +378,7 @@ fn api_award(cfg: &mut web::ServiceConfig) {
         )
         .route("/objectives/{id}/decp.json", web::get().to(handlers::open_data::decp_one))
         .route("/decp/marches.json", web::get().to(handlers::open_data::decp_all))
+        .route("/objectives/{id}/indicators", web::get().to(handlers::indicators::api))
         .route("/organisation/letters", web::get().to(handlers::api_award::letters))
         .route("/organisation/letters/{id}", web::get().to(handlers::api_award::letter));
 }

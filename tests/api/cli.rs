@@ -285,6 +285,10 @@ both_backends! {
         let contract: serde_json::Value = app.get("/api/v1/objectives/10/contract").await.json().await.unwrap();
         assert_eq!(contract["modifications"].as_array().map(Vec::len), Some(1), "{contract}");
         assert!(app.browser().text("/objectives/10").await.contains("Modification n° 1"));
+        // Its indicator has a validated report, public on the follow-up.
+        let follow_up: serde_json::Value = app.get("/api/v1/objectives/10/indicators").await.json().await.unwrap();
+        assert_eq!(follow_up["indicators"][0]["values"][0]["value"], 18.5, "{follow_up}");
+        assert!(app.browser().text("/objectives/10/follow-up").await.contains("18,5 %"));
         app.stop().await;
     }
 }

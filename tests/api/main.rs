@@ -19,6 +19,7 @@ mod evaluation;
 mod evaluation_api;
 mod health;
 mod i18n;
+mod indicators;
 mod journeys;
 mod mail;
 mod network;

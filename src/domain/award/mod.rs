@@ -7,6 +7,7 @@
 
 pub mod challenges;
 pub mod contracts;
+pub mod indicators;
 pub mod letters;
 pub mod standstill;
 

@@ -15,6 +15,7 @@ pub mod documents;
 pub mod evaluation;
 pub mod health;
 pub mod home;
+pub mod indicators;
 pub mod lang;
 pub mod messages;
 pub mod network;

@@ -26,7 +26,7 @@ pub async fn home(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> R
         .db
         .run(move |conn| {
             Ok::<_, AppError>(WorkPage {
-                supplier: supplier.map(|org| worklist::supplier(conn, org)).transpose()?,
+                supplier: supplier.map(|org| worklist::supplier(conn, org, now)).transpose()?,
                 agent: if agent { Some(worklist::agent(conn, now)?) } else { None },
                 committee: if committee { Some(worklist::committee(conn, user)?) } else { None },
                 admin: if admin { Some(worklist::admin(conn)?) } else { None },

@@ -40,6 +40,10 @@ pub async fn after_results(state: &AppState, identity: &Identity, oid: Objective
             let found = award::load(conn, oid)?;
             let challenges = challenges::of_objective(conn, oid)?;
             let contract = contracts::load(conn, oid)?;
+            let indicators = match &contract {
+                Some(_) => crate::domain::award::indicators::of_objective(conn, oid, true)?,
+                None => Vec::new(),
+            };
             let winner_names = match &found {
                 Some(a) if a.awarded => award::winner_names(conn, &a.winners)?,
                 _ => Vec::new(),
@@ -51,6 +55,7 @@ pub async fn after_results(state: &AppState, identity: &Identity, oid: Objective
                 winner_names,
                 challenges,
                 contract,
+                indicators,
                 agent,
             })
         })

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod award;
 pub mod documents;
 pub mod evaluation;
+pub mod indicators;
 pub mod objectives;
 pub mod organisation;
 pub mod proposals;

@@ -1,0 +1,2 @@
+DROP TABLE indicator_reports;
+DROP TABLE indicators;
