@@ -277,6 +277,14 @@ def main():
             ("DECP of one contract", f"/api/v1/objectives/{AWARDED[a.scale]}/decp.json", None),
             ("DECP bulk file", "/api/v1/decp/marches.json", None),
         ]
+        # --- s7-dashboard: the citizens' dashboard (issue 18, item 2) ---
+        endpoints += [
+            ("dashboard page, every year", "/chiffres", None),
+            ("dashboard page, one year", f"/chiffres?year={time.gmtime().tm_year}", None),
+            ("dashboard CSV (depositors)", "/chiffres/depositors.csv", None),
+            ("dashboard JSON API", "/api/v1/dashboard", None),
+        ]
+        # --- end s7-dashboard ---
         # Warm-up.
         for _, path, script in endpoints:
             wrk(BASE + path, 8, 1, script)

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use crate::web::error::{ErrorBody, ErrorDetail};
 use crate::web::handlers::health::{self, Health};
-use crate::web::handlers::{api, api_award, api_evaluation, api_network, api_proposals, open_data, receipts};
+use crate::web::handlers::{api, api_award, api_evaluation, api_network, api_proposals, dashboard, open_data, receipts};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,6 +34,7 @@ use crate::web::handlers::{api, api_award, api_evaluation, api_network, api_prop
         api_network::practice_list, api_network::practice,
         api_award::award, api_award::letters, api_award::letter, api_award::contract, api_award::sign,
         open_data::decp_one, open_data::decp_all,
+        dashboard::api,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
