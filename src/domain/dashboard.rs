@@ -34,8 +34,8 @@ pub enum YearError {
 impl YearError {
     pub fn key(self) -> &'static str {
         match self {
-            YearError::NotANumber => "dashboard-error-year-number",
-            YearError::OutOfRange => "dashboard-error-year-range",
+            YearError::NotANumber => "figures-error-year-number",
+            YearError::OutOfRange => "figures-error-year-range",
         }
     }
 }

@@ -45,12 +45,12 @@ impl Cell {
                 let s = decimal(format!("{:.1}", x * 100.0));
                 if ctx.lang == Lang::Fr { format!("{s} %") } else { format!("{s}%") }
             }
-            Cell::Days(d) => ctx.t_args("dashboard-days", &[("days", &decimal(format!("{d:.1}")))]),
+            Cell::Days(d) => ctx.t_args("figures-days", &[("days", &decimal(format!("{d:.1}")))]),
             Cell::Cents(c) => {
                 let euros = grouped(c / 100, ctx.lang);
                 if ctx.lang == Lang::Fr { format!("{euros} €") } else { format!("€{euros}") }
             }
-            Cell::None => ctx.t("dashboard-not-measured"),
+            Cell::None => ctx.t("figures-not-measured"),
         }
     }
 
@@ -101,7 +101,7 @@ pub const FIGURES: [&str; 8] =
     ["objectives", "proposals", "depositors", "winners", "consortia", "environment", "decision", "amounts"];
 
 fn theme_label(ctx: &Ctx, code: &str) -> String {
-    if code.is_empty() { ctx.t("dashboard-no-theme") } else { themes::name(code, ctx.lang) }
+    if code.is_empty() { ctx.t("figures-no-theme") } else { themes::name(code, ctx.lang) }
 }
 
 fn per_theme(
@@ -128,7 +128,7 @@ fn bucket_label(ctx: &Ctx, (lo, hi): (i64, i64)) -> String {
     if lo == hi {
         lo.to_string()
     } else if hi == i64::MAX {
-        ctx.t_args("dashboard-bucket-more", &[("n", &lo.to_string())])
+        ctx.t_args("figures-bucket-more", &[("n", &lo.to_string())])
     } else {
         format!("{lo}–{hi}")
     }
@@ -142,15 +142,15 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
         None => d.years.clone(),
     };
 
-    let mut objectives_header = vec![ctx.t("dashboard-col-theme")];
+    let mut objectives_header = vec![ctx.t("figures-col-theme")];
     objectives_header.extend(years.iter().map(|y| y.to_string()));
     if years.len() != 1 {
-        objectives_header.push(ctx.t("dashboard-col-total"));
+        objectives_header.push(ctx.t("figures-col-total"));
     }
     let objectives = Figure {
         id: "objectives",
-        title: ctx.t("dashboard-objectives-title"),
-        caption: ctx.t_args("dashboard-objectives-caption", &[("total", &all.objectives().to_string())]),
+        title: ctx.t("figures-objectives-title"),
+        caption: ctx.t_args("figures-objectives-caption", &[("total", &all.objectives().to_string())]),
         chart_column: objectives_header.len() - 1,
         header: objectives_header,
         rows: per_theme(ctx, d, |t| t.objectives() > 0, |t| {
@@ -167,19 +167,19 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
     let p = &d.proposals;
     let proposals = Figure {
         id: "proposals",
-        title: ctx.t("dashboard-proposals-title"),
+        title: ctx.t("figures-proposals-title"),
         caption: match p.average() {
             Some(avg) => ctx.t_args(
-                "dashboard-proposals-caption",
+                "figures-proposals-caption",
                 &[
                     ("deposits", &p.deposits.to_string()),
                     ("objectives", &p.closed_objectives.to_string()),
                     ("average", &Cell::Days(avg).raw()),
                 ],
             ),
-            None => ctx.t("dashboard-proposals-none"),
+            None => ctx.t("figures-proposals-none"),
         },
-        header: vec![ctx.t("dashboard-col-deposits-per-objective"), ctx.t("dashboard-col-objectives")],
+        header: vec![ctx.t("figures-col-deposits-per-objective"), ctx.t("figures-col-objectives")],
         rows: BUCKETS
             .iter()
             .map(|&(lo, hi)| {
@@ -193,18 +193,18 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
 
     let shares_figure = |id: &'static str, s: &crate::domain::dashboard::Shares| Figure {
         id,
-        title: ctx.t(&format!("dashboard-{id}-title")),
-        caption: ctx.t_args(&format!("dashboard-{id}-caption"), &[("total", &s.total.to_string())]),
+        title: ctx.t(&format!("figures-{id}-title")),
+        caption: ctx.t_args(&format!("figures-{id}-caption"), &[("total", &s.total.to_string())]),
         header: vec![
-            ctx.t("dashboard-col-group"),
-            ctx.t("dashboard-col-organisations"),
-            ctx.t("dashboard-col-out-of"),
-            ctx.t("dashboard-col-share"),
+            ctx.t("figures-col-group"),
+            ctx.t("figures-col-organisations"),
+            ctx.t("figures-col-out-of"),
+            ctx.t("figures-col-share"),
         ],
         rows: [
-            ("dashboard-group-sme", s.sme),
-            ("dashboard-group-social-economy", s.social_economy),
-            ("dashboard-group-regional", s.regional),
+            ("figures-group-sme", s.sme),
+            ("figures-group-social-economy", s.social_economy),
+            ("figures-group-regional", s.regional),
         ]
         .iter()
         .map(|(key, n)| vec![Cell::Text(ctx.t(key)), Cell::Count(*n), Cell::Count(s.total), share(*n, s.total)])
@@ -217,13 +217,13 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
 
     let consortia = Figure {
         id: "consortia",
-        title: ctx.t("dashboard-consortia-title"),
-        caption: ctx.t_args("dashboard-consortia-caption", &[("total", &p.deposits.to_string())]),
-        header: vec![ctx.t("dashboard-col-kind"), ctx.t("dashboard-col-deposits"), ctx.t("dashboard-col-share")],
+        title: ctx.t("figures-consortia-title"),
+        caption: ctx.t_args("figures-consortia-caption", &[("total", &p.deposits.to_string())]),
+        header: vec![ctx.t("figures-col-kind"), ctx.t("figures-col-deposits"), ctx.t("figures-col-share")],
         rows: vec![
-            vec![Cell::Text(ctx.t("dashboard-kind-consortium")), Cell::Count(p.consortia), share(p.consortia, p.deposits)],
+            vec![Cell::Text(ctx.t("figures-kind-consortium")), Cell::Count(p.consortia), share(p.consortia, p.deposits)],
             vec![
-                Cell::Text(ctx.t("dashboard-kind-single")),
+                Cell::Text(ctx.t("figures-kind-single")),
                 Cell::Count(p.deposits - p.consortia),
                 share(p.deposits - p.consortia, p.deposits),
             ],
@@ -234,15 +234,15 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
 
     let environment = Figure {
         id: "environment",
-        title: ctx.t("dashboard-environment-title"),
+        title: ctx.t("figures-environment-title"),
         caption: match all.environmental_average() {
-            Some(avg) => ctx.t_args("dashboard-environment-caption", &[("average", &Cell::Share(avg).display(ctx))]),
-            None => ctx.t("dashboard-nothing-yet"),
+            Some(avg) => ctx.t_args("figures-environment-caption", &[("average", &Cell::Share(avg).display(ctx))]),
+            None => ctx.t("figures-nothing-yet"),
         },
         header: vec![
-            ctx.t("dashboard-col-theme"),
-            ctx.t("dashboard-col-objectives"),
-            ctx.t("dashboard-col-environmental-weight"),
+            ctx.t("figures-col-theme"),
+            ctx.t("figures-col-objectives"),
+            ctx.t("figures-col-environmental-weight"),
         ],
         rows: per_theme(ctx, d, |t| t.weighted_objectives > 0, |t| {
             vec![Cell::Count(t.weighted_objectives), t.environmental_average().map_or(Cell::None, Cell::Share)]
@@ -253,12 +253,12 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
 
     let decision = Figure {
         id: "decision",
-        title: ctx.t("dashboard-decision-title"),
+        title: ctx.t("figures-decision-title"),
         caption: match all.decision_days_average() {
-            Some(avg) => ctx.t_args("dashboard-decision-caption", &[("average", &Cell::Days(avg).display(ctx))]),
-            None => ctx.t("dashboard-nothing-yet"),
+            Some(avg) => ctx.t_args("figures-decision-caption", &[("average", &Cell::Days(avg).display(ctx))]),
+            None => ctx.t("figures-nothing-yet"),
         },
-        header: vec![ctx.t("dashboard-col-theme"), ctx.t("dashboard-col-decisions"), ctx.t("dashboard-col-days")],
+        header: vec![ctx.t("figures-col-theme"), ctx.t("figures-col-decisions"), ctx.t("figures-col-days")],
         rows: per_theme(ctx, d, |t| t.decisions > 0, |t| {
             vec![Cell::Count(t.decisions), t.decision_days_average().map_or(Cell::None, Cell::Days)]
         }),
@@ -268,16 +268,16 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
 
     let amounts = Figure {
         id: "amounts",
-        title: ctx.t("dashboard-amounts-title"),
+        title: ctx.t("figures-amounts-title"),
         caption: if all.contracts > 0 {
             ctx.t_args(
-                "dashboard-amounts-caption",
+                "figures-amounts-caption",
                 &[("contracts", &all.contracts.to_string()), ("amount", &Cell::Cents(all.amount_cents).display(ctx))],
             )
         } else {
-            ctx.t("dashboard-amounts-none")
+            ctx.t("figures-amounts-none")
         },
-        header: vec![ctx.t("dashboard-col-theme"), ctx.t("dashboard-col-contracts"), ctx.t("dashboard-col-amount")],
+        header: vec![ctx.t("figures-col-theme"), ctx.t("figures-col-contracts"), ctx.t("figures-col-amount")],
         rows: per_theme(ctx, d, |t| t.contracts > 0, |t| vec![Cell::Count(t.contracts), Cell::Cents(t.amount_cents)]),
         chart_column: 2,
         scale: None,
@@ -355,7 +355,7 @@ fn figure_section(ctx: &Ctx, f: &Figure, year: Option<i32>) -> Markup {
                     }
                 }
             }
-            p { a href=(format!("/chiffres/{}.csv{}", f.id, year_query(year))) download { (ctx.t("dashboard-csv")) " — " (f.title) } }
+            p { a href=(format!("/chiffres/{}.csv{}", f.id, year_query(year))) download { (ctx.t("figures-csv")) " — " (f.title) } }
         }
     }
 }
@@ -363,45 +363,45 @@ fn figure_section(ctx: &Ctx, f: &Figure, year: Option<i32>) -> Markup {
 /// The page: the year filter (with the error summary when the year was refused), the open-data
 /// links, then every figure; `dashboard` is `None` when the year was refused.
 pub fn page_view(ctx: &Ctx, years: &[i32], typed: &str, errors: &Errors, dashboard: Option<&Dashboard>) -> Markup {
-    let title = ctx.t("dashboard-title");
+    let title = ctx.t("figures-title");
     let year = dashboard.and_then(|d| d.year);
     html! {
         (page(ctx, &title, html! {
             (error_summary(ctx, errors))
             h1 { (title) }
-            p.lead { (ctx.t("dashboard-lead")) }
+            p.lead { (ctx.t("figures-lead")) }
             form method="get" action="/chiffres" {
-                label for="year" { (ctx.t("dashboard-year-label")) }
+                label for="year" { (ctx.t("figures-year-label")) }
                 @if let Some(message) = errors.get("year") {
                     p.field-error id="year-error" { (message) }
                 }
                 select #year name="year" aria-describedby=[errors.get("year").map(|_| "year-error")] {
-                    option value="" selected[year.is_none() && typed.is_empty()] { (ctx.t("dashboard-all-years")) }
+                    option value="" selected[year.is_none() && typed.is_empty()] { (ctx.t("figures-all-years")) }
                     @for y in years.iter().rev() {
                         option value=(y) selected[year == Some(*y)] { (y) }
                     }
                 }
                 " "
-                button.button type="submit" { (ctx.t("dashboard-filter")) }
+                button.button type="submit" { (ctx.t("figures-filter")) }
             }
-            nav aria-labelledby="dashboard-data" {
-                h2 #dashboard-data { (ctx.t("dashboard-open-data")) }
+            nav aria-labelledby="figures-data" {
+                h2 #dashboard-data { (ctx.t("figures-open-data")) }
                 ul {
-                    li { a href=(format!("/api/v1/dashboard{}", year_query(year))) { (ctx.t("dashboard-link-json")) } }
-                    li { a href="/api/v1/ocds/objectives.json" { (ctx.t("dashboard-link-ocds")) } }
-                    li { a href="/api/v1/decp/marches.json" { (ctx.t("dashboard-link-decp")) } }
-                    li { a href="/api/v1/openapi.json" { (ctx.t("dashboard-link-openapi")) } }
-                    li { a href="/feeds/objectives.atom" { (ctx.t("dashboard-link-atom")) } }
+                    li { a href=(format!("/api/v1/dashboard{}", year_query(year))) { (ctx.t("figures-link-json")) } }
+                    li { a href="/api/v1/ocds/objectives.json" { (ctx.t("figures-link-ocds")) } }
+                    li { a href="/api/v1/decp/marches.json" { (ctx.t("figures-link-decp")) } }
+                    li { a href="/api/v1/openapi.json" { (ctx.t("figures-link-openapi")) } }
+                    li { a href="/feeds/objectives.atom" { (ctx.t("figures-link-atom")) } }
                 }
             }
             @if let Some(d) = dashboard {
-                p { (ctx.t("dashboard-method")) }
+                p { (ctx.t("figures-method")) }
                 @for f in figures(ctx, d) {
                     (figure_section(ctx, &f, d.year))
                 }
                 section aria-labelledby="fig-later" {
-                    h2 #fig-later { (ctx.t("dashboard-later-title")) }
-                    p { (ctx.t("dashboard-later-text")) }
+                    h2 #fig-later { (ctx.t("figures-later-title")) }
+                    p { (ctx.t("figures-later-text")) }
                 }
             }
         }))

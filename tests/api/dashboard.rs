@@ -406,7 +406,7 @@ both_backends! {
             let api = app.get(&format!("/api/v1/dashboard?year={bad}")).await;
             assert_eq!(api.status(), 400, "{bad}");
             let body: Value = api.json().await.unwrap();
-            assert_eq!(body["code"], "invalid_year", "{body}");
+            assert_eq!(body["error"]["code"], "invalid_year", "{body}");
             assert_eq!(app.get(&format!("/chiffres/winners.csv?year={bad}")).await.status(), 400);
         }
 
