@@ -256,15 +256,14 @@ struct YearRow {
 /// The years with published objectives, oldest first (the year filter's choices).
 pub fn years(conn: &mut DbConnection) -> QueryResult<Vec<i32>> {
     let year_expr = year_of(conn.backend(), "o.published_at");
-    let rows: Vec<YearRow> = load(
-        conn,
-        &format!("SELECT DISTINCT {year_expr} AS year FROM objectives o WHERE {PUBLIC} ORDER BY 1"),
-    )?;
+    let rows: Vec<YearRow> =
+        load(conn, &format!("SELECT DISTINCT {year_expr} AS year FROM objectives o WHERE {PUBLIC} ORDER BY 1"))?;
     Ok(rows.into_iter().map(|r| r.year as i32).collect())
 }
 
 /// The objectives the public sees.
-const PUBLIC: &str = "o.published_at IS NOT NULL AND NOT o.practice AND o.status <> 'draft' AND o.status <> 'cancelled'";
+const PUBLIC: &str =
+    "o.published_at IS NOT NULL AND NOT o.practice AND o.status <> 'draft' AND o.status <> 'cancelled'";
 
 /// Computes the dashboard for `year` (or every year) at `now`.
 pub fn compute(conn: &mut DbConnection, year: Option<i32>, now: NaiveDateTime) -> QueryResult<Dashboard> {
@@ -292,7 +291,9 @@ pub fn compute(conn: &mut DbConnection, year: Option<i32>, now: NaiveDateTime) -
     let mut years: Vec<i32> = Vec::new();
     let by_year: Vec<ThemeYear> = load(
         conn,
-        &format!("SELECT {year_expr} AS year, o.themes AS themes, COUNT(*) AS n FROM objectives o WHERE {public_all} GROUP BY 1, 2"),
+        &format!(
+            "SELECT {year_expr} AS year, o.themes AS themes, COUNT(*) AS n FROM objectives o WHERE {public_all} GROUP BY 1, 2"
+        ),
     )?;
     for r in by_year {
         let y = r.year as i32;
@@ -362,7 +363,8 @@ pub fn compute(conn: &mut DbConnection, year: Option<i32>, now: NaiveDateTime) -
              GROUP BY d.objective_id) x GROUP BY x.n ORDER BY x.n"
         ),
     )?;
-    let with_proposal = standing.replacen("deposits d JOIN", "deposits d JOIN proposals p ON p.id = d.proposal_id JOIN", 1);
+    let with_proposal =
+        standing.replacen("deposits d JOIN", "deposits d JOIN proposals p ON p.id = d.proposal_id JOIN", 1);
     let consortia: Vec<Pair> = load(
         conn,
         &format!(

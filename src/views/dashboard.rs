@@ -73,7 +73,7 @@ fn grouped(n: i64, lang: Lang) -> String {
     let sep = if lang == Lang::Fr { "\u{202f}" } else { "," };
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(ch);
@@ -153,14 +153,19 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
         caption: ctx.t_args("figures-objectives-caption", &[("total", &all.objectives().to_string())]),
         chart_column: objectives_header.len() - 1,
         header: objectives_header,
-        rows: per_theme(ctx, d, |t| t.objectives() > 0, |t| {
-            let mut cells: Vec<Cell> =
-                years.iter().map(|y| Cell::Count(t.objectives_by_year.get(y).copied().unwrap_or(0))).collect();
-            if years.len() != 1 {
-                cells.push(Cell::Count(t.objectives()));
-            }
-            cells
-        }),
+        rows: per_theme(
+            ctx,
+            d,
+            |t| t.objectives() > 0,
+            |t| {
+                let mut cells: Vec<Cell> =
+                    years.iter().map(|y| Cell::Count(t.objectives_by_year.get(y).copied().unwrap_or(0))).collect();
+                if years.len() != 1 {
+                    cells.push(Cell::Count(t.objectives()));
+                }
+                cells
+            },
+        ),
         scale: None,
     };
 
@@ -183,7 +188,8 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
         rows: BUCKETS
             .iter()
             .map(|&(lo, hi)| {
-                let n: i64 = p.distribution.iter().filter(|c| (lo..=hi).contains(&c.deposits)).map(|c| c.objectives).sum();
+                let n: i64 =
+                    p.distribution.iter().filter(|c| (lo..=hi).contains(&c.deposits)).map(|c| c.objectives).sum();
                 vec![Cell::Text(bucket_label(ctx, (lo, hi))), Cell::Count(n)]
             })
             .collect(),
@@ -221,7 +227,11 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
         caption: ctx.t_args("figures-consortia-caption", &[("total", &p.deposits.to_string())]),
         header: vec![ctx.t("figures-col-kind"), ctx.t("figures-col-deposits"), ctx.t("figures-col-share")],
         rows: vec![
-            vec![Cell::Text(ctx.t("figures-kind-consortium")), Cell::Count(p.consortia), share(p.consortia, p.deposits)],
+            vec![
+                Cell::Text(ctx.t("figures-kind-consortium")),
+                Cell::Count(p.consortia),
+                share(p.consortia, p.deposits),
+            ],
             vec![
                 Cell::Text(ctx.t("figures-kind-single")),
                 Cell::Count(p.deposits - p.consortia),
@@ -244,9 +254,12 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
             ctx.t("figures-col-objectives"),
             ctx.t("figures-col-environmental-weight"),
         ],
-        rows: per_theme(ctx, d, |t| t.weighted_objectives > 0, |t| {
-            vec![Cell::Count(t.weighted_objectives), t.environmental_average().map_or(Cell::None, Cell::Share)]
-        }),
+        rows: per_theme(
+            ctx,
+            d,
+            |t| t.weighted_objectives > 0,
+            |t| vec![Cell::Count(t.weighted_objectives), t.environmental_average().map_or(Cell::None, Cell::Share)],
+        ),
         chart_column: 2,
         scale: Some(1.0),
     };
@@ -259,9 +272,12 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
             None => ctx.t("figures-nothing-yet"),
         },
         header: vec![ctx.t("figures-col-theme"), ctx.t("figures-col-decisions"), ctx.t("figures-col-days")],
-        rows: per_theme(ctx, d, |t| t.decisions > 0, |t| {
-            vec![Cell::Count(t.decisions), t.decision_days_average().map_or(Cell::None, Cell::Days)]
-        }),
+        rows: per_theme(
+            ctx,
+            d,
+            |t| t.decisions > 0,
+            |t| vec![Cell::Count(t.decisions), t.decision_days_average().map_or(Cell::None, Cell::Days)],
+        ),
         chart_column: 2,
         scale: None,
     };

@@ -124,7 +124,14 @@ fn objective(
     id
 }
 
-fn proposal(conn: &mut DbConnection, objective: i64, organisation: i64, consortium: bool, agent: i64, now: NaiveDateTime) -> i64 {
+fn proposal(
+    conn: &mut DbConnection,
+    objective: i64,
+    organisation: i64,
+    consortium: bool,
+    agent: i64,
+    now: NaiveDateTime,
+) -> i64 {
     diesel::insert_into(proposals::table)
         .values((
             proposals::objective_id.eq(objective),
@@ -188,7 +195,16 @@ async fn data_set(app: &TestApp) -> i64 {
         // O1, year y-1, energy, environment 30 %: three deposits stand (SME, ESS, consortium), one
         // proposal withdrawn; awarded to the SME 50 days after publication; a contract modified.
         let o1_pub = at(y - 1, 3, 10);
-        let o1 = objective(conn, "D-1", "[\"energie\"]", "awarded", Some(o1_pub), at(y - 1, 4, 10), &[("environmental", 30), ("social", 70)], agent);
+        let o1 = objective(
+            conn,
+            "D-1",
+            "[\"energie\"]",
+            "awarded",
+            Some(o1_pub),
+            at(y - 1, 4, 10),
+            &[("environmental", 30), ("social", 70)],
+            agent,
+        );
         let p_sme = proposal(conn, o1, sme, false, agent, now);
         deposit(conn, p_sme, "deposit", false, at(y - 1, 4, 1), agent);
         let p_ess = proposal(conn, o1, ess, false, agent, now);
@@ -255,18 +271,54 @@ async fn data_set(app: &TestApp) -> i64 {
             .unwrap();
         // O2, year y, main theme mobility, environment 50 %, closed: one deposit stands (the
         // large company's); the SME's only deposit was late.
-        let o2 = objective(conn, "D-2", "[\"mobilite\",\"energie\"]", "under_evaluation", Some(at(y, 1, 2)), now - chrono::Duration::days(1), &[("environmental", 50), ("economic", 50)], agent);
+        let o2 = objective(
+            conn,
+            "D-2",
+            "[\"mobilite\",\"energie\"]",
+            "under_evaluation",
+            Some(at(y, 1, 2)),
+            now - chrono::Duration::days(1),
+            &[("environmental", 50), ("economic", 50)],
+            agent,
+        );
         let p = proposal(conn, o2, large, false, agent, now);
         deposit(conn, p, "deposit", false, now - chrono::Duration::days(2), agent);
         let p = proposal(conn, o2, sme, false, agent, now);
         deposit(conn, p, "deposit", true, now - chrono::Duration::hours(1), agent);
         // O3, year y, mobility, still open: its deposit is not counted; environment 0 %.
-        let o3 = objective(conn, "D-3", "[\"mobilite\"]", "published", Some(at(y, 1, 3)), now + chrono::Duration::days(10), &[("social", 100)], agent);
+        let o3 = objective(
+            conn,
+            "D-3",
+            "[\"mobilite\"]",
+            "published",
+            Some(at(y, 1, 3)),
+            now + chrono::Duration::days(10),
+            &[("social", 100)],
+            agent,
+        );
         let p = proposal(conn, o3, ess, false, agent, now);
         deposit(conn, p, "deposit", false, now - chrono::Duration::days(1), agent);
         // A draft and a cancelled objective count nowhere.
-        objective(conn, "D-4", "[\"energie\"]", "draft", None, now - chrono::Duration::days(1), &[("environmental", 100)], agent);
-        let o5 = objective(conn, "D-5", "[\"energie\"]", "cancelled", Some(at(y - 1, 2, 1)), at(y - 1, 3, 1), &[("environmental", 100)], agent);
+        objective(
+            conn,
+            "D-4",
+            "[\"energie\"]",
+            "draft",
+            None,
+            now - chrono::Duration::days(1),
+            &[("environmental", 100)],
+            agent,
+        );
+        let o5 = objective(
+            conn,
+            "D-5",
+            "[\"energie\"]",
+            "cancelled",
+            Some(at(y - 1, 2, 1)),
+            at(y - 1, 3, 1),
+            &[("environmental", 100)],
+            agent,
+        );
         let p = proposal(conn, o5, micro, false, agent, now);
         deposit(conn, p, "deposit", false, at(y - 1, 2, 15), agent);
         o1

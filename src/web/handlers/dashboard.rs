@@ -22,11 +22,18 @@ pub struct YearParam {
 }
 
 /// The dashboard page; a refused year is said at the top of the page (400).
-pub async fn page(state: web::Data<AppState>, ctx: Ctx, query: web::Query<YearParam>) -> Result<HttpResponse, AppError> {
+pub async fn page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    query: web::Query<YearParam>,
+) -> Result<HttpResponse, AppError> {
     match op::parse_year(&state, &query.year) {
         Ok(year) => {
             let d = op::load(&state, year).await?;
-            Ok(html(StatusCode::OK, views::dashboard::page_view(&ctx, &d.years, &query.year, &Errors::default(), Some(&d))))
+            Ok(html(
+                StatusCode::OK,
+                views::dashboard::page_view(&ctx, &d.years, &query.year, &Errors::default(), Some(&d)),
+            ))
         }
         Err(e) => {
             let years = op::years(&state).await?;

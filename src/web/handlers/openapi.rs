@@ -5,7 +5,9 @@ use utoipa::OpenApi;
 
 use crate::web::error::{ErrorBody, ErrorDetail};
 use crate::web::handlers::health::{self, Health};
-use crate::web::handlers::{api, api_award, api_evaluation, api_network, api_proposals, dashboard, open_data, receipts};
+use crate::web::handlers::{
+    api, api_award, api_evaluation, api_network, api_proposals, dashboard, open_data, receipts,
+};
 
 #[derive(OpenApi)]
 #[openapi(
