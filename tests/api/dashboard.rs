@@ -240,7 +240,7 @@ async fn data_set(app: &TestApp) -> i64 {
                     contracts::holders.eq("[]"),
                     contracts::signed_on.eq(signed),
                     contracts::notified_on.eq(signed),
-                    contracts::amount_cents.eq(100_000_00_i64),
+                    contracts::amount_cents.eq(10_000_000_i64),
                     contracts::duration_months.eq(24),
                     contracts::cpv.eq("09323000-9"),
                 ),
@@ -263,7 +263,7 @@ async fn data_set(app: &TestApp) -> i64 {
                 contract_modifications::number.eq(1),
                 contract_modifications::notified_on.eq(signed),
                 contract_modifications::reason.eq("Extension"),
-                contract_modifications::amount_cents.eq(Some(120_000_00_i64)),
+                contract_modifications::amount_cents.eq(Some(12_000_000_i64)),
                 contract_modifications::recorded_by.eq(agent),
                 contract_modifications::recorded_at.eq(decided),
             ))
@@ -366,7 +366,7 @@ both_backends! {
         assert!((energy["decision_days_sum"].as_f64().unwrap() - 50.0).abs() < 1e-6);
         assert_eq!(mobility["decisions"], 0);
         assert_eq!(energy["contracts"], 1);
-        assert_eq!(energy["amount_cents"], 120_000_00_i64);
+        assert_eq!(energy["amount_cents"], 12_000_000_i64);
 
         let this = json(&app, &format!("?year={y}")).await;
         assert_eq!(this["year"], y);
@@ -378,7 +378,7 @@ both_backends! {
         let last = json(&app, &format!("?year={}", y - 1)).await;
         assert_eq!(last["proposals"]["deposits"], 3);
         assert_eq!(last["depositors"], serde_json::json!({ "total": 3, "sme": 2, "social_economy": 1, "regional": 2 }));
-        assert_eq!(theme(&last, "energie")["amount_cents"], 120_000_00_i64);
+        assert_eq!(theme(&last, "energie")["amount_cents"], 12_000_000_i64);
         app.stop().await;
     }
 }
@@ -472,7 +472,7 @@ both_backends! {
                     contract_modifications::number.eq(2),
                     contract_modifications::notified_on.eq(now.date()),
                     contract_modifications::reason.eq("Seconde extension"),
-                    contract_modifications::amount_cents.eq(Some(130_000_00_i64)),
+                    contract_modifications::amount_cents.eq(Some(13_000_000_i64)),
                     contract_modifications::recorded_by.eq(agent),
                     contract_modifications::recorded_at.eq(now),
                 ))
@@ -481,7 +481,7 @@ both_backends! {
         })
         .await;
         let all = json(&app, "").await;
-        assert_eq!(theme(&all, "energie")["amount_cents"], 130_000_00_i64);
+        assert_eq!(theme(&all, "energie")["amount_cents"], 13_000_000_i64);
         let page = app.get(&format!("/chiffres?year={}", y - 1)).await.text().await.unwrap();
         assert!(page.contains("130\u{202f}000 €"), "{page}");
         app.stop().await;
