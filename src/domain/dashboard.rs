@@ -203,6 +203,16 @@ struct Pair {
 }
 
 #[derive(diesel::QueryableByName)]
+struct Triple {
+    #[diesel(sql_type = BigInt)]
+    a: i64,
+    #[diesel(sql_type = BigInt)]
+    b: i64,
+    #[diesel(sql_type = BigInt)]
+    c: i64,
+}
+
+#[derive(diesel::QueryableByName)]
 struct SharesRow {
     #[diesel(sql_type = BigInt)]
     total: i64,
@@ -356,23 +366,20 @@ pub fn compute(conn: &mut DbConnection, year: Option<i32>, now: NaiveDateTime) -
         conn,
         &format!("SELECT COUNT(*) AS a, CAST(0 AS BIGINT) AS b FROM objectives o WHERE {public} AND {closed}"),
     )?;
-    let distribution: Vec<Pair> = load(
-        conn,
-        &format!(
-            "SELECT x.n AS a, COUNT(*) AS b FROM (SELECT d.objective_id AS oid, COUNT(*) AS n FROM {standing} \
-             GROUP BY d.objective_id) x GROUP BY x.n ORDER BY x.n"
-        ),
-    )?;
+    // One pass over the standing deposits gives the distribution and the consortia.
     let with_proposal =
         standing.replacen("deposits d JOIN", "deposits d JOIN proposals p ON p.id = d.proposal_id JOIN", 1);
-    let consortia: Vec<Pair> = load(
+    let distribution: Vec<Triple> = load(
         conn,
         &format!(
-            "SELECT COUNT(*) AS a, \
-               CAST(COALESCE(SUM(CASE WHEN p.consortium_type IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS b \
-             FROM {with_proposal}"
+            "SELECT x.n AS a, COUNT(*) AS b, CAST(SUM(x.c) AS BIGINT) AS c \
+             FROM (SELECT d.objective_id AS oid, COUNT(*) AS n, \
+                     SUM(CASE WHEN p.consortium_type IS NOT NULL THEN 1 ELSE 0 END) AS c \
+                   FROM {with_proposal} GROUP BY d.objective_id) x GROUP BY x.n ORDER BY x.n"
         ),
     )?;
+    let deposits: i64 = distribution.iter().map(|r| r.a * r.b).sum();
+    let consortia: i64 = distribution.iter().map(|r| r.c).sum();
     let closed_n = closed_objectives.first().map(|r| r.a).unwrap_or_default();
     let mut distribution: Vec<Count> =
         distribution.into_iter().map(|r| Count { deposits: r.a, objectives: r.b }).collect();
@@ -380,7 +387,6 @@ pub fn compute(conn: &mut DbConnection, year: Option<i32>, now: NaiveDateTime) -
     if closed_n > with_deposits {
         distribution.insert(0, Count { deposits: 0, objectives: closed_n - with_deposits });
     }
-    let (deposits, consortia) = consortia.first().map(|r| (r.a, r.b)).unwrap_or_default();
 
     let regional: Vec<String> = DEPARTMENTS.iter().map(|(c, _)| format!("'{c}'")).collect();
     let shares_of = |members: &str| {
