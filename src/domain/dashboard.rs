@@ -195,11 +195,9 @@ struct ThemeCents {
 }
 
 #[derive(diesel::QueryableByName)]
-struct Pair {
+struct Total {
     #[diesel(sql_type = BigInt)]
     a: i64,
-    #[diesel(sql_type = BigInt)]
-    b: i64,
 }
 
 #[derive(diesel::QueryableByName)]
@@ -362,10 +360,8 @@ pub fn compute(conn: &mut DbConnection, year: Option<i32>, now: NaiveDateTime) -
         t.amount_cents += r.s;
     }
 
-    let closed_objectives: Vec<Pair> = load(
-        conn,
-        &format!("SELECT COUNT(*) AS a, CAST(0 AS BIGINT) AS b FROM objectives o WHERE {public} AND {closed}"),
-    )?;
+    let closed_objectives: Vec<Total> =
+        load(conn, &format!("SELECT COUNT(*) AS a FROM objectives o WHERE {public} AND {closed}"))?;
     // One pass over the standing deposits gives the distribution and the consortia.
     let with_proposal =
         standing.replacen("deposits d JOIN", "deposits d JOIN proposals p ON p.id = d.proposal_id JOIN", 1);
