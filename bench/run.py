@@ -317,6 +317,11 @@ def endpoints(a, c):
         ("feed of objectives", "/feeds/objectives.atom", "public", {}),
         ("feed of one theme", "/feeds/themes/batiment", "public", {}),
         ("feed of practices", "/feeds/practices.atom", "public", {}),
+        # The citizens' dashboard (issue 18).
+        ("dashboard page, every year", "/chiffres", "public", {}),
+        ("dashboard page, one year", f"/chiffres?year={time.gmtime().tm_year}", "public", {}),
+        ("dashboard CSV (depositors)", "/chiffres/depositors.csv", "public", {}),
+        ("dashboard JSON API", "/api/v1/dashboard", "api", {}),
         # What a public site publishes, and help for suppliers (issue 18).
         ("accessibility statement", "/accessibilite", "public", {}),
         ("legal notice", "/mentions-legales", "public", {}),

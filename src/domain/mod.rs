@@ -8,6 +8,7 @@ pub mod authz;
 pub mod award;
 pub mod criteria;
 pub mod criteria_seed;
+pub mod dashboard;
 pub mod decp;
 pub mod documents;
 pub mod email;

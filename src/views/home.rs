@@ -34,6 +34,7 @@ pub fn home(
                     (super::objectives::cards(ctx, open, now))
                 }
                 p { a href="/objectives" { (ctx.t("home-all-objectives")) } }
+                p { a href="/chiffres" { (ctx.t("home-dashboard-link")) } }
             }
             section aria-labelledby="recent-results" {
                 h2 #recent-results { (ctx.t("home-results-title")) }

@@ -183,6 +183,7 @@ fn nav_items(ctx: &Ctx) -> Markup {
         li { a href="/objectives" { (lang.t("nav-objectives")) } }
         li { a href="/directory" { (lang.t("nav-directory")) } }
         li { a href="/practices" { (lang.t("nav-practices")) } }
+        li { a href="/chiffres" { (lang.t("nav-dashboard")) } }
         @if let Some(user) = &ctx.user {
             li { a href="/work" { (lang.t("nav-work")) } }
             @if user.has_organisation {

@@ -8,6 +8,7 @@ pub mod award;
 pub mod confirm;
 pub mod contracts;
 pub mod criteria;
+pub mod dashboard;
 pub mod errors;
 pub mod evaluation;
 pub mod feeds;

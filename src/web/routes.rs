@@ -53,6 +53,9 @@ fn public(cfg: &mut web::ServiceConfig) {
         .route("/health", web::get().to(handlers::health::health))
         .route("/ping", web::get().to(handlers::health::ping))
         .route("/lang/{code}", web::get().to(handlers::lang::switch))
+        .route("/chiffres", web::get().to(handlers::dashboard::page))
+        .route("/figures", web::get().to(handlers::dashboard::page))
+        .route("/chiffres/{figure}.csv", web::get().to(handlers::dashboard::csv))
         .route("/static/{name}", web::get().to(super::assets::serve))
         // The public statements, the site map, the help for suppliers; robots (docs/PUBLIC-SITE.md).
         .route("/accessibilite", web::get().to(handlers::site::accessibility))
@@ -302,7 +305,8 @@ fn api_open_data(cfg: &mut web::ServiceConfig) {
     cfg.route("/objectives", web::get().to(handlers::open_data::list))
         .route("/objectives/{id}", web::get().to(handlers::open_data::detail))
         .route("/objectives/{id}/ocds.json", web::get().to(handlers::open_data::ocds_one))
-        .route("/ocds/objectives.json", web::get().to(handlers::open_data::ocds_all));
+        .route("/ocds/objectives.json", web::get().to(handlers::open_data::ocds_all))
+        .route("/dashboard", web::get().to(handlers::dashboard::api));
 }
 
 /// One's own account and API tokens.

@@ -13,6 +13,7 @@ mod cli;
 mod contracts;
 mod criteria;
 mod csrf;
+mod dashboard;
 mod deployment;
 mod documents;
 mod evaluation;

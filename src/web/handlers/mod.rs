@@ -11,6 +11,7 @@ pub mod api_proposals;
 pub mod auth;
 pub mod award;
 pub mod criteria;
+pub mod dashboard;
 pub mod documents;
 pub mod evaluation;
 pub mod health;

@@ -6,7 +6,7 @@ use utoipa::OpenApi;
 use crate::web::error::{ErrorBody, ErrorDetail};
 use crate::web::handlers::health::{self, Health};
 use crate::web::handlers::{
-    api, api_award, api_evaluation, api_network, api_proposals, indicators, open_data, receipts,
+    api, api_award, api_evaluation, api_network, api_proposals, dashboard, indicators, open_data, receipts,
 };
 
 #[derive(OpenApi)]
@@ -37,6 +37,7 @@ use crate::web::handlers::{
         api_award::award, api_award::letters, api_award::letter, api_award::contract, api_award::sign,
         open_data::decp_one, open_data::decp_all,
         indicators::api,
+        dashboard::api,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
