@@ -436,6 +436,23 @@ pub fn compute(conn: &mut DbConnection, year: Option<i32>, now: NaiveDateTime) -
     })
 }
 
+/// The audit log's last entry: it moves with every write that changes a figure.
+pub fn audit_head(conn: &mut DbConnection) -> QueryResult<Option<i64>> {
+    use diesel::prelude::*;
+    crate::db::schema::audit_log::table.select(diesel::dsl::max(crate::db::schema::audit_log::id)).first(conn)
+}
+
+/// The next moment the figures change with no write: a published objective's deadline (its
+/// deposits count from then on).
+pub fn next_deadline(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
+    use crate::db::schema::objectives;
+    use diesel::prelude::*;
+    objectives::table
+        .filter(objectives::deadline_at.gt(now))
+        .select(diesel::dsl::min(objectives::deadline_at))
+        .first::<Option<NaiveDateTime>>(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::ids::{ObjectiveId, OrganisationId, ProposalId, UserId};
+use crate::db::ids::{ObjectiveId, OrganisationId, UserId};
 use crate::db::schema::{
     committee_members, conflict_declarations, deposits, evaluations, letters, message_reports, objectives, practices,
     proposals, questions, shortlist_decisions,
@@ -188,6 +188,10 @@ pub struct Seat {
 }
 
 pub fn committee(conn: &mut DbConnection, user: UserId) -> QueryResult<Vec<Seat>> {
+    use diesel::dsl::{count, count_star};
+    use diesel::expression_methods::AggregateExpressionMethods;
+    use std::collections::HashMap;
+
     let seats: Vec<(Objective, bool)> = committee_members::table
         .inner_join(objectives::table)
         .filter(committee_members::user_id.eq(user))
@@ -195,33 +199,65 @@ pub fn committee(conn: &mut DbConnection, user: UserId) -> QueryResult<Vec<Seat>
         .order((objectives::deadline_at.asc(), objectives::id.asc()))
         .select((Objective::as_select(), committee_members::chair))
         .load(conn)?;
-    let mut out = Vec::with_capacity(seats.len());
-    for (objective, chair) in seats {
-        let conflicted: Vec<OrganisationId> = conflict_declarations::table
-            .filter(conflict_declarations::objective_id.eq(objective.id))
-            .filter(conflict_declarations::user_id.eq(user))
-            .select(conflict_declarations::organisation_id)
-            .load(conn)?;
-        let opened: Vec<ProposalId> = deposits::table
+    let ids: Vec<ObjectiveId> = seats.iter().map(|(o, _)| o.id).collect();
+    // A few grouped queries for every seat at once, however many seats and proposals: what is
+    // opened and what the member submitted, per objective, then the part of the organisations
+    // the member declared a conflict with, taken off.
+    let opened: HashMap<ObjectiveId, i64> = deposits::table
+        .inner_join(proposals::table)
+        .filter(proposals::objective_id.eq_any(&ids))
+        .filter(deposits::opened_at.is_not_null())
+        .group_by(proposals::objective_id)
+        .select((proposals::objective_id, count(deposits::proposal_id).aggregate_distinct()))
+        .load::<(ObjectiveId, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let submitted: HashMap<ObjectiveId, i64> = evaluations::table
+        .filter(evaluations::objective_id.eq_any(&ids))
+        .filter(evaluations::user_id.eq(user))
+        .filter(evaluations::submitted_at.is_not_null())
+        .group_by(evaluations::objective_id)
+        .select((evaluations::objective_id, count_star()))
+        .load::<(ObjectiveId, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let conflicts: Vec<(ObjectiveId, OrganisationId)> = conflict_declarations::table
+        .filter(conflict_declarations::objective_id.eq_any(&ids))
+        .filter(conflict_declarations::user_id.eq(user))
+        .filter(conflict_declarations::conflict.eq(true))
+        .select((conflict_declarations::objective_id, conflict_declarations::organisation_id))
+        .load(conn)?;
+    let mut hidden_opened: HashMap<ObjectiveId, i64> = HashMap::new();
+    let mut hidden_submitted: HashMap<ObjectiveId, i64> = HashMap::new();
+    for (objective, organisation) in conflicts {
+        let n: i64 = deposits::table
             .inner_join(proposals::table)
-            .filter(proposals::objective_id.eq(objective.id))
+            .filter(proposals::objective_id.eq(objective))
+            .filter(proposals::organisation_id.eq(organisation))
             .filter(deposits::opened_at.is_not_null())
-            .filter(proposals::organisation_id.ne_all(&conflicted))
-            .select(deposits::proposal_id)
-            .distinct()
-            .load(conn)?;
-        let to_evaluate = opened.len() as i64;
-        let submitted: i64 = evaluations::table
+            .select(count(deposits::proposal_id).aggregate_distinct())
+            .get_result(conn)?;
+        *hidden_opened.entry(objective).or_default() += n;
+        let n: i64 = evaluations::table
             .inner_join(proposals::table)
-            .filter(evaluations::objective_id.eq(objective.id))
+            .filter(evaluations::objective_id.eq(objective))
             .filter(evaluations::user_id.eq(user))
             .filter(evaluations::submitted_at.is_not_null())
-            .filter(proposals::organisation_id.ne_all(&conflicted))
+            .filter(proposals::organisation_id.eq(organisation))
             .count()
             .get_result(conn)?;
-        out.push(Seat { objective, chair, to_evaluate, submitted: submitted.min(to_evaluate) });
+        *hidden_submitted.entry(objective).or_default() += n;
     }
-    Ok(out)
+    Ok(seats
+        .into_iter()
+        .map(|(objective, chair)| {
+            let id = objective.id;
+            let get = |m: &HashMap<ObjectiveId, i64>| m.get(&id).copied().unwrap_or(0);
+            let to_evaluate = (get(&opened) - get(&hidden_opened)).max(0);
+            let submitted = (get(&submitted) - get(&hidden_submitted)).clamp(0, to_evaluate);
+            Seat { objective, chair, to_evaluate, submitted }
+        })
+        .collect())
 }
 
 /// An administrator's queue.

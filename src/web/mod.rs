@@ -34,6 +34,9 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Whole evaluation boards in memory at once: one per core (see [`Bounded`]).
     pub boards: Arc<tokio::sync::Semaphore>,
+    /// The citizens' dashboard's figures, per year filter, with what they were computed from
+    /// (see `operations::dashboard`).
+    pub figures: operations::dashboard::FiguresCache,
 }
 
 /// A value that only so many requests may hold at once, with the permit that allows it. The
@@ -146,6 +149,7 @@ impl Application {
             boards: Arc::new(tokio::sync::Semaphore::new(
                 workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
             )),
+            figures: operations::dashboard::FiguresCache::default(),
         });
         crate::mail::outbox::spawn_worker(
             state.db.clone(),
