@@ -414,6 +414,7 @@ def endpoints(a, c):
         ("administrator's home (/work)", "/work", "admin", admin),
         ("staff accounts", "/admin/users", "admin", admin),
         ("one account (admin)", f"/admin/users/{c.admin_user}", "admin", admin),
+        ("disable confirmation page", f"/admin/users/{c.admin_user}/disable", "admin", admin),
         ("audit log", "/admin/audit", "admin", admin),
         ("criteria catalogue", "/admin/criteria", "admin", admin),
         ("new criterion form", "/admin/criteria/new", "admin", admin),

@@ -177,6 +177,7 @@ pub fn agent(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<AgentWo
 }
 
 /// One committee seat: the objective, whether the member chairs it, and what remains to score.
+/// The home shows at most [`LIMIT`] of them.
 #[derive(Debug, Clone)]
 pub struct Seat {
     pub objective: Objective,
@@ -192,13 +193,23 @@ pub fn committee(conn: &mut DbConnection, user: UserId) -> QueryResult<Vec<Seat>
     use diesel::expression_methods::AggregateExpressionMethods;
     use std::collections::HashMap;
 
-    let seats: Vec<(Objective, bool)> = committee_members::table
-        .inner_join(objectives::table)
-        .filter(committee_members::user_id.eq(user))
-        .filter(objectives::status.eq_any([Status::UnderEvaluation.as_str(), Status::Published.as_str()]))
-        .order((objectives::deadline_at.asc(), objectives::id.asc()))
-        .select((Objective::as_select(), committee_members::chair))
-        .load(conn)?;
+    // At most LIMIT seats: those under evaluation first (there is work), then those still open
+    // (waiting for their deadline), each by deadline; /evaluations lists them all.
+    let at = |conn: &mut DbConnection, status: Status, n: i64| {
+        committee_members::table
+            .inner_join(objectives::table)
+            .filter(committee_members::user_id.eq(user))
+            .filter(objectives::status.eq(status.as_str()))
+            .order((objectives::deadline_at.asc(), objectives::id.asc()))
+            .limit(n)
+            .select((Objective::as_select(), committee_members::chair))
+            .load::<(Objective, bool)>(conn)
+    };
+    let mut seats = at(conn, Status::UnderEvaluation, LIMIT)?;
+    if (seats.len() as i64) < LIMIT {
+        let more = at(conn, Status::Published, LIMIT - seats.len() as i64)?;
+        seats.extend(more);
+    }
     let ids: Vec<ObjectiveId> = seats.iter().map(|(o, _)| o.id).collect();
     // A few grouped queries for every seat at once, however many seats and proposals: what is
     // opened and what the member submitted, per objective, then the part of the organisations

@@ -37,6 +37,8 @@ pub struct AppState {
     /// The citizens' dashboard's figures, per year filter, with what they were computed from
     /// (see `operations::dashboard`).
     pub figures: operations::dashboard::FiguresCache,
+    /// The sitemap's entries (see `operations::site`).
+    pub sitemap: operations::site::SitemapCache,
 }
 
 /// A value that only so many requests may hold at once, with the permit that allows it. The
@@ -150,6 +152,7 @@ impl Application {
                 workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
             )),
             figures: operations::dashboard::FiguresCache::default(),
+            sitemap: operations::site::SitemapCache::default(),
         });
         crate::mail::outbox::spawn_worker(
             state.db.clone(),

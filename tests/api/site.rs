@@ -141,6 +141,10 @@ both_backends! {
         assert!(xml.contains("<loc>https://achats.region.example/accessibilite</loc>"));
         assert!(xml.contains("<loc>https://achats.region.example/aide/repondre</loc>"));
         assert!(!xml.contains("AO-PRACTICE") && !xml.contains("/proposals"), "{xml}");
+        // The entries are kept between requests; the draft's publication (audited) shows at once.
+        assert_eq!(agent.submit(&format!("/objectives/{draft}"), &format!("/objectives/{draft}/publish"), &[]).await.status(), 303);
+        let xml = app.get("/sitemap.xml").await.text().await.unwrap();
+        assert!(xml.contains(&format!("<loc>https://achats.region.example/objectives/{draft}</loc>")), "{xml}");
 
         let robots = app.get("/robots.txt").await;
         assert_eq!(robots.status(), 200);

@@ -5,7 +5,6 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 
 use crate::config::{Conformity, Settings};
-use crate::domain::sitemap;
 use crate::i18n::Lang;
 use crate::views;
 use crate::views::feeds::{when, xml};
@@ -126,19 +125,18 @@ const FIXED: &[&str] = &[
 /// `GET /sitemap.xml`: the fixed pages, then the public objectives, practices and listed
 /// profiles — at most `sitemap::CAP_PER_KIND` of each, the most recently changed first.
 pub async fn sitemap_xml(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let entries = state.db.run(|conn| sitemap::entries(conn, sitemap::CAP_PER_KIND).map_err(AppError::from)).await?;
+    let entries = crate::web::operations::site::entries(&state).await?;
     let mut body = String::with_capacity(200 + 120 * (FIXED.len() + entries.len()));
     body.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     body.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for path in FIXED {
         body.push_str(&format!("<url><loc>{}</loc></url>\n", xml(&absolute(&state.settings, path))));
     }
-    for e in &entries {
-        body.push_str(&format!(
-            "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
-            xml(&absolute(&state.settings, &e.path)),
-            when(e.changed)
-        ));
+    // The entries' paths are ours (digits under a fixed prefix): joined to the escaped base once.
+    let base = xml(absolute(&state.settings, "/").trim_end_matches('/'));
+    for e in entries.iter() {
+        use std::fmt::Write;
+        let _ = writeln!(body, "<url><loc>{base}{}</loc><lastmod>{}</lastmod></url>", e.path, when(e.changed));
     }
     body.push_str("</urlset>\n");
     Ok(HttpResponse::Ok()

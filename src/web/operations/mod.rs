@@ -11,3 +11,4 @@ pub mod objectives;
 pub mod organisation;
 pub mod proposals;
 pub mod receipts;
+pub mod site;
