@@ -277,7 +277,7 @@ def endpoints(a, c):
     """Every page and API endpoint a person or a program uses, checked against src/web/routes.rs.
     Each entry: (name, path, kind, headers, method and body for writes). `kind` groups them in the
     report. Left out: downloads of stored files (attachments, documents, evidence, pictures: the
-    file system, not the application), links carrying a one-time token (verify, set-password,
+    file system, not the application; the indicator reports' evidence too), links carrying a one-time token (verify, set-password,
     invitations) and the language switch (a redirect setting a cookie). `/practice` only reads since
     issue 16 (a POST creates the supplier's practice proposal)."""
     supplier = {"Cookie": c.supplier.cookie()}
@@ -319,6 +319,7 @@ def endpoints(a, c):
         ("feed of practices", "/feeds/practices.atom", "public", {}),
         # The citizens' dashboard (issue 18).
         ("dashboard page, every year", "/chiffres", "public", {}),
+        ("dashboard page, English address", "/figures", "public", {}),
         ("dashboard page, one year", f"/chiffres?year={time.gmtime().tm_year}", "public", {}),
         ("dashboard CSV (depositors)", "/chiffres/depositors.csv", "public", {}),
         ("dashboard JSON API", "/api/v1/dashboard", "api", {}),

@@ -364,6 +364,32 @@ type IndicatorRow = (i64, ObjectiveId, Option<i64>, String, String, f64, String,
 type ReportRow =
     (i64, i64, i32, f64, String, String, NaiveDateTime, Option<NaiveDateTime>, Option<String>, Option<String>);
 
+/// The columns a [`ReportRow`] is read from, in its order.
+type ReportColumns = (
+    indicator_reports::id,
+    indicator_reports::indicator_id,
+    indicator_reports::period,
+    indicator_reports::value,
+    indicator_reports::comment,
+    indicator_reports::state,
+    indicator_reports::reported_at,
+    indicator_reports::decided_at,
+    indicator_reports::reason,
+    indicator_reports::evidence,
+);
+const REPORT_COLUMNS: ReportColumns = (
+    indicator_reports::id,
+    indicator_reports::indicator_id,
+    indicator_reports::period,
+    indicator_reports::value,
+    indicator_reports::comment,
+    indicator_reports::state,
+    indicator_reports::reported_at,
+    indicator_reports::decided_at,
+    indicator_reports::reason,
+    indicator_reports::evidence,
+);
+
 fn report_of(r: ReportRow) -> Report {
     Report {
         id: r.0,
@@ -383,18 +409,7 @@ fn reports_of(conn: &mut DbConnection, ids: &[i64], validated_only: bool) -> Que
     let mut q = indicator_reports::table
         .filter(indicator_reports::indicator_id.eq_any(ids.to_vec()))
         .order((indicator_reports::period.asc(), indicator_reports::id.asc()))
-        .select((
-            indicator_reports::id,
-            indicator_reports::indicator_id,
-            indicator_reports::period,
-            indicator_reports::value,
-            indicator_reports::comment,
-            indicator_reports::state,
-            indicator_reports::reported_at,
-            indicator_reports::decided_at,
-            indicator_reports::reason,
-            indicator_reports::evidence,
-        ))
+        .select(REPORT_COLUMNS)
         .into_boxed();
     if validated_only {
         q = q.filter(indicator_reports::state.eq(State::Validated.as_str()));
@@ -680,23 +695,7 @@ pub fn to_validate(conn: &mut DbConnection) -> QueryResult<Vec<Waiting>> {
         .inner_join(indicators::table.inner_join(objectives::table.on(objectives::id.eq(indicators::objective_id))))
         .filter(indicator_reports::state.eq(State::Submitted.as_str()))
         .order(indicator_reports::reported_at.asc())
-        .select((
-            (
-                indicator_reports::id,
-                indicator_reports::indicator_id,
-                indicator_reports::period,
-                indicator_reports::value,
-                indicator_reports::comment,
-                indicator_reports::state,
-                indicator_reports::reported_at,
-                indicator_reports::decided_at,
-                indicator_reports::reason,
-                indicator_reports::evidence,
-            ),
-            indicators::objective_id,
-            objectives::title,
-            indicators::name,
-        ))
+        .select((REPORT_COLUMNS, indicators::objective_id, objectives::title, indicators::name))
         .load(conn)?;
     Ok(rows
         .into_iter()

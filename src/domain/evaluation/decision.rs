@@ -136,6 +136,18 @@ pub fn seed(objective: ObjectiveId) -> u64 {
     0x5EED_0000_0000_0000 ^ objective.0 as u64
 }
 
+/// Whether the committee may decide now, before any reason is asked: not decided yet, and every
+/// member has submitted on every proposal they are not conflicted with.
+pub fn decidable(b: &Board) -> Result<(), EvaluationError> {
+    if b.decision.is_some() {
+        return Err(EvaluationError::Decided);
+    }
+    match b.pending() {
+        0 => Ok(()),
+        n => Err(EvaluationError::Incomplete(n)),
+    }
+}
+
 /// Records the committee's decision: every member has submitted on every proposal they are not
 /// conflicted on. Scores and the shortlist are frozen from then on. Disagreements still open block
 /// the decision unless the chair writes why the committee decides anyway (`reason`, ignored when
@@ -151,10 +163,7 @@ pub fn decide(
     write_tx(conn, |conn| {
         crate::db::serialize(conn, super::lock_key(objective))?;
         let b = chaired_board(conn, objective, chair)?;
-        let pending = b.pending();
-        if pending > 0 {
-            return Err(EvaluationError::Incomplete(pending));
-        }
+        decidable(&b)?;
         let results = b.results();
         let open = open_disagreements(&results);
         let open_disagreements = if open > 0 {

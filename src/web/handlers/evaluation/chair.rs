@@ -6,8 +6,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::db::ids::{CriterionId, ProposalId, UserId};
-use crate::domain::evaluation::board::Board;
-use crate::domain::evaluation::{EvaluationError, scoring};
+use crate::domain::evaluation::{decision, scoring};
 use crate::views;
 use crate::views::forms::Errors;
 use crate::views::layout::Ctx;
@@ -115,19 +114,8 @@ pub async fn decision_page(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let (b, _) = chair_board(&state, &identity, id.into_inner()).await?;
-    decidable(&b)?;
+    decision::decidable(&b)?;
     Ok(html(StatusCode::OK, views::evaluation::decision_confirmation(&ctx, &b, "", Errors::default())))
-}
-
-/// What the decision itself would refuse before any reason is asked: decided, or incomplete.
-fn decidable(b: &Board) -> Result<(), AppError> {
-    if b.decision.is_some() {
-        return Err(EvaluationError::Decided.into());
-    }
-    match b.pending() {
-        0 => Ok(()),
-        n => Err(EvaluationError::Incomplete(n).into()),
-    }
 }
 
 #[derive(Deserialize)]
