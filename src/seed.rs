@@ -543,6 +543,12 @@ fn seed(
         bulk!(&mut *conn, diesel::insert_into(deposits::table).values(part))
     })?;
     drop(d_rows);
+    // Each seeded deposit is the lead's alone (the seed makes no consortium).
+    diesel::sql_query(
+        "INSERT INTO deposit_organisations (deposit_id, organisation_id) SELECT d.id, d.organisation_id FROM deposits d \
+         WHERE NOT EXISTS (SELECT 1 FROM deposit_organisations x WHERE x.deposit_id = d.id)",
+    )
+    .execute(&mut *conn)?;
 
     // Committees, declarations, evaluations and scores for the objectives under evaluation.
     let closed: Vec<ObjectiveId> = objs.iter().filter(|x| x.4 == "under_evaluation").map(|x| x.0).collect();

@@ -317,6 +317,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    deposit_organisations (deposit_id, organisation_id) {
+        deposit_id -> BigInt,
+        organisation_id -> BigInt,
+    }
+}
+
+diesel::table! {
     deposit_documents (deposit_id, position) {
         deposit_id -> BigInt,
         position -> Integer,
@@ -658,6 +665,7 @@ diesel::joinable!(committee_members -> users (user_id));
 diesel::joinable!(consortium_members -> organisations (organisation_id));
 diesel::joinable!(consortium_members -> proposals (proposal_id));
 diesel::joinable!(deposit_documents -> deposits (deposit_id));
+diesel::joinable!(deposit_organisations -> deposits (deposit_id));
 diesel::joinable!(evaluations -> proposals (proposal_id));
 diesel::joinable!(score_history -> evaluations (evaluation_id));
 diesel::joinable!(scores -> evaluations (evaluation_id));
@@ -725,6 +733,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     credentials,
     criteria,
     deposit_documents,
+    deposit_organisations,
     deposits,
     directory_sector_names,
     directory_sectors,

@@ -459,6 +459,20 @@ both_backends! {
         assert_eq!(json["consortium"]["members"][0]["identifier"], siret(507));
         assert_eq!(json["consortium"]["members"][0]["role"], "Bureau d’études thermiques");
         assert_eq!(stranger.get(&format!("/receipts/{receipt}")).await.status(), 404);
+        // The deposit names the organisations it was made for (the public profiles find their
+        // results through them): the lead and the confirmed member, not the stranger.
+        let (lead_org, member_org) = (crate::evaluation::organisation_of(&app, "owner@lead.example").await, crate::evaluation::organisation_of(&app, "owner@member.example").await);
+        let mut made_for: Vec<i64> = app
+            .with_db(move |conn| {
+                use achat_ouvert::db::schema::deposit_organisations as d;
+                use diesel::prelude::*;
+                d::table.filter(d::deposit_id.eq(receipt)).select(d::organisation_id).load(conn).unwrap()
+            })
+            .await;
+        made_for.sort_unstable();
+        let mut expected = vec![lead_org, member_org];
+        expected.sort_unstable();
+        assert_eq!(made_for, expected);
         app.stop().await;
     }
 }

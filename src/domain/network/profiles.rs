@@ -12,8 +12,8 @@ use super::credentials::{self, Credential, Held};
 use super::{Acting, COMMITMENTS, DEPARTMENTS};
 use crate::db::ids::{ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{
-    consortium_members, deposits, directory_sector_names, directory_sectors, invitations, objectives,
-    organisation_credentials, organisation_profiles, organisations, proposals, users,
+    consortium_members, deposit_organisations, deposits, directory_sector_names, directory_sectors, invitations,
+    objectives, organisation_credentials, organisation_profiles, organisations, proposals, users,
 };
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, Event, Subject};
@@ -487,36 +487,31 @@ pub struct PublicResult {
 }
 
 pub fn public_results(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<Vec<PublicResult>> {
-    // What was deposited and opened counts, not today's draft: the title and the consortium are
-    // read from the opened deposit's snapshot, as the objective's own results page does.
-    let o: Organisation = organisations::table.find(org).select(Organisation::as_select()).first(conn)?;
-    // Identifiers are letters, digits, spaces, dots, slashes and dashes: nothing to escape.
-    let mentioned = format!("%{}%", o.identifier);
-    let rows: Vec<(ProposalId, OrganisationId, String, ObjectiveId, String, Option<NaiveDateTime>)> = deposits::table
+    // What was deposited and opened counts, not today's draft: the title is read from the opened
+    // deposit's snapshot, as the objective's own results page does, and the organisations from
+    // `deposit_organisations` (the lead and the consortium the deposit froze), through its index.
+    let rows: Vec<(ProposalId, String, ObjectiveId, String, Option<NaiveDateTime>)> = deposit_organisations::table
+        .inner_join(deposits::table.on(deposits::id.eq(deposit_organisations::deposit_id)))
         .inner_join(objectives::table.on(objectives::id.eq(deposits::objective_id)))
+        .filter(deposit_organisations::organisation_id.eq(org))
         .filter(deposits::opened_at.is_not_null())
         .filter(objectives::results_published_at.is_not_null())
-        .filter(deposits::organisation_id.eq(org).or(deposits::snapshot.like(mentioned)))
         .select((
             deposits::proposal_id,
-            deposits::organisation_id,
             deposits::snapshot,
             objectives::id,
             objectives::title,
             objectives::results_published_at,
         ))
         .load(conn)?;
-    let objective_ids: Vec<ObjectiveId> = rows.iter().map(|r| r.3).collect();
+    let objective_ids: Vec<ObjectiveId> = rows.iter().map(|r| r.2).collect();
     let shortlists = crate::domain::evaluation::decision::shortlists(conn, &objective_ids)?;
     let mut results: Vec<PublicResult> = rows
         .into_iter()
-        .filter(|(p, _, _, objective, _, _)| shortlists.get(objective).is_some_and(|list| list.contains(p)))
-        .filter_map(|(proposal, lead, snapshot, objective, objective_title, at)| {
+        .filter(|(p, _, objective, _, _)| shortlists.get(objective).is_some_and(|list| list.contains(p)))
+        .filter_map(|(proposal, snapshot, objective, objective_title, at)| {
             let snapshot: crate::domain::proposals::deposits::Snapshot = serde_json::from_str(&snapshot).ok()?;
-            let member = snapshot.consortium.as_ref().is_some_and(|c| {
-                c.members.iter().any(|m| m.identifier_type == o.identifier_type && m.identifier == o.identifier)
-            });
-            (lead == org || member).then(|| PublicResult {
+            Some(PublicResult {
                 objective,
                 objective_title,
                 proposal,
