@@ -18,9 +18,9 @@ use diesel::prelude::*;
 
 use crate::db::ids::{CriterionId, ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{
-    committee_members, conflict_declarations, credentials, criteria, deposits, evaluations, objective_criteria,
-    objectives, organisation_credentials, organisation_profiles, organisations, practices, proposals, scores,
-    user_roles, users,
+    committee_members, conflict_declarations, credentials, criteria, deposits, directory_terms, evaluations,
+    objective_criteria, objectives, organisation_credentials, organisation_profiles, organisations, practices,
+    proposals, scores, user_roles, users,
 };
 use crate::db::{DbConnection, write_tx};
 use crate::domain::evaluation::sensitivity::SplitMix64;
@@ -273,6 +273,7 @@ fn seed(
     // six expired); one in ten shared a published practice.
     // Its own generator: the rest of the data set stays what it was before the network existed.
     let mut net = SplitMix64::new(0xAC4A_7E70 + scale as u64);
+    let mut term_rows = Vec::new();
     let departments = ["01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"];
     let profile_rows: Vec<_> = org_ids
         .iter()
@@ -280,16 +281,21 @@ fn seed(
         .map(|(i, (org, name, _))| {
             let presentation = format!("{}. {}.", words(&mut net, 20), words(&mut net, 15));
             let owner = owner_of.get(org).copied().unwrap_or(agent);
+            let search_text = crate::domain::search::index_text(&[
+                name,
+                "bâtiment",
+                &presentation,
+                if i % 3 == 0 { "ISO 14001" } else { "" },
+            ]);
+            term_rows.extend(
+                crate::domain::search::index_words(&search_text)
+                    .map(|w| (directory_terms::term.eq(w.to_owned()), directory_terms::organisation_id.eq(*org))),
+            );
             (
                 (
                     organisation_profiles::organisation_id.eq(*org),
                     organisation_profiles::listed.eq(true),
-                    organisation_profiles::search_text.eq(crate::domain::search::index_text(&[
-                        name,
-                        "bâtiment",
-                        &presentation,
-                        if i % 3 == 0 { "ISO 14001" } else { "" },
-                    ])),
+                    organisation_profiles::search_text.eq(search_text),
                     organisation_profiles::presentation.eq(presentation),
                     organisation_profiles::departments.eq(format!("[\"{}\"]", departments[i % departments.len()])),
                 ),
@@ -307,6 +313,10 @@ fn seed(
     chunked(&profile_rows, 1_000, "profiles", progress, |part| {
         bulk!(&mut *conn, diesel::insert_into(organisation_profiles::table).values(part))
     })?;
+    chunked(&term_rows, 2_000, "directory words", progress, |part| {
+        bulk!(&mut *conn, diesel::insert_into(directory_terms::table).values(part))
+    })?;
+    drop(term_rows);
     crate::domain::network::profiles::backfill_sectors(conn)?;
     let iso: Option<crate::db::ids::CredentialId> =
         credentials::table.filter(credentials::code.eq("iso-14001")).select(credentials::id).first(conn).optional()?;

@@ -636,6 +636,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    directory_terms (term, organisation_id) {
+        term -> Text,
+        organisation_id -> BigInt,
+    }
+}
+
+diesel::table! {
     directory_sectors (organisation_id, sector) {
         organisation_id -> BigInt,
         sector -> Text,
@@ -737,6 +744,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     deposits,
     directory_sector_names,
     directory_sectors,
+    directory_terms,
     evaluations,
     invitations,
     mail_outbox,

@@ -109,12 +109,44 @@ pub fn index_text(parts: &[&str]) -> String {
 
 /// The `LIKE` patterns a query needs, one per token (at most 8).
 pub fn query_patterns(query: &str) -> Vec<String> {
-    tokens(query).into_iter().take(8).map(|t| format!("% {t}%")).collect()
+    query_tokens(query).into_iter().map(|t| format!("% {t}%")).collect()
+}
+
+/// The tokens a query searches for (at most 8).
+pub fn query_tokens(query: &str) -> Vec<String> {
+    tokens(query).into_iter().take(8).collect()
+}
+
+/// The words of a stored index text (`index_text`), each once, for a word index table.
+pub fn index_words(index_text: &str) -> impl Iterator<Item = &str> {
+    index_text.split_whitespace()
+}
+
+/// The half-open range `[low, high)` of the words that start with `token`, compared byte by byte
+/// (the word index's collation on both backends): what `LIKE '% token%'` finds in the index text.
+pub fn prefix_range(token: &str) -> (String, String) {
+    (token.to_owned(), format!("{token}{}", char::MAX))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_prefix_range_holds_the_words_a_like_pattern_finds() {
+        let text = index_text(&["Isolation des toitures", "ISO 14001", "Bâtiment"]);
+        for query in ["iso", "toit", "14", "bat", "isolations"] {
+            let like: Vec<&str> = index_words(&text)
+                .filter(|w| format!(" {w} ").contains(&format!(" {}", query_tokens(query)[0])))
+                .collect();
+            let (low, high) = prefix_range(&query_tokens(query)[0]);
+            let ranged: Vec<&str> = index_words(&text).filter(|w| *w >= low.as_str() && *w < high.as_str()).collect();
+            assert_eq!(like, ranged, "{query}");
+            assert!(!ranged.is_empty(), "{query}");
+        }
+        let (low, high) = prefix_range("zz");
+        assert!(index_words(&text).all(|w| !(w >= low.as_str() && w < high.as_str())));
+    }
 
     #[test]
     fn accents_case_and_plurals_fold_together() {

@@ -357,6 +357,52 @@ both_backends! {
     }
 }
 
+/// The directory's word index, every row.
+async fn words(app: &TestApp) -> Vec<(i64, String)> {
+    app.with_db(|conn| {
+        use achat_ouvert::db::schema::directory_terms as t;
+        use diesel::prelude::*;
+        t::table
+            .order((t::organisation_id, t::term))
+            .select((t::organisation_id, t::term))
+            .load::<(i64, String)>(conn)
+            .unwrap()
+    })
+    .await
+}
+
+both_backends! {
+    async fn the_directory_word_index_holds_each_profile_s_words_and_the_migration_fills_it_for_older_ones(backend) {
+        let app = spawn_app(backend).await;
+        let who = app.supplier_owner("owner@a.example", 93).await;
+        assert_eq!(save_profile(&who, &[]).await.status(), 303);
+        assert_eq!(list(&who, true).await.status(), 303);
+        let visitor = app.browser();
+        // A word's start finds it, a word's middle does not (as the objectives' search).
+        assert!(visitor.text("/directory?q=entrepr").await.contains("Entreprise 93"));
+        assert!(!visitor.text("/directory?q=treprise").await.contains("Entreprise 93"));
+        let written = words(&app).await;
+        assert!(written.iter().any(|(_, w)| w == "entreprise"), "{written:?}");
+        // As the database was before the migration: no word rows. The migration's own statement
+        // fills them with the words the application writes.
+        let up = std::fs::read_to_string(format!(
+            "{}/migrations/{}/2026-12-07-000026_directory_terms/up.sql",
+            env!("CARGO_MANIFEST_DIR"),
+            backend.label()
+        ))
+        .unwrap();
+        let fill = up.split("-- The profiles written before: their search text split at spaces.").nth(1).unwrap().to_owned();
+        app.with_db(move |conn| {
+            use diesel::prelude::*;
+            diesel::delete(achat_ouvert::db::schema::directory_terms::table).execute(conn).unwrap();
+            diesel::sql_query(fill).execute(conn).unwrap();
+        })
+        .await;
+        assert_eq!(words(&app).await, written);
+        app.stop().await;
+    }
+}
+
 both_backends! {
     async fn administrators_keep_the_catalogue_and_organisations_export_their_data(backend) {
         let app = spawn_app(backend).await;

@@ -12,8 +12,8 @@ use super::credentials::{self, Credential, Held};
 use super::{Acting, COMMITMENTS, DEPARTMENTS};
 use crate::db::ids::{ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{
-    consortium_members, deposit_organisations, deposits, directory_sector_names, directory_sectors, invitations,
-    objectives, organisation_credentials, organisation_profiles, organisations, proposals, users,
+    consortium_members, deposit_organisations, deposits, directory_sector_names, directory_sectors, directory_terms,
+    invitations, objectives, organisation_credentials, organisation_profiles, organisations, proposals, users,
 };
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, Event, Subject};
@@ -117,6 +117,17 @@ fn index_of(org: &Organisation, presentation: &str, commitments: &str, held: &[(
     crate::domain::search::index_text(&[&org.legal_name, &sectors, &plain, &commitments, &names.join(" ")])
 }
 
+/// Replaces an organisation's rows in the directory's word index by the words of `text`.
+fn write_terms(conn: &mut DbConnection, org: OrganisationId, text: &str) -> QueryResult<()> {
+    diesel::delete(directory_terms::table.filter(directory_terms::organisation_id.eq(org))).execute(conn)?;
+    for word in crate::domain::search::index_words(text) {
+        diesel::insert_into(directory_terms::table)
+            .values((directory_terms::term.eq(word), directory_terms::organisation_id.eq(org)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Recomputes the search text after a change to the organisation, its profile or its
 /// credentials. Does nothing when the organisation has no profile yet.
 pub fn reindex(conn: &mut DbConnection, org_id: OrganisationId) -> QueryResult<()> {
@@ -125,6 +136,7 @@ pub fn reindex(conn: &mut DbConnection, org_id: OrganisationId) -> QueryResult<(
     let held = credentials::held_by(conn, &[org_id])?;
     let text = index_of(&org, &profile.presentation, &profile.commitments, &held);
     let sectors: Vec<String> = org.sector_list().iter().map(|s| crate::domain::search::phrase_key(s)).collect();
+    write_terms(conn, org_id, &text)?;
     diesel::update(organisation_profiles::table.find(org_id))
         .set((
             organisation_profiles::search_text.eq(text),
@@ -396,8 +408,14 @@ pub fn directory(
         .select(organisation_profiles::organisation_id)
         .into_boxed();
     if let Some(text) = filter.text.as_deref() {
-        for pattern in crate::domain::search::query_patterns(text) {
-            q = q.filter(organisation_profiles::search_text.like(pattern));
+        // Each word of the query starts a word of the profile: probed in the word index.
+        for token in crate::domain::search::query_tokens(text) {
+            let (low, high) = crate::domain::search::prefix_range(&token);
+            let holders = directory_terms::table
+                .filter(directory_terms::term.ge(low))
+                .filter(directory_terms::term.lt(high))
+                .select(directory_terms::organisation_id);
+            q = q.filter(organisation_profiles::organisation_id.eq_any(holders));
         }
     }
     if let Some(sector) = filter.sector.as_deref().map(crate::domain::search::phrase_key).filter(|s| !s.is_empty()) {
