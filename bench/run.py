@@ -279,7 +279,10 @@ def endpoints(a, c):
     report. Left out: downloads of stored files (attachments, documents, evidence, pictures: the
     file system, not the application; the indicator reports' evidence too), links carrying a one-time token (verify, set-password,
     invitations) and the language switch (a redirect setting a cookie). `/practice` only reads since
-    issue 16 (a POST creates the supplier's practice proposal)."""
+    issue 16 (a POST creates the supplier's practice proposal). The chair's release of a disabled
+    member's seat (`/objectives/{id}/evaluation/members/{user}/release`) is left out: the seed
+    disables no committee member (the page answers 409 for an active one); it reads the same board
+    as the progress page, which is measured."""
     supplier = {"Cookie": c.supplier.cookie()}
     agent = {"Cookie": c.agent.cookie()}
     chair = {"Cookie": c.chair.cookie()}

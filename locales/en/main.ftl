@@ -1615,3 +1615,23 @@ figures-amounts-caption = { $contracts } contracts signed, { $amount } in all (c
 figures-amounts-none = No contract is signed yet for this period.
 figures-later-title = Change support and indicators
 figures-later-text = The change-support actions delivered, their ratings and the indicators on track are not measured yet: they will appear here as soon as the platform records them.
+
+## Releasing a disabled committee member's seat (issue 16)
+progress-released = Seat released
+release-released = seat released
+release-disabled = account disabled
+release-link = Release the seat
+release-title = Release a member’s seat
+release-effect-awaited = { $count ->
+    [one] The evaluation this member did not submit is no longer awaited: the committee can decide without it.
+   *[other] The { $count } evaluations this member did not submit are no longer awaited: the committee can decide without them.
+}
+release-effect-submitted = The evaluations this member submitted still count in the ranking.
+release-irreversible = The seat cannot be taken back, even if the account is enabled again. The reason is kept in the audit log.
+release-reason = Why release this seat
+release-reason-hint = At least 10 characters, for example: “Left the council, account disabled on 3 December”.
+release-button = Release the seat
+release-error-released = This member’s seat is already released.
+release-error-active = Only the seat of a member whose account is disabled can be released: this member can still finish their evaluations.
+release-error-reason = Write why you release this seat (at least 10 characters).
+evaluation-done-released = The seat is released: its unsubmitted evaluations are no longer awaited.

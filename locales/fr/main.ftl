@@ -1612,3 +1612,23 @@ figures-amounts-caption = { $contracts } marchés signés, pour { $amount } au t
 figures-amounts-none = Aucun marché n’est encore signé pour cette période.
 figures-later-title = Accompagnement au changement et indicateurs
 figures-later-text = Les actions d’accompagnement au changement réalisées, leurs évaluations et les indicateurs en bonne voie ne sont pas encore mesurés : ils s’afficheront ici dès que la plateforme les enregistrera.
+
+## Releasing a disabled committee member's seat (issue 16)
+progress-released = Siège libéré
+release-released = siège libéré
+release-disabled = compte désactivé
+release-link = Libérer le siège
+release-title = Libérer le siège d’un membre
+release-effect-awaited = { $count ->
+    [one] L’évaluation que ce membre n’a pas soumise n’est plus attendue : le comité peut décider sans elle.
+   *[other] Les { $count } évaluations que ce membre n’a pas soumises ne sont plus attendues : le comité peut décider sans elles.
+}
+release-effect-submitted = Les évaluations que ce membre a soumises continuent de compter dans le classement.
+release-irreversible = Le siège ne peut pas être repris, même si le compte est réactivé. La raison est conservée au journal d’audit.
+release-reason = Pourquoi libérer ce siège
+release-reason-hint = Au moins 10 caractères, par exemple : « Départ de la collectivité, compte désactivé le 3 décembre ».
+release-button = Libérer le siège
+release-error-released = Le siège de ce membre est déjà libéré.
+release-error-active = Seul le siège d’un membre dont le compte est désactivé peut être libéré : ce membre peut encore terminer ses évaluations.
+release-error-reason = Écrivez pourquoi vous libérez ce siège (au moins 10 caractères).
+evaluation-done-released = Le siège est libéré : ses évaluations non soumises ne sont plus attendues.

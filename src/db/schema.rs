@@ -342,6 +342,9 @@ diesel::table! {
         chair -> Bool,
         appointed_by -> BigInt,
         appointed_at -> Timestamp,
+        released_at -> Nullable<Timestamp>,
+        released_by -> Nullable<BigInt>,
+        release_reason -> Nullable<Text>,
     }
 }
 

@@ -219,6 +219,8 @@ events! {
         /// An agent lifts a member's declared conflict of interest, with a reason (a member
         /// cannot withdraw it).
         ConflictLifted => "evaluation.conflict_lifted",
+        /// The chair releases the seat of a member whose account was disabled, with a reason.
+        SeatReleased => "evaluation.seat_released",
         EvaluationSaved => "evaluation.saved",
         EvaluationSubmitted => "evaluation.submitted",
         EvaluationReopened => "evaluation.reopened",
@@ -578,6 +580,7 @@ mod tests {
         "criterion.updated",
         "evaluation.configured",
         "evaluation.conflict_lifted",
+        "evaluation.seat_released",
         "evaluation.conflicts_declared",
         "evaluation.consensus",
         "evaluation.decided",

@@ -264,6 +264,11 @@ fn evaluation(cfg: &mut web::ServiceConfig) {
             .post(handlers::evaluation::decide),
     )
     .service(
+        web::resource("/objectives/{id}/evaluation/members/{user}/release")
+            .get(handlers::evaluation::release_page)
+            .post(handlers::evaluation::release),
+    )
+    .service(
         web::resource("/objectives/{id}/evaluation/{pid}")
             .get(handlers::evaluation::score_page)
             .post(handlers::evaluation::save_scores),
@@ -407,6 +412,7 @@ fn api_evaluation(cfg: &mut web::ServiceConfig) {
     .route("/objectives/{id}/evaluation/consensus", web::put().to(handlers::api_evaluation::consensus))
     .route("/objectives/{id}/evaluation/shortlist", web::put().to(handlers::api_evaluation::shortlist))
     .route("/objectives/{id}/evaluation/decision", web::post().to(handlers::api_evaluation::decide))
+    .route("/objectives/{id}/evaluation/members/{user}/release", web::post().to(handlers::api_evaluation::release_seat))
     .service(
         web::resource("/objectives/{id}/evaluation/proposals/{proposal}")
             .get(handlers::api_evaluation::proposal)

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::both_backends;
 use crate::evaluation::{organisation_of, user_id};
-use crate::helpers::{Browser, PASSWORD, TestApp, api_token, published, spawn_app};
+use crate::helpers::{Browser, PASSWORD, TestApp, api_token, criterion, published, spawn_app};
 use crate::proposals::{COMPLETE, deposited, start};
 
 async fn call(app: &TestApp, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
@@ -421,6 +421,104 @@ both_backends! {
         assert_eq!((bids["measure"].as_str(), bids["value"].as_i64()), (Some("bids"), Some(1)), "{release}");
         let all = anonymous.get(app.url("/api/v1/ocds/objectives.json")).send().await.unwrap();
         assert_eq!(all.status(), 200, "once something is published, the package is given");
+        app.stop().await;
+    }
+}
+
+both_backends! {
+    async fn the_chair_releases_the_seat_of_a_member_disabled_mid_draft_and_the_committee_decides(backend) {
+        let app = spawn_app(backend).await;
+        let agent = app.staff("agent@region.example", &[Role::Agent]).await;
+        let admin = app.staff("admin@region.example", &[Role::Admin]).await;
+        let objective = published(&app, &agent, "Un membre part en cours d’évaluation").await;
+        let (climate, support) = (criterion(&app, "env-climate").await, criterion(&app, "change-support").await);
+        let mut proposals = Vec::new();
+        let supplier = app.supplier_owner("owner@alpha.example", 731).await;
+        for (s, email, n) in [(None, "", 0u64), (Some(()), "owner@beta.example", 732)] {
+            let s = if s.is_none() { supplier.clone() } else { app.supplier_owner(email, n).await };
+            let p = start(&s, objective, &COMPLETE).await;
+            deposited(&s, p).await;
+            proposals.push(p);
+        }
+        let chair = app.staff("chair@region.example", &[Role::Committee]).await;
+        let other = app.staff("other@region.example", &[Role::Committee]).await;
+        let leaving = app.staff("leaving@region.example", &[Role::Committee]).await;
+        let committee = format!("/objectives/{objective}/committee");
+        for (email, is_chair) in [("chair@region.example", "true"), ("other@region.example", "false"), ("leaving@region.example", "false")] {
+            let id = user_id(&app, email).await.to_string();
+            assert_eq!(agent.submit(&committee, &committee, &[("user", &id), ("chair", is_chair)]).await.status(), 303);
+        }
+        app.clock.advance(chrono::Duration::days(31));
+        for (b, e) in [(&agent, "agent@region.example"), (&admin, "admin@region.example"), (&chair, "chair@region.example"), (&other, "other@region.example"), (&leaving, "leaving@region.example"), (&supplier, "owner@alpha.example")] {
+            assert_eq!(b.sign_in(e, PASSWORD).await.status(), 303);
+        }
+        let proposals_page = format!("/objectives/{objective}/proposals");
+        assert_eq!(agent.submit(&proposals_page, &format!("{proposals_page}/open"), &[]).await.status(), 303);
+        let workspace = format!("/objectives/{objective}/evaluation");
+        let orgs = [organisation_of(&app, "owner@alpha.example").await, organisation_of(&app, "owner@beta.example").await];
+        let declarations: Vec<(String, String)> = orgs.iter().map(|o| (format!("org_{o}"), "none".to_owned())).collect();
+        let refs: Vec<(&str, &str)> = declarations.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        for b in [&chair, &other, &leaving] {
+            assert_eq!(b.submit(&workspace, &format!("{workspace}/declarations"), &refs).await.status(), 303);
+        }
+        let (sc, ss, jc, js) = (format!("score_{climate}"), format!("score_{support}"), format!("just_{climate}"), format!("just_{support}"));
+        let why = "Une justification assez longue pour être acceptée par le comité.";
+        for b in [&chair, &other] {
+            for p in &proposals {
+                let page = format!("{workspace}/{p}");
+                let r = b.submit(&page, &page, &[("action", "submit"), (&sc, "4"), (&jc, why), (&ss, "3"), (&js, why)]).await;
+                assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+            }
+        }
+        // The leaving member saves a draft on the first proposal only.
+        let page = format!("{workspace}/{}", proposals[0]);
+        assert_eq!(leaving.submit(&page, &page, &[("action", "save"), (&sc, "2"), (&jc, why)]).await.status(), 303);
+        let decision = format!("{workspace}/decision");
+        assert_eq!(chair.submit(&format!("{workspace}/ranking"), &decision, &[]).await.status(), 409, "two evaluations awaited");
+
+        // While the account is active, the seat is not released: no link, refused on the page and its form.
+        let leaving_id = user_id(&app, "leaving@region.example").await;
+        let release = format!("{workspace}/members/{leaving_id}/release");
+        assert!(!chair.text(&format!("{workspace}/progress")).await.contains(&release));
+        assert_eq!(chair.get(&release).await.status(), 409);
+        let r = chair.submit(&format!("{workspace}/progress"), &release, &[("reason", "Le membre ne répond plus du tout")]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("peut encore terminer"));
+
+        // The administrator disables the account: the chair is offered the release.
+        let disable = format!("/admin/users/{leaving_id}/disable");
+        assert_eq!(admin.submit(&disable, &disable, &[]).await.status(), 303);
+        let progress = chair.text(&format!("{workspace}/progress")).await;
+        assert!(progress.contains(&format!("href=\"{release}\"")) && progress.contains("compte désactivé"), "{progress}");
+        let confirm = chair.text(&release).await;
+        assert!(confirm.contains("Libérer le siège") && confirm.contains("Les 2 évaluations que ce membre n’a pas soumises"), "{confirm}");
+        // Nobody but the chair releases; a reason is needed; a refusal writes nothing.
+        assert_eq!(other.get(&release).await.status(), 403);
+        assert_eq!(other.submit(&workspace, &release, &[("reason", "Je ne suis pas président")]).await.status(), 403);
+        assert_eq!(agent.submit(&committee, &release, &[("reason", "Les agents ne siègent pas")]).await.status(), 403);
+        assert!(matches!(supplier.submit("/work", &release, &[("reason", "Je ne siège pas ici")]).await.status().as_u16(), 403 | 404));
+        let r = chair.submit(&release, &release, &[("reason", "court")]).await;
+        assert_eq!(r.status(), 422);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("href=\"#reason\"") && body.contains(">court</textarea>"), "{body}");
+        assert!(!audit_actions(&app).await.iter().any(|(a, _)| a == "evaluation.seat_released"), "refusals change nothing");
+        assert_eq!(chair.submit(&format!("{workspace}/ranking"), &decision, &[]).await.status(), 409, "still awaited");
+
+        // Released with a reason, audited; the committee decides without the unsubmitted work.
+        let r = chair.submit(&release, &release, &[("reason", "A quitté la région, compte désactivé")]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], format!("{workspace}/progress?done=released"));
+        let released: Vec<(String, String)> = audit_actions(&app).await.into_iter().filter(|(a, _)| a == "evaluation.seat_released").collect();
+        assert_eq!(released.len(), 1);
+        assert!(released[0].1.contains("A quitté la région"));
+        let progress = chair.text(&format!("{workspace}/progress?done=released")).await;
+        assert!(progress.contains("Siège libéré") && progress.contains("Le siège est libéré") && !progress.contains(&format!("href=\"{release}\"")), "{progress}");
+        let token = api_token(&chair).await;
+        let (status, err) = call(&app, &token, reqwest::Method::POST, &format!("/api/v1{release}"), Some(json!({ "reason": "Encore une fois pour voir" }))).await;
+        assert_eq!((status, err["error"]["code"].as_str()), (409, Some("seat_released")), "{err}");
+        let (status, _) = call(&app, &token, reqwest::Method::POST, &format!("/api/v1{release}"), Some(json!({ "raison": 1 }))).await;
+        assert_eq!(status, 400, "a body without its reason");
+        assert_eq!(chair.submit(&format!("{workspace}/ranking"), &decision, &[]).await.status(), 303);
         app.stop().await;
     }
 }

@@ -104,6 +104,8 @@ pub enum Progress {
     NotStarted,
     Draft,
     Submitted,
+    /// Not submitted by a member whose seat the chair released: no longer awaited.
+    Released,
 }
 
 #[derive(Debug, Clone)]
@@ -236,8 +238,9 @@ impl Board {
             return Progress::Conflict;
         }
         match self.evaluation(user, proposal) {
-            None => Progress::NotStarted,
             Some(e) if e.submitted_at.is_some() => Progress::Submitted,
+            _ if self.member(user).is_some_and(|m| m.released) => Progress::Released,
+            None => Progress::NotStarted,
             Some(_) => Progress::Draft,
         }
     }

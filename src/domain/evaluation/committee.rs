@@ -21,16 +21,39 @@ pub struct Member {
     pub name: String,
     pub email: String,
     pub chair: bool,
+    /// The member's account is disabled: they can no longer sign in to finish.
+    pub disabled: bool,
+    /// The chair released the seat (see `release_seat`): what the member did not submit no
+    /// longer waits.
+    pub released: bool,
 }
 
 pub fn members(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Vec<Member>> {
-    let rows: Vec<(UserId, String, String, bool)> = committee_members::table
-        .inner_join(users::table)
-        .filter(committee_members::objective_id.eq(objective))
-        .order((committee_members::chair.desc(), users::display_name.asc(), users::id.asc()))
-        .select((users::id, users::display_name, users::email, committee_members::chair))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(user_id, name, email, chair)| Member { user_id, name, email, chair }).collect())
+    let rows: Vec<(UserId, String, String, bool, Option<NaiveDateTime>, Option<NaiveDateTime>)> =
+        committee_members::table
+            .inner_join(users::table)
+            .filter(committee_members::objective_id.eq(objective))
+            .order((committee_members::chair.desc(), users::display_name.asc(), users::id.asc()))
+            .select((
+                users::id,
+                users::display_name,
+                users::email,
+                committee_members::chair,
+                users::disabled_at,
+                committee_members::released_at,
+            ))
+            .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(user_id, name, email, chair, disabled_at, released_at)| Member {
+            user_id,
+            name,
+            email,
+            chair,
+            disabled: disabled_at.is_some(),
+            released: released_at.is_some(),
+        })
+        .collect())
 }
 
 /// The objectives a user sits on, with whether they chair.
@@ -222,6 +245,51 @@ pub fn configure(
             Event::EvaluationConfigured,
             Subject::Objective(objective),
             serde_json::json!({ "blind": blind, "aggregation": method.as_str() }),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// The chair releases the seat of a member whose account was disabled during the evaluation, with
+/// a reason (at least `REASON_MIN` characters): the member's submitted evaluations still count,
+/// what they left unsubmitted no longer blocks the decision. Only while the committee has not
+/// decided, only for a disabled account, once; audited (`evaluation.seat_released`).
+pub fn release_seat(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    member: UserId,
+    chair: UserId,
+    reason: &str,
+    now: NaiveDateTime,
+) -> Result<(), EvaluationError> {
+    let reason = reason.trim();
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, super::lock_key(objective))?;
+        let b = super::decision::chaired_board(conn, objective, chair)?;
+        let m = b.member(member).ok_or(EvaluationError::NotFound)?;
+        if m.released {
+            return Err(EvaluationError::SeatReleased);
+        }
+        if !m.disabled {
+            return Err(EvaluationError::SeatStillHeld);
+        }
+        if !(super::REASON_MIN..=super::TEXT_MAX).contains(&reason.chars().count()) {
+            return Err(EvaluationError::ReleaseReason);
+        }
+        diesel::update(committee_members::table.find((objective, member)))
+            .set((
+                committee_members::released_at.eq(now),
+                committee_members::released_by.eq(chair),
+                committee_members::release_reason.eq(reason),
+            ))
+            .execute(conn)?;
+        super::record(
+            conn,
+            chair,
+            Event::SeatReleased,
+            objective,
+            serde_json::json!({ "user": member.0, "reason": reason }),
             now,
         )?;
         Ok(())

@@ -16,7 +16,11 @@ use crate::domain::objectives::Status;
 use crate::i18n::Lang;
 use crate::mail::{outbox, templates};
 
-fn chaired_board(conn: &mut DbConnection, objective: ObjectiveId, chair: UserId) -> Result<Board, EvaluationError> {
+pub(super) fn chaired_board(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    chair: UserId,
+) -> Result<Board, EvaluationError> {
     let b = board::load(conn, objective)?.ok_or(EvaluationError::NotFound)?;
     if !b.opened() {
         return Err(EvaluationError::NotOpened);

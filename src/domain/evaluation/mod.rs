@@ -78,6 +78,12 @@ pub enum EvaluationError {
     ConflictIsFinal,
     #[error("no such conflict of interest is declared")]
     NoConflict,
+    #[error("the seat is already released")]
+    SeatReleased,
+    #[error("only the seat of a disabled account can be released")]
+    SeatStillHeld,
+    #[error("releasing a seat needs a written reason")]
+    ReleaseReason,
     #[error("database error")]
     Db(#[source] diesel::result::Error),
 }
@@ -107,6 +113,9 @@ impl EvaluationError {
             EvaluationError::AdminCannotSit => "committee-error-admin",
             EvaluationError::ConflictIsFinal => "declarations-error-final",
             EvaluationError::NoConflict => "committee-error-no-conflict",
+            EvaluationError::SeatReleased => "release-error-released",
+            EvaluationError::SeatStillHeld => "release-error-active",
+            EvaluationError::ReleaseReason => "release-error-reason",
             EvaluationError::Db(_) => "error-500-text",
         }
     }
@@ -120,7 +129,7 @@ impl Refusal for EvaluationError {
             // Scores and declarations the member can correct: the same status on a page and in the API.
             EvaluationError::Scores(_) | EvaluationError::Declarations(_) => Kind::Invalid,
             // The chair completes the confirmation form with the reason: a field error.
-            EvaluationError::DisagreementsOpen(_) => Kind::Invalid,
+            EvaluationError::DisagreementsOpen(_) | EvaluationError::ReleaseReason => Kind::Invalid,
             EvaluationError::Db(e) => kind_of(e),
             _ => Kind::Conflict,
         }
@@ -163,6 +172,9 @@ impl Refusal for EvaluationError {
             EvaluationError::AdminCannotSit => "admin_cannot_sit",
             EvaluationError::ConflictIsFinal => "conflict_is_final",
             EvaluationError::NoConflict => "no_conflict",
+            EvaluationError::SeatReleased => "seat_released",
+            EvaluationError::SeatStillHeld => "seat_still_held",
+            EvaluationError::ReleaseReason => "release_reason",
             EvaluationError::Db(e) => kind_of(e).code(),
         }
     }

@@ -9,7 +9,7 @@ use super::charts::sensitivity_chart;
 use super::{breadcrumbs, criterion_name, label, member_names, notice, number, percent, progress_key};
 use crate::db::ids::UserId;
 use crate::domain::evaluation::aggregate::{self, Method, ShortlistRule};
-use crate::domain::evaluation::board::Board;
+use crate::domain::evaluation::board::{Board, Progress};
 use crate::domain::evaluation::scoring::HistoryRow;
 use crate::domain::evaluation::{decision, sensitivity};
 use crate::views::account::paris;
@@ -18,12 +18,24 @@ use crate::views::layout::{Ctx, csrf_field, page};
 /// One change of a score: when, member, proposal label, criterion, from, to.
 pub type HistoryLine = (NaiveDateTime, String, String, String, Option<i32>, Option<i32>);
 
+/// A member's line on the progress matrix.
+pub struct ProgressRow {
+    pub name: String,
+    /// One status key per proposal.
+    pub cells: Vec<&'static str>,
+    /// The account is disabled: the seat can be released while something is still awaited.
+    pub disabled: bool,
+    pub released: bool,
+    /// The release confirmation page, when the member still holds work back.
+    pub release: Option<String>,
+}
+
 pub struct ProgressView<'a> {
     pub objective: i64,
     pub title: &'a str,
     pub proposals: Vec<String>,
-    /// Per member: name and one status key per proposal.
-    pub rows: Vec<(String, Vec<&'static str>)>,
+    pub rows: Vec<ProgressRow>,
+    pub notice: Option<String>,
     /// (when, member, proposal label, criterion, from, to)
     pub history: Vec<HistoryLine>,
 }
@@ -36,10 +48,19 @@ pub fn progress(ctx: &Ctx, v: &ProgressView<'_>) -> Markup {
         html! {
             (breadcrumbs(ctx, v.objective, v.title, &heading))
             h1 { (heading) }
+            (notice(&v.notice))
             div.table-wrap { table.matrix {
                 caption { (ctx.t("progress-caption")) }
                 thead { tr { th scope="col" { (ctx.t("committee-member")) } @for p in &v.proposals { th scope="col" { (p) } } } }
-                tbody { @for (name, cells) in &v.rows { tr { th scope="row" { (name) } @for c in cells { td { span class=(format!("badge progress-{c}")) { (ctx.t(c)) } } } } } }
+                tbody { @for r in &v.rows { tr {
+                    th scope="row" {
+                        (r.name)
+                        @if r.released { " " span.badge { (ctx.t("release-released")) } }
+                        @else if r.disabled { " " span.badge { (ctx.t("release-disabled")) } }
+                        @if let Some(link) = &r.release { br; a href=(link) { (ctx.t("release-link")) } }
+                    }
+                    @for c in &r.cells { td { span class=(format!("badge {c}")) { (ctx.t(c)) } } }
+                } } }
             } }
             h2 { (ctx.t("history-title")) }
             @if v.history.is_empty() { p.empty { (ctx.t("history-none")) } }
@@ -58,10 +79,17 @@ pub fn progress(ctx: &Ctx, v: &ProgressView<'_>) -> Markup {
 
 /// The progress of the committee on `b` for its chair: nothing of a proposal `chair` is
 /// conflicted on appears in the `history` of score changes.
-pub fn progress_view<'a>(ctx: &Ctx, b: &'a Board, chair: UserId, history: Vec<HistoryRow>) -> ProgressView<'a> {
+pub fn progress_view<'a>(
+    ctx: &Ctx,
+    b: &'a Board,
+    chair: UserId,
+    history: Vec<HistoryRow>,
+    notice: Option<String>,
+) -> ProgressView<'a> {
     let names = member_names(b);
     let numbers = b.blind_numbers(Some(chair));
     ProgressView {
+        notice,
         objective: b.objective.id.0,
         title: &b.objective.title,
         proposals: b.proposals.iter().map(|p| label(ctx, b, &numbers, p.proposal)).collect(),
@@ -70,7 +98,18 @@ pub fn progress_view<'a>(ctx: &Ctx, b: &'a Board, chair: UserId, history: Vec<Hi
             .iter()
             .map(|m| {
                 let cells = b.proposals.iter().map(|p| progress_key(b.progress(m.user_id, p.proposal))).collect();
-                (m.name.clone(), cells)
+                let awaited = b
+                    .proposals
+                    .iter()
+                    .any(|p| matches!(b.progress(m.user_id, p.proposal), Progress::NotStarted | Progress::Draft));
+                ProgressRow {
+                    name: m.name.clone(),
+                    cells,
+                    disabled: m.disabled,
+                    released: m.released,
+                    release: (m.disabled && !m.released && awaited && b.decision.is_none())
+                        .then(|| format!("/objectives/{}/evaluation/members/{}/release", b.objective.id, m.user_id)),
+                }
             })
             .collect(),
         history: history
@@ -399,6 +438,54 @@ pub fn decision_confirmation(ctx: &Ctx, b: &Board, reason: &str, errors: crate::
             checks: vec![],
             button: ctx.t("decision-record"),
             back: ranking.clone(),
+            errors,
+        },
+    )
+}
+
+/// The confirmation page of releasing a disabled member's seat, with the reason it needs.
+pub fn release_confirmation(
+    ctx: &Ctx,
+    b: &Board,
+    member: &crate::domain::evaluation::committee::Member,
+    reason: &str,
+    errors: crate::views::forms::Errors,
+) -> Markup {
+    let id = b.objective.id.0;
+    let workspace = format!("/objectives/{id}/evaluation");
+    let progress = format!("{workspace}/progress");
+    let awaited = b
+        .proposals
+        .iter()
+        .filter(|p| matches!(b.progress(member.user_id, p.proposal), Progress::NotStarted | Progress::Draft))
+        .count() as i64;
+    crate::views::confirm::confirmation(
+        ctx,
+        &crate::views::confirm::Confirm {
+            title: ctx.t("release-title"),
+            trail: vec![
+                ("/objectives", ctx.t("objectives-title")),
+                (&format!("/objectives/{id}"), b.objective.title.clone()),
+                (&progress, ctx.t("evaluation-progress")),
+            ],
+            subject: member.name.clone(),
+            effects: vec![
+                ctx.t_count("release-effect-awaited", ("count", awaited), &[]),
+                ctx.t("release-effect-submitted"),
+            ],
+            irreversible: ctx.t("release-irreversible"),
+            open_items: None,
+            action: format!("{workspace}/members/{}/release", member.user_id),
+            hidden: vec![],
+            reason: Some(crate::views::confirm::Reason {
+                name: "reason",
+                label: ctx.t("release-reason"),
+                hint: Some(ctx.t("release-reason-hint")),
+                value: reason,
+            }),
+            checks: vec![],
+            button: ctx.t("release-button"),
+            back: progress.clone(),
             errors,
         },
     )

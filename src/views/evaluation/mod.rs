@@ -21,8 +21,8 @@ use crate::db::ids::{CriterionId, ProposalId, UserId};
 use crate::domain::evaluation::board::{Board, Progress};
 
 pub use chair::{
-    Disagreement, HistoryLine, ProgressView, RankRow, RankingView, decision_confirmation, progress, progress_view,
-    publish_confirmation, ranking, ranking_view,
+    Disagreement, HistoryLine, ProgressRow, ProgressView, RankRow, RankingView, decision_confirmation, progress,
+    progress_view, publish_confirmation, ranking, ranking_view, release_confirmation,
 };
 pub use charts::{criteria_chart, sensitivity_chart};
 pub use committee::{CommitteeRow, CommitteeView, committee, committee_view};
@@ -92,5 +92,6 @@ fn progress_key(progress: Progress) -> &'static str {
         Progress::NotStarted => "progress-not-started",
         Progress::Draft => "progress-draft",
         Progress::Submitted => "progress-submitted",
+        Progress::Released => "progress-released",
     }
 }

@@ -200,6 +200,7 @@ fn progress_code(p: Progress) -> &'static str {
         Progress::NotStarted => "not_started",
         Progress::Draft => "draft",
         Progress::Submitted => "submitted",
+        Progress::Released => "released",
     }
 }
 
@@ -578,6 +579,34 @@ pub async fn decide(state: web::Data<AppState>, identity: Identity, id: web::Pat
             .map_err(|e| AppError::BadRequest { code: "invalid_json", message: e.to_string() })?
     };
     operations::record_decision(&state, &identity, id.into_inner(), input.reason).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReleaseInput {
+    /// Why the seat is released (at least 10 characters).
+    pub reason: String,
+}
+
+/// The chair: releases the seat of a committee member whose account was disabled during the
+/// evaluation. Their submitted evaluations still count; what they did not submit is no longer
+/// awaited.
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/evaluation/members/{user}/release", tag = "evaluation",
+    security(("bearer" = [])), request_body = ReleaseInput,
+    params(("id" = i64, Path, description = "the objective"), ("user" = i64, Path, description = "the member")),
+    responses((status = 204), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 409, description = "the account is active, the seat already released, or the committee decided", body = crate::web::error::ErrorBody),
+        (status = 422, description = "no reason, or too short", body = crate::web::error::ErrorBody)))]
+pub async fn release_seat(
+    state: web::Data<AppState>,
+    identity: Identity,
+    path: web::Path<(i64, i64)>,
+    body: web::Bytes,
+) -> Resp {
+    let input: ReleaseInput = serde_json::from_slice(&body)
+        .map_err(|e| AppError::BadRequest { code: "invalid_json", message: e.to_string() })?;
+    let (id, user) = path.into_inner();
+    operations::release_seat(&state, &identity, id, UserId(user), input.reason).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -30,7 +30,7 @@ use crate::web::handlers::{
         api_evaluation::committee_get, api_evaluation::committee_appoint, api_evaluation::committee_remove, api_evaluation::committee_lift_conflict,
         api_evaluation::settings, api_evaluation::workspace, api_evaluation::declare, api_evaluation::proposal,
         api_evaluation::score, api_evaluation::reopen, api_evaluation::ranking, api_evaluation::consensus,
-        api_evaluation::shortlist, api_evaluation::decide, api_evaluation::publish, api_evaluation::results,
+        api_evaluation::shortlist, api_evaluation::decide, api_evaluation::release_seat, api_evaluation::publish, api_evaluation::results,
         api_evaluation::report_csv, api_evaluation::scores_csv,
         api_network::directory, api_network::profile, api_network::catalogue, api_network::export,
         api_network::practice_list, api_network::practice,

@@ -254,6 +254,43 @@ pub(crate) async fn record_decision(
     run(state, move |conn| decision::decide(conn, oid, chair, &reason, now)).await
 }
 
+/// The chair's release page: the board and the member whose seat would be released (a disabled
+/// account still holding work back).
+pub(crate) async fn releasable_seat(
+    state: &AppState,
+    identity: &Identity,
+    objective: i64,
+    member: UserId,
+) -> Result<(Bounded<Board>, committee::Member), AppError> {
+    let (b, _) = chair_board(state, identity, objective).await?;
+    decision::decidable(&b).or_else(|e| match e {
+        // Work still awaited is why the seat is released.
+        EvaluationError::Incomplete(_) => Ok(()),
+        e => Err(e),
+    })?;
+    let m = b.member(member).cloned().ok_or(AppError::NotFound)?;
+    if m.released {
+        return Err(EvaluationError::SeatReleased.into());
+    }
+    if !m.disabled {
+        return Err(EvaluationError::SeatStillHeld.into());
+    }
+    Ok((b, m))
+}
+
+/// The chair releases a disabled member's seat, with a reason.
+pub(crate) async fn release_seat(
+    state: &AppState,
+    identity: &Identity,
+    objective: i64,
+    member: UserId,
+    reason: String,
+) -> Result<(), AppError> {
+    let (oid, chair) = chair_acting(state, identity, objective).await?;
+    let now = state.clock.now_naive();
+    run(state, move |conn| committee::release_seat(conn, oid, member, chair, &reason, now)).await
+}
+
 /// An agent publishes the decided results.
 pub(crate) async fn publish_decided(
     state: &AppState,

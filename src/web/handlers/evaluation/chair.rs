@@ -15,8 +15,8 @@ use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 use crate::web::operations::evaluation::{
-    chair_board, publish_decided, publishable, record_consensus, record_decision, reopen_evaluation, report_board,
-    shortlist_change,
+    chair_board, publish_decided, publishable, record_consensus, record_decision, releasable_seat, release_seat,
+    reopen_evaluation, report_board, shortlist_change,
 };
 
 pub async fn reopen(
@@ -34,11 +34,13 @@ pub async fn progress(
     ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
+    query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (b, current) = chair_board(&state, &identity, id.into_inner()).await?;
     let oid = b.objective.id;
     let history = state.db.run(move |conn| scoring::history(conn, oid).map_err(AppError::from)).await?;
-    let view = views::evaluation::progress_view(&ctx, &b, current.user.id, history);
+    let notice = query.notice(&ctx, "evaluation");
+    let view = views::evaluation::progress_view(&ctx, &b, current.user.id, history, notice);
     Ok(html(StatusCode::OK, views::evaluation::progress(&ctx, &view)))
 }
 
@@ -145,6 +147,42 @@ pub async fn decide(
             let mut errors = Errors::default();
             errors.add("reason", message);
             Ok(html(status, views::evaluation::decision_confirmation(&ctx, &b, &reason, errors)))
+        }
+    }
+}
+
+/// The confirmation page of releasing a disabled member's seat.
+pub async fn release_page(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, member) = path.into_inner();
+    let (b, m) = releasable_seat(&state, &identity, id, UserId(member)).await?;
+    Ok(html(StatusCode::OK, views::evaluation::release_confirmation(&ctx, &b, &m, "", Errors::default())))
+}
+
+pub async fn release(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<DecisionForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, member) = path.into_inner();
+    let reason = form.into_inner().reason;
+    match release_seat(&state, &identity, id, UserId(member), reason.clone()).await {
+        Ok(()) => Ok(redirect(&format!("/objectives/{id}/evaluation/progress?done=released"))),
+        Err(refused) => {
+            // A missing reason: the confirmation page again, what was typed kept.
+            let Some((status, message)) = refused.form_refusal(ctx.lang).filter(|_| refused.is_invalid()) else {
+                return Err(refused);
+            };
+            let (b, m) = releasable_seat(&state, &identity, id, UserId(member)).await?;
+            let mut errors = Errors::default();
+            errors.add("reason", message);
+            Ok(html(status, views::evaluation::release_confirmation(&ctx, &b, &m, &reason, errors)))
         }
     }
 }

@@ -11,7 +11,7 @@ mod report;
 
 pub use chair::{
     ConsensusForm, DecisionForm, PublishForm, ShortlistForm, change_shortlist, consensus, decide, decision_page,
-    progress, publish_page, publish_results, ranking, reopen,
+    progress, publish_page, publish_results, ranking, release, release_page, reopen,
 };
 pub use committee::{
     AppointForm, LiftForm, SettingsForm, appoint, committee_page, lift_conflict, remove_member, settings,
