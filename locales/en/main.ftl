@@ -1635,3 +1635,8 @@ release-error-released = This member’s seat is already released.
 release-error-active = Only the seat of a member whose account is disabled can be released: this member can still finish their evaluations.
 release-error-reason = Write why you release this seat (at least 10 characters).
 evaluation-done-released = The seat is released: its unsubmitted evaluations are no longer awaited.
+
+## The criteria chart as the committee reads it (issue 20)
+chart-criteria-title-this = This proposal's scores per criterion against the average of the opened proposals
+chart-this = This proposal
+chart-criteria-line-this = { $criterion }: this proposal { $own }, average { $average }

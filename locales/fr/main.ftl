@@ -1632,3 +1632,8 @@ release-error-released = Le siège de ce membre est déjà libéré.
 release-error-active = Seul le siège d’un membre dont le compte est désactivé peut être libéré : ce membre peut encore terminer ses évaluations.
 release-error-reason = Écrivez pourquoi vous libérez ce siège (au moins 10 caractères).
 evaluation-done-released = Le siège est libéré : ses évaluations non soumises ne sont plus attendues.
+
+## The criteria chart as the committee reads it (issue 20)
+chart-criteria-title-this = Notes de cette proposition par critère comparées à la moyenne des propositions ouvertes
+chart-this = Cette proposition
+chart-criteria-line-this = { $criterion } : cette proposition { $own }, moyenne { $average }

@@ -214,6 +214,8 @@ both_backends! {
         // The printable report and the CSV exports, formulas neutralised.
         let report = chair.text(&format!("{workspace}/report")).await;
         assert!(report.contains("Ancien employeur") && report.contains(LONG) && report.contains("Budget insuffisant"));
+        // The committee reads "this proposal" in the charts, never the depositor's "your proposal".
+        assert!(report.contains("Cette proposition") && !report.contains("Votre proposition"), "{report}");
         assert_eq!(m1.get(&format!("{workspace}/report")).await.status(), 403);
         let csv = agent.get(&format!("{workspace}/report.csv")).await;
         assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
@@ -242,7 +244,7 @@ both_backends! {
         let feedback = browsers[0].text(&format!("/proposals/{p1}")).await;
         assert!(feedback.contains("Présélectionnée") && feedback.contains("Membre A") && feedback.contains(LONG));
         assert!(!feedback.contains("m1@alpha.example") && !feedback.contains("chair@region.example"), "members are not named");
-        assert!(feedback.contains("<svg"));
+        assert!(feedback.contains("<svg") && feedback.contains("Votre proposition"), "the depositor reads its own");
         assert!(browsers[0].text("/proposals").await.contains("Présélectionnée"), "the dashboard shows the result");
         let excluded = browsers[2].text(&format!("/proposals/{p3}")).await;
         assert!(excluded.contains("Exclue"));

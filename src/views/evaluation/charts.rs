@@ -36,22 +36,25 @@ pub fn sensitivity_chart(ctx: &Ctx, rows: &[RankRow]) -> Markup {
 }
 
 /// A proposal's criterion values against the average of the opened proposals: a grouped bar
-/// chart with a text alternative.
-pub fn criteria_chart(ctx: &Ctx, id: &str, rows: &[(String, f64, f64)]) -> Markup {
+/// chart with a text alternative. `own`: read by its depositor ("your proposal"), else by the
+/// committee or an agent ("this proposal").
+pub fn criteria_chart(ctx: &Ctx, id: &str, rows: &[(String, f64, f64)], own: bool) -> Markup {
     let height = rows.len() * 44 + 34;
+    let (title, legend, line) = if own {
+        ("chart-criteria-title", "chart-own", "chart-criteria-line")
+    } else {
+        ("chart-criteria-title-this", "chart-this", "chart-criteria-line-this")
+    };
     let description: Vec<String> = rows
         .iter()
         .map(|(n, own, avg)| {
-            ctx.t_args(
-                "chart-criteria-line",
-                &[("criterion", n), ("own", &number(ctx, *own)), ("average", &number(ctx, *avg))],
-            )
+            ctx.t_args(line, &[("criterion", n), ("own", &number(ctx, *own)), ("average", &number(ctx, *avg))])
         })
         .collect();
     html! {
         figure.chart {
             svg role="img" aria-labelledby=(format!("{id}-t")) aria-describedby=(format!("{id}-d")) viewBox=(format!("0 0 640 {height}")) width="100%" {
-                title id=(format!("{id}-t")) { (ctx.t("chart-criteria-title")) }
+                title id=(format!("{id}-t")) { (ctx.t(title)) }
                 desc id=(format!("{id}-d")) { (description.join(" ; ")) }
                 @for (i, (name, own, avg)) in rows.iter().enumerate() {
                     @let y = i * 44 + 4;
@@ -60,7 +63,7 @@ pub fn criteria_chart(ctx: &Ctx, id: &str, rows: &[(String, f64, f64)]) -> Marku
                     rect x="240" y=(y + 18) width=(format!("{:.1}", 76.0 * avg)) height="12" fill="#8a949e" {}
                 }
                 rect x="240" y=(height - 16) width="12" height="10" fill="#1f4e79" {}
-                text x="256" y=(height - 7) font-size="11" fill="#1b1f24" { (ctx.t("chart-own")) }
+                text x="256" y=(height - 7) font-size="11" fill="#1b1f24" { (ctx.t(legend)) }
                 rect x="400" y=(height - 16) width="12" height="10" fill="#8a949e" {}
                 text x="416" y=(height - 7) font-size="11" fill="#1b1f24" { (ctx.t("chart-average")) }
             }

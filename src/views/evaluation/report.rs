@@ -71,7 +71,7 @@ pub fn report(ctx: &Ctx, v: &ReportView<'_>) -> Markup {
             h2 { (ctx.t("report-scores")) }
             @for (i, p) in v.proposals.iter().enumerate() {
                 h3 { (p.label) " — " (p.title) }
-                (criteria_chart(ctx, &format!("report-chart-{i}"), &p.chart))
+                (criteria_chart(ctx, &format!("report-chart-{i}"), &p.chart, false))
                 table {
                     thead { tr { th scope="col" { (ctx.t("committee-member")) } th scope="col" { (ctx.t("criterion")) } th scope="col" { (ctx.t("report-score")) } th scope="col" { (ctx.t("score-justification")) } } }
                     tbody { @for (m, c, s, j) in &p.scores { tr { td { (m) } td { (c) } td.num { (s) } td { (j) } } } }

@@ -135,7 +135,7 @@ pub fn feedback(ctx: &Ctx, f: &Feedback) -> Markup {
                         @if let Some(r) = rank { " — " (ctx.t("ranking-rank")) " " (r) }
                     }
                     @if let Some(e) = excluded { p.alert.alert-warn { (e) } }
-                    (criteria_chart(ctx, "feedback-chart", &criteria.iter().map(|c| (c.name.clone(), c.value, c.average)).collect::<Vec<_>>()))
+                    (criteria_chart(ctx, "feedback-chart", &criteria.iter().map(|c| (c.name.clone(), c.value, c.average)).collect::<Vec<_>>(), true))
                     @for c in criteria {
                         h3 { (c.name) " — " (number(ctx, c.value)) " / 5" }
                         @if let Some((s, j)) = &c.consensus { p { (ctx.t("score-consensus")) " : " strong { (s) "/5" } " — " (j) } }
