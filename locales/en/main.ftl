@@ -1615,3 +1615,23 @@ figures-amounts-caption = { $contracts } contracts signed, { $amount } in all (c
 figures-amounts-none = No contract is signed yet for this period.
 figures-later-title = Change support and indicators
 figures-later-text = The change-support actions delivered, their ratings and the indicators on track are not measured yet: they will appear here as soon as the platform records them.
+
+## Audit checkpoints
+checkpoints-title = Audit log checkpoints
+checkpoints-intro = Every action on the platform is written to a chained audit log: each entry holds the hash of the one before. Every day, the platform publishes here the hash of the latest entry, signed with its Ed25519 key. Whoever keeps a checkpoint can later prove that the log was neither truncated nor rewritten.
+checkpoints-no-key = This platform publishes no checkpoints: no signing key is configured.
+checkpoints-key-title = The platform's public key
+checkpoints-public-key = Public key (Ed25519, hexadecimal)
+checkpoints-key-id = Key id
+checkpoints-key-download = Download the public key (text)
+checkpoints-how-title = Verify a checkpoint
+checkpoints-how = Download a checkpoint and keep it. To check later that the log still holds that entry with that hash, and that the signature is the platform's, the operator, or anyone with a copy of the database, runs:
+checkpoints-feed = Atom feed of the checkpoints
+checkpoints-list-title = Published checkpoints
+checkpoints-none = No checkpoint has been published yet.
+checkpoints-col-time = Date
+checkpoints-col-sequence = Entry no.
+checkpoints-col-head = Hash of the entry (SHA-256)
+checkpoints-col-key = Key
+checkpoints-col-file = File
+checkpoints-download = Checkpoint no. { $sequence } (JSON)

@@ -1612,3 +1612,23 @@ figures-amounts-caption = { $contracts } marchés signés, pour { $amount } au t
 figures-amounts-none = Aucun marché n’est encore signé pour cette période.
 figures-later-title = Accompagnement au changement et indicateurs
 figures-later-text = Les actions d’accompagnement au changement réalisées, leurs évaluations et les indicateurs en bonne voie ne sont pas encore mesurés : ils s’afficheront ici dès que la plateforme les enregistrera.
+
+## Audit checkpoints
+checkpoints-title = Points de contrôle du journal d’audit
+checkpoints-intro = Chaque action sur la plateforme est inscrite dans un journal d’audit chaîné : chaque entrée contient l’empreinte de la précédente. Chaque jour, la plateforme publie ici l’empreinte de la dernière entrée, signée avec sa clé Ed25519. Qui conserve un point de contrôle peut prouver plus tard que le journal n’a été ni tronqué ni réécrit.
+checkpoints-no-key = Aucun point de contrôle n’est publié par cette plateforme : aucune clé de signature n’est configurée.
+checkpoints-key-title = Clé publique de la plateforme
+checkpoints-public-key = Clé publique (Ed25519, hexadécimal)
+checkpoints-key-id = Identifiant de la clé
+checkpoints-key-download = Télécharger la clé publique (texte)
+checkpoints-how-title = Vérifier un point de contrôle
+checkpoints-how = Téléchargez un point de contrôle et conservez-le. Pour vérifier plus tard que le journal contient toujours cette entrée avec cette empreinte, et que la signature est bien celle de la plateforme, l’exploitant ou toute personne disposant d’une copie de la base lance :
+checkpoints-feed = Flux Atom des points de contrôle
+checkpoints-list-title = Points de contrôle publiés
+checkpoints-none = Aucun point de contrôle n’a encore été publié.
+checkpoints-col-time = Date
+checkpoints-col-sequence = Entrée n°
+checkpoints-col-head = Empreinte de l’entrée (SHA-256)
+checkpoints-col-key = Clé
+checkpoints-col-file = Fichier
+checkpoints-download = Point de contrôle n° { $sequence } (JSON)
