@@ -525,7 +525,7 @@ fn find_tool(tool: &'static str) -> Result<PathBuf, BackupError> {
             .filter_map(Result::ok)
             .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()).map(|v| (v, e.path())))
             .collect();
-        versions.sort_by(|a, b| b.0.cmp(&a.0));
+        versions.sort_by_key(|(version, _)| std::cmp::Reverse(*version));
         candidates.extend(versions.into_iter().map(|(_, dir)| dir.join("bin").join(tool)));
     }
     candidates.into_iter().find(|p| p.is_file()).ok_or(BackupError::ToolMissing { tool })

@@ -13,6 +13,9 @@ use crate::cli::command;
 use crate::helpers::{Backend, TestDatabase, published, spawn_app, spawn_app_on};
 use crate::proposals::{COMPLETE, attach, deposited, save, start};
 
+/// (receipt number, hash) or (storage key, SHA-256) rows.
+type Pairs = Vec<(String, String)>;
+
 /// A small PDF whose content differs with `n`.
 fn pdf(n: usize) -> Vec<u8> {
     format!("%PDF-1.4\n% document {n}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
@@ -143,7 +146,7 @@ both_backends! {
         assert!(stdout.contains("audit log intact"), "{stdout}");
 
         let restored = spawn_app_on(fresh, &[]).await;
-        let (deposits, documents, head): (Vec<(String, String)>, Vec<(String, String)>, String) = restored.with_db(|conn| {
+        let (deposits, documents, head): (Pairs, Pairs, String) = restored.with_db(|conn| {
             use achat_ouvert::db::schema::{audit_log, deposit_documents, deposits};
             (
                 deposits::table.select((deposits::receipt_number, deposits::deposit_hash)).load(conn).unwrap(),
@@ -165,6 +168,10 @@ both_backends! {
             let bytes = std::fs::read(uploads.join(key)).unwrap_or_else(|e| panic!("{key}: {e}"));
             assert_eq!(&hex::encode(sha2::Sha256::digest(&bytes)), sha256, "{key}");
         }
+        eprintln!(
+            "backup: {} files, {} orphans left out; restored {} deposits, {} deposited files, {} audit entries",
+            description["files"], description["orphans_left_out"], deposits.len(), documents.len(), description["audit_entries"]
+        );
         restored.stop().await;
         app.stop().await;
     }

@@ -121,6 +121,7 @@ both_backends! {
             assert_eq!(person.sign_in(email, password).await.status(), 303, "{email}");
             total += crawl(&person, &["/work", "/account", "/"], &mut problems).await;
         }
+        eprintln!("CSP walk: {total} pages checked as a visitor, in English and as {} accounts", accounts.len());
         assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
         // The walk did go far: dozens of kinds of pages per account.
         assert!(total > 150, "only {total} pages visited");
