@@ -278,11 +278,13 @@ def endpoints(a, c):
     Each entry: (name, path, kind, headers, method and body for writes). `kind` groups them in the
     report. Left out: downloads of stored files (attachments, documents, evidence, pictures: the
     file system, not the application; the indicator reports' evidence too), links carrying a one-time token (verify, set-password,
-    invitations) and the language switch (a redirect setting a cookie). `/practice` only reads since
-    issue 16 (a POST creates the supplier's practice proposal). The chair's release of a disabled
-    member's seat (`/objectives/{id}/evaluation/members/{user}/release`) is left out: the seed
-    disables no committee member (the page answers 409 for an active one); it reads the same board
-    as the progress page, which is measured."""
+    invitations) and the language switch (a redirect setting a cookie). The audit checkpoints' files
+    and public key (`/audit/checkpoints/{id}.json`, `public-key.txt`) answer only where a signing key
+    is configured, which the bench's server is not given; the page and the feed are measured.
+    `/practice` only reads since issue 16 (a POST creates the supplier's practice proposal). The
+    chair's release of a disabled member's seat (`/objectives/{id}/evaluation/members/{user}/release`)
+    is left out: the seed disables no committee member (the page answers 409 for an active one); it
+    reads the same board as the progress page, which is measured."""
     supplier = {"Cookie": c.supplier.cookie()}
     agent = {"Cookie": c.agent.cookie()}
     chair = {"Cookie": c.chair.cookie()}
@@ -320,6 +322,9 @@ def endpoints(a, c):
         ("feed of objectives", "/feeds/objectives.atom", "public", {}),
         ("feed of one theme", "/feeds/themes/batiment", "public", {}),
         ("feed of practices", "/feeds/practices.atom", "public", {}),
+        # The audit log's signed checkpoints (issue 16, item 11).
+        ("audit checkpoints page", "/audit/checkpoints", "public", {}),
+        ("feed of audit checkpoints", "/feeds/audit-checkpoints.atom", "public", {}),
         # The citizens' dashboard (issue 18).
         ("dashboard page, every year", "/chiffres", "public", {}),
         ("dashboard page, English address", "/figures", "public", {}),

@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `create-admin`, `check-config`.
+//! The command line: `serve` (default), `migrate`, `create-admin`, `check-config`, `demo`, `seed`,
+//! `backup`, `restore`, `audit`.
 //!
 //! Exit codes: 0 success, 1 failure at run time (database unreachable, …), 2 bad configuration
 //! or usage. A bad configuration is refused before anything is created.
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::{ConfigError, Settings};
+use crate::domain::checkpoints;
 use crate::domain::email::Email;
 use crate::domain::password::{self, NewPassword};
 use crate::domain::signed_link;
@@ -57,6 +59,24 @@ enum Command {
         #[arg(long, value_enum, default_value = "s")]
         scale: crate::seed::Scale,
     },
+    /// Back up the database and the uploaded files it references into DIR, while serving.
+    ///
+    /// SQLite through `VACUUM INTO`, PostgreSQL through `pg_dump` (needed on this machine); writes a
+    /// manifest of SHA-256 sums (`SHA256SUMS`) last. DIR must be missing or empty.
+    Backup {
+        /// The directory to write (missing or empty).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database and data directory (refused otherwise).
+    ///
+    /// Every file is checked against the manifest before anything is touched; PostgreSQL needs
+    /// `pg_restore`.
+    Restore {
+        /// A directory written by `backup`.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
     /// Audit log commands.
     Audit {
         #[command(subcommand)]
@@ -67,7 +87,26 @@ enum Command {
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
     /// Walk the whole hash chain; exit 1 and name the first broken entry if any.
-    Verify,
+    ///
+    /// With --checkpoint, also check that a kept checkpoint's signature holds and that the chain
+    /// still has its head at its position (neither truncated nor rewritten).
+    Verify {
+        /// A checkpoint file downloaded from /audit/checkpoints.
+        #[arg(long)]
+        checkpoint: Option<std::path::PathBuf>,
+        /// The platform's public key (hexadecimal, as published on /audit/checkpoints); by
+        /// default the one of AUDIT_SIGNING_KEY_FILE.
+        #[arg(long, requires = "checkpoint")]
+        public_key: Option<String>,
+    },
+    /// Create a new Ed25519 key to sign the audit checkpoints (never overwrites a file).
+    Keygen {
+        /// Where to write the key (mode 0600); then set AUDIT_SIGNING_KEY_FILE to it.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Sign and publish a checkpoint of the chain's head now; prints the checkpoint file.
+    Checkpoint,
 }
 
 pub fn main() -> ExitCode {
@@ -87,8 +126,10 @@ pub fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        Command::Audit { command: AuditCommand::Verify } => {
-            return run_async(audit_verify(settings)).map_or_else(
+        Command::Audit { command: AuditCommand::Keygen { to } } => audit_keygen(&to),
+        Command::Audit { command: AuditCommand::Checkpoint } => run_async(audit_checkpoint(settings)),
+        Command::Audit { command: AuditCommand::Verify { checkpoint, public_key } } => {
+            return run_async(audit_verify(settings, checkpoint, public_key)).map_or_else(
                 |message| {
                     eprintln!("error: {message}");
                     ExitCode::from(1)
@@ -96,6 +137,8 @@ pub fn main() -> ExitCode {
                 |intact| if intact { ExitCode::SUCCESS } else { ExitCode::from(1) },
             );
         }
+        Command::Backup { to } => backup(&settings, &to),
+        Command::Restore { from } => restore(&settings, &from),
         Command::Demo => run_async(demo(settings)),
         Command::Seed { scale } => run_async(seed(settings, scale)),
         Command::CheckConfig => {
@@ -215,8 +258,49 @@ fn prompt_password() -> Result<NewPassword, String> {
     Err("no acceptable password given".into())
 }
 
-/// Prints the verdict; `Ok(false)` when the chain is broken.
-async fn audit_verify(settings: Settings) -> Result<bool, String> {
+fn audit_keygen(to: &std::path::Path) -> Result<(), String> {
+    let public = checkpoints::keygen(to).map_err(|e| e.to_string())?;
+    println!("wrote a new signing key to {} (keep it secret, and keep a copy apart from the backups)", to.display());
+    println!("public key: {}", hex::encode(public.as_bytes()));
+    println!("key id: {}", checkpoints::key_id(&public));
+    println!("set AUDIT_SIGNING_KEY_FILE={} to publish the audit checkpoints", to.display());
+    Ok(())
+}
+
+async fn audit_checkpoint(settings: Settings) -> Result<(), String> {
+    let path = settings
+        .audit_signing_key
+        .clone()
+        .ok_or("AUDIT_SIGNING_KEY_FILE is not set: create a key with `achat-ouvert audit keygen --to FILE`")?;
+    let key = checkpoints::load_key(&path).map_err(|e| e.to_string())?;
+    let (db, _) = open_database(&settings).await.map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now().naive_utc();
+    let (checkpoint, created) = actix_web::web::block(move || {
+        let mut conn = db.get().map_err(|e| e.to_string())?;
+        checkpoints::checkpoint(&mut conn, now, &key).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    eprintln!(
+        "{} checkpoint of entry #{} (head {})",
+        if created { "published the" } else { "this head was already signed: the" },
+        checkpoint.sequence,
+        checkpoint.head_hash
+    );
+    let file = serde_json::to_string_pretty(&checkpoint.file()).map_err(|e| e.to_string())?;
+    println!("{file}");
+    Ok(())
+}
+
+/// Prints the verdict; `Ok(false)` when the chain is broken or the checkpoint does not hold.
+async fn audit_verify(
+    settings: Settings,
+    checkpoint: Option<std::path::PathBuf>,
+    public_key: Option<String>,
+) -> Result<bool, String> {
+    if let Some(path) = checkpoint {
+        return audit_verify_checkpoint(settings, &path, public_key).await;
+    }
     let (db, _) = open_database(&settings).await.map_err(|e| e.to_string())?;
     let verdict = actix_web::web::block(move || {
         let mut conn = db.get().map_err(|e| e.to_string())?;
@@ -231,6 +315,78 @@ async fn audit_verify(settings: Settings) -> Result<bool, String> {
         }
         Err(broken) => {
             println!("audit log broken at entry {}: {}", broken.id, broken.reason);
+            Ok(false)
+        }
+    }
+}
+
+fn backup(settings: &Settings, to: &std::path::Path) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let report = crate::backup::backup(settings, to, chrono::Utc::now()).map_err(|e| e.to_string())?;
+    let d = &report.description;
+    println!(
+        "backed up {} database, {} files ({} bytes) into {} in {:.1} s; audit log: {} entries, head {}",
+        d.backend,
+        d.files,
+        report.bytes,
+        to.display(),
+        started.elapsed().as_secs_f64(),
+        d.audit_entries,
+        d.audit_head
+    );
+    if d.orphans_left_out > 0 {
+        println!("left out {} files no row references (uploads in progress, removed drafts)", d.orphans_left_out);
+    }
+    Ok(())
+}
+
+fn restore(settings: &Settings, from: &std::path::Path) -> Result<(), String> {
+    let report = crate::backup::restore(settings, from).map_err(|e| e.to_string())?;
+    let d = &report.description;
+    println!(
+        "restored the backup of {} ({} database, {} files; audit log: {} entries, head {})",
+        d.created_at, d.backend, d.files, d.audit_entries, d.audit_head
+    );
+    for version in report.migrations_applied {
+        println!("applied {version}");
+    }
+    println!("run `achat-ouvert audit verify` to check the restored audit log");
+    Ok(())
+}
+
+async fn audit_verify_checkpoint(
+    settings: Settings,
+    path: &std::path::Path,
+    public_key: Option<String>,
+) -> Result<bool, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file: checkpoints::CheckpointFile =
+        serde_json::from_str(&text).map_err(|e| format!("{} is not a checkpoint file: {e}", path.display()))?;
+    let public = match (public_key, &settings.audit_signing_key) {
+        (Some(text), _) => checkpoints::parse_public_key(&text).map_err(|e| e.to_string())?,
+        (None, Some(key)) => checkpoints::load_key(key).map_err(|e| e.to_string())?.verifying_key(),
+        (None, None) => {
+            return Err("no public key: pass --public-key (published on /audit/checkpoints) or set \
+                        AUDIT_SIGNING_KEY_FILE"
+                .into());
+        }
+    };
+    let (db, _) = open_database(&settings).await.map_err(|e| e.to_string())?;
+    let verdict = actix_web::web::block(move || {
+        let mut conn = db.get().map_err(|e| e.to_string())?;
+        checkpoints::verify(&mut conn, &file, &public).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    match verdict {
+        Ok(count) => {
+            println!(
+                "checkpoint holds: the signature is the platform's and the audit log ({count} entries) still has its head"
+            );
+            Ok(true)
+        }
+        Err(mismatch) => {
+            println!("checkpoint does not hold: {mismatch}");
             Ok(false)
         }
     }

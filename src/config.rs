@@ -127,6 +127,9 @@ pub struct Settings {
     /// Who publishes the site and answers for it: the legal notice, the accessibility statement
     /// and the privacy notice name them (docs/PUBLIC-SITE.md).
     pub site: PublicSite,
+    /// The Ed25519 key that signs the audit checkpoints (`achat-ouvert audit keygen --to FILE`);
+    /// without it, no checkpoint is published.
+    pub audit_signing_key: Option<PathBuf>,
 }
 
 /// The people and addresses the public statements name (legal notice, accessibility, privacy).
@@ -213,6 +216,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("SITE_DPO_CONTACT", "dpo@$PUBLIC_URL host"),
     ("ACCESSIBILITY_STATUS", "partial (full, partial or none)"),
     ("ACCESSIBILITY_STATEMENT_DATE", "2026-12-07"),
+    ("AUDIT_SIGNING_KEY_FILE", "(unset: no audit checkpoint is published)"),
 ];
 
 impl Settings {
@@ -394,6 +398,7 @@ impl Settings {
             site,
             max_file_size: u64::from(max_file),
             max_total_size: u64::from(max_total),
+            audit_signing_key: get("AUDIT_SIGNING_KEY_FILE").filter(|p| !p.trim().is_empty()).map(PathBuf::from),
         })
     }
 
@@ -492,6 +497,13 @@ impl Settings {
             ("SITE_DPO_CONTACT".into(), self.site.dpo_contact.clone()),
             ("ACCESSIBILITY_STATUS".into(), self.site.accessibility.as_str().to_owned()),
             ("ACCESSIBILITY_STATEMENT_DATE".into(), self.site.statement_date.to_string()),
+            (
+                "AUDIT_SIGNING_KEY_FILE".into(),
+                self.audit_signing_key.as_ref().map_or_else(
+                    || "(unset: no audit checkpoint is published)".to_owned(),
+                    |p| p.display().to_string(),
+                ),
+            ),
         ]
     }
 }

@@ -4,6 +4,7 @@
 //! `domain` (the rules), `mail` (outgoing mail), `web` (HTTP: handlers, middleware, i18n),
 //! `views` (HTML), `cli` (the commands). See docs/ARCHITECTURE.md.
 
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -723,6 +723,18 @@ diesel::table! {
 
 diesel::joinable!(indicator_reports -> indicators (indicator_id));
 
+diesel::table! {
+    audit_checkpoints (id) {
+        id -> BigInt,
+        sequence -> BigInt,
+        head_hash -> Text,
+        created_at -> Timestamp,
+        key_id -> Text,
+        public_key -> Text,
+        signature -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     indicators,
     indicator_reports,
@@ -776,4 +788,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     subscriptions,
     user_roles,
     users,
+    audit_checkpoints,
 );

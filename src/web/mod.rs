@@ -39,6 +39,8 @@ pub struct AppState {
     pub figures: operations::dashboard::FiguresCache,
     /// The sitemap's entries (see `operations::site`).
     pub sitemap: operations::site::SitemapCache,
+    /// The key that signs the audit checkpoints (`AUDIT_SIGNING_KEY_FILE`); none, none published.
+    pub audit_key: Option<Arc<ed25519_dalek::SigningKey>>,
 }
 
 /// A value that only so many requests may hold at once, with the permit that allows it. The
@@ -84,6 +86,8 @@ pub enum StartError {
     Bind { bind: String, source: std::io::Error },
     #[error("cannot set up mail: {0}")]
     Mail(String),
+    #[error("AUDIT_SIGNING_KEY_FILE: {0}")]
+    AuditKey(#[from] crate::domain::checkpoints::KeyError),
 }
 
 /// Replaceable parts, for tests: a clock they move by hand, a mailer they read.
@@ -127,6 +131,10 @@ impl Application {
         let secret = settings
             .prepare()
             .map_err(|source| StartError::DataDir { path: settings.data_dir.display().to_string(), source })?;
+        let audit_key = match &settings.audit_signing_key {
+            Some(path) => Some(Arc::new(crate::domain::checkpoints::load_key(path)?)),
+            None => None,
+        };
         let (db, applied) = open_database(&settings).await?;
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "database migrated");
@@ -153,7 +161,26 @@ impl Application {
             )),
             figures: operations::dashboard::FiguresCache::default(),
             sitemap: operations::site::SitemapCache::default(),
+            audit_key,
         });
+        // The day's audit checkpoint, if none was published yet (the daily scheduler publishes
+        // the next ones); a failure is logged, never fatal.
+        if let Some(key) = state.audit_key.clone() {
+            let now = state.clock.now_naive();
+            let db = state.db.clone();
+            let published = web::block(move || -> Result<_, String> {
+                let mut conn = db.get().map_err(|e| e.to_string())?;
+                crate::domain::checkpoints::checkpoint_if_due(&mut conn, now, &key).map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
+            match published {
+                Ok(Some(c)) => tracing::info!(sequence = c.sequence, head = %c.head_hash, "audit checkpoint published"),
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "audit checkpoint not published"),
+            }
+        }
         crate::mail::outbox::spawn_worker(
             state.db.clone(),
             state.mailer.clone(),

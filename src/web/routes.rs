@@ -44,7 +44,8 @@ pub fn api(cfg: &mut web::ServiceConfig) {
 pub fn feeds(cfg: &mut web::ServiceConfig) {
     cfg.route("/feeds/practices.atom", web::get().to(handlers::practices::feed))
         .route("/feeds/objectives.atom", web::get().to(handlers::open_data::feed_all))
-        .route("/feeds/themes/{theme}", web::get().to(handlers::open_data::feed_theme));
+        .route("/feeds/themes/{theme}", web::get().to(handlers::open_data::feed_theme))
+        .route("/feeds/audit-checkpoints.atom", web::get().to(handlers::checkpoints::feed));
 }
 
 /// The home page, the health checks, the language switch and the static files.
@@ -65,7 +66,11 @@ fn public(cfg: &mut web::ServiceConfig) {
         .route("/aide/repondre", web::get().to(handlers::site::guide))
         .route("/aide/glossaire", web::get().to(handlers::site::glossary))
         .route("/robots.txt", web::get().to(handlers::site::robots))
-        .route("/sitemap.xml", web::get().to(handlers::site::sitemap_xml));
+        .route("/sitemap.xml", web::get().to(handlers::site::sitemap_xml))
+        // The audit log's signed checkpoints (docs/RELIABILITY.md).
+        .route("/audit/checkpoints", web::get().to(handlers::checkpoints::page))
+        .route("/audit/checkpoints/public-key.txt", web::get().to(handlers::checkpoints::key_text))
+        .route("/audit/checkpoints/{file}", web::get().to(handlers::checkpoints::download));
 }
 
 /// Registration, verification, sign-in; one's own account, sessions and API tokens.

@@ -30,6 +30,11 @@ fn every_command_has_help() {
         vec!["check-config", "--help"],
         vec!["demo", "--help"],
         vec!["seed", "--help"],
+        vec!["backup", "--help"],
+        vec!["restore", "--help"],
+        vec!["audit", "verify", "--help"],
+        vec!["audit", "keygen", "--help"],
+        vec!["audit", "checkpoint", "--help"],
     ] {
         let out = command(&[]).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");

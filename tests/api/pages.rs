@@ -108,7 +108,8 @@ both_backends! {
             let response = app.get(path).await;
             let h = response.headers();
             let csp = h["content-security-policy"].to_str().unwrap();
-            assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+            assert_eq!(csp, achat_ouvert::web::middleware::CONTENT_SECURITY_POLICY, "{path}");
+            assert!(csp.starts_with("default-src 'none';") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe"), "{path}: {csp}");
             assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
             assert!(h.contains_key("referrer-policy"), "{path}");
             assert!(!h.contains_key("strict-transport-security"), "{path}: no HSTS over plain http");

@@ -43,7 +43,7 @@ pub const COMPLETE: [(&str, &str); 6] = [
 ];
 
 /// Saves the draft's form with the version read from the edit page.
-async fn save(supplier: &Browser, proposal: i64, fields: &[(&str, &str)]) -> reqwest::Response {
+pub async fn save(supplier: &Browser, proposal: i64, fields: &[(&str, &str)]) -> reqwest::Response {
     let edit = supplier.text(&format!("/proposals/{proposal}/edit")).await;
     let version = version_in(&edit);
     let mut all = fields.to_vec();
