@@ -31,6 +31,7 @@ mod organisations;
 mod pages;
 mod partners;
 mod passwords;
+mod personal_data;
 mod practices;
 mod proposals;
 mod proposals_api;
