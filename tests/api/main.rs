@@ -5,6 +5,7 @@ mod helpers;
 
 mod account;
 mod admin;
+mod api_parity;
 mod audit;
 mod authorization;
 mod award;
