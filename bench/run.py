@@ -380,8 +380,16 @@ def endpoints(a, c):
         ("sessions page", "/account/sessions", "supplier", supplier),
         ("API tokens page", "/account/tokens", "supplier", supplier),
         ("subscriptions page", "/account/subscriptions", "supplier", supplier),
+        # A person's own data (issue 18, item 5): the page, the download, the erasure's confirmation
+        # page (read only: the erasure itself is a one-time write), and the API's export.
+        ("my data page", "/account/data", "supplier", supplier),
+        ("my data download (JSON)", "/account/data.json", "supplier", supplier),
+        ("erasure confirmation page", "/account/erase", "supplier", supplier),
+        ("agent's data download (JSON)", "/account/data.json", "agent", agent),
+        ("chair's data download (JSON)", "/account/data.json", "committee", chair),
         ("supplier API: me", "/api/v1/me", "supplier", bearer(c.supplier_token)),
         ("supplier API: tokens", "/api/v1/me/tokens", "supplier", bearer(c.supplier_token)),
+        ("supplier API: my data export", "/api/v1/me/export", "supplier", bearer(c.supplier_token)),
         ("supplier API: organisation", "/api/v1/organisation", "supplier", bearer(c.supplier_token)),
         ("supplier API: organisation export", "/api/v1/organisation/export", "supplier", bearer(c.supplier_token)),
         ("supplier API: proposals", "/api/v1/proposals", "supplier", bearer(c.supplier_token)),

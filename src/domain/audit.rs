@@ -111,6 +111,8 @@ events! {
         UserDisabled => "user.disabled",
         UserEnabled => "user.enabled",
         AdminCreated => "user.admin_created",
+        /// A person erased their own account (`domain::personal_data`): recorded by id only.
+        AccountErased => "user.erased",
     }
 
     /// Organisations: a supplier's registration, its members (invited and removed by the owner,
@@ -648,6 +650,7 @@ mod tests {
         "user.admin_created",
         "user.disabled",
         "user.enabled",
+        "user.erased",
         "user.profile_updated",
         "user.roles_changed",
         "user.staff_invited",

@@ -44,6 +44,10 @@ pub enum Action {
     ChangeOwnPassword,
     ManageOwnSessions,
     ResendVerification,
+    /// Download everything the platform holds about oneself (GDPR articles 15 and 20).
+    ExportOwnData,
+    /// Erase one's own account (article 17); what stands in the way is the domain's to say.
+    EraseOwnAccount,
     ManageOwnTokens,
     ViewOrganisation(OrganisationId),
     InviteMember(OrganisationId),
@@ -172,6 +176,8 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         Register | SignIn => Err(Deny::NotAllowed),
         // Their own account, even before verification.
         ViewOwnAccount | UpdateOwnProfile | ChangeOwnPassword | ManageOwnSessions | ResendVerification => Ok(()),
+        // One's own data, verified or not: the rights do not wait for a verification.
+        ExportOwnData | EraseOwnAccount => Ok(()),
         // Tokens act on data: verified users only.
         ManageOwnTokens => verified(true),
         ViewOrganisation(org) => allow(user.is_member_of(org) || user.has(Role::Admin)),
@@ -299,6 +305,11 @@ mod tests {
         assert_eq!(decide(&owner, Action::InviteMember(OrganisationId(1))), Err(Deny::Unverified));
         assert_eq!(decide(&owner, Action::ChangeOwnPassword), Ok(()));
         assert_eq!(decide(&owner, Action::ManageOwnTokens), Err(Deny::Unverified));
+        // One's own data: exported and erased before verification too; never anonymously.
+        assert_eq!(decide(&owner, Action::ExportOwnData), Ok(()));
+        assert_eq!(decide(&owner, Action::EraseOwnAccount), Ok(()));
+        assert_eq!(decide(&Actor::Anonymous, Action::ExportOwnData), Err(Deny::NotSignedIn));
+        assert_eq!(decide(&Actor::Anonymous, Action::EraseOwnAccount), Err(Deny::NotSignedIn));
     }
 
     #[test]
@@ -306,7 +317,7 @@ mod tests {
         let Actor::User(mut p) = principal(&[Role::Admin], None, false, true) else { unreachable!() };
         p.disabled = true;
         let actor = Actor::User(p);
-        for action in [Action::ViewOwnAccount, Action::ListUsers, Action::ReadAuditLog] {
+        for action in [Action::ViewOwnAccount, Action::ListUsers, Action::ReadAuditLog, Action::EraseOwnAccount] {
             assert_eq!(decide(&actor, action), Err(Deny::NotAllowed));
         }
     }

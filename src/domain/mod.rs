@@ -23,6 +23,7 @@ pub mod objectives;
 pub mod ocds;
 pub mod organisations;
 pub mod password;
+pub mod personal_data;
 pub mod proposals;
 pub mod questions;
 pub mod rate_limit;

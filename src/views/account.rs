@@ -1,8 +1,10 @@
-//! The signed-in user's own account: profile, password, sessions, API tokens.
+//! The signed-in user's own account: profile, password, sessions, API tokens, and their own data
+//! (the export and the erasure's confirmation).
 
 use chrono::NaiveDateTime;
 
 use crate::domain::api_tokens::ApiToken;
+use crate::domain::personal_data::Blocker;
 use maud::{Markup, html};
 
 use super::forms::{Errors, Input, error_summary, field, select};
@@ -24,6 +26,7 @@ fn account_nav(ctx: &Ctx, current: &str) -> Markup {
         ("/account/password", "account-nav-password"),
         ("/account/sessions", "account-nav-sessions"),
         ("/account/tokens", "account-nav-tokens"),
+        ("/account/data", "account-nav-data"),
     ];
     html! {
         nav.subnav aria-label=(ctx.t("account-nav-label")) {
@@ -213,6 +216,109 @@ pub fn tokens(ctx: &Ctx, rows: &[ApiToken], new_secret: Option<&str>, errors: &E
                 (csrf_field(ctx))
                 (field("name", &ctx.t("tokens-name"), name, errors, Input { hint: Some(&ctx.t("tokens-name-hint")), ..Input::TEXT }))
                 button.button.button-primary type="submit" { (ctx.t("tokens-create")) }
+            }
+        },
+    )
+}
+
+/// What stands in the way of an erasure, each with its way out.
+fn blockers_list(ctx: &Ctx, blockers: &[Blocker]) -> Markup {
+    html! {
+        div.alert.alert-error role="alert" {
+            p { strong { (ctx.t("erase-refused")) } }
+            ul {
+                @for b in blockers {
+                    @match b {
+                        Blocker::LastOwner { organisation } => {
+                            li {
+                                (ctx.t_args("erase-refused-last-owner", &[("organisation", organisation.as_str())])) " "
+                                a href="/organisation" { (ctx.t("erase-way-out-owner")) }
+                            }
+                        }
+                        Blocker::SittingMember { objectives } => {
+                            @let names = objectives.iter().map(|(_, r, t)| format!("{r} « {t} »")).collect::<Vec<_>>().join(", ");
+                            li {
+                                (ctx.t_args("erase-refused-sitting-member", &[("objectives", names.as_str())])) " "
+                                a href="/evaluations" { (ctx.t("erase-way-out-member")) }
+                            }
+                        }
+                        Blocker::LastAdmin => {
+                            li {
+                                (ctx.t("erase-refused-last-admin")) " "
+                                a href="/admin/users" { (ctx.t("erase-way-out-admin")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// "My data": the export to download, and the way to the erasure.
+pub fn my_data(ctx: &Ctx, blockers: &[Blocker]) -> Markup {
+    let title = ctx.t("data-title");
+    page(
+        ctx,
+        &title,
+        html! {
+            h1 { (title) }
+            (account_nav(ctx, "/account/data"))
+            p { (ctx.t("data-intro")) " " a href="/donnees-personnelles" { (ctx.t("data-privacy-link")) } }
+            h2 { (ctx.t("data-export-title")) }
+            p { (ctx.t("data-export-text")) }
+            p { a.button.button-primary href="/account/data.json" download { (ctx.t("data-export-button")) } }
+            h2 { (ctx.t("erase-title")) }
+            p { (ctx.t("erase-intro")) }
+            @if blockers.is_empty() {
+                p { a.button.button-danger href="/account/erase" { (ctx.t("erase-button")) } }
+            } @else {
+                (blockers_list(ctx, blockers))
+            }
+        },
+    )
+}
+
+/// The erasure's confirmation page (the pattern of `views::confirm`, with the password asked
+/// instead of a reason), or the refusal with its way out when something stands in the way.
+pub fn erase_confirmation(ctx: &Ctx, email: &str, blockers: &[Blocker], errors: &Errors) -> Markup {
+    let title = ctx.t("erase-title");
+    let trail = [("/account", ctx.t("account-title")), ("/account/data", ctx.t("data-title"))];
+    page(
+        ctx,
+        &title,
+        html! {
+            (super::layout::breadcrumbs(ctx, &trail, &title))
+            (error_summary(ctx, errors))
+            h1 { (title) }
+            p.lead { strong { (email) } }
+            @if !blockers.is_empty() {
+                (blockers_list(ctx, blockers))
+                p { a.button href="/account/data" { (ctx.t("confirm-back")) } }
+            } @else {
+                h2 { (ctx.t("erase-deleted-title")) }
+                ul.confirm-effects {
+                    li { (ctx.t("erase-deleted-account")) }
+                    li { (ctx.t("erase-deleted-sessions")) }
+                    li { (ctx.t("erase-deleted-following")) }
+                    li { (ctx.t("erase-deleted-owner")) }
+                }
+                h2 { (ctx.t("erase-kept-title")) }
+                ul.confirm-effects {
+                    li { (ctx.t("erase-kept-deposits")) }
+                    li { (ctx.t("erase-kept-records")) }
+                    li { (ctx.t("erase-kept-audit")) }
+                }
+                div.alert.alert-warn role="note" { p { strong { (ctx.t("confirm-irreversible")) } " " (ctx.t("erase-irreversible")) } }
+                p { (ctx.t("erase-export-first")) " " a href="/account/data.json" download { (ctx.t("data-export-button")) } }
+                form.form.confirm-form method="post" action="/account/erase" novalidate {
+                    (csrf_field(ctx))
+                    (field("password", &ctx.t("erase-password"), "", errors, Input::CURRENT_PASSWORD))
+                    div.danger-zone {
+                        a.button href="/account/data" { (ctx.t("confirm-back")) }
+                        button.button.button-danger type="submit" { (ctx.t("erase-submit")) }
+                    }
+                }
             }
         },
     )

@@ -99,7 +99,12 @@ fn accounts(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/account/tokens").get(handlers::account::tokens_page).post(handlers::account::create_token),
         )
-        .route("/account/tokens/{id}/revoke", web::post().to(handlers::account::revoke_token));
+        .route("/account/tokens/{id}/revoke", web::post().to(handlers::account::revoke_token))
+        // One's own data: the export and the erasure (docs/ACCOUNTS.md).
+        .route("/account/data", web::get().to(handlers::account::data_page))
+        .route("/account/data.json", web::get().to(handlers::account::data_download))
+        .service(web::resource("/account/erase").get(handlers::account::erase_page).post(handlers::account::erase))
+        .route("/account/erased", web::get().to(handlers::account::erased));
 }
 
 /// The supplier organisation: its members, invitations and owner.
@@ -323,7 +328,9 @@ fn api_open_data(cfg: &mut web::ServiceConfig) {
 fn api_accounts(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/me").get(handlers::api::me).put(handlers::api::update_me))
         .service(web::resource("/me/tokens").get(handlers::api::list_tokens).post(handlers::api::create_token))
-        .route("/me/tokens/{id}", web::delete().to(handlers::api::revoke_token));
+        .route("/me/tokens/{id}", web::delete().to(handlers::api::revoke_token))
+        .route("/me/export", web::get().to(handlers::api::export_me))
+        .route("/me/erasure", web::post().to(handlers::api::erase_me));
 }
 
 /// The supplier organisation.

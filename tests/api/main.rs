@@ -5,6 +5,7 @@ mod helpers;
 
 mod account;
 mod admin;
+mod api_parity;
 mod audit;
 mod authorization;
 mod award;
@@ -34,6 +35,7 @@ mod organisations;
 mod pages;
 mod partners;
 mod passwords;
+mod personal_data;
 mod practices;
 mod proposals;
 mod proposals_api;

@@ -357,3 +357,78 @@ pub async fn revoke_token(
     operations::account::revoke_token(&state, &identity, id.into_inner()).await?;
     Ok(redirect("/account/tokens"))
 }
+
+/// "My data": the export to download and the way to the erasure.
+pub async fn data_page(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
+    identity.authorize(Action::ExportOwnData)?;
+    let blockers = operations::account::erasure_blockers(&state, &identity).await?;
+    Ok(html(StatusCode::OK, views::account::my_data(&ctx, &blockers)))
+}
+
+/// Everything the platform holds about the signed-in user, as a JSON download.
+pub async fn data_download(state: web::Data<AppState>, identity: Identity) -> Result<HttpResponse, AppError> {
+    let data = operations::account::export_own_data(&state, &identity).await?;
+    let id = data["account"]["id"].as_i64().unwrap_or_default();
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"my-data-{id}.json\""),
+        ))
+        .json(data))
+}
+
+/// The erasure's confirmation page, or its refusal with the way out.
+pub async fn erase_page(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::EraseOwnAccount)?;
+    let blockers = operations::account::erasure_blockers(&state, &identity).await?;
+    Ok(html(
+        StatusCode::OK,
+        views::account::erase_confirmation(&ctx, &current.user.email, &blockers, &Errors::default()),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct EraseForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// Erases the account once the password is checked; signs out (every session has ended).
+pub async fn erase(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    form: web::Form<EraseForm>,
+) -> Result<HttpResponse, AppError> {
+    let current = identity.authorize(Action::EraseOwnAccount)?;
+    let email = current.user.email.clone();
+    let blockers = operations::account::erasure_blockers(&state, &identity).await?;
+    if !blockers.is_empty() {
+        let view = views::account::erase_confirmation(&ctx, &email, &blockers, &Errors::default());
+        return Ok(html(StatusCode::CONFLICT, view));
+    }
+    match operations::account::erase_own_account(&state, &identity, form.into_inner().password).await? {
+        operations::account::Erasure::WrongPassword => {
+            let mut errors = Errors::default();
+            errors.add("password", ctx.t("erase-wrong-password"));
+            let view = views::account::erase_confirmation(&ctx, &email, &[], &errors);
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, view))
+        }
+        operations::account::Erasure::Done(_) => {
+            let mut response = redirect("/account/erased");
+            response
+                .add_removal_cookie(&crate::web::auth::session_cookie(&state.settings, String::new()))
+                .map_err(AppError::internal)?;
+            Ok(response)
+        }
+    }
+}
+
+/// The last page of an erased account (anyone may read it: it names no one).
+pub async fn erased(ctx: Ctx) -> HttpResponse {
+    html(
+        StatusCode::OK,
+        views::errors::notice(&ctx, "erased-title", &ctx.t("erased-text"), Some(("/", ctx.t("erased-home")))),
+    )
+}

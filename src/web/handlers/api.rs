@@ -156,6 +156,48 @@ pub async fn revoke_token(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Everything the platform holds about the caller (GDPR articles 15 and 20), one key per category
+/// of the privacy notice; never a secret (no password or token hash, no session identifier, no
+/// mail body). docs/ACCOUNTS.md lists the keys.
+#[utoipa::path(get, path = "/api/v1/me/export", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's data, as JSON", content_type = "application/json"),
+        (status = 401, body = crate::web::error::ErrorBody)))]
+pub async fn export_me(state: web::Data<AppState>, identity: Identity) -> Result<HttpResponse, AppError> {
+    let data = account::export_own_data(&state, &identity).await?;
+    Ok(crate::web::ctx::private_json(actix_web::http::StatusCode::OK, data))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ErasureRequest {
+    /// The account's current password: the erasure cannot be undone.
+    pub password: String,
+}
+
+/// Erases the caller's account (GDPR article 17): deposits, receipts, letters, evaluations and the
+/// audit log stay, linked to a pseudonym; the rest is deleted; every session and token ends (this
+/// token too). Refused (409, `erasure_refused`) for the owner of an organisation with other members
+/// or deposits (transfer the ownership first: `PUT /api/v1/organisation/owner`), for a member of a
+/// committee whose evaluation is not decided, and for the last administrator; a wrong password is
+/// refused with 422 `wrong_password`. Nothing changes when refused.
+#[utoipa::path(post, path = "/api/v1/me/erasure", tag = "accounts", security(("bearer" = [])), request_body = ErasureRequest,
+    responses((status = 204, description = "Erased"), (status = 400, body = crate::web::error::ErrorBody),
+        (status = 401, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody),
+        (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn erase_me(
+    state: web::Data<AppState>,
+    identity: Identity,
+    body: web::Json<ErasureRequest>,
+) -> Result<HttpResponse, AppError> {
+    match account::erase_own_account(&state, &identity, body.into_inner().password).await? {
+        account::Erasure::Done(_) => Ok(HttpResponse::NoContent().finish()),
+        account::Erasure::WrongPassword => Err(AppError::refused(
+            crate::domain::error::Kind::Invalid,
+            "wrong_password",
+            crate::domain::error::Message::new("erase-wrong-password"),
+        )),
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Member {
     pub id: i64,

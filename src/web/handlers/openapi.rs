@@ -18,7 +18,7 @@ use crate::web::handlers::{
     ),
     paths(
         health::health, openapi,
-        api::me, api::update_me, api::list_tokens, api::create_token, api::revoke_token,
+        api::me, api::update_me, api::list_tokens, api::create_token, api::revoke_token, api::export_me, api::erase_me,
         api::my_organisation, api::invite_member, api::remove_member, api::transfer_ownership,
         api::list_users, api::invite_staff, api::set_roles, api::set_disabled, api::audit,
         open_data::list, open_data::detail, open_data::ocds_one, open_data::ocds_all,
@@ -43,7 +43,7 @@ use crate::web::handlers::{
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Service health and this description"),
-        (name = "accounts", description = "One's own account and API tokens"),
+        (name = "accounts", description = "One's own account and API tokens; one's own data, exported and erased"),
         (name = "organisations", description = "Supplier organisations, members and invitations"),
         (name = "administration", description = "Users, roles and the audit log (administrators)"),
         (name = "proposals", description = "Suppliers' proposals: drafts, attachments (multipart), consortia, sealed deposits and their receipts; the public receipt check; agents' opening after the deadline"),

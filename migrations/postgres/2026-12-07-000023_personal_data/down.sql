@@ -1,0 +1,13 @@
+DROP INDEX objectives_created_by;
+DROP INDEX practices_submitted_by;
+DROP INDEX evaluations_user;
+DROP INDEX proposals_updated_by;
+DROP INDEX proposals_created_by;
+DROP INDEX deposits_organisation;
+DROP INDEX deposits_depositor;
+DROP INDEX messages_sender_user;
+DROP INDEX questions_asked_by;
+DROP INDEX invitations_invited_by;
+DROP INDEX invitations_email;
+DROP INDEX mail_outbox_to;
+DROP INDEX audit_log_subject;
