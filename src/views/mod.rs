@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod award;
+pub mod change_support;
 pub mod confirm;
 pub mod contracts;
 pub mod criteria;

@@ -9,6 +9,7 @@ mod audit;
 mod authorization;
 mod award;
 mod browser;
+mod change_support;
 mod cli;
 mod contracts;
 mod criteria;

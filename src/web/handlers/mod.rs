@@ -10,6 +10,7 @@ pub mod api_network;
 pub mod api_proposals;
 pub mod auth;
 pub mod award;
+pub mod change_support;
 pub mod criteria;
 pub mod dashboard;
 pub mod documents;
