@@ -227,6 +227,9 @@ def prepare(a):
     c.chair = Session("committee1@seed.achat-ouvert.fr")
     c.member = Session("committee2@seed.achat-ouvert.fr")
     c.admin = Session("committee5@seed.achat-ouvert.fr")
+    # The awarded contract's holder (a member with a known address) and a user of its purchase.
+    c.holder = Session("titulaire@entreprise.seed.achat-ouvert.fr")
+    c.purchase_user = Session("usager0@seed.achat-ouvert.fr")
     c.chair_token = c.chair.token()
     c.supplier_token = c.supplier.token()
     c.agent_token = c.agent.token()
@@ -284,12 +287,17 @@ def endpoints(a, c):
     `/practice` only reads since issue 16 (a POST creates the supplier's practice proposal). The
     chair's release of a disabled member's seat (`/objectives/{id}/evaluation/members/{user}/release`)
     is left out: the seed disables no committee member (the page answers 409 for an active one); it
-    reads the same board as the progress page, which is measured."""
+    reads the same board as the progress page, which is measured. The change-support writes (plan an
+    action, invite a user, record a delivery, rate) change the plan each time: measured through the
+    pages that show them, not replayed; the change-support materials are stored files like the
+    evidence."""
     supplier = {"Cookie": c.supplier.cookie()}
     agent = {"Cookie": c.agent.cookie()}
     chair = {"Cookie": c.chair.cookie()}
     member = {"Cookie": c.member.cookie()}
     admin = {"Cookie": c.admin.cookie()}
+    holder = {"Cookie": c.holder.cookie()}
+    purchase_user = {"Cookie": c.purchase_user.cookie()}
     bearer = lambda t: {"Authorization": f"Bearer {t}"}  # noqa: E731
     awarded = AWARDED[a.scale]
     return [
@@ -353,6 +361,7 @@ def endpoints(a, c):
         ("contract follow-up page (chart and table)", f"/objectives/{awarded}/follow-up", "public", {}),
         ("follow-up Atom feed", f"/objectives/{awarded}/follow-up.atom", "public", {}),
         ("indicators API", f"/api/v1/objectives/{awarded}/indicators", "api", {}),
+        ("change-support API (plan and public figures)", f"/api/v1/objectives/{awarded}/change-support", "api", {}),
         ("directory API", "/api/v1/directory?q=iso&department=69", "api", {}),
         ("directory profile API", f"/api/v1/directory/{c.supplier_org}", "api", {}),
         ("credentials catalogue API", "/api/v1/credentials", "api", {}),
@@ -396,6 +405,12 @@ def endpoints(a, c):
         ("supplier API: a proposal", f"/api/v1/proposals/{c.draft}", "supplier", bearer(c.supplier_token)),
         ("supplier API: a receipt", f"/api/v1/receipts/{c.deposit}", "supplier", bearer(c.supplier_token)),
         ("supplier API: letters", "/api/v1/organisation/letters", "supplier", bearer(c.supplier_token)),
+        # The awarded contract's holder, and a user of its purchase (issue 17, step 5).
+        ("holder's home (/work)", "/work", "supplier", holder),
+        ("holder's change-support page", f"/objectives/{awarded}/change-support", "supplier", holder),
+        ("user of the purchase's home (/work)", "/work", "purchase user", purchase_user),
+        ("user of the purchase's change-support page", f"/objectives/{awarded}/change-support", "purchase user",
+         purchase_user),
         # An agent.
         ("agent's home (/work)", "/work", "agent", agent),
         ("new objective form", "/objectives/new", "agent", agent),
@@ -408,6 +423,7 @@ def endpoints(a, c):
         ("agent's award page", f"/objectives/{awarded}/award", "agent", agent),
         ("agent's contract page", f"/objectives/{awarded}/contract", "agent", agent),
         ("agent's indicators page", f"/objectives/{awarded}/indicators", "agent", agent),
+        ("agent's change-support page", f"/objectives/{awarded}/change-support", "agent", agent),
         ("a letter (agent)", "/organisation/letters/1", "agent", agent),
         ("agent API: an opened proposal", f"/api/v1/objectives/2/proposals/{c.target}", "agent",
          bearer(c.agent_token)),

@@ -742,6 +742,100 @@ fn indicator_one(
         .map_err(|e| e.to_string())?;
     indicators::decide(conn, r, &Decision::Validate, agent, now - chrono::Duration::minutes(5))
         .map_err(|e| e.to_string())?;
+    support_one(conn, objective, agent, member, org, now)
+}
+
+/// The contract's change-support plan (issue 17, step 5): four actions, the first two delivered
+/// by the holder and rated by three users of the purchase (`usager0..2@seed.achat-ouvert.fr`,
+/// `usager0` leaving one action to rate), and a member of the holder organisation with a known
+/// address (`titulaire@entreprise.seed.achat-ouvert.fr`), so that every change-support page has
+/// data and a person to measure it for. The users are inserted as accounts with the seed's
+/// password (an invitation would mail a set-password link to nobody).
+fn support_one(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    agent: UserId,
+    member: UserId,
+    org: i64,
+    now: NaiveDateTime,
+) -> Result<(), String> {
+    use crate::db::schema::purchase_users;
+    use crate::domain::award::change_support::{self as support, DeliveryInput, Kind, NewAction, RatingInput};
+    let at = now - chrono::Duration::minutes(4);
+    let day = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &at).date_naive();
+    let plan = [
+        (Kind::Training, "Prise en main des chaufferies, en deux groupes.", "Agents de maintenance des lycées", 0, 7.0),
+        (Kind::Awareness, "Les bons gestes de chauffage.", "Élèves et personnels", 0, 2.0),
+        (Kind::Coaching, "Suivi des réglages sur site.", "Gestionnaires des bâtiments", 30, 3.5),
+        (Kind::Advice, "Bilan de la première saison de chauffe.", "Direction du patrimoine", 180, 2.0),
+    ];
+    let mut actions = Vec::new();
+    for (kind, description, audience, days, hours) in plan {
+        let input = NewAction {
+            kind,
+            description: description.into(),
+            audience: audience.into(),
+            planned_on: day + chrono::Duration::days(days),
+            planned_hours: hours,
+        };
+        actions.push(support::add_action(conn, objective, &input, agent, at).map_err(|e| e.to_string())?);
+    }
+    for (action, participants) in [(actions[0], "14"), (actions[1], "120")] {
+        let input = DeliveryInput {
+            delivered_on: day.to_string(),
+            participants: participants.into(),
+            notes: "Feuille d’émargement conservée par le titulaire.".into(),
+            materials: Vec::new(),
+        };
+        support::record_delivery(conn, action, &input, member, at).map_err(|e| e.to_string())?;
+    }
+    let hash: Option<String> =
+        users::table.find(agent).select(users::password_hash).first(conn).map_err(|e| e.to_string())?;
+    let titulaire = (
+        users::email.eq("titulaire@entreprise.seed.achat-ouvert.fr"),
+        users::display_name.eq("Titulaire"),
+        users::password_hash.eq(hash.clone()),
+        users::email_verified_at.eq(Some(at)),
+        users::created_at.eq(at),
+        users::updated_at.eq(at),
+        users::organisation_id.eq(Some(OrganisationId(org))),
+        users::locale.eq("fr"),
+    );
+    diesel::insert_into(users::table).values(titulaire).execute(conn).map_err(|e| e.to_string())?;
+    // What each user rates: usager0 the first action only (the second waits on their home).
+    let ratings: [&[(usize, i32, &str)]; 3] = [
+        &[(0, 5, "Très concret, nous savons régler la chaufferie.")],
+        &[(0, 4, "Un peu rapide sur la maintenance."), (1, 4, "")],
+        &[(0, 5, ""), (1, 3, "Utile pour les élèves.")],
+    ];
+    for (i, rated) in ratings.iter().enumerate() {
+        let user: UserId = diesel::insert_into(users::table)
+            .values((
+                users::email.eq(format!("usager{i}@seed.achat-ouvert.fr")),
+                users::display_name.eq(format!("Usager {i}")),
+                users::password_hash.eq(hash.clone()),
+                users::email_verified_at.eq(Some(at)),
+                users::created_at.eq(at),
+                users::updated_at.eq(at),
+                users::locale.eq("fr"),
+            ))
+            .returning(users::id)
+            .get_result(conn)
+            .map_err(|e| e.to_string())?;
+        diesel::insert_into(purchase_users::table)
+            .values((
+                purchase_users::objective_id.eq(objective),
+                purchase_users::user_id.eq(user),
+                purchase_users::invited_by.eq(agent),
+                purchase_users::invited_at.eq(at),
+            ))
+            .execute(conn)
+            .map_err(|e| e.to_string())?;
+        for (k, rating, comment) in rated.iter() {
+            let input = RatingInput { attended: true, rating: rating.to_string(), comment: (*comment).into() };
+            support::rate(conn, actions[*k], &input, user, at).map_err(|e| e.to_string())?;
+        }
+    }
     Ok(())
 }
 

@@ -735,6 +735,67 @@ diesel::table! {
     }
 }
 
+    support_actions (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        kind -> Text,
+        description -> Text,
+        audience -> Text,
+        planned_on -> Date,
+        planned_hours -> Double,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    support_deliveries (action_id) {
+        action_id -> BigInt,
+        delivered_on -> Date,
+        participants -> Integer,
+        notes -> Text,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    support_materials (id) {
+        id -> BigInt,
+        action_id -> BigInt,
+        storage_key -> Text,
+        original_name -> Text,
+        content_type -> Text,
+    }
+}
+
+diesel::table! {
+    purchase_users (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        user_id -> BigInt,
+        invited_by -> BigInt,
+        invited_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    support_ratings (id) {
+        id -> BigInt,
+        action_id -> BigInt,
+        user_id -> BigInt,
+        rating -> Integer,
+        comment -> Text,
+        rated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(support_deliveries -> support_actions (action_id));
+diesel::joinable!(support_materials -> support_deliveries (action_id));
+diesel::joinable!(support_ratings -> support_deliveries (action_id));
+diesel::joinable!(support_ratings -> users (user_id));
+diesel::joinable!(purchase_users -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     indicators,
     indicator_reports,
@@ -789,4 +850,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_roles,
     users,
     audit_checkpoints,
+    support_actions,
+    support_deliveries,
+    support_materials,
+    purchase_users,
+    support_ratings,
 );

@@ -41,7 +41,13 @@ impl Links<'_> {
         url.to_string()
     }
 
-    fn signed(&self, purpose: Purpose, user: &User, hours: i64, now: DateTime<Utc>) -> Result<String, LinkError> {
+    pub(crate) fn signed(
+        &self,
+        purpose: Purpose,
+        user: &User,
+        hours: i64,
+        now: DateTime<Utc>,
+    ) -> Result<String, LinkError> {
         let state = match purpose {
             Purpose::SetPassword => signed_link::password_state(user.password_hash.as_deref()),
             Purpose::VerifyEmail => signed_link::email_state(&user.email, user.is_verified()),

@@ -174,6 +174,16 @@ events! {
         IndicatorReportSentBack => "indicator.report_sent_back",
     }
 
+    /// Change support (`award::change_support`): an agent plans an action of a contract's
+    /// change-support plan or invites a user of the purchase, a member of a holder organisation
+    /// records an action delivered, a user of the purchase confirms attending it and rates it.
+    {
+        SupportActionPlanned => "support.action_planned",
+        SupportActionDelivered => "support.action_delivered",
+        PurchaseUserInvited => "support.user_invited",
+        SupportActionRated => "support.action_rated",
+    }
+
     /// Questions on an open objective: asked by suppliers, answered or published by agents.
     {
         QuestionAsked => "question.asked",
@@ -592,6 +602,10 @@ mod tests {
         "indicator.report_validated",
         "indicator.reported",
         "indicator.set",
+        "support.action_planned",
+        "support.action_delivered",
+        "support.user_invited",
+        "support.action_rated",
         "evaluation.shortlist_changed",
         "evaluation.submitted",
         "message.report_resolved",

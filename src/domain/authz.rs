@@ -117,6 +117,19 @@ pub enum Action {
     ReportIndicator {
         holder: bool,
     },
+    /// Plan a contract's change support, invite its users of the purchase, read the ratings with
+    /// their authors (agents).
+    PlanChangeSupport,
+    /// Record a change-support action delivered, read the ratings without their authors:
+    /// verified members of an organisation holding the contract.
+    RecordSupport {
+        holder: bool,
+    },
+    /// Confirm attending a delivered change-support action and rate it: the contract's users of
+    /// the purchase (an account an agent invited onto this one contract), and nobody else.
+    RateSupport {
+        user_of_purchase: bool,
+    },
     /// Edit the organisation's directory profile and credentials, list or withdraw it: its
     /// verified members.
     EditProfile(OrganisationId),
@@ -207,6 +220,9 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         ReadLetters(org) => verified(user.is_member_of(org)),
         ManageIndicators => verified(user.has(Role::Agent)),
         ReportIndicator { holder } => verified(holder && user.organisation.is_some()),
+        PlanChangeSupport => verified(user.has(Role::Agent)),
+        RecordSupport { holder } => verified(holder && user.organisation.is_some()),
+        RateSupport { user_of_purchase } => verified(user_of_purchase),
         // Sitting on a committee needs the role and the appointment; agents and administrators
         // see nothing of the scores unless appointed. Separation of duties, checked here on every
         // access and not only at appointment (roles may be granted later): an agent (who opens
@@ -430,5 +446,46 @@ mod tests {
         assert_eq!(decide(&principal(&[], Some(2), false, true), other), Err(Deny::NotAllowed));
         assert_eq!(decide(&principal(&[Role::Agent], None, false, true), holder), Err(Deny::NotAllowed));
         assert_eq!(decide(&Actor::Anonymous, holder), Err(Deny::NotSignedIn));
+    }
+
+    #[test]
+    fn agents_plan_change_support_holders_record_and_users_of_the_purchase_rate() {
+        let agent = principal(&[Role::Agent], None, false, true);
+        let holder = principal(&[], Some(1), false, true);
+        let other_supplier = principal(&[], Some(2), true, true);
+        let member = principal(&[Role::Committee], None, false, true);
+        let admin = principal(&[Role::Admin], None, false, true);
+        let user = principal(&[], None, false, true);
+        assert_eq!(decide(&agent, Action::PlanChangeSupport), Ok(()));
+        assert_eq!(
+            decide(&principal(&[Role::Agent], None, false, false), Action::PlanChangeSupport),
+            Err(Deny::Unverified)
+        );
+        for who in [&holder, &other_supplier, &member, &admin, &user] {
+            assert_eq!(decide(who, Action::PlanChangeSupport), Err(Deny::NotAllowed), "{who:?}");
+        }
+        assert_eq!(decide(&Actor::Anonymous, Action::PlanChangeSupport), Err(Deny::NotSignedIn));
+
+        assert_eq!(decide(&holder, Action::RecordSupport { holder: true }), Ok(()));
+        assert_eq!(
+            decide(&principal(&[], Some(1), false, false), Action::RecordSupport { holder: true }),
+            Err(Deny::Unverified)
+        );
+        for who in [&other_supplier, &agent, &member, &admin, &user] {
+            assert_eq!(decide(who, Action::RecordSupport { holder: false }), Err(Deny::NotAllowed), "{who:?}");
+        }
+        // Holding needs an organisation: a flag alone grants nothing to staff.
+        assert_eq!(decide(&agent, Action::RecordSupport { holder: true }), Err(Deny::NotAllowed));
+        assert_eq!(decide(&Actor::Anonymous, Action::RecordSupport { holder: true }), Err(Deny::NotSignedIn));
+
+        assert_eq!(decide(&user, Action::RateSupport { user_of_purchase: true }), Ok(()));
+        assert_eq!(
+            decide(&principal(&[], None, false, false), Action::RateSupport { user_of_purchase: true }),
+            Err(Deny::Unverified)
+        );
+        for who in [&user, &holder, &other_supplier, &agent, &member, &admin] {
+            assert_eq!(decide(who, Action::RateSupport { user_of_purchase: false }), Err(Deny::NotAllowed), "{who:?}");
+        }
+        assert_eq!(decide(&Actor::Anonymous, Action::RateSupport { user_of_purchase: true }), Err(Deny::NotSignedIn));
     }
 }

@@ -42,6 +42,8 @@ pub struct SupplierWork {
     pub unread_letters: i64,
     /// The indicator reports due from the organisation on the contracts it holds.
     pub reports_due: Vec<crate::domain::award::indicators::Due>,
+    /// The change-support actions planned up to today that the organisation has to record.
+    pub support_to_record: Vec<crate::domain::award::change_support::ToRecord>,
 }
 
 pub fn supplier(conn: &mut DbConnection, org: OrganisationId, now: NaiveDateTime) -> QueryResult<SupplierWork> {
@@ -52,7 +54,8 @@ pub fn supplier(conn: &mut DbConnection, org: OrganisationId, now: NaiveDateTime
         .count()
         .get_result(conn)?;
     let reports_due = crate::domain::award::indicators::due_for(conn, org, now)?;
-    Ok(SupplierWork { proposals, unread_letters, reports_due })
+    let support_to_record = crate::domain::award::change_support::to_record(conn, org, now)?;
+    Ok(SupplierWork { proposals, unread_letters, reports_due, support_to_record })
 }
 
 /// An agent's home: objectives by stage, and what waits for an agent's action.
@@ -281,4 +284,16 @@ pub fn admin(conn: &mut DbConnection) -> QueryResult<AdminWork> {
     let reports_open =
         message_reports::table.filter(message_reports::resolved_at.is_null()).count().get_result(conn)?;
     Ok(AdminWork { reports_open })
+}
+
+/// A user of the purchase's home: the delivered actions of their purchases they have not rated.
+/// `None` for someone who is not a user of any purchase.
+pub fn purchase_user(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> QueryResult<Option<Vec<crate::domain::award::change_support::ToRate>>> {
+    if !crate::domain::award::change_support::is_user_of_any(conn, user)? {
+        return Ok(None);
+    }
+    crate::domain::award::change_support::to_rate(conn, user).map(Some)
 }

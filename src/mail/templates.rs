@@ -284,3 +284,25 @@ pub fn practice_refused(lang: Lang, to: &str, title: &str, reason: &str, link: &
         Some((lang.t("mail-practice-action"), link)),
     )
 }
+
+/// A user of the purchase invited onto a contract with a new account: a link to set its password.
+pub fn purchase_user_invitation(lang: Lang, to: &str, objective: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-purchase-user-subject", &[("objective", objective)]),
+        &[lang.t_args("mail-purchase-user-body", &[("objective", objective)]), lang.t("mail-link-72h")],
+        Some((lang.t("mail-set-password-action"), link)),
+    )
+}
+
+/// A user of the purchase invited onto a contract with the account they already have.
+pub fn purchase_user_access(lang: Lang, to: &str, objective: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-purchase-user-subject", &[("objective", objective)]),
+        &[lang.t_args("mail-purchase-user-body", &[("objective", objective)]), lang.t("mail-purchase-user-existing")],
+        Some((lang.t("mail-purchase-user-action"), link)),
+    )
+}

@@ -438,6 +438,8 @@ pub struct AfterResults {
     pub contract: Option<crate::domain::award::contracts::Contract>,
     /// The contract's indicators with their validated reports (once signed).
     pub indicators: Vec<crate::domain::award::indicators::Indicator>,
+    /// The change-support plan's public figures (once signed).
+    pub support: Option<crate::domain::award::change_support::Summary>,
     /// The viewer is an agent: link to the award page.
     pub agent: bool,
 }
@@ -480,6 +482,9 @@ pub fn public_section(ctx: &Ctx, p: &AfterResults) -> Markup {
                 p.agent-actions { a.button href=(format!("/objectives/{}/indicators", p.objective_id)) { (ctx.t("indicator-manage-title")) } }
             }
             (super::indicators::public_section(ctx, p.objective_id, c.signed_on, &p.indicators))
+            @if let Some(s) = &p.support {
+                (super::change_support::public_section(ctx, p.objective_id, s, p.agent))
+            }
         }
     }
 }

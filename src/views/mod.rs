@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod award;
 pub mod checkpoints;
+pub mod change_support;
 pub mod confirm;
 pub mod contracts;
 pub mod criteria;

@@ -8,6 +8,7 @@ use super::account::paris;
 use super::layout::{Ctx, page};
 use super::objectives::time_left;
 use super::proposals::Standing;
+use crate::domain::award::change_support::ToRate;
 use crate::domain::objectives::Status;
 use crate::domain::proposals::{self, Relation, opening};
 use crate::domain::worklist::{AdminWork, AgentWork, ObjectiveLine, Seat, SupplierWork};
@@ -18,6 +19,8 @@ pub struct WorkPage {
     pub agent: Option<AgentWork>,
     pub committee: Option<Vec<Seat>>,
     pub admin: Option<AdminWork>,
+    /// The actions to rate of a user of a purchase (`None`: not a user of any purchase).
+    pub purchase_user: Option<Vec<ToRate>>,
     pub now: NaiveDateTime,
 }
 
@@ -54,7 +57,8 @@ pub fn work(ctx: &Ctx, name: &str, w: &WorkPage) -> Markup {
             @if let Some(a) = &w.agent { (agent(ctx, a)) }
             @if let Some(seats) = &w.committee { (committee(ctx, seats)) }
             @if let Some(a) = &w.admin { (admin(ctx, a)) }
-            @if w.supplier.is_none() && w.agent.is_none() && w.committee.is_none() && w.admin.is_none() {
+            @if let Some(r) = &w.purchase_user { (purchase_user(ctx, r)) }
+            @if w.supplier.is_none() && w.agent.is_none() && w.committee.is_none() && w.admin.is_none() && w.purchase_user.is_none() {
                 p { (ctx.t("work-nothing-for-role")) " " a href="/objectives" { (ctx.t("work-browse-objectives")) } }
             }
             p.muted { (ctx.t("work-times-note")) }
@@ -146,6 +150,21 @@ fn supplier(ctx: &Ctx, s: &SupplierWork, now: NaiveDateTime) -> Markup {
             urgent: d.late,
         });
     }
+    for r in &s.support_to_record {
+        list.push(Task {
+            text: ctx.t_args(
+                "work-supplier-support-record",
+                &[
+                    ("action", &super::change_support::kind_name(ctx, r.kind)),
+                    ("audience", &r.audience),
+                    ("objective", &r.title),
+                    ("date", &r.planned_on.format("%d/%m/%Y").to_string()),
+                ],
+            ),
+            href: format!("/objectives/{}/change-support#a{}", r.objective.0, r.action),
+            urgent: false,
+        });
+    }
     if waiting > 0 {
         list.push(Task {
             text: ctx.t_count("work-supplier-deposited", ("count", waiting), &[]),
@@ -168,6 +187,31 @@ fn supplier(ctx: &Ctx, s: &SupplierWork, now: NaiveDateTime) -> Markup {
                 a.button href="/objectives?status=open" { (ctx.t("work-browse-objectives")) }
                 a.button href="/proposals" { (ctx.t("work-all-proposals")) }
             }
+        }
+    }
+}
+
+/// A user of the purchase's part: each delivered action to rate.
+fn purchase_user(ctx: &Ctx, to_rate: &[ToRate]) -> Markup {
+    let list: Vec<Task> = to_rate
+        .iter()
+        .map(|r| Task {
+            text: ctx.t_args(
+                "work-user-rate",
+                &[
+                    ("action", &super::change_support::kind_name(ctx, r.kind)),
+                    ("objective", &r.title),
+                    ("date", &r.delivered_on.format("%d/%m/%Y").to_string()),
+                ],
+            ),
+            href: format!("/objectives/{}/change-support#a{}", r.objective.0, r.action),
+            urgent: false,
+        })
+        .collect();
+    html! {
+        section.work-section aria-labelledby="work-user" {
+            h2 #work-user { (ctx.t("work-user-title")) }
+            (tasks(ctx, &list, "work-user-none"))
         }
     }
 }

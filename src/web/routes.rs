@@ -245,6 +245,18 @@ fn indicators(cfg: &mut web::ServiceConfig) {
     .route("/indicator-reports/{id}/evidence", web::get().to(handlers::indicators::evidence))
     .route("/objectives/{id}/follow-up", web::get().to(handlers::indicators::follow_up))
     .route("/objectives/{id}/follow-up.atom", web::get().to(handlers::indicators::feed));
+    change_support(cfg);
+}
+
+/// Change support: the contract's change-support page (agents, holders, users of the purchase),
+/// the plan's actions, the users' invitations, the deliveries, the ratings, the materials.
+fn change_support(cfg: &mut web::ServiceConfig) {
+    cfg.route("/objectives/{id}/change-support", web::get().to(handlers::change_support::page))
+        .route("/objectives/{id}/change-support/actions", web::post().to(handlers::change_support::add_action))
+        .route("/objectives/{id}/change-support/users", web::post().to(handlers::change_support::invite))
+        .route("/support-actions/{id}/delivery", web::post().to(handlers::change_support::deliver))
+        .route("/support-actions/{id}/rating", web::post().to(handlers::change_support::rate))
+        .route("/support-materials/{id}", web::get().to(handlers::change_support::material));
 }
 
 fn evaluation(cfg: &mut web::ServiceConfig) {
@@ -400,6 +412,9 @@ fn api_award(cfg: &mut web::ServiceConfig) {
         .route("/objectives/{id}/decp.json", web::get().to(handlers::open_data::decp_one))
         .route("/decp/marches.json", web::get().to(handlers::open_data::decp_all))
         .route("/objectives/{id}/indicators", web::get().to(handlers::indicators::api))
+        .route("/objectives/{id}/change-support", web::get().to(handlers::change_support::api_plan))
+        .route("/objectives/{id}/change-support/actions", web::post().to(handlers::change_support::api_add_action))
+        .route("/support-actions/{id}/delivery", web::post().to(handlers::change_support::api_deliver))
         .route("/organisation/letters", web::get().to(handlers::api_award::letters))
         .route("/organisation/letters/{id}", web::get().to(handlers::api_award::letter));
 }

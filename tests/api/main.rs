@@ -12,6 +12,7 @@ mod award;
 mod backup;
 mod browser;
 mod checkpoints;
+mod change_support;
 mod cli;
 mod contracts;
 mod criteria;

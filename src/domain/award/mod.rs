@@ -6,6 +6,7 @@
 //! Every write here is one operation owning its transaction, its lock and its audit entry.
 
 pub mod challenges;
+pub mod change_support;
 pub mod contracts;
 pub mod indicators;
 pub mod letters;

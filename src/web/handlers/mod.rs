@@ -11,6 +11,7 @@ pub mod api_proposals;
 pub mod auth;
 pub mod award;
 pub mod checkpoints;
+pub mod change_support;
 pub mod criteria;
 pub mod dashboard;
 pub mod documents;

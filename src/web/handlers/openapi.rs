@@ -6,7 +6,8 @@ use utoipa::OpenApi;
 use crate::web::error::{ErrorBody, ErrorDetail};
 use crate::web::handlers::health::{self, Health};
 use crate::web::handlers::{
-    api, api_award, api_evaluation, api_network, api_proposals, dashboard, indicators, open_data, receipts,
+    api, api_award, api_evaluation, api_network, api_proposals, change_support, dashboard, indicators, open_data,
+    receipts,
 };
 
 #[derive(OpenApi)]
@@ -37,6 +38,7 @@ use crate::web::handlers::{
         api_award::award, api_award::letters, api_award::letter, api_award::contract, api_award::sign,
         open_data::decp_one, open_data::decp_all,
         indicators::api,
+        change_support::api_plan, change_support::api_add_action, change_support::api_deliver,
         dashboard::api,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),

@@ -30,6 +30,7 @@ pub async fn home(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> R
                 agent: if agent { Some(worklist::agent(conn, now)?) } else { None },
                 committee: if committee { Some(worklist::committee(conn, user)?) } else { None },
                 admin: if admin { Some(worklist::admin(conn)?) } else { None },
+                purchase_user: worklist::purchase_user(conn, user)?,
                 now,
             })
         })

@@ -44,6 +44,12 @@ pub async fn after_results(state: &AppState, identity: &Identity, oid: Objective
                 Some(_) => crate::domain::award::indicators::of_objective(conn, oid, true)?,
                 None => Vec::new(),
             };
+            let support = match &contract {
+                Some(_) => Some(crate::domain::award::change_support::summarize(
+                    &crate::domain::award::change_support::plan(conn, oid)?,
+                )),
+                None => None,
+            };
             let winner_names = match &found {
                 Some(a) if a.awarded => award::winner_names(conn, &a.winners)?,
                 _ => Vec::new(),
@@ -56,6 +62,7 @@ pub async fn after_results(state: &AppState, identity: &Identity, oid: Objective
                 challenges,
                 contract,
                 indicators,
+                support,
                 agent,
             })
         })
