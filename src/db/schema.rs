@@ -735,6 +735,7 @@ diesel::table! {
     }
 }
 
+diesel::table! {
     support_actions (id) {
         id -> BigInt,
         objective_id -> BigInt,
