@@ -279,7 +279,9 @@ def endpoints(a, c):
     report. Left out: downloads of stored files (attachments, documents, evidence, pictures: the
     file system, not the application; the indicator reports' evidence too), links carrying a one-time token (verify, set-password,
     invitations) and the language switch (a redirect setting a cookie). `/practice` only reads since
-    issue 16 (a POST creates the supplier's practice proposal)."""
+    issue 16 (a POST creates the supplier's practice proposal). The confirmation page before
+    validating an indicator report (POST /indicator-reports/{id}/validation/confirm) is left out:
+    the seed's only report is already validated, and a decided report answers 409."""
     supplier = {"Cookie": c.supplier.cookie()}
     agent = {"Cookie": c.agent.cookie()}
     chair = {"Cookie": c.chair.cookie()}

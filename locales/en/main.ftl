@@ -1615,3 +1615,14 @@ figures-amounts-caption = { $contracts } contracts signed, { $amount } in all (c
 figures-amounts-none = No contract is signed yet for this period.
 figures-later-title = Change support and indicators
 figures-later-text = The change-support actions delivered, their ratings and the indicators on track are not measured yet: they will appear here as soon as the platform records them.
+
+## Indicators: reminders by the scheduler, validation confirmed
+mail-indicator-due-subject = Report due by { $date }: { $indicator }
+mail-indicator-due-body = The report for period { $period } of the indicator “{ $indicator }” of the contract “{ $title }” is due by { $date }. Report the measured value and its evidence on the platform.
+mail-indicator-late-subject = Report overdue: { $indicator }
+mail-indicator-late-body = The report for period { $period } of the indicator “{ $indicator }” of the contract “{ $title }” was due by { $date } and has not been filed yet. Please file it on the platform as soon as possible.
+mail-indicator-reminder-action = File the report
+indicator-confirm-title = Validate this report?
+indicator-confirm-value = The value { $value } becomes the validated value of this period.
+indicator-confirm-public = It is published: the objective's follow-up page, its chart and table, the Atom feed and the open API.
+indicator-confirm-irreversible = A validated report can no longer be sent back or changed.

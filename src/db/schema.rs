@@ -705,6 +705,37 @@ diesel::table! {
 
 diesel::joinable!(indicator_reports -> indicators (indicator_id));
 
+diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_run_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    indicator_reminders (id) {
+        id -> BigInt,
+        indicator_id -> BigInt,
+        period -> Integer,
+        kind -> Text,
+        sent_at -> Timestamp,
+        recipients -> Integer,
+    }
+}
+
+diesel::table! {
+    retention_purges (objective_id) {
+        objective_id -> BigInt,
+        purged_at -> Timestamp,
+        summary -> Text,
+    }
+}
+
+diesel::joinable!(indicator_reminders -> indicators (indicator_id));
+diesel::joinable!(retention_purges -> objectives (objective_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     indicators,
     indicator_reports,
@@ -756,4 +787,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     subscriptions,
     user_roles,
     users,
+    job_leases,
+    indicator_reminders,
+    retention_purges,
 );

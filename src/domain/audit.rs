@@ -172,6 +172,12 @@ events! {
         IndicatorReportSentBack => "indicator.report_sent_back",
     }
 
+    /// Retention (`domain::retention`): what passed its retention period was purged from an
+    /// archived objective by `achat-ouvert retention purge --confirm` (counts in the details).
+    {
+        RetentionPurged => "retention.purged",
+    }
+
     /// Questions on an open objective: asked by suppliers, answered or published by agents.
     {
         QuestionAsked => "question.asked",
@@ -587,6 +593,7 @@ mod tests {
         "indicator.report_validated",
         "indicator.reported",
         "indicator.set",
+        "retention.purged",
         "evaluation.shortlist_changed",
         "evaluation.submitted",
         "message.report_resolved",

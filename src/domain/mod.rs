@@ -25,6 +25,7 @@ pub mod password;
 pub mod proposals;
 pub mod questions;
 pub mod rate_limit;
+pub mod retention;
 pub mod search;
 pub mod secret_token;
 pub mod sessions;

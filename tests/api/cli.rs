@@ -30,6 +30,8 @@ fn every_command_has_help() {
         vec!["check-config", "--help"],
         vec!["demo", "--help"],
         vec!["seed", "--help"],
+        vec!["retention", "list", "--help"],
+        vec!["retention", "purge", "--help"],
     ] {
         let out = command(&[]).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");

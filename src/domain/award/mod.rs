@@ -9,6 +9,7 @@ pub mod challenges;
 pub mod contracts;
 pub mod indicators;
 pub mod letters;
+pub mod reminders;
 pub mod standstill;
 
 use std::collections::HashSet;
