@@ -281,14 +281,20 @@ pub fn retention_list(db: &crate::db::Db, settings: &Settings, now: chrono::Naiv
     } else {
         out.push_str(&format!("{} archived objective(s) past their retention period:\n", expired.len()));
         for k in &expired {
-            out.push_str(&format!("  #{} {} \"{}\": kept until {} ({})\n", k.objective.0, k.reference, k.title, k.until, k.basis));
+            out.push_str(&format!(
+                "  #{} {} \"{}\": kept until {} ({})\n",
+                k.objective.0, k.reference, k.title, k.until, k.basis
+            ));
         }
     }
     let kept: Vec<_> = all.iter().filter(|k| !expired.iter().any(|e| e.objective == k.objective)).collect();
     if !kept.is_empty() {
         out.push_str(&format!("{} archived objective(s) still within their retention period:\n", kept.len()));
         for k in kept {
-            out.push_str(&format!("  #{} {} \"{}\": kept until {} ({})\n", k.objective.0, k.reference, k.title, k.until, k.basis));
+            out.push_str(&format!(
+                "  #{} {} \"{}\": kept until {} ({})\n",
+                k.objective.0, k.reference, k.title, k.until, k.basis
+            ));
         }
     }
     Ok(out)

@@ -401,8 +401,7 @@ impl Settings {
             ));
         }
 
-        let scheduler_tick =
-            parse_number(&get, "SCHEDULER_TICK", 60, 1, 3600, "a number of seconds from 1 to 3600")?;
+        let scheduler_tick = parse_number(&get, "SCHEDULER_TICK", 60, 1, 3600, "a number of seconds from 1 to 3600")?;
         let reminder_days_before =
             parse_number(&get, "REMINDER_DAYS_BEFORE", 14, 1, 90, "a number of days from 1 to 90")?;
         let retention = Retention {

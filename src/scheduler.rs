@@ -48,11 +48,8 @@ impl std::fmt::Debug for Job {
 }
 
 /// Every job the servers run. Adding a job is adding a line here.
-pub const JOBS: &[Job] = &[Job {
-    name: "indicator-reminders",
-    every_seconds: 3600,
-    run: crate::domain::award::reminders::run,
-}];
+pub const JOBS: &[Job] =
+    &[Job { name: "indicator-reminders", every_seconds: 3600, run: crate::domain::award::reminders::run }];
 
 fn pool_error(e: crate::db::DbError) -> DieselError {
     DieselError::QueryBuilderError(e.to_string().into())

@@ -122,7 +122,10 @@ fn kept_until(conn: &mut DbConnection, objective: ObjectiveId, p: &Retention) ->
             let decided: Option<NaiveDateTime> =
                 awards::table.find(objective).select(awards::decided_at).first(conn).optional()?;
             let from = decided.map(paris_day).or(archived_on).unwrap_or(NaiveDate::MAX);
-            (plus_years(from, p.procedure_years), format!("not awarded {from} + {} years (R2184-12)", p.procedure_years))
+            (
+                plus_years(from, p.procedure_years),
+                format!("not awarded {from} + {} years (R2184-12)", p.procedure_years),
+            )
         }
     };
     // Never before the archive itself.
@@ -169,7 +172,8 @@ fn purge_one(
 ) -> QueryResult<(Option<Purged>, Vec<String>)> {
     let o = kept.objective;
     let status: String = objectives::table.find(o).select(objectives::status).first(conn)?;
-    let purged_before: i64 = retention_purges::table.filter(retention_purges::objective_id.eq(o)).count().get_result(conn)?;
+    let purged_before: i64 =
+        retention_purges::table.filter(retention_purges::objective_id.eq(o)).count().get_result(conn)?;
     if status != Status::Archived.as_str() || purged_before > 0 || kept_until(conn, o, periods)?.0 >= paris_day(now) {
         return Ok((None, Vec::new()));
     }
@@ -191,8 +195,8 @@ fn purge_one(
             .select(proposal_attachments::storage_key)
             .load::<String>(conn)?,
     );
-    r.attachments =
-        diesel::delete(proposal_attachments::table.filter(proposal_attachments::proposal_id.eq_any(&all))).execute(conn)?;
+    r.attachments = diesel::delete(proposal_attachments::table.filter(proposal_attachments::proposal_id.eq_any(&all)))
+        .execute(conn)?;
     let deposit_ids: Vec<i64> = deposits::table.filter(deposits::objective_id.eq(o)).select(deposits::id).load(conn)?;
     keys.extend(
         deposit_documents::table
@@ -206,9 +210,8 @@ fn purge_one(
 
     // The losing proposals' contents, in the draft and in each deposit's snapshot (its receipt,
     // number, hash and file list stay).
-    r.statements =
-        diesel::delete(proposal_statements::table.filter(proposal_statements::proposal_id.eq_any(&losers)))
-            .execute(conn)?;
+    r.statements = diesel::delete(proposal_statements::table.filter(proposal_statements::proposal_id.eq_any(&losers)))
+        .execute(conn)?;
     r.proposals_emptied = diesel::update(proposals::table.filter(proposals::id.eq_any(&losers)))
         .set((
             proposals::summary.eq(""),
@@ -237,9 +240,8 @@ fn purge_one(
     // The committee members' own evaluations (the consensus stays).
     let evaluation_ids: Vec<i64> =
         evaluations::table.filter(evaluations::objective_id.eq(o)).select(evaluations::id).load(conn)?;
-    r.score_history =
-        diesel::delete(score_history::table.filter(score_history::evaluation_id.eq_any(&evaluation_ids)))
-            .execute(conn)?;
+    r.score_history = diesel::delete(score_history::table.filter(score_history::evaluation_id.eq_any(&evaluation_ids)))
+        .execute(conn)?;
     r.scores = diesel::delete(scores::table.filter(scores::evaluation_id.eq_any(&evaluation_ids))).execute(conn)?;
     r.evaluations = diesel::delete(evaluations::table.filter(evaluations::id.eq_any(&evaluation_ids))).execute(conn)?;
 
@@ -275,7 +277,10 @@ fn purge_one(
             .filter(proposal_attachments::storage_key.eq(&key))
             .count()
             .get_result::<i64>(conn)?
-            + deposit_documents::table.filter(deposit_documents::storage_key.eq(&key)).count().get_result::<i64>(conn)?
+            + deposit_documents::table
+                .filter(deposit_documents::storage_key.eq(&key))
+                .count()
+                .get_result::<i64>(conn)?
             + objective_documents::table
                 .filter(objective_documents::storage_key.eq(&key))
                 .count()
@@ -298,7 +303,14 @@ fn purge_one(
         ))
         .execute(conn)?;
     let details = serde_json::json!({ "kept_until": kept.until.to_string(), "basis": kept.basis, "removed": summary });
-    audit::record(conn, &AuditActor::System("retention purge".into()), Event::RetentionPurged, Subject::Objective(o), details, now)?;
+    audit::record(
+        conn,
+        &AuditActor::System("retention purge".into()),
+        Event::RetentionPurged,
+        Subject::Objective(o),
+        details,
+        now,
+    )?;
     Ok((Some(r), freed))
 }
 

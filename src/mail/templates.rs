@@ -304,7 +304,8 @@ pub fn indicator_reminder(lang: Lang, to: &str, r: &IndicatorReminder<'_>) -> Ou
         Lang::En => r.due.format("%Y-%m-%d").to_string(),
     };
     let period = r.period.to_string();
-    let args = [("title", r.objective), ("indicator", r.indicator), ("period", period.as_str()), ("date", date.as_str())];
+    let args =
+        [("title", r.objective), ("indicator", r.indicator), ("period", period.as_str()), ("date", date.as_str())];
     let (subject, body) = if r.late {
         ("mail-indicator-late-subject", "mail-indicator-late-body")
     } else {

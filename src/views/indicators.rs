@@ -10,8 +10,8 @@ use super::account::paris;
 use super::confirm::{Confirm, confirmation};
 use super::forms::{Errors, error_summary};
 use super::layout::{Ctx, breadcrumbs, csrf_field, page};
-use crate::domain::forms::{FormPairs, Problem, first};
 use crate::domain::award::indicators::{Indicator, State};
+use crate::domain::forms::{FormPairs, Problem, first};
 use crate::domain::objectives::Status;
 use crate::i18n::Lang;
 

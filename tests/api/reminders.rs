@@ -42,7 +42,10 @@ async fn reminders_to(app: &TestApp, to: &str) -> Vec<(String, String)> {
     app.outbox()
         .await
         .into_iter()
-        .filter(|m| m.to_address == to && (m.subject.starts_with("Rapport à déposer") || m.subject.starts_with("Rapport en retard")))
+        .filter(|m| {
+            m.to_address == to
+                && (m.subject.starts_with("Rapport à déposer") || m.subject.starts_with("Rapport en retard"))
+        })
         .map(|m| (m.subject, m.body_text))
         .collect()
 }

@@ -86,7 +86,8 @@ pub fn run(conn: &mut DbConnection, settings: &Settings, now: NaiveDateTime) -> 
                     continue;
                 }
                 let Some(kind) = kind_for(&p, today, settings.reminder_days_before) else { continue };
-                let reminder = Reminder { indicator: indicator.id, name: &indicator.name, title: &title, period: p, kind };
+                let reminder =
+                    Reminder { indicator: indicator.id, name: &indicator.name, title: &title, period: p, kind };
                 if send(conn, &reminder, &holders, &link, now)? {
                     sent += 1;
                 }

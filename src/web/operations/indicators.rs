@@ -157,10 +157,8 @@ pub async fn report(
     };
     let now = state.clock.now_naive();
     let typed = ReportInput { evidence: None, ..input.clone() };
-    let outcome = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(indicators::report(conn, indicator, &input, member, now)))
-        .await;
+    let outcome =
+        state.db.run(move |conn| Ok::<_, AppError>(indicators::report(conn, indicator, &input, member, now))).await;
     let outcome = match outcome {
         Ok(o) => o,
         Err(e) => {
