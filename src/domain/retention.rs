@@ -138,14 +138,13 @@ pub fn expired(conn: &mut DbConnection, periods: &Retention, now: NaiveDateTime)
     Ok(archived(conn, periods)?.into_iter().filter(|k| k.until < today).collect())
 }
 
-/// Purges every objective past its retention period; returns each with what was removed, and the
-/// storage keys of the files no row refers to any more (to remove from the upload store).
-/// Each objective is one transaction with its audit entry.
-pub fn purge(
-    conn: &mut DbConnection,
-    periods: &Retention,
-    now: NaiveDateTime,
-) -> QueryResult<(Vec<(Kept, Purged)>, Vec<String>)> {
+/// What a purge did: each objective purged with what was removed, and the storage keys of the
+/// files no row refers to any more (to remove from the upload store).
+pub type Outcome = (Vec<(Kept, Purged)>, Vec<String>);
+
+/// Purges every objective past its retention period (see [`Outcome`]). Each objective is one
+/// transaction with its audit entry.
+pub fn purge(conn: &mut DbConnection, periods: &Retention, now: NaiveDateTime) -> QueryResult<Outcome> {
     let mut done = Vec::new();
     let mut keys = Vec::new();
     for kept in expired(conn, periods, now)? {
