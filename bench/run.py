@@ -290,7 +290,9 @@ def endpoints(a, c):
     reads the same board as the progress page, which is measured. The change-support writes (plan an
     action, invite a user, record a delivery, rate) change the plan each time: measured through the
     pages that show them, not replayed; the change-support materials are stored files like the
-    evidence."""
+    evidence. The confirmation page before validating an indicator report (POST
+    /indicator-reports/{id}/validation/confirm) is left out: the seed's only report is already
+    validated, and a decided report answers 409."""
     supplier = {"Cookie": c.supplier.cookie()}
     agent = {"Cookie": c.agent.cookie()}
     chair = {"Cookie": c.chair.cookie()}

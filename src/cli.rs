@@ -1,5 +1,6 @@
 //! The command line: `serve` (default), `migrate`, `create-admin`, `check-config`, `demo`, `seed`,
-//! `backup`, `restore`, `audit`.
+//! `backup`, `restore`, `audit` (`verify`, `keygen`, `checkpoint`), `retention list` and
+//! `retention purge --confirm`.
 //!
 //! Exit codes: 0 success, 1 failure at run time (database unreachable, …), 2 bad configuration
 //! or usage. A bad configuration is refused before anything is created.
@@ -82,6 +83,23 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Records past their retention period (docs/OPERATIONS.md, "Retention").
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RetentionCommand {
+    /// List the archived objectives past their retention period (and when the others may go).
+    List,
+    /// Purge what has passed its retention period; without --confirm, only say what would go.
+    Purge {
+        /// Really purge (files and rows, audited).
+        #[arg(long)]
+        confirm: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -139,6 +157,7 @@ pub fn main() -> ExitCode {
         }
         Command::Backup { to } => backup(&settings, &to),
         Command::Restore { from } => restore(&settings, &from),
+        Command::Retention { command } => run_async(retention(settings, command)),
         Command::Demo => run_async(demo(settings)),
         Command::Seed { scale } => run_async(seed(settings, scale)),
         Command::CheckConfig => {
@@ -390,6 +409,93 @@ async fn audit_verify_checkpoint(
             Ok(false)
         }
     }
+async fn retention(settings: Settings, command: RetentionCommand) -> Result<(), String> {
+    let (db, _) = open_database(&settings).await.map_err(|e| e.to_string())?;
+    let now = chrono::Utc::now().naive_utc();
+    let text = actix_web::web::block(move || match command {
+        RetentionCommand::List => retention_list(&db, &settings, now),
+        RetentionCommand::Purge { confirm } => retention_purge(&db, &settings, now, confirm),
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    print!("{text}");
+    Ok(())
+}
+
+/// `retention list` at `now`: the archived objectives past their retention period, then the
+/// others with the day their period ends. Returns the text printed.
+pub fn retention_list(db: &crate::db::Db, settings: &Settings, now: chrono::NaiveDateTime) -> Result<String, String> {
+    use crate::domain::retention;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let all = retention::archived(&mut conn, &settings.retention).map_err(|e| e.to_string())?;
+    let expired = retention::expired(&mut conn, &settings.retention, now).map_err(|e| e.to_string())?;
+    let mut out = String::new();
+    if expired.is_empty() {
+        out.push_str("nothing has passed its retention period\n");
+    } else {
+        out.push_str(&format!("{} archived objective(s) past their retention period:\n", expired.len()));
+        for k in &expired {
+            out.push_str(&format!(
+                "  #{} {} \"{}\": kept until {} ({})\n",
+                k.objective.0, k.reference, k.title, k.until, k.basis
+            ));
+        }
+    }
+    let kept: Vec<_> = all.iter().filter(|k| !expired.iter().any(|e| e.objective == k.objective)).collect();
+    if !kept.is_empty() {
+        out.push_str(&format!("{} archived objective(s) still within their retention period:\n", kept.len()));
+        for k in kept {
+            out.push_str(&format!(
+                "  #{} {} \"{}\": kept until {} ({})\n",
+                k.objective.0, k.reference, k.title, k.until, k.basis
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// `retention purge [--confirm]` at `now`. Without `confirm`, changes nothing and says what would
+/// go; with it, purges each objective past its period (rows in one audited transaction each, then
+/// the files no row refers to any more). Returns the text printed.
+pub fn retention_purge(
+    db: &crate::db::Db,
+    settings: &Settings,
+    now: chrono::NaiveDateTime,
+    confirm: bool,
+) -> Result<String, String> {
+    use crate::domain::retention;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    if !confirm {
+        let expired = retention::expired(&mut conn, &settings.retention, now).map_err(|e| e.to_string())?;
+        let mut out = format!("{} archived objective(s) would be purged:\n", expired.len());
+        for k in &expired {
+            out.push_str(&format!("  #{} {} \"{}\"\n", k.objective.0, k.reference, k.title));
+        }
+        out.push_str("nothing purged: run again with --confirm to purge\n");
+        return Ok(out);
+    }
+    let (done, keys) = retention::purge(&mut conn, &settings.retention, now).map_err(|e| e.to_string())?;
+    let store = crate::uploads::Store::new(&settings.data_dir);
+    let mut missing = 0;
+    for key in &keys {
+        match store.path_of(key).map(std::fs::remove_file) {
+            Some(Ok(())) => {}
+            Some(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => missing += 1,
+            Some(Err(e)) => return Err(format!("cannot remove the file {key}: {e}")),
+            None => missing += 1,
+        }
+    }
+    let mut out = format!("purged {} archived objective(s)\n", done.len());
+    for (k, p) in &done {
+        out.push_str(&format!(
+            "  #{} {}: {} file(s), {} attachment(s), {} deposited document(s), {} proposal(s) emptied, {} evaluation(s), {} message(s), {} evidence file reference(s)\n",
+            k.objective.0, k.reference, p.files, p.attachments, p.deposit_documents, p.proposals_emptied, p.evaluations, p.messages, p.evidence
+        ));
+    }
+    if missing > 0 {
+        out.push_str(&format!("{missing} file(s) were already gone\n"));
+    }
+    Ok(out)
 }
 
 async fn seed(settings: Settings, scale: crate::seed::Scale) -> Result<(), String> {

@@ -130,6 +130,32 @@ pub struct Settings {
     /// The Ed25519 key that signs the audit checkpoints (`achat-ouvert audit keygen --to FILE`);
     /// without it, no checkpoint is published.
     pub audit_signing_key: Option<PathBuf>,
+    /// `SCHEDULER_TICK`: how often each server looks for scheduled jobs that are due.
+    pub scheduler_tick: Duration,
+    /// `REMINDER_DAYS_BEFORE`: how many days before an indicator report is due its holder is reminded.
+    pub reminder_days_before: u32,
+    /// How long records are kept before `retention purge` may remove them (docs/OPERATIONS.md).
+    pub retention: Retention,
+}
+
+/// The retention periods, in years, never below what the public procurement code requires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    /// `RETENTION_PROCEDURE_YEARS`: applications, proposals and the procedure's documents, from the
+    /// signature of the contract (article R2184-12: at least 5 years).
+    pub procedure_years: u32,
+    /// `RETENTION_CONTRACT_YEARS`: a supplies or services contract's documents, from the end of its
+    /// execution (article R2184-13: at least 5 years).
+    pub contract_years: u32,
+    /// `RETENTION_WORKS_CONTRACT_YEARS`: the same for works contracts (CPV division 45), from the
+    /// end of execution (article R2184-13: at least 10 years).
+    pub works_contract_years: u32,
+}
+
+impl Retention {
+    pub const MIN_PROCEDURE_YEARS: u32 = 5;
+    pub const MIN_CONTRACT_YEARS: u32 = 5;
+    pub const MIN_WORKS_CONTRACT_YEARS: u32 = 10;
 }
 
 /// The people and addresses the public statements name (legal notice, accessibility, privacy).
@@ -217,6 +243,11 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ("ACCESSIBILITY_STATUS", "partial (full, partial or none)"),
     ("ACCESSIBILITY_STATEMENT_DATE", "2026-12-07"),
     ("AUDIT_SIGNING_KEY_FILE", "(unset: no audit checkpoint is published)"),
+    ("SCHEDULER_TICK", "60 (seconds)"),
+    ("REMINDER_DAYS_BEFORE", "14 (days)"),
+    ("RETENTION_PROCEDURE_YEARS", "5 (years, at least 5: article R2184-12)"),
+    ("RETENTION_CONTRACT_YEARS", "5 (years, at least 5: article R2184-13)"),
+    ("RETENTION_WORKS_CONTRACT_YEARS", "10 (years, at least 10: article R2184-13)"),
 ];
 
 impl Settings {
@@ -374,6 +405,30 @@ impl Settings {
             ));
         }
 
+        let scheduler_tick = parse_number(&get, "SCHEDULER_TICK", 60, 1, 3600, "a number of seconds from 1 to 3600")?;
+        let reminder_days_before =
+            parse_number(&get, "REMINDER_DAYS_BEFORE", 14, 1, 90, "a number of days from 1 to 90")?;
+        let retention = Retention {
+            procedure_years: parse_years(
+                &get,
+                "RETENTION_PROCEDURE_YEARS",
+                Retention::MIN_PROCEDURE_YEARS,
+                "a number of years, at least 5 (article R2184-12 of the public procurement code)",
+            )?,
+            contract_years: parse_years(
+                &get,
+                "RETENTION_CONTRACT_YEARS",
+                Retention::MIN_CONTRACT_YEARS,
+                "a number of years, at least 5 (article R2184-13 of the public procurement code)",
+            )?,
+            works_contract_years: parse_years(
+                &get,
+                "RETENTION_WORKS_CONTRACT_YEARS",
+                Retention::MIN_WORKS_CONTRACT_YEARS,
+                "a number of years, at least 10 for works (article R2184-13 of the public procurement code)",
+            )?,
+        };
+
         Ok(Settings {
             database_url,
             bind,
@@ -399,6 +454,9 @@ impl Settings {
             max_file_size: u64::from(max_file),
             max_total_size: u64::from(max_total),
             audit_signing_key: get("AUDIT_SIGNING_KEY_FILE").filter(|p| !p.trim().is_empty()).map(PathBuf::from),
+            scheduler_tick: Duration::from_secs(u64::from(scheduler_tick)),
+            reminder_days_before,
+            retention,
         })
     }
 
@@ -504,6 +562,11 @@ impl Settings {
                     |p| p.display().to_string(),
                 ),
             ),
+            ("SCHEDULER_TICK".into(), format!("{}s", self.scheduler_tick.as_secs())),
+            ("REMINDER_DAYS_BEFORE".into(), self.reminder_days_before.to_string()),
+            ("RETENTION_PROCEDURE_YEARS".into(), self.retention.procedure_years.to_string()),
+            ("RETENTION_CONTRACT_YEARS".into(), self.retention.contract_years.to_string()),
+            ("RETENTION_WORKS_CONTRACT_YEARS".into(), self.retention.works_contract_years.to_string()),
         ]
     }
 }
@@ -610,6 +673,28 @@ fn parse_number(
         Some(raw) => match raw.parse::<u32>() {
             Ok(n) if (min..=max).contains(&n) => Ok(n),
             _ => Err(ConfigError::new(variable, format!("`{raw}` is out of range or not a number"), expected)),
+        },
+    }
+}
+
+/// A retention period in years: the legal minimum by default; below it, start-up is refused with
+/// a message naming the minimum and the article that sets it.
+fn parse_years(
+    get: &dyn Fn(&str) -> Option<String>,
+    variable: &'static str,
+    minimum: u32,
+    expected: &'static str,
+) -> Result<u32, ConfigError> {
+    match get(variable) {
+        None => Ok(minimum),
+        Some(raw) => match raw.parse::<u32>() {
+            Ok(n) if n < minimum => Err(ConfigError::new(
+                variable,
+                format!("{n} years is below the legal minimum of {minimum} years"),
+                expected,
+            )),
+            Ok(n) if n <= 100 => Ok(n),
+            _ => Err(ConfigError::new(variable, format!("`{raw}` is not a number of years up to 100"), expected)),
         },
     }
 }
@@ -746,6 +831,11 @@ mod tests {
             ("SITE_DPO_CONTACT", "dpo at region"),
             ("ACCESSIBILITY_STATUS", "mostly"),
             ("ACCESSIBILITY_STATEMENT_DATE", "07/12/2026"),
+            ("SCHEDULER_TICK", "0"),
+            ("REMINDER_DAYS_BEFORE", "soon"),
+            ("RETENTION_PROCEDURE_YEARS", "4"),
+            ("RETENTION_CONTRACT_YEARS", "five"),
+            ("RETENTION_WORKS_CONTRACT_YEARS", "5"),
         ];
         for (var, value) in cases {
             let err = settings(&[(var, value)]).expect_err(value);
@@ -780,6 +870,16 @@ mod tests {
         for secret in ["hunter2hunter2", "very-secret", "smtp-password"] {
             assert!(!text.contains(secret), "{secret} leaked in {text}");
         }
+    }
+
+    #[test]
+    fn retention_periods_default_to_the_legal_minimums_and_refuse_less() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.retention, Retention { procedure_years: 5, contract_years: 5, works_contract_years: 10 });
+        let longer = settings(&[("RETENTION_PROCEDURE_YEARS", "7"), ("RETENTION_WORKS_CONTRACT_YEARS", "12")]);
+        assert_eq!(longer.unwrap().retention.procedure_years, 7);
+        let err = settings(&[("RETENTION_CONTRACT_YEARS", "3")]).unwrap_err().to_string();
+        assert!(err.contains("below the legal minimum of 5 years") && err.contains("R2184-13"), "{err}");
     }
 
     #[test]

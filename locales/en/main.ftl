@@ -1797,3 +1797,13 @@ work-supplier-support-record = Action to record: { $action } — { $audience }, 
 work-user-title = User of a purchase
 work-user-rate = Action to rate: { $action } of { $date } for “{ $objective }”
 work-user-none = Nothing waits for you at the moment.
+## Indicators: reminders by the scheduler, validation confirmed
+mail-indicator-due-subject = Report due by { $date }: { $indicator }
+mail-indicator-due-body = The report for period { $period } of the indicator “{ $indicator }” of the contract “{ $title }” is due by { $date }. Report the measured value and its evidence on the platform.
+mail-indicator-late-subject = Report overdue: { $indicator }
+mail-indicator-late-body = The report for period { $period } of the indicator “{ $indicator }” of the contract “{ $title }” was due by { $date } and has not been filed yet. Please file it on the platform as soon as possible.
+mail-indicator-reminder-action = File the report
+indicator-confirm-title = Validate this report?
+indicator-confirm-value = The value { $value } becomes the validated value of this period.
+indicator-confirm-public = It is published: the objective's follow-up page, its chart and table, the Atom feed and the open API.
+indicator-confirm-irreversible = A validated report can no longer be sent back or changed.

@@ -1794,3 +1794,13 @@ work-supplier-support-record = Action à enregistrer : { $action } — { $audien
 work-user-title = Usager d’un achat
 work-user-rate = Action à évaluer : { $action } du { $date } pour « { $objective } »
 work-user-none = Aucune action ne vous attend pour le moment.
+## Indicators: reminders by the scheduler, validation confirmed
+mail-indicator-due-subject = Rapport à déposer avant le { $date } : { $indicator }
+mail-indicator-due-body = Le rapport de la période { $period } de l’indicateur « { $indicator } » du marché « { $title } » est attendu au plus tard le { $date }. Déposez la valeur mesurée et ses justificatifs sur la plateforme.
+mail-indicator-late-subject = Rapport en retard : { $indicator }
+mail-indicator-late-body = Le rapport de la période { $period } de l’indicateur « { $indicator } » du marché « { $title } » était attendu au plus tard le { $date } et n’a pas encore été déposé. Déposez-le dès que possible sur la plateforme.
+mail-indicator-reminder-action = Déposer le rapport
+indicator-confirm-title = Valider ce rapport ?
+indicator-confirm-value = La valeur { $value } devient la valeur validée de cette période.
+indicator-confirm-public = Elle est publiée : page de suivi de l’objectif, son graphique et son tableau, le flux Atom et l’API ouverte.
+indicator-confirm-irreversible = Un rapport validé ne peut plus être renvoyé ni modifié.

@@ -797,7 +797,41 @@ diesel::joinable!(support_ratings -> support_deliveries (action_id));
 diesel::joinable!(support_ratings -> users (user_id));
 diesel::joinable!(purchase_users -> users (user_id));
 
+diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_run_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    indicator_reminders (id) {
+        id -> BigInt,
+        indicator_id -> BigInt,
+        period -> Integer,
+        kind -> Text,
+        sent_at -> Timestamp,
+        recipients -> Integer,
+    }
+}
+
+diesel::table! {
+    retention_purges (objective_id) {
+        objective_id -> BigInt,
+        purged_at -> Timestamp,
+        summary -> Text,
+    }
+}
+
+diesel::joinable!(indicator_reminders -> indicators (indicator_id));
+diesel::joinable!(retention_purges -> objectives (objective_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    job_leases,
+    indicator_reminders,
+    retention_purges,
     indicators,
     indicator_reports,
     award_winners,

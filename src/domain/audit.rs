@@ -184,6 +184,12 @@ events! {
         SupportActionRated => "support.action_rated",
     }
 
+    /// Retention (`domain::retention`): what passed its retention period was purged from an
+    /// archived objective by `achat-ouvert retention purge --confirm` (counts in the details).
+    {
+        RetentionPurged => "retention.purged",
+    }
+
     /// Questions on an open objective: asked by suppliers, answered or published by agents.
     {
         QuestionAsked => "question.asked",
@@ -606,6 +612,7 @@ mod tests {
         "support.action_delivered",
         "support.user_invited",
         "support.action_rated",
+        "retention.purged",
         "evaluation.shortlist_changed",
         "evaluation.submitted",
         "message.report_resolved",

@@ -213,6 +213,24 @@ pub fn checkpoint(
     })
 }
 
+/// The scheduler's job (`scheduler::JOBS`, hourly): publishes the day's checkpoint when a signing key
+/// is configured and none was published today. A key that cannot be read is logged, not retried
+/// faster (the start-up already refuses such a key).
+pub fn scheduled(conn: &mut DbConnection, settings: &crate::config::Settings, now: NaiveDateTime) -> QueryResult<usize> {
+    let Some(path) = &settings.audit_signing_key else { return Ok(0) };
+    let key = match load_key(path) {
+        Ok(key) => key,
+        Err(e) => {
+            tracing::error!(error = %e, "audit checkpoint: the signing key cannot be read");
+            return Ok(0);
+        }
+    };
+    match checkpoint_if_due(conn, now, &key) {
+        Ok(published) => Ok(usize::from(published.is_some())),
+        Err(CheckpointError::Db(e)) => Err(e),
+    }
+}
+
 /// The daily checkpoint: publishes one unless this key already published one on `now`'s day
 /// (UTC). The daily scheduler calls it; the server also calls it at start. Returns the new
 /// checkpoint, if one was published.

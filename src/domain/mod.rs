@@ -27,6 +27,7 @@ pub mod personal_data;
 pub mod proposals;
 pub mod questions;
 pub mod rate_limit;
+pub mod retention;
 pub mod search;
 pub mod secret_token;
 pub mod sessions;

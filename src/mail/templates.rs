@@ -306,3 +306,38 @@ pub fn purchase_user_access(lang: Lang, to: &str, objective: &str, link: &str) -
         Some((lang.t("mail-purchase-user-action"), link)),
     )
 }
+
+/// What an indicator report reminder says.
+pub struct IndicatorReminder<'a> {
+    pub objective: &'a str,
+    pub indicator: &'a str,
+    pub period: i32,
+    /// The last day to report the period.
+    pub due: chrono::NaiveDate,
+    /// Past that day.
+    pub late: bool,
+    pub link: &'a str,
+}
+
+/// A report of an indicator is due soon, or late (sent by the scheduler to the holder's members).
+pub fn indicator_reminder(lang: Lang, to: &str, r: &IndicatorReminder<'_>) -> OutgoingMail {
+    let date = match lang {
+        Lang::Fr => r.due.format("%d/%m/%Y").to_string(),
+        Lang::En => r.due.format("%Y-%m-%d").to_string(),
+    };
+    let period = r.period.to_string();
+    let args =
+        [("title", r.objective), ("indicator", r.indicator), ("period", period.as_str()), ("date", date.as_str())];
+    let (subject, body) = if r.late {
+        ("mail-indicator-late-subject", "mail-indicator-late-body")
+    } else {
+        ("mail-indicator-due-subject", "mail-indicator-due-body")
+    };
+    compose(
+        lang,
+        to,
+        lang.t_args(subject, &args),
+        &[lang.t_args(body, &args)],
+        Some((lang.t("mail-indicator-reminder-action"), r.link)),
+    )
+}

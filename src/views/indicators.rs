@@ -7,8 +7,11 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use super::account::paris;
+use super::confirm::{Confirm, confirmation};
+use super::forms::{Errors, error_summary};
 use super::layout::{Ctx, breadcrumbs, csrf_field, page};
 use crate::domain::award::indicators::{Indicator, State};
+use crate::domain::forms::{FormPairs, Problem, first};
 use crate::domain::objectives::Status;
 use crate::i18n::Lang;
 
@@ -34,6 +37,56 @@ pub struct ManagePage {
     pub criteria: Vec<(i64, String, String)>,
     /// For each indicator, the periods the holder may report now: (indicator, period, first day, day after).
     pub open_periods: Vec<(i64, i32, NaiveDate, NaiveDate)>,
+    /// A refused form shown again: its errors and what was typed.
+    pub feedback: Feedback,
+}
+
+/// A refused form of the page, shown again (422) with the error summary at the top, each message
+/// next to its field, and the values typed.
+#[derive(Debug, Clone, Default)]
+pub struct Feedback {
+    /// Keyed by the fields' ids on the page (`baseline`, `value-12`, `reason-7`…).
+    pub errors: Errors,
+    /// The new indicator form as typed.
+    pub indicator: FormPairs,
+    /// The report form of one indicator as typed: (indicator, period, value, comment).
+    pub report: Option<(i64, String, String, String)>,
+    /// The send-back reason of one report as typed: (report, reason).
+    pub send_back: Option<(i64, String)>,
+    /// A refusal that is not about one field (409), said above the forms.
+    pub error: Option<String>,
+}
+
+impl Feedback {
+    /// The errors of `problems`, each keyed by its field's id on the page: the field's name
+    /// followed by `-{suffix}` when the form repeats on the page.
+    pub fn errors(ctx: &Ctx, problems: &[Problem], suffix: Option<i64>) -> Errors {
+        let mut errors = Errors::default();
+        for p in problems {
+            let args: Vec<(&str, &str)> = p.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let id = match suffix {
+                Some(n) => format!("{}-{n}", p.field),
+                None => p.field.to_owned(),
+            };
+            errors.add(id, ctx.t_args(p.key, &args));
+        }
+        errors
+    }
+}
+
+/// A field's error message, with the attributes that tie it to its input.
+fn field_error(errors: &Errors, id: &str) -> Markup {
+    html! {
+        @if let Some(m) = errors.get(id) { p.field-error id=(format!("{id}-error")) { (m) } }
+    }
+}
+
+fn described(errors: &Errors, id: &str) -> Option<String> {
+    errors.get(id).map(|_| format!("{id}-error"))
+}
+
+fn invalid(errors: &Errors, id: &str) -> Option<&'static str> {
+    errors.get(id).map(|_| "true")
 }
 
 /// A figure the reader's way: at most two decimals, a decimal comma in French.
@@ -205,8 +258,10 @@ pub fn manage_page(ctx: &Ctx, v: &ManagePage, notice: Option<String>) -> Markup 
         &title,
         html! {
             (breadcrumbs(ctx, &[(&base, v.title.clone())], &title))
+            (error_summary(ctx, &v.feedback.errors))
             h1 { (title) }
             @if let Some(n) = &notice { div.alert.alert-ok role="status" { p { (n) } } }
+            @if let Some(e) = &v.feedback.error { div.alert.alert-error role="alert" { p { (e) } } }
             p { (ctx.t_args("indicator-signed-on", &[("date", &day(ctx.lang, v.signed_on))])) }
             @for i in &v.indicators {
                 section aria-labelledby=(format!("i{}", i.id)) {
@@ -241,14 +296,19 @@ pub fn manage_page(ctx: &Ctx, v: &ManagePage, notice: Option<String>) -> Markup 
                                         @if v.role == Role::Agent {
                                             td {
                                                 @if r.state == State::Submitted {
-                                                    form method="post" action=(format!("/indicator-reports/{}/validation", r.id)) {
+                                                    form method="post" action=(format!("/indicator-reports/{}/validation/confirm", r.id)) {
                                                         (csrf_field(ctx))
                                                         button.button.button-primary type="submit" { (ctx.t("indicator-validate")) }
                                                     }
+                                                    @let reason_id = format!("reason-{}", r.id);
+                                                    @let typed = v.feedback.send_back.as_ref().filter(|(id, _)| *id == r.id).map(|(_, t)| t.as_str()).unwrap_or("");
                                                     form.form method="post" action=(format!("/indicator-reports/{}/send-back", r.id)) {
                                                         (csrf_field(ctx))
-                                                        label for=(format!("reason-{}", r.id)) { (ctx.t("indicator-reason")) }
-                                                        textarea id=(format!("reason-{}", r.id)) name="reason" rows="2" {}
+                                                        div.field.field-invalid[v.feedback.errors.get(&reason_id).is_some()] {
+                                                            label for=(reason_id) { (ctx.t("indicator-reason")) }
+                                                            (field_error(&v.feedback.errors, &reason_id))
+                                                            textarea id=(reason_id) name="reason" rows="2" aria-invalid=[invalid(&v.feedback.errors, &reason_id)] aria-describedby=[described(&v.feedback.errors, &reason_id)] { (typed) }
+                                                        }
                                                         button.button type="submit" { (ctx.t("indicator-send-back")) }
                                                     }
                                                 }
@@ -265,18 +325,33 @@ pub fn manage_page(ctx: &Ctx, v: &ManagePage, notice: Option<String>) -> Markup 
                             p { (ctx.t("indicator-nothing-due")) }
                         } @else {
                             h3 { (ctx.t("indicator-report-title")) }
+                            @let e = &v.feedback.errors;
+                            @let (typed_period, typed_value, typed_comment) = match &v.feedback.report {
+                                Some((id, p, val, c)) if *id == i.id => (p.as_str(), val.as_str(), c.as_str()),
+                                _ => ("", "", ""),
+                            };
+                            @let (period_id, value_id, comment_id) = (format!("period-{}", i.id), format!("value-{}", i.id), format!("comment-{}", i.id));
                             form.form method="post" enctype="multipart/form-data" action=(format!("/indicators/{}/reports", i.id)) {
                                 (csrf_field(ctx))
-                                label for=(format!("period-{}", i.id)) { (ctx.t("indicator-col-period")) }
-                                select id=(format!("period-{}", i.id)) name="period" {
-                                    @for (_, n, starts, ends) in &open {
-                                        option value=(n) { (ctx.t_args("indicator-period-range", &[("number", &n.to_string()), ("from", &day(ctx.lang, *starts)), ("to", &day(ctx.lang, ends.pred_opt().unwrap_or(*ends)))])) }
+                                div.field.field-invalid[e.get(&period_id).is_some()] {
+                                    label for=(period_id) { (ctx.t("indicator-col-period")) }
+                                    (field_error(e, &period_id))
+                                    select id=(period_id) name="period" aria-invalid=[invalid(e, &period_id)] aria-describedby=[described(e, &period_id)] {
+                                        @for (_, n, starts, ends) in &open {
+                                            option value=(n) selected[typed_period == n.to_string()] { (ctx.t_args("indicator-period-range", &[("number", &n.to_string()), ("from", &day(ctx.lang, *starts)), ("to", &day(ctx.lang, ends.pred_opt().unwrap_or(*ends)))])) }
+                                        }
                                     }
                                 }
-                                label for=(format!("value-{}", i.id)) { (ctx.t("indicator-col-value")) " (" (i.unit) ")" }
-                                input id=(format!("value-{}", i.id)) name="value" type="text" inputmode="decimal" required;
-                                label for=(format!("comment-{}", i.id)) { (ctx.t("indicator-col-comment")) }
-                                textarea id=(format!("comment-{}", i.id)) name="comment" rows="3" {}
+                                div.field.field-invalid[e.get(&value_id).is_some()] {
+                                    label for=(value_id) { (ctx.t("indicator-col-value")) " (" (i.unit) ")" }
+                                    (field_error(e, &value_id))
+                                    input id=(value_id) name="value" type="text" inputmode="decimal" required value=(typed_value) aria-invalid=[invalid(e, &value_id)] aria-describedby=[described(e, &value_id)];
+                                }
+                                div.field.field-invalid[e.get(&comment_id).is_some()] {
+                                    label for=(comment_id) { (ctx.t("indicator-col-comment")) }
+                                    (field_error(e, &comment_id))
+                                    textarea id=(comment_id) name="comment" rows="3" aria-invalid=[invalid(e, &comment_id)] aria-describedby=[described(e, &comment_id)] { (typed_comment) }
+                                }
                                 label for=(format!("file-{}", i.id)) { (ctx.t("indicator-evidence")) }
                                 input id=(format!("file-{}", i.id)) name="file" type="file";
                                 button.button.button-primary type="submit" { (ctx.t("indicator-report-submit")) }
@@ -288,27 +363,45 @@ pub fn manage_page(ctx: &Ctx, v: &ManagePage, notice: Option<String>) -> Markup 
             @if v.role == Role::Agent && v.status == crate::domain::objectives::Status::InExecution {
                 section aria-labelledby="new-indicator" {
                     h2 #new-indicator { (ctx.t("indicator-new")) }
+                    @let e = &v.feedback.errors;
+                    @let typed = |name: &str| first(&v.feedback.indicator, name);
                     form.form method="post" action=(format!("{base}/indicators")) {
                         (csrf_field(ctx))
-                        label for="name" { (ctx.t("indicator-name")) }
-                        input #name name="name" type="text" required;
-                        label for="unit" { (ctx.t("indicator-unit")) }
-                        input #unit name="unit" type="text" required;
-                        label for="criterion" { (ctx.t("indicator-criterion")) }
-                        select #criterion name="criterion" {
-                            option value="" { (ctx.t("indicator-criterion-none")) }
-                            @for (id, fr, en) in &v.criteria { option value=(id) { (if ctx.lang == Lang::Fr { fr } else { en }) } }
+                        @for (id, label) in [("name", ctx.t("indicator-name")), ("unit", ctx.t("indicator-unit"))] {
+                            div.field.field-invalid[e.get(id).is_some()] {
+                                label for=(id) { (label) }
+                                (field_error(e, id))
+                                input id=(id) name=(id) type="text" required value=(typed(id)) aria-invalid=[invalid(e, id)] aria-describedby=[described(e, id)];
+                            }
                         }
-                        label for="baseline" { (ctx.t("indicator-baseline")) }
-                        input #baseline name="baseline" type="text" inputmode="decimal" required;
+                        div.field.field-invalid[e.get("criterion").is_some()] {
+                            label for="criterion" { (ctx.t("indicator-criterion")) }
+                            (field_error(e, "criterion"))
+                            select #criterion name="criterion" aria-invalid=[invalid(e, "criterion")] aria-describedby=[described(e, "criterion")] {
+                                option value="" { (ctx.t("indicator-criterion-none")) }
+                                @for (id, fr, en) in &v.criteria { option value=(id) selected[typed("criterion") == id.to_string()] { (if ctx.lang == Lang::Fr { fr } else { en }) } }
+                            }
+                        }
+                        div.field.field-invalid[e.get("baseline").is_some()] {
+                            label for="baseline" { (ctx.t("indicator-baseline")) }
+                            (field_error(e, "baseline"))
+                            input #baseline name="baseline" type="text" inputmode="decimal" required value=(typed("baseline")) aria-invalid=[invalid(e, "baseline")] aria-describedby=[described(e, "baseline")];
+                        }
                         @for years in v.reach {
-                            label for=(format!("target_{years}")) { (ctx.t_args("indicator-target", &[("years", &years.to_string())])) }
-                            input id=(format!("target_{years}")) name=(format!("target_{years}")) type="text" inputmode="decimal";
+                            @let id = format!("target_{years}");
+                            div.field.field-invalid[e.get(&id).is_some()] {
+                                label for=(id) { (ctx.t_args("indicator-target", &[("years", &years.to_string())])) }
+                                (field_error(e, &id))
+                                input id=(id) name=(id) type="text" inputmode="decimal" value=(typed(&id)) aria-invalid=[invalid(e, &id)] aria-describedby=[described(e, &id)];
+                            }
                         }
-                        label for="period_months" { (ctx.t("indicator-schedule")) }
-                        select #period_months name="period_months" {
-                            @for m in crate::domain::award::indicators::PERIODS {
-                                option value=(m) { (ctx.t_args("indicator-schedule-months", &[("months", &m.to_string())])) }
+                        div.field.field-invalid[e.get("period_months").is_some()] {
+                            label for="period_months" { (ctx.t("indicator-schedule")) }
+                            (field_error(e, "period_months"))
+                            select #period_months name="period_months" aria-invalid=[invalid(e, "period_months")] aria-describedby=[described(e, "period_months")] {
+                                @for m in crate::domain::award::indicators::PERIODS {
+                                    option value=(m) selected[typed("period_months") == m.to_string()] { (ctx.t_args("indicator-schedule-months", &[("months", &m.to_string())])) }
+                                }
                             }
                         }
                         button.button.button-primary type="submit" { (ctx.t("indicator-set")) }
@@ -317,4 +410,53 @@ pub fn manage_page(ctx: &Ctx, v: &ManagePage, notice: Option<String>) -> Markup 
             }
         },
     )
+}
+
+/// The page before an agent validates a report: what becomes public, and that it is final.
+pub fn confirm_validation(ctx: &Ctx, r: &ConfirmReport<'_>) -> Markup {
+    let manage = format!("/objectives/{}/indicators", r.objective);
+    let base = format!("/objectives/{}", r.objective);
+    let value = format!("{} {}", figure(ctx.lang, r.value), r.unit);
+    let period = ctx.t_args(
+        "indicator-period-range",
+        &[
+            ("number", &r.period.to_string()),
+            ("from", &day(ctx.lang, r.starts)),
+            ("to", &day(ctx.lang, r.ends.pred_opt().unwrap_or(r.ends))),
+        ],
+    );
+    confirmation(
+        ctx,
+        &Confirm {
+            title: ctx.t("indicator-confirm-title"),
+            trail: vec![(base.as_str(), r.title.to_owned()), (manage.as_str(), ctx.t("indicator-manage-title"))],
+            subject: format!("{} — {period}", r.indicator),
+            effects: vec![
+                ctx.t_args("indicator-confirm-value", &[("value", &value)]),
+                ctx.t("indicator-confirm-public"),
+            ],
+            irreversible: ctx.t("indicator-confirm-irreversible"),
+            open_items: None,
+            action: format!("/indicator-reports/{}/validation", r.report),
+            hidden: vec![],
+            reason: None,
+            checks: vec![],
+            button: ctx.t("indicator-validate"),
+            back: manage.clone(),
+            errors: Errors::default(),
+        },
+    )
+}
+
+/// What the validation's confirmation page names.
+pub struct ConfirmReport<'a> {
+    pub objective: i64,
+    pub title: &'a str,
+    pub report: i64,
+    pub indicator: &'a str,
+    pub unit: &'a str,
+    pub value: f64,
+    pub period: i32,
+    pub starts: NaiveDate,
+    pub ends: NaiveDate,
 }

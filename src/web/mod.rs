@@ -188,6 +188,12 @@ impl Application {
             state.clock.clone(),
             std::time::Duration::from_millis(500),
         );
+        crate::scheduler::spawn(
+            state.db.clone(),
+            state.settings.clone(),
+            state.clock.clone(),
+            state.settings.scheduler_tick,
+        );
         let https = state.settings.is_https();
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {

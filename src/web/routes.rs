@@ -240,6 +240,7 @@ fn indicators(cfg: &mut web::ServiceConfig) {
         web::resource("/objectives/{id}/indicators").get(handlers::indicators::manage).post(handlers::indicators::set),
     )
     .route("/indicators/{id}/reports", web::post().to(handlers::indicators::report))
+    .route("/indicator-reports/{id}/validation/confirm", web::post().to(handlers::indicators::confirm_validation))
     .route("/indicator-reports/{id}/validation", web::post().to(handlers::indicators::validate))
     .route("/indicator-reports/{id}/send-back", web::post().to(handlers::indicators::send_back))
     .route("/indicator-reports/{id}/evidence", web::get().to(handlers::indicators::evidence))

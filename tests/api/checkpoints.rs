@@ -202,3 +202,34 @@ both_backends! {
         app.stop().await;
     }
 }
+
+both_backends! {
+    async fn the_scheduler_publishes_each_day_s_checkpoint_once(backend) {
+        let keys = tempfile::tempdir().unwrap();
+        let key_path = keys.path().join("audit.key");
+        keygen(&key_path);
+        let key = key_path.to_str().unwrap().to_owned();
+        let app = spawn_app_with(backend, &[("AUDIT_SIGNING_KEY_FILE", key.as_str())]).await;
+        app.supplier_owner("owner@alpha.example", 725).await;
+        let state = app.state.clone();
+        let now = chrono::Utc::now().naive_utc();
+        let runs = actix_web::web::block(move || {
+            use achat_ouvert::scheduler::{JOBS, tick};
+            let checkpoint = |ran: achat_ouvert::scheduler::Ran| {
+                ran.into_iter().find(|(name, _)| *name == "audit-checkpoint").map(|(_, r)| r.unwrap())
+            };
+            // Today's was published at start; tomorrow's once, by whichever server takes the lease.
+            let today = checkpoint(tick(&state.db, JOBS, &state.settings, "server-a", now).unwrap());
+            let tomorrow = now + chrono::Duration::days(1);
+            let first = checkpoint(tick(&state.db, JOBS, &state.settings, "server-a", tomorrow).unwrap());
+            let again = checkpoint(tick(&state.db, JOBS, &state.settings, "server-b", tomorrow + chrono::Duration::hours(2)).unwrap());
+            (today, first, again)
+        })
+        .await
+        .unwrap();
+        assert_eq!(runs, (Some(0), Some(1), Some(0)), "(today, tomorrow, tomorrow again)");
+        let page = app.get("/audit/checkpoints").await.text().await.unwrap();
+        assert!(page.contains("/audit/checkpoints/2.json"), "{page}");
+        app.stop().await;
+    }
+}

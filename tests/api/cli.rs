@@ -35,6 +35,8 @@ fn every_command_has_help() {
         vec!["audit", "verify", "--help"],
         vec!["audit", "keygen", "--help"],
         vec!["audit", "checkpoint", "--help"],
+        vec!["retention", "list", "--help"],
+        vec!["retention", "purge", "--help"],
     ] {
         let out = command(&[]).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");

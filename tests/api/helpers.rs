@@ -179,6 +179,8 @@ pub struct Peer {
     pub address: String,
     /// What this server's outbox worker delivered.
     pub sent_mail: Arc<std::sync::Mutex<Vec<achat_ouvert::mail::OutgoingMail>>>,
+    /// This server's own state (its pool, its settings).
+    pub state: Data<AppState>,
     handle: ServerHandle,
 }
 
@@ -204,8 +206,9 @@ impl TestApp {
         let app = Application::build(settings, overrides).await.expect("the second server starts");
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
+        let state = app.state();
         actix_web::rt::spawn(app.run_until_stopped());
-        Peer { address, sent_mail, handle }
+        Peer { address, sent_mail, state, handle }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -109,6 +109,11 @@ both_backends! {
         for expected in ["Valeur de référence : saisissez un nombre", "Cible à 5 ans : saisissez un nombre", "Fréquence des rapports"] {
             assert!(text.contains(expected), "{expected}: {text}");
         }
+        // The form again, the error summary at the top linking to the fields, the values kept.
+        assert!(text.find("id=\"error-summary\"").unwrap() < text.find("<h1").unwrap(), "{text}");
+        for expected in ["href=\"#baseline\"", "href=\"#target_5\"", "id=\"baseline-error\"", "value=\"Part de chaleur renouvelable\"", "value=\"beaucoup\"", "aria-invalid=\"true\""] {
+            assert!(text.contains(expected), "{expected}: {text}");
+        }
         let r = s.agent.submit(&manage, &manage, &[("name", "Part"), ("unit", "%"), ("baseline", "1"), ("target_5", "2"), ("criterion", "999999")]).await;
         assert_eq!(r.status(), 422, "a criterion of another objective");
         assert_eq!(indicators_count(&app).await, 0);
@@ -139,9 +144,13 @@ both_backends! {
         assert_eq!(app.browser().get(&manage).await.status(), 303, "visitors are sent to sign in");
 
         // Refusals, nothing written: not a number, a period not started, outside the contract.
-        let r = report(holder, &manage, &reports, &[("period", "1"), ("value", "douze")], None).await;
+        let r = report(holder, &manage, &reports, &[("period", "1"), ("value", "douze"), ("comment", "Relevé")], None).await;
         assert_eq!(r.status(), 422);
-        assert!(r.text().await.unwrap().contains("Valeur : saisissez un nombre"));
+        let text = r.text().await.unwrap();
+        assert!(text.contains("Valeur : saisissez un nombre"));
+        for expected in [format!("href=\"#value-{id}\""), "value=\"douze\"".to_owned(), ">Relevé</textarea>".to_owned(), "id=\"error-summary\"".to_owned()] {
+            assert!(text.contains(&expected), "{expected}: {text}");
+        }
         let r = report(holder, &manage, &reports, &[("period", "2"), ("value", "20")], None).await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("elle n’a pas commencé"));
@@ -177,7 +186,8 @@ both_backends! {
         }
         let r = s.agent.submit(&manage, &send_back, &[("reason", "court")]).await;
         assert_eq!(r.status(), 422);
-        assert!(r.text().await.unwrap().contains("Motif du renvoi"));
+        let text = r.text().await.unwrap();
+        assert!(text.contains("Motif du renvoi") && text.contains(&format!("href=\"#reason-{first}\"")) && text.contains(">court</textarea>"), "{text}");
         assert_eq!(s.agent.submit(&manage, &send_back, &[("reason", "Pièce justificative manquante")]).await.status(), 303);
         assert_eq!(s.agent.submit(&manage, &validation, &[]).await.status(), 409, "already sent back");
         assert!(holder.text(&manage).await.contains("Pièce justificative manquante"), "the holder reads the reason");
@@ -198,7 +208,23 @@ both_backends! {
         }
         assert_eq!(app.browser().get(&evidence).await.status(), 303);
         assert_eq!(s.agent.get(&format!("/indicator-reports/{first}/evidence")).await.status(), 404, "no evidence with the first report");
+        // Validating goes through a confirmation page (agents only), which changes nothing.
+        let confirm = format!("/indicator-reports/{second}/validation/confirm");
+        assert!(s.agent.text(&manage).await.contains(&format!("action=\"{confirm}\"")));
+        for who in [holder, other, &s.chair, &s.admin] {
+            assert_eq!(who.submit("/", &confirm, &[]).await.status(), 403);
+        }
+        let r = s.agent.submit(&manage, &confirm, &[]).await;
+        assert_eq!(r.status(), 200);
+        let text = r.text().await.unwrap();
+        for expected in ["Valider ce rapport ?", "21,5 %", "ne peut plus être renvoyé", &format!("action=\"/indicator-reports/{second}/validation\"")] {
+            assert!(text.contains(expected), "{expected}: {text}");
+        }
+        assert!(!app.get(&follow_up).await.text().await.unwrap().contains("21,5 %"), "not validated yet");
         assert_eq!(s.agent.submit(&manage, &format!("/indicator-reports/{second}/validation"), &[]).await.status(), 303);
+        let r = s.agent.submit(&manage, &confirm, &[]).await;
+        assert_eq!(r.status(), 409, "already validated: said on the page");
+        assert!(r.text().await.unwrap().contains("Ce rapport n’attend plus de décision"));
         assert_eq!(report(holder, &manage, &reports, &[("period", "1"), ("value", "22")], None).await.status(), 422, "a validated period is closed");
 
         // The public follow-up: chart, table, Atom, JSON; only the validated value.

@@ -42,6 +42,8 @@ mod proposals;
 mod proposals_api;
 mod queries;
 mod registration;
+mod reminders;
+mod retention;
 mod schema;
 mod site;
 mod tokens;

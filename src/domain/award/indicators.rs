@@ -248,7 +248,8 @@ pub fn parse(pairs: &FormPairs, reach: &[i32]) -> Result<NewIndicator, Vec<Probl
     }
 }
 
-fn paris_day(t: NaiveDateTime) -> NaiveDate {
+/// The day it is in Paris at `t` (UTC): periods and due dates are counted in days there.
+pub fn paris_day(t: NaiveDateTime) -> NaiveDate {
     chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &t).date_naive()
 }
 

@@ -10,6 +10,7 @@ pub mod change_support;
 pub mod contracts;
 pub mod indicators;
 pub mod letters;
+pub mod reminders;
 pub mod standstill;
 
 use std::collections::HashSet;

@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::award::indicators::{Decision, State, period};
+use crate::domain::award::indicators::{Decision, IndicatorError, State, period};
 use crate::domain::forms::{FormPairs, first};
 use crate::views;
 use crate::views::feeds::{when, xml};
@@ -17,7 +17,7 @@ use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
-use crate::web::operations::indicators as ops;
+use crate::web::operations::indicators::{self as ops, Feedback};
 
 type Resp = Result<HttpResponse, AppError>;
 
@@ -33,27 +33,81 @@ pub async fn manage(
     Ok(html(StatusCode::OK, views::indicators::manage_page(&ctx, &view, query.notice(&ctx, "indicator"))))
 }
 
-/// `POST /objectives/{id}/indicators`: an agent sets an indicator.
+/// The indicators page again with a refused form: its fields' errors (422), or a refusal said
+/// above the forms (409). Without a page to show (no contract yet), `refusal` answers instead.
+async fn refused(
+    state: &AppState,
+    ctx: &Ctx,
+    identity: &Identity,
+    objective: i64,
+    feedback: Feedback,
+    refusal: AppError,
+) -> Resp {
+    let status = if feedback.errors.is_empty() { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let Ok(mut view) = ops::manage_page(state, identity, objective).await else { return Err(refusal) };
+    view.feedback = feedback;
+    Ok(html(status, views::indicators::manage_page(ctx, &view, None)))
+}
+
+fn fields(problems: &[crate::domain::forms::Problem]) -> AppError {
+    AppError::from(IndicatorError::Fields(problems.to_vec()))
+}
+
+/// A conflict (the report already decided, the contract no longer in execution) said on the
+/// page; anything else answers with its own page.
+async fn conflict(state: &AppState, ctx: &Ctx, identity: &Identity, objective: Option<i64>, e: AppError) -> Resp {
+    match (objective, e.is_conflict()) {
+        (Some(objective), true) => {
+            let Some((_, message)) = e.form_refusal(ctx.lang) else { return Err(e) };
+            refused(state, ctx, identity, objective, Feedback { error: Some(message), ..Feedback::default() }, e).await
+        }
+        _ => Err(e),
+    }
+}
+
+/// `POST /objectives/{id}/indicators`: an agent sets an indicator; refused fields are shown on
+/// the page again with what was typed (422).
 pub async fn set(
     state: web::Data<AppState>,
+    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<FormPairs>,
 ) -> Resp {
     let id = id.into_inner();
-    ops::set(&state, &identity, id, form.into_inner()).await?;
-    Ok(redirect(&format!("/objectives/{id}/indicators?done=set")))
+    let typed = form.into_inner();
+    match ops::set(&state, &identity, id, typed.clone()).await {
+        Ok(Ok(_)) => Ok(redirect(&format!("/objectives/{id}/indicators?done=set"))),
+        Ok(Err(problems)) => {
+            let errors = Feedback::errors(&ctx, &problems, None);
+            let feedback = Feedback { errors, indicator: typed, ..Feedback::default() };
+            refused(&state, &ctx, &identity, id, feedback, fields(&problems)).await
+        }
+        Err(e) => conflict(&state, &ctx, &identity, Some(id), e).await,
+    }
 }
 
-/// `POST /indicators/{id}/reports`: a holder reports a value for a period.
+/// `POST /indicators/{id}/reports`: a holder reports a value for a period; refused fields are
+/// shown on the page again with what was typed (422).
 pub async fn report(
     state: web::Data<AppState>,
+    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     mut payload: actix_multipart::Multipart,
 ) -> Resp {
-    let objective = ops::report(&state, &identity, id.into_inner(), &mut payload).await?;
-    Ok(redirect(&format!("/objectives/{objective}/indicators?done=reported")))
+    let indicator = id.into_inner();
+    match ops::report(&state, &identity, indicator, &mut payload).await? {
+        Ok(objective) => Ok(redirect(&format!("/objectives/{objective}/indicators?done=reported"))),
+        Err(r) => {
+            let feedback = Feedback {
+                errors: Feedback::errors(&ctx, &r.problems, Some(indicator)),
+                report: Some((indicator, r.typed.period, r.typed.value, r.typed.comment)),
+                ..Feedback::default()
+            };
+            refused(&state, &ctx, &identity, r.objective, feedback, fields(&r.problems)).await
+        }
+    }
 }
 
 /// `GET /indicator-reports/{id}/evidence`: a report's evidence (agents and the holder's members).
@@ -62,22 +116,74 @@ pub async fn evidence(state: web::Data<AppState>, identity: Identity, id: web::P
     crate::web::operations::documents::serve_stored(&state, &e.key, &e.name, &e.content_type).await
 }
 
-/// `POST /indicator-reports/{id}/validation`: an agent validates a report.
-pub async fn validate(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
-    let objective = ops::decide(&state, &identity, id.into_inner(), Decision::Validate).await?;
-    Ok(redirect(&format!("/objectives/{objective}/indicators?done=validated")))
+/// `POST /indicator-reports/{id}/validation/confirm`: what validating the report will do, before
+/// an agent does it (a report already decided: said on the indicators page, 409).
+pub async fn confirm_validation(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
+    let report = id.into_inner();
+    match ops::to_validate(&state, &identity, report).await {
+        Ok(r) => Ok(html(
+            StatusCode::OK,
+            views::indicators::confirm_validation(
+                &ctx,
+                &views::indicators::ConfirmReport {
+                    objective: r.objective,
+                    title: &r.title,
+                    report,
+                    indicator: &r.indicator,
+                    unit: &r.unit,
+                    value: r.report.value,
+                    period: r.report.period,
+                    starts: r.period.starts,
+                    ends: r.period.ends,
+                },
+            ),
+        )),
+        Err(e) => {
+            let objective = ops::objective_of_report(&state, &identity, report).await;
+            conflict(&state, &ctx, &identity, objective, e).await
+        }
+    }
 }
 
-/// `POST /indicator-reports/{id}/send-back`: an agent sends a report back with a reason.
+/// `POST /indicator-reports/{id}/validation`: an agent validates a report.
+pub async fn validate(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
+    let report = id.into_inner();
+    match ops::decide(&state, &identity, report, Decision::Validate).await {
+        Ok(Ok(objective)) => Ok(redirect(&format!("/objectives/{objective}/indicators?done=validated"))),
+        Ok(Err((objective, _))) => Ok(redirect(&format!("/objectives/{objective}/indicators"))),
+        Err(e) => {
+            let objective = ops::objective_of_report(&state, &identity, report).await;
+            conflict(&state, &ctx, &identity, objective, e).await
+        }
+    }
+}
+
+/// `POST /indicator-reports/{id}/send-back`: an agent sends a report back with a reason; a
+/// reason too short is shown on the page again with what was typed (422).
 pub async fn send_back(
     state: web::Data<AppState>,
+    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<FormPairs>,
 ) -> Resp {
-    let decision = Decision::SendBack(first(&form, "reason"));
-    let objective = ops::decide(&state, &identity, id.into_inner(), decision).await?;
-    Ok(redirect(&format!("/objectives/{objective}/indicators?done=sentback")))
+    let report = id.into_inner();
+    let reason = first(&form, "reason");
+    match ops::decide(&state, &identity, report, Decision::SendBack(reason.clone())).await {
+        Ok(Ok(objective)) => Ok(redirect(&format!("/objectives/{objective}/indicators?done=sentback"))),
+        Ok(Err((objective, problems))) => {
+            let feedback = Feedback {
+                errors: Feedback::errors(&ctx, &problems, Some(report)),
+                send_back: Some((report, reason)),
+                ..Feedback::default()
+            };
+            refused(&state, &ctx, &identity, objective, feedback, fields(&problems)).await
+        }
+        Err(e) => {
+            let objective = ops::objective_of_report(&state, &identity, report).await;
+            conflict(&state, &ctx, &identity, objective, e).await
+        }
+    }
 }
 
 /// `GET /objectives/{id}/follow-up`: the public follow-up of the contract.

@@ -39,6 +39,9 @@ fn facts(settings: &Settings, lang: Lang) -> Facts {
         ("session_idle_hours", (settings.session_idle.as_secs() / 3600).to_string()),
         ("session_max_hours", (settings.session_max_age.as_secs() / 3600).to_string()),
         ("remedies_court", settings.remedies_court.clone()),
+        ("retention_procedure_years", settings.retention.procedure_years.to_string()),
+        ("retention_contract_years", settings.retention.contract_years.to_string()),
+        ("retention_works_years", settings.retention.works_contract_years.to_string()),
     ]
 }
 

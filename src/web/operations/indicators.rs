@@ -9,9 +9,9 @@ use crate::db::ids::UserId;
 use crate::domain::authz::Action;
 use crate::domain::award::contracts;
 use crate::domain::award::indicators::{self, Decision, Evidence, Indicator, IndicatorError, ReportInput, State};
-use crate::domain::forms::FormPairs;
+use crate::domain::forms::{FormPairs, Problem};
 use crate::uploads::{Store, UploadError};
-pub use crate::views::indicators::{ManagePage, Role};
+pub use crate::views::indicators::{Feedback, ManagePage, Role};
 use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::error::AppError;
@@ -65,21 +65,37 @@ pub async fn manage_page(state: &AppState, identity: &Identity, objective: i64) 
                 reach: indicators::reach_of(conn, oid)?,
                 criteria: indicators::criteria_of(conn, oid)?,
                 open_periods,
+                feedback: Feedback::default(),
             })
         })
         .await
 }
 
-/// An agent sets an indicator; returns its id. The form's problems name their fields.
-pub async fn set(state: &AppState, identity: &Identity, objective: i64, form: FormPairs) -> Result<i64, AppError> {
+/// What a refused form gets back: its problems, each naming its field.
+pub type Checked<T> = Result<T, Vec<Problem>>;
+
+/// An agent sets an indicator; returns its id, or the form's problems (nothing written).
+pub async fn set(
+    state: &AppState,
+    identity: &Identity,
+    objective: i64,
+    form: FormPairs,
+) -> Result<Checked<i64>, AppError> {
     let agent = identity.authorize(Action::ManageIndicators)?.user.id;
     let (oid, now) = (ObjectiveId(objective), state.clock.now_naive());
     state
         .db
         .run(move |conn| {
             let reach = indicators::reach_of(conn, oid)?;
-            let input = indicators::parse(&form, reach).map_err(IndicatorError::Fields)?;
-            Ok::<_, AppError>(indicators::set(conn, oid, &input, agent, now)?)
+            let input = match indicators::parse(&form, reach) {
+                Ok(input) => input,
+                Err(problems) => return Ok(Err(problems)),
+            };
+            match indicators::set(conn, oid, &input, agent, now) {
+                Ok(id) => Ok(Ok(id)),
+                Err(IndicatorError::Fields(problems)) => Ok(Err(problems)),
+                Err(e) => Err(AppError::from(e)),
+            }
         })
         .await
 }
@@ -103,15 +119,23 @@ async fn reporter(state: &AppState, identity: &Identity, indicator: i64) -> Resu
     Ok((oid, identity.authorize(Action::ReportIndicator { holder })?.user.id))
 }
 
+/// A refused report: the objective, the problems and what was typed (period, value, comment).
+pub struct RefusedReport {
+    pub objective: i64,
+    pub problems: Vec<Problem>,
+    pub typed: ReportInput,
+}
+
 /// A member of a holder organisation reports a value from a multipart form (`period`, `value`,
-/// `comment`, an optional evidence `file`); returns the objective's id. The file is stored only
-/// after the authorization, and removed if the report is refused.
+/// `comment`, an optional evidence `file`); returns the objective's id, or the refused fields with
+/// what was typed. The file is stored only after the authorization, and removed if the report is
+/// refused.
 pub async fn report(
     state: &AppState,
     identity: &Identity,
     indicator: i64,
     payload: &mut actix_multipart::Multipart,
-) -> Result<i64, AppError> {
+) -> Result<Result<i64, RefusedReport>, AppError> {
     let (oid, member) = reporter(state, identity, indicator).await?;
     let store = Store::new(&state.settings.data_dir);
     let per_file = state.settings.max_file_size;
@@ -132,14 +156,26 @@ pub async fn report(
         }),
     };
     let now = state.clock.now_naive();
-    let outcome = state
-        .db
-        .run(move |conn| indicators::report(conn, indicator, &input, member, now).map_err(AppError::from))
-        .await;
-    if outcome.is_err() {
-        store.discard(&files).await;
+    let typed = ReportInput { evidence: None, ..input.clone() };
+    let outcome =
+        state.db.run(move |conn| Ok::<_, AppError>(indicators::report(conn, indicator, &input, member, now))).await;
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            store.discard(&files).await;
+            return Err(e);
+        }
+    };
+    match outcome {
+        Ok(_) => Ok(Ok(oid.0)),
+        Err(e) => {
+            store.discard(&files).await;
+            match e {
+                IndicatorError::Fields(problems) => Ok(Err(RefusedReport { objective: oid.0, problems, typed })),
+                e => Err(AppError::from(e)),
+            }
+        }
     }
-    outcome.map(|_| oid.0)
 }
 
 /// A report's evidence file: for agents and the holder's members only.
@@ -153,15 +189,74 @@ pub async fn evidence(state: &AppState, identity: &Identity, report: i64) -> Res
     evidence.ok_or(AppError::NotFound)
 }
 
-/// An agent validates a report or sends it back; returns the objective's id.
-pub async fn decide(state: &AppState, identity: &Identity, report: i64, decision: Decision) -> Result<i64, AppError> {
+/// An agent validates a report or sends it back; returns the objective's id, or the refused
+/// reason's problem with the objective's id.
+pub async fn decide(
+    state: &AppState,
+    identity: &Identity,
+    report: i64,
+    decision: Decision,
+) -> Result<Result<i64, (i64, Vec<Problem>)>, AppError> {
     let agent = identity.authorize(Action::ManageIndicators)?.user.id;
     let now = state.clock.now_naive();
-    let oid = state
+    state
         .db
-        .run(move |conn| indicators::decide(conn, report, &decision, agent, now).map_err(AppError::from))
-        .await?;
-    Ok(oid.0)
+        .run(move |conn| match indicators::decide(conn, report, &decision, agent, now) {
+            Ok(oid) => Ok(Ok(oid.0)),
+            Err(IndicatorError::Fields(problems)) => {
+                let oid = indicators::objective_of_report(conn, report)?.ok_or(AppError::NotFound)?;
+                Ok(Err((oid.0, problems)))
+            }
+            Err(e) => Err(AppError::from(e)),
+        })
+        .await
+}
+
+/// The objective of a report, for an agent only (to show a refusal on its page); None otherwise.
+pub async fn objective_of_report(state: &AppState, identity: &Identity, report: i64) -> Option<i64> {
+    identity.authorize(Action::ManageIndicators).ok()?;
+    let found = state.db.run(move |conn| indicators::objective_of_report(conn, report).map_err(AppError::from)).await;
+    found.ok().flatten().map(|o| o.0)
+}
+
+/// What the validation's confirmation page shows of a submitted report.
+pub struct ToValidate {
+    pub objective: i64,
+    pub title: String,
+    pub indicator: String,
+    pub unit: String,
+    pub report: indicators::Report,
+    pub period: indicators::Period,
+}
+
+/// The report an agent is about to validate: only agents, only a report waiting for a decision
+/// (409 otherwise), on a contract in execution.
+pub async fn to_validate(state: &AppState, identity: &Identity, report: i64) -> Result<ToValidate, AppError> {
+    identity.authorize(Action::ManageIndicators)?;
+    state
+        .db
+        .run(move |conn| {
+            let oid = indicators::objective_of_report(conn, report)?.ok_or(AppError::NotFound)?;
+            let full = crate::domain::objectives::load(conn, oid)?.ok_or(AppError::NotFound)?;
+            let contract = contracts::load(conn, oid)?.ok_or(AppError::NotFound)?;
+            let all = indicators::of_objective(conn, oid, false)?;
+            let (i, r) = all
+                .iter()
+                .find_map(|i| i.reports.iter().find(|r| r.id == report).map(|r| (i, r)))
+                .ok_or(AppError::NotFound)?;
+            if r.state != State::Submitted {
+                return Err(AppError::from(IndicatorError::AlreadyDecided));
+            }
+            Ok(ToValidate {
+                objective: oid.0,
+                title: full.objective.title.clone(),
+                indicator: i.name.clone(),
+                unit: i.unit.clone(),
+                report: r.clone(),
+                period: indicators::period(contract.signed_on, i.period_months, r.period),
+            })
+        })
+        .await
 }
 
 /// An objective's follow-up as everyone sees it: its title, the contract's signature date, and
