@@ -409,6 +409,8 @@ async fn audit_verify_checkpoint(
             Ok(false)
         }
     }
+}
+
 async fn retention(settings: Settings, command: RetentionCommand) -> Result<(), String> {
     let (db, _) = open_database(&settings).await.map_err(|e| e.to_string())?;
     let now = chrono::Utc::now().naive_utc();

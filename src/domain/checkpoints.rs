@@ -216,7 +216,11 @@ pub fn checkpoint(
 /// The scheduler's job (`scheduler::JOBS`, hourly): publishes the day's checkpoint when a signing key
 /// is configured and none was published today. A key that cannot be read is logged, not retried
 /// faster (the start-up already refuses such a key).
-pub fn scheduled(conn: &mut DbConnection, settings: &crate::config::Settings, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn scheduled(
+    conn: &mut DbConnection,
+    settings: &crate::config::Settings,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     let Some(path) = &settings.audit_signing_key else { return Ok(0) };
     let key = match load_key(path) {
         Ok(key) => key,
