@@ -278,7 +278,9 @@ def endpoints(a, c):
     Each entry: (name, path, kind, headers, method and body for writes). `kind` groups them in the
     report. Left out: downloads of stored files (attachments, documents, evidence, pictures: the
     file system, not the application; the indicator reports' evidence too), links carrying a one-time token (verify, set-password,
-    invitations) and the language switch (a redirect setting a cookie). `/practice` only reads since
+    invitations), the language switch (a redirect setting a cookie), and the form that puts a draft
+    in consultation (`/objectives/{id}/consultation`: the seed's draft's id changes with the scale;
+    a plain form of three fields, measured through the management page's forms). `/practice` only reads since
     issue 16 (a POST creates the supplier's practice proposal)."""
     supplier = {"Cookie": c.supplier.cookie()}
     agent = {"Cookie": c.agent.cookie()}
@@ -323,6 +325,17 @@ def endpoints(a, c):
         ("dashboard page, one year", f"/chiffres?year={time.gmtime().tm_year}", "public", {}),
         ("dashboard CSV (depositors)", "/chiffres/depositors.csv", "public", {}),
         ("dashboard JSON API", "/api/v1/dashboard", "api", {}),
+        # Market consultation before the call (issue 18; the seed's consultation 1, contribution
+        # 2 is confidential; docs/CONSULTATION.md).
+        ("consultations list", "/consultations", "public", {}),
+        ("consultation page", "/consultations/1", "public", {}),
+        ("consultation page, a supplier", "/consultations/1", "supplier", supplier),
+        ("a public contribution", "/consultations/1/contributions/1", "public", {}),
+        ("a confidential contribution, agent", "/consultations/1/contributions/2", "agent", agent),
+        ("consultation management (agents)", "/consultations/1/manage", "agent", agent),
+        ("open-call confirmation (agents)", "/consultations/1/open-call", "agent", agent),
+        ("consultation JSON API", "/api/v1/consultations/1", "api", {}),
+        ("a public contribution, JSON API", "/api/v1/consultations/1/contributions/1", "api", {}),
         # What a public site publishes, and help for suppliers (issue 18).
         ("accessibility statement", "/accessibilite", "public", {}),
         ("legal notice", "/mentions-legales", "public", {}),

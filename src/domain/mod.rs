@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod authz;
 pub mod award;
+pub mod consultation;
 pub mod criteria;
 pub mod criteria_seed;
 pub mod dashboard;

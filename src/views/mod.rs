@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod award;
 pub mod confirm;
+pub mod consultation;
 pub mod contracts;
 pub mod criteria;
 pub mod dashboard;

@@ -10,6 +10,7 @@ mod authorization;
 mod award;
 mod browser;
 mod cli;
+mod consultation;
 mod contracts;
 mod criteria;
 mod csrf;

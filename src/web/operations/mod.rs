@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod award;
+pub mod consultation;
 pub mod dashboard;
 pub mod documents;
 pub mod evaluation;
