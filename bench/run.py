@@ -292,7 +292,9 @@ def endpoints(a, c):
     pages that show them, not replayed; the change-support materials are stored files like the
     evidence. The confirmation page before validating an indicator report (POST
     /indicator-reports/{id}/validation/confirm) is left out: the seed's only report is already
-    validated, and a decided report answers 409."""
+    validated, and a decided report answers 409. The form that puts a draft in consultation
+    (`/objectives/{id}/consultation`) is left out: the seed's draft's id changes with the scale; a
+    plain form of three fields, measured through the management page's forms."""
     supplier = {"Cookie": c.supplier.cookie()}
     agent = {"Cookie": c.agent.cookie()}
     chair = {"Cookie": c.chair.cookie()}
@@ -341,6 +343,17 @@ def endpoints(a, c):
         ("dashboard page, one year", f"/chiffres?year={time.gmtime().tm_year}", "public", {}),
         ("dashboard CSV (depositors)", "/chiffres/depositors.csv", "public", {}),
         ("dashboard JSON API", "/api/v1/dashboard", "api", {}),
+        # Market consultation before the call (issue 18; the seed's consultation 1, contribution
+        # 2 is confidential; docs/CONSULTATION.md).
+        ("consultations list", "/consultations", "public", {}),
+        ("consultation page", "/consultations/1", "public", {}),
+        ("consultation page, a supplier", "/consultations/1", "supplier", supplier),
+        ("a public contribution", "/consultations/1/contributions/1", "public", {}),
+        ("a confidential contribution, agent", "/consultations/1/contributions/2", "agent", agent),
+        ("consultation management (agents)", "/consultations/1/manage", "agent", agent),
+        ("open-call confirmation (agents)", "/consultations/1/open-call", "agent", agent),
+        ("consultation JSON API", "/api/v1/consultations/1", "api", {}),
+        ("a public contribution, JSON API", "/api/v1/consultations/1/contributions/1", "api", {}),
         # What a public site publishes, and help for suppliers (issue 18).
         ("accessibility statement", "/accessibilite", "public", {}),
         ("legal notice", "/mentions-legales", "public", {}),

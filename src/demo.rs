@@ -247,8 +247,76 @@ pub fn load(
         demo_proposals(conn, &created, &owners, &catalogue, now)?;
         demo_evaluation(conn, created[4].0, agent, &committee_members, now)?;
         demo_network(conn, &created, &owners, agent, public_url, now)?;
+        demo_consultation(conn, agent, &owners, public_url, now)?;
         Ok((accounts, OBJECTIVES.len()))
     })
+}
+
+/// A draft objective in market consultation (docs/CONSULTATION.md), through the same domain
+/// operations as the pages: two public contributions and a confidential one, a meeting in ten
+/// days with one registration (its reminder queued).
+fn demo_consultation(
+    conn: &mut DbConnection,
+    agent: crate::db::ids::UserId,
+    owners: &[(crate::db::ids::OrganisationId, crate::db::ids::UserId)],
+    public_url: &url::Url,
+    now: NaiveDateTime,
+) -> Result<(), DemoError> {
+    use crate::domain::consultation::{self, meetings};
+    let failed = |e: consultation::ConsultationError| DemoError::Data(e.to_string());
+    let actor = AuditActor::System("demo".into());
+    let draft = ObjectiveDraft {
+        title: "Chaufferies bois des lycées de montagne".into(),
+        need: "Remplacer le fioul de six lycées de montagne par des chaufferies au bois local, \
+               approvisionnées à moins de 80 km."
+            .into(),
+        political_objective: "Sortir du fioul dans les bâtiments régionaux d’ici 2030.".into(),
+        deliberation_ref: "CP-2026-11-042".into(),
+        deliberation_date: None,
+        deliberation_url: None,
+        themes: vec!["energie".into(), "batiment".into()],
+        horizon: Horizon::Twenty,
+        budget_euros: None,
+        place: "Lycées de montagne de la Région".into(),
+        contact: "achats@region.example".into(),
+        deadline_at: None,
+        shortlist_rule: "top".into(),
+        shortlist_value: 3,
+        criteria: Vec::new(),
+        milestones: Vec::new(),
+    };
+    let objective = objectives::create(conn, &draft, agent, &actor, now)?;
+    let input = consultation::ConsultationInput {
+        need: draft.need.clone(),
+        questions: vec![
+            "Quelles filières de bois local peuvent livrer six chaufferies ?".into(),
+            "Quel délai d’installation sans interrompre le chauffage en hiver ?".into(),
+            "Quelle maintenance proposez-vous, et par qui ?".into(),
+        ],
+        closes_at: now + chrono::Duration::days(21),
+    };
+    let id = consultation::create(conn, objective, &input, agent, &actor, now).map_err(failed)?;
+    let texts = [
+        ("La coopérative livre du bois déchiqueté à 40 km de quatre des six lycées.", false),
+        ("Nos prix de revient au MWh (secret des affaires) : 38 € livrés, 45 € en altitude.", true),
+        ("Une chaufferie s’installe en dix semaines, entre mai et septembre.", false),
+    ];
+    for ((text, confidential), (org, owner)) in texts.iter().zip(owners.iter().cycle()) {
+        let input = consultation::ContributionInput { body: (*text).into(), confidential: *confidential };
+        consultation::contribute(conn, id, *owner, Some(*org), &input, &actor, now).map_err(failed)?;
+    }
+    let meeting = meetings::MeetingInput {
+        starts_at: (now + chrono::Duration::days(10)).date().and_hms_opt(13, 0, 0).unwrap_or(now),
+        place: "Hôtel de Région, salle des Alpes".into(),
+        online_url: Some("https://visio.region.example/sourcing-chaufferies".into()),
+        capacity: 20,
+    };
+    let meeting = meetings::add(conn, id, &meeting, &actor, now).map_err(failed)?;
+    if let Some((_, owner)) = owners.first() {
+        let links = crate::domain::following::MailLinks { public_url };
+        meetings::register(conn, id, meeting, *owner, &actor, links, now).map_err(failed)?;
+    }
+    Ok(())
 }
 
 /// The network of suppliers: a dozen listed profiles with credentials (one expired), partner

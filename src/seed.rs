@@ -662,7 +662,93 @@ fn seed(
     if let Some(last) = closed.last().copied() {
         award_one(conn, last, agent, members[0], now)?;
     }
+    let participants: Vec<(UserId, Option<OrganisationId>)> = owners.iter().take(3).copied().collect();
+    consult_one(conn, agent, &participants, now)?;
     Ok(report)
+}
+
+/// One draft objective in market consultation (docs/CONSULTATION.md): consultation 1, with a
+/// meeting (1) in ten days, two public contributions and a confidential one (1 to 3, the second
+/// confidential), and a registration; small at every scale.
+fn consult_one(
+    conn: &mut DbConnection,
+    agent: UserId,
+    participants: &[(UserId, Option<OrganisationId>)],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    use crate::db::schema::{consultation_contributions, consultation_meetings, consultations, meeting_registrations};
+    let title = "Consultation : chauffage biosourcé des lycées";
+    let need = "Remplacer le chauffage au fioul de douze lycées par une solution biosourcée et locale.";
+    let objective: ObjectiveId = diesel::insert_into(objectives::table)
+        .values((
+            (
+                objectives::reference.eq("AO-SEED-CONSULT"),
+                objectives::search_text.eq(crate::domain::search::index_text(&[title, need])),
+                objectives::title.eq(title),
+                objectives::need.eq(need),
+                objectives::political_objective.eq("Neutralité carbone en 2050."),
+                objectives::deliberation_ref.eq("CP-SEED-CONSULT"),
+                objectives::themes.eq("[\"energie\"]"),
+                objectives::horizon.eq("10"),
+                objectives::place.eq("Région"),
+                objectives::contact.eq("achats@region.example"),
+            ),
+            (
+                objectives::shortlist_rule.eq("top"),
+                objectives::shortlist_value.eq(5),
+                objectives::status.eq("draft"),
+                objectives::created_by.eq(agent),
+                objectives::created_at.eq(now - chrono::Duration::days(5)),
+                objectives::updated_at.eq(now - chrono::Duration::days(5)),
+            ),
+        ))
+        .returning(objectives::id)
+        .get_result(conn)?;
+    let id: crate::db::ids::ConsultationId = diesel::insert_into(consultations::table)
+        .values((
+            consultations::objective_id.eq(objective),
+            consultations::need.eq(need),
+            consultations::questions.eq(r#"["Quelles filières locales ?","Quel délai d’installation ?"]"#),
+            consultations::closes_at.eq(now + chrono::Duration::days(20)),
+            consultations::created_by.eq(agent),
+            consultations::created_at.eq(now - chrono::Duration::days(5)),
+        ))
+        .returning(consultations::id)
+        .get_result(conn)?;
+    for (i, (who, org)) in participants.iter().enumerate() {
+        diesel::insert_into(consultation_contributions::table)
+            .values((
+                consultation_contributions::consultation_id.eq(id),
+                consultation_contributions::user_id.eq(*who),
+                consultation_contributions::organisation_id.eq(*org),
+                consultation_contributions::body
+                    .eq(format!("Contribution {i} : la filière bois locale peut livrer en six mois.")),
+                consultation_contributions::confidential.eq(i == 1),
+                consultation_contributions::created_at.eq(now - chrono::Duration::days(4)),
+            ))
+            .execute(conn)?;
+    }
+    let meeting: crate::db::ids::MeetingId = diesel::insert_into(consultation_meetings::table)
+        .values((
+            consultation_meetings::consultation_id.eq(id),
+            consultation_meetings::starts_at.eq(now + chrono::Duration::days(10)),
+            consultation_meetings::place.eq("Hôtel de Région"),
+            consultation_meetings::capacity.eq(30),
+            consultation_meetings::created_at.eq(now - chrono::Duration::days(5)),
+        ))
+        .returning(consultation_meetings::id)
+        .get_result(conn)?;
+    if let Some((who, _)) = participants.first() {
+        diesel::insert_into(meeting_registrations::table)
+            .values((
+                meeting_registrations::meeting_id.eq(meeting),
+                meeting_registrations::user_id.eq(*who),
+                meeting_registrations::waiting.eq(false),
+                meeting_registrations::registered_at.eq(now - chrono::Duration::days(3)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Decides, publishes and awards one objective to its first shortlisted proposal, through the

@@ -153,3 +153,18 @@ id_type!(
     /// Identifies a row of `challenges`.
     ChallengeId
 );
+
+id_type!(
+    /// Identifies a row of `consultations`.
+    ConsultationId
+);
+
+id_type!(
+    /// Identifies a row of `consultation_contributions`.
+    ContributionId
+);
+
+id_type!(
+    /// Identifies a row of `consultation_meetings`.
+    MeetingId
+);

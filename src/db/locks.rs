@@ -20,6 +20,7 @@
 //! | `proposals::lock_key(id)` `0x4143_4841_5600_0000 ^ id` | `V` | writes to one proposal |
 //! | [`objective_lock_key`]`(id)` | `W` | deposits on one objective against its amendments |
 //! | `evaluation::lock_key(id)` `0x4143_4841_5800_0000 ^ id` | `X` | one objective's evaluation |
+//! | `consultation::lock_key(id)` `0x4143_4841_5900_0000 ^ id` | `Y` | one consultation's contributions, meetings' seats, synthesis and call |
 //!
 //! Transactions that take several keys take them in the order of this table ([`LOCK_OBJECTIVES`]
 //! before an objective's or a proposal's key, an objective's before its proposals'), so two of
@@ -78,5 +79,7 @@ mod tests {
         assert_eq!(family(crate::domain::proposals::lock_key(ProposalId(id))), 0x41_4348_4156);
         assert_eq!(family(objective_lock_key(ObjectiveId(id))), 0x41_4348_4157);
         assert_eq!(family(crate::domain::evaluation::lock_key(ObjectiveId(id))), 0x41_4348_4158);
+        let consultation = crate::db::ids::ConsultationId(id);
+        assert_eq!(family(crate::domain::consultation::lock_key(consultation)), 0x41_4348_4159);
     }
 }

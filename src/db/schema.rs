@@ -721,7 +721,67 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    consultations (id) {
+        id -> BigInt,
+        objective_id -> BigInt,
+        need -> Text,
+        questions -> Text,
+        closes_at -> Timestamp,
+        synthesis -> Nullable<Text>,
+        synthesis_at -> Nullable<Timestamp>,
+        change_note -> Nullable<Text>,
+        call_opened_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultation_contributions (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        user_id -> BigInt,
+        organisation_id -> Nullable<BigInt>,
+        body -> Text,
+        confidential -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultation_meetings (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        starts_at -> Timestamp,
+        place -> Text,
+        online_url -> Nullable<Text>,
+        capacity -> Integer,
+        minutes -> Nullable<Text>,
+        minutes_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_registrations (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        user_id -> BigInt,
+        waiting -> Bool,
+        registered_at -> Timestamp,
+        reminder_mail_id -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(indicator_reports -> indicators (indicator_id));
+diesel::joinable!(consultations -> objectives (objective_id));
+diesel::joinable!(consultation_contributions -> consultations (consultation_id));
+diesel::joinable!(consultation_meetings -> consultations (consultation_id));
+diesel::joinable!(meeting_registrations -> consultation_meetings (meeting_id));
+diesel::joinable!(meeting_registrations -> users (user_id));
+diesel::joinable!(consultation_contributions -> users (user_id));
+diesel::joinable!(consultation_contributions -> organisations (organisation_id));
 
 diesel::table! {
     audit_checkpoints (id) {
@@ -890,4 +950,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     support_materials,
     purchase_users,
     support_ratings,
+    consultations,
+    consultation_contributions,
+    consultation_meetings,
+    meeting_registrations,
 );

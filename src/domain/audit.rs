@@ -12,8 +12,8 @@ use sha2::{Digest, Sha256};
 
 use crate::db::DbConnection;
 use crate::db::ids::{
-    ApiTokenId, AuditEntryId, CredentialId, CriterionId, MessageId, ObjectiveId, OrganisationId, PracticeId,
-    ProposalId, QuestionId, ReportId, UserId,
+    ApiTokenId, AuditEntryId, ConsultationId, CredentialId, CriterionId, MessageId, ObjectiveId, OrganisationId,
+    PracticeId, ProposalId, QuestionId, ReportId, UserId,
 };
 use crate::db::locks::PG_AUDIT_LOCK;
 use crate::db::schema::audit_log;
@@ -284,6 +284,20 @@ events! {
         PracticeFeatured => "practice.featured",
         PracticeUnfeatured => "practice.unfeatured",
     }
+
+    /// Market consultation before the call (`domain::consultation`): agents open it, schedule
+    /// meetings, publish minutes and the synthesis, open the call; registered users contribute
+    /// and register to meetings.
+    {
+        ConsultationOpened => "consultation.opened",
+        ConsultationContributed => "consultation.contributed",
+        ConsultationSynthesisPublished => "consultation.synthesis_published",
+        ConsultationCallOpened => "consultation.call_opened",
+        MeetingScheduled => "meeting.scheduled",
+        MeetingRegistered => "meeting.registered",
+        MeetingCancelled => "meeting.cancelled",
+        MeetingMinutesPublished => "meeting.minutes_published",
+    }
 }
 
 /// What it happened to: the entry's object type and id.
@@ -304,6 +318,7 @@ pub enum Subject {
     /// A report on a message.
     Report(ReportId),
     Practice(PracticeId),
+    Consultation(ConsultationId),
 }
 
 impl Subject {
@@ -321,6 +336,7 @@ impl Subject {
             Subject::Message(_) => "message",
             Subject::Report(_) => "report",
             Subject::Practice(_) => "practice",
+            Subject::Consultation(_) => "consultation",
         }
     }
 
@@ -339,6 +355,7 @@ impl Subject {
             Subject::Message(id) => id.to_string(),
             Subject::Report(id) => id.to_string(),
             Subject::Practice(id) => id.to_string(),
+            Subject::Consultation(id) => id.to_string(),
         }
     }
 }
@@ -650,6 +667,14 @@ mod tests {
         "practice.refused",
         "practice.submitted",
         "practice.unfeatured",
+        "consultation.opened",
+        "consultation.contributed",
+        "consultation.synthesis_published",
+        "consultation.call_opened",
+        "meeting.scheduled",
+        "meeting.registered",
+        "meeting.cancelled",
+        "meeting.minutes_published",
         "profile.credential_added",
         "profile.credential_removed",
         "profile.listed",

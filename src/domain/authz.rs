@@ -148,6 +148,21 @@ pub enum Action {
     SubmitPractice,
     /// Read submitted practices, publish or refuse them, feature them (agents).
     ReviewPractices,
+    /// Read a consultation, its questions, public contributions, meetings, minutes and synthesis
+    /// (everyone, signed in or not).
+    ReadConsultation,
+    /// Put a draft in consultation, schedule meetings, publish minutes and the synthesis, open
+    /// the call, see registrations and every contribution (agents).
+    ManageConsultation,
+    /// Contribute to a consultation and register to its meetings: verified registered users,
+    /// with or without an organisation, but not the region's own staff (agents, administrators).
+    TakePartInConsultation,
+    /// Read a confidential contribution (business secrets): agents, and the contributor's own
+    /// organisation (`own`: the reader wrote it or belongs to its organisation). Nobody else:
+    /// neither other suppliers nor committee members nor administrators.
+    ReadConfidentialContribution {
+        own: bool,
+    },
 }
 
 /// Why an action is refused; the web layer turns it into 401, 403 or a sign-in redirect.
@@ -171,7 +186,7 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
     let user = match actor {
         Actor::Anonymous => {
             return match action {
-                Register | SignIn | VerifyReceipt => Ok(()),
+                Register | SignIn | VerifyReceipt | ReadConsultation => Ok(()),
                 _ => Err(Deny::NotSignedIn),
             };
         }
@@ -233,6 +248,11 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         // Only agents draft, publish, amend and cancel objectives, and only they see drafts.
         ViewDraftObjectives | CreateObjective | EditObjective | PublishObjective | CancelObjective
         | DeleteDraftObjective => verified(user.has(Role::Agent)),
+        ReadConsultation => Ok(()),
+        ManageConsultation => verified(user.has(Role::Agent)),
+        // The region does not answer its own consultation.
+        TakePartInConsultation => verified(!user.has(Role::Agent) && !user.has(Role::Admin)),
+        ReadConfidentialContribution { own } => verified(own || user.has(Role::Agent)),
     }
 }
 
@@ -429,6 +449,43 @@ mod tests {
         assert_eq!(decide(&principal(&[], Some(2), true, true), letters), Err(Deny::NotAllowed));
         assert_eq!(decide(&principal(&[Role::Agent, Role::Admin], None, false, true), letters), Err(Deny::NotAllowed));
         assert_eq!(decide(&Actor::Anonymous, letters), Err(Deny::NotSignedIn));
+    }
+
+    #[test]
+    fn consultations_are_public_and_confidential_contributions_are_not() {
+        let agent = principal(&[Role::Agent], None, false, true);
+        let owner = principal(&[], Some(1), true, true);
+        let member = principal(&[], Some(1), false, true);
+        let person = principal(&[], None, false, true);
+        let committee = principal(&[Role::Committee], None, false, true);
+        let admin = principal(&[Role::Admin], None, false, true);
+        for actor in [&agent, &owner, &member, &person, &committee, &admin, &Actor::Anonymous] {
+            assert_eq!(decide(actor, Action::ReadConsultation), Ok(()), "{actor:?}");
+        }
+        assert_eq!(decide(&agent, Action::ManageConsultation), Ok(()));
+        for actor in [&owner, &member, &person, &committee, &admin] {
+            assert_eq!(decide(actor, Action::ManageConsultation), Err(Deny::NotAllowed), "{actor:?}");
+        }
+        assert_eq!(decide(&Actor::Anonymous, Action::ManageConsultation), Err(Deny::NotSignedIn));
+        for actor in [&owner, &member, &person, &committee] {
+            assert_eq!(decide(actor, Action::TakePartInConsultation), Ok(()), "{actor:?}");
+        }
+        for actor in [&agent, &admin] {
+            assert_eq!(decide(actor, Action::TakePartInConsultation), Err(Deny::NotAllowed), "{actor:?}");
+        }
+        assert_eq!(
+            decide(&principal(&[], Some(1), true, false), Action::TakePartInConsultation),
+            Err(Deny::Unverified)
+        );
+        assert_eq!(decide(&Actor::Anonymous, Action::TakePartInConsultation), Err(Deny::NotSignedIn));
+        let others = Action::ReadConfidentialContribution { own: false };
+        let own = Action::ReadConfidentialContribution { own: true };
+        assert_eq!(decide(&agent, others), Ok(()));
+        for actor in [&owner, &member, &person, &committee, &admin] {
+            assert_eq!(decide(actor, others), Err(Deny::NotAllowed), "{actor:?}");
+            assert_eq!(decide(actor, own), Ok(()), "{actor:?}");
+        }
+        assert_eq!(decide(&Actor::Anonymous, others), Err(Deny::NotSignedIn));
     }
 
     #[test]

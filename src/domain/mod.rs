@@ -7,6 +7,7 @@ pub mod audit;
 pub mod authz;
 pub mod award;
 pub mod checkpoints;
+pub mod consultation;
 pub mod criteria;
 pub mod criteria_seed;
 pub mod dashboard;

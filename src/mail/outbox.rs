@@ -61,6 +61,29 @@ pub fn enqueue(conn: &mut DbConnection, mail: &OutgoingMail, now: NaiveDateTime)
         .get_result(conn)
 }
 
+/// Queues a mail to leave at `send_at` (a reminder), not before. Call inside the transaction of
+/// the action that causes it; deleting the row before `send_at` (while `sent_at` is null) takes it
+/// back.
+pub fn enqueue_at(
+    conn: &mut DbConnection,
+    mail: &OutgoingMail,
+    now: NaiveDateTime,
+    send_at: NaiveDateTime,
+) -> QueryResult<MailId> {
+    diesel::insert_into(mail_outbox::table)
+        .values(OutboxInsertForm {
+            to_address: &mail.to,
+            subject: &mail.subject,
+            body_text: &mail.text,
+            body_html: &mail.html,
+            created_at: now,
+            attempts: 0,
+            next_attempt_at: send_at.max(now),
+        })
+        .returning(mail_outbox::id)
+        .get_result(conn)
+}
+
 /// Wait before the next attempt: 30 s, doubling, at most an hour.
 pub fn backoff(attempts: i32) -> chrono::Duration {
     let exponent = attempts.clamp(0, 7) as u32;

@@ -341,3 +341,36 @@ pub fn indicator_reminder(lang: Lang, to: &str, r: &IndicatorReminder<'_>) -> Ou
         Some((lang.t("mail-indicator-reminder-action"), r.link)),
     )
 }
+
+/// The reminder of a sourcing meeting, queued at registration to leave the day before.
+pub fn meeting_reminder(lang: Lang, to: &str, title: &str, when: &str, place: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-meeting-reminder-subject", &[("title", title)]),
+        &[lang.t_args("mail-meeting-reminder-body", &[("title", title), ("when", when), ("place", place)])],
+        Some((lang.t("mail-see-consultation"), link)),
+    )
+}
+
+/// A seat freed by a cancellation went to the first person waiting.
+pub fn meeting_seat_given(lang: Lang, to: &str, title: &str, when: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-meeting-seat-subject", &[("title", title)]),
+        &[lang.t_args("mail-meeting-seat-body", &[("title", title), ("when", when)])],
+        Some((lang.t("mail-see-consultation"), link)),
+    )
+}
+
+/// The call that followed a consultation is open: to everyone who took part.
+pub fn consultation_call_opened(lang: Lang, to: &str, title: &str, note: &str, link: &str) -> OutgoingMail {
+    compose(
+        lang,
+        to,
+        lang.t_args("mail-call-opened-subject", &[("title", title)]),
+        &[lang.t_args("mail-call-opened-body", &[("title", title), ("note", note)])],
+        Some((lang.t("mail-see-objective"), link)),
+    )
+}

@@ -8,6 +8,7 @@ pub mod award;
 pub mod change_support;
 pub mod checkpoints;
 pub mod confirm;
+pub mod consultation;
 pub mod contracts;
 pub mod criteria;
 pub mod dashboard;

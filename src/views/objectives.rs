@@ -151,6 +151,7 @@ pub fn list(
                 h1 { (title) }
                 @if is_agent { a.button.button-primary href="/objectives/new" { (ctx.t("objective-new")) } }
             }
+            p { a href="/consultations" { (ctx.t("consultations-link")) } }
             form.filters method="get" action="/objectives" role="search" {
                 div.field.field-search {
                     label for="q" { (ctx.t("filter-search")) }
@@ -286,6 +287,13 @@ pub struct ObjectiveView {
     pub partners: super::messages::PartnersView,
     /// A refused question, shown again in its field.
     pub typed_question: String,
+    /// The consultation before the call, if there was one: its dates, synthesis, minutes and
+    /// note of what changed (public documents of the call).
+    pub consultation: Option<Markup>,
+    /// An agent may put this draft in consultation (it has none yet).
+    pub can_consult: bool,
+    /// The consultation's page, for agents on a draft in consultation.
+    pub consultation_link: Option<i64>,
 }
 
 /// What the objective page offers about proposals to the viewer.
@@ -360,7 +368,7 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime, errors: &super::
                         div.alert.alert-warn { p { strong { (ctx.t("objective-cancelled-because")) } " " (reason) } }
                     }
                 }
-                @if v.can_edit || v.can_publish || v.can_cancel || v.can_delete {
+                @if v.can_edit || v.can_publish || v.can_cancel || v.can_delete || v.can_consult {
                     section.agent-actions aria-labelledby="agent-actions" {
                         h2 #agent-actions { (ctx.t("objective-agent-actions")) }
                         @if !v.missing.is_empty() {
@@ -371,6 +379,8 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime, errors: &super::
                         }
                         div.button-row {
                             @if v.can_edit { a.button href=(format!("/objectives/{}/edit", v.id)) { @if v.status == Status::Draft { (ctx.t("objective-edit")) } @else { (ctx.t("objective-amend")) } } }
+                            @if v.can_consult { a.button href=(format!("/objectives/{}/consultation", v.id)) { (ctx.t("consultation-put")) } }
+                            @if let Some(c) = v.consultation_link { a.button href=(format!("/consultations/{c}/manage")) { (ctx.t("consultation-manage")) } }
                             @if v.can_publish {
                                 form.inline-form method="post" action=(format!("/objectives/{}/publish", v.id)) {
                                     (csrf_field(ctx))
@@ -437,6 +447,7 @@ pub fn detail(ctx: &Ctx, v: &ObjectiveView, now: NaiveDateTime, errors: &super::
                         ol.timeline { (super::award::stage_items(ctx, &a.stages)) }
                     }
                 }
+                @if let Some(c) = &v.consultation { (c) }
                 section aria-labelledby="practical" {
                     h2 #practical { (ctx.t("objective-practical")) }
                     dl.facts {
@@ -1051,6 +1062,13 @@ pub fn detail_view(
         partners: partners_view(page, refused.skills.clone()),
         notice,
         typed_question: refused.question.clone(),
+        consultation: page.consultation.as_ref().map(|c| super::consultation::objective_section(ctx, c)),
+        can_consult: is_agent && status == Status::Draft && page.consultation.is_none() && !o.practice,
+        consultation_link: page
+            .consultation
+            .as_ref()
+            .filter(|_| is_agent && status == Status::Draft)
+            .map(|c| c.summary.consultation.id.0),
     }
 }
 
@@ -1106,6 +1124,8 @@ pub struct ObjectivePage {
     pub partners: Vec<partners::Shown>,
     /// Partners may still be sought: published and not the practice objective.
     pub partners_open: bool,
+    /// The consultation before the call, if any (public parts only).
+    pub consultation: Option<super::consultation::ConsultationPage>,
 }
 
 /// The whole objective page from what `web::operations::objectives::page` loaded, with a refused

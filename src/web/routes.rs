@@ -18,6 +18,7 @@ pub fn pages(cfg: &mut web::ServiceConfig) {
     organisation(cfg);
     network(cfg);
     objectives(cfg);
+    consultation(cfg);
     proposals(cfg);
     evaluation(cfg);
     award(cfg);
@@ -36,7 +37,8 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .configure(api_admin)
             .configure(api_proposals)
             .configure(api_evaluation)
-            .configure(api_award),
+            .configure(api_award)
+            .configure(api_consultation),
     );
 }
 
@@ -171,6 +173,24 @@ fn objectives(cfg: &mut web::ServiceConfig) {
                 .get(handlers::objectives::subscriptions_page)
                 .post(handlers::objectives::save_subscriptions),
         );
+}
+
+/// Market consultation before the call: the public list and page, contributions, meetings; the
+/// agents' pages (docs/CONSULTATION.md).
+fn consultation(cfg: &mut web::ServiceConfig) {
+    use handlers::consultation as c;
+    cfg.service(web::resource("/objectives/{id}/consultation").get(c::new_form).post(c::create))
+        .route("/consultations", web::get().to(c::list))
+        .route("/consultations/{id}", web::get().to(c::show))
+        .route("/consultations/{id}/manage", web::get().to(c::manage))
+        .route("/consultations/{id}/contributions", web::post().to(c::contribute))
+        .route("/consultations/{id}/contributions/{cid}", web::get().to(c::contribution))
+        .route("/consultations/{id}/meetings", web::post().to(c::add_meeting))
+        .route("/consultations/{id}/meetings/{mid}/register", web::post().to(c::register))
+        .route("/consultations/{id}/meetings/{mid}/cancel", web::post().to(c::cancel))
+        .route("/consultations/{id}/meetings/{mid}/minutes", web::post().to(c::minutes))
+        .route("/consultations/{id}/synthesis", web::post().to(c::synthesis))
+        .service(web::resource("/consultations/{id}/open-call").get(c::open_call_page).post(c::open_call));
 }
 
 /// Proposals (suppliers) and their opening (agents); deposits and their receipts.
@@ -418,6 +438,20 @@ fn api_award(cfg: &mut web::ServiceConfig) {
         .route("/support-actions/{id}/delivery", web::post().to(handlers::change_support::api_deliver))
         .route("/organisation/letters", web::get().to(handlers::api_award::letters))
         .route("/organisation/letters/{id}", web::get().to(handlers::api_award::letter));
+}
+
+/// Market consultations: the consultation (open data), contributions, registrations, the
+/// agents' synthesis and call.
+fn api_consultation(cfg: &mut web::ServiceConfig) {
+    use handlers::api_consultation as c;
+    cfg.route("/consultations/{id}", web::get().to(c::show))
+        .route("/consultations/{id}/contributions", web::post().to(c::contribute))
+        .route("/consultations/{id}/contributions/{contribution}", web::get().to(c::contribution))
+        .service(
+            web::resource("/consultations/{id}/meetings/{meeting}/registration").post(c::register).delete(c::cancel),
+        )
+        .route("/consultations/{id}/synthesis", web::post().to(c::synthesis))
+        .route("/consultations/{id}/call", web::post().to(c::open_call));
 }
 
 fn api_evaluation(cfg: &mut web::ServiceConfig) {

@@ -14,6 +14,7 @@ mod browser;
 mod change_support;
 mod checkpoints;
 mod cli;
+mod consultation;
 mod contracts;
 mod criteria;
 mod csrf;

@@ -51,7 +51,8 @@ both_backends! {
         let pages: [(&str, &Browser, &str, u64); 13] = [
             ("/", &visitor, "", 6),
             ("/api/v1/objectives", &visitor, "\"reference\"", 5),
-            ("/objectives/2", &visitor, "", 12),
+            // One statement more since issue 18: the objective's consultation before the call, if any.
+            ("/objectives/2", &visitor, "", 13),
             ("/api/v1/objectives/2/ocds.json", &visitor, "", 13),
             ("/objectives/2/proposals", &agent, "Lire la proposition", 17),
             ("/objectives/2/evaluation", &chair, "href=\"/objectives/2/evaluation/", 23),

@@ -6,7 +6,8 @@ use utoipa::OpenApi;
 use crate::web::error::{ErrorBody, ErrorDetail};
 use crate::web::handlers::health::{self, Health};
 use crate::web::handlers::{
-    api, api_award, api_evaluation, api_network, api_proposals, change_support, dashboard, indicators, open_data,
+    api, api_award, api_consultation, api_evaluation, api_network, api_proposals, change_support, dashboard,
+    indicators, open_data,
     receipts,
 };
 
@@ -40,6 +41,8 @@ use crate::web::handlers::{
         indicators::api,
         change_support::api_plan, change_support::api_add_action, change_support::api_deliver,
         dashboard::api,
+        api_consultation::show, api_consultation::contribution, api_consultation::contribute,
+        api_consultation::register, api_consultation::cancel, api_consultation::synthesis, api_consultation::open_call,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -52,6 +55,7 @@ use crate::web::handlers::{
         (name = "evaluation", description = "Committees, conflict declarations, scores, consensus, ranking with its sensitivity, shortlist, decision, and published results"),
         (name = "network", description = "The directory of suppliers that chose to appear: profiles, commitments, credentials (with expiry) and results; the credentials catalogue; published good practices (open data, no authentication)"),
         (name = "award", description = "After the shortlist: an objective's award or declaration of no award (public), the organisation's letters (its members; reading one records the acknowledgement of receipt), the signed contract and its modifications, and the contracts' DECP 2.0.3 essential data (open data)"),
+        (name = "consultation", description = "Market consultation before a call (R2111-1): the need as drafted, the questions, public contributions (confidential ones only for agents and their authors' organisation), meetings with a waiting list, minutes, the synthesis and the opening of the call"),
         (name = "objectives", description = "Published objectives, their Q&A and amendments, and OCDS 1.1 release packages (open data, no authentication)"),
     )
 )]

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod award;
 pub mod change_support;
+pub mod consultation;
 pub mod dashboard;
 pub mod documents;
 pub mod evaluation;

@@ -57,7 +57,7 @@ pub async fn page(state: &AppState, identity: &Identity, id: i64) -> Result<Obje
     let counts_deposits = identity.authorize(Action::OpenProposals).is_ok() && !o.practice && status != Status::Draft;
     let published_results = o.results_published_at.is_some();
     let viewer_org = viewer.organisation;
-    let (answered, mine, pending, followed, documents, respond, results) = state
+    let ((answered, mine, pending, followed, documents, respond, results), consulted) = state
         .db
         .run(move |conn| {
             let results = if published_results {
@@ -85,11 +85,18 @@ pub async fn page(state: &AppState, identity: &Identity, id: i64) -> Result<Obje
                 None => false,
             };
             let documents = crate::domain::documents::list(conn, oid)?;
-            Ok::<_, AppError>((answered, mine, pending, followed, documents, respond, results))
+            // The consultation before the call, if there was one (its page only then).
+            let consulted = crate::domain::consultation::of_objective(conn, oid)?;
+            Ok::<_, AppError>(((answered, mine, pending, followed, documents, respond, results), consulted))
         })
         .await?;
     let partners_open = status == Status::Published && !o.practice;
     let partners = state.db.run(move |conn| partners::on_objective(conn, oid).map_err(AppError::from)).await?;
+    let consultation = match consulted {
+        // Public parts only: the objective's page is not where confidential text is read.
+        Some(c) => Some(super::consultation::page(state, &Identity::default(), c.id.0).await?),
+        None => None,
+    };
     let after_results = match published_results {
         true => Some(super::award::after_results(state, identity, oid).await?),
         false => None,
@@ -113,5 +120,6 @@ pub async fn page(state: &AppState, identity: &Identity, id: i64) -> Result<Obje
         after_results,
         partners,
         partners_open,
+        consultation,
     })
 }
