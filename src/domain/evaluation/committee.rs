@@ -28,21 +28,23 @@ pub struct Member {
     pub released: bool,
 }
 
+/// A member's row: id, name, address, chair, disabled at, released at.
+type MemberRow = (UserId, String, String, bool, Option<NaiveDateTime>, Option<NaiveDateTime>);
+
 pub fn members(conn: &mut DbConnection, objective: ObjectiveId) -> QueryResult<Vec<Member>> {
-    let rows: Vec<(UserId, String, String, bool, Option<NaiveDateTime>, Option<NaiveDateTime>)> =
-        committee_members::table
-            .inner_join(users::table)
-            .filter(committee_members::objective_id.eq(objective))
-            .order((committee_members::chair.desc(), users::display_name.asc(), users::id.asc()))
-            .select((
-                users::id,
-                users::display_name,
-                users::email,
-                committee_members::chair,
-                users::disabled_at,
-                committee_members::released_at,
-            ))
-            .load(conn)?;
+    let rows: Vec<MemberRow> = committee_members::table
+        .inner_join(users::table)
+        .filter(committee_members::objective_id.eq(objective))
+        .order((committee_members::chair.desc(), users::display_name.asc(), users::id.asc()))
+        .select((
+            users::id,
+            users::display_name,
+            users::email,
+            committee_members::chair,
+            users::disabled_at,
+            committee_members::released_at,
+        ))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(user_id, name, email, chair, disabled_at, released_at)| Member {

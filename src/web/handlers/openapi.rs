@@ -7,8 +7,7 @@ use crate::web::error::{ErrorBody, ErrorDetail};
 use crate::web::handlers::health::{self, Health};
 use crate::web::handlers::{
     api, api_award, api_consultation, api_evaluation, api_network, api_proposals, change_support, dashboard,
-    indicators, open_data,
-    receipts,
+    indicators, open_data, receipts,
 };
 
 #[derive(OpenApi)]
