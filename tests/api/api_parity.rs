@@ -64,7 +64,8 @@ fn routes_in(body: &str) -> Vec<(String, String)> {
         }
         for method in ["get", "post", "put", "delete"] {
             let web_form = format!("web::{method}()");
-            let chained = format!(".{method}(handlers");
+            // `.post(handlers::x::y)` or, with an alias, `.post(c::y)`.
+            let chained = format!(".{method}(");
             if (rest.starts_with(&web_form) || rest.starts_with(&chained))
                 && let Some(p) = &path
             {
@@ -88,12 +89,20 @@ fn page_actions() -> BTreeSet<String> {
     let mut actions = BTreeSet::new();
     for area in &areas {
         let body = &fns[area];
-        // An area may hand over to another (award → indicators).
+        // An area may hand over to another, which may hand over again (award → indicators →
+        // change support).
         let mut bodies = vec![body.clone()];
-        for (name, other) in &fns {
-            if name != area && body.contains(&format!("{name}(cfg);")) {
-                bodies.push(other.clone());
+        let mut seen = BTreeSet::from([area.clone()]);
+        let mut i = 0;
+        while i < bodies.len() {
+            let current = bodies[i].clone();
+            for (name, other) in &fns {
+                if !seen.contains(name) && current.contains(&format!("{name}(cfg);")) {
+                    seen.insert(name.clone());
+                    bodies.push(other.clone());
+                }
             }
+            i += 1;
         }
         for b in bodies {
             for (method, path) in routes_in(&b) {
@@ -150,18 +159,28 @@ fn table() -> BTreeMap<String, Equivalent> {
 fn the_route_reader_sees_both_forms_of_registration() {
     let body = r#"cfg.service(web::resource("/a").get(handlers::x::a).post(handlers::x::b))
         .route("/b/{id}", web::post().to(handlers::x::c))
-        .route("/c", web::get().to(handlers::x::d));"#;
+        .route("/c", web::get().to(handlers::x::d))
+        .service(web::resource("/d").get(c::e).post(c::f));"#;
     assert_eq!(
         routes_in(body),
         vec![
             ("GET".into(), "/a".into()),
             ("POST".into(), "/a".into()),
             ("POST".into(), "/b/{id}".into()),
-            ("GET".into(), "/c".into())
+            ("GET".into(), "/c".into()),
+            ("GET".into(), "/d".into()),
+            ("POST".into(), "/d".into())
         ]
     );
     let actions = page_actions();
-    for known in ["POST /objectives", "POST /objectives/{id}/publish", "POST /admin/criteria", "POST /login"] {
+    for known in [
+        "POST /objectives",
+        "POST /objectives/{id}/publish",
+        "POST /admin/criteria",
+        "POST /login",
+        "POST /support-actions/{id}/rating",
+        "POST /consultations/{id}/open-call",
+    ] {
         assert!(actions.contains(known), "{known} not read from routes.rs: {actions:?}");
     }
     assert!(!actions.iter().any(|a| a.contains("/api/v1") || a.starts_with("GET ")));
