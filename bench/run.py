@@ -321,6 +321,8 @@ def endpoints(a, c):
         ("directory, page 10", "/directory?page=10", "public", {}),
         ("directory search", "/directory?q=toiture+solaire", "public", {}),
         ("directory search with filters", "/directory?q=iso&department=69", "public", {}),
+        ("directory search matching nothing", "/directory?q=zzzinconnu", "public", {}),
+        ("directory search, a rare word", "/directory?q=entreprise+12345", "public", {}),
         ("directory filters (sector, size, credential)",
          "/directory?sector=b%C3%A2timent&size=sme&credential=1&social_economy=true", "public", {}),
         ("directory profile", f"/directory/{c.supplier_org}", "public", {}),

@@ -48,6 +48,19 @@ impl AuditActor {
     }
 }
 
+/// An entry by a user named by id only, about an objective (the evaluation, the award's
+/// follow-up): the usual shape of the objectives' domain modules' entries.
+pub fn on_objective(
+    conn: &mut DbConnection,
+    by: UserId,
+    event: Event,
+    objective: crate::db::ids::ObjectiveId,
+    details: serde_json::Value,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    record(conn, &AuditActor::UserId(by), event, Subject::Objective(objective), details, now)
+}
+
 /// Defines [`Event`] from one table of groups: each group's doc says when its actions are written,
 /// each variant names the action it is stored under. The enum's documentation lists them all.
 macro_rules! events {

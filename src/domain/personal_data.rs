@@ -504,22 +504,24 @@ pub fn export(conn: &mut DbConnection, id: UserId, now: NaiveDateTime) -> QueryR
         .order(evaluations::id.asc())
         .select((evaluations::id, evaluations::objective_id, evaluations::proposal_id, evaluations::submitted_at))
         .load(conn)?;
-    let evaluation_ids: Vec<i64> = evaluation_rows.iter().map(|e| e.0).collect();
+    // The scores of the person's evaluations, through a subquery (a member of many committees has
+    // more evaluations than a statement may bind), grouped by evaluation in one pass.
+    let own_evaluations = evaluations::table.filter(evaluations::user_id.eq(id)).select(evaluations::id);
     let score_rows: Vec<(i64, i64, Option<i32>, String, NaiveDateTime)> = scores::table
-        .filter(scores::evaluation_id.eq_any(&evaluation_ids))
+        .filter(scores::evaluation_id.eq_any(own_evaluations))
         .order((scores::evaluation_id.asc(), scores::criterion_id.asc()))
         .select((scores::evaluation_id, scores::criterion_id, scores::score, scores::justification, scores::updated_at))
         .load(conn)?;
+    let mut scores_of: std::collections::HashMap<i64, Vec<Value>> = std::collections::HashMap::new();
+    for (e, c, score, j, at) in &score_rows {
+        scores_of.entry(*e).or_default().push(json!({
+            "criterion_id": c, "score": score, "justification": j, "updated_at": time(*at)
+        }));
+    }
     let evaluations_json: Vec<Value> = evaluation_rows
         .iter()
         .map(|(e, o, p, sub)| {
-            let own: Vec<Value> = score_rows
-                .iter()
-                .filter(|s| s.0 == *e)
-                .map(|(_, c, s, j, at)| {
-                    json!({ "criterion_id": c, "score": s, "justification": j, "updated_at": time(*at) })
-                })
-                .collect();
+            let own = scores_of.remove(e).unwrap_or_default();
             json!({ "objective_id": o.0, "proposal_id": p, "submitted_at": time_opt(*sub), "scores": own })
         })
         .collect();

@@ -109,7 +109,12 @@ pub fn index_text(parts: &[&str]) -> String {
 
 /// The `LIKE` patterns a query needs, one per token (at most 8).
 pub fn query_patterns(query: &str) -> Vec<String> {
-    query_tokens(query).into_iter().map(|t| format!("% {t}%")).collect()
+    query_tokens(query).iter().map(|t| like_pattern(t)).collect()
+}
+
+/// The `LIKE` pattern of one query token on an index text: a word that starts with it.
+pub fn like_pattern(token: &str) -> String {
+    format!("% {token}%")
 }
 
 /// The tokens a query searches for (at most 8).

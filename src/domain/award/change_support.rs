@@ -11,6 +11,8 @@
 //! `RateSupport`). The rating's own rule — the rater is a user of *this* contract — is checked
 //! again here, inside the transaction.
 
+use super::indicators::paris_day;
+use crate::domain::audit::on_objective as record;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
@@ -23,7 +25,7 @@ use crate::db::schema::{
 };
 use crate::db::{DbConnection, write_tx};
 use crate::domain::accounts::{Links, STAFF_LINK_HOURS};
-use crate::domain::audit::{self, AuditActor, Event, Subject};
+use crate::domain::audit::Event;
 use crate::domain::email::Email;
 use crate::domain::error::{self, Message, Refusal, database_message, kind_of};
 use crate::domain::forms::{FormPairs, Problem, first};
@@ -253,21 +255,6 @@ pub fn parse_action(pairs: &FormPairs) -> Result<NewAction, Vec<Problem>> {
         }
         _ => Err(problems),
     }
-}
-
-fn paris_day(t: NaiveDateTime) -> NaiveDate {
-    chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &t).date_naive()
-}
-
-fn record(
-    conn: &mut DbConnection,
-    by: UserId,
-    event: Event,
-    objective: ObjectiveId,
-    details: serde_json::Value,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    audit::record(conn, &AuditActor::UserId(by), event, Subject::Objective(objective), details, now)
 }
 
 /// The objective's stage and title, if it is a real objective (not a practice one).

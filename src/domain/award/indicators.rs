@@ -9,6 +9,7 @@
 //! Every write here owns its transaction, its lock and its audit entry; who may act is decided in
 //! `domain::authz` (agents: `ManageIndicators`; holders: `ReportIndicator`).
 
+use crate::domain::audit::on_objective as record;
 use chrono::{Months, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ use super::contracts::{self, Contract};
 use crate::db::ids::{ObjectiveId, OrganisationId, UserId};
 use crate::db::schema::{criteria, indicator_reports, indicators, objective_criteria, objectives};
 use crate::db::{DbConnection, write_tx};
-use crate::domain::audit::{self, AuditActor, Event, Subject};
+use crate::domain::audit::Event;
 use crate::domain::error::{self, Message, Refusal, database_message, kind_of};
 use crate::domain::forms::{FormPairs, Problem, first};
 use crate::domain::objectives::{Horizon, Status};
@@ -251,17 +252,6 @@ pub fn parse(pairs: &FormPairs, reach: &[i32]) -> Result<NewIndicator, Vec<Probl
 /// The day it is in Paris at `t` (UTC): periods and due dates are counted in days there.
 pub fn paris_day(t: NaiveDateTime) -> NaiveDate {
     chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &t).date_naive()
-}
-
-fn record(
-    conn: &mut DbConnection,
-    by: UserId,
-    event: Event,
-    objective: ObjectiveId,
-    details: serde_json::Value,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    audit::record(conn, &AuditActor::UserId(by), event, Subject::Objective(objective), details, now)
 }
 
 /// The signed contract of an objective in execution, with the objective's horizon.

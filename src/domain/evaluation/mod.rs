@@ -16,7 +16,7 @@ use diesel::QueryResult;
 
 use crate::db::DbConnection;
 use crate::db::ids::{CriterionId, ObjectiveId, UserId};
-use crate::domain::audit::{self, AuditActor, Event, Subject};
+use crate::domain::audit::{self, Event};
 use crate::domain::error::{Kind, Message, Refusal, database_message, kind_of};
 
 /// A justification (of a score or a consensus) has at least this many characters.
@@ -198,5 +198,5 @@ pub fn record(
     details: serde_json::Value,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    audit::record(conn, &AuditActor::UserId(by), event, Subject::Objective(objective), details, now)
+    audit::on_objective(conn, by, event, objective, details, now)
 }

@@ -394,6 +394,10 @@ pub struct Listed {
     pub credentials: Vec<Credential>,
 }
 
+/// Up to this many organisations holding a searched word are read from the word index and
+/// become the search's candidates; above, the word filters in SQL (docs/NETWORK.md).
+const FEW_HOLDERS: i64 = 300;
+
 /// A page of listed organisations matching the filter, by name; and whether more follow.
 pub fn directory(
     conn: &mut DbConnection,
@@ -408,14 +412,35 @@ pub fn directory(
         .select(organisation_profiles::organisation_id)
         .into_boxed();
     if let Some(text) = filter.text.as_deref() {
-        // Each word of the query starts a word of the profile: probed in the word index.
+        // Each word of the query starts a word of the profile. A word held by few organisations
+        // (read from the word index) gives the candidates, and a word held by none ends the
+        // search; a word held by many is matched on the stored text as the list walks in name
+        // order, which finds a page of them after a few rows.
+        let mut candidates: Option<Vec<OrganisationId>> = None;
         for token in crate::domain::search::query_tokens(text) {
             let (low, high) = crate::domain::search::prefix_range(&token);
-            let holders = directory_terms::table
+            let mut few: Vec<OrganisationId> = directory_terms::table
                 .filter(directory_terms::term.ge(low))
                 .filter(directory_terms::term.lt(high))
-                .select(directory_terms::organisation_id);
-            q = q.filter(organisation_profiles::organisation_id.eq_any(holders));
+                .select(directory_terms::organisation_id)
+                .limit(FEW_HOLDERS + 1)
+                .load(conn)?;
+            if few.len() as i64 > FEW_HOLDERS {
+                q = q.filter(organisation_profiles::search_text.like(crate::domain::search::like_pattern(&token)));
+                continue;
+            }
+            few.sort_unstable();
+            few.dedup();
+            candidates = Some(match candidates {
+                None => few,
+                Some(known) => known.into_iter().filter(|o| few.binary_search(o).is_ok()).collect(),
+            });
+            if candidates.as_ref().is_some_and(Vec::is_empty) {
+                return Ok((Vec::new(), false));
+            }
+        }
+        if let Some(ids) = candidates {
+            q = q.filter(organisation_profiles::organisation_id.eq_any(ids));
         }
     }
     if let Some(sector) = filter.sector.as_deref().map(crate::domain::search::phrase_key).filter(|s| !s.is_empty()) {
