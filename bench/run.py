@@ -411,6 +411,7 @@ def endpoints(a, c):
         ("my data page", "/account/data", "supplier", supplier),
         ("my data download (JSON)", "/account/data.json", "supplier", supplier),
         ("erasure confirmation page", "/account/erase", "supplier", supplier),
+        ("after an erasure (the farewell page)", "/account/erased", "public", {}),
         ("agent's data download (JSON)", "/account/data.json", "agent", agent),
         ("chair's data download (JSON)", "/account/data.json", "committee", chair),
         ("supplier API: me", "/api/v1/me", "supplier", bearer(c.supplier_token)),
