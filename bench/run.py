@@ -282,15 +282,15 @@ def endpoints(a, c):
     report. Left out: downloads of stored files (attachments, documents, evidence, pictures: the
     file system, not the application; the indicator reports' evidence too), links carrying a one-time token (verify, set-password,
     invitations) and the language switch (a redirect setting a cookie). The audit checkpoints' files
-    and public key (`/audit/checkpoints/{id}.json`, `public-key.txt`) answer only where a signing key
+    and public key (`/audit/checkpoints/{id}.json`, `/audit/checkpoints/public-key.txt`) answer only where a signing key
     is configured, which the bench's server is not given; the page and the feed are measured.
     `/practice` only reads since issue 16 (a POST creates the supplier's practice proposal). The
     chair's release of a disabled member's seat (`/objectives/{id}/evaluation/members/{user}/release`)
     is left out: the seed disables no committee member (the page answers 409 for an active one); it
     reads the same board as the progress page, which is measured. The change-support writes (plan an
     action, invite a user, record a delivery, rate) change the plan each time: measured through the
-    pages that show them, not replayed; the change-support materials are stored files like the
-    evidence. The confirmation page before validating an indicator report (POST
+    pages that show them, not replayed; the change-support materials (`/support-materials/{id}`) are
+    stored files like the evidence. The confirmation page before validating an indicator report (POST
     /indicator-reports/{id}/validation/confirm) is left out: the seed's only report is already
     validated, and a decided report answers 409. The form that puts a draft in consultation
     (`/objectives/{id}/consultation`) is left out: the seed's draft's id changes with the scale; a

@@ -5,6 +5,7 @@
 //! members and its kind) and the social and environmental considerations are frozen as JSON at
 //! signature.
 
+use super::indicators::paris_day;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -354,10 +355,6 @@ pub fn to_pairs(t: &Terms) -> Vec<(&'static str, String)> {
         out.push(("environmental_clause", "true".into()));
     }
     out
-}
-
-fn paris_day(t: NaiveDateTime) -> NaiveDate {
-    chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &t).date_naive()
 }
 
 /// The holders of the winning proposals: each lead organisation with its confirmed consortium
