@@ -9,6 +9,8 @@
 //! hash and the audit log's hash chain are their proof, and the address written in them at the
 //! time stays there, under their own retention period.
 
+use std::io::Write;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::{Value, json};
@@ -228,50 +230,145 @@ fn time_opt(t: Option<NaiveDateTime>) -> Value {
     t.map_or(Value::Null, |t| Value::String(time(t)))
 }
 
-/// Everything the platform holds about `id`, one key per category of the privacy notice. Never a
-/// secret: no password or token hash, no session identifier, no mail body (they carry links).
-pub fn export(conn: &mut DbConnection, id: UserId, now: NaiveDateTime) -> QueryResult<Value> {
+/// Rows read at a time by the export's long lists: the memory an export holds is one page of one
+/// list, whatever the person's history (a chair of 1,500 committees has 300,000 scores).
+const PAGE: i64 = 500;
+
+/// Why an export stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+    #[error("cannot write the export: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The export's JSON object, written key by key: each list is written a page of rows at a time.
+struct Doc<'w, W: Write> {
+    out: &'w mut W,
+    keys: usize,
+}
+
+impl<W: Write> Doc<'_, W> {
+    fn key(&mut self, key: &str) -> std::io::Result<()> {
+        self.out.write_all(if self.keys == 0 { b"{" } else { b"," })?;
+        self.keys += 1;
+        serde_json::to_writer(&mut *self.out, key)?;
+        self.out.write_all(b":")
+    }
+
+    fn value(&mut self, key: &str, value: &Value) -> std::io::Result<()> {
+        self.key(key)?;
+        serde_json::to_writer(&mut *self.out, value)?;
+        Ok(())
+    }
+
+    /// A list read page by page: `page(after)` gives at most [`PAGE`] rows after the key `after`
+    /// (in the list's order, from `start`), each with its key; the list ends with a shorter page.
+    fn list<K: Copy>(
+        &mut self,
+        key: &str,
+        start: K,
+        mut page: impl FnMut(K) -> QueryResult<Vec<(K, Value)>>,
+    ) -> Result<(), ExportError> {
+        self.key(key)?;
+        self.out.write_all(b"[")?;
+        let (mut after, mut first) = (start, true);
+        loop {
+            let rows = page(after)?;
+            let full = rows.len() as i64 >= PAGE;
+            for (at, row) in &rows {
+                if !first {
+                    self.out.write_all(b",")?;
+                }
+                first = false;
+                serde_json::to_writer(&mut *self.out, row).map_err(std::io::Error::from)?;
+                after = *at;
+            }
+            if !full {
+                break;
+            }
+        }
+        self.out.write_all(b"]")?;
+        Ok(())
+    }
+
+    fn end(self) -> std::io::Result<()> {
+        self.out.write_all(if self.keys == 0 { b"{}" } else { b"}" })
+    }
+}
+
+/// Everything the platform holds about `id`, one key per category of the privacy notice, written to
+/// `out` as one JSON object. Never a secret: no password or token hash, no session identifier, no
+/// mail body (they carry links). The long lists are read a page at a time ([`PAGE`] rows), so an
+/// export of any size holds little memory; the caller gives a buffered writer.
+pub fn export_to(
+    conn: &mut DbConnection,
+    id: UserId,
+    now: NaiveDateTime,
+    out: &mut impl Write,
+) -> Result<(), ExportError> {
     let user = people::find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
+    let mut doc = Doc { out, keys: 0 };
+    doc.value("generated_at", &Value::String(time(now)))?;
+
     let roles: Vec<(String, NaiveDateTime)> = user_roles::table
         .filter(user_roles::user_id.eq(id))
         .order(user_roles::role.asc())
         .select((user_roles::role, user_roles::granted_at))
         .load(conn)?;
-    let account = json!({
-        "id": user.id.0,
-        "email": user.email,
-        "display_name": user.display_name,
-        "locale": user.locale,
-        "email_verified_at": time_opt(user.email_verified_at),
-        "disabled_at": time_opt(user.disabled_at),
-        "created_at": time(user.created_at),
-        "updated_at": time(user.updated_at),
-        "roles": roles.iter().map(|(r, at)| json!({ "role": r, "granted_at": time(*at) })).collect::<Vec<_>>(),
-    });
+    doc.value(
+        "account",
+        &json!({
+            "id": user.id.0,
+            "email": user.email,
+            "display_name": user.display_name,
+            "locale": user.locale,
+            "email_verified_at": time_opt(user.email_verified_at),
+            "disabled_at": time_opt(user.disabled_at),
+            "created_at": time(user.created_at),
+            "updated_at": time(user.updated_at),
+            "roles": roles.iter().map(|(r, at)| json!({ "role": r, "granted_at": time(*at) })).collect::<Vec<_>>(),
+        }),
+    )?;
 
+    // Sessions end within days and tokens are few: read whole.
     let session_rows: Vec<(String, NaiveDateTime, NaiveDateTime, NaiveDateTime)> = sessions::table
         .filter(sessions::user_id.eq(id))
         .order(sessions::created_at.asc())
         .select((sessions::user_agent, sessions::created_at, sessions::last_seen_at, sessions::expires_at))
         .load(conn)?;
-    let sessions_json: Vec<Value> = session_rows
-        .iter()
-        .map(|(ua, c, l, e)| {
-            json!({ "user_agent": ua, "created_at": time(*c), "last_seen_at": time(*l), "expires_at": time(*e) })
-        })
-        .collect();
-
-    let token_rows: Vec<(String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>)> = api_tokens::table
-        .filter(api_tokens::user_id.eq(id))
-        .order(api_tokens::id.asc())
-        .select((api_tokens::name, api_tokens::created_at, api_tokens::last_used_at, api_tokens::revoked_at))
-        .load(conn)?;
-    let tokens_json: Vec<Value> = token_rows
-        .iter()
-        .map(|(n, c, u, r)| {
-            json!({ "name": n, "created_at": time(*c), "last_used_at": time_opt(*u), "revoked_at": time_opt(*r) })
-        })
-        .collect();
+    doc.value(
+        "sessions",
+        &Value::Array(
+            session_rows
+                .iter()
+                .map(|(ua, c, l, e)| {
+                    json!({ "user_agent": ua, "created_at": time(*c), "last_seen_at": time(*l), "expires_at": time(*e) })
+                })
+                .collect(),
+        ),
+    )?;
+    doc.list("api_tokens", i64::MIN, |after| {
+        let rows: Vec<(i64, String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>)> = api_tokens::table
+            .filter(api_tokens::user_id.eq(id).and(api_tokens::id.gt(after)))
+            .order(api_tokens::id.asc())
+            .limit(PAGE)
+            .select((
+                api_tokens::id,
+                api_tokens::name,
+                api_tokens::created_at,
+                api_tokens::last_used_at,
+                api_tokens::revoked_at,
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(t, n, c, u, r)| {
+                (t, json!({ "name": n, "created_at": time(c), "last_used_at": time_opt(u), "revoked_at": time_opt(r) }))
+            })
+            .collect())
+    })?;
 
     let organisation = match user.organisation_id {
         Some(org) => {
@@ -283,134 +380,173 @@ pub fn export(conn: &mut DbConnection, id: UserId, now: NaiveDateTime) -> QueryR
         }
         None => Value::Null,
     };
+    doc.value("organisation", &organisation)?;
 
     type InvitationRow =
-        (OrganisationId, String, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
-    let sent: Vec<InvitationRow> = invitations::table
-        .filter(invitations::invited_by.eq(id))
-        .order(invitations::id.asc())
-        .select((
-            invitations::organisation_id,
-            invitations::email,
-            invitations::created_at,
-            invitations::expires_at,
-            invitations::accepted_at,
-            invitations::revoked_at,
-        ))
-        .load(conn)?;
-    let received: Vec<InvitationRow> = invitations::table
-        .filter(invitations::email.eq(&user.email))
-        .order(invitations::id.asc())
-        .select((
-            invitations::organisation_id,
-            invitations::email,
-            invitations::created_at,
-            invitations::expires_at,
-            invitations::accepted_at,
-            invitations::revoked_at,
-        ))
-        .load(conn)?;
-    let invitation = |(org, email, c, e, a, r): &InvitationRow| {
-        json!({
-            "organisation_id": org.0, "email": email, "created_at": time(*c), "expires_at": time(*e),
-            "accepted_at": time_opt(*a), "revoked_at": time_opt(*r),
-        })
+        (i64, OrganisationId, String, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+    let invitation = |(i, org, email, c, e, a, r): InvitationRow| {
+        (
+            i,
+            json!({
+                "organisation_id": org.0, "email": email, "created_at": time(c), "expires_at": time(e),
+                "accepted_at": time_opt(a), "revoked_at": time_opt(r),
+            }),
+        )
     };
+    let invitation_columns = (
+        invitations::id,
+        invitations::organisation_id,
+        invitations::email,
+        invitations::created_at,
+        invitations::expires_at,
+        invitations::accepted_at,
+        invitations::revoked_at,
+    );
+    doc.list("invitations_sent", i64::MIN, |after| {
+        let rows: Vec<InvitationRow> = invitations::table
+            .filter(invitations::invited_by.eq(id).and(invitations::id.gt(after)))
+            .order(invitations::id.asc())
+            .limit(PAGE)
+            .select(invitation_columns)
+            .load(conn)?;
+        Ok(rows.into_iter().map(invitation).collect())
+    })?;
+    doc.list("invitations_received", i64::MIN, |after| {
+        let rows: Vec<InvitationRow> = invitations::table
+            .filter(invitations::email.eq(&user.email).and(invitations::id.gt(after)))
+            .order(invitations::id.asc())
+            .limit(PAGE)
+            .select(invitation_columns)
+            .load(conn)?;
+        Ok(rows.into_iter().map(invitation).collect())
+    })?;
 
-    let profile_rows: Vec<(OrganisationId, bool, String, String, String, NaiveDateTime)> = organisation_profiles::table
-        .filter(organisation_profiles::updated_by.eq(id))
-        .order(organisation_profiles::organisation_id.asc())
-        .select((
-            organisation_profiles::organisation_id,
-            organisation_profiles::listed,
-            organisation_profiles::presentation,
-            organisation_profiles::departments,
-            organisation_profiles::commitments,
-            organisation_profiles::updated_at,
-        ))
-        .load(conn)?;
-    let profiles_json: Vec<Value> = profile_rows
-        .iter()
-        .map(|(o, l, p, d, c, u)| {
-            json!({ "organisation_id": o.0, "listed": l, "presentation": p, "departments": d,
-                    "commitments": c, "updated_at": time(*u) })
-        })
-        .collect();
+    doc.list("profiles_edited", OrganisationId(i64::MIN), |after| {
+        let rows: Vec<(OrganisationId, bool, String, String, String, NaiveDateTime)> = organisation_profiles::table
+            .filter(organisation_profiles::updated_by.eq(id).and(organisation_profiles::organisation_id.gt(after)))
+            .order(organisation_profiles::organisation_id.asc())
+            .limit(PAGE)
+            .select((
+                organisation_profiles::organisation_id,
+                organisation_profiles::listed,
+                organisation_profiles::presentation,
+                organisation_profiles::departments,
+                organisation_profiles::commitments,
+                organisation_profiles::updated_at,
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(o, l, p, d, c, u)| {
+                (
+                    o,
+                    json!({ "organisation_id": o.0, "listed": l, "presentation": p, "departments": d,
+                        "commitments": c, "updated_at": time(u) }),
+                )
+            })
+            .collect())
+    })?;
 
     type ProposalRow =
         (i64, ObjectiveId, OrganisationId, String, String, String, String, UserId, NaiveDateTime, NaiveDateTime);
-    let proposal_rows: Vec<ProposalRow> = proposals::table
-        .filter(proposals::created_by.eq(id).or(proposals::updated_by.eq(id)))
-        .order(proposals::id.asc())
-        .select((
-            proposals::id,
-            proposals::objective_id,
-            proposals::organisation_id,
-            proposals::title,
-            proposals::summary,
-            proposals::solution,
-            proposals::change_support,
-            proposals::created_by,
-            proposals::created_at,
-            proposals::updated_at,
-        ))
-        .load(conn)?;
-    let proposals_json: Vec<Value> = proposal_rows
-        .iter()
-        .map(|(pid, o, org, t, s, sol, cs, by, c, u)| {
-            json!({ "id": pid, "objective_id": o.0, "organisation_id": org.0, "title": t, "summary": s,
-                    "solution": sol, "change_support": cs, "created_by_you": *by == id,
-                    "created_at": time(*c), "updated_at": time(*u) })
-        })
-        .collect();
-
-    let deposit_rows: Vec<(String, String, i64, ObjectiveId, OrganisationId, NaiveDateTime, bool)> = deposits::table
-        .filter(deposits::depositor_id.eq(id))
-        .order(deposits::id.asc())
-        .select((
-            deposits::receipt_number,
-            deposits::kind,
-            deposits::proposal_id,
-            deposits::objective_id,
-            deposits::organisation_id,
-            deposits::deposited_at,
-            deposits::late,
-        ))
-        .load(conn)?;
-    let deposits_json: Vec<Value> = deposit_rows
-        .iter()
-        .map(|(n, k, p, o, org, at, late)| {
-            json!({ "receipt_number": n, "kind": k, "proposal_id": p, "objective_id": o.0,
-                    "organisation_id": org.0, "deposited_at": time(*at), "late": late })
-        })
-        .collect();
-
-    type QuestionRow = (ObjectiveId, String, Option<String>, NaiveDateTime, Option<NaiveDateTime>, Option<UserId>);
-    let question_rows: Vec<QuestionRow> = questions::table
-        .filter(questions::asked_by.eq(Some(id)).or(questions::answered_by.eq(Some(id))))
-        .order(questions::id.asc())
-        .select((
-            questions::objective_id,
-            questions::question,
-            questions::answer,
-            questions::asked_at,
-            questions::answered_at,
-            questions::asked_by,
-        ))
-        .load(conn)?;
-    let questions_json: Vec<Value> = question_rows
-        .iter()
-        .map(|(o, q, a, at, ans, by)| {
-            json!({ "objective_id": o.0, "question": q, "answer": a, "asked_at": time(*at),
-                    "answered_at": time_opt(*ans), "asked_by_you": *by == Some(id) })
-        })
-        .collect();
-
-    let message_rows: Vec<(OrganisationId, OrganisationId, Option<ObjectiveId>, String, NaiveDateTime)> =
-        messages::table
-            .filter(messages::sender_user_id.eq(id))
-            .order(messages::id.asc())
+    doc.list("proposals", i64::MIN, |after| {
+        let rows: Vec<ProposalRow> = proposals::table
+            .filter(proposals::created_by.eq(id).or(proposals::updated_by.eq(id)))
+            .filter(proposals::id.gt(after))
+            .order(proposals::id.asc())
+            .limit(PAGE)
             .select((
+                proposals::id,
+                proposals::objective_id,
+                proposals::organisation_id,
+                proposals::title,
+                proposals::summary,
+                proposals::solution,
+                proposals::change_support,
+                proposals::created_by,
+                proposals::created_at,
+                proposals::updated_at,
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(pid, o, org, t, s, sol, cs, by, c, u)| {
+                (
+                    pid,
+                    json!({ "id": pid, "objective_id": o.0, "organisation_id": org.0, "title": t, "summary": s,
+                        "solution": sol, "change_support": cs, "created_by_you": by == id,
+                        "created_at": time(c), "updated_at": time(u) }),
+                )
+            })
+            .collect())
+    })?;
+
+    type DepositRow = (i64, String, String, i64, ObjectiveId, OrganisationId, NaiveDateTime, bool);
+    doc.list("deposits", i64::MIN, |after| {
+        let rows: Vec<DepositRow> = deposits::table
+            .filter(deposits::depositor_id.eq(id).and(deposits::id.gt(after)))
+            .order(deposits::id.asc())
+            .limit(PAGE)
+            .select((
+                deposits::id,
+                deposits::receipt_number,
+                deposits::kind,
+                deposits::proposal_id,
+                deposits::objective_id,
+                deposits::organisation_id,
+                deposits::deposited_at,
+                deposits::late,
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(d, n, k, p, o, org, at, late)| {
+                (
+                    d,
+                    json!({ "receipt_number": n, "kind": k, "proposal_id": p, "objective_id": o.0,
+                        "organisation_id": org.0, "deposited_at": time(at), "late": late }),
+                )
+            })
+            .collect())
+    })?;
+
+    type QuestionRow = (i64, ObjectiveId, String, Option<String>, NaiveDateTime, Option<NaiveDateTime>, Option<UserId>);
+    doc.list("questions", i64::MIN, |after| {
+        let rows: Vec<QuestionRow> = questions::table
+            .filter(questions::asked_by.eq(Some(id)).or(questions::answered_by.eq(Some(id))))
+            .filter(questions::id.gt(after))
+            .order(questions::id.asc())
+            .limit(PAGE)
+            .select((
+                questions::id,
+                questions::objective_id,
+                questions::question,
+                questions::answer,
+                questions::asked_at,
+                questions::answered_at,
+                questions::asked_by,
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(q_id, o, q, a, at, ans, by)| {
+                (
+                    q_id,
+                    json!({ "objective_id": o.0, "question": q, "answer": a, "asked_at": time(at),
+                        "answered_at": time_opt(ans), "asked_by_you": by == Some(id) }),
+                )
+            })
+            .collect())
+    })?;
+
+    type MessageRow = (i64, OrganisationId, OrganisationId, Option<ObjectiveId>, String, NaiveDateTime);
+    doc.list("messages_sent", i64::MIN, |after| {
+        let rows: Vec<MessageRow> = messages::table
+            .filter(messages::sender_user_id.eq(id).and(messages::id.gt(after)))
+            .order(messages::id.asc())
+            .limit(PAGE)
+            .select((
+                messages::id,
                 messages::sender_organisation_id,
                 messages::recipient_organisation_id,
                 messages::objective_id,
@@ -418,200 +554,256 @@ pub fn export(conn: &mut DbConnection, id: UserId, now: NaiveDateTime) -> QueryR
                 messages::sent_at,
             ))
             .load(conn)?;
-    let messages_json: Vec<Value> = message_rows
-        .iter()
-        .map(|(s, r, o, b, at)| {
-            json!({ "sender_organisation_id": s.0, "recipient_organisation_id": r.0,
-                    "objective_id": o.map(|o| o.0), "body": b, "sent_at": time(*at) })
-        })
-        .collect();
-    let report_rows: Vec<(i64, String, NaiveDateTime, Option<String>)> = message_reports::table
-        .filter(message_reports::reported_by.eq(id))
-        .order(message_reports::id.asc())
-        .select((
-            message_reports::message_id,
-            message_reports::reason,
-            message_reports::reported_at,
-            message_reports::resolution,
-        ))
-        .load(conn)?;
-    let reports_json: Vec<Value> = report_rows
-        .iter()
-        .map(|(m, r, at, res)| json!({ "message_id": m, "reason": r, "reported_at": time(*at), "resolution": res }))
-        .collect();
-
-    type PracticeRow = (i64, OrganisationId, String, String, String, NaiveDateTime, Option<UserId>);
-    let practice_rows: Vec<PracticeRow> = practices::table
-        .filter(practices::submitted_by.eq(id).or(practices::reviewed_by.eq(Some(id))))
-        .order(practices::id.asc())
-        .select((
-            practices::id,
-            practices::organisation_id,
-            practices::title,
-            practices::body,
-            practices::status,
-            practices::submitted_at,
-            practices::reviewed_by,
-        ))
-        .load(conn)?;
-    let practices_json: Vec<Value> = practice_rows
-        .iter()
-        .map(|(p, o, t, b, s, at, rev)| {
-            json!({ "id": p, "organisation_id": o.0, "title": t, "body": b, "status": s,
-                    "submitted_at": time(*at), "reviewed_by_you": *rev == Some(id) })
-        })
-        .collect();
-
-    let subscription_rows: Vec<(Option<String>, Option<ObjectiveId>, NaiveDateTime)> = subscriptions::table
-        .filter(subscriptions::user_id.eq(id))
-        .order(subscriptions::id.asc())
-        .select((subscriptions::theme, subscriptions::objective_id, subscriptions::created_at))
-        .load(conn)?;
-    let subscriptions_json: Vec<Value> = subscription_rows
-        .iter()
-        .map(|(t, o, at)| json!({ "theme": t, "objective_id": o.map(|o| o.0), "created_at": time(*at) }))
-        .collect();
-
-    let seat_rows: Vec<(ObjectiveId, bool, NaiveDateTime)> = committee_members::table
-        .filter(committee_members::user_id.eq(id))
-        .order(committee_members::objective_id.asc())
-        .select((committee_members::objective_id, committee_members::chair, committee_members::appointed_at))
-        .load(conn)?;
-    let seats_json: Vec<Value> = seat_rows
-        .iter()
-        .map(|(o, c, at)| json!({ "objective_id": o.0, "chair": c, "appointed_at": time(*at) }))
-        .collect();
-    let declaration_rows: Vec<(ObjectiveId, OrganisationId, bool, String, NaiveDateTime)> =
-        conflict_declarations::table
-            .filter(conflict_declarations::user_id.eq(id))
-            .order((conflict_declarations::objective_id.asc(), conflict_declarations::organisation_id.asc()))
+        Ok(rows
+            .into_iter()
+            .map(|(m, s, r, o, b, at)| {
+                (
+                    m,
+                    json!({ "sender_organisation_id": s.0, "recipient_organisation_id": r.0,
+                        "objective_id": o.map(|o| o.0), "body": b, "sent_at": time(at) }),
+                )
+            })
+            .collect())
+    })?;
+    doc.list("message_reports", i64::MIN, |after| {
+        let rows: Vec<(i64, i64, String, NaiveDateTime, Option<String>)> = message_reports::table
+            .filter(message_reports::reported_by.eq(id).and(message_reports::id.gt(after)))
+            .order(message_reports::id.asc())
+            .limit(PAGE)
             .select((
-                conflict_declarations::objective_id,
-                conflict_declarations::organisation_id,
-                conflict_declarations::conflict,
-                conflict_declarations::note,
-                conflict_declarations::declared_at,
+                message_reports::id,
+                message_reports::message_id,
+                message_reports::reason,
+                message_reports::reported_at,
+                message_reports::resolution,
             ))
             .load(conn)?;
-    let declarations_json: Vec<Value> = declaration_rows
-        .iter()
-        .map(|(o, org, c, n, at)| {
-            json!({ "objective_id": o.0, "organisation_id": org.0, "conflict": c, "note": n, "declared_at": time(*at) })
-        })
-        .collect();
-    let evaluation_rows: Vec<(i64, ObjectiveId, i64, Option<NaiveDateTime>)> = evaluations::table
-        .filter(evaluations::user_id.eq(id))
-        .order(evaluations::id.asc())
-        .select((evaluations::id, evaluations::objective_id, evaluations::proposal_id, evaluations::submitted_at))
-        .load(conn)?;
-    // The scores of the person's evaluations, through a subquery (a member of many committees has
-    // more evaluations than a statement may bind), grouped by evaluation in one pass.
-    let own_evaluations = evaluations::table.filter(evaluations::user_id.eq(id)).select(evaluations::id);
-    let score_rows: Vec<(i64, i64, Option<i32>, String, NaiveDateTime)> = scores::table
-        .filter(scores::evaluation_id.eq_any(own_evaluations))
-        .order((scores::evaluation_id.asc(), scores::criterion_id.asc()))
-        .select((scores::evaluation_id, scores::criterion_id, scores::score, scores::justification, scores::updated_at))
-        .load(conn)?;
-    let mut scores_of: std::collections::HashMap<i64, Vec<Value>> = std::collections::HashMap::new();
-    for (e, c, score, j, at) in &score_rows {
-        scores_of.entry(*e).or_default().push(json!({
-            "criterion_id": c, "score": score, "justification": j, "updated_at": time(*at)
-        }));
-    }
-    let evaluations_json: Vec<Value> = evaluation_rows
-        .iter()
-        .map(|(e, o, p, sub)| {
-            let own = scores_of.remove(e).unwrap_or_default();
-            json!({ "objective_id": o.0, "proposal_id": p, "submitted_at": time_opt(*sub), "scores": own })
-        })
-        .collect();
+        Ok(rows
+            .into_iter()
+            .map(|(r_id, m, r, at, res)| {
+                (r_id, json!({ "message_id": m, "reason": r, "reported_at": time(at), "resolution": res }))
+            })
+            .collect())
+    })?;
 
-    let letter_rows: Vec<(i64, ObjectiveId, String, NaiveDateTime, Option<NaiveDateTime>)> = letters::table
-        .filter(letters::first_opened_by.eq(Some(id)))
-        .order(letters::id.asc())
-        .select((letters::id, letters::objective_id, letters::kind, letters::sent_at, letters::first_opened_at))
-        .load(conn)?;
-    let letters_json: Vec<Value> = letter_rows
-        .iter()
-        .map(|(l, o, k, s, at)| {
-            json!({ "letter_id": l, "objective_id": o.0, "kind": k, "sent_at": time(*s), "first_opened_at": time_opt(*at) })
-        })
-        .collect();
+    type PracticeRow = (i64, OrganisationId, String, String, String, NaiveDateTime, Option<UserId>);
+    doc.list("practices", i64::MIN, |after| {
+        let rows: Vec<PracticeRow> = practices::table
+            .filter(practices::submitted_by.eq(id).or(practices::reviewed_by.eq(Some(id))))
+            .filter(practices::id.gt(after))
+            .order(practices::id.asc())
+            .limit(PAGE)
+            .select((
+                practices::id,
+                practices::organisation_id,
+                practices::title,
+                practices::body,
+                practices::status,
+                practices::submitted_at,
+                practices::reviewed_by,
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(p, o, t, b, s, at, rev)| {
+                (
+                    p,
+                    json!({ "id": p, "organisation_id": o.0, "title": t, "body": b, "status": s,
+                        "submitted_at": time(at), "reviewed_by_you": rev == Some(id) }),
+                )
+            })
+            .collect())
+    })?;
 
-    let objective_rows: Vec<(ObjectiveId, String, String, String, NaiveDateTime)> = objectives::table
-        .filter(objectives::created_by.eq(id))
-        .order(objectives::id.asc())
-        .select((objectives::id, objectives::reference, objectives::title, objectives::status, objectives::created_at))
-        .load(conn)?;
-    let objectives_json: Vec<Value> = objective_rows
-        .iter()
-        .map(|(o, r, t, s, at)| json!({ "id": o.0, "reference": r, "title": t, "status": s, "created_at": time(*at) }))
-        .collect();
+    doc.list("subscriptions", i64::MIN, |after| {
+        let rows: Vec<(i64, Option<String>, Option<ObjectiveId>, NaiveDateTime)> = subscriptions::table
+            .filter(subscriptions::user_id.eq(id).and(subscriptions::id.gt(after)))
+            .order(subscriptions::id.asc())
+            .limit(PAGE)
+            .select((subscriptions::id, subscriptions::theme, subscriptions::objective_id, subscriptions::created_at))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(s, t, o, at)| (s, json!({ "theme": t, "objective_id": o.map(|o| o.0), "created_at": time(at) })))
+            .collect())
+    })?;
 
+    doc.list("committee_seats", ObjectiveId(i64::MIN), |after| {
+        let rows: Vec<(ObjectiveId, bool, NaiveDateTime)> = committee_members::table
+            .filter(committee_members::user_id.eq(id).and(committee_members::objective_id.gt(after)))
+            .order(committee_members::objective_id.asc())
+            .limit(PAGE)
+            .select((committee_members::objective_id, committee_members::chair, committee_members::appointed_at))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(o, c, at)| (o, json!({ "objective_id": o.0, "chair": c, "appointed_at": time(at) })))
+            .collect())
+    })?;
+    // Declarations are keyed by (objective, organisation).
+    doc.list("conflict_declarations", (ObjectiveId(i64::MIN), OrganisationId(i64::MIN)), |(o, org)| {
+        use conflict_declarations as d;
+        let rows: Vec<(ObjectiveId, OrganisationId, bool, String, NaiveDateTime)> = d::table
+            .filter(d::user_id.eq(id))
+            .filter(d::objective_id.gt(o).or(d::objective_id.eq(o).and(d::organisation_id.gt(org))))
+            .order((d::objective_id.asc(), d::organisation_id.asc()))
+            .limit(PAGE)
+            .select((d::objective_id, d::organisation_id, d::conflict, d::note, d::declared_at))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(o, org, c, n, at)| {
+                (
+                    (o, org),
+                    json!({ "objective_id": o.0, "organisation_id": org.0, "conflict": c, "note": n,
+                        "declared_at": time(at) }),
+                )
+            })
+            .collect())
+    })?;
+
+    // Evaluations a page at a time, each page's scores read with it and grouped in one pass.
+    doc.list("evaluations", i64::MIN, |after| {
+        let rows: Vec<(i64, ObjectiveId, i64, Option<NaiveDateTime>)> = evaluations::table
+            .filter(evaluations::user_id.eq(id).and(evaluations::id.gt(after)))
+            .order(evaluations::id.asc())
+            .limit(PAGE)
+            .select((evaluations::id, evaluations::objective_id, evaluations::proposal_id, evaluations::submitted_at))
+            .load(conn)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let score_rows: Vec<(i64, i64, Option<i32>, String, NaiveDateTime)> = scores::table
+            .filter(scores::evaluation_id.eq_any(&ids))
+            .order((scores::evaluation_id.asc(), scores::criterion_id.asc()))
+            .select((
+                scores::evaluation_id,
+                scores::criterion_id,
+                scores::score,
+                scores::justification,
+                scores::updated_at,
+            ))
+            .load(conn)?;
+        let mut scores_of: std::collections::HashMap<i64, Vec<Value>> = std::collections::HashMap::new();
+        for (e, c, score, j, at) in score_rows {
+            scores_of.entry(e).or_default().push(json!({
+                "criterion_id": c, "score": score, "justification": j, "updated_at": time(at)
+            }));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|(e, o, p, sub)| {
+                let own = scores_of.remove(&e).unwrap_or_default();
+                (e, json!({ "objective_id": o.0, "proposal_id": p, "submitted_at": time_opt(sub), "scores": own }))
+            })
+            .collect())
+    })?;
+
+    doc.list("letters_opened", i64::MIN, |after| {
+        let rows: Vec<(i64, ObjectiveId, String, NaiveDateTime, Option<NaiveDateTime>)> = letters::table
+            .filter(letters::first_opened_by.eq(Some(id)).and(letters::id.gt(after)))
+            .order(letters::id.asc())
+            .limit(PAGE)
+            .select((letters::id, letters::objective_id, letters::kind, letters::sent_at, letters::first_opened_at))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(l, o, k, s, at)| {
+                (
+                    l,
+                    json!({ "letter_id": l, "objective_id": o.0, "kind": k, "sent_at": time(s),
+                        "first_opened_at": time_opt(at) }),
+                )
+            })
+            .collect())
+    })?;
+
+    doc.list("objectives_created", ObjectiveId(i64::MIN), |after| {
+        let rows: Vec<(ObjectiveId, String, String, String, NaiveDateTime)> = objectives::table
+            .filter(objectives::created_by.eq(id).and(objectives::id.gt(after)))
+            .order(objectives::id.asc())
+            .limit(PAGE)
+            .select((
+                objectives::id,
+                objectives::reference,
+                objectives::title,
+                objectives::status,
+                objectives::created_at,
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(o, r, t, s, at)| {
+                (o, json!({ "id": o.0, "reference": r, "title": t, "status": s, "created_at": time(at) }))
+            })
+            .collect())
+    })?;
+
+    // The audit log: the person's own actions first, then others' actions on their account (an
+    // administrator's), which do not name their author. Two lists, each on its own index
+    // (`audit_log_actor`, `audit_log_subject`), written as one.
+    type AuditRow = (i64, NaiveDateTime, String, String, String, String, String);
+    let audit_columns = (
+        audit_log::id,
+        audit_log::occurred_at,
+        audit_log::actor,
+        audit_log::action,
+        audit_log::object_type,
+        audit_log::object_id,
+        audit_log::details,
+    );
     let own_id = id.0.to_string();
-    type AuditRow = (i64, NaiveDateTime, Option<UserId>, String, String, String, String, String);
-    let audit_rows: Vec<AuditRow> = audit_log::table
-        .filter(
-            audit_log::actor_user_id
-                .eq(Some(id))
-                .or(audit_log::object_type.eq("user").and(audit_log::object_id.eq(&own_id))),
-        )
-        .order(audit_log::id.asc())
-        .select((
-            audit_log::id,
-            audit_log::occurred_at,
-            audit_log::actor_user_id,
-            audit_log::actor,
-            audit_log::action,
-            audit_log::object_type,
-            audit_log::object_id,
-            audit_log::details,
-        ))
-        .load(conn)?;
-    let audit_json: Vec<Value> = audit_rows
-        .iter()
-        .map(|(e, at, by, actor, action, ot, oid, details)| {
-            // Someone else's action on this account (an administrator's) does not name them.
-            let mine = *by == Some(id);
-            let actor = if mine { Value::String(actor.clone()) } else { Value::Null };
-            let details: Value = if mine { serde_json::from_str(details).unwrap_or(Value::Null) } else { Value::Null };
-            json!({ "id": e, "occurred_at": time(*at), "by_you": mine, "actor": actor,
-                    "action": action, "object_type": ot, "object_id": oid, "details": details })
-        })
-        .collect();
+    doc.key("audit_entries")?;
+    doc.out.write_all(b"[")?;
+    let mut first = true;
+    for by_you in [true, false] {
+        let mut after = i64::MIN;
+        loop {
+            let query = audit_log::table.filter(audit_log::id.gt(after)).order(audit_log::id.asc()).limit(PAGE);
+            let rows: Vec<AuditRow> = if by_you {
+                query.filter(audit_log::actor_user_id.eq(Some(id))).select(audit_columns).load(conn)?
+            } else {
+                query
+                    .filter(audit_log::object_type.eq("user").and(audit_log::object_id.eq(&own_id)))
+                    .filter(audit_log::actor_user_id.is_null().or(audit_log::actor_user_id.ne(id)))
+                    .select(audit_columns)
+                    .load(conn)?
+            };
+            for (e, at, actor, action, ot, oid, details) in &rows {
+                let (actor, details) = if by_you {
+                    (Value::String(actor.clone()), serde_json::from_str(details).unwrap_or(Value::Null))
+                } else {
+                    (Value::Null, Value::Null)
+                };
+                if !first {
+                    doc.out.write_all(b",")?;
+                }
+                first = false;
+                serde_json::to_writer(
+                    &mut *doc.out,
+                    &json!({ "id": e, "occurred_at": time(*at), "by_you": by_you, "actor": actor,
+                             "action": action, "object_type": ot, "object_id": oid, "details": details }),
+                )
+                .map_err(std::io::Error::from)?;
+                after = *e;
+            }
+            if (rows.len() as i64) < PAGE {
+                break;
+            }
+        }
+    }
+    doc.out.write_all(b"]")?;
 
-    let mail_rows: Vec<(String, NaiveDateTime, Option<NaiveDateTime>)> = mail_outbox::table
-        .filter(mail_outbox::to_address.eq(&user.email))
-        .order(mail_outbox::id.asc())
-        .select((mail_outbox::subject, mail_outbox::created_at, mail_outbox::sent_at))
-        .load(conn)?;
-    let mails_json: Vec<Value> = mail_rows
-        .iter()
-        .map(|(s, c, sent)| json!({ "subject": s, "created_at": time(*c), "sent_at": time_opt(*sent) }))
-        .collect();
-
-    Ok(json!({
-        "generated_at": time(now),
-        "account": account,
-        "sessions": sessions_json,
-        "api_tokens": tokens_json,
-        "organisation": organisation,
-        "invitations_sent": sent.iter().map(invitation).collect::<Vec<_>>(),
-        "invitations_received": received.iter().map(invitation).collect::<Vec<_>>(),
-        "profiles_edited": profiles_json,
-        "proposals": proposals_json,
-        "deposits": deposits_json,
-        "questions": questions_json,
-        "messages_sent": messages_json,
-        "message_reports": reports_json,
-        "practices": practices_json,
-        "subscriptions": subscriptions_json,
-        "committee_seats": seats_json,
-        "conflict_declarations": declarations_json,
-        "evaluations": evaluations_json,
-        "letters_opened": letters_json,
-        "objectives_created": objectives_json,
-        "audit_entries": audit_json,
-        "mails": mails_json,
-    }))
+    doc.list("mails", i64::MIN, |after| {
+        let rows: Vec<(i64, String, NaiveDateTime, Option<NaiveDateTime>)> = mail_outbox::table
+            .filter(mail_outbox::to_address.eq(&user.email).and(mail_outbox::id.gt(after)))
+            .order(mail_outbox::id.asc())
+            .limit(PAGE)
+            .select((mail_outbox::id, mail_outbox::subject, mail_outbox::created_at, mail_outbox::sent_at))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(m, s, c, sent)| (m, json!({ "subject": s, "created_at": time(c), "sent_at": time_opt(sent) })))
+            .collect())
+    })?;
+    doc.end()?;
+    Ok(())
 }

@@ -58,6 +58,29 @@ pub fn private_json(status: StatusCode, body: impl serde::Serialize) -> HttpResp
     HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "private, no-store")).json(body)
 }
 
+/// An open file as the body of `response`, read 64 KiB at a time as the client takes it, with its
+/// length: a large download never sits whole in the server's memory.
+pub fn stream_file(mut response: actix_web::HttpResponseBuilder, file: std::fs::File) -> HttpResponse {
+    use tokio::io::AsyncReadExt;
+    let length = file.metadata().map(|m| m.len()).ok();
+    let chunks = futures_util::stream::unfold(Some(tokio::fs::File::from_std(file)), |file| async move {
+        let mut file = file?;
+        let mut buffer = vec![0u8; 64 * 1024];
+        match file.read(&mut buffer).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buffer.truncate(n);
+                Some((Ok::<_, std::io::Error>(actix_web::web::Bytes::from(buffer)), Some(file)))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    if let Some(length) = length {
+        response.no_chunking(length);
+    }
+    response.streaming(chunks)
+}
+
 /// A CSV file as a download (`attachment`), which no shared cache keeps: evaluation reports.
 pub fn csv_download(file_name: &str, body: String) -> HttpResponse {
     use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};

@@ -356,3 +356,53 @@ both_backends! {
         app.stop().await;
     }
 }
+
+both_backends! {
+    async fn the_export_reads_long_lists_a_page_at_a_time_without_losing_or_repeating_a_row(backend) {
+        // More rows than two pages of the export (500 a page): 1,201 mails to the person, 3 to
+        // someone else; each must appear once, in order, and the document must be one valid JSON.
+        let app = spawn_app(backend).await;
+        let alpha = app.supplier_owner("owner@alpha.example", 51).await;
+        app.with_db(|conn| {
+            let now = chrono::Utc::now().naive_utc();
+            for n in 0..1204 {
+                let to = if n % 400 == 399 { "other@beta.example" } else { "owner@alpha.example" };
+                let mail = achat_ouvert::mail::OutgoingMail {
+                    to: to.to_owned(),
+                    subject: format!("Courrier {n:04}"),
+                    text: String::new(),
+                    html: String::new(),
+                };
+                achat_ouvert::mail::outbox::enqueue(conn, &mail, now).unwrap();
+            }
+        })
+        .await;
+        let export = download(&alpha).await;
+        let numbered: Vec<u32> = export["mails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|m| m["subject"].as_str().unwrap().strip_prefix("Courrier ").map(|n| n.parse().unwrap()))
+            .collect();
+        let expected: Vec<u32> = (0..1204).filter(|n| n % 400 != 399).collect();
+        assert_eq!(numbered.len(), 1201);
+        assert_eq!(numbered, expected);
+        // The API streams the same document.
+        let secret = api_token(&alpha).await;
+        let api: Value = reqwest::Client::new()
+            .get(app.url("/api/v1/me/export"))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(api["mails"], export["mails"]);
+        // Nothing is left in the spool directory.
+        let spool = app.state.settings.data_dir.join("exports");
+        let left = std::fs::read_dir(&spool).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(left, 0, "spool files left in {}", spool.display());
+        app.stop().await;
+    }
+}

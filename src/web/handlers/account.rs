@@ -367,15 +367,16 @@ pub async fn data_page(state: web::Data<AppState>, ctx: Ctx, identity: Identity)
 
 /// Everything the platform holds about the signed-in user, as a JSON download.
 pub async fn data_download(state: web::Data<AppState>, identity: Identity) -> Result<HttpResponse, AppError> {
-    let data = operations::account::export_own_data(&state, &identity).await?;
-    let id = data["account"]["id"].as_i64().unwrap_or_default();
-    Ok(HttpResponse::Ok()
+    let (id, file) = operations::account::export_own_data(&state, &identity).await?;
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type("application/json")
         .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
         .insert_header((
             actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"my-data-{id}.json\""),
-        ))
-        .json(data))
+            format!("attachment; filename=\"my-data-{}.json\"", id.0),
+        ));
+    Ok(crate::web::ctx::stream_file(response, file))
 }
 
 /// The erasure's confirmation page, or its refusal with the way out.

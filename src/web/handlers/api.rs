@@ -163,8 +163,12 @@ pub async fn revoke_token(
     responses((status = 200, description = "The caller's data, as JSON", content_type = "application/json"),
         (status = 401, body = crate::web::error::ErrorBody)))]
 pub async fn export_me(state: web::Data<AppState>, identity: Identity) -> Result<HttpResponse, AppError> {
-    let data = account::export_own_data(&state, &identity).await?;
-    Ok(crate::web::ctx::private_json(actix_web::http::StatusCode::OK, data))
+    let (_, file) = account::export_own_data(&state, &identity).await?;
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type("application/json")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"));
+    Ok(crate::web::ctx::stream_file(response, file))
 }
 
 #[derive(Deserialize, ToSchema)]

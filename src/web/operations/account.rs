@@ -1,7 +1,7 @@
 //! One's own account: the personal API tokens, created and revoked the same way from the
 //! tokens page and the API; one's own data, exported and erased from the account pages and the API.
 
-use crate::db::ids::ApiTokenId;
+use crate::db::ids::{ApiTokenId, UserId};
 use crate::domain::api_tokens;
 use crate::domain::authz::Action;
 use crate::domain::personal_data::{self, Blocker, Erased};
@@ -32,11 +32,39 @@ pub async fn revoke_token(state: &AppState, identity: &Identity, id: i64) -> Res
     if revoked { Ok(()) } else { Err(AppError::NotFound) }
 }
 
-/// Everything the platform holds about the signed-in user (`domain::personal_data::export`).
-pub async fn export_own_data(state: &AppState, identity: &Identity) -> Result<serde_json::Value, AppError> {
+/// Everything the platform holds about the signed-in user (`domain::personal_data::export_to`),
+/// written to a spool file that the response then streams: the database connection is given back
+/// as soon as the document is written, whatever the speed of the client, and the server holds one
+/// page of rows at a time, whatever the size of the person's history. The file has no name on disk
+/// (removed once open), so nothing is left behind, not even after a crash mid-download.
+pub async fn export_own_data(state: &AppState, identity: &Identity) -> Result<(UserId, std::fs::File), AppError> {
     let current = identity.authorize(Action::ExportOwnData)?;
     let (id, now) = (current.user.id, state.clock.now_naive());
-    state.db.run(move |conn| personal_data::export(conn, id, now).map_err(AppError::from)).await
+    let dir = state.settings.data_dir.join("exports");
+    state
+        .db
+        .run(move |conn| {
+            let failed = |e: std::io::Error| AppError::Internal(format!("personal data export: {e}"));
+            let file = spool_file(&dir).map_err(failed)?;
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+            personal_data::export_to(conn, id, now, &mut out).map_err(|e| match e {
+                personal_data::ExportError::Db(e) => AppError::from(e),
+                personal_data::ExportError::Io(e) => failed(e),
+            })?;
+            let mut file = out.into_inner().map_err(|e| failed(e.into_error()))?;
+            std::io::Seek::rewind(&mut file).map_err(failed)?;
+            Ok((id, file))
+        })
+        .await
+}
+
+/// A new file in `dir`, open for reading and writing, whose name is removed at once.
+fn spool_file(dir: &std::path::Path) -> std::io::Result<std::fs::File> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!(".spool-{}", hex::encode(rand::random::<[u8; 12]>())));
+    let file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path)?;
+    std::fs::remove_file(&path)?;
+    Ok(file)
 }
 
 /// What stands in the way of erasing the signed-in user's account (empty: nothing).
