@@ -38,7 +38,9 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .configure(api_proposals)
             .configure(api_evaluation)
             .configure(api_award)
-            .configure(api_consultation),
+            .configure(api_consultation)
+            .configure(api_objectives)
+            .configure(api_manage),
     );
 }
 
@@ -357,6 +359,38 @@ fn api_open_data(cfg: &mut web::ServiceConfig) {
         .route("/dashboard", web::get().to(handlers::dashboard::api));
 }
 
+/// The agents' objectives: drafting, publication, amendment, cancellation, deletion; documents;
+/// answers to questions (issue 18, API parity).
+fn api_objectives(cfg: &mut web::ServiceConfig) {
+    use handlers::api_objectives as o;
+    cfg.route("/objectives", web::post().to(o::create))
+        .route("/objectives/{id}", web::put().to(o::update))
+        .route("/objectives/{id}", web::delete().to(o::delete))
+        .route("/objectives/{id}/publication", web::post().to(o::publish))
+        .route("/objectives/{id}/cancellation", web::post().to(o::cancel))
+        .route("/objectives/{id}/documents", web::post().to(o::upload))
+        .route("/objectives/{id}/documents/{doc}", web::delete().to(o::remove_document))
+        .route("/objectives/{id}/questions/{qid}/answer", web::put().to(o::answer))
+        .route("/objectives/{id}/answers", web::post().to(o::publish_answer));
+}
+
+/// The agents' review of good practices; the administrators' criteria and credentials
+/// catalogues and moderation (issue 18, API parity).
+fn api_manage(cfg: &mut web::ServiceConfig) {
+    use handlers::api_manage as m;
+    cfg.route("/practices/{id}/review", web::put().to(m::review))
+        .route("/practices/{id}/featured", web::put().to(m::feature))
+        .route("/admin/criteria", web::post().to(m::create_criterion))
+        .route("/admin/criteria/{id}", web::put().to(m::update_criterion))
+        .route("/admin/criteria/{id}", web::delete().to(m::remove_criterion))
+        .route("/admin/criteria/{id}/restoration", web::post().to(m::restore_criterion))
+        .route("/admin/credentials", web::post().to(m::create_credential))
+        .route("/admin/credentials/{id}/retirement", web::post().to(m::retire_credential))
+        .route("/admin/credentials/{id}/restoration", web::post().to(m::restore_credential))
+        .route("/admin/reports/{id}", web::put().to(m::resolve_report))
+        .route("/admin/suspensions/{org}", web::delete().to(m::lift_suspension));
+}
+
 /// One's own account and API tokens.
 fn api_accounts(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/me").get(handlers::api::me).put(handlers::api::update_me))
@@ -451,7 +485,10 @@ fn api_consultation(cfg: &mut web::ServiceConfig) {
             web::resource("/consultations/{id}/meetings/{meeting}/registration").post(c::register).delete(c::cancel),
         )
         .route("/consultations/{id}/synthesis", web::post().to(c::synthesis))
-        .route("/consultations/{id}/call", web::post().to(c::open_call));
+        .route("/consultations/{id}/call", web::post().to(c::open_call))
+        .route("/objectives/{id}/consultation", web::post().to(c::create))
+        .route("/consultations/{id}/meetings", web::post().to(c::add_meeting))
+        .route("/consultations/{id}/meetings/{meeting}/minutes", web::put().to(c::minutes));
 }
 
 fn api_evaluation(cfg: &mut web::ServiceConfig) {

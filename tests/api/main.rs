@@ -35,6 +35,7 @@ mod open_data;
 mod openapi;
 mod organisations;
 mod pages;
+mod parity_api;
 mod partners;
 mod passwords;
 mod personal_data;

@@ -1,7 +1,7 @@
 //! The JSON API of market consultations, under `/api/v1`: the consultation with its public
 //! contributions and meetings (open data), one contribution (a confidential one only for agents
 //! and its own organisation), contributing and registering to meetings (registered users), and
-//! the agents' synthesis and opening of the call. The same operations as the pages
+//! the agents' consultation, meetings, minutes, synthesis and opening of the call. The same operations as the pages
 //! (`web::operations::consultation`).
 
 use actix_web::http::StatusCode;
@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::consultation::{self, ConsultationError, Registration, Shown};
+use crate::domain::consultation::{self, ConsultationError, Registration, Shown, meetings};
 use crate::views::consultation::ConsultationPage;
 use crate::web::AppState;
 use crate::web::auth::Identity;
@@ -265,6 +265,116 @@ pub async fn open_call(
 ) -> Resp {
     let id = id.into_inner();
     ops::open_call(&state, &identity, id, input.into_inner().note).await??;
+    let page = ops::page(&state, &identity, id).await?;
+    Ok(respond(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConsultationInput {
+    /// The need as drafted (Markdown).
+    #[serde(default)]
+    pub need: String,
+    /// The questions put to the market, one line each.
+    #[serde(default)]
+    pub questions: Vec<String>,
+    /// Europe/Paris wall-clock time, `YYYY-MM-DDTHH:MM`, as the form takes it; in the future.
+    #[serde(default)]
+    pub closes_at: String,
+}
+
+/// Puts a draft objective in market consultation before its call (agents). Bad fields: 422
+/// `invalid`, naming them, nothing written; not a draft, or consulted already: 409.
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/consultation", tag = "consultation", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The draft objective's id")), request_body = ConsultationInput,
+    responses((status = 201, body = ConsultationJson), (status = 401, body = crate::web::error::ErrorBody),
+        (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody),
+        (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn create(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    input: web::Json<ConsultationInput>,
+) -> Resp {
+    let id = id.into_inner();
+    ops::draft_need(&state, &identity, id).await?;
+    let input = input.into_inner();
+    let pairs: Vec<(String, String)> = vec![
+        ("need".into(), input.need),
+        ("questions".into(), input.questions.join("\n")),
+        ("closes_at".into(), input.closes_at),
+    ];
+    let parsed = consultation::parse_input(&pairs, state.clock.now_naive())
+        .map_err(|p| AppError::from(ConsultationError::Invalid(p)))?;
+    let cid = ops::create(&state, &identity, id, parsed).await??;
+    let page = ops::page(&state, &identity, cid.0).await?;
+    Ok(respond(StatusCode::CREATED, &page))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MeetingInput {
+    /// Europe/Paris wall-clock time, `YYYY-MM-DDTHH:MM`; in the future.
+    #[serde(default)]
+    pub starts_at: String,
+    /// Where it takes place (a place or an online link, or both).
+    #[serde(default)]
+    pub place: String,
+    pub online_url: Option<String>,
+    /// Seats; beyond them, a waiting list.
+    pub capacity: Option<i32>,
+}
+
+/// Schedules a sourcing meeting of a consultation (agents). Bad fields: 422 `invalid`; the
+/// consultation closed: 409.
+#[utoipa::path(post, path = "/api/v1/consultations/{id}/meetings", tag = "consultation", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The consultation's id")), request_body = MeetingInput,
+    responses((status = 201, body = ConsultationJson), (status = 401, body = crate::web::error::ErrorBody),
+        (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody),
+        (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn add_meeting(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    input: web::Json<MeetingInput>,
+) -> Resp {
+    identity.authorize(crate::domain::authz::Action::ManageConsultation)?;
+    let id = id.into_inner();
+    let input = input.into_inner();
+    let pairs: Vec<(String, String)> = vec![
+        ("starts_at".into(), input.starts_at),
+        ("place".into(), input.place),
+        ("online_url".into(), input.online_url.unwrap_or_default()),
+        ("capacity".into(), input.capacity.map(|c| c.to_string()).unwrap_or_default()),
+    ];
+    let parsed = meetings::parse_input(&pairs, state.clock.now_naive())
+        .map_err(|p| AppError::from(ConsultationError::Invalid(p)))?;
+    ops::add_meeting(&state, &identity, id, parsed).await??;
+    let page = ops::page(&state, &identity, id).await?;
+    Ok(respond(StatusCode::CREATED, &page))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MinutesInput {
+    /// Markdown: what was said, published for everyone (equal treatment).
+    #[serde(default)]
+    pub minutes: String,
+}
+
+/// Publishes a meeting's minutes once it took place (agents); the call cannot open while a
+/// past meeting has none.
+#[utoipa::path(put, path = "/api/v1/consultations/{id}/meetings/{meeting}/minutes", tag = "consultation", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The consultation's id"), ("meeting" = i64, Path, description = "The meeting's id")),
+    request_body = MinutesInput,
+    responses((status = 200, body = ConsultationJson), (status = 401, body = crate::web::error::ErrorBody),
+        (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody),
+        (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn minutes(
+    state: web::Data<AppState>,
+    identity: Identity,
+    path: web::Path<(i64, i64)>,
+    input: web::Json<MinutesInput>,
+) -> Resp {
+    let (id, meeting) = path.into_inner();
+    ops::minutes(&state, &identity, id, meeting, input.into_inner().minutes).await??;
     let page = ops::page(&state, &identity, id).await?;
     Ok(respond(StatusCode::OK, &page))
 }

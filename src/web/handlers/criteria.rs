@@ -5,9 +5,8 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::db::ids::CriterionId;
-use crate::domain::audit::AuditActor;
 use crate::domain::authz::Action;
-use crate::domain::criteria::{self, CriterionEdit, CriterionError, Removal};
+use crate::domain::criteria::{self, CriterionEdit, Removal};
 use crate::views;
 use crate::views::criteria::CriterionValues;
 use crate::views::forms::Errors;
@@ -16,6 +15,7 @@ use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{html, redirect};
 use crate::web::error::AppError;
+use crate::web::operations::criteria as ops;
 
 #[derive(Deserialize, Default)]
 pub struct DoneQuery {
@@ -38,7 +38,7 @@ pub async fn list(
     Ok(html(StatusCode::OK, views::criteria::list(&ctx, &all, notice.as_deref())))
 }
 
-fn edit_of(v: &CriterionValues) -> CriterionEdit {
+pub fn edit_of(v: &CriterionValues) -> CriterionEdit {
     CriterionEdit {
         category: v.category.clone(),
         goal: v.goal.trim().to_owned(),
@@ -59,11 +59,6 @@ fn errors_of(ctx: &Ctx, problems: &[(&'static str, &'static str)]) -> Errors {
     errors
 }
 
-fn actor_of(identity: &Identity) -> Result<AuditActor, AppError> {
-    let current = identity.authorize(Action::ManageCriteria)?;
-    Ok(current.audit_actor())
-}
-
 pub async fn new_form(ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
     identity.authorize(Action::ManageCriteria)?;
     let v = CriterionValues { category: "environmental".into(), goal: "environmental".into(), ..Default::default() };
@@ -76,27 +71,14 @@ pub async fn create(
     identity: Identity,
     form: web::Form<CriterionValues>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor_of(&identity)?;
+    identity.authorize(Action::ManageCriteria)?;
     let v = form.into_inner();
-    let edit = edit_of(&v);
-    let mut problems = criteria::validate(&edit);
-    let code = v.code.trim().to_lowercase();
-    let code_ok = (3..=40).contains(&code.len())
-        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !code_ok {
-        problems.push(("code", "criterion-error-code"));
-    }
-    if !problems.is_empty() {
-        return Ok(html(
+    match ops::create(&state, &identity, &v.code, edit_of(&v)).await {
+        Ok(Ok(id)) => Ok(redirect(&format!("/admin/criteria/{}", id.0))),
+        Ok(Err(problems)) => Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
             views::criteria::form(&ctx, None, &v, &errors_of(&ctx, &problems), false, false),
-        ));
-    }
-    let now = state.clock.now_naive();
-    let created =
-        state.db.run(move |conn| criteria::create(conn, &code, &edit, &actor, now).map_err(AppError::from)).await;
-    match created {
-        Ok(id) => Ok(redirect(&format!("/admin/criteria/{}", id.0))),
+        )),
         Err(e) if e.is_conflict() => {
             let errors = errors_of(&ctx, &[("code", "criterion-error-code-taken")]);
             Ok(html(StatusCode::CONFLICT, views::criteria::form(&ctx, None, &v, &errors, false, false)))
@@ -134,27 +116,21 @@ pub async fn update(
     id: web::Path<i64>,
     form: web::Form<CriterionValues>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor_of(&identity)?;
-    let id = CriterionId(id.into_inner());
+    identity.authorize(Action::ManageCriteria)?;
+    let id = id.into_inner();
     let v = form.into_inner();
-    let edit = edit_of(&v);
-    let problems = criteria::validate(&edit);
-    if !problems.is_empty() {
-        return Ok(html(
+    match ops::update(&state, &identity, id, edit_of(&v)).await {
+        Ok(Ok(())) => Ok(redirect("/admin/criteria?done=saved")),
+        Ok(Err(problems)) => Ok(html(
             StatusCode::UNPROCESSABLE_ENTITY,
-            views::criteria::form(&ctx, Some(id.0), &v, &errors_of(&ctx, &problems), false, false),
-        ));
-    }
-    let now = state.clock.now_naive();
-    let outcome = state.db.run(move |conn| Ok::<_, AppError>(criteria::update(conn, id, &edit, &actor, now))).await?;
-    match outcome {
-        Ok(()) => Ok(redirect("/admin/criteria?done=saved")),
+            views::criteria::form(&ctx, Some(id), &v, &errors_of(&ctx, &problems), false, false),
+        )),
         // What published objectives rely on does not change under them.
-        Err(CriterionError::InUse) => {
+        Err(e) if e.is_conflict() => {
             let errors = errors_of(&ctx, &[("category", "criterion-error-in-use")]);
-            Ok(html(StatusCode::CONFLICT, views::criteria::form(&ctx, Some(id.0), &v, &errors, false, true)))
+            Ok(html(StatusCode::CONFLICT, views::criteria::form(&ctx, Some(id), &v, &errors, false, true)))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -163,10 +139,7 @@ pub async fn remove(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor_of(&identity)?;
-    let id = CriterionId(id.into_inner());
-    let now = state.clock.now_naive();
-    let removal = state.db.run(move |conn| criteria::remove(conn, id, &actor, now).map_err(AppError::from)).await?;
+    let removal = ops::remove(&state, &identity, id.into_inner()).await?;
     Ok(redirect(if removal == Removal::Retired {
         "/admin/criteria?done=retired"
     } else {
@@ -179,9 +152,6 @@ pub async fn restore(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor_of(&identity)?;
-    let id = CriterionId(id.into_inner());
-    let now = state.clock.now_naive();
-    state.db.run(move |conn| criteria::restore(conn, id, &actor, now).map_err(AppError::from)).await?;
+    ops::restore(&state, &identity, id.into_inner()).await?;
     Ok(redirect("/admin/criteria?done=restored"))
 }

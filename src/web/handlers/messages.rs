@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::db::ids::{MessageId, ObjectiveId, OrganisationId, ProposalId, ReportId};
+use crate::db::ids::{MessageId, ObjectiveId, OrganisationId, ProposalId};
 use crate::domain::authz::Action;
 use crate::domain::error::{Kind, Message as ErrorMessage};
 use crate::domain::following::MailLinks;
@@ -352,22 +352,12 @@ pub async fn resolve(
     id: web::Path<i64>,
     form: web::Form<ResolveForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::ModerateMessages)?;
+    identity.authorize(Action::ModerateMessages)?;
     let resolution = Resolution::parse(&form.resolution).ok_or(AppError::BadRequest {
         code: "invalid_resolution",
         message: "resolution is suspend or dismiss".into(),
     })?;
-    let (who, user, now, rid) =
-        (current.audit_actor(), current.user.id, state.clock.now_naive(), ReportId(id.into_inner()));
-    let done = state
-        .db
-        .run(move |conn| {
-            messages::resolve(conn, rid, resolution, Acting { user, actor: &who }, now).map_err(AppError::from)
-        })
-        .await?;
-    if !done {
-        return Err(AppError::NotFound);
-    }
+    operations::network::resolve_report(&state, &identity, id.into_inner(), resolution).await?;
     Ok(redirect(&format!(
         "/admin/reports?done={}",
         if resolution == Resolution::Suspend { "suspended" } else { "dismissed" }
@@ -379,11 +369,6 @@ pub async fn lift(
     identity: Identity,
     org: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::ModerateMessages)?;
-    let (who, now, org) = (current.audit_actor(), state.clock.now_naive(), OrganisationId(org.into_inner()));
-    let lifted = state.db.run(move |conn| messages::lift(conn, org, &who, now).map_err(AppError::from)).await?;
-    if !lifted {
-        return Err(AppError::NotFound);
-    }
+    operations::network::lift_suspension(&state, &identity, org.into_inner()).await?;
     Ok(redirect("/admin/reports?done=lifted"))
 }

@@ -6,7 +6,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::db::ids::{CredentialId, HeldCredentialId, OrganisationId};
+use crate::db::ids::{HeldCredentialId, OrganisationId};
 use crate::domain::authz::Action;
 use crate::domain::error::Refusal;
 use crate::domain::forms::{FormPairs, first};
@@ -22,6 +22,7 @@ use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::{AppError, status_of, translate};
+use crate::web::operations;
 
 fn card(ctx: &Ctx, l: &Listed) -> Card {
     Card {
@@ -462,7 +463,7 @@ pub async fn create_credential(
     identity: Identity,
     form: web::Form<FormPairs>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::ManageCredentials)?;
+    identity.authorize(Action::ManageCredentials)?;
     let pairs = form.into_inner();
     let edit = CredentialEdit {
         code: first(&pairs, "code").to_lowercase(),
@@ -471,33 +472,19 @@ pub async fn create_credential(
         description_fr: first(&pairs, "description_fr"),
         description_en: first(&pairs, "description_en"),
     };
+    let problems = match operations::network::create_credential(&state, &identity, edit).await? {
+        Ok(_) => return Ok(redirect("/admin/credentials?done=created")),
+        Err(problems) => problems,
+    };
     let mut errors = Errors::default();
-    for (field, key) in edit.problems() {
+    for (field, key) in problems {
         errors.add(field, ctx.t(key));
-    }
-    if errors.is_empty() {
-        let (who, now) = (current.audit_actor(), state.clock.now_naive());
-        let e = edit.clone();
-        let created =
-            state.db.run(move |conn| credentials::create(conn, &e, &who, now).map_err(AppError::from)).await?;
-        if created.is_some() {
-            return Ok(redirect("/admin/credentials?done=created"));
-        }
-        errors.add("code", ctx.t("credential-error-code-taken"));
     }
     render_catalogue(&state, &ctx, &pairs, &errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 async fn set_retired(state: &AppState, identity: &Identity, id: i64, retired: bool) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::ManageCredentials)?;
-    let (who, now, id) = (current.audit_actor(), state.clock.now_naive(), CredentialId(id));
-    let found = state
-        .db
-        .run(move |conn| credentials::set_retired(conn, id, retired, &who, now).map_err(AppError::from))
-        .await?;
-    if !found {
-        return Err(AppError::NotFound);
-    }
+    operations::network::set_credential_retired(state, identity, id, retired).await?;
     Ok(redirect(if retired { "/admin/credentials?done=retired" } else { "/admin/credentials?done=restored" }))
 }
 

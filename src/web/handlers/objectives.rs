@@ -4,12 +4,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::db::ids::{CriterionId, ObjectiveId};
+use crate::db::ids::ObjectiveId;
 use crate::domain::authz::Action;
-use crate::domain::criteria::{self, Criterion};
-use crate::domain::error::{Kind, Message};
 use crate::domain::forms::FormPairs;
-use crate::domain::objectives::{self, ListFilter, ObjectiveError, ObjectiveFull, Status};
+use crate::domain::objectives::{self, ListFilter, ObjectiveError, Status};
 use crate::domain::{following, questions};
 use crate::views;
 use crate::views::forms::Errors;
@@ -22,26 +20,9 @@ use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 use crate::web::operations;
-use crate::web::operations::objectives::visible;
+use crate::web::operations::objectives::{self as ops, visible};
 
 const PAGE_SIZE: i64 = 20;
-
-/// An objective that no longer takes changes (cancelled, closed).
-fn not_editable() -> AppError {
-    AppError::refused(Kind::Conflict, "wrong_status", Message::new("objective-error-not-editable"))
-}
-
-async fn catalogue(state: &AppState) -> Result<Vec<Criterion>, AppError> {
-    state.db.run(|conn| criteria::list(conn, false).map_err(AppError::from)).await
-}
-
-/// The active criteria, plus any retired ones the objective already uses (so an amendment can
-/// keep them).
-async fn catalogue_for(state: &AppState, full: &ObjectiveFull) -> Result<Vec<Criterion>, AppError> {
-    let used: Vec<CriterionId> = full.criteria.iter().map(|w| w.criterion_id).collect();
-    let all = state.db.run(|conn| criteria::list(conn, true).map_err(AppError::from)).await?;
-    Ok(all.into_iter().filter(|c| c.retired_at.is_none() || used.contains(&c.id)).collect())
-}
 
 pub async fn list(
     state: web::Data<AppState>,
@@ -99,7 +80,7 @@ async fn render_detail(
 
 pub async fn new_form(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {
     identity.authorize(Action::CreateObjective)?;
-    let catalogue = catalogue(&state).await?;
+    let catalogue = ops::active_catalogue(&state).await?;
     let pairs: FormPairs = vec![
         ("horizon".into(), "10".into()),
         ("shortlist_rule".into(), "top".into()),
@@ -114,31 +95,30 @@ pub async fn create(
     identity: Identity,
     form: web::Form<FormPairs>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::CreateObjective)?;
-    let catalogue = catalogue(&state).await?;
+    identity.authorize(Action::CreateObjective)?;
+    let catalogue = ops::active_catalogue(&state).await?;
     let pairs = form.into_inner();
-    let draft = match objectives::parse_form(&pairs, &catalogue) {
-        Ok(d) => d,
-        Err(problems) => {
-            let errors = problems_to_errors(&ctx, &problems, &catalogue);
-            return Ok(html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                views::objectives::form(&ctx, &pairs, &catalogue, &errors, FormMode::New),
-            ));
-        }
-    };
-    if draft.title.trim().is_empty() {
-        let mut errors = Errors::default();
-        errors.add("title", ctx.t("objective-error-required"));
-        return Ok(html(
+    let again = |errors: Errors| {
+        html(
             StatusCode::UNPROCESSABLE_ENTITY,
             views::objectives::form(&ctx, &pairs, &catalogue, &errors, FormMode::New),
-        ));
+        )
+    };
+    let draft = match objectives::parse_form(&pairs, &catalogue) {
+        Ok(d) => d,
+        Err(problems) => return Ok(again(problems_to_errors(&ctx, &problems, &catalogue))),
+    };
+    match ops::create(&state, &identity, draft).await {
+        Ok(id) => Ok(redirect(&format!("/objectives/{}?done=saved", id.0))),
+        Err(e) => match e.field_message(ctx.lang) {
+            Some((_, message)) => {
+                let mut errors = Errors::default();
+                errors.add("title", message);
+                Ok(again(errors))
+            }
+            None => Err(e),
+        },
     }
-    let (user_id, who, now) = (current.user.id, current.audit_actor(), state.clock.now_naive());
-    let id =
-        state.db.run(move |conn| objectives::create(conn, &draft, user_id, &who, now).map_err(AppError::from)).await?;
-    Ok(redirect(&format!("/objectives/{}?done=saved", id.0)))
 }
 
 pub async fn edit_form(
@@ -147,15 +127,11 @@ pub async fn edit_form(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    identity.authorize(Action::EditObjective)?;
-    let full = visible(&state, &identity, id.into_inner()).await?;
-    let now = state.clock.now_naive();
-    let mode = match full.objective.status_at(now) {
+    let (full, status, catalogue) = ops::editable(&state, &identity, id.into_inner()).await?;
+    let mode = match status {
         Status::Draft => FormMode::Draft(full.objective.id.0),
-        Status::Published => FormMode::Amend(full.objective.id.0),
-        _ => return Err(not_editable()),
+        _ => FormMode::Amend(full.objective.id.0),
     };
-    let catalogue = catalogue_for(&state, &full).await?;
     Ok(html(
         StatusCode::OK,
         views::objectives::form(&ctx, &draft_to_pairs(&full.draft()), &catalogue, &Errors::default(), mode),
@@ -169,16 +145,9 @@ pub async fn update(
     id: web::Path<i64>,
     form: web::Form<FormPairs>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::EditObjective)?;
     let id = id.into_inner();
-    let full = visible(&state, &identity, id).await?;
-    let now = state.clock.now_naive();
-    let mode = match full.objective.status_at(now) {
-        Status::Draft => FormMode::Draft(id),
-        Status::Published => FormMode::Amend(id),
-        _ => return Err(not_editable()),
-    };
-    let catalogue = catalogue_for(&state, &full).await?;
+    let (_, status, catalogue) = ops::editable(&state, &identity, id).await?;
+    let mode = if status == Status::Draft { FormMode::Draft(id) } else { FormMode::Amend(id) };
     let pairs = form.into_inner();
     let draft = match objectives::parse_form(&pairs, &catalogue) {
         Ok(d) => d,
@@ -191,15 +160,7 @@ pub async fn update(
         }
     };
     let reason = pairs.iter().find(|(k, _)| k == "reason").map(|(_, v)| v.clone()).unwrap_or_default();
-    let (who, cat, public_url) = (current.audit_actor(), catalogue.clone(), state.settings.public_url.clone());
-    let saved = state
-        .db
-        .run(move |conn| {
-            let links = crate::domain::following::MailLinks { public_url: &public_url };
-            let cx = objectives::Editing { catalogue: &cat, actor: &who, links, now };
-            Ok::<_, AppError>(objectives::save(conn, ObjectiveId(id), &draft, &reason, &cx))
-        })
-        .await?;
+    let saved = ops::save(&state, &identity, id, draft, reason, catalogue.clone()).await?;
     let mut errors = Errors::default();
     match saved {
         Ok(None) => return Ok(redirect(&format!("/objectives/{id}?done=saved"))),
@@ -213,7 +174,7 @@ pub async fn update(
         Err(ObjectiveError::Incomplete(problems)) => errors = problems_to_errors(&ctx, &problems, &catalogue),
         Err(ObjectiveError::NotFound) => return Err(AppError::NotFound),
         Err(ObjectiveError::WrongStatus(_)) => {
-            return Err(not_editable());
+            return Err(ops::not_editable());
         }
         Err(e @ ObjectiveError::Db(_)) => return Err(e.into()),
     }
@@ -225,24 +186,9 @@ pub async fn publish(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::PublishObjective)?;
     let id = id.into_inner();
-    let catalogue = catalogue(&state).await?;
-    let (who, now, min, cat) =
-        (current.audit_actor(), state.clock.now_naive(), state.settings.min_response(), catalogue.clone());
-    let public_url = state.settings.public_url.clone();
-    let result = state
-        .db
-        .run(move |conn| {
-            let links = crate::domain::following::MailLinks { public_url: &public_url };
-            let cx = objectives::Editing { catalogue: &cat, actor: &who, links, now };
-            Ok::<_, AppError>(objectives::publish(conn, ObjectiveId(id), min, &cx))
-        })
-        .await?;
-    match result {
-        Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=published"))),
-        Err(e) => Err(AppError::from(e).naming_criteria(&catalogue)),
-    }
+    ops::publish(&state, &identity, id).await?;
+    Ok(redirect(&format!("/objectives/{id}?done=published")))
 }
 
 #[derive(Deserialize)]
@@ -263,7 +209,7 @@ pub async fn cancel_page(
     if objectives::next(full.objective.status_at(state.clock.now_naive()), objectives::Transition::Cancel).is_none()
         || full.objective.practice
     {
-        return Err(not_editable());
+        return Err(ops::not_editable());
     }
     let o = &full.objective;
     Ok(html(StatusCode::OK, views::objectives::cancel_confirmation(&ctx, o.id.0, &o.title, "", Errors::default())))
@@ -276,20 +222,9 @@ pub async fn cancel(
     id: web::Path<i64>,
     form: web::Form<CancelForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::CancelObjective)?;
     let id = id.into_inner();
-    let (who, now, reason) = (current.audit_actor(), state.clock.now_naive(), form.into_inner().reason);
-    let public_url = state.settings.public_url.clone();
-    let typed = reason.clone();
-    let result = state
-        .db
-        .run(move |conn| {
-            let links = crate::domain::following::MailLinks { public_url: &public_url };
-            let cx = objectives::Editing { catalogue: &[], actor: &who, links, now };
-            Ok::<_, AppError>(objectives::cancel(conn, ObjectiveId(id), &typed, &cx))
-        })
-        .await?;
-    match result {
+    let reason = form.into_inner().reason;
+    match ops::cancel(&state, &identity, id, reason.clone()).await? {
         Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=cancelled"))),
         Err(e @ (ObjectiveError::ReasonRequired | ObjectiveError::ReasonTooLong)) => {
             // The confirmation page again, the reason kept, its error named at the top.
@@ -314,7 +249,7 @@ pub async fn delete_page(
     identity.authorize(Action::DeleteDraftObjective)?;
     let full = visible(&state, &identity, id.into_inner()).await?;
     if full.objective.status != Status::Draft.as_str() {
-        return Err(not_editable());
+        return Err(ops::not_editable());
     }
     Ok(html(StatusCode::OK, views::objectives::delete_confirmation(&ctx, full.objective.id.0, &full.objective.title)))
 }
@@ -324,15 +259,8 @@ pub async fn delete(
     identity: Identity,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::DeleteDraftObjective)?;
-    let id = id.into_inner();
-    let (who, now) = (current.audit_actor(), state.clock.now_naive());
-    let result =
-        state.db.run(move |conn| Ok::<_, AppError>(objectives::delete_draft(conn, ObjectiveId(id), &who, now))).await?;
-    match result {
-        Ok(()) => Ok(redirect("/objectives?status=draft")),
-        Err(e) => Err(e.into()),
-    }
+    ops::delete(&state, &identity, id.into_inner()).await?;
+    Ok(redirect("/objectives?status=draft"))
 }
 
 #[derive(Deserialize)]
@@ -385,24 +313,8 @@ pub async fn answer(
     path: web::Path<(i64, i64)>,
     form: web::Form<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::AnswerQuestions)?;
     let (id, qid) = path.into_inner();
-    let (agent, who, now, text) =
-        (current.user.id, current.audit_actor(), state.clock.now_naive(), form.into_inner().answer);
-    let public_url = state.settings.public_url.clone();
-    let done = state
-        .db
-        .run(move |conn| {
-            // The question must belong to this objective.
-            let belongs = questions::pending(conn, ObjectiveId(id))?.iter().any(|q| q.id.0 == qid);
-            if !belongs {
-                return Ok::<_, AppError>(Err(questions::QuestionError::NotFound));
-            }
-            let links = following::MailLinks { public_url: &public_url };
-            Ok(questions::answer(conn, crate::db::ids::QuestionId(qid), agent, &who, &text, links, now))
-        })
-        .await?;
-    done?;
+    ops::answer(&state, &identity, id, qid, form.into_inner().answer).await?;
     Ok(redirect(&format!("/objectives/{id}?done=answered#qa")))
 }
 
@@ -412,27 +324,9 @@ pub async fn publish_question(
     id: web::Path<i64>,
     form: web::Form<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::AnswerQuestions)?;
     let id = id.into_inner();
     let form = form.into_inner();
-    let (who, now) = (current.audit_actor(), state.clock.now_naive());
-    let public_url = state.settings.public_url.clone();
-    let done = state
-        .db
-        .run(move |conn| {
-            let links = following::MailLinks { public_url: &public_url };
-            Ok::<_, AppError>(questions::publish_own(
-                conn,
-                ObjectiveId(id),
-                &who,
-                &form.question,
-                &form.answer,
-                links,
-                now,
-            ))
-        })
-        .await?;
-    done?;
+    ops::publish_answer(&state, &identity, id, form.question, form.answer).await?;
     Ok(redirect(&format!("/objectives/{id}?done=answered#qa")))
 }
 

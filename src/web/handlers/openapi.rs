@@ -6,8 +6,8 @@ use utoipa::OpenApi;
 use crate::web::error::{ErrorBody, ErrorDetail};
 use crate::web::handlers::health::{self, Health};
 use crate::web::handlers::{
-    api, api_award, api_consultation, api_evaluation, api_network, api_proposals, change_support, dashboard,
-    indicators, open_data, receipts,
+    api, api_award, api_consultation, api_evaluation, api_manage, api_network, api_objectives, api_proposals,
+    change_support, dashboard, indicators, open_data, receipts,
 };
 
 #[derive(OpenApi)]
@@ -42,6 +42,14 @@ use crate::web::handlers::{
         dashboard::api,
         api_consultation::show, api_consultation::contribution, api_consultation::contribute,
         api_consultation::register, api_consultation::cancel, api_consultation::synthesis, api_consultation::open_call,
+        api_objectives::create, api_objectives::update, api_objectives::publish, api_objectives::cancel,
+        api_objectives::delete, api_objectives::upload, api_objectives::remove_document, api_objectives::answer,
+        api_objectives::publish_answer,
+        api_consultation::create, api_consultation::add_meeting, api_consultation::minutes,
+        api_manage::review, api_manage::feature, api_manage::create_criterion, api_manage::update_criterion,
+        api_manage::remove_criterion, api_manage::restore_criterion, api_manage::create_credential,
+        api_manage::retire_credential, api_manage::restore_credential, api_manage::resolve_report,
+        api_manage::lift_suspension,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
@@ -49,13 +57,13 @@ use crate::web::handlers::{
         (name = "operations", description = "Service health and this description"),
         (name = "accounts", description = "One's own account and API tokens; one's own data, exported and erased"),
         (name = "organisations", description = "Supplier organisations, members and invitations"),
-        (name = "administration", description = "Users, roles and the audit log (administrators)"),
+        (name = "administration", description = "Users, roles and the audit log; the criteria and credentials catalogues; the moderation of messages (administrators)"),
         (name = "proposals", description = "Suppliers' proposals: drafts, attachments (multipart), consortia, sealed deposits and their receipts; the public receipt check; agents' opening after the deadline"),
         (name = "evaluation", description = "Committees, conflict declarations, scores, consensus, ranking with its sensitivity, shortlist, decision, and published results"),
-        (name = "network", description = "The directory of suppliers that chose to appear: profiles, commitments, credentials (with expiry) and results; the credentials catalogue; published good practices (open data, no authentication)"),
+        (name = "network", description = "The directory of suppliers that chose to appear: profiles, commitments, credentials (with expiry) and results; the credentials catalogue; published good practices (open data, no authentication); the agents' review and featuring of practices"),
         (name = "award", description = "After the shortlist: an objective's award or declaration of no award (public), the organisation's letters (its members; reading one records the acknowledgement of receipt), the signed contract and its modifications, and the contracts' DECP 2.0.3 essential data (open data)"),
         (name = "consultation", description = "Market consultation before a call (R2111-1): the need as drafted, the questions, public contributions (confidential ones only for agents and their authors' organisation), meetings with a waiting list, minutes, the synthesis and the opening of the call"),
-        (name = "objectives", description = "Published objectives, their Q&A and amendments, and OCDS 1.1 release packages (open data, no authentication)"),
+        (name = "objectives", description = "Published objectives, their Q&A and amendments, and OCDS 1.1 release packages (open data, no authentication); the agents' drafting, publication, amendment, cancellation and deletion, supporting documents (multipart) and answers (bearer token)"),
     )
 )]
 pub struct ApiDoc;

@@ -9,9 +9,8 @@ use serde::Deserialize;
 use crate::db::ids::PracticeId;
 use crate::domain::authz::Action;
 use crate::domain::error::Refusal;
-use crate::domain::following::MailLinks;
 use crate::domain::network::Acting;
-use crate::domain::network::practices::{self, Review, ReviewError, Status, WithOrganisation};
+use crate::domain::network::practices::{self, Review, Status, WithOrganisation};
 use crate::domain::{markdown, themes};
 use crate::uploads::{Store, UploadError};
 use crate::views;
@@ -23,6 +22,7 @@ use crate::web::AppState;
 use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::{AppError, status_of, translate};
+use crate::web::operations;
 
 fn cards(list: &[WithOrganisation]) -> Vec<Card> {
     list.iter().map(views::practices::card).collect()
@@ -235,7 +235,7 @@ pub async fn review(
     id: web::Path<i64>,
     form: web::Form<ReviewForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::ReviewPractices)?;
+    identity.authorize(Action::ReviewPractices)?;
     let decision = match form.decision.as_str() {
         "publish" => Review::Publish,
         "refuse" => Review::Refuse(form.reason.clone()),
@@ -247,28 +247,18 @@ pub async fn review(
         }
     };
     let raw = id.into_inner();
-    let (pid, now) = (PracticeId(raw), state.clock.now_naive());
-    let public_url = state.settings.public_url.clone();
-    let (who, user) = (current.audit_actor(), current.user.id);
-    let d = decision.clone();
-    let outcome = state
-        .db
-        .run(move |conn| {
-            let links = MailLinks { public_url: &public_url };
-            practices::decide(conn, pid, &d, Acting { user, actor: &who }, links, now).map_err(AppError::from)
-        })
-        .await?;
-    match outcome {
+    let published = decision == Review::Publish;
+    match operations::network::review_practice(&state, &identity, raw, decision).await {
         Ok(()) => {
-            let done = if decision == Review::Publish { "published" } else { "refused" };
+            let done = if published { "published" } else { "refused" };
             Ok(redirect(&format!("/practices/{raw}?done={done}")))
         }
-        Err(ReviewError::Reason) => {
+        Err(e) if e.is_invalid() => {
             let mut errors = Errors::default();
             errors.add("reason", ctx.t("practice-error-reason"));
             render_detail(&state, &ctx, &identity, raw, None, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -284,16 +274,9 @@ pub async fn feature(
     id: web::Path<i64>,
     form: web::Form<FeatureForm>,
 ) -> Result<HttpResponse, AppError> {
-    let current = identity.authorize(Action::ReviewPractices)?;
-    let who = current.audit_actor();
     let featured = form.featured == "true";
     let raw = id.into_inner();
-    let (pid, now) = (PracticeId(raw), state.clock.now_naive());
-    let done =
-        state.db.run(move |conn| practices::feature(conn, pid, featured, &who, now).map_err(AppError::from)).await?;
-    if !done {
-        return Err(AppError::NotFound);
-    }
+    operations::network::feature_practice(&state, &identity, raw, featured).await?;
     Ok(redirect(&format!("/practices/{raw}?done={}", if featured { "featured" } else { "unfeatured" })))
 }
 

@@ -94,6 +94,16 @@ pub async fn remove(state: &AppState, identity: &Identity, id: i64, doc: i64) ->
     Ok(())
 }
 
+/// The documents of an objective the actor may see.
+pub async fn of_objective(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+) -> Result<Vec<documents::Document>, AppError> {
+    super::objectives::visible(state, identity, id).await?;
+    state.db.run(move |conn| documents::list(conn, ObjectiveId(id)).map_err(AppError::from)).await
+}
+
 /// The document a download names, if the actor may see its objective (drafts: agents only).
 pub async fn visible_document(state: &AppState, identity: &Identity, id: i64, doc: i64) -> Result<Download, AppError> {
     let (oid, did) = (ObjectiveId(id), DocumentId(doc));

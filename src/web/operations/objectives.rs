@@ -1,11 +1,13 @@
 //! Objectives: the objective a viewer may see, and everything its page shows, loaded in one
-//! place with what the viewer may do there.
+//! place with what the viewer may do there; the agents' changes (create, save, publish, cancel,
+//! delete, answer questions), shared by the pages and the API.
 
-use crate::db::ids::ObjectiveId;
+use crate::db::ids::{CriterionId, ObjectiveId};
 use crate::domain::authz::Action;
 use crate::domain::criteria::{self, Criterion};
+use crate::domain::error::{Kind, Message};
 use crate::domain::network::partners;
-use crate::domain::objectives::{self, ObjectiveFull, Status};
+use crate::domain::objectives::{self, Change, ObjectiveDraft, ObjectiveError, ObjectiveFull, Status};
 use crate::domain::questions;
 use crate::domain::{following, proposals};
 use crate::views::objectives::{ObjectivePage, Permissions, Viewer};
@@ -122,4 +124,174 @@ pub async fn page(state: &AppState, identity: &Identity, id: i64) -> Result<Obje
         partners_open,
         consultation,
     })
+}
+
+/// A domain refusal of a change to an objective, kept for the form (outer error: authorization,
+/// database unavailable): a page shows it by its field, the API as a JSON error.
+pub type Outcome<T> = Result<Result<T, ObjectiveError>, AppError>;
+
+/// An objective that no longer takes changes (cancelled, closed).
+pub fn not_editable() -> AppError {
+    AppError::refused(Kind::Conflict, "wrong_status", Message::new("objective-error-not-editable"))
+}
+
+/// The catalogue's active criteria: what a new objective may weigh.
+pub async fn active_catalogue(state: &AppState) -> Result<Vec<Criterion>, AppError> {
+    state.db.run(|conn| criteria::list(conn, false).map_err(AppError::from)).await
+}
+
+/// The active criteria, plus any retired ones the objective already uses (so an amendment can
+/// keep them).
+pub async fn catalogue_for(state: &AppState, full: &ObjectiveFull) -> Result<Vec<Criterion>, AppError> {
+    let used: Vec<CriterionId> = full.criteria.iter().map(|w| w.criterion_id).collect();
+    let all = state.db.run(|conn| criteria::list(conn, true).map_err(AppError::from)).await?;
+    Ok(all.into_iter().filter(|c| c.retired_at.is_none() || used.contains(&c.id)).collect())
+}
+
+/// An objective an agent may edit: a draft, or a published objective before its deadline (an
+/// amendment); with its status and the criteria its form offers.
+pub async fn editable(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+) -> Result<(ObjectiveFull, Status, Vec<Criterion>), AppError> {
+    identity.authorize(Action::EditObjective)?;
+    let full = visible(state, identity, id).await?;
+    let status = full.objective.status_at(state.clock.now_naive());
+    if !matches!(status, Status::Draft | Status::Published) {
+        return Err(not_editable());
+    }
+    let catalogue = catalogue_for(state, &full).await?;
+    Ok((full, status, catalogue))
+}
+
+/// Creates a draft (agents). A draft needs at least its title (refused on the `title` field).
+pub async fn create(state: &AppState, identity: &Identity, draft: ObjectiveDraft) -> Result<ObjectiveId, AppError> {
+    let current = identity.authorize(Action::CreateObjective)?;
+    if draft.title.trim().is_empty() {
+        return Err(AppError::refused(Kind::Invalid, "title_required", Message::new("objective-error-required"))
+            .on_field("title"));
+    }
+    let (user_id, who, now) = (current.user.id, current.audit_actor(), state.clock.now_naive());
+    state.db.run(move |conn| objectives::create(conn, &draft, user_id, &who, now).map_err(AppError::from)).await
+}
+
+/// Saves an agent's edit: a draft is updated (`Ok(None)`), a published objective amended with
+/// its reason (`Ok(Some(changes))`). `catalogue` is the one [`editable`] gave.
+pub async fn save(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+    draft: ObjectiveDraft,
+    reason: String,
+    catalogue: Vec<Criterion>,
+) -> Outcome<Option<Vec<Change>>> {
+    let current = identity.authorize(Action::EditObjective)?;
+    let (who, now, public_url) = (current.audit_actor(), state.clock.now_naive(), state.settings.public_url.clone());
+    state
+        .db
+        .run(move |conn| {
+            let links = following::MailLinks { public_url: &public_url };
+            let cx = objectives::Editing { catalogue: &catalogue, actor: &who, links, now };
+            Ok(objectives::save(conn, ObjectiveId(id), &draft, &reason, &cx))
+        })
+        .await
+}
+
+/// Publishes a complete draft (agents); a refusal names the criteria it is about.
+pub async fn publish(state: &AppState, identity: &Identity, id: i64) -> Result<(), AppError> {
+    let current = identity.authorize(Action::PublishObjective)?;
+    let catalogue = active_catalogue(state).await?;
+    let (who, now, min, cat) =
+        (current.audit_actor(), state.clock.now_naive(), state.settings.min_response(), catalogue.clone());
+    let public_url = state.settings.public_url.clone();
+    let result = state
+        .db
+        .run(move |conn| {
+            let links = following::MailLinks { public_url: &public_url };
+            let cx = objectives::Editing { catalogue: &cat, actor: &who, links, now };
+            Ok::<_, AppError>(objectives::publish(conn, ObjectiveId(id), min, &cx))
+        })
+        .await?;
+    result.map_err(|e| AppError::from(e).naming_criteria(&catalogue))
+}
+
+/// Cancels a published objective before its deadline, with its public reason (agents).
+pub async fn cancel(state: &AppState, identity: &Identity, id: i64, reason: String) -> Outcome<()> {
+    let current = identity.authorize(Action::CancelObjective)?;
+    let (who, now, public_url) = (current.audit_actor(), state.clock.now_naive(), state.settings.public_url.clone());
+    state
+        .db
+        .run(move |conn| {
+            let links = following::MailLinks { public_url: &public_url };
+            let cx = objectives::Editing { catalogue: &[], actor: &who, links, now };
+            Ok(objectives::cancel(conn, ObjectiveId(id), &reason, &cx))
+        })
+        .await
+}
+
+/// Deletes a draft (agents); never a published objective.
+pub async fn delete(state: &AppState, identity: &Identity, id: i64) -> Result<(), AppError> {
+    let current = identity.authorize(Action::DeleteDraftObjective)?;
+    let (who, now) = (current.audit_actor(), state.clock.now_naive());
+    state
+        .db
+        .run(move |conn| Ok::<_, AppError>(objectives::delete_draft(conn, ObjectiveId(id), &who, now)))
+        .await?
+        .map_err(AppError::from)
+}
+
+/// Answers a supplier's pending question of this objective (agents): the answer is published
+/// and the followers mailed.
+pub async fn answer(state: &AppState, identity: &Identity, id: i64, qid: i64, text: String) -> Result<(), AppError> {
+    let current = identity.authorize(Action::AnswerQuestions)?;
+    let (agent, who, now) = (current.user.id, current.audit_actor(), state.clock.now_naive());
+    let public_url = state.settings.public_url.clone();
+    state
+        .db
+        .run(move |conn| {
+            // The question must belong to this objective.
+            let belongs = questions::pending(conn, ObjectiveId(id))?.iter().any(|q| q.id.0 == qid);
+            if !belongs {
+                return Ok::<_, AppError>(Err(questions::QuestionError::NotFound));
+            }
+            let links = following::MailLinks { public_url: &public_url };
+            Ok(questions::answer(conn, crate::db::ids::QuestionId(qid), agent, &who, &text, links, now))
+        })
+        .await?
+        .map_err(AppError::from)
+}
+
+/// Publishes a question and its answer written by an agent (a question asked elsewhere, by
+/// telephone or at a meeting).
+pub async fn publish_answer(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+    question: String,
+    answer: String,
+) -> Result<crate::db::ids::QuestionId, AppError> {
+    let current = identity.authorize(Action::AnswerQuestions)?;
+    let (who, now) = (current.audit_actor(), state.clock.now_naive());
+    let public_url = state.settings.public_url.clone();
+    state
+        .db
+        .run(move |conn| {
+            let links = following::MailLinks { public_url: &public_url };
+            Ok::<_, AppError>(questions::publish_own(conn, ObjectiveId(id), &who, &question, &answer, links, now))
+        })
+        .await?
+        .map_err(AppError::from)
+}
+
+/// An answered question of an objective the actor may see.
+pub async fn answered(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+    qid: i64,
+) -> Result<questions::Question, AppError> {
+    visible(state, identity, id).await?;
+    let list = state.db.run(move |conn| questions::answered(conn, ObjectiveId(id)).map_err(AppError::from)).await?;
+    list.into_iter().find(|q| q.id.0 == qid).ok_or(AppError::NotFound)
 }
