@@ -254,6 +254,10 @@ pub fn load(
     })
 }
 
+/// A demo user of the purchase: address, name, and the ratings given (action index, rating,
+/// comment).
+type DemoUser = (&'static str, &'static str, &'static [(usize, i32, &'static str)]);
+
 /// An objective carried through to its execution, as it happened over two years and a half
 /// (docs/AWARD.md, "Demo"): published, two deposits, scored by Chloé alone, decided, results
 /// published, awarded to the solar workshop with an 11-day standstill, its contract signed about
@@ -496,7 +500,7 @@ fn demo_execution(
     }
     // Three users of the purchase: the first one a demo account whose credentials are printed.
     let mut usager = None;
-    let ratings: [(&str, &str, &[(usize, i32, &str)]); 3] = [
+    let ratings: [DemoUser; 3] = [
         (
             "usager@demo.achat-ouvert.fr",
             "Hugo Usager",
