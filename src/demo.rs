@@ -248,8 +248,290 @@ pub fn load(
         demo_evaluation(conn, created[4].0, agent, &committee_members, now)?;
         demo_network(conn, &created, &owners, agent, public_url, now)?;
         demo_consultation(conn, agent, &owners, public_url, now)?;
-        Ok((accounts, OBJECTIVES.len()))
+        let usager = demo_execution(conn, agent, committee_members[0], &owners, &catalogue, now)?;
+        accounts.push(usager);
+        Ok((accounts, OBJECTIVES.len() + 1))
     })
+}
+
+/// A demo user of the purchase: address, name, and the ratings given (action index, rating,
+/// comment).
+type DemoUser = (&'static str, &'static str, &'static [(usize, i32, &'static str)]);
+
+/// An objective carried through to its execution, as it happened over two years and a half
+/// (docs/AWARD.md, "Demo"): published, two deposits, scored by Chloé alone, decided, results
+/// published, awarded to the solar workshop with an 11-day standstill, its contract signed about
+/// two years ago; two indicators with a validated report for each of the first two yearly
+/// periods; a change-support plan of four actions, three delivered and rated by users of the
+/// purchase (one a demo account, returned to print). Every step through the same domain
+/// operations as the pages, at its own time; the mails those operations queued (stale
+/// notifications to demo addresses) are removed from the outbox.
+fn demo_execution(
+    conn: &mut DbConnection,
+    agent: crate::db::ids::UserId,
+    chair: crate::db::ids::UserId,
+    owners: &[(crate::db::ids::OrganisationId, crate::db::ids::UserId)],
+    catalogue: &[crate::domain::criteria::Criterion],
+    now: NaiveDateTime,
+) -> Result<DemoAccount, DemoError> {
+    use crate::db::schema::{mail_outbox, purchase_users};
+    use crate::domain::award::change_support::{self as support, DeliveryInput, Kind, NewAction, RatingInput};
+    use crate::domain::award::contracts::{self, PlaceKind, PriceBasis, PriceForm, Terms};
+    use crate::domain::award::indicators::{self, Decision, NewIndicator, ReportInput, paris_day};
+    use crate::domain::award::{self, AwardInput, Context};
+    use crate::domain::evaluation::{board, committee, decision, scoring};
+    use crate::domain::proposals::{self, Content, deposits};
+    let data = |e: &dyn std::fmt::Display| DemoError::Data(e.to_string());
+    let days = chrono::Duration::days;
+    let [_, (org2, user2), (org3, user3)] = owners else {
+        return Err(DemoError::Data("three demo suppliers expected".into()));
+    };
+    let outbox_before: Option<i64> = mail_outbox::table.select(diesel::dsl::max(mail_outbox::id)).first(conn)?;
+    // The timeline, backwards from the signature about two years ago.
+    let signed_at = (now - days(750)).date().and_hms_opt(9, 0, 0).unwrap_or(now - days(750));
+    let awarded_at = signed_at - days(16);
+    let deadline = awarded_at - days(40);
+    let published_at = deadline - days(45);
+    let day_of = |t: NaiveDateTime| t.date();
+    let actor = AuditActor::System("demo".into());
+    let criteria = [("env-climate", 40, Some(2)), ("change-support", 30, None), ("eco-local", 30, None)]
+        .iter()
+        .enumerate()
+        .map(|(position, (code, weight, min))| {
+            let c = catalogue
+                .iter()
+                .find(|c| c.code == *code)
+                .ok_or_else(|| DemoError::Data(format!("unknown criterion {code}")))?;
+            Ok(WeightedCriterion {
+                criterion_id: c.id,
+                weight: *weight,
+                eliminatory: min.is_some(),
+                min_score: *min,
+                position: position as i32,
+            })
+        })
+        .collect::<Result<Vec<_>, DemoError>>()?;
+    let draft = ObjectiveDraft {
+        title: "Produire sur les toits des lycées l’électricité qu’ils consomment".into(),
+        need: "Vingt lycées aux toitures refaites depuis moins de dix ans peuvent porter des \
+               centrales solaires. La Région attend une production locale, suivie année après \
+               année, et des équipes formées à en tirer parti."
+            .into(),
+        political_objective: "Couvrir un tiers des besoins d’électricité des lycées par le soleil d’ici dix ans."
+            .into(),
+        deliberation_ref: "CP-2024-03-027".into(),
+        deliberation_date: Some(published_at.date() - days(30)),
+        deliberation_url: None,
+        themes: vec!["energie".into(), "batiment".into()],
+        horizon: Horizon::Ten,
+        budget_euros: Some(900_000),
+        place: "Vingt lycées de la région".into(),
+        contact: "Direction des lycées — achats-ouverts@region.example".into(),
+        deadline_at: Some(deadline),
+        shortlist_rule: "top".into(),
+        shortlist_value: 1,
+        criteria,
+        milestones: vec![
+            Milestone { due_on: day_of(signed_at + days(5 * 365)), label: "Un sixième des besoins couvert".into() },
+            Milestone { due_on: day_of(signed_at + days(10 * 365)), label: "Un tiers des besoins couvert".into() },
+        ],
+    };
+    let objective = objectives::create(conn, &draft, agent, &actor, published_at)?;
+    diesel::update(objectives_table::table.find(objective))
+        .set((objectives_table::status.eq("published"), objectives_table::published_at.eq(Some(published_at))))
+        .execute(conn)?;
+
+    // Two deposits, three weeks before the deadline.
+    let criterion =
+        crate::domain::objectives::load(conn, objective)?.and_then(|f| f.criteria.first().map(|w| w.criterion_id));
+    let link = |d: crate::db::ids::DepositId| format!("/receipts/{d}");
+    let before = deadline - days(21);
+    let mut proposals_made = Vec::new();
+    for (org, user, title, support_text) in [
+        (
+            org3,
+            user3,
+            "Vingt centrales citoyennes, gérées avec les lycées",
+            "Une formation des agents de maintenance à la surveillance des centrales, une séance \
+             de sensibilisation par lycée avec les éco-délégués, un accompagnement des \
+             gestionnaires à la lecture des courbes de production.",
+        ),
+        (org2, user2, "Ombrières solaires sur les parkings des lycées", "Une réunion d’information par lycée."),
+    ] {
+        let content = Content {
+            title: title.into(),
+            summary: "Produire et consommer sur place l’électricité des lycées.".into(),
+            solution: "## Ce que nous proposons\n\nDes centrales posées sur les toitures existantes, \
+                       suivies à distance, la production affichée dans chaque lycée."
+                .into(),
+            change_support: support_text.into(),
+            statements: criterion
+                .map(|c| vec![(c, "Production mesurée au compteur, publiée chaque année.".to_owned())])
+                .unwrap_or_default(),
+            cost_euros: Some(850_000),
+            duration_months: Some(120),
+        };
+        let p = proposals::create(conn, objective, *org, &content, *user, before).map_err(|e| data(&e))?;
+        let depositor = deposits::Depositor { user: *user, buyer: "Région", receipt_link: &link, reviewed: None };
+        deposits::deposit(conn, p, deposits::Kind::Deposit, &depositor, before, &|| before).map_err(|e| data(&e))?;
+        proposals_made.push(p);
+    }
+
+    // Chloé alone scores both, decides; the agent publishes the results and awards.
+    let by = AuditActor::System("demo".into());
+    committee::appoint(conn, objective, chair, true, &by, "/evaluations", before).map_err(|e| data(&e))?;
+    let opened_at = deadline + days(1);
+    crate::domain::proposals::opening::open(conn, objective, agent, opened_at).map_err(|e| data(&e))?;
+    let b = board::load(conn, objective)?.ok_or_else(|| DemoError::Data("no board".into()))?;
+    let answers: Vec<scoring::Answer> = b
+        .depositing_organisations()
+        .into_iter()
+        .map(|(organisation, _)| scoring::Answer { organisation, conflict: false, note: String::new() })
+        .collect();
+    scoring::declare(conn, objective, chair, &answers, opened_at + days(1)).map_err(|e| data(&e))?;
+    for (p, values) in proposals_made.iter().zip([[5, 5, 4], [3, 2, 3]]) {
+        let inputs: Vec<scoring::ScoreInput> = b
+            .criteria
+            .iter()
+            .zip(values.iter())
+            .map(|(c, s)| scoring::ScoreInput {
+                criterion: c.weighted.criterion_id,
+                score: Some(*s),
+                justification: "Engagements précis, chiffrés et comparés à des réalisations voisines.".into(),
+            })
+            .collect();
+        scoring::save(conn, objective, *p, chair, &inputs, true, opened_at + days(10)).map_err(|e| data(&e))?;
+    }
+    decision::decide(conn, objective, chair, "", opened_at + days(20)).map_err(|e| data(&e))?;
+    let proposal_link = |p: crate::db::ids::ProposalId| format!("/proposals/{p}");
+    decision::publish(conn, objective, agent, true, &proposal_link, opened_at + days(22)).map_err(|e| data(&e))?;
+    let letter_link = |l: crate::db::ids::LetterId| format!("/organisation/letters/{l}");
+    let context = Context {
+        buyer: "Région",
+        court: "Tribunal administratif de Lyon, 184 rue Duguesclin, 69433 Lyon Cedex 03",
+        letter_link: &letter_link,
+    };
+    let input = AwardInput {
+        winners: vec![proposals_made[0]],
+        reasons: "Vingt centrales sur les toits existants, la meilleure production attendue et un \
+                  accompagnement des équipes de chaque lycée."
+            .into(),
+        standstill_days: 11,
+    };
+    award::award(conn, objective, &input, agent, &context, awarded_at).map_err(|e| data(&e))?;
+
+    // The contract, signed after the standstill.
+    let day = paris_day(signed_at);
+    let terms = Terms {
+        object: "Centrales solaires en toiture de vingt lycées : pose, exploitation, suivi".into(),
+        signed_on: day,
+        notified_on: day,
+        amount_cents: 84_500_000,
+        duration_months: 120,
+        cpv: "09331200".into(),
+        place_code: "84".into(),
+        place_kind: PlaceKind::Region,
+        price_form: PriceForm::Revisable,
+        price_basis: PriceBasis::Mixed,
+        subcontracting: false,
+        social_clause: false,
+        environmental_clause: true,
+    };
+    contracts::sign(conn, objective, &terms, agent, signed_at).map_err(|e| data(&e))?;
+
+    // Two indicators, a validated report for each of the first two yearly periods.
+    let holder_member = *user3;
+    let set_at = signed_at + days(2);
+    let indicators_set = [
+        ("Électricité produite sur les toits", "MWh", 0.0, vec![(5, 1_500.0), (10, 3_000.0)], ["640", "1 180"]),
+        ("Part des besoins d’électricité couverte", "%", 2.0, vec![(5, 18.0), (10, 33.0)], ["7,5", "12,8"]),
+    ];
+    for (name, unit, baseline, targets, values) in indicators_set {
+        let input = NewIndicator {
+            name: name.into(),
+            unit: unit.into(),
+            criterion: None,
+            baseline,
+            targets,
+            period_months: 12,
+        };
+        let id = indicators::set(conn, objective, &input, agent, set_at).map_err(|e| data(&e))?;
+        for (n, value) in values.iter().enumerate() {
+            let ends = signed_at + days(365 * (n as i64 + 1));
+            let report = ReportInput {
+                period: (n + 1).to_string(),
+                value: (*value).into(),
+                comment: "Relevé des compteurs de production, factures jointes au dossier du lycée.".into(),
+                evidence: None,
+            };
+            let r = indicators::report(conn, id, &report, holder_member, ends + days(3)).map_err(|e| data(&e))?;
+            indicators::decide(conn, r, &Decision::Validate, agent, ends + days(6)).map_err(|e| data(&e))?;
+        }
+    }
+
+    // The change-support plan: four actions, three delivered and rated.
+    let plan = [
+        (Kind::Training, "Surveiller une centrale et lire ses alarmes.", "Agents de maintenance des lycées", 30, 7.0),
+        (Kind::Awareness, "Ce que produit le toit de mon lycée.", "Éco-délégués et personnels", 60, 2.0),
+        (Kind::Coaching, "Lire les courbes de production et ajuster les usages.", "Gestionnaires des lycées", 200, 3.5),
+        (Kind::Advice, "Bilan à cinq ans et suite du programme.", "Direction des lycées", 1_830, 2.0),
+    ];
+    let mut actions = Vec::new();
+    for (kind, description, audience, offset, hours) in plan {
+        let input = NewAction {
+            kind,
+            description: description.into(),
+            audience: audience.into(),
+            planned_on: day + days(offset),
+            planned_hours: hours,
+        };
+        actions.push(support::add_action(conn, objective, &input, agent, set_at).map_err(|e| data(&e))?);
+    }
+    for (k, (offset, participants)) in [(31, "18"), (62, "240"), (205, "20")].iter().enumerate() {
+        let delivered = day + days(*offset);
+        let input = DeliveryInput {
+            delivered_on: delivered.to_string(),
+            participants: (*participants).into(),
+            notes: "Feuille d’émargement et support remis aux participants.".into(),
+            materials: Vec::new(),
+        };
+        let at = delivered.and_hms_opt(17, 0, 0).unwrap_or(now);
+        support::record_delivery(conn, actions[k], &input, holder_member, at).map_err(|e| data(&e))?;
+    }
+    // Three users of the purchase: the first one a demo account whose credentials are printed.
+    let mut usager = None;
+    let ratings: [DemoUser; 3] = [
+        (
+            "usager@demo.achat-ouvert.fr",
+            "Hugo Usager",
+            &[(0, 5, "Nous savons lire les alarmes, et qui appeler."), (1, 4, "")],
+        ),
+        ("usager2@demo.achat-ouvert.fr", "Inès Gestionnaire", &[(0, 4, "Un peu court sur l’onduleur."), (2, 5, "")]),
+        ("usager3@demo.achat-ouvert.fr", "Jules Éco-délégué", &[(1, 3, "Bien, mais trop de monde dans la salle.")]),
+    ];
+    for (email, name, rated) in ratings {
+        let invited_at = signed_at + days(20);
+        let (user, password) = account(conn, email, name, None, invited_at)?;
+        if usager.is_none() {
+            usager = Some(DemoAccount { role: "usager de l’achat", email: email.into(), password });
+        }
+        diesel::insert_into(purchase_users::table)
+            .values((
+                purchase_users::objective_id.eq(objective),
+                purchase_users::user_id.eq(user),
+                purchase_users::invited_by.eq(agent),
+                purchase_users::invited_at.eq(invited_at),
+            ))
+            .execute(conn)?;
+        for (k, rating, comment) in rated {
+            let input = RatingInput { attended: true, rating: rating.to_string(), comment: (*comment).into() };
+            let delivered = [31, 62, 205][*k];
+            let at = (day + days(delivered + 2)).and_hms_opt(10, 0, 0).unwrap_or(now);
+            support::rate(conn, actions[*k], &input, user, at).map_err(|e| data(&e))?;
+        }
+    }
+    diesel::delete(mail_outbox::table.filter(mail_outbox::id.gt(outbox_before.unwrap_or(0)))).execute(conn)?;
+    usager.ok_or_else(|| DemoError::Data("no user of the purchase".into()))
 }
 
 /// A draft objective in market consultation (docs/CONSULTATION.md), through the same domain

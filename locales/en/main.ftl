@@ -1936,3 +1936,21 @@ mail-meeting-seat-subject = A seat freed up: meeting on “{ $title }”
 mail-meeting-seat-body = A seat freed up at the exchange meeting on “{ $title }”, on { $when } (Paris time): it is yours. A reminder will be sent the day before.
 mail-call-opened-subject = The call is open: “{ $title }”
 mail-call-opened-body = You took part in the market consultation on “{ $title }”. The call is now open. What changed since the consultation: { $note }
+
+## Award: the supplier's home lists its contracts (issue 17)
+work-supplier-contract = Contract in execution: “{ $objective }” — its follow-up, indicators and change support
+
+## Change support: withdrawing a user of the purchase's access (issue 17)
+support-done-withdrawn = The access is withdrawn.
+support-withdraw = Withdraw access
+support-withdraw-label = Withdraw { $name }’s access
+
+## Change support: editing or cancelling a planned action (issue 17)
+support-done-edited = The action is changed.
+support-done-cancelled = The action is cancelled.
+support-change = Change or cancel: { $action } — { $audience }
+support-save-action = Save the changes
+support-cancel-action = Cancel this action
+support-cancel-title = Cancel an action of the plan
+support-cancel-effect = The action leaves the change-support plan and its public figures; the audit log keeps what it was.
+support-cancel-irreversible = A cancelled action cannot be restored: a new one has to be added.

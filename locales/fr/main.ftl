@@ -1933,3 +1933,21 @@ mail-meeting-seat-subject = Une place s’est libérée : réunion sur « { $tit
 mail-meeting-seat-body = Une place s’est libérée à la réunion d’échange sur « { $title } », le { $when } (heure de Paris) : elle est à vous. Un rappel vous sera envoyé la veille.
 mail-call-opened-subject = L’appel est ouvert : « { $title } »
 mail-call-opened-body = Vous avez pris part à la consultation du marché sur « { $title } ». L’appel est maintenant ouvert. Ce qui a changé depuis la consultation : { $note }
+
+## Award: the supplier's home lists its contracts (issue 17)
+work-supplier-contract = Contrat en cours d’exécution : « { $objective } » — son suivi, ses indicateurs et son accompagnement du changement
+
+## Change support: withdrawing a user of the purchase's access (issue 17)
+support-done-withdrawn = L’accès est retiré.
+support-withdraw = Retirer l’accès
+support-withdraw-label = Retirer l’accès de { $name }
+
+## Change support: editing or cancelling a planned action (issue 17)
+support-done-edited = L’action est modifiée.
+support-done-cancelled = L’action est annulée.
+support-change = Modifier ou annuler : { $action } — { $audience }
+support-save-action = Enregistrer les modifications
+support-cancel-action = Annuler cette action
+support-cancel-title = Annuler une action du plan
+support-cancel-effect = L’action quitte le plan d’accompagnement et ses chiffres publics ; le journal d’audit garde ce qu’elle était.
+support-cancel-irreversible = Une action annulée ne peut pas être rétablie : il faudra en ajouter une nouvelle.

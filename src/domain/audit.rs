@@ -194,6 +194,12 @@ events! {
         SupportActionPlanned => "support.action_planned",
         SupportActionDelivered => "support.action_delivered",
         PurchaseUserInvited => "support.user_invited",
+        /// An agent changed a planned action not delivered yet (before and after in the details).
+        SupportActionEdited => "support.action_edited",
+        /// An agent cancelled a planned action not delivered yet (what it was in the details).
+        SupportActionCancelled => "support.action_cancelled",
+        /// An agent withdrew a user of the purchase's access to the contract.
+        PurchaseUserWithdrawn => "support.user_withdrawn",
         SupportActionRated => "support.action_rated",
     }
 
@@ -641,6 +647,9 @@ mod tests {
         "support.action_planned",
         "support.action_delivered",
         "support.user_invited",
+        "support.user_withdrawn",
+        "support.action_edited",
+        "support.action_cancelled",
         "support.action_rated",
         "retention.purged",
         "evaluation.shortlist_changed",

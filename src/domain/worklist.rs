@@ -44,6 +44,8 @@ pub struct SupplierWork {
     pub reports_due: Vec<crate::domain::award::indicators::Due>,
     /// The change-support actions planned up to today that the organisation has to record.
     pub support_to_record: Vec<crate::domain::award::change_support::ToRecord>,
+    /// The contracts in execution the organisation holds: (objective, title).
+    pub contracts: Vec<(crate::db::ids::ObjectiveId, String)>,
 }
 
 pub fn supplier(conn: &mut DbConnection, org: OrganisationId, now: NaiveDateTime) -> QueryResult<SupplierWork> {
@@ -55,7 +57,8 @@ pub fn supplier(conn: &mut DbConnection, org: OrganisationId, now: NaiveDateTime
         .get_result(conn)?;
     let reports_due = crate::domain::award::indicators::due_for(conn, org, now)?;
     let support_to_record = crate::domain::award::change_support::to_record(conn, org, now)?;
-    Ok(SupplierWork { proposals, unread_letters, reports_due, support_to_record })
+    let contracts = crate::domain::award::contracts::held_by(conn, org)?;
+    Ok(SupplierWork { proposals, unread_letters, reports_due, support_to_record, contracts })
 }
 
 /// An agent's home: objectives by stage, and what waits for an agent's action.

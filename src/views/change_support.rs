@@ -148,6 +148,65 @@ fn action_heading(ctx: &Ctx, a: &Action) -> Markup {
     }
 }
 
+/// The agent's forms to change or cancel a planned action not delivered yet, folded.
+fn change_form(ctx: &Ctx, v: &SupportPage, a: &Action) -> Markup {
+    let id = |name: &str| format!("{name}-{}", a.id);
+    html! {
+        details.change-action {
+            summary { (ctx.t_args("support-change", &[("action", &kind_name(ctx, a.kind)), ("audience", &a.audience)])) }
+            form.form method="post" action=(format!("/support-actions/{}", a.id)) {
+                (csrf_field(ctx))
+                label for=(id("kind")) { (ctx.t("support-kind")) }
+                select id=(id("kind")) name="kind" {
+                    @for k in Kind::ALL { option value=(k.as_str()) selected[k == a.kind] { (kind_name(ctx, k)) } }
+                }
+                label for=(id("description")) { (ctx.t("support-description")) }
+                textarea id=(id("description")) name="description" rows="3" required { (a.description) }
+                label for=(id("audience")) { (ctx.t("support-audience")) }
+                input id=(id("audience")) name="audience" type="text" required value=(a.audience);
+                label for=(id("planned_on")) { (ctx.t("support-planned-on")) }
+                input id=(id("planned_on")) name="planned_on" type="date" required value=(a.planned_on.format("%Y-%m-%d").to_string()) min=(v.signed_on.format("%Y-%m-%d").to_string());
+                label for=(id("planned_hours")) { (ctx.t("support-planned-hours")) }
+                input id=(id("planned_hours")) name="planned_hours" type="text" inputmode="decimal" required value=(figure(ctx.lang, a.planned_hours));
+                button.button.button-primary type="submit" { (ctx.t("support-save-action")) }
+            }
+            form method="post" action=(format!("/support-actions/{}/cancellation/confirm", a.id)) {
+                (csrf_field(ctx))
+                button.button type="submit" { (ctx.t("support-cancel-action")) }
+            }
+        }
+    }
+}
+
+/// The confirmation page before cancelling a planned action.
+pub fn confirm_cancel(ctx: &Ctx, objective_id: i64, objective_title: &str, a: &Action) -> Markup {
+    use super::confirm::{Confirm, confirmation};
+    let base = format!("/objectives/{objective_id}");
+    let support = format!("{base}/change-support");
+    let c = Confirm {
+        title: ctx.t("support-cancel-title"),
+        trail: vec![(base.as_str(), objective_title.to_owned()), (support.as_str(), ctx.t("support-title"))],
+        subject: format!("{} — {}", kind_name(ctx, a.kind), a.audience),
+        effects: vec![
+            ctx.t_args(
+                "support-planned-line",
+                &[("date", &day(ctx.lang, a.planned_on)), ("hours", &figure(ctx.lang, a.planned_hours))],
+            ),
+            ctx.t("support-cancel-effect"),
+        ],
+        irreversible: ctx.t("support-cancel-irreversible"),
+        open_items: None,
+        action: format!("/support-actions/{}/cancellation", a.id),
+        hidden: vec![],
+        reason: None,
+        checks: vec![],
+        button: ctx.t("support-cancel-action"),
+        back: format!("{support}#a{}", a.id),
+        errors: super::forms::Errors::default(),
+    };
+    confirmation(ctx, &c)
+}
+
 fn agent_part(ctx: &Ctx, v: &SupportPage) -> Markup {
     let base = format!("/objectives/{}/change-support", v.objective_id);
     let prefill = v.proposed.first().map(|(_, t)| t.clone()).unwrap_or_default();
@@ -187,6 +246,7 @@ fn agent_part(ctx: &Ctx, v: &SupportPage) -> Markup {
                 (action_heading(ctx, a))
                 (delivery_line(ctx, a))
                 (ratings_table(ctx, a, true))
+                @if v.open && a.delivery.is_none() { (change_form(ctx, v, a)) }
             }
         }
         @if v.open {
@@ -224,6 +284,11 @@ fn agent_part(ctx: &Ctx, v: &SupportPage) -> Markup {
                             li {
                                 (u.name) " <" (u.email) "> — " (paris(ctx.lang, u.invited_at))
                                 @if !u.active { " — " (ctx.t("support-user-pending")) }
+                                " "
+                                form.inline-form method="post" action=(format!("{base}/users/{}/withdrawal", u.user.0)) {
+                                    (csrf_field(ctx))
+                                    button.button type="submit" aria-label=(ctx.t_args("support-withdraw-label", &[("name", &u.name)])) { (ctx.t("support-withdraw")) }
+                                }
                             }
                         }
                     }

@@ -165,6 +165,13 @@ fn supplier(ctx: &Ctx, s: &SupplierWork, now: NaiveDateTime) -> Markup {
             urgent: false,
         });
     }
+    for (objective, title) in &s.contracts {
+        list.push(Task {
+            text: ctx.t_args("work-supplier-contract", &[("objective", title)]),
+            href: format!("/objectives/{}", objective.0),
+            urgent: false,
+        });
+    }
     if waiting > 0 {
         list.push(Task {
             text: ctx.t_count("work-supplier-deposited", ("count", waiting), &[]),

@@ -277,7 +277,14 @@ fn change_support(cfg: &mut web::ServiceConfig) {
     cfg.route("/objectives/{id}/change-support", web::get().to(handlers::change_support::page))
         .route("/objectives/{id}/change-support/actions", web::post().to(handlers::change_support::add_action))
         .route("/objectives/{id}/change-support/users", web::post().to(handlers::change_support::invite))
+        .service(
+            web::resource("/objectives/{id}/change-support/users/{user}/withdrawal")
+                .post(handlers::change_support::withdraw),
+        )
         .route("/support-actions/{id}/delivery", web::post().to(handlers::change_support::deliver))
+        .route("/support-actions/{id}", web::post().to(handlers::change_support::edit_action))
+        .route("/support-actions/{id}/cancellation/confirm", web::post().to(handlers::change_support::confirm_cancel))
+        .route("/support-actions/{id}/cancellation", web::post().to(handlers::change_support::cancel_action))
         .route("/support-actions/{id}/rating", web::post().to(handlers::change_support::rate))
         .route("/support-materials/{id}", web::get().to(handlers::change_support::material));
 }
@@ -458,20 +465,38 @@ fn api_proposals(cfg: &mut web::ServiceConfig) {
 /// Evaluation: the committee, the scoring, the decision and the results.
 /// After the shortlist: the award (public) and the organisation's letters.
 fn api_award(cfg: &mut web::ServiceConfig) {
-    cfg.route("/objectives/{id}/award", web::get().to(handlers::api_award::award))
-        .service(
-            web::resource("/objectives/{id}/contract")
-                .get(handlers::api_award::contract)
-                .post(handlers::api_award::sign),
-        )
-        .route("/objectives/{id}/decp.json", web::get().to(handlers::open_data::decp_one))
-        .route("/decp/marches.json", web::get().to(handlers::open_data::decp_all))
-        .route("/objectives/{id}/indicators", web::get().to(handlers::indicators::api))
-        .route("/objectives/{id}/change-support", web::get().to(handlers::change_support::api_plan))
-        .route("/objectives/{id}/change-support/actions", web::post().to(handlers::change_support::api_add_action))
-        .route("/support-actions/{id}/delivery", web::post().to(handlers::change_support::api_deliver))
-        .route("/organisation/letters", web::get().to(handlers::api_award::letters))
-        .route("/organisation/letters/{id}", web::get().to(handlers::api_award::letter));
+    cfg.service(
+        web::resource("/objectives/{id}/award").get(handlers::api_award::award).post(handlers::api_award::award_create),
+    )
+    .route("/objectives/{id}/not-awarded", web::post().to(handlers::api_award::not_awarded))
+    .route("/objectives/{id}/challenges", web::post().to(handlers::api_award::challenge))
+    .route("/objectives/{id}/challenges/{challenge}/outcome", web::put().to(handlers::api_award::challenge_outcome))
+    .route("/objectives/{id}/stage", web::post().to(handlers::api_award::stage))
+    .route("/objectives/{id}/contract/modifications", web::post().to(handlers::api_award::modify))
+    .route("/indicator-reports/{id}/validation", web::post().to(handlers::api_award::validate_report))
+    .route("/indicator-reports/{id}/send-back", web::post().to(handlers::api_award::send_back_report))
+    .route("/objectives/{id}/change-support/users", web::post().to(handlers::api_award::invite_user))
+    .route("/objectives/{id}/change-support/users/{user}", web::delete().to(handlers::change_support::api_withdraw))
+    .service(
+        web::resource("/objectives/{id}/contract").get(handlers::api_award::contract).post(handlers::api_award::sign),
+    )
+    .route("/objectives/{id}/decp.json", web::get().to(handlers::open_data::decp_one))
+    .route("/decp/marches.json", web::get().to(handlers::open_data::decp_all))
+    .service(
+        web::resource("/objectives/{id}/indicators")
+            .get(handlers::indicators::api)
+            .post(handlers::api_award::set_indicator),
+    )
+    .route("/objectives/{id}/change-support", web::get().to(handlers::change_support::api_plan))
+    .route("/objectives/{id}/change-support/actions", web::post().to(handlers::change_support::api_add_action))
+    .route("/support-actions/{id}/delivery", web::post().to(handlers::change_support::api_deliver))
+    .service(
+        web::resource("/support-actions/{id}")
+            .put(handlers::change_support::api_edit_action)
+            .delete(handlers::change_support::api_cancel_action),
+    )
+    .route("/organisation/letters", web::get().to(handlers::api_award::letters))
+    .route("/organisation/letters/{id}", web::get().to(handlers::api_award::letter));
 }
 
 /// Market consultations: the consultation (open data), contributions, registrations, the

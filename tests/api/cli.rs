@@ -198,7 +198,7 @@ both_backends! {
         let out = command(&vars).arg("demo").output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(stdout.contains("demo loaded: 6 objectives, 7 accounts"), "{stdout}");
+        assert!(stdout.contains("demo loaded: 7 objectives, 8 accounts"), "{stdout}");
         let agent_line = stdout.lines().find(|l| l.contains("agent@demo.achat-ouvert.fr")).expect("the agent's credentials");
         let agent_password = agent_line.split_whitespace().last().unwrap().to_owned();
 
@@ -226,7 +226,7 @@ both_backends! {
         let closed = app.with_db(|conn| {
             use diesel::prelude::*;
             use achat_ouvert::db::schema::objectives;
-            objectives::table.filter(objectives::deadline_at.lt(chrono::Utc::now().naive_utc())).select(objectives::id).first::<i64>(conn).unwrap()
+            objectives::table.filter(objectives::deadline_at.lt(chrono::Utc::now().naive_utc())).filter(objectives::status.ne("in_execution")).order(objectives::id.asc()).select(objectives::id).first::<i64>(conn).unwrap()
         }).await;
         let opened = agent.submit(&format!("/objectives/{closed}/proposals"), &format!("/objectives/{closed}/proposals/open"), &[]).await;
         assert_eq!(opened.status(), 303);
@@ -260,6 +260,29 @@ both_backends! {
         let third = app.browser();
         assert_eq!(third.sign_in("fournisseur3@demo.achat-ouvert.fr", mailbox_line.split_whitespace().last().unwrap()).await.status(), 303);
         assert!(third.text("/messages").await.contains("Maraîchers Réunis du Val"));
+        // One objective in execution for two years: two indicators with two validated yearly
+        // reports each, charted on the public follow-up; three actions delivered and rated.
+        let executed = app.with_db(|conn| {
+            use diesel::prelude::*;
+            use achat_ouvert::db::schema::objectives;
+            objectives::table.filter(objectives::status.eq("in_execution")).select(objectives::id).first::<i64>(conn).unwrap()
+        }).await;
+        let follow_up: serde_json::Value = app.get(&format!("/api/v1/objectives/{executed}/indicators")).await.json().await.unwrap();
+        let indicators = follow_up["indicators"].as_array().unwrap();
+        assert_eq!(indicators.len(), 2, "{follow_up}");
+        assert!(indicators.iter().all(|i| i["values"].as_array().map(Vec::len) == Some(2)), "{follow_up}");
+        let page = visitor.text(&format!("/objectives/{executed}/follow-up")).await;
+        assert!(page.contains("<svg") && page.contains("1180") && page.contains("12,8"), "{page}");
+        let support: serde_json::Value = app.get(&format!("/api/v1/objectives/{executed}/change-support")).await.json().await.unwrap();
+        assert_eq!(support["summary"]["delivered"], 3, "{support}");
+        assert_eq!(support["summary"]["ratings"], 5, "{support}");
+        // The holder's home lists its contract and the third period's reports, due.
+        let home = third.text("/work").await;
+        assert!(home.contains("Contrat en cours d’exécution") && home.contains("Rapport à déposer"), "{home}");
+        let usager_line = stdout.lines().find(|l| l.contains("usager@demo.achat-ouvert.fr")).expect("a user of the purchase");
+        let usager = app.browser();
+        assert_eq!(usager.sign_in("usager@demo.achat-ouvert.fr", usager_line.split_whitespace().last().unwrap()).await.status(), 303);
+        assert!(usager.text(&format!("/objectives/{executed}/change-support")).await.contains("Surveiller une centrale"));
         app.stop().await;
     }
 }

@@ -593,3 +593,127 @@ in_the_browser! {
         app.stop().await;
     }
 }
+
+in_the_browser! {
+    async fn from_the_published_results_to_a_validated_report_and_the_public_chart_in_a_real_browser(backend) {
+        // The decision and the publication of the results are walked in the browser by the
+        // journey above; here they are set up over HTTP (`award::results_published`: three
+        // proposals scored and decided, a late deposit never opened), so that this journey
+        // starts where that one ends and goes on to the contract's follow-up (issue 17).
+        let app = spawn_app(backend).await;
+        let driver = Driver::start(backend.label()).await;
+        let s = crate::award::results_published(&app, "Chaleur renouvelable des lycées").await;
+        let (o, winner) = (s.objective, s.proposals[0]);
+        let base = format!("/objectives/{o}");
+        let mut agent = Person::new(&driver, &app, true).await;
+        agent.sign_in("agent@region.example", PASSWORD).await;
+        let mut lead = Person::new(&driver, &app, true).await;
+        lead.sign_in("owner@alpha.example", PASSWORD).await;
+        let mut visitor = Person::new(&driver, &app, true).await;
+
+        // The award: refused with reasons too short, then confirmed on its own page, with no
+        // standstill period (0 days, stated as such).
+        let award = format!("{base}/award");
+        agent.visit(&award).await;
+        let form = format!("form[method=post][action=\"{award}/confirm\"]");
+        let winner_id = winner.to_string();
+        let refused = agent.send(&form, &[("winner", &winner_id), ("reasons", "Trop court."), ("standstill_days", "0")], "button[type=submit]").await;
+        assert!(agent.page.try_find(".alert-error").await.is_some(), "a refusal above the form: {refused}");
+        let confirm = agent.send(&form, &[("winner", &winner_id), ("reasons", crate::award::REASONS), ("standstill_days", "0")], "button[type=submit]").await;
+        assert!(confirm.contains("Entreprise 701") && confirm.contains(crate::award::REASONS), "{confirm}");
+        agent.page.screenshot("award-confirm").await;
+        agent.send(&format!("form[method=post][action=\"{award}\"]"), &[], "button[type=submit]").await;
+        assert!(agent.page.path().await.starts_with(&format!("{award}?done=awarded")), "{}", agent.page.path().await);
+        // A supplier may not award; the winner reads its letter.
+        assert!(lead.visit(&award).await.contains("Accès refusé"));
+        let letters = lead.visit("/organisation/letters").await;
+        assert!(letters.contains("Chaleur renouvelable des lycées"), "{letters}");
+
+        // The contract: a refused amount first, then its confirmation page, then signed. (The
+        // test clock stands still: a minute passes, or signing would be at the award's instant,
+        // which `standstill::may_sign` refuses even with no standstill period.)
+        app.clock.advance(chrono::Duration::minutes(1));
+        let contract = format!("{base}/contract");
+        agent.visit(&contract).await;
+        let day = paris_in(&app, 0)[..10].to_owned();
+        let sign = format!("form[method=post][action=\"{contract}/confirm\"]");
+        let mut terms = vec![
+            ("object", "Chaleur renouvelable des lycées"),
+            ("signed_on", day.as_str()),
+            ("notified_on", day.as_str()),
+            ("amount", "beaucoup"),
+            ("duration_months", "48"),
+            ("cpv", "09323000"),
+            ("place_kind", "region"),
+            ("place_code", "84"),
+            ("price_form", "firm"),
+            ("price_basis", "lump_sum"),
+            ("subcontracting", "no"),
+        ];
+        agent.send(&sign, &terms, "button[type=submit]").await;
+        assert!(agent.page.try_find("#amount[aria-invalid=true]").await.is_some(), "the refused amount is tied to its field");
+        terms[3] = ("amount", "125000");
+        let confirm = agent.send(&sign, &terms, "button[type=submit]").await;
+        assert!(agent.page.try_find(&format!("form[method=post][action=\"{contract}\"]")).await.is_some(), "the confirmation page: {confirm}");
+        agent.send(&format!("form[method=post][action=\"{contract}\"]"), &[], "button[type=submit]").await;
+        assert!(agent.page.path().await.starts_with(&format!("{contract}?done=signed")), "{}", agent.page.path().await);
+        agent.page.screenshot("contract").await;
+
+        // An indicator of the contract, its target at five years.
+        let indicators = format!("{base}/indicators");
+        agent.visit(&indicators).await;
+        let set = format!("form[method=post][action=\"{indicators}\"]");
+        let done = agent.send(&set, &[("name", "Part de chaleur renouvelable"), ("unit", "%"), ("baseline", "12,5"), ("target_5", "40")], "button[type=submit]").await;
+        assert!(done.contains("Part de chaleur renouvelable"), "{done}");
+        let indicator = app.with_db(move |conn| {
+            use diesel::prelude::*;
+            use achat_ouvert::db::schema::indicators;
+            indicators::table.filter(indicators::objective_id.eq(o)).select(indicators::id).first::<i64>(conn).unwrap()
+        }).await;
+
+        // The holder reports the first period: a value that is not a number is refused.
+        lead.visit(&indicators).await;
+        let report = format!("form[method=post][action=\"/indicators/{indicator}/reports\"]");
+        lead.send(&report, &[("period", "1"), ("value", "beaucoup")], "button[type=submit]").await;
+        assert!(lead.page.try_find("[aria-invalid=true]").await.is_some(), "the refused value is tied to its field");
+        lead.visit(&indicators).await;
+        lead.send(&report, &[("period", "1"), ("value", "18,5"), ("comment", "Relevé des compteurs")], "button[type=submit]").await;
+        lead.page.screenshot("indicator-report").await;
+        // Not public until validated.
+        assert!(!visitor.visit(&format!("{base}/follow-up")).await.contains("18,5"));
+
+        // The agent validates it on its confirmation page.
+        let reported = app.with_db(move |conn| {
+            use diesel::prelude::*;
+            use achat_ouvert::db::schema::indicator_reports;
+            indicator_reports::table.filter(indicator_reports::indicator_id.eq(indicator)).select(indicator_reports::id).first::<i64>(conn).unwrap()
+        }).await;
+        agent.visit(&indicators).await;
+        let confirm = agent.send(&format!("form[method=post][action=\"/indicator-reports/{reported}/validation/confirm\"]"), &[], "button[type=submit]").await;
+        assert!(confirm.contains("18,5"), "{confirm}");
+        agent.page.screenshot("indicator-validation").await;
+        agent.send(&format!("form[method=post][action=\"/indicator-reports/{reported}/validation\"]"), &[], "button[type=submit]").await;
+        assert!(agent.page.path().await.starts_with(&indicators), "{}", agent.page.path().await);
+        // A supplier may not validate.
+        assert!(lead.visit(&format!("{base}/award")).await.contains("Accès refusé"));
+
+        // Everyone reads the follow-up: the chart (an accessible SVG) and its table.
+        let follow_up = visitor.visit(&format!("{base}/follow-up")).await;
+        assert!(follow_up.contains("18,5") && follow_up.contains("12,5") && follow_up.contains("40"), "{follow_up}");
+        assert!(visitor.page.try_find("svg[role=img] title").await.is_some(), "the chart");
+        assert!(visitor.page.try_find("table").await.is_some(), "the chart's figures as a table");
+        visitor.page.screenshot("follow-up").await;
+        let public = visitor.visit(&base).await;
+        assert!(public.contains("Entreprise 701") && public.contains("18,5"), "{public}");
+
+        let people = [agent, lead, visitor];
+        let all: Vec<&Violation> = people.iter().flat_map(|p| p.found.iter()).collect();
+        assert!(all.is_empty(), "axe found serious or critical violations: {all:#?}");
+        let checked: usize = people.iter().map(|p| p.page.checked()).sum();
+        assert!(checked >= 10, "axe checked only {checked} pages");
+        for p in people {
+            p.page.close().await;
+        }
+        app.stop().await;
+    }
+}

@@ -9,6 +9,7 @@ mod api_parity;
 mod audit;
 mod authorization;
 mod award;
+mod award_api;
 mod backup;
 mod browser;
 mod change_support;

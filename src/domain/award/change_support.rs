@@ -554,6 +554,135 @@ pub fn invite_user(
     })
 }
 
+/// An undelivered action of a contract in execution, for an agent to change or cancel: its
+/// objective and its values as they stand (for the audit entry). Delivered: 409.
+fn undelivered(
+    conn: &mut DbConnection,
+    action: i64,
+    now: NaiveDateTime,
+) -> Result<(ObjectiveId, NaiveDate, serde_json::Value), SupportError> {
+    let objective = objective_of_action(conn, action)?.ok_or(SupportError::NotFound)?;
+    let (contract, _) = in_execution(conn, objective, now)?;
+    let delivered: i64 =
+        support_deliveries::table.filter(support_deliveries::action_id.eq(action)).count().get_result(conn)?;
+    if delivered > 0 {
+        return Err(SupportError::AlreadyDelivered);
+    }
+    let (kind, description, audience, planned_on, planned_hours): (String, String, String, NaiveDate, f64) =
+        support_actions::table
+            .find(action)
+            .select((
+                support_actions::kind,
+                support_actions::description,
+                support_actions::audience,
+                support_actions::planned_on,
+                support_actions::planned_hours,
+            ))
+            .first(conn)?;
+    let was = serde_json::json!({
+        "kind": kind,
+        "description": description,
+        "audience": audience,
+        "planned_on": planned_on.to_string(),
+        "planned_hours": planned_hours,
+    });
+    Ok((objective, contract.signed_on, was))
+}
+
+/// An agent changes a planned action that is not delivered yet (kind, description, audience,
+/// date, hours); the audit entry keeps the values before and after. Refused, nothing written: a
+/// delivered action (409 `already_delivered`), a planned date before the signature (422), outside
+/// execution (409 `wrong_stage`).
+pub fn edit_action(
+    conn: &mut DbConnection,
+    action: i64,
+    input: &NewAction,
+    agent: UserId,
+    now: NaiveDateTime,
+) -> Result<ObjectiveId, SupportError> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
+        let (objective, signed_on, was) = undelivered(conn, action, now)?;
+        if input.planned_on < signed_on {
+            return Err(SupportError::Fields(vec![
+                Problem::new("planned_on", "support-error-before-signature").with("date", signed_on.format("%d/%m/%Y")),
+            ]));
+        }
+        diesel::update(support_actions::table.find(action))
+            .set((
+                support_actions::kind.eq(input.kind.as_str()),
+                support_actions::description.eq(&input.description),
+                support_actions::audience.eq(&input.audience),
+                support_actions::planned_on.eq(input.planned_on),
+                support_actions::planned_hours.eq(input.planned_hours),
+            ))
+            .execute(conn)?;
+        let details = serde_json::json!({
+            "action": action,
+            "before": was,
+            "after": {
+                "kind": input.kind.as_str(),
+                "description": input.description,
+                "audience": input.audience,
+                "planned_on": input.planned_on.to_string(),
+                "planned_hours": input.planned_hours,
+            },
+        });
+        record(conn, agent, Event::SupportActionEdited, objective, details, now)?;
+        Ok(objective)
+    })
+}
+
+/// An agent cancels a planned action that is not delivered yet: it leaves the plan (and the
+/// public counts); the audit entry keeps what it was. Refused as `edit_action`.
+pub fn cancel_action(
+    conn: &mut DbConnection,
+    action: i64,
+    agent: UserId,
+    now: NaiveDateTime,
+) -> Result<ObjectiveId, SupportError> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
+        let (objective, _, was) = undelivered(conn, action, now)?;
+        diesel::delete(support_actions::table.find(action)).execute(conn)?;
+        record(
+            conn,
+            agent,
+            Event::SupportActionCancelled,
+            objective,
+            serde_json::json!({ "action": action, "was": was }),
+            now,
+        )?;
+        Ok(objective)
+    })
+}
+
+/// An agent withdraws a user of the purchase's access to this contract: the row of
+/// `purchase_users` goes (they may be invited again), the ratings they gave stay in the figures.
+/// Refused with `NotFound` for someone who is not a user of this purchase; nothing written.
+pub fn withdraw_user(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    user: UserId,
+    agent: UserId,
+    now: NaiveDateTime,
+) -> Result<(), SupportError> {
+    write_tx(conn, |conn| {
+        crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
+        let removed = diesel::delete(
+            purchase_users::table
+                .filter(purchase_users::objective_id.eq(objective))
+                .filter(purchase_users::user_id.eq(user)),
+        )
+        .execute(conn)?;
+        if removed == 0 {
+            return Err(SupportError::NotFound);
+        }
+        record(conn, agent, Event::PurchaseUserWithdrawn, objective, serde_json::json!({ "user": user.0 }), now)?;
+        Ok(())
+    })
+}
+
 /// What a user of the purchase sends for an action.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RatingInput {

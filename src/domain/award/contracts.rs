@@ -613,6 +613,30 @@ pub fn signed_objectives(conn: &mut DbConnection) -> QueryResult<Vec<ObjectiveId
         .load(conn)
 }
 
+/// The contracts in execution that `organisation` holds (as they stand after modifications):
+/// (objective, its title), oldest signature first. The supplier's home lists them.
+pub fn held_by(
+    conn: &mut DbConnection,
+    organisation: crate::db::ids::OrganisationId,
+) -> QueryResult<Vec<(ObjectiveId, String)>> {
+    use crate::db::schema::objectives;
+    let signed: Vec<(ObjectiveId, String)> = contracts::table
+        .inner_join(objectives::table.on(objectives::id.eq(contracts::objective_id)))
+        .filter(objectives::status.eq(crate::domain::objectives::Status::InExecution.as_str()))
+        .order((contracts::signed_on.asc(), contracts::objective_id.asc()))
+        .select((contracts::objective_id, objectives::title))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (objective, title) in signed {
+        if let Some(c) = load(conn, objective)?
+            && super::indicators::holds(&c, organisation)
+        {
+            out.push((objective, title));
+        }
+    }
+    Ok(out)
+}
+
 /// A modification as typed: only the filled fields change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {

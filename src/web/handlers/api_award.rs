@@ -29,6 +29,8 @@ fn utc(t: NaiveDateTime) -> String {
 
 #[derive(Serialize, ToSchema)]
 pub struct ChallengeJson {
+    /// Its id, for recording its outcome.
+    pub id: i64,
     /// The day it was lodged.
     pub lodged_on: String,
     /// `rejected`, `upheld`, `withdrawn`, or null while pending.
@@ -57,14 +59,19 @@ pub struct AwardJson {
     params(("id" = i64, Path, description = "The objective's id")),
     responses((status = 200, body = AwardJson), (status = 404, body = crate::web::error::ErrorBody, description = "Unknown objective, or nothing decided yet")))]
 pub async fn award(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
-    let full = crate::web::operations::objectives::visible(&state, &identity, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(award_json(&state, &identity, id.into_inner()).await?))
+}
+
+/// An objective's award as the API shows it; 404 until something is decided.
+async fn award_json(state: &AppState, identity: &Identity, id: i64) -> Result<AwardJson, AppError> {
+    let full = crate::web::operations::objectives::visible(state, identity, id).await?;
     if full.objective.practice {
         return Err(AppError::NotFound);
     }
     let status = full.objective.status_at(state.clock.now_naive());
-    let after = ops::after_results(&state, &identity, full.objective.id).await?;
+    let after = ops::after_results(state, identity, full.objective.id).await?;
     let a = after.award.ok_or(AppError::NotFound)?;
-    Ok(HttpResponse::Ok().json(AwardJson {
+    Ok(AwardJson {
         objective_id: full.objective.id.0,
         status: Status::as_str(status).to_owned(),
         awarded: a.awarded,
@@ -77,11 +84,12 @@ pub async fn award(state: web::Data<AppState>, identity: Identity, id: web::Path
             .challenges
             .iter()
             .map(|c| ChallengeJson {
+                id: c.id.0,
                 lodged_on: c.lodged_on.to_string(),
                 outcome: c.outcome.map(|o| o.as_str().to_owned()),
             })
             .collect(),
-    }))
+    })
 }
 
 #[derive(Serialize, ToSchema)]
@@ -359,4 +367,359 @@ pub async fn sign(
     ops::sign_contract(&state, &identity, id, terms).await?.map_err(invalid_fields)?;
     let c = ops::public_contract(&state, &identity, id).await?;
     Ok(private_json(actix_web::http::StatusCode::CREATED, contract_json(&c)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The award steps' writes (issue 17): each takes the page's fields, calls the same operation as
+// the page (`web::operations::award`, `::indicators`, `::change_support`), and answers JSON.
+// ---------------------------------------------------------------------------------------------
+
+/// Field problems as `invalid_fields`, each field named as the API names it (the modification's
+/// page fields carry a `mod_` prefix that the API's do not).
+fn invalid_api_fields(problems: Vec<Problem>) -> AppError {
+    invalid_fields(
+        problems
+            .into_iter()
+            .map(|mut p| {
+                p.field = p.field.strip_prefix("mod_").unwrap_or(p.field);
+                p
+            })
+            .collect(),
+    )
+}
+
+/// Pairs of the fields given, as the page's form would send them.
+fn pairs_of(fields: Vec<(&str, Option<String>)>) -> crate::domain::forms::FormPairs {
+    fields.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))).collect()
+}
+
+/// The award as the API takes it.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct AwardInput {
+    /// The winning proposals' ids: shortlisted proposals only, at least one (a framework may
+    /// have several holders).
+    #[serde(default)]
+    pub winners: Vec<i64>,
+    /// The characteristics and relative advantages of the retained proposals (30 to 10,000
+    /// characters).
+    pub reasons: Option<String>,
+    /// The standstill period in days, 0 to 90 (0: no standstill period); 11 when absent.
+    pub standstill_days: Option<i32>,
+}
+
+/// Awards an objective whose results are published (agents): writes the letters, queues their
+/// mails, starts the standstill period. Cannot be undone. 409 `wrong_stage` at another stage;
+/// 422 `no_winner`, `not_shortlisted`, `invalid_reasons`, `invalid_standstill`.
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/award", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The objective's id")), request_body = AwardInput,
+    responses((status = 201, body = AwardJson), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn award_create(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    input: web::Json<AwardInput>,
+) -> Resp {
+    let (id, input) = (id.into_inner(), input.into_inner());
+    let award = crate::domain::award::AwardInput {
+        winners: input.winners.into_iter().map(crate::db::ids::ProposalId).collect(),
+        reasons: input.reasons.unwrap_or_default(),
+        standstill_days: input.standstill_days.unwrap_or(crate::domain::award::standstill::DEFAULT_DAYS),
+    };
+    ops::award(&state, &identity, id, award).await?;
+    Ok(private_json(actix_web::http::StatusCode::CREATED, award_json(&state, &identity, id).await?))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct NotAwardedInput {
+    /// The public reason (30 characters at least).
+    pub reason: Option<String>,
+}
+
+/// Declares an objective whose results are published not awarded (agents), with a public
+/// reason; every organisation that deposited gets a letter. Cannot be undone.
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/not-awarded", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The objective's id")), request_body = NotAwardedInput,
+    responses((status = 201, body = AwardJson), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn not_awarded(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    input: web::Json<NotAwardedInput>,
+) -> Resp {
+    let id = id.into_inner();
+    ops::not_awarded(&state, &identity, id, input.into_inner().reason.unwrap_or_default()).await?;
+    Ok(private_json(actix_web::http::StatusCode::CREATED, award_json(&state, &identity, id).await?))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct ChallengeInput {
+    /// `YYYY-MM-DD`, the day it was lodged.
+    pub lodged_on: Option<String>,
+    /// Who lodged it (at most 300 characters).
+    pub lodged_by: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedId {
+    pub id: i64,
+}
+
+/// Records a challenge (pre-contractual appeal) lodged against an awarded objective (agents):
+/// signing is suspended until its outcome is recorded. 422 `invalid_field` names the field.
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/challenges", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The objective's id")), request_body = ChallengeInput,
+    responses((status = 201, body = CreatedId), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn challenge(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    input: web::Json<ChallengeInput>,
+) -> Resp {
+    identity.authorize(crate::domain::authz::Action::Award)?;
+    let input = input.into_inner();
+    let lodged_on = chrono::NaiveDate::parse_from_str(input.lodged_on.as_deref().unwrap_or("").trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::from(crate::domain::award::AwardError::Invalid("lodged_on")))?;
+    let new = crate::domain::award::challenges::NewChallenge {
+        lodged_on,
+        lodged_by: input.lodged_by.unwrap_or_default(),
+        summary: input.summary.unwrap_or_default(),
+    };
+    let created = ops::lodge_challenge(&state, &identity, id.into_inner(), new).await?;
+    Ok(private_json(actix_web::http::StatusCode::CREATED, CreatedId { id: created.0 }))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct OutcomeInput {
+    /// `rejected`, `upheld` or `withdrawn`.
+    pub outcome: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Records a challenge's outcome, once (agents). 409 `challenge_settled` the second time.
+#[utoipa::path(put, path = "/api/v1/objectives/{id}/challenges/{challenge}/outcome", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The objective's id"), ("challenge" = i64, Path, description = "The challenge's id")),
+    request_body = OutcomeInput,
+    responses((status = 204, description = "Recorded"), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn challenge_outcome(
+    state: web::Data<AppState>,
+    identity: Identity,
+    path: web::Path<(i64, i64)>,
+    input: web::Json<OutcomeInput>,
+) -> Resp {
+    identity.authorize(crate::domain::authz::Action::Award)?;
+    let (id, challenge) = path.into_inner();
+    let input = input.into_inner();
+    let outcome = crate::domain::award::challenges::Outcome::parse(input.outcome.as_deref().unwrap_or("").trim())
+        .ok_or_else(|| AppError::from(crate::domain::award::AwardError::Invalid("outcome")))?;
+    ops::settle_challenge(&state, &identity, id, challenge, outcome, input.note.unwrap_or_default()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct StageInput {
+    /// `completed` (from in execution) or `archived` (from completed or not awarded).
+    pub to: Option<String>,
+}
+
+/// Moves an objective to a later stage (agents): completed, then archived. 409 `wrong_stage`
+/// from any other state; 422 `invalid_stage` for another value.
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/stage", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The objective's id")), request_body = StageInput,
+    responses((status = 204, description = "Moved"), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn stage(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    input: web::Json<StageInput>,
+) -> Resp {
+    identity.authorize(crate::domain::authz::Action::Award)?;
+    let to = match input.into_inner().to.as_deref().map(str::trim) {
+        Some("completed") => crate::domain::objectives::Transition::Complete,
+        Some("archived") => crate::domain::objectives::Transition::Archive,
+        _ => {
+            return Err(AppError::refused(
+                Kind::Invalid,
+                "invalid_stage",
+                Message::plain("to: completed or archived".to_owned()),
+            ));
+        }
+    };
+    ops::advance(&state, &identity, id.into_inner(), to).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A modification as the API takes it: only what changes, with its date and reason.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct ModificationInput {
+    /// `YYYY-MM-DD`: not before the contract's or the previous modification's, not in the future.
+    pub notified_on: Option<String>,
+    /// Why (10 characters at least).
+    pub reason: Option<String>,
+    pub object: Option<String>,
+    /// Euros excluding VAT, e.g. `130000.50`.
+    pub amount: Option<String>,
+    pub duration_months: Option<String>,
+    /// The holders' legal identifiers (registered organisations), the lead first.
+    #[serde(default)]
+    pub holders: Vec<String>,
+    /// `conjoint` or `solidaire`, required with several holders.
+    pub holders_kind: Option<String>,
+}
+
+/// Records a modification of the signed contract (agents), as a new entry: the contract as
+/// signed is never rewritten. 422 `invalid_fields` names each refused field (a modification that
+/// changes nothing, a value equal to the one in force, an unknown identifier, a date that would
+/// rewrite history); 409 `wrong_stage` outside execution.
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/contract/modifications", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The objective's id")), request_body = ModificationInput,
+    responses((status = 201, body = ContractJson), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn modify(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    input: web::Json<ModificationInput>,
+) -> Resp {
+    let id = id.into_inner();
+    identity.authorize(crate::domain::authz::Action::Award)?;
+    let i = input.into_inner();
+    let holders = (!i.holders.is_empty()).then(|| i.holders.join("\n"));
+    let pairs = pairs_of(vec![
+        ("mod_notified_on", i.notified_on),
+        ("mod_reason", i.reason),
+        ("mod_object", i.object),
+        ("mod_amount", i.amount),
+        ("mod_duration_months", i.duration_months),
+        ("mod_holders", holders),
+        ("mod_holders_kind", i.holders_kind),
+    ]);
+    let change = contracts::parse_change(&pairs).map_err(invalid_api_fields)?;
+    ops::modify_contract(&state, &identity, id, change).await?.map_err(invalid_api_fields)?;
+    let c = ops::public_contract(&state, &identity, id).await?;
+    Ok(private_json(actix_web::http::StatusCode::CREATED, contract_json(&c)))
+}
+
+/// An indicator as the API takes it: the page's fields, as text.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct IndicatorInput {
+    pub name: Option<String>,
+    pub unit: Option<String>,
+    /// The id of one of the objective's criteria, or absent.
+    pub criterion: Option<String>,
+    /// A number, French or English notation.
+    pub baseline: Option<String>,
+    /// The targets at 5, 10 and 20 years after signature (the objective's horizon's milestones;
+    /// at least one).
+    pub target_5: Option<String>,
+    pub target_10: Option<String>,
+    pub target_20: Option<String>,
+    /// The reporting schedule in months (12 when absent).
+    pub period_months: Option<String>,
+}
+
+/// Sets an indicator of a contract in execution (agents). 422 `invalid_fields` names each
+/// refused field; 409 `wrong_stage` outside execution.
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/indicators", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The objective's id")), request_body = IndicatorInput,
+    responses((status = 201, body = CreatedId), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn set_indicator(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    input: web::Json<IndicatorInput>,
+) -> Resp {
+    let i = input.into_inner();
+    let pairs = pairs_of(vec![
+        ("name", i.name),
+        ("unit", i.unit),
+        ("criterion", i.criterion),
+        ("baseline", i.baseline),
+        ("target_5", i.target_5),
+        ("target_10", i.target_10),
+        ("target_20", i.target_20),
+        ("period_months", i.period_months),
+    ]);
+    let created = crate::web::operations::indicators::set(&state, &identity, id.into_inner(), pairs)
+        .await?
+        .map_err(invalid_fields)?;
+    Ok(private_json(actix_web::http::StatusCode::CREATED, CreatedId { id: created }))
+}
+
+/// Validates a report waiting for a decision (agents): its value becomes public and cannot be
+/// sent back afterwards. 409 `already_decided` when it is no longer waiting.
+#[utoipa::path(post, path = "/api/v1/indicator-reports/{id}/validation", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The report's id")),
+    responses((status = 204, description = "Validated"), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn validate_report(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
+    use crate::domain::award::indicators::Decision;
+    crate::web::operations::indicators::decide(&state, &identity, id.into_inner(), Decision::Validate)
+        .await?
+        .map_err(|(_, problems)| invalid_fields(problems))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct SendBackInput {
+    /// Why (10 characters at least); the holder reads it and reports that period again.
+    pub reason: Option<String>,
+}
+
+/// Sends a report waiting for a decision back to its holder with a reason (agents). 422
+/// `invalid_fields` without a reason; 409 `already_decided`.
+#[utoipa::path(post, path = "/api/v1/indicator-reports/{id}/send-back", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The report's id")), request_body = SendBackInput,
+    responses((status = 204, description = "Sent back"), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn send_back_report(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    input: web::Json<SendBackInput>,
+) -> Resp {
+    use crate::domain::award::indicators::Decision;
+    let reason = input.into_inner().reason.unwrap_or_default();
+    crate::web::operations::indicators::decide(&state, &identity, id.into_inner(), Decision::SendBack(reason))
+        .await?
+        .map_err(|(_, problems)| invalid_fields(problems))?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct PurchaseUserInput {
+    /// The address to invite.
+    pub email: Option<String>,
+    /// The language of the invitation mail for a new account: `fr` (default) or `en`.
+    pub locale: Option<String>,
+}
+
+/// Invites a user of the purchase to a contract in execution (agents): a new address gets an
+/// account and a set-password link, a known one gets access to this contract; the answer is the
+/// same either way (202), so it never reveals who has an account. Rate limited (429).
+#[utoipa::path(post, path = "/api/v1/objectives/{id}/change-support/users", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The objective's id")), request_body = PurchaseUserInput,
+    responses((status = 202, description = "Invited"), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody),
+        (status = 429, body = crate::web::error::ErrorBody)))]
+pub async fn invite_user(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    input: web::Json<PurchaseUserInput>,
+) -> Resp {
+    let i = input.into_inner();
+    let lang = match i.locale.as_deref() {
+        Some("en") => crate::i18n::Lang::En,
+        _ => crate::i18n::Lang::Fr,
+    };
+    let pairs = pairs_of(vec![("email", i.email)]);
+    crate::web::operations::change_support::invite(&state, &identity, id.into_inner(), pairs, lang).await?;
+    Ok(HttpResponse::Accepted().finish())
 }

@@ -156,7 +156,7 @@ pub async fn lodge_challenge(
         Ok(lodged_on) => {
             let input =
                 NewChallenge { lodged_on, lodged_by: first(&form, "lodged_by"), summary: first(&form, "summary") };
-            ops::lodge_challenge(&state, &identity, id, input).await
+            ops::lodge_challenge(&state, &identity, id, input).await.map(|_| ())
         }
     };
     match done {

@@ -58,6 +58,88 @@ pub async fn invite(
     Ok(redirect(&format!("/objectives/{id}/change-support?done=invited")))
 }
 
+/// `POST /support-actions/{id}`: an agent changes a planned action not delivered yet.
+pub async fn edit_action(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Resp {
+    let objective = ops::edit_action(&state, &identity, id.into_inner(), form.into_inner()).await?;
+    Ok(redirect(&format!("/objectives/{objective}/change-support?done=edited")))
+}
+
+/// `POST /support-actions/{id}/cancellation/confirm`: what cancelling the action does, before
+/// anything is written.
+pub async fn confirm_cancel(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
+    let (objective, title, action) = ops::to_cancel(&state, &identity, id.into_inner()).await?;
+    Ok(html(StatusCode::OK, views::change_support::confirm_cancel(&ctx, objective, &title, &action)))
+}
+
+/// `POST /support-actions/{id}/cancellation`: an agent cancels a planned action not delivered yet.
+pub async fn cancel_action(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
+    let objective = ops::cancel_action(&state, &identity, id.into_inner()).await?;
+    Ok(redirect(&format!("/objectives/{objective}/change-support?done=cancelled")))
+}
+
+/// Changes a planned action not delivered yet (agents): the fields of the plan, as text. 409
+/// `already_delivered` once delivered, 422 `invalid_fields`.
+#[utoipa::path(put, path = "/api/v1/support-actions/{id}", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The action's id")), request_body = SupportActionInput,
+    responses((status = 204, description = "Changed"), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+pub async fn api_edit_action(
+    state: web::Data<AppState>,
+    identity: Identity,
+    id: web::Path<i64>,
+    body: web::Json<SupportActionInput>,
+) -> Resp {
+    let b = body.into_inner();
+    let pairs: FormPairs = [
+        ("kind", b.kind),
+        ("description", b.description),
+        ("audience", b.audience),
+        ("planned_on", b.planned_on),
+        ("planned_hours", b.planned_hours),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+    .collect();
+    ops::edit_action(&state, &identity, id.into_inner(), pairs).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Cancels a planned action not delivered yet (agents): it leaves the plan; the audit log keeps
+/// what it was. 409 `already_delivered` once delivered.
+#[utoipa::path(delete, path = "/api/v1/support-actions/{id}", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The action's id")),
+    responses((status = 204, description = "Cancelled"), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody), (status = 409, body = crate::web::error::ErrorBody)))]
+pub async fn api_cancel_action(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
+    ops::cancel_action(&state, &identity, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /objectives/{id}/change-support/users/{user}/withdrawal`: an agent withdraws a user of
+/// the purchase's access.
+pub async fn withdraw(state: web::Data<AppState>, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
+    let (id, user) = path.into_inner();
+    ops::withdraw_user(&state, &identity, id, user).await?;
+    Ok(redirect(&format!("/objectives/{id}/change-support?done=withdrawn")))
+}
+
+/// Withdraws a user of the purchase's access to the contract (agents); they may be invited again,
+/// their ratings stay in the figures. 404 for someone who is not a user of this purchase.
+#[utoipa::path(delete, path = "/api/v1/objectives/{id}/change-support/users/{user}", tag = "award", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The objective's id"), ("user" = i64, Path, description = "The user's id")),
+    responses((status = 204, description = "Withdrawn"), (status = 401, body = crate::web::error::ErrorBody), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 404, body = crate::web::error::ErrorBody)))]
+pub async fn api_withdraw(state: web::Data<AppState>, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
+    let (id, user) = path.into_inner();
+    ops::withdraw_user(&state, &identity, id, user).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// `POST /support-actions/{id}/delivery`: a holder records an action delivered, with materials.
 pub async fn deliver(
     state: web::Data<AppState>,

@@ -250,10 +250,10 @@ pub async fn lodge_challenge(
     identity: &Identity,
     objective: i64,
     input: NewChallenge,
-) -> Result<(), AppError> {
+) -> Result<ChallengeId, AppError> {
     let current = identity.authorize(Action::Award)?;
     let (oid, agent, now) = (ObjectiveId(objective), current.user.id, state.clock.now_naive());
-    run(state, move |conn| challenges::lodge(conn, oid, &input, agent, now)).await.map(|_| ())
+    run(state, move |conn| challenges::lodge(conn, oid, &input, agent, now)).await
 }
 
 /// An agent records a challenge's outcome.

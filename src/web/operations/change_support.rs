@@ -180,6 +180,61 @@ pub async fn record_delivery_fields(
     deliver(state, action, DeliveryInput { materials: Vec::new(), ..input }, member).await
 }
 
+/// An agent changes a planned action not delivered yet (the plan form's fields); returns the
+/// objective's id.
+pub async fn edit_action(state: &AppState, identity: &Identity, action: i64, form: FormPairs) -> Result<i64, AppError> {
+    let agent = identity.authorize(Action::PlanChangeSupport)?.user.id;
+    let now = state.clock.now_naive();
+    let input = support::parse_action(&form).map_err(SupportError::Fields)?;
+    let oid = state
+        .db
+        .run(move |conn| support::edit_action(conn, action, &input, agent, now).map_err(AppError::from))
+        .await?;
+    Ok(oid.0)
+}
+
+/// What the cancellation's confirmation page shows: the objective (id, title) and the action.
+pub async fn to_cancel(
+    state: &AppState,
+    identity: &Identity,
+    action: i64,
+) -> Result<(i64, String, support::Action), AppError> {
+    identity.authorize(Action::PlanChangeSupport)?;
+    state
+        .db
+        .run(move |conn| {
+            let oid = support::objective_of_action(conn, action)?.ok_or(AppError::NotFound)?;
+            let title = crate::domain::objectives::load(conn, oid)?.ok_or(AppError::NotFound)?.objective.title;
+            let found = support::plan(conn, oid)?.into_iter().find(|a| a.id == action).ok_or(AppError::NotFound)?;
+            if found.delivery.is_some() {
+                return Err(AppError::from(SupportError::AlreadyDelivered));
+            }
+            Ok((oid.0, title, found))
+        })
+        .await
+}
+
+/// An agent cancels a planned action not delivered yet; returns the objective's id.
+pub async fn cancel_action(state: &AppState, identity: &Identity, action: i64) -> Result<i64, AppError> {
+    let agent = identity.authorize(Action::PlanChangeSupport)?.user.id;
+    let now = state.clock.now_naive();
+    let oid =
+        state.db.run(move |conn| support::cancel_action(conn, action, agent, now).map_err(AppError::from)).await?;
+    Ok(oid.0)
+}
+
+/// An agent withdraws a user of the purchase's access to the contract (`PlanChangeSupport`).
+pub async fn withdraw_user(state: &AppState, identity: &Identity, objective: i64, user: i64) -> Result<(), AppError> {
+    let agent = identity.authorize(Action::PlanChangeSupport)?.user.id;
+    let now = state.clock.now_naive();
+    state
+        .db
+        .run(move |conn| {
+            support::withdraw_user(conn, ObjectiveId(objective), UserId(user), agent, now).map_err(AppError::from)
+        })
+        .await
+}
+
 /// An agent invites a user of the purchase by e-mail (`email`). At most a few an hour per agent:
 /// each sends a mail to an address of the agent's choosing.
 pub async fn invite(
