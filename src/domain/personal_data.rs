@@ -234,6 +234,9 @@ fn time_opt(t: Option<NaiveDateTime>) -> Value {
 /// list, whatever the person's history (a chair of 1,500 committees has 300,000 scores).
 const PAGE: i64 = 500;
 
+/// An API token as the export reads it: id, name, created, last used, revoked.
+type TokenRow = (i64, String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+
 /// Why an export stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -350,7 +353,7 @@ pub fn export_to(
         ),
     )?;
     doc.list("api_tokens", i64::MIN, |after| {
-        let rows: Vec<(i64, String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>)> = api_tokens::table
+        let rows: Vec<TokenRow> = api_tokens::table
             .filter(api_tokens::user_id.eq(id).and(api_tokens::id.gt(after)))
             .order(api_tokens::id.asc())
             .limit(PAGE)
