@@ -8,12 +8,14 @@
 //! are only counted once an objective's deadline has passed (before it, even their number is
 //! the agents'), and only the deposit that stands: the last one before the deadline, not a
 //! withdrawal, not older than an essential amendment (the rule of `proposals::opening::outcome`).
+//! The one exception to "never the rows": the indicators are read one row each (with their latest
+//! validated value) to be judged against their trajectories in Rust; there are a few per contract.
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::QueryResult;
-use diesel::sql_types::{BigInt, Double, Text};
+use diesel::sql_types::{BigInt, Date, Double, Integer, Nullable, Text};
 use serde::Serialize;
 
 use crate::db::{Backend, DbConnection};
@@ -129,6 +131,41 @@ impl ThemeFigures {
     }
 }
 
+/// One kind of change-support action across the contracts: planned, delivered, and what the
+/// users of the purchase said of them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SupportFigures {
+    /// `training`, `advice`, `awareness`, `recommendation` or `coaching`.
+    pub kind: String,
+    /// Actions in the contracts' plans.
+    pub planned: i64,
+    /// Of which delivered.
+    pub delivered: i64,
+    /// People who took part in the delivered ones, as their holders recorded.
+    pub participants: i64,
+    /// Ratings given by users of the purchase who attended (1 to 5).
+    pub ratings: i64,
+    /// Their sum.
+    pub rating_sum: i64,
+}
+
+impl SupportFigures {
+    /// The average rating, from 1 to 5.
+    pub fn average_rating(&self) -> Option<f64> {
+        (self.ratings > 0).then(|| self.rating_sum as f64 / self.ratings as f64)
+    }
+}
+
+/// The contracts' indicators against their trajectories (`domain::award::indicators::track`:
+/// the latest validated value against the straight line from the baseline to the next target).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct IndicatorFigures {
+    pub on_track: i64,
+    pub behind: i64,
+    /// No value validated yet.
+    pub not_reported: i64,
+}
+
 /// Everything the dashboard shows, for one year or for every year.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Dashboard {
@@ -143,6 +180,9 @@ pub struct Dashboard {
     pub depositors: Shares,
     /// Organisations whose proposal was awarded (a consortium counts by its lead).
     pub winners: Shares,
+    /// Change-support actions by kind, every kind listed.
+    pub support: Vec<SupportFigures>,
+    pub indicators: IndicatorFigures,
 }
 
 impl Dashboard {
@@ -220,6 +260,36 @@ struct SharesRow {
     social_economy: i64,
     #[diesel(sql_type = BigInt)]
     regional: i64,
+}
+
+#[derive(diesel::QueryableByName)]
+struct KindRow {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    a: i64,
+    #[diesel(sql_type = BigInt)]
+    b: i64,
+    #[diesel(sql_type = BigInt)]
+    c: i64,
+}
+
+#[derive(diesel::QueryableByName)]
+struct IndicatorRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Double)]
+    baseline: f64,
+    #[diesel(sql_type = Text)]
+    targets: String,
+    #[diesel(sql_type = Integer)]
+    months: i32,
+    #[diesel(sql_type = Date)]
+    signed_on: NaiveDate,
+    #[diesel(sql_type = Nullable<Integer>)]
+    period: Option<i32>,
+    #[diesel(sql_type = Nullable<Double>)]
+    value: Option<f64>,
 }
 
 fn load<T>(conn: &mut DbConnection, sql: &str) -> QueryResult<Vec<T>>
@@ -409,6 +479,9 @@ pub fn compute(conn: &mut DbConnection, year: Option<i32>, now: NaiveDateTime) -
             .unwrap_or_default()
     };
 
+    let support = support_of(conn, &public)?;
+    let indicators = indicators_of(conn, &public)?;
+
     // The themes in their catalogue's order, then any unknown code, then none.
     let order = |code: &str| {
         crate::domain::themes::THEMES.iter().position(|(c, _, _)| *c == code).unwrap_or(if code.is_empty() {
@@ -433,7 +506,79 @@ pub fn compute(conn: &mut DbConnection, year: Option<i32>, now: NaiveDateTime) -
         proposals: Proposals { closed_objectives: closed_n, deposits, consortia, distribution },
         depositors: shares(depositors.first()),
         winners: shares(winners.first()),
+        support,
+        indicators,
     })
+}
+
+/// The change-support actions of the contracts of the objectives `public` selects, by kind.
+fn support_of(conn: &mut DbConnection, public: &str) -> QueryResult<Vec<SupportFigures>> {
+    let actions: Vec<KindRow> = load(
+        conn,
+        &format!(
+            "SELECT a.kind AS kind, COUNT(*) AS a, COUNT(dl.action_id) AS b, \
+               CAST(COALESCE(SUM(dl.participants), 0) AS BIGINT) AS c \
+             FROM support_actions a JOIN objectives o ON o.id = a.objective_id \
+             LEFT JOIN support_deliveries dl ON dl.action_id = a.id WHERE {public} GROUP BY a.kind"
+        ),
+    )?;
+    let ratings: Vec<KindRow> = load(
+        conn,
+        &format!(
+            "SELECT a.kind AS kind, COUNT(*) AS a, CAST(SUM(r.rating) AS BIGINT) AS b, CAST(0 AS BIGINT) AS c \
+             FROM support_ratings r JOIN support_actions a ON a.id = r.action_id \
+             JOIN objectives o ON o.id = a.objective_id WHERE {public} GROUP BY a.kind"
+        ),
+    )?;
+    Ok(crate::domain::award::change_support::Kind::ALL
+        .iter()
+        .map(|k| {
+            let kind = k.as_str();
+            let mut f = SupportFigures { kind: kind.to_owned(), ..SupportFigures::default() };
+            if let Some(r) = actions.iter().find(|r| r.kind == kind) {
+                (f.planned, f.delivered, f.participants) = (r.a, r.b, r.c);
+            }
+            if let Some(r) = ratings.iter().find(|r| r.kind == kind) {
+                (f.ratings, f.rating_sum) = (r.a, r.b);
+            }
+            f
+        })
+        .collect())
+}
+
+/// The indicators of the contracts of the objectives `public` selects, each judged on its latest
+/// validated value.
+fn indicators_of(conn: &mut DbConnection, public: &str) -> QueryResult<IndicatorFigures> {
+    use crate::domain::award::indicators::{Target, Track, period, track};
+    let rows: Vec<IndicatorRow> = load(
+        conn,
+        &format!(
+            "SELECT i.id AS id, i.baseline AS baseline, i.targets AS targets, i.period_months AS months, \
+               c.signed_on AS signed_on, r.period AS period, r.value AS value \
+             FROM indicators i JOIN contracts c ON c.objective_id = i.objective_id \
+             JOIN objectives o ON o.id = i.objective_id \
+             LEFT JOIN indicator_reports r ON r.indicator_id = i.id AND r.state = 'validated' \
+               AND r.period = (SELECT MAX(r2.period) FROM indicator_reports r2 \
+                               WHERE r2.indicator_id = i.id AND r2.state = 'validated') \
+             WHERE {public} ORDER BY i.id, r.id DESC"
+        ),
+    )?;
+    let mut figures = IndicatorFigures::default();
+    let mut last = None;
+    for r in rows {
+        if last == Some(r.id) {
+            continue;
+        }
+        last = Some(r.id);
+        let targets: Vec<Target> = serde_json::from_str(&r.targets).unwrap_or_default();
+        let latest = r.period.zip(r.value).map(|(n, v)| (period(r.signed_on, r.months, n).ends, v));
+        match track(r.baseline, &targets, r.signed_on, latest) {
+            Track::OnTrack => figures.on_track += 1,
+            Track::Behind => figures.behind += 1,
+            Track::NotReported => figures.not_reported += 1,
+        }
+    }
+    Ok(figures)
 }
 
 /// The audit log's last entry: it moves with every write that changes a figure.

@@ -21,6 +21,8 @@ pub enum Cell {
     Share(f64),
     Days(f64),
     Cents(i64),
+    /// An average rating, from 1 to 5.
+    Rating(f64),
     /// Nothing to measure (no denominator).
     None,
 }
@@ -29,7 +31,7 @@ impl Cell {
     fn value(&self) -> f64 {
         match self {
             Cell::Count(n) => *n as f64,
-            Cell::Share(x) | Cell::Days(x) => *x,
+            Cell::Share(x) | Cell::Days(x) | Cell::Rating(x) => *x,
             Cell::Cents(c) => *c as f64 / 100.0,
             Cell::Text(_) | Cell::None => 0.0,
         }
@@ -50,6 +52,7 @@ impl Cell {
                 let euros = grouped(c / 100, ctx.lang);
                 if ctx.lang == Lang::Fr { format!("{euros} €") } else { format!("€{euros}") }
             }
+            Cell::Rating(x) => ctx.t_args("figures-rating", &[("rating", &decimal(format!("{x:.1}")))]),
             Cell::None => ctx.t("figures-not-measured"),
         }
     }
@@ -62,6 +65,7 @@ impl Cell {
             Cell::Share(x) => format!("{:.1}", x * 100.0),
             Cell::Days(d) => format!("{d:.1}"),
             Cell::Cents(c) => format!("{}.{:02}", c / 100, c % 100),
+            Cell::Rating(x) => format!("{x:.1}"),
             Cell::None => String::new(),
         }
     }
@@ -97,8 +101,18 @@ pub struct Figure {
 }
 
 /// The figures' ids, in the page's order (also the CSV downloads').
-pub const FIGURES: [&str; 8] =
-    ["objectives", "proposals", "depositors", "winners", "consortia", "environment", "decision", "amounts"];
+pub const FIGURES: [&str; 10] = [
+    "objectives",
+    "proposals",
+    "depositors",
+    "winners",
+    "consortia",
+    "environment",
+    "decision",
+    "amounts",
+    "support",
+    "indicators",
+];
 
 fn theme_label(ctx: &Ctx, code: &str) -> String {
     if code.is_empty() { ctx.t("figures-no-theme") } else { themes::name(code, ctx.lang) }
@@ -299,7 +313,88 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
         scale: None,
     };
 
-    vec![objectives, proposals, depositors, winners, consortia, environment, decision, amounts]
+    let planned: i64 = d.support.iter().map(|k| k.planned).sum();
+    let delivered: i64 = d.support.iter().map(|k| k.delivered).sum();
+    let ratings: i64 = d.support.iter().map(|k| k.ratings).sum();
+    let rating_sum: i64 = d.support.iter().map(|k| k.rating_sum).sum();
+    let support = Figure {
+        id: "support",
+        title: ctx.t("figures-support-title"),
+        caption: if planned == 0 {
+            ctx.t("figures-support-none")
+        } else {
+            ctx.t_args(
+                "figures-support-caption",
+                &[
+                    ("delivered", &delivered.to_string()),
+                    ("planned", &planned.to_string()),
+                    ("ratings", &ratings.to_string()),
+                    (
+                        "average",
+                        &(if ratings > 0 { Cell::Rating(rating_sum as f64 / ratings as f64) } else { Cell::None })
+                            .display(ctx),
+                    ),
+                ],
+            )
+        },
+        header: vec![
+            ctx.t("figures-col-action"),
+            ctx.t("figures-col-planned"),
+            ctx.t("figures-col-delivered"),
+            ctx.t("figures-col-participants"),
+            ctx.t("figures-col-ratings"),
+            ctx.t("figures-col-average-rating"),
+        ],
+        rows: d
+            .support
+            .iter()
+            .filter(|k| k.planned > 0)
+            .map(|k| {
+                vec![
+                    Cell::Text(ctx.t(&format!("support-kind-{}", k.kind))),
+                    Cell::Count(k.planned),
+                    Cell::Count(k.delivered),
+                    Cell::Count(k.participants),
+                    Cell::Count(k.ratings),
+                    k.average_rating().map_or(Cell::None, Cell::Rating),
+                ]
+            })
+            .collect(),
+        chart_column: 2,
+        scale: None,
+    };
+
+    let i = d.indicators;
+    let judged = i.on_track + i.behind + i.not_reported;
+    let indicators = Figure {
+        id: "indicators",
+        title: ctx.t("figures-indicators-title"),
+        caption: if judged == 0 {
+            ctx.t("figures-indicators-none")
+        } else {
+            ctx.t_args(
+                "figures-indicators-caption",
+                &[("on_track", &i.on_track.to_string()), ("total", &(i.on_track + i.behind).to_string())],
+            )
+        },
+        header: vec![ctx.t("figures-col-state"), ctx.t("figures-col-indicators"), ctx.t("figures-col-share")],
+        rows: if judged == 0 {
+            Vec::new()
+        } else {
+            [
+                ("figures-indicators-on-track", i.on_track),
+                ("figures-indicators-behind", i.behind),
+                ("figures-indicators-not-reported", i.not_reported),
+            ]
+            .iter()
+            .map(|(key, n)| vec![Cell::Text(ctx.t(key)), Cell::Count(*n), share(*n, judged)])
+            .collect()
+        },
+        chart_column: 2,
+        scale: Some(1.0),
+    };
+
+    vec![objectives, proposals, depositors, winners, consortia, environment, decision, amounts, support, indicators]
 }
 
 /// One figure as CSV (the neutralised cells of `domain::evaluation::csv`).
@@ -400,7 +495,7 @@ pub fn page_view(ctx: &Ctx, years: &[i32], typed: &str, errors: &Errors, dashboa
                 " "
                 button.button type="submit" { (ctx.t("figures-filter")) }
             }
-            nav aria-labelledby="figures-data" {
+            nav aria-labelledby="dashboard-data" {
                 h2 #dashboard-data { (ctx.t("figures-open-data")) }
                 ul {
                     li { a href=(format!("/api/v1/dashboard{}", year_query(year))) { (ctx.t("figures-link-json")) } }
@@ -414,10 +509,6 @@ pub fn page_view(ctx: &Ctx, years: &[i32], typed: &str, errors: &Errors, dashboa
                 p { (ctx.t("figures-method")) }
                 @for f in figures(ctx, d) {
                     (figure_section(ctx, &f, d.year))
-                }
-                section aria-labelledby="fig-later" {
-                    h2 #fig-later { (ctx.t("figures-later-title")) }
-                    p { (ctx.t("figures-later-text")) }
                 }
             }
         }))

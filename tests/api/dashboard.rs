@@ -1,7 +1,8 @@
 //! The citizens' dashboard (issue 18, item 2): its figures match a hand count on a small data
 //! set written straight into the database (two themes, two years, an SME, a social-economy
 //! structure, a consortium, a withdrawal, a late deposit, a deposit before the deadline, a draft
-//! and a cancelled objective, an award and a contract modified once); the year filter and a bad
+//! and a cancelled objective, an award and a contract modified once, its change-support plan with
+//! ratings and three indicators on, behind and off their trajectories); the year filter and a bad
 //! year; the CSV, the JSON, the SVG's title and the table's numbers.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -10,8 +11,9 @@ use serde_json::Value;
 
 use achat_ouvert::db::DbConnection;
 use achat_ouvert::db::schema::{
-    award_winners, awards, contract_modifications, contracts, criteria, deposits, objective_criteria, objectives,
-    organisations, proposals, users,
+    award_winners, awards, contract_modifications, contracts, criteria, deposits, indicator_reports, indicators,
+    objective_criteria, objectives, organisations, proposals, support_actions, support_deliveries, support_ratings,
+    users,
 };
 
 use crate::both_backends;
@@ -182,6 +184,112 @@ fn deposit(conn: &mut DbConnection, proposal: i64, kind: &str, late: bool, when:
         .unwrap();
 }
 
+/// The contract's change-support plan: two training sessions (one delivered to 12 people and rated
+/// 4 and 5 by two users of the purchase, one planned), one advice session planned.
+fn support_plan(conn: &mut DbConnection, objective: i64, agent: i64, signed: NaiveDate, now: NaiveDateTime) {
+    let mut action = |kind: &str| -> i64 {
+        diesel::insert_into(support_actions::table)
+            .values((
+                support_actions::objective_id.eq(objective),
+                support_actions::kind.eq(kind),
+                support_actions::description.eq("Séance"),
+                support_actions::audience.eq("Agents des lycées"),
+                support_actions::planned_on.eq(signed + chrono::Duration::days(30)),
+                support_actions::planned_hours.eq(3.0),
+                support_actions::created_by.eq(agent),
+                support_actions::created_at.eq(now),
+            ))
+            .returning(support_actions::id)
+            .get_result(conn)
+            .unwrap()
+    };
+    let delivered = action("training");
+    action("training");
+    action("advice");
+    diesel::insert_into(support_deliveries::table)
+        .values((
+            support_deliveries::action_id.eq(delivered),
+            support_deliveries::delivered_on.eq(signed + chrono::Duration::days(31)),
+            support_deliveries::participants.eq(12),
+            support_deliveries::notes.eq("Bien passé."),
+            support_deliveries::recorded_by.eq(agent),
+            support_deliveries::recorded_at.eq(now),
+        ))
+        .execute(conn)
+        .unwrap();
+    for (n, rating) in [(1, 4), (2, 5)] {
+        let user: i64 = diesel::insert_into(users::table)
+            .values((
+                users::email.eq(format!("usager{n}@dashboard.test")),
+                users::display_name.eq(format!("Usager {n}")),
+                users::created_at.eq(now),
+                users::updated_at.eq(now),
+                users::locale.eq("fr"),
+            ))
+            .returning(users::id)
+            .get_result(conn)
+            .unwrap();
+        diesel::insert_into(support_ratings::table)
+            .values((
+                support_ratings::action_id.eq(delivered),
+                support_ratings::user_id.eq(user),
+                support_ratings::rating.eq(rating),
+                support_ratings::comment.eq("Utile."),
+                support_ratings::rated_at.eq(now),
+            ))
+            .execute(conn)
+            .unwrap();
+    }
+}
+
+/// Three indicators from 100 (or 0) to a target in five years, reported yearly: the first
+/// validated at 85 after a year (on track: 30 % of the way in 20 % of the time), the second at 95
+/// (behind: 10 %), with a later report sent back that does not count; the third has only a report
+/// waiting for validation (no validated value).
+fn indicators_of(conn: &mut DbConnection, objective: i64, agent: i64, signed: NaiveDate, now: NaiveDateTime) {
+    let target = |value: f64| {
+        serde_json::json!([{ "years": 5, "on": (signed + chrono::Months::new(60)).to_string(), "value": value }])
+            .to_string()
+    };
+    let mut indicator = |name: &str, baseline: f64, targets: String| -> i64 {
+        diesel::insert_into(indicators::table)
+            .values((
+                indicators::objective_id.eq(objective),
+                indicators::name.eq(name),
+                indicators::unit.eq("t"),
+                indicators::baseline.eq(baseline),
+                indicators::targets.eq(targets),
+                indicators::period_months.eq(12),
+                indicators::created_by.eq(agent),
+                indicators::created_at.eq(now),
+            ))
+            .returning(indicators::id)
+            .get_result(conn)
+            .unwrap()
+    };
+    let on = indicator("Déchets", 100.0, target(50.0));
+    let behind = indicator("Énergie", 100.0, target(50.0));
+    let waiting = indicator("Emplois", 0.0, target(10.0));
+    let mut report = |indicator: i64, period: i32, value: f64, state: &str| {
+        diesel::insert_into(indicator_reports::table)
+            .values((
+                indicator_reports::indicator_id.eq(indicator),
+                indicator_reports::period.eq(period),
+                indicator_reports::value.eq(value),
+                indicator_reports::comment.eq("Mesuré."),
+                indicator_reports::state.eq(state),
+                indicator_reports::reported_by.eq(agent),
+                indicator_reports::reported_at.eq(now),
+            ))
+            .execute(conn)
+            .unwrap();
+    };
+    report(on, 1, 85.0, "validated");
+    report(behind, 1, 95.0, "validated");
+    report(behind, 2, 10.0, "sent_back");
+    report(waiting, 1, 9.0, "submitted");
+}
+
 /// The hand-counted data set; returns the energy objective that was awarded (O1).
 async fn data_set(app: &TestApp) -> i64 {
     let now = now_of(app);
@@ -269,6 +377,8 @@ async fn data_set(app: &TestApp) -> i64 {
             ))
             .execute(conn)
             .unwrap();
+        support_plan(conn, o1, agent, signed, now);
+        indicators_of(conn, o1, agent, signed, now);
         // O2, year y, main theme mobility, environment 50 %, closed: one deposit stands (the
         // large company's); the SME's only deposit was late.
         let o2 = objective(
@@ -367,6 +477,12 @@ both_backends! {
         assert_eq!(mobility["decisions"], 0);
         assert_eq!(energy["contracts"], 1);
         assert_eq!(energy["amount_cents"], 12_000_000_i64);
+        let kinds: Vec<&str> = all["support"].as_array().unwrap().iter().map(|k| k["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["training", "advice", "awareness", "recommendation", "coaching"]);
+        assert_eq!(all["support"][0], serde_json::json!({ "kind": "training", "planned": 2, "delivered": 1, "participants": 12, "ratings": 2, "rating_sum": 9 }));
+        assert_eq!(all["support"][1], serde_json::json!({ "kind": "advice", "planned": 1, "delivered": 0, "participants": 0, "ratings": 0, "rating_sum": 0 }));
+        assert_eq!(all["support"][2]["planned"], 0);
+        assert_eq!(all["indicators"], serde_json::json!({ "on_track": 1, "behind": 1, "not_reported": 1 }));
 
         let this = json(&app, &format!("?year={y}")).await;
         assert_eq!(this["year"], y);
@@ -375,10 +491,14 @@ both_backends! {
         assert_eq!(this["proposals"]["closed_objectives"], 1);
         assert_eq!(this["depositors"], serde_json::json!({ "total": 1, "sme": 0, "social_economy": 0, "regional": 1 }));
         assert_eq!(this["winners"]["total"], 0);
+        assert_eq!(this["support"][0]["planned"], 0);
+        assert_eq!(this["indicators"], serde_json::json!({ "on_track": 0, "behind": 0, "not_reported": 0 }));
         let last = json(&app, &format!("?year={}", y - 1)).await;
         assert_eq!(last["proposals"]["deposits"], 3);
         assert_eq!(last["depositors"], serde_json::json!({ "total": 3, "sme": 2, "social_economy": 1, "regional": 2 }));
         assert_eq!(theme(&last, "energie")["amount_cents"], 12_000_000_i64);
+        assert_eq!(last["support"][0]["ratings"], 2);
+        assert_eq!(last["indicators"]["on_track"], 1);
         app.stop().await;
     }
 }
@@ -395,7 +515,7 @@ both_backends! {
         assert_eq!(page.status(), 200);
         let html = page.text().await.unwrap();
         assert!(html.contains("<h1>Les achats de la Région en chiffres</h1>"), "{html}");
-        for id in ["objectives", "proposals", "depositors", "winners", "consortia", "environment", "decision", "amounts"] {
+        for id in ["objectives", "proposals", "depositors", "winners", "consortia", "environment", "decision", "amounts", "support", "indicators"] {
             assert!(html.contains(&format!("aria-labelledby=\"fig-{id}-t\"")), "{id}");
             assert!(html.contains(&format!("href=\"/chiffres/{id}.csv\"")), "{id}");
         }
@@ -411,7 +531,21 @@ both_backends! {
         for link in ["/api/v1/dashboard", "/api/v1/ocds/objectives.json", "/api/v1/decp/marches.json", "/feeds/objectives.atom"] {
             assert!(html.contains(&format!("href=\"{link}\"")), "{link}");
         }
-        assert!(html.contains("pas encore mesurés"));
+        // Change support: one of three delivered, 4.5 out of 5 from two ratings; the table by kind.
+        assert!(html.contains("Actions réalisées : 1 sur 3 prévues"), "{html}");
+        assert!(html.contains("utilité moyenne : 4,5 sur 5."), "{html}");
+        assert!(html.contains("<th scope=\"row\">Formation</th><td>2</td><td>1</td><td>12</td><td>2</td><td>4,5 sur 5</td>"), "{html}");
+        assert!(html.contains("<th scope=\"row\">Conseil</th><td>1</td><td>0</td><td>0</td><td>0</td><td>non mesuré</td>"), "{html}");
+        assert!(!html.contains("<th scope=\"row\">Sensibilisation</th>"), "kinds with no action are left out of the table");
+        // Indicators: one of the two measured on track; a third of all in each row.
+        assert!(html.contains("Indicateurs en bonne voie : 1 sur 2 mesurés."), "{html}");
+        assert!(html.contains("<th scope=\"row\">En bonne voie</th><td>1</td><td>33,3 %</td>"), "{html}");
+        assert!(html.contains("<th scope=\"row\">Pas encore de valeur validée</th><td>1</td><td>33,3 %</td>"), "{html}");
+        assert!(!html.contains("pas encore mesurés"));
+        let support_csv = app.get("/chiffres/support.csv").await.text().await.unwrap();
+        assert!(support_csv.contains("\"Formation\",\"2\",\"1\",\"12\",\"2\",\"4.5\"\r\n"), "{support_csv}");
+        let indicators_csv = app.get("/chiffres/indicators.csv").await.text().await.unwrap();
+        assert!(indicators_csv.contains("\"En retard sur la trajectoire\",\"1\",\"33.3\"\r\n"), "{indicators_csv}");
 
         let filtered = app.get(&format!("/chiffres?year={y}")).await.text().await.unwrap();
         assert!(filtered.contains(&format!("href=\"/chiffres/depositors.csv?year={y}\"")));

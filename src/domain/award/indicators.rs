@@ -249,6 +249,39 @@ pub fn parse(pairs: &FormPairs, reach: &[i32]) -> Result<NewIndicator, Vec<Probl
     }
 }
 
+/// Where an indicator stands against its trajectory, as the public figures count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Track {
+    /// The latest validated value has come at least as far as the trajectory asks.
+    OnTrack,
+    /// It has come less far.
+    Behind,
+    /// No value validated yet.
+    NotReported,
+}
+
+/// The trajectory is the straight line from the baseline, at signature, to each target at its
+/// date. The latest validated value, at the end of its period, is compared with the next target
+/// not yet due then (the last target once all are due): on track when it has covered at least the
+/// share of the way from the baseline that the time elapsed represents (at least all of it once
+/// the target's date has passed), whichever way the target lies. A target equal to the baseline
+/// asks the value to stay where it was: since no direction can be read from it, a value equal to
+/// it is on track and any other behind.
+pub fn track(baseline: f64, targets: &[Target], signed_on: NaiveDate, latest: Option<(NaiveDate, f64)>) -> Track {
+    let Some((at, value)) = latest else { return Track::NotReported };
+    let Some(target) = targets.iter().find(|t| t.on >= at).or_else(|| targets.last()) else {
+        return Track::NotReported;
+    };
+    let way = target.value - baseline;
+    if way == 0.0 {
+        return if (value - target.value).abs() < 1e-9 { Track::OnTrack } else { Track::Behind };
+    }
+    let span = (target.on - signed_on).num_days().max(1) as f64;
+    let elapsed = ((at - signed_on).num_days() as f64 / span).clamp(0.0, 1.0);
+    let covered = (value - baseline) / way;
+    if covered + 1e-9 >= elapsed { Track::OnTrack } else { Track::Behind }
+}
+
 /// The day it is in Paris at `t` (UTC): periods and due dates are counted in days there.
 pub fn paris_day(t: NaiveDateTime) -> NaiveDate {
     chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &t).date_naive()
@@ -700,6 +733,37 @@ mod tests {
 
     fn pairs(v: &[(&str, &str)]) -> FormPairs {
         v.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn an_indicator_is_on_track_when_it_has_come_as_far_as_the_time_elapsed() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let signed = d(2026, 1, 1);
+        // From 100 down to 50 in five years, then to 20 in ten.
+        let targets =
+            [Target { years: 5, on: d(2031, 1, 1), value: 50.0 }, Target { years: 10, on: d(2036, 1, 1), value: 20.0 }];
+        assert_eq!(track(100.0, &targets, signed, None), Track::NotReported);
+        // After one year of five: a fifth of the way (90) is the trajectory.
+        let year1 = d(2027, 1, 1);
+        assert_eq!(track(100.0, &targets, signed, Some((year1, 89.0))), Track::OnTrack);
+        assert_eq!(track(100.0, &targets, signed, Some((year1, 90.0))), Track::OnTrack);
+        assert_eq!(track(100.0, &targets, signed, Some((year1, 91.0))), Track::Behind);
+        // Going the wrong way is behind.
+        assert_eq!(track(100.0, &targets, signed, Some((year1, 120.0))), Track::Behind);
+        // Past the first target, the line runs to the second one (52 in 2032).
+        assert_eq!(track(100.0, &targets, signed, Some((d(2032, 1, 1), 55.0))), Track::Behind);
+        assert_eq!(track(100.0, &targets, signed, Some((d(2032, 1, 1), 30.0))), Track::OnTrack);
+        // Past every target: the last one must be reached.
+        assert_eq!(track(100.0, &targets, signed, Some((d(2040, 1, 1), 21.0))), Track::Behind);
+        assert_eq!(track(100.0, &targets, signed, Some((d(2040, 1, 1), 20.0))), Track::OnTrack);
+        // Upwards too.
+        let up = [Target { years: 5, on: d(2031, 1, 1), value: 10.0 }];
+        assert_eq!(track(0.0, &up, signed, Some((year1, 2.5))), Track::OnTrack);
+        assert_eq!(track(0.0, &up, signed, Some((year1, 1.0))), Track::Behind);
+        // A target equal to the baseline: staying is on track, moving is not.
+        let stay = [Target { years: 5, on: d(2031, 1, 1), value: 7.0 }];
+        assert_eq!(track(7.0, &stay, signed, Some((year1, 7.0))), Track::OnTrack);
+        assert_eq!(track(7.0, &stay, signed, Some((year1, 8.0))), Track::Behind);
     }
 
     #[test]
