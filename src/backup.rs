@@ -562,19 +562,7 @@ fn copy_hashing(source: &Path, target: &Path) -> Result<(String, u64), BackupErr
 }
 
 fn sha256_of(path: &Path) -> Result<(String, u64), BackupError> {
-    let mut input = fs::File::open(path).map_err(io(path))?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = input.read(&mut buffer).map_err(io(path))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        size += n as u64;
-    }
-    Ok((hex::encode(hasher.finalize()), size))
+    crate::uploads::sha256_of_file(path).map_err(io(path))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), BackupError> {

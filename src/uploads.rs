@@ -242,6 +242,28 @@ pub fn safe_name(original: &str, kind: FileKind) -> String {
     format!("{stem}.{}", kind.extension())
 }
 
+/// The SHA-256 (hex) and size of a file, read 64 KiB at a time (blocking: call it off the
+/// server's threads).
+pub fn sha256_of_file(path: &Path) -> std::io::Result<(String, u64)> {
+    sha256_of_reader(&mut std::fs::File::open(path)?)
+}
+
+/// The SHA-256 (hex) and size of what a reader gives, 64 KiB at a time.
+pub fn sha256_of_reader(input: &mut impl std::io::Read) -> std::io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = input.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        size += n as u64;
+    }
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
 impl Store {
     pub fn new(data_dir: &Path) -> Store {
         Store { root: data_dir.join("uploads") }

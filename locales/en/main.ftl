@@ -1970,3 +1970,13 @@ support-cancel-action = Cancel this action
 support-cancel-title = Cancel an action of the plan
 support-cancel-effect = The action leaves the change-support plan and its public figures; the audit log keeps what it was.
 support-cancel-irreversible = A cancelled action cannot be restored: a new one has to be added.
+
+# Stored files checked against their recorded hashes (domain::integrity)
+integrity-title = Altered files
+integrity-explained = These files no longer match the fingerprint (SHA-256) recorded when they were received, the one the deposit's receipt names, or cannot be found. They are no longer served; the incident is in the audit log. Restore them from the latest backup and tell the administrator.
+integrity-deposited-document = document { $position } of deposit no. { $deposit }
+integrity-draft-attachment = an attachment of a draft
+integrity-during-opening = found at the opening
+integrity-during-download = found at a download
+work-agent-altered-file = Altered file: “{ $file }” ({ $objective }), found on { $at }
+error-file-altered = This file no longer matches the fingerprint recorded when it was received: it is not served. The incident is recorded and reported to the agents.

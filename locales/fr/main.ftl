@@ -1967,3 +1967,13 @@ support-cancel-action = Annuler cette action
 support-cancel-title = Annuler une action du plan
 support-cancel-effect = L’action quitte le plan d’accompagnement et ses chiffres publics ; le journal d’audit garde ce qu’elle était.
 support-cancel-irreversible = Une action annulée ne peut pas être rétablie : il faudra en ajouter une nouvelle.
+
+# Stored files checked against their recorded hashes (domain::integrity)
+integrity-title = Fichiers altérés
+integrity-explained = Ces fichiers ne correspondent plus à l’empreinte (SHA-256) enregistrée à leur réception, celle que nomme le reçu du dépôt, ou sont introuvables. Ils ne sont plus servis ; l’incident est consigné au journal d’audit. Restaurez-les depuis la dernière sauvegarde et prévenez l’administrateur.
+integrity-deposited-document = document { $position } du dépôt n° { $deposit }
+integrity-draft-attachment = pièce jointe d’un brouillon
+integrity-during-opening = constaté à l’ouverture
+integrity-during-download = constaté au téléchargement
+work-agent-altered-file = Fichier altéré : « { $file } » ({ $objective }), constaté le { $at }
+error-file-altered = Ce fichier ne correspond plus à l’empreinte enregistrée à sa réception : il n’est pas servi. L’incident est consigné et signalé aux agents.

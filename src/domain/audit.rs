@@ -238,6 +238,12 @@ events! {
         ProposalOpened => "proposal.opened",
     }
 
+    /// Stored files (`domain::integrity`): a file that no longer matches the SHA-256 recorded when
+    /// it was received (or is missing), found at an opening or before a download; it was not served.
+    {
+        FileIntegrityFailed => "storage.integrity_failed",
+    }
+
     /// Consortia: the lead invites or removes members; members confirm or decline.
     {
         ConsortiumMemberInvited => "consortium.member_invited",
@@ -652,6 +658,7 @@ mod tests {
         "support.action_cancelled",
         "support.action_rated",
         "retention.purged",
+        "storage.integrity_failed",
         "evaluation.shortlist_changed",
         "evaluation.submitted",
         "message.report_resolved",

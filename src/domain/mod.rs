@@ -18,6 +18,7 @@ pub mod error;
 pub mod evaluation;
 pub mod following;
 pub mod forms;
+pub mod integrity;
 pub mod markdown;
 pub mod network;
 pub mod objectives;

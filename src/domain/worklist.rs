@@ -80,6 +80,8 @@ pub struct AgentWork {
     pub practices_to_review: i64,
     /// Indicator reports submitted by holders, waiting for validation.
     pub reports_to_validate: Vec<crate::domain::award::indicators::Waiting>,
+    /// Stored files found altered in the last 30 days (`domain::integrity`).
+    pub altered_files: Vec<crate::domain::integrity::Alert>,
 }
 
 fn lines(conn: &mut DbConnection, ids: &[ObjectiveId]) -> QueryResult<Vec<ObjectiveLine>> {
@@ -179,6 +181,7 @@ pub fn agent(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<AgentWo
         to_sign: lines(conn, &to_sign)?,
         practices_to_review,
         reports_to_validate: crate::domain::award::indicators::to_validate(conn)?,
+        altered_files: crate::domain::integrity::alerts(conn, None, Some(now - chrono::Duration::days(30)), LIMIT)?,
     })
 }
 

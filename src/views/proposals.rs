@@ -763,6 +763,43 @@ pub struct AgentView<'a> {
     /// The committee decided: the agent may read the ranking and publish the results.
     pub decided: bool,
     pub published: bool,
+    /// Deposited files found altered (at the opening or a download), newest first.
+    pub altered: Vec<crate::domain::integrity::Alert>,
+}
+
+/// How an altered file is named: a public file by its name, a deposited document by its deposit
+/// and position (a proposal's file names are content).
+pub fn alert_file(ctx: &Ctx, a: &crate::domain::integrity::Alert) -> String {
+    match (&a.file_name, a.deposit) {
+        (Some(name), _) => name.clone(),
+        (None, Some((deposit, position))) => ctx.t_args(
+            "integrity-deposited-document",
+            &[("position", &(position + 1).to_string()), ("deposit", &deposit.to_string())],
+        ),
+        (None, None) => ctx.t("integrity-draft-attachment"),
+    }
+}
+
+/// The files found not to match the hashes recorded when they were received.
+pub fn integrity_alerts(ctx: &Ctx, alerts: &[crate::domain::integrity::Alert], with_objective: bool) -> Markup {
+    html! {
+        @if !alerts.is_empty() {
+            div.alert.alert-error role="alert" {
+                h2 { (ctx.t("integrity-title")) }
+                p { (ctx.t("integrity-explained")) }
+                ul {
+                    @for a in alerts {
+                        li {
+                            @if with_objective {
+                                a href=(format!("/objectives/{}/proposals", a.objective)) { (a.objective_title) } " — "
+                            }
+                            (alert_file(ctx, a)) " — " (ctx.t(&format!("integrity-during-{}", a.during))) ", " (when(ctx, a.at))
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub fn agent_list(ctx: &Ctx, v: &AgentView<'_>) -> Markup {
@@ -774,6 +811,7 @@ pub fn agent_list(ctx: &Ctx, v: &AgentView<'_>) -> Markup {
             (breadcrumbs(ctx, &[("/objectives", ctx.t("objectives-title")), (&format!("/objectives/{}", v.objective_id), v.objective_title.to_owned())], &heading))
             h1 { (heading) }
             @if let Some(n) = &v.notice { div.alert.alert-ok role="status" { p { (n) } } }
+            (integrity_alerts(ctx, &v.altered, false))
             p.lead { (ctx.t_args("opening-count", &[("count", &v.deposited.to_string())])) }
             p { a href=(format!("/objectives/{}/committee", v.objective_id)) { (ctx.t("committee-title")) } }
             @if v.decided {

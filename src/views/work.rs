@@ -271,6 +271,20 @@ fn agent(ctx: &Ctx, a: &AgentWork) -> Markup {
             urgent: true,
         });
     }
+    for f in &a.altered_files {
+        list.push(Task {
+            text: ctx.t_args(
+                "work-agent-altered-file",
+                &[
+                    ("file", &crate::views::proposals::alert_file(ctx, f)),
+                    ("objective", &f.objective_title),
+                    ("at", &paris(ctx.lang, f.at)),
+                ],
+            ),
+            href: format!("/objectives/{}/proposals", f.objective.0),
+            urgent: true,
+        });
+    }
     if a.practices_to_review > 0 {
         list.push(Task {
             text: ctx.t_count("work-agent-practices", ("count", a.practices_to_review), &[]),

@@ -8,7 +8,7 @@ use crate::helpers::{Browser, TestApp, spawn_app_with};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
-async fn upload(browser: &Browser, id: i64, files: &[(&str, Vec<u8>)], reason: Option<&str>) -> reqwest::Response {
+pub async fn upload(browser: &Browser, id: i64, files: &[(&str, Vec<u8>)], reason: Option<&str>) -> reqwest::Response {
     let token = browser.csrf(&format!("/objectives/{id}")).await;
     let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
     if let Some(r) = reason {

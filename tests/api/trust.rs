@@ -522,3 +522,111 @@ both_backends! {
         app.stop().await;
     }
 }
+
+/// The hex SHA-256 of some bytes, as the platform records it.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+both_backends! {
+    /// Opening and downloads check stored files against the hashes recorded when they were
+    /// received (a deposit's receipt names them): an altered or missing file is never served, the
+    /// mismatch goes to the audit log, the objective's proposals page and the agents' work list;
+    /// an intact file is served whole, with its length.
+    async fn altered_or_missing_files_are_never_served_and_the_agents_are_told(backend) {
+        use crate::proposals::{PDF, attach};
+        let app = spawn_app(backend).await;
+        let agent = app.staff("agent@region.example", &[Role::Agent]).await;
+        let token = api_token(&agent).await;
+        let objective = published(&app, &agent, "Empreintes des fichiers").await;
+        let notice = crate::documents::upload(&agent, objective, &[("reglement.pdf", PDF.to_vec())], Some("Le règlement de la consultation")).await;
+        assert_eq!(notice.status(), 303);
+        let mut deposits = Vec::new();
+        for (n, email) in [(781, "owner@alpha.example"), (782, "owner@beta.example"), (783, "owner@gamma.example")] {
+            let supplier = app.supplier_owner(email, n).await;
+            let proposal = start(&supplier, objective, &COMPLETE).await;
+            assert_eq!(attach(&supplier, proposal, &[("mémoire.pdf", PDF.to_vec())]).await.status(), 303);
+            let deposit = deposited(&supplier, proposal).await;
+            deposits.push((supplier, deposit));
+        }
+        let (da, db, dc) = (deposits[0].1, deposits[1].1, deposits[2].1);
+
+        // Someone with access to the disk changes alpha's deposited file, deletes beta's and
+        // changes the objective's public document; gamma's is left alone.
+        let keys = app.with_db(move |conn| {
+            use achat_ouvert::db::schema::{deposit_documents, objective_documents};
+            use diesel::prelude::*;
+            let of = |conn: &mut achat_ouvert::db::DbConnection, d: i64| deposit_documents::table.filter(deposit_documents::deposit_id.eq(d)).select(deposit_documents::storage_key).first::<String>(conn).unwrap();
+            let doc: (i64, String) = objective_documents::table.select((objective_documents::id, objective_documents::storage_key)).first(conn).unwrap();
+            (of(conn, da), of(conn, db), of(conn, dc), doc)
+        }).await;
+        let (key_a, key_b, key_c, (document, key_doc)) = keys;
+        assert!(key_c != key_a && key_c != key_b, "each deposit has its own file");
+        let uploads = app.database.data_dir.path().join("uploads");
+        let altered = b"%PDF-1.4 altered after the deposit".to_vec();
+        std::fs::write(uploads.join(&key_a), &altered).unwrap();
+        std::fs::remove_file(uploads.join(&key_b)).unwrap();
+        std::fs::write(uploads.join(&key_doc), b"%PDF-1.4 another rule").unwrap();
+        let integrity = || async {
+            audit_actions(&app).await.into_iter().filter(|(a, _)| a == "storage.integrity_failed").map(|(_, d)| serde_json::from_str::<Value>(&d).unwrap()).collect::<Vec<_>>()
+        };
+
+        // The author's own download is refused in words, and recorded; nothing of the file goes out.
+        let alpha = &deposits[0].0;
+        let r = alpha.get(&format!("/deposits/{da}/documents/0")).await;
+        assert_eq!(r.status(), 409);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("ne correspond plus à l’empreinte enregistrée"), "{page}");
+        assert!(!page.contains("altered after"), "{page}");
+        // A visitor's download of the altered public document too; recorded without a user.
+        let r = reqwest::get(app.url(&format!("/objectives/{objective}/documents/{document}"))).await.unwrap();
+        assert_eq!(r.status(), 409);
+        let found = integrity().await;
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0]["during"], "download");
+        assert_eq!(found[0]["deposit"], da);
+        assert_eq!(found[0]["expected_sha256"], sha256_hex(PDF));
+        assert_eq!(found[0]["found_sha256"], sha256_hex(&altered));
+        assert!(found[0].get("file").is_none(), "a proposal's file name stays out of the audit log: {found:?}");
+        assert_eq!(found[1]["deposit"], Value::Null);
+        assert_eq!(found[1]["file"], "reglement.pdf", "a public document is named");
+        // Gamma's intact file is served, whole, with its length.
+        let gamma = &deposits[2].0;
+        let r = gamma.get(&format!("/deposits/{dc}/documents/0")).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-length"].to_str().unwrap(), PDF.len().to_string());
+        assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+
+        // The opening, after the deadline, checks every opened deposit's files: alpha's and beta's
+        // are named (beta's as missing), gamma's is not.
+        app.clock.advance(chrono::Duration::days(31));
+        let (status, body) = call(&app, &token, reqwest::Method::POST, &format!("/api/v1/objectives/{objective}/opening"), None).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["opened"], 3, "{body}");
+        let named: Vec<(i64, Value)> = body["altered"].as_array().unwrap().iter().map(|m| (m["deposit"].as_i64().unwrap(), m["found_sha256"].clone())).collect();
+        assert_eq!(named, vec![(da, json!(sha256_hex(&altered))), (db, Value::Null)], "{body}");
+        assert!(body["altered"][0].get("storage_key").is_none(), "the storage key stays inside");
+        let found = integrity().await;
+        assert_eq!(found.len(), 4);
+        assert!(found[2..].iter().all(|m| m["during"] == "opening"));
+
+        // The agent reads them on the objective's proposals page and in the work list.
+        assert_eq!(agent.sign_in("agent@region.example", PASSWORD).await.status(), 303);
+        let list = agent.text(&format!("/objectives/{objective}/proposals")).await;
+        assert!(list.contains("Fichiers altérés"), "{list}");
+        assert_eq!(list.matches("constaté à l’ouverture").count(), 2, "{list}");
+        assert_eq!(list.matches("constaté au téléchargement").count(), 2, "{list}");
+        assert!(list.contains(&format!("document 1 du dépôt n° {da}")) && list.contains("reglement.pdf"), "{list}");
+        let work = agent.text("/work").await;
+        assert!(work.contains(&format!("Fichier altéré : « document 1 du dépôt n° {db} » (Empreintes des fichiers), constaté le")), "{work}");
+        assert!(!work.contains("mémoire"), "{work}");
+        // The agent's own download of the altered file is refused too; gamma's opened one is served.
+        assert_eq!(agent.get(&format!("/deposits/{da}/documents/0")).await.status(), 409);
+        assert_eq!(agent.get(&format!("/deposits/{db}/documents/0")).await.status(), 409);
+        let r = agent.get(&format!("/deposits/{dc}/documents/0")).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
+        app.stop().await;
+    }
+}

@@ -163,13 +163,14 @@ pub fn openable(o: &Objective, now: NaiveDateTime) -> bool {
 }
 
 /// Opens the counted deposit of every proposal of a closed objective, one audit entry per
-/// opening. Opening twice changes nothing. Returns how many were opened now.
+/// opening. Opening twice changes nothing. Returns the deposits opened now (their files are
+/// then checked against their receipts: `domain::integrity`).
 pub fn open(
     conn: &mut DbConnection,
     objective: ObjectiveId,
     by: UserId,
     now: NaiveDateTime,
-) -> Result<usize, ProposalError> {
+) -> Result<Vec<DepositId>, ProposalError> {
     write_tx(conn, |conn| {
         crate::db::serialize(conn, crate::db::LOCK_OBJECTIVES)?;
         // A deposit in flight finishes first (and is judged late or not) before anything opens.
@@ -195,14 +196,14 @@ pub fn open(
                 .set((objectives::status.eq(Status::UnderEvaluation.as_str()), objectives::updated_at.eq(now)))
                 .execute(conn)?;
         }
-        let mut opened = 0;
+        let mut opened = Vec::new();
         for p in proposals_of(conn, objective)? {
             let Ok(deposit) = p.outcome else { continue };
             let n = diesel::update(deposits::table.find(deposit).filter(deposits::opened_at.is_null()))
                 .set((deposits::opened_at.eq(Some(now)), deposits::opened_by.eq(Some(by))))
                 .execute(conn)?;
             if n > 0 {
-                opened += 1;
+                opened.push(deposit);
                 record(
                     conn,
                     by,

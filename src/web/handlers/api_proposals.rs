@@ -544,20 +544,17 @@ pub async fn received(state: web::Data<AppState>, identity: Identity, id: web::P
 pub struct Opening {
     /// How many proposals this call opened.
     pub opened: usize,
+    /// Deposited files of the proposals opened now that no longer match the SHA-256 their
+    /// receipts name (or are missing): recorded in the audit log, never served.
+    pub altered: Vec<crate::domain::integrity::Mismatch>,
 }
 
 /// Agents, after the deadline: opens every proposal's counted deposit (one audit entry each).
 #[utoipa::path(post, path = "/api/v1/objectives/{id}/opening", tag = "proposals", security(("bearer" = [])),
     responses((status = 200, body = Opening), (status = 409, body = crate::web::error::ErrorBody)))]
 pub async fn open(state: web::Data<AppState>, identity: Identity, id: web::Path<i64>) -> Resp {
-    let current = identity.authorize(Action::OpenProposals)?;
-    let (oid, user, now) = (ObjectiveId(id.into_inner()), current.user.id, state.clock.now_naive());
-    let opened = state
-        .db
-        .run(move |conn| Ok::<_, AppError>(opening::open(conn, oid, user, now)))
-        .await?
-        .map_err(AppError::from)?;
-    Ok(private(StatusCode::OK, Opening { opened }))
+    let done = operations::open_proposals(&state, &identity, ObjectiveId(id.into_inner())).await?;
+    Ok(private(StatusCode::OK, Opening { opened: done.opened, altered: done.altered }))
 }
 
 #[derive(Serialize, ToSchema)]

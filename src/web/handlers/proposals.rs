@@ -493,10 +493,11 @@ pub async fn agent_list(
             // Before the deadline: the number only.
             let rows = if closed { opening::proposals_of(conn, oid)? } else { Vec::new() };
             let decided = crate::domain::evaluation::board::decided(conn, oid)?;
-            Ok::<_, AppError>((count, rows, decided))
+            let altered = crate::domain::integrity::alerts(conn, Some(oid), None, 50)?;
+            Ok::<_, AppError>((count, rows, decided, altered))
         })
         .await?;
-    let (count, rows, decided) = (count.0, count.1, count.2);
+    let (count, rows, decided, altered) = count;
     let view = views::proposals::AgentView {
         objective_id: o.id.0,
         objective_title: &o.title,
@@ -516,6 +517,7 @@ pub async fn agent_list(
         notice: query.notice(&ctx, "proposal"),
         decided,
         published: o.results_published_at.is_some(),
+        altered,
     };
     Ok(html(StatusCode::OK, views::proposals::agent_list(&ctx, &view)))
 }
@@ -526,10 +528,9 @@ pub async fn open(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let o = agent_objective(&state, &identity, id.into_inner()).await?;
-    let current = identity.authorize(Action::OpenProposals)?;
-    let (oid, user, now) = (o.id, current.user.id, state.clock.now_naive());
-    state.db.run(move |conn| Ok::<_, AppError>(opening::open(conn, oid, user, now))).await?.map_err(AppError::from)?;
-    Ok(redirect(&format!("/objectives/{oid}/proposals?done=opened")))
+    // Files found altered are listed on the proposals page, read back from the audit log.
+    operations::open_proposals(&state, &identity, o.id).await?;
+    Ok(redirect(&format!("/objectives/{}/proposals?done=opened", o.id)))
 }
 
 pub async fn opened(

@@ -5,11 +5,12 @@ use actix_multipart::Multipart;
 use actix_web::HttpResponse;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 
-use crate::db::ids::{DocumentId, ObjectiveId};
+use crate::db::ids::{DepositId, DocumentId, ObjectiveId, UserId};
 use crate::domain::authz::Action;
 use crate::domain::documents;
 use crate::domain::error::{Kind, Message};
 use crate::domain::following::MailLinks;
+use crate::domain::integrity::{self, During, Mismatch};
 use crate::domain::objectives::{self, Status};
 use crate::uploads::{Store, UploadError};
 use crate::web::AppState;
@@ -23,6 +24,20 @@ pub struct Download {
     pub storage_key: String,
     pub name: String,
     pub content_type: String,
+    /// The hash recorded when the file was received, checked before it is served.
+    pub check: Option<Check>,
+}
+
+/// A recorded hash to check before a download, and what to name in the audit log if it fails.
+pub struct Check {
+    pub sha256: String,
+    pub objective: ObjectiveId,
+    /// For a deposited document: the deposit and the document's position.
+    pub deposit: Option<(DepositId, i32)>,
+    /// A proposal's file, whose name stays out of the audit log.
+    pub sealed: bool,
+    /// Who downloads (none for an anonymous visitor).
+    pub by: Option<UserId>,
 }
 
 /// Receives an agent's upload (multipart, with a `reason` when the objective is published) and
@@ -120,25 +135,66 @@ pub async fn visible_document(state: &AppState, identity: &Identity, id: i64, do
         {
             Err(AppError::NotFound)
         }
-        Some((_, d)) => Ok(Download { storage_key: d.storage_key, name: d.file_name, content_type: d.content_type }),
+        Some((_, d)) => Ok(Download {
+            check: Some(Check {
+                sha256: d.sha256,
+                objective: oid,
+                deposit: None,
+                sealed: false,
+                by: identity.0.as_ref().map(|c| c.user.id),
+            }),
+            storage_key: d.storage_key,
+            name: d.file_name,
+            content_type: d.content_type,
+        }),
         None => Err(AppError::NotFound),
     }
 }
 
 /// Sends a stored file as a download: `Content-Disposition: attachment` with a safe name (ASCII
 /// and UTF-8 forms), never cached by shared caches; `nosniff` comes from the security headers.
+/// The file is streamed 64 KiB at a time with its length (a download holds one buffer, whatever
+/// the file's size).
 pub async fn serve_stored(
     state: &AppState,
     storage_key: &str,
     file_name: &str,
     content_type: &str,
 ) -> Result<HttpResponse, AppError> {
-    let store = Store::new(&state.settings.data_dir);
-    let file_path = store.path_of(storage_key).ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(&file_path).await.map_err(|e| {
-        tracing::error!(key = %storage_key, error = %e, "stored file missing");
+    let file = open_stored(state, storage_key, false).await?.0;
+    Ok(attachment(file_name, content_type, file))
+}
+
+/// Opens a stored file off the server's threads; with `hash`, also reads it through once for its
+/// SHA-256 and rewinds, so what is checked is what is sent.
+async fn open_stored(
+    state: &AppState,
+    storage_key: &str,
+    hash: bool,
+) -> Result<(std::fs::File, Option<String>), AppError> {
+    use std::io::{Seek, SeekFrom};
+    let path = Store::new(&state.settings.data_dir).path_of(storage_key).ok_or(AppError::NotFound)?;
+    let key = storage_key.to_owned();
+    actix_web::web::block(move || -> std::io::Result<_> {
+        let mut file = std::fs::File::open(&path)?;
+        let found = if hash {
+            let (sha256, _) = crate::uploads::sha256_of_reader(&mut file)?;
+            file.seek(SeekFrom::Start(0))?;
+            Some(sha256)
+        } else {
+            None
+        };
+        Ok((file, found))
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(|e| {
+        tracing::error!(key = %key, error = %e, "stored file missing");
         AppError::NotFound
-    })?;
+    })
+}
+
+fn attachment(file_name: &str, content_type: &str, file: std::fs::File) -> HttpResponse {
     let ascii: String =
         file_name.chars().map(|c| if c.is_ascii_alphanumeric() || "._- ".contains(c) { c } else { '_' }).collect();
     let disposition = ContentDisposition {
@@ -152,14 +208,44 @@ pub async fn serve_stored(
             }),
         ],
     };
-    Ok(HttpResponse::Ok()
+    let mut response = HttpResponse::Ok();
+    response
         .content_type(content_type)
         .insert_header(disposition)
-        .insert_header(("Cache-Control", "private, no-store"))
-        .body(bytes))
+        .insert_header(("Cache-Control", "private, no-store"));
+    crate::web::ctx::stream_file(response, file)
 }
 
-/// Sends a [`Download`].
+/// Sends a [`Download`], after checking its recorded hash: a file that no longer matches (or is
+/// missing) is not served; the mismatch is recorded in the audit log, where the agents read it
+/// (`domain::integrity`), and the request is refused with `file_altered`.
 pub async fn serve(state: &AppState, d: &Download) -> Result<HttpResponse, AppError> {
-    serve_stored(state, &d.storage_key, &d.name, &d.content_type).await
+    let Some(check) = &d.check else { return serve_stored(state, &d.storage_key, &d.name, &d.content_type).await };
+    let (file, found) = match open_stored(state, &d.storage_key, true).await {
+        Ok((file, found)) => (Some(file), found),
+        Err(AppError::NotFound) => (None, None),
+        Err(e) => return Err(e),
+    };
+    if let Some(file) = file
+        && found.as_deref() == Some(check.sha256.as_str())
+    {
+        return Ok(attachment(&d.name, &d.content_type, file));
+    }
+    let mismatch = Mismatch {
+        deposit: check.deposit.map(|(d, _)| d.0),
+        position: check.deposit.map(|(_, p)| p),
+        file_name: d.name.clone(),
+        sealed: check.sealed,
+        storage_key: d.storage_key.clone(),
+        expected_sha256: check.sha256.clone(),
+        found_sha256: found,
+    };
+    let (by, objective, now) = (check.by, check.objective, state.clock.now_naive());
+    state
+        .db
+        .run(move |conn| {
+            integrity::record(conn, by, objective, During::Download, &mismatch, now).map_err(AppError::from)
+        })
+        .await?;
+    Err(AppError::refused(Kind::Conflict, "file_altered", Message::new("error-file-altered")))
 }

@@ -24,7 +24,7 @@ use crate::uploads::{Store, UploadError};
 use crate::web::AppState;
 use crate::web::auth::{CurrentUser, Identity};
 use crate::web::error::AppError;
-use crate::web::operations::documents::Download;
+use crate::web::operations::documents::{Check, Download};
 
 const MAX_FILES_PER_UPLOAD: usize = 10;
 
@@ -229,7 +229,18 @@ pub async fn attachment(state: &AppState, identity: &Identity, id: i64, aid: i64
     let (full, _, current) = readable(state, identity, id).await?;
     let a = full.attachments.iter().find(|a| a.id == AttachmentId(aid)).ok_or(AppError::NotFound)?;
     log_download(state, &current, full.proposal.id, Downloaded::Attachment(AttachmentId(aid))).await?;
-    Ok(Download { storage_key: a.storage_key.clone(), name: a.file_name.clone(), content_type: a.content_type.clone() })
+    Ok(Download {
+        storage_key: a.storage_key.clone(),
+        name: a.file_name.clone(),
+        content_type: a.content_type.clone(),
+        check: Some(Check {
+            sha256: a.sha256.clone(),
+            objective: full.proposal.objective_id,
+            deposit: None,
+            sealed: true,
+            by: Some(current.user.id),
+        }),
+    })
 }
 
 /// A document of a deposit: for its organisation and consortium always, for agents once the
@@ -285,7 +296,18 @@ pub async fn deposit_document(
         }
     }
     log_download(state, &current, full.proposal.id, Downloaded::DepositDocument { deposit: did, position }).await?;
-    Ok(Download { storage_key: doc.storage_key, name, content_type: doc.content_type })
+    Ok(Download {
+        storage_key: doc.storage_key,
+        name,
+        content_type: doc.content_type,
+        check: Some(Check {
+            sha256: doc.sha256,
+            objective: d.objective_id,
+            deposit: Some((did, position)),
+            sealed: true,
+            by: Some(current.user.id),
+        }),
+    })
 }
 
 /// A member organisation as the consortium form and the API give it.
@@ -430,4 +452,46 @@ pub async fn page(
         viewer_org,
         max_file_mb: state.settings.max_file_size / (1024 * 1024),
     })
+}
+
+/// What an opening did: how many proposals it opened, and the deposited files that no longer match
+/// the hashes their receipts name (recorded in the audit log; never served).
+pub struct Opening {
+    pub opened: usize,
+    pub altered: Vec<crate::domain::integrity::Mismatch>,
+}
+
+/// Agents, after the deadline: opens every proposal's standing deposit, then checks each opened
+/// deposit's files against its receipt (off the database's connections and the server's threads).
+pub async fn open_proposals(
+    state: &AppState,
+    identity: &Identity,
+    objective: ObjectiveId,
+) -> Result<Opening, AppError> {
+    use crate::domain::integrity::{self, During};
+    let current = identity.authorize(Action::OpenProposals)?;
+    let (user, now) = (current.user.id, state.clock.now_naive());
+    let (opened, files) = state
+        .db
+        .run(move |conn| {
+            let opened = opening::open(conn, objective, user, now)?;
+            let files = integrity::deposited_documents(conn, &opened)?;
+            Ok::<_, AppError>((opened.len(), files))
+        })
+        .await?;
+    let store = Store::new(&state.settings.data_dir);
+    let altered: Vec<integrity::Mismatch> =
+        actix_web::web::block(move || files.iter().filter_map(|f| integrity::check(&store, f)).collect())
+            .await
+            .map_err(AppError::internal)?;
+    if !altered.is_empty() {
+        let found = altered.clone();
+        state
+            .db
+            .run(move |conn| {
+                integrity::record_all(conn, Some(user), objective, During::Opening, &found, now).map_err(AppError::from)
+            })
+            .await?;
+    }
+    Ok(Opening { opened, altered })
 }
