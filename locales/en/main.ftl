@@ -1472,6 +1472,7 @@ site-map-ocds = Objectives in OCDS (the Open Contracting Data Standard)
 site-map-decp = Essential data of contracts (DECP)
 site-map-feed-objectives = Atom feed of published objectives
 site-map-feed-practices = Atom feed of good practices
+site-map-feed-checkpoints = The Atom feed of the audit log's checkpoints
 site-map-xml = Site map for search engines (XML)
 help-guide-title = Answering an open purchase
 help-glossary-title = Glossary

@@ -1469,6 +1469,7 @@ site-map-ocds = Objectifs au format OCDS (standard des données ouvertes de la c
 site-map-decp = Données essentielles des marchés (DECP)
 site-map-feed-objectives = Flux Atom des objectifs publiés
 site-map-feed-practices = Flux Atom des bonnes pratiques
+site-map-feed-checkpoints = Le flux Atom des points de contrôle du journal d’audit
 site-map-xml = Plan du site pour les moteurs de recherche (XML)
 help-guide-title = Répondre à un achat ouvert
 help-glossary-title = Glossaire

@@ -81,7 +81,7 @@ both_backends! {
         assert!(english.contains("partially compliant") && english.contains("Défenseur des droits"));
         // Every public page is on the site map.
         let map = fr("/plan-du-site").await;
-        for path in ["/", "/objectives", "/directory", "/practices", "/receipts/verify", "/register", "/sitemap.xml"]
+        for path in ["/", "/objectives", "/directory", "/practices", "/consultations", "/chiffres", "/receipts/verify", "/register", "/sitemap.xml", "/audit/checkpoints", "/feeds/audit-checkpoints.atom"]
             .into_iter()
             .chain(FOOTER)
         {
@@ -140,6 +140,9 @@ both_backends! {
         assert!(!xml.contains(&format!("/objectives/{draft}<")), "a draft in the sitemap: {xml}");
         assert!(xml.contains("<loc>https://achats.region.example/accessibilite</loc>"));
         assert!(xml.contains("<loc>https://achats.region.example/aide/repondre</loc>"));
+        for fixed in ["/chiffres", "/consultations", "/audit/checkpoints"] {
+            assert!(xml.contains(&format!("<loc>https://achats.region.example{fixed}</loc>")), "{fixed}: {xml}");
+        }
         assert!(!xml.contains("AO-PRACTICE") && !xml.contains("/proposals"), "{xml}");
         // The entries are kept between requests; the draft's publication (audited) shows at once.
         assert_eq!(agent.submit(&format!("/objectives/{draft}"), &format!("/objectives/{draft}/publish"), &[]).await.status(), 303);
