@@ -717,3 +717,104 @@ in_the_browser! {
         app.stop().await;
     }
 }
+
+in_the_browser! {
+    async fn from_a_market_consultation_to_the_open_call_and_the_citizens_figures_in_a_real_browser(backend) {
+        // Sessions outlive the week the journey skips (the consultation's closing date).
+        let app = crate::helpers::spawn_app_with(backend, &[("SESSION_IDLE_TIMEOUT", "2592000"), ("SESSION_MAX_AGE", "2592000")]).await;
+        let driver = Driver::start(backend.label()).await;
+        let staff = app.staff("agent@region.example", &[Role::Agent]).await;
+        let form = complete_form(&app, "Rénovation énergétique des lycées", &paris_in(&app, 30)).await;
+        let created = crate::helpers::post_pairs(&staff, "/objectives/new", "/objectives", &form).await;
+        let objective = crate::helpers::id_from(created.headers()["location"].to_str().unwrap());
+        app.supplier_owner("owner@alpha.example", 931).await;
+        let mut agent = Person::new(&driver, &app, true).await;
+        agent.sign_in("agent@region.example", PASSWORD).await;
+        // The supplier walks without JavaScript: every step is a plain form.
+        let mut supplier = Person::new(&driver, &app, false).await;
+        supplier.sign_in("owner@alpha.example", PASSWORD).await;
+        let mut visitor = Person::new(&driver, &app, true).await;
+
+        // The agent puts the draft in consultation from its page; a form with no question is
+        // refused with its error summary first.
+        agent.visit(&format!("/objectives/{objective}")).await;
+        agent.page.click(&format!("a[href=\"/objectives/{objective}/consultation\"]")).await;
+        let new = format!("form[method=post][action=\"/objectives/{objective}/consultation\"]");
+        let closes = paris_in(&app, 5);
+        let refused = agent.send(&new, &[("need", "Réduire de moitié l’énergie des lycées."), ("questions", ""), ("closes_at", &closes)], "button[type=submit]").await;
+        assert!(agent.page.try_find("#error-summary").await.is_some(), "{refused}");
+        let opened = agent
+            .send(&new, &[("questions", "Quelle durée de chantier ?\nQuels matériaux biosourcés ?")], "button[type=submit]")
+            .await;
+        assert!(opened.contains("La consultation est ouverte."), "{opened}");
+        // It lands on the consultation's management page: a sourcing meeting of ten seats in three days.
+        let path = agent.page.path().await;
+        let id = id_in(&path, "/consultations/");
+        assert!(path.starts_with(&format!("/consultations/{id}/manage")), "{path}");
+        let meetings = format!("form[method=post][action=\"/consultations/{id}/meetings\"]");
+        agent.send(&meetings, &[("starts_at", &paris_in(&app, 3)), ("place", "Hôtel de Région, salle 2"), ("capacity", "10")], "button[type=submit]").await;
+
+        // A visitor finds it from the list of consultations; the objective itself is still a draft.
+        visitor.visit("/").await;
+        visitor.visit("/consultations").await;
+        visitor.page.click(&format!("a[href=\"/consultations/{id}\"]")).await;
+        let public = visitor.check().await;
+        assert!(public.contains("Quelle durée de chantier ?") && public.contains("Hôtel de Région, salle 2"), "{public}");
+
+        // The supplier contributes (confidentially) and takes a seat.
+        supplier.visit("/consultations").await;
+        supplier.visit(&format!("/consultations/{id}")).await;
+        let contribution = format!("form[method=post][action=\"/consultations/{id}/contributions\"]");
+        let sent = supplier.send(&contribution, &[("body", "Huit mois de chantier, en deux étés ; chanvre à 12 € le m²."), ("confidential", "true")], "button[type=submit]").await;
+        assert!(sent.contains("Huit mois de chantier"), "{sent}");
+        let meeting = {
+            let source = supplier.page.source().await;
+            let at = source.find(&format!("/consultations/{id}/meetings/")).expect("a meeting to register for");
+            source[at..].trim_start_matches(&format!("/consultations/{id}/meetings/")).split('/').next().unwrap().parse::<i64>().unwrap()
+        };
+        let registered = supplier.send(&format!("form[method=post][action=\"/consultations/{id}/meetings/{meeting}/register\"]"), &[], "button[type=submit]").await;
+        assert!(registered.contains("Vous êtes inscrit à cette réunion"), "{registered}");
+        // The confidential contribution stays out of the visitor's view.
+        let public = visitor.visit(&format!("/consultations/{id}")).await;
+        assert!(!public.contains("12 € le m²"), "{public}");
+
+        // After the closing date the agent publishes the minutes and the synthesis, then opens the
+        // call on its confirmation page with the note of what changed.
+        app.clock.advance(chrono::Duration::days(6));
+        agent.visit(&format!("/consultations/{id}/manage")).await;
+        agent.send(&format!("form[method=post][action=\"/consultations/{id}/meetings/{meeting}/minutes\"]"), &[("minutes", "Les entreprises demandent un chantier en deux étés.")], "button[type=submit]").await;
+        agent.send(&format!("form[method=post][action=\"/consultations/{id}/synthesis\"]"), &[("synthesis", "Le marché propose des chantiers d’été et des isolants biosourcés.")], "button[type=submit]").await;
+        agent.page.click(&format!("a[href=\"/consultations/{id}/open-call\"]")).await;
+        let confirm = agent.check().await;
+        assert!(confirm.contains("Rénovation énergétique des lycées"), "{confirm}");
+        agent.page.screenshot("consultation-open-call").await;
+        let call = agent.send(&format!("form[method=post][action=\"/consultations/{id}/open-call\"]"), &[("note", "Durée ramenée à huit mois, en deux étés.")], "button[type=submit]").await;
+        assert!(call.contains("Ouvert aux propositions"), "{call}");
+        let page = visitor.visit(&format!("/objectives/{objective}")).await;
+        for expected in ["Consultation du marché avant l’appel", "Les entreprises demandent un chantier en deux étés.", "isolants biosourcés", "Durée ramenée à huit mois"] {
+            assert!(page.contains(expected), "{expected} missing: {page}");
+        }
+        assert!(app.last_mail_to("owner@alpha.example").await.body_text.contains(&format!("/objectives/{objective}")), "the participant is told");
+
+        // The citizens' figures, filtered by year, in English too.
+        let figures = visitor.visit("/chiffres").await;
+        assert!(figures.contains("Objectifs publiés par thème et par année") && figures.contains("Indicateurs des marchés en bonne voie"), "{figures}");
+        let year = paris_in(&app, 0)[..4].to_owned();
+        let filtered = visitor.send("form[method=get][action=\"/chiffres\"]", &[("year", &year)], "button[type=submit]").await;
+        assert!(visitor.page.path().await.ends_with(&format!("/chiffres?year={year}")), "{filtered}");
+        visitor.page.width(360).await;
+        visitor.page.screenshot("dashboard").await;
+        visitor.page.width(1440).await;
+        visitor.visit("/lang/en?next=/chiffres").await;
+        assert!(visitor.page.text().await.contains("Contract indicators on track"));
+
+        for person in [&agent, &supplier, &visitor] {
+            assert!(person.found.is_empty(), "axe found serious or critical violations: {:#?}", person.found);
+        }
+        assert!(agent.page.checked() + visitor.page.checked() >= 10, "axe checked only {} pages", agent.page.checked() + visitor.page.checked());
+        for person in [agent, supplier, visitor] {
+            person.page.close().await;
+        }
+        app.stop().await;
+    }
+}
