@@ -66,6 +66,14 @@ impl<T> Bounded<T> {
     }
 }
 
+impl AppState {
+    /// One of the board permits of [`Bounded`], for a request that loads evaluation boards some
+    /// other way (inside a larger read, one at a time while it holds the permit).
+    pub async fn board_permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, error::AppError> {
+        self.boards.clone().acquire_owned().await.map_err(|_| error::AppError::from(crate::db::DbError::Cancelled))
+    }
+}
+
 impl<T> std::ops::Deref for Bounded<T> {
     type Target = T;
     fn deref(&self) -> &T {

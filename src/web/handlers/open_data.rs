@@ -428,6 +428,8 @@ pub async fn ocds_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<
     let (full, answered, catalogue) = public_objective(&state, id).await?;
     let now = state.clock.now_naive();
     let loaded = full.clone();
+    // The published results' board is loaded under a board permit, as on every page.
+    let _permit = if full.objective.results_published_at.is_some() { Some(state.board_permit().await?) } else { None };
     let (bids, awarded) =
         state.db.run(move |conn| Ok::<_, AppError>((bids_of(conn, &loaded, now)?, awarded_of(conn, &loaded)?))).await?;
     let awarded = awarded.as_ref().map(AwardedData::borrowed);
@@ -447,6 +449,8 @@ pub async fn ocds_one(state: web::Data<AppState>, id: web::Path<i64>) -> Result<
         (status = 404, description = "No objective is published yet (a release package needs at least one release)", body = crate::web::error::ErrorBody)))]
 pub async fn ocds_all(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let now = state.clock.now_naive();
+    // Every published result's board is loaded, one at a time, under one board permit.
+    let _permit = state.board_permit().await?;
     let all = state
         .db
         .run(move |conn| {

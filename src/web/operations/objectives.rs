@@ -59,6 +59,8 @@ pub async fn page(state: &AppState, identity: &Identity, id: i64) -> Result<Obje
     let counts_deposits = identity.authorize(Action::OpenProposals).is_ok() && !o.practice && status != Status::Draft;
     let published_results = o.results_published_at.is_some();
     let viewer_org = viewer.organisation;
+    // The published results' board is loaded under a board permit (`Bounded`), as on every page.
+    let _permit = if published_results { Some(state.board_permit().await?) } else { None };
     let ((answered, mine, pending, followed, documents, respond, results), consulted) = state
         .db
         .run(move |conn| {

@@ -271,6 +271,7 @@ pub async fn deposit_document(
         // The committee reads the opened deposit once it declared, unless conflicted; in blind
         // mode the file's name says nothing of its author.
         let (objective, user) = (d.objective_id, current.user.id);
+        let _permit = if d.opened_at.is_some() { Some(state.board_permit().await?) } else { None };
         let board = if d.opened_at.is_some() {
             state
                 .db
@@ -433,6 +434,7 @@ pub async fn page(
     }
     let catalogue = catalogue(state).await?;
     let essential = last_essential(state, full.objective.id).await?;
+    let _permit = if full.objective.results_published_at.is_some() { Some(state.board_permit().await?) } else { None };
     let board = if full.objective.results_published_at.is_some() {
         let oid = full.objective.id;
         state.db.run(move |conn| crate::domain::evaluation::board::load(conn, oid).map_err(AppError::from)).await?
