@@ -265,6 +265,23 @@ impl Page {
         panic!("pressing `{form} {button}` led to no new page");
     }
 
+    /// How many CSS pixels the page is wider than the window (0: no horizontal overflow), and
+    /// the elements sticking out past the window's right edge (tag, class, width), at most five.
+    pub async fn overflow(&self) -> (i64, Vec<String>) {
+        let script = "const d = document.documentElement; const w = d.clientWidth; \
+            const out = []; for (const e of document.querySelectorAll('body *')) { \
+              const r = e.getBoundingClientRect(); \
+              if (r.right > w + 1 && out.length < 5) { out.push(e.tagName.toLowerCase() + '.' + (e.className || '') + ' ' + Math.round(r.width)); } } \
+            return [d.scrollWidth - w, out];";
+        let v = self.call(reqwest::Method::POST, "/execute/sync", Some(json!({ "script": script, "args": [] }))).await;
+        let over = v[0].as_i64().unwrap_or(0);
+        let culprits = v[1]
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        (over, culprits)
+    }
+
     /// Resizes the window.
     pub async fn width(&self, width: u32) {
         self.call(reqwest::Method::POST, "/window/rect", Some(json!({ "width": width, "height": 900 }))).await;

@@ -16,7 +16,7 @@ const PAGES_PER_ACCOUNT: usize = 400;
 
 /// A path's shape: numbers and long hexadecimal ids stand for any, the query is left out, so one
 /// page of each kind is visited (an objective, not all of them).
-fn shape(path: &str) -> String {
+pub fn shape(path: &str) -> String {
     let path = path.split(['?', '#']).next().unwrap_or_default();
     path.split('/')
         .map(|part| {
@@ -34,7 +34,7 @@ fn shape(path: &str) -> String {
 }
 
 /// The same-site links of a page.
-fn links(html: &str) -> Vec<String> {
+pub fn links(html: &str) -> Vec<String> {
     html.split("href=\"")
         .skip(1)
         .filter_map(|rest| rest.split('"').next())

@@ -818,3 +818,98 @@ in_the_browser! {
         app.stop().await;
     }
 }
+
+/// Every page of a kind reachable by links from `start`, as `person` sees them at 390 px: the
+/// pages wider than the window, with the elements sticking out.
+async fn overflowing(
+    app: &TestApp,
+    http: &crate::helpers::Browser,
+    page: &Page,
+    start: &[&str],
+    seen: &mut std::collections::BTreeSet<String>,
+) -> (usize, Vec<String>) {
+    use crate::headers::{links, shape};
+    let mut queue: std::collections::VecDeque<String> = start.iter().map(|s| (*s).to_owned()).collect();
+    let (mut visited, mut wide) = (0, Vec::new());
+    while let Some(path) = queue.pop_front() {
+        if path.starts_with("/lang/")
+            || path.starts_with("/logout")
+            || path.starts_with("/api/")
+            || path.starts_with("/feeds/")
+            || path.ends_with(".csv")
+            || path.ends_with(".json")
+            || path.ends_with(".xml")
+            || path.ends_with(".txt")
+            || path.contains("/documents/")
+            || path.contains("/attachments/")
+            || path.contains("/materials/")
+            || path.contains("/evidence")
+            || !seen.insert(shape(&path))
+            || visited >= 250
+        {
+            continue;
+        }
+        let response = http.get(&path).await;
+        let html = response.headers().get("content-type").is_some_and(|v| v.to_str().unwrap().starts_with("text/html"));
+        if !html {
+            continue;
+        }
+        let body = response.text().await.unwrap();
+        queue.extend(links(&body));
+        visited += 1;
+        page.goto(&path).await;
+        let (over, culprits) = page.overflow().await;
+        if over > 0 {
+            wide.push(format!("{path}: {over} px too wide ({})", culprits.join(", ")));
+        }
+    }
+    let _ = app;
+    (visited, wide)
+}
+
+in_the_browser! {
+    async fn no_page_overflows_at_390_pixels_for_any_demo_account(backend) {
+        let database = crate::helpers::TestDatabase::new(backend);
+        let data = database.data_dir.path().to_str().unwrap().to_owned();
+        let out = crate::cli::command(&[("DATABASE_URL", database.url.as_str()), ("DATA_DIR", data.as_str())]).arg("demo").output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let app = crate::helpers::spawn_app_on(database, &[]).await;
+        let driver = Driver::start(backend.label()).await;
+        let accounts: Vec<(String, String)> = stdout
+            .lines()
+            .filter_map(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                let email = words.iter().find(|w| w.ends_with("@demo.achat-ouvert.fr"))?;
+                Some(((*email).to_owned(), (*words.last()?).to_owned()))
+            })
+            .collect();
+        assert!(accounts.len() >= 5, "{stdout}");
+        let (mut total, mut wide) = (0, Vec::new());
+        // A visitor, then each account: one page of each kind, in the browser at 390 px (the
+        // links are read over HTTP with the same person's cookies).
+        let mut people = vec![(None, app.browser())];
+        for (email, password) in &accounts {
+            let http = app.browser();
+            assert_eq!(http.sign_in(email, password).await.status(), 303, "{email}");
+            people.push((Some((email.clone(), password.clone())), http));
+        }
+        for (account, http) in &people {
+            let mut person = Person::new(&driver, &app, false).await;
+            if let Some((email, password)) = account {
+                person.sign_in(email, password).await;
+            }
+            person.page.width(390).await;
+            let mut seen = std::collections::BTreeSet::new();
+            let start: &[&str] = if account.is_some() { &["/work", "/account", "/"] } else { &["/", "/receipts/verify", "/register", "/chiffres", "/consultations"] };
+            let (visited, found) = overflowing(&app, http, &person.page, start, &mut seen).await;
+            total += visited;
+            wide.extend(found.into_iter().map(|w| format!("{}: {w}", account.as_ref().map_or("visitor", |a| a.0.as_str()))));
+            person.page.close().await;
+        }
+        eprintln!("390 px walk: {total} pages, {} too wide", wide.len());
+        assert!(wide.is_empty(), "{} pages overflow at 390 px:\n{}", wide.len(), wide.join("\n"));
+        assert!(total > 100, "only {total} pages visited");
+        app.stop().await;
+    }
+}
