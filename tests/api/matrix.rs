@@ -105,6 +105,9 @@ struct Row {
     /// Ends a session or changes the fixture: sent after every other cell, in the table's order.
     last: bool,
     line: usize,
+    /// The body to send instead of an empty one: a form's fields (`a=1&b=2`, the CSRF token
+    /// added) or the API's JSON, when the empty body would not parse.
+    body: Option<String>,
 }
 
 fn table() -> BTreeMap<(String, String), Row> {
@@ -130,10 +133,19 @@ fn table() -> BTreeMap<(String, String), Row> {
             }
         }
         let mut last = false;
+        let mut body = None;
         let mut uses_any = default == Expect::Any;
         for word in &words[3..] {
             if *word == "last" {
                 last = true;
+                continue;
+            }
+            if let Some(b) = word.strip_prefix("body=") {
+                if path.starts_with("/api/") {
+                    let _: serde_json::Value = serde_json::from_str(b)
+                        .unwrap_or_else(|e| panic!("permissions.txt line {line}: the body is not JSON: {e}"));
+                }
+                body = Some(b.to_owned());
                 continue;
             }
             let (target, outcome) =
@@ -153,7 +165,7 @@ fn table() -> BTreeMap<(String, String), Row> {
         assert!(!uses_any || reason.len() > 10, "permissions.txt line {line}: say why `any`");
         let key = (method, path);
         assert!(!rows.contains_key(&key), "permissions.txt line {line}: {} {} twice", key.0, key.1);
-        rows.insert(key, Row { cells, last, line });
+        rows.insert(key, Row { cells, last, line, body });
     }
     rows
 }
@@ -296,6 +308,7 @@ async fn send(
     base: &str,
     method: &str,
     path: &str,
+    body: Option<&str>,
     who: Option<&Credentials>,
 ) -> (u16, String) {
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
@@ -306,12 +319,16 @@ async fn send(
             request = request.bearer_auth(token);
         }
         if method == reqwest::Method::POST || method == reqwest::Method::PUT {
-            request = request.json(&serde_json::json!({}));
+            let json: serde_json::Value = serde_json::from_str(body.unwrap_or("{}")).unwrap();
+            request = request.json(&json);
         }
     } else if let Some(who) = who {
         request = request.header("cookie", &who.cookie);
         if unsafe_method {
-            request = request.form(&[("csrf_token", who.csrf.as_str())]);
+            let mut fields: Vec<(String, String)> =
+                url::form_urlencoded::parse(body.unwrap_or("").as_bytes()).into_owned().collect();
+            fields.push(("csrf_token".into(), who.csrf.clone()));
+            request = request.form(&fields);
         }
     }
     let response = request.send().await.expect("request sent");
@@ -489,6 +506,7 @@ struct Cell {
     role: &'static str,
     phase: &'static str,
     path: String,
+    body: Option<String>,
     expect: Expect,
 }
 
@@ -569,6 +587,7 @@ both_backends! {
                         role,
                         phase,
                         path: path.clone(),
+                        body: row.body.clone(),
                         expect: row.cells[&(role, phase)],
                     };
                     if row.last {
@@ -591,7 +610,7 @@ both_backends! {
             .map(|cell| {
                 let (client, base, credentials) = (&client, &base, who.get(cell.role).cloned());
                 async move {
-                    let (status, location) = send(client, base, &cell.method, &cell.path, credentials.as_ref()).await;
+                    let (status, location) = send(client, base, &cell.method, &cell.path, cell.body.as_deref(), credentials.as_ref()).await;
                     (cell, status, location)
                 }
             })
@@ -602,11 +621,11 @@ both_backends! {
             tally.record(cell, *status, location);
         }
         for cell in &writing {
-            let (status, location) = send(&client, &base, &cell.method, &cell.path, who.get(cell.role)).await;
+            let (status, location) = send(&client, &base, &cell.method, &cell.path, cell.body.as_deref(), who.get(cell.role)).await;
             tally.record(cell, status, &location);
         }
         for (_, cell) in &last {
-            let (status, location) = send(&client, &base, &cell.method, &cell.path, who.get(cell.role)).await;
+            let (status, location) = send(&client, &base, &cell.method, &cell.path, cell.body.as_deref(), who.get(cell.role)).await;
             tally.record(cell, status, &location);
             // The cell may have ended the session: a new one for the next.
             if let Some(user) = fixture.users.get(cell.role) {
