@@ -177,6 +177,8 @@ struct PhaseIds {
     proposal: i64,
     receipt: i64,
     attachment: i64,
+    document: i64,
+    question: i64,
 }
 
 /// Ids shared by every phase.
@@ -189,6 +191,13 @@ struct Shared {
     spare_staff: i64,
     spare_member: i64,
     spare_token: i64,
+    consultation: i64,
+    /// The other supplier's confidential contribution.
+    contribution: i64,
+    /// The owner's organisation's practice, waiting for review.
+    practice: i64,
+    criterion: i64,
+    credential: i64,
 }
 
 /// Nothing in the fixture has this id.
@@ -207,8 +216,16 @@ fn fill(pattern: &str, ids: &PhaseIds, shared: &Shared) -> String {
         };
         let end = segment.find('}').expect("a closing brace");
         let name = &segment[start + 1..end];
+        let admin = pattern.starts_with("/admin/") || pattern.starts_with("/api/v1/admin/");
         let value: String = match (previous, name) {
             ("objectives", _) => ids.objective.to_string(),
+            ("documents", "doc") => ids.document.to_string(),
+            ("questions", "qid") => ids.question.to_string(),
+            ("consultations", "id") => shared.consultation.to_string(),
+            ("contributions", "cid" | "contribution") => shared.contribution.to_string(),
+            ("practices", "id") => shared.practice.to_string(),
+            ("criteria", "id") => shared.criterion.to_string(),
+            ("credentials", "id") if admin => shared.credential.to_string(),
             ("proposals" | "evaluation", "id" | "pid" | "proposal") => ids.proposal.to_string(),
             ("attachments", _) => ids.attachment.to_string(),
             ("receipts" | "deposits", _) => ids.receipt.to_string(),
@@ -375,10 +392,36 @@ async fn fixture(app: &TestApp) -> Fixture {
 
     let committee_user = user_id(app, "committee@region.example").await;
     let mut phases = BTreeMap::new();
-    phases.insert("draft", PhaseIds { objective: draft, proposal: NOTHING, receipt: NOTHING, attachment: NOTHING });
+    let other = app.browser();
+    assert_eq!(other.sign_in("owner@other.example", PASSWORD).await.status(), 303);
+    let draft_document = document(app, &agent, draft, None).await;
+    phases.insert(
+        "draft",
+        PhaseIds {
+            objective: draft,
+            proposal: NOTHING,
+            receipt: NOTHING,
+            attachment: NOTHING,
+            document: draft_document,
+            question: NOTHING,
+        },
+    );
     for (phase, objective) in
         [("published", open), ("closed", closed), ("evaluation", evaluation), ("results", results)]
     {
+        // A document (an amendment: the objective is published) and a supplier's question.
+        let document = document(app, &agent, objective, Some("Précision du cahier des charges.")).await;
+        let page = format!("/objectives/{objective}");
+        let asked = other
+            .submit(&page, &format!("{page}/questions"), &[("question", "Un groupement conjoint peut-il répondre ?")])
+            .await;
+        assert_eq!(asked.status(), 303, "{}", asked.text().await.unwrap());
+        let question = app
+            .with_db(move |conn| {
+                use achat_ouvert::db::schema::questions as q;
+                q::table.filter(q::objective_id.eq(objective)).select(q::id).first::<i64>(conn).unwrap()
+            })
+            .await;
         let proposal = start(&owner, objective, &COMPLETE).await;
         assert_eq!(attach(&owner, proposal, &[("Offre.pdf", PDF.to_vec())]).await.status(), 303);
         let receipt = deposited(&owner, proposal).await;
@@ -423,7 +466,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             let r = agent.submit(&committee, &committee, &[("user", &id), ("chair", chair)]).await;
             assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
         }
-        phases.insert(phase, PhaseIds { objective, proposal, receipt, attachment });
+        phases.insert(phase, PhaseIds { objective, proposal, receipt, attachment, document, question });
     }
 
     // Past the deadline of three; the agent opens two; the committee declares (the conflicted
@@ -470,6 +513,55 @@ async fn fixture(app: &TestApp) -> Fixture {
     let r = agent.submit(&list, &format!("/objectives/{results}/results"), &[("per_criterion", "true")]).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
 
+    // A consultation (on a draft of its own), open, with the other supplier's confidential
+    // contribution; the owner's organisation's practice, waiting for review.
+    let form = complete_form(app, "Objectif en consultation", &paris_in(app, 60)).await;
+    let r = post_pairs(&agent, "/objectives/new", "/objectives", &form).await;
+    let consulted = id_from(r.headers()["location"].to_str().unwrap());
+    let new_page = format!("/objectives/{consulted}/consultation");
+    let fields = [
+        ("need", "Réduire de moitié l’énergie des lycées."),
+        ("questions", "Quelle durée de chantier ?"),
+        ("closes_at", &paris_in(app, 5)),
+    ];
+    let r = agent.submit(&new_page, &new_page, &fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let consultation: i64 = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/consultations/")
+        .split(['/', '?'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(other.sign_in("owner@other.example", PASSWORD).await.status(), 303);
+    let page = format!("/consultations/{consultation}");
+    let body = "Nos chantiers durent six mois, hors vacances scolaires : voici nos prix.";
+    let r = other.submit(&page, &format!("{page}/contributions"), &[("body", body), ("confidential", "true")]).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let contribution = app
+        .with_db(|conn| {
+            use achat_ouvert::db::schema::consultation_contributions as c;
+            c::table.select(c::id).first::<i64>(conn).unwrap()
+        })
+        .await;
+    assert_eq!(owner.sign_in("owner@alpha.example", PASSWORD).await.status(), 303);
+    let token = owner.csrf("/practices/new").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .text("title", "Ateliers vélo")
+        .text("body", crate::practices::BODY)
+        .text("themes", "mobilite");
+    let r = owner.client.post(owner.url("/practices")).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let practice = app
+        .with_db(|conn| {
+            use achat_ouvert::db::schema::practices as p;
+            p::table.select(p::id).first::<i64>(conn).unwrap()
+        })
+        .await;
+
     let mut users = BTreeMap::new();
     for (role, email) in [
         ("owner", "owner@alpha.example"),
@@ -494,8 +586,31 @@ async fn fixture(app: &TestApp) -> Fixture {
         spare_staff: user_id(app, "spare@region.example").await,
         spare_member: user_id(app, "spare@alpha.example").await,
         spare_token,
+        consultation,
+        contribution,
+        practice,
+        criterion: climate,
+        credential: crate::network::catalogue_id(app, "iso-14001").await.parse().unwrap(),
     };
     Fixture { users, phases, shared }
+}
+
+/// Uploads a document to an objective (with the amendment's reason once it is published); its id.
+async fn document(app: &TestApp, agent: &Browser, objective: i64, reason: Option<&str>) -> i64 {
+    let token = agent.csrf(&format!("/objectives/{objective}")).await;
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
+    if let Some(r) = reason {
+        form = form.text("reason", r.to_owned());
+    }
+    form = form.part("file", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("Cahier.pdf"));
+    let url = agent.url(&format!("/objectives/{objective}/documents"));
+    let r = agent.client.post(url).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    app.with_db(move |conn| {
+        use achat_ouvert::db::schema::objective_documents as d;
+        d::table.filter(d::objective_id.eq(objective)).select(d::id).first::<i64>(conn).unwrap()
+    })
+    .await
 }
 
 /// One request of the matrix.
