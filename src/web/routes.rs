@@ -661,3 +661,24 @@ fn api_evaluation(r: &mut Routes) {
             .post(handlers::api_evaluation::publish),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn the_route_table_lists_each_method_of_each_path_once_with_its_scope() {
+        let table = super::super::route_table();
+        let has = |method: &str, path: &str| table.iter().any(|r| r.method == method && r.path == path);
+        // A resource's methods, each its own entry.
+        assert!(has("GET", "/register") && has("POST", "/register"));
+        assert!(has("GET", "/api/v1/me") && has("PUT", "/api/v1/me"));
+        // The API's routes with the scope's prefix, and only with it.
+        assert!(has("GET", "/api/v1/openapi.json") && has("DELETE", "/api/v1/objectives/{id}"));
+        assert!(!has("GET", "/openapi.json"));
+        assert!(table.len() > 300, "{}", table.len());
+        // The same method and path twice: the second would never answer.
+        let unique: BTreeSet<_> = table.iter().collect();
+        assert_eq!(unique.len(), table.len(), "a route registered twice");
+    }
+}
