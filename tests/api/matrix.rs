@@ -111,8 +111,12 @@ struct Row {
 }
 
 fn table() -> BTreeMap<(String, String), Row> {
+    parse(TABLE)
+}
+
+fn parse(text: &str) -> BTreeMap<(String, String), Row> {
     let mut rows = BTreeMap::new();
-    for (n, raw) in TABLE.lines().enumerate() {
+    for (n, raw) in text.lines().enumerate() {
         let line = n + 1;
         let text = raw.trim();
         if text.is_empty() || text.starts_with('#') {
@@ -194,6 +198,7 @@ struct Shared {
     consultation: i64,
     /// The other supplier's confidential contribution.
     contribution: i64,
+    meeting: i64,
     /// The owner's organisation's practice, waiting for review.
     practice: i64,
     criterion: i64,
@@ -223,6 +228,7 @@ fn fill(pattern: &str, ids: &PhaseIds, shared: &Shared) -> String {
             ("questions", "qid") => ids.question.to_string(),
             ("consultations", "id") => shared.consultation.to_string(),
             ("contributions", "cid" | "contribution") => shared.contribution.to_string(),
+            ("meetings", "mid" | "meeting") => shared.meeting.to_string(),
             ("practices", "id") => shared.practice.to_string(),
             ("criteria", "id") => shared.criterion.to_string(),
             ("credentials", "id") if admin => shared.credential.to_string(),
@@ -535,6 +541,16 @@ async fn fixture(app: &TestApp) -> Fixture {
         .unwrap()
         .parse()
         .unwrap();
+    let manage = format!("/consultations/{consultation}/manage");
+    let fields = [("starts_at", &paris_in(app, 3)[..]), ("place", "Hôtel de Région, salle 2"), ("capacity", "100")];
+    let r = agent.submit(&manage, &format!("/consultations/{consultation}/meetings"), &fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let meeting = app
+        .with_db(|conn| {
+            use achat_ouvert::db::schema::consultation_meetings as m;
+            m::table.select(m::id).first::<i64>(conn).unwrap()
+        })
+        .await;
     assert_eq!(other.sign_in("owner@other.example", PASSWORD).await.status(), 303);
     let page = format!("/consultations/{consultation}");
     let body = "Nos chantiers durent six mois, hors vacances scolaires : voici nos prix.";
@@ -588,6 +604,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         spare_token,
         consultation,
         contribution,
+        meeting,
         practice,
         criterion: climate,
         credential: crate::network::catalogue_id(app, "iso-14001").await.parse().unwrap(),
@@ -765,5 +782,58 @@ both_backends! {
             panic!("{} cells differ from tests/api/permissions.txt:\n{}", tally.problems.len(), tally.problems.join("\n"));
         }
         app.stop().await;
+    }
+}
+
+#[test]
+fn the_table_grammar_applies_overrides_left_to_right_by_role_and_phase_groups() {
+    let rows = parse(
+        "# a comment\n\
+         GET /a deny agent=ok @draft=deny agent@draft=ok\n\
+         POST /b ok anonymous=deny last body=x=1\n\
+         GET /c any | public, whatever the role\n\
+         GET /d deny readers@opened=ok\n",
+    );
+    let a = &rows[&("GET".to_owned(), "/a".to_owned())];
+    assert_eq!(a.cells[&("agent", "draft")], Expect::Ok);
+    assert_eq!(a.cells[&("agent", "closed")], Expect::Ok);
+    assert_eq!(a.cells[&("owner", "results")], Expect::Deny);
+    assert!(!a.last && a.body.is_none());
+    let b = &rows[&("POST".to_owned(), "/b".to_owned())];
+    assert_eq!(b.cells[&("anonymous", "published")], Expect::Deny);
+    assert_eq!(b.cells[&("admin", "published")], Expect::Ok);
+    assert!(b.last && b.body.as_deref() == Some("x=1"));
+    assert_eq!(rows[&("GET".to_owned(), "/c".to_owned())].cells[&("anonymous", "draft")], Expect::Any);
+    let d = &rows[&("GET".to_owned(), "/d".to_owned())];
+    for (role, phase, expected) in [
+        ("partner", "evaluation", Expect::Ok),
+        ("member", "results", Expect::Ok),
+        ("partner", "closed", Expect::Deny),
+        ("invitee", "results", Expect::Deny),
+    ] {
+        assert_eq!(d.cells[&(role, phase)], expected, "{role}@{phase}");
+    }
+    assert!(std::panic::catch_unwind(|| parse("GET /e any")).is_err(), "`any` needs a reason");
+    assert!(std::panic::catch_unwind(|| parse("GET /e deny nobody=ok")).is_err(), "an unknown role");
+    assert!(std::panic::catch_unwind(|| parse("GET /e deny\nGET /e ok")).is_err(), "a route twice");
+}
+
+#[test]
+fn answers_read_as_grants_refusals_or_undecided() {
+    for (status, location, seen) in [
+        (200, "", Seen::Granted),
+        (303, "/objectives/1", Seen::Granted),
+        (303, "/login?next=/work", Seen::Refused),
+        (409, "", Seen::Granted),
+        (422, "", Seen::Granted),
+        (401, "", Seen::Refused),
+        (403, "", Seen::Refused),
+        (404, "", Seen::Refused),
+        (400, "", Seen::Undecided),
+        (429, "", Seen::Undecided),
+        (500, "", Seen::Broken),
+        (503, "", Seen::Broken),
+    ] {
+        assert_eq!(classify(status, location), seen, "{status} {location}");
     }
 }
