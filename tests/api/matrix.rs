@@ -19,7 +19,7 @@
 //! clock moved past the deadlines of three of them, not of the published one), with the roles'
 //! sessions and API tokens made directly in the database. Pages get the session cookie and, on
 //! unsafe methods, the session's CSRF token in an url-encoded body; the API gets a bearer token
-//! and `{}`. Reading cells run first (concurrently), then the writing ones, refusals first, then
+//! and `{}`. Reading cells run first (four at a time), then the writing ones, refusals first, then
 //! the `last` ones (those that end sessions or change the fixture) in the table's order, each
 //! followed by a new session for its role.
 
@@ -35,7 +35,7 @@ use crate::both_backends;
 use crate::evaluation::{organisation_of, user_id};
 use crate::helpers::{
     Browser, PASSWORD, TestApp, complete_form, criterion, csrf_in, id_from, org_member, paris_in, post_pairs,
-    published, siret, spawn_app,
+    published, siret, spawn_app_with,
 };
 use crate::proposals::{COMPLETE, PDF, attach, deposited, start};
 
@@ -694,7 +694,9 @@ both_backends! {
             rows.keys().filter(|k| !registered.contains(*k)).map(|(m, p)| format!("{m} {p}")).collect();
         assert!(stale.is_empty(), "permissions.txt lines naming no registered route: {stale:#?}");
 
-        let app = spawn_app(backend).await;
+        // The whole suite runs beside it on a few cores: a request may wait longer than the test
+        // settings' 2 s for one of the pool's connections, which is no permission's fault.
+        let app = spawn_app_with(backend, &[("DB_ACQUIRE_TIMEOUT", "30")]).await;
         let fixture = fixture(&app).await;
         let built = started.elapsed();
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -746,7 +748,7 @@ both_backends! {
                     (cell, status, location)
                 }
             })
-            .buffer_unordered(8)
+            .buffer_unordered(4)
             .collect()
             .await;
         for (cell, status, location) in &answers {
