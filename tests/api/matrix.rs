@@ -562,6 +562,18 @@ async fn fixture(app: &TestApp) -> Fixture {
             c::table.select(c::id).first::<i64>(conn).unwrap()
         })
         .await;
+    // The other supplier's profile is listed in the directory: others may write to it.
+    let profile = "/organisation/profile";
+    let fields = [
+        ("sectors", "Énergie"),
+        ("size", "sme"),
+        ("departments", "69"),
+        ("presentation", "Réseaux de chaleur et chaufferies bois."),
+    ];
+    let r = other.submit(profile, profile, &fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let r = other.submit(profile, "/organisation/profile/listing", &[("listed", "true")]).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     assert_eq!(owner.sign_in("owner@alpha.example", PASSWORD).await.status(), 303);
     let token = owner.csrf("/practices/new").await;
     let form = reqwest::multipart::Form::new()
