@@ -19,9 +19,9 @@
 //! clock moved past the deadlines of three of them, not of the published one), with the roles'
 //! sessions and API tokens made directly in the database. Pages get the session cookie and, on
 //! unsafe methods, the session's CSRF token in an url-encoded body; the API gets a bearer token
-//! and `{}`. Reading cells run first (four at a time), then the writing ones, refusals first, then
-//! the `last` ones (those that end sessions or change the fixture) in the table's order, each
-//! followed by a new session for its role.
+//! and `{}` (or the table line's `body=`). Reading cells run first (four at a time), then the
+//! writing ones, refusals first, then the `last` ones (those that end sessions or change the
+//! fixture) in the table's order, each followed by a new session for its role.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -756,7 +756,9 @@ both_backends! {
             .map(|cell| {
                 let (client, base, credentials) = (&client, &base, who.get(cell.role).cloned());
                 async move {
-                    let (status, location) = send(client, base, &cell.method, &cell.path, cell.body.as_deref(), credentials.as_ref()).await;
+                    let body = cell.body.as_deref();
+                    let (status, location) =
+                        send(client, base, &cell.method, &cell.path, body, credentials.as_ref()).await;
                     (cell, status, location)
                 }
             })
@@ -767,11 +769,13 @@ both_backends! {
             tally.record(cell, *status, location);
         }
         for cell in &writing {
-            let (status, location) = send(&client, &base, &cell.method, &cell.path, cell.body.as_deref(), who.get(cell.role)).await;
+            let body = cell.body.as_deref();
+            let (status, location) = send(&client, &base, &cell.method, &cell.path, body, who.get(cell.role)).await;
             tally.record(cell, status, &location);
         }
         for (_, cell) in &last {
-            let (status, location) = send(&client, &base, &cell.method, &cell.path, cell.body.as_deref(), who.get(cell.role)).await;
+            let body = cell.body.as_deref();
+            let (status, location) = send(&client, &base, &cell.method, &cell.path, body, who.get(cell.role)).await;
             tally.record(cell, status, &location);
             // The cell may have ended the session: a new one for the next.
             if let Some(user) = fixture.users.get(cell.role) {
@@ -785,7 +789,8 @@ both_backends! {
         }
 
         eprintln!(
-            "permission matrix ({backend:?}): {} routes × {} roles × {} phases = {} cells: {} granted, {} refused, {} undecided (400/429); {} problems; fixture {:.1} s, total {:.1} s",
+            "permission matrix ({backend:?}): {} routes × {} roles × {} phases = {} cells: {} granted, \
+             {} refused, {} undecided (400/429); {} problems; fixture {:.1} s, total {:.1} s",
             registered.len(), ROLES.len(), PHASES.len(), tally.cells, tally.granted, tally.refused, tally.undecided,
             tally.problems.len(), built.as_secs_f64(), started.elapsed().as_secs_f64()
         );
@@ -793,7 +798,8 @@ both_backends! {
         assert_eq!(tally.cells, registered.len() * ROLES.len() * PHASES.len());
         if !tally.problems.is_empty() {
             tally.problems.sort();
-            panic!("{} cells differ from tests/api/permissions.txt:\n{}", tally.problems.len(), tally.problems.join("\n"));
+            let n = tally.problems.len();
+            panic!("{n} cells differ from tests/api/permissions.txt:\n{}", tally.problems.join("\n"));
         }
         app.stop().await;
     }
