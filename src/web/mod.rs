@@ -255,10 +255,22 @@ impl Application {
 /// Every route of the platform (see [`mod@routes`]): the pages, the feeds, the JSON API, and the
 /// "not found" page for anything else.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    routes::pages(cfg);
-    routes::feeds(cfg);
-    routes::api(cfg);
+    register(&mut routes::Routes::new(cfg, &mut Vec::new()));
     cfg.default_service(web::to(handlers::home::not_found));
+}
+
+fn register(r: &mut routes::Routes) {
+    routes::pages(r);
+    routes::feeds(r);
+    routes::api(r);
+}
+
+/// Every (method, path pattern) the application registers, in registration order: the same
+/// registration as [`routes`], run on an application that is never served.
+pub fn route_table() -> Vec<routes::RouteEntry> {
+    let mut list = Vec::new();
+    let _ = App::new().configure(|cfg| register(&mut routes::Routes::new(cfg, &mut list)));
+    list
 }
 
 /// Malformed JSON bodies become a 400 with the parser's explanation.

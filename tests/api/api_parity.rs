@@ -6,8 +6,9 @@
 //! entry that is no longer a page action, on an API operation the served OpenAPI document does not
 //! describe, and on a `PENDING` operation the document now describes (its line must say so).
 //!
-//! Actix cannot list the routes of a running application, so the page actions are read from
-//! the source of `src/web/routes.rs` (every `configure` function but the API's and the feeds').
+//! The page actions are read from the application's own route table
+//! (`achat_ouvert::web::route_table`, the list the registration writes as it registers): every
+//! POST route outside `/api/v1`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,103 +17,15 @@ use serde_json::Value;
 use crate::both_backends;
 use crate::helpers::spawn_app;
 
-const ROUTES: &str = include_str!("../../src/web/routes.rs");
 const TABLE: &str = include_str!("api_parity.txt");
 
-/// The body of each `fn name(cfg: &mut web::ServiceConfig)` of routes.rs, by name.
-fn functions(source: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut rest = source;
-    while let Some(at) = rest.find("fn ") {
-        let after = &rest[at + 3..];
-        let name: String = after.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-        let Some(open) = after.find('{') else { break };
-        let mut depth = 0usize;
-        let mut end = open;
-        for (i, c) in after[open..].char_indices() {
-            match c {
-                '{' => depth += 1,
-                '}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = open + i;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        out.insert(name, after[open..=end].to_owned());
-        rest = &after[end..];
-    }
-    out
-}
-
-/// The (method, path) pairs registered in one function's body, in order: a path opens with
-/// `route("…"` or `resource("…"`, and each method after it (until the next path) is one route.
-fn routes_in(body: &str) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    let mut path: Option<String> = None;
-    let mut i = 0;
-    while i < body.len() {
-        let rest = &body[i..];
-        if let Some(after) = rest.strip_prefix("route(\"").or_else(|| rest.strip_prefix("resource(\"")) {
-            let end = after.find('"').expect("closing quote");
-            path = Some(after[..end].to_owned());
-            i += rest.len() - after.len() + end;
-            continue;
-        }
-        for method in ["get", "post", "put", "delete"] {
-            let web_form = format!("web::{method}()");
-            // `.post(handlers::x::y)` or, with an alias, `.post(c::y)`.
-            let chained = format!(".{method}(");
-            if (rest.starts_with(&web_form) || rest.starts_with(&chained))
-                && let Some(p) = &path
-            {
-                found.push((method.to_uppercase(), p.clone()));
-            }
-        }
-        i += 1;
-        while i < body.len() && !body.is_char_boundary(i) {
-            i += 1;
-        }
-    }
-    found
-}
-
-/// Every page action: the POST routes of the page areas.
+/// Every page action: the POST routes outside the API.
 fn page_actions() -> BTreeSet<String> {
-    let fns = functions(ROUTES);
-    let pages = fns.get("pages").expect("routes.rs has `pages`");
-    let areas: Vec<String> = fns.keys().filter(|name| pages.contains(&format!("{name}(cfg)"))).cloned().collect();
-    assert!(areas.len() >= 8, "the page areas of routes.rs: {areas:?}");
-    let mut actions = BTreeSet::new();
-    for area in &areas {
-        let body = &fns[area];
-        // An area may hand over to another, which may hand over again (award → indicators →
-        // change support).
-        let mut bodies = vec![body.clone()];
-        let mut seen = BTreeSet::from([area.clone()]);
-        let mut i = 0;
-        while i < bodies.len() {
-            let current = bodies[i].clone();
-            for (name, other) in &fns {
-                if !seen.contains(name) && current.contains(&format!("{name}(cfg);")) {
-                    seen.insert(name.clone());
-                    bodies.push(other.clone());
-                }
-            }
-            i += 1;
-        }
-        for b in bodies {
-            for (method, path) in routes_in(&b) {
-                if method == "POST" {
-                    actions.insert(format!("POST {path}"));
-                }
-            }
-        }
-    }
-    actions
+    achat_ouvert::web::route_table()
+        .into_iter()
+        .filter(|r| r.method == "POST" && !r.path.starts_with("/api/"))
+        .map(|r| format!("POST {}", r.path))
+        .collect()
 }
 
 /// One line of the table: the page action and what it maps to.
@@ -156,22 +69,7 @@ fn table() -> BTreeMap<String, Equivalent> {
 }
 
 #[test]
-fn the_route_reader_sees_both_forms_of_registration() {
-    let body = r#"cfg.service(web::resource("/a").get(handlers::x::a).post(handlers::x::b))
-        .route("/b/{id}", web::post().to(handlers::x::c))
-        .route("/c", web::get().to(handlers::x::d))
-        .service(web::resource("/d").get(c::e).post(c::f));"#;
-    assert_eq!(
-        routes_in(body),
-        vec![
-            ("GET".into(), "/a".into()),
-            ("POST".into(), "/a".into()),
-            ("POST".into(), "/b/{id}".into()),
-            ("GET".into(), "/c".into()),
-            ("GET".into(), "/d".into()),
-            ("POST".into(), "/d".into())
-        ]
-    );
+fn the_route_table_lists_the_page_actions() {
     let actions = page_actions();
     for known in [
         "POST /objectives",
@@ -181,7 +79,7 @@ fn the_route_reader_sees_both_forms_of_registration() {
         "POST /support-actions/{id}/rating",
         "POST /consultations/{id}/open-call",
     ] {
-        assert!(actions.contains(known), "{known} not read from routes.rs: {actions:?}");
+        assert!(actions.contains(known), "{known} not in the route table: {actions:?}");
     }
     assert!(!actions.iter().any(|a| a.contains("/api/v1") || a.starts_with("GET ")));
 }

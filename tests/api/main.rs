@@ -30,6 +30,7 @@ mod i18n;
 mod indicators;
 mod journeys;
 mod mail;
+mod matrix;
 mod network;
 mod objectives;
 mod open_data;
