@@ -467,7 +467,8 @@ def main():
         in_last_second = sum(1 for x in receipts
                              if x["deadline"] - 1.0 <= parse_time(x["receipt"]["upload_started_at"]) < x["deadline"])
         closed_after = sum(1 for x in results if x["code"] == "closed" and x["sent"] >= x["deadline"])
-        closed_before = sum(1 for x in results if x["code"] == "closed" and x["sent"] < x["deadline"])
+        early = [x["deadline"] - x["sent"] for x in results if x["code"] == "closed" and x["sent"] < x["deadline"]]
+        closed_before = len(early)
         unanswered = sum(1 for x in results if x["status"] is None)
         if in_last_second == 0:
             failures.append("no deposit arrived in the last second before a deadline")
@@ -525,7 +526,8 @@ def main():
         print(f"deposits stored                 {len(stored)} (answers lost to kills: {len(stored) - len(receipts) + lost})")
         print(f"  arrived in the last second    {in_last_second}")
         print(f"refused as closed, sent after   {closed_after}")
-        print(f"refused as closed, sent before  {closed_before} (arrived at or after the deadline)")
+        print(f"refused as closed, sent before  {closed_before} (arrived at or after the deadline; "
+              f"sent at most {max(early, default=0) * 1000:.0f} ms before it)")
         print(f"requests without an answer      {unanswered}")
         print(f"server kills (SIGKILL)          {server.kills}")
         print(f"server starts                   {server.starts}")
