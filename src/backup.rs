@@ -32,7 +32,7 @@ use sha2::{Digest, Sha256};
 use crate::config::{DatabaseUrl, Settings};
 use crate::db::schema::{
     audit_log, deposit_documents, indicator_reports, objective_documents, organisation_credentials, practices,
-    proposal_attachments,
+    proposal_attachments, support_materials,
 };
 use crate::db::{Backend, DbConnection, Manager};
 use crate::uploads::Store;
@@ -265,12 +265,13 @@ fn snapshot_postgres(settings: &Settings, url: &str, to: &Path) -> Result<Snapsh
 }
 
 /// Every upload key a row references: documents, attachments, deposited copies, credentials'
-/// evidence, practices' pictures, indicator reports' evidence.
+/// evidence, practices' pictures, indicator reports' evidence, change-support materials.
 pub fn referenced_keys(conn: &mut DbConnection) -> QueryResult<BTreeSet<String>> {
     let mut keys = BTreeSet::new();
     keys.extend(objective_documents::table.select(objective_documents::storage_key).load::<String>(conn)?);
     keys.extend(proposal_attachments::table.select(proposal_attachments::storage_key).load::<String>(conn)?);
     keys.extend(deposit_documents::table.select(deposit_documents::storage_key).load::<String>(conn)?);
+    keys.extend(support_materials::table.select(support_materials::storage_key).load::<String>(conn)?);
     keys.extend(
         organisation_credentials::table
             .filter(organisation_credentials::evidence_key.is_not_null())

@@ -1,6 +1,6 @@
 //! The command line: `serve` (default), `migrate`, `create-admin`, `check-config`, `demo`, `seed`,
-//! `backup`, `restore`, `audit` (`verify`, `keygen`, `checkpoint`), `retention list` and
-//! `retention purge --confirm`.
+//! `backup`, `restore`, `audit` (`verify`, `keygen`, `checkpoint`), `retention list`,
+//! `retention purge --confirm`, `uploads sweep`, and `rush-setup` (for the crash harness only).
 //!
 //! Exit codes: 0 success, 1 failure at run time (database unreachable, …), 2 bad configuration
 //! or usage. A bad configuration is refused before anything is created.
@@ -88,6 +88,35 @@ enum Command {
         #[command(subcommand)]
         command: RetentionCommand,
     },
+    /// Uploaded files (docs/OPERATIONS.md, "Uploaded files").
+    Uploads {
+        #[command(subcommand)]
+        command: UploadsCommand,
+    },
+    /// For the crash harness (tests/crash/rush.py) only: a published objective whose deadline is
+    /// seconds away and SUPPLIERS organisations with API tokens, printed as JSON.
+    RushSetup {
+        /// How many supplier organisations (each an owner and a token).
+        #[arg(long, default_value_t = 20)]
+        suppliers: usize,
+        /// The deadline, in whole seconds from now.
+        #[arg(long, default_value_t = 10)]
+        deadline_in: i64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UploadsCommand {
+    /// Remove what interrupted uploads left behind: temporary files and files no row references,
+    /// last modified at least --min-age seconds ago.
+    Sweep {
+        /// The default (an hour) is safe while servers run; 0 only when every server is stopped.
+        #[arg(long, default_value_t = crate::uploads::STALE_AFTER.as_secs())]
+        min_age: u64,
+        /// Only count what would be removed.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -158,6 +187,10 @@ pub fn main() -> ExitCode {
         Command::Backup { to } => backup(&settings, &to),
         Command::Restore { from } => restore(&settings, &from),
         Command::Retention { command } => run_async(retention(settings, command)),
+        Command::Uploads { command: UploadsCommand::Sweep { min_age, dry_run } } => {
+            run_async(uploads_sweep(settings, min_age, dry_run))
+        }
+        Command::RushSetup { suppliers, deadline_in } => run_async(rush_setup(settings, suppliers, deadline_in)),
         Command::Demo => run_async(demo(settings)),
         Command::Seed { scale } => run_async(seed(settings, scale)),
         Command::CheckConfig => {
@@ -555,5 +588,41 @@ async fn demo(settings: Settings) -> Result<(), String> {
     for a in &accounts {
         println!("  {:<28} {:<36} {}", a.role, a.email, a.password);
     }
+    Ok(())
+}
+
+async fn uploads_sweep(settings: Settings, min_age: u64, dry_run: bool) -> Result<(), String> {
+    let (db, _) = open_database(&settings).await.map_err(|e| e.to_string())?;
+    let data_dir = settings.data_dir.clone();
+    let swept = actix_web::web::block(move || {
+        let mut conn = db.get().map_err(|e| e.to_string())?;
+        crate::uploads::sweep(&mut conn, &data_dir, std::time::Duration::from_secs(min_age), dry_run)
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    println!(
+        "{} {} temporary file(s) and {} unreferenced file(s) older than {min_age} s; {} more recent file(s) left alone",
+        if dry_run { "would remove" } else { "removed" },
+        swept.temporary,
+        swept.unreferenced,
+        swept.recent
+    );
+    Ok(())
+}
+
+async fn rush_setup(settings: Settings, suppliers: usize, deadline_in: i64) -> Result<(), String> {
+    if !(1..=10_000).contains(&suppliers) || !(1..=86_400).contains(&deadline_in) {
+        return Err("--suppliers takes 1 to 10000, --deadline-in 1 to 86400 seconds".into());
+    }
+    settings.prepare().map_err(|e| format!("cannot prepare {}: {e}", settings.data_dir.display()))?;
+    let (db, _) = open_database(&settings).await.map_err(|e| e.to_string())?;
+    let setup = actix_web::web::block(move || {
+        let mut conn = db.get().map_err(|e| e.to_string())?;
+        crate::rush::setup(&mut conn, suppliers, deadline_in, chrono::Utc::now().naive_utc()).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    println!("{}", serde_json::to_string(&setup).map_err(|e| e.to_string())?);
     Ok(())
 }

@@ -14,6 +14,7 @@ pub mod demo_data;
 pub mod domain;
 pub mod i18n;
 pub mod mail;
+pub mod rush;
 pub mod scheduler;
 pub mod seed;
 pub mod telemetry;

@@ -51,6 +51,7 @@ impl std::fmt::Debug for Job {
 pub const JOBS: &[Job] = &[
     Job { name: "indicator-reminders", every_seconds: 3600, run: crate::domain::award::reminders::run },
     Job { name: "audit-checkpoint", every_seconds: 3600, run: crate::domain::checkpoints::scheduled },
+    Job { name: "uploads-sweep", every_seconds: 3600, run: crate::uploads::scheduled },
 ];
 
 fn pool_error(e: crate::db::DbError) -> DieselError {

@@ -3,7 +3,8 @@
 //! A file is streamed to a temporary file while its SHA-256 is computed and its size checked
 //! against the limits; its type is recognised from its content, never from its name; then it is
 //! fsynced and moved under a server-generated name, and the directory is fsynced. Any refusal or
-//! failure removes what was written: no orphan files. Files are only ever served as downloads.
+//! failure removes what was written: no orphan files. A server killed in the middle of an upload
+//! cannot clean up: [`sweep`] removes such leftovers later. Files are only ever served as downloads.
 
 use std::path::{Path, PathBuf};
 
@@ -451,6 +452,115 @@ impl Store {
                 let _ = tokio::fs::remove_file(path).await;
             }
         }
+    }
+}
+
+/// How old an in-progress upload (`tmp/*.part`) or a file no row names must be before a sweep
+/// removes it while servers run: an upload still streaming rewrites its `.part` file with every
+/// chunk, and a finished one is renamed a moment before its row commits, so an hour-old file of
+/// either kind is left over by a server that was killed (or a disk error) and will never be used.
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// What a sweep found and removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    /// `tmp/*.part` files of uploads that never finished.
+    pub temporary: usize,
+    /// Files under their final name that no row references (an upload whose row never committed,
+    /// a removed attachment whose file removal was cut short).
+    pub unreferenced: usize,
+    /// Files too recent to be judged, left alone.
+    pub recent: usize,
+}
+
+/// Removes the stale leftovers of interrupted uploads from `DATA_DIR/uploads`: temporary files and
+/// files no row references, last modified at least `min_age` ago. The files are listed before the
+/// references are read, so a file whose row commits meanwhile is seen as referenced; `min_age`
+/// keeps the uploads in flight on any server safe ([`STALE_AFTER`] while serving; 0 only when
+/// every server is stopped). Used at server start, by the scheduler's `uploads-sweep` job and by
+/// `achat-ouvert uploads sweep`.
+pub fn sweep(
+    conn: &mut crate::db::DbConnection,
+    data_dir: &Path,
+    min_age: std::time::Duration,
+    dry_run: bool,
+) -> Result<Swept, SweepError> {
+    let root = data_dir.join("uploads");
+    if !root.exists() {
+        return Ok(Swept::default());
+    }
+    let mut files = Vec::new();
+    list_files(&root, &root, &mut files)?;
+    let referenced = crate::backup::referenced_keys(conn)?;
+    let now = std::time::SystemTime::now();
+    let mut swept = Swept::default();
+    for (key, path) in files {
+        let temporary = key.starts_with("tmp/");
+        if !temporary && referenced.contains(&key) {
+            continue;
+        }
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified());
+        let age = match modified {
+            Ok(m) => now.duration_since(m).unwrap_or_default(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(SweepError::Io(path.display().to_string(), e)),
+        };
+        if age < min_age {
+            swept.recent += 1;
+            continue;
+        }
+        if !dry_run {
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(SweepError::Io(path.display().to_string(), e)),
+            }
+        }
+        if temporary {
+            swept.temporary += 1;
+        } else {
+            swept.unreferenced += 1;
+        }
+    }
+    Ok(swept)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error("{0}: {1}")]
+    Io(String, std::io::Error),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+}
+
+/// Every file under `dir`, keyed by its `/`-separated path relative to `root`.
+fn list_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> Result<(), SweepError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| SweepError::Io(dir.display().to_string(), e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| SweepError::Io(dir.display().to_string(), e))?;
+        let path = entry.path();
+        let kind = entry.file_type().map_err(|e| SweepError::Io(path.display().to_string(), e))?;
+        if kind.is_dir() {
+            list_files(root, &path, out)?;
+        } else {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            let key = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            out.push((key, path));
+        }
+    }
+    Ok(())
+}
+
+/// The scheduler's `uploads-sweep` job: removes leftovers older than [`STALE_AFTER`].
+pub fn scheduled(
+    conn: &mut crate::db::DbConnection,
+    settings: &crate::config::Settings,
+    _now: chrono::NaiveDateTime,
+) -> diesel::QueryResult<usize> {
+    match sweep(conn, &settings.data_dir, STALE_AFTER, false) {
+        Ok(s) => Ok(s.temporary + s.unreferenced),
+        Err(SweepError::Database(e)) => Err(e),
+        Err(e) => Err(diesel::result::Error::QueryBuilderError(e.to_string().into())),
     }
 }
 

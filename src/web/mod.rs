@@ -147,6 +147,28 @@ impl Application {
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "database migrated");
         }
+        // What a server killed in the middle of an upload left behind (an hour old at least: other
+        // servers on the same data directory may be receiving files now). A failure is logged.
+        {
+            let (db, data_dir) = (db.clone(), settings.data_dir.clone());
+            let swept = web::block(move || -> Result<_, String> {
+                let mut conn = db.get().map_err(|e| e.to_string())?;
+                crate::uploads::sweep(&mut conn, &data_dir, crate::uploads::STALE_AFTER, false)
+                    .map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
+            match swept {
+                Ok(s) if s.temporary + s.unreferenced > 0 => tracing::info!(
+                    temporary = s.temporary,
+                    unreferenced = s.unreferenced,
+                    "removed the stale leftovers of interrupted uploads"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "uploads sweep failed"),
+            }
+        }
         let mailer = match overrides.mailer {
             Some(m) => m,
             None => Mailer::from_settings(&settings).map_err(|e| StartError::Mail(e.to_string()))?,

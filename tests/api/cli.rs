@@ -37,6 +37,8 @@ fn every_command_has_help() {
         vec!["audit", "checkpoint", "--help"],
         vec!["retention", "list", "--help"],
         vec!["retention", "purge", "--help"],
+        vec!["uploads", "sweep", "--help"],
+        vec!["rush-setup", "--help"],
     ] {
         let out = command(&[]).args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");

@@ -17,6 +17,7 @@ mod checkpoints;
 mod cli;
 mod consultation;
 mod contracts;
+mod crash;
 mod criteria;
 mod csrf;
 mod dashboard;
