@@ -368,8 +368,12 @@ impl Settings {
             "a number of bytes, at least 1024",
         )?;
         let buyer_name = get("BUYER_NAME").unwrap_or_else(|| "Région".to_owned());
-        if buyer_name.chars().count() > 200 {
-            return Err(ConfigError::new("BUYER_NAME", "longer than 200 characters", "the buyer's name"));
+        if buyer_name.chars().count() > 200 || buyer_name.chars().any(char::is_control) {
+            return Err(ConfigError::new(
+                "BUYER_NAME",
+                "longer than 200 characters or on several lines",
+                "the buyer's name, on one line",
+            ));
         }
         let remedies_court = get("REMEDIES_COURT")
             .unwrap_or_else(|| "Tribunal administratif de Lyon, 184 rue Duguesclin, 69433 Lyon Cedex 03".to_owned());
@@ -571,23 +575,11 @@ impl Settings {
     }
 }
 
-/// 14 digits with a valid Luhn check (La Poste's establishments, SIREN 356000000, sum their
-/// digits to a multiple of 5 instead).
+/// 14 digits with their check digit: the registration's rule (`organisations::LegalIdentifier`),
+/// without the separators it allows.
 fn valid_siret(s: &str) -> bool {
-    if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let digits: Vec<u32> = s.bytes().map(|b| u32::from(b - b'0')).collect();
-    if s.starts_with("356000000") {
-        return digits.iter().sum::<u32>().is_multiple_of(5);
-    }
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { *d })
-        .sum();
-    sum.is_multiple_of(10)
+    use crate::domain::organisations::{IdentifierType, LegalIdentifier};
+    s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit()) && LegalIdentifier::parse(IdentifierType::Siret, s).is_ok()
 }
 
 /// The public statements' people and addresses: each a line of text of at most 300 characters.
@@ -885,5 +877,70 @@ mod tests {
     #[test]
     fn https_public_url_is_detected() {
         assert!(settings(&[("PUBLIC_URL", "https://achats.example.fr")]).unwrap().is_https());
+    }
+}
+
+/// Properties of the configuration read from the environment (`cargo test --lib property_tests`).
+#[cfg(test)]
+mod property_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every variable read, including those without a default listed in `VARIABLES`.
+    fn variables() -> impl Strategy<Value = &'static str> {
+        let mut names: Vec<&'static str> = VARIABLES.iter().map(|(name, _)| *name).collect();
+        names.extend(["REMEDIES_COURT", "BUYER_SIRET"]);
+        proptest::sample::select(names)
+    }
+
+    /// Values an operator might set, well or badly: numbers, URLs, addresses, any text.
+    fn values() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "\\PC{0,40}",
+            "-?[0-9]{1,12}",
+            "(postgres|postgresql|sqlite|mysql|http|https|smtp|smtps|ftp)://[a-z0-9:@._\\[\\]/?=%-]{0,30}",
+            "[a-zA-Z0-9 ._<>@\n-]{0,40}",
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}",
+            "[0-9a-f:.\\[\\]]{2,20}:[0-9]{1,6}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// One variable set to anything: parsing never panics, and a refusal names that variable.
+        #[test]
+        fn a_bad_value_is_refused_naming_its_variable(name in variables(), value in values()) {
+            let vars: HashMap<String, String> = [(name.to_owned(), value.clone())].into_iter().collect();
+            if let Err(e) = Settings::from_map(&vars) {
+                prop_assert_eq!(e.variable, name, "{:?}={:?}: {}", name, value, e);
+                prop_assert!(e.to_string().starts_with(name));
+            }
+        }
+
+        /// Several variables at once: never a panic.
+        #[test]
+        fn any_environment_is_answered(vars in proptest::collection::hash_map(variables().prop_map(str::to_owned), values(), 0..8)) {
+            let _ = Settings::from_map(&vars);
+        }
+
+        /// A number in its range is taken as it is; one outside is refused.
+        #[test]
+        fn numbers_are_taken_in_their_range_only(n in 0u32..400) {
+            let vars: HashMap<String, String> = [("POOL_SIZE".to_owned(), format!(" {n} "))].into_iter().collect();
+            match Settings::from_map(&vars) {
+                Ok(s) => prop_assert!((1..=200).contains(&n) && s.pool_size == n),
+                Err(e) => prop_assert!(!(1..=200).contains(&n) && e.variable == "POOL_SIZE"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_buyer_name_on_several_lines_is_refused_as_the_buyer_name() {
+        // Found by a property: the name was taken, then refused as the site's publisher it defaults to.
+        let vars: HashMap<String, String> =
+            [("BUYER_NAME".to_owned(), "Région\nAuvergne".to_owned())].into_iter().collect();
+        assert_eq!(Settings::from_map(&vars).unwrap_err().variable, "BUYER_NAME");
     }
 }

@@ -238,7 +238,8 @@ pub fn safe_name(original: &str, kind: FileKind) -> String {
         .map(|c| if matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*' | ';') { '_' } else { c })
         .take(120)
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.');
+    // No leading dot (a hidden file) nor space, whichever comes first: ` . x` is `x`.
+    let cleaned = cleaned.trim_start_matches(|c: char| c == '.' || c.is_whitespace()).trim_end();
     let stem = if cleaned.is_empty() { "document" } else { cleaned };
     format!("{stem}.{}", kind.extension())
 }
@@ -272,9 +273,9 @@ impl Store {
 
     pub fn path_of(&self, key: &str) -> Option<PathBuf> {
         // Keys are generated here: two hex characters, a slash, 32 hex characters.
+        // Exactly one slash, at its place: `/0/…` would make the path absolute, outside the root.
         let valid = key.len() == 35
-            && key.as_bytes()[2] == b'/'
-            && key.chars().filter(|c| *c != '/').all(|c| c.is_ascii_hexdigit());
+            && key.bytes().enumerate().all(|(i, b)| if i == 2 { b == b'/' } else { b.is_ascii_hexdigit() });
         valid.then(|| self.root.join(key))
     }
 
@@ -595,5 +596,141 @@ mod tests {
         assert_eq!(safe_name(".hidden", FileKind::Png), "document.png");
         assert_eq!(safe_name("facture\u{202E}fdp.exe", FileKind::Pdf), "facturefdp.pdf");
         assert_eq!(safe_name("a\u{2066}b\u{2069}\u{200F}c\u{FEFF}.pdf", FileKind::Pdf), "abc.pdf");
+        // Found by a property: a space after the leading dots stayed at the front.
+        assert_eq!(safe_name(" . x.pdf", FileKind::Pdf), "x.pdf");
+        assert_eq!(safe_name(". .", FileKind::Pdf), "document.pdf");
+    }
+}
+
+/// Properties of what an upload brings from outside: its name and its first and last bytes
+/// (`cargo test --lib property_tests`).
+#[cfg(test)]
+mod property_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const KINDS: [FileKind; 7] =
+        [FileKind::Pdf, FileKind::Odt, FileKind::Ods, FileKind::Docx, FileKind::Xlsx, FileKind::Png, FileKind::Jpeg];
+
+    fn kinds() -> impl Strategy<Value = FileKind> {
+        proptest::sample::select(KINDS.to_vec())
+    }
+
+    /// Names as browsers and scripts send them: any text, and text full of the characters that
+    /// make names dangerous (paths, dots, quotes, controls, bidirectional overrides, spaces).
+    fn names() -> impl Strategy<Value = String> {
+        let dangerous = proptest::collection::vec(
+            prop_oneof![
+                Just("/".to_owned()),
+                Just("\\".to_owned()),
+                Just(".".to_owned()),
+                Just("..".to_owned()),
+                Just(" ".to_owned()),
+                Just("\"".to_owned()),
+                Just(";".to_owned()),
+                Just("\r\n".to_owned()),
+                Just("\u{0}".to_owned()),
+                Just("\u{202E}".to_owned()),
+                Just("\u{2066}".to_owned()),
+                Just("\u{200B}".to_owned()),
+                Just("\u{FEFF}".to_owned()),
+                Just("\u{3000}".to_owned()),
+                Just(".pdf".to_owned()),
+                Just(".exe".to_owned()),
+                "[a-zé]{1,8}",
+            ],
+            0..24,
+        )
+        .prop_map(|parts| parts.concat());
+        prop_oneof!["\\PC{0,200}", any::<String>(), dangerous]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// A safe name has no path, no control, bidirectional or zero-width character, no quote
+        /// or separator a header or a file system reads, no leading dot or space, a stem of at most
+        /// 120 characters, and the extension of the type recognised; making it safe again changes
+        /// nothing.
+        #[test]
+        fn a_safe_name_is_safe_whatever_was_sent(original in names(), kind in kinds()) {
+            let name = safe_name(&original, kind);
+            let extension = format!(".{}", kind.extension());
+            prop_assert!(name.ends_with(&extension), "{name:?}");
+            let stem = &name[..name.len() - extension.len()];
+            prop_assert!(!stem.is_empty() && stem.chars().count() <= 120, "{name:?}");
+            prop_assert!(!stem.starts_with('.'), "{name:?}");
+            prop_assert_eq!(stem.trim(), stem, "no leading or trailing space: {:?}", name);
+            for c in name.chars() {
+                prop_assert!(!c.is_control() && !is_invisible_format(c), "{name:?} keeps {c:?}");
+                prop_assert!(!matches!(c, '/' | '\\' | '"' | '<' | '>' | ':' | '|' | '?' | '*' | ';'), "{name:?} keeps {c:?}");
+            }
+            prop_assert_eq!(safe_name(&name, kind), name);
+        }
+
+        /// Recognition never fails on any bytes, and content with a known signature is that type
+        /// whatever follows; bytes that start with no signature are refused.
+        #[test]
+        fn types_are_recognised_from_content_only(
+            head in proptest::collection::vec(any::<u8>(), 0..600),
+            tail in proptest::collection::vec(any::<u8>(), 0..600),
+        ) {
+            let kind = FileKind::detect(&head, &tail);
+            if head.starts_with(b"%PDF-") {
+                prop_assert_eq!(kind, Some(FileKind::Pdf));
+            }
+            let signature = [&b"%PDF-"[..], b"\x89PNG\r\n\x1a\n", b"\xFF\xD8\xFF", b"PK\x03\x04"];
+            if !signature.iter().any(|s| head.starts_with(s)) {
+                prop_assert_eq!(kind, None);
+            }
+            let mut pdf = b"%PDF-".to_vec();
+            pdf.extend_from_slice(&head);
+            prop_assert_eq!(FileKind::detect(&pdf, &tail), Some(FileKind::Pdf));
+            let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+            png.extend_from_slice(&head);
+            prop_assert_eq!(FileKind::detect(&png, &tail), Some(FileKind::Png));
+        }
+
+        /// A zip is an office document only if its entries say so.
+        #[test]
+        fn a_zip_is_recognised_by_its_entries(body in proptest::collection::vec(any::<u8>(), 0..300), docx in any::<bool>()) {
+            let mut head = b"PK\x03\x04".to_vec();
+            head.extend_from_slice(&body);
+            prop_assume!(head.get(30..38) != Some(b"mimetype"));
+            let mut tail = body.clone();
+            tail.extend_from_slice(b"[Content_Types].xml");
+            tail.extend_from_slice(if docx { b"word/document.xml" } else { b"xl/workbook.xml" });
+            prop_assert_eq!(FileKind::detect(&head, &tail), Some(if docx { FileKind::Docx } else { FileKind::Xlsx }));
+            prop_assume!(!contains(&body, b"[Content_Types].xml"));
+            prop_assert_eq!(FileKind::detect(&head, &body), None);
+        }
+
+        /// Only keys the store generated name a file, and always one under the uploads directory.
+        #[test]
+        fn only_generated_keys_name_a_stored_file(key in "\\PC{0,40}|[0-9a-f./]{35}|[0-9a-f/]{2}/[0-9a-f/]{32}|\\.\\./[0-9a-f]{32}") {
+            let store = Store::new(Path::new("/data"));
+            if let Some(path) = store.path_of(&key) {
+                prop_assert!(path.starts_with("/data/uploads"));
+                prop_assert!(!key.contains(".."), "{key}");
+                prop_assert!(key.chars().all(|c| c == '/' || c.is_ascii_hexdigit()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_with_a_leading_slash_names_no_file() {
+        // Found by a property: `/a/…` passed the check, and joined to the root it replaced it.
+        let store = Store::new(Path::new("/data"));
+        assert_eq!(store.path_of(&format!("/a/{}", "0".repeat(32))), None);
+        assert_eq!(store.path_of(&format!("ab/{}/", "0".repeat(31))), None);
+        let key = format!("ab/{}", "0".repeat(32));
+        assert_eq!(store.path_of(&key), Some(PathBuf::from("/data/uploads").join(&key)));
+    }
+
+    #[test]
+    fn content_types_name_their_kind() {
+        for kind in KINDS {
+            assert_eq!(FileKind::from_content_type(kind.content_type()), Some(kind));
+        }
     }
 }

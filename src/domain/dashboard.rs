@@ -103,7 +103,8 @@ impl Proposals {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ThemeFigures {
     pub theme: String,
-    /// Published objectives, by year of publication.
+    /// Published objectives, by year of publication (JSON object keys are strings: `"2026"`).
+    #[schema(value_type = BTreeMap<String, i64>)]
     pub objectives_by_year: BTreeMap<i32, i64>,
     /// Objectives whose criteria have weights.
     pub weighted_objectives: i64,

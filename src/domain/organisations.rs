@@ -111,13 +111,11 @@ fn parse_siret(s: &str) -> Result<String, IdentifierError> {
     if valid { Ok(s.to_owned()) } else { Err(IdentifierError::SiretChecksum) }
 }
 
-/// A valid SIRET made from its first 13 digits and the Luhn check digit (demo and seed data).
+/// A valid SIRET made from its first 13 digits and its check digit (demo and seed data): the
+/// Luhn digit, or for La Poste the digit that makes the sum a multiple of 5.
 pub fn siret_with_check_digit(first_13: u64) -> String {
     let base = format!("{first_13:013}");
-    (0..10)
-        .map(|check| format!("{base}{check}"))
-        .find(|candidate| luhn(&candidate.chars().filter_map(|c| c.to_digit(10)).collect::<Vec<u32>>()))
-        .unwrap_or(base)
+    (0..10).map(|check| format!("{base}{check}")).find(|candidate| parse_siret(candidate).is_ok()).unwrap_or(base)
 }
 
 pub fn luhn(d: &[u32]) -> bool {
@@ -365,6 +363,8 @@ mod tests {
             LegalIdentifier::parse(IdentifierType::Siret, "35600000000002"),
             Err(IdentifierError::SiretChecksum)
         );
+        // Found by a property: the check digit made for La Poste was the Luhn one, which its rule refused.
+        assert_eq!(siret_with_check_digit(3_560_000_000_000), "35600000000001");
     }
 
     #[test]
@@ -404,5 +404,103 @@ mod tests {
         assert!(valid_postcode("CH", "1200"));
         assert_eq!(parse_sectors("BTP, énergie ;  ").unwrap(), vec!["BTP", "énergie"]);
         assert!(parse_sectors(&"x,".repeat(11)).is_none());
+    }
+}
+
+/// Properties of the identifiers a registration form or the API brings (`cargo test --lib
+/// property_tests`).
+#[cfg(test)]
+mod property_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A SIRET's digits as text.
+    fn text(digits: &[u32]) -> String {
+        digits.iter().map(|d| char::from_digit(*d, 10).unwrap_or('0')).collect()
+    }
+
+    /// Separators a person types inside an identifier.
+    fn separators() -> impl Strategy<Value = Vec<(usize, &'static str)>> {
+        proptest::collection::vec((0usize..20, prop_oneof![Just(" "), Just("."), Just("-"), Just("\u{a0}")]), 0..5)
+    }
+
+    fn with_separators(value: &str, seps: &[(usize, &str)]) -> String {
+        let mut chars: Vec<String> = value.chars().map(String::from).collect();
+        for (at, sep) in seps {
+            chars.insert((*at).min(chars.len()), (*sep).to_owned());
+        }
+        chars.concat()
+    }
+
+    fn kinds() -> impl Strategy<Value = IdentifierType> {
+        prop_oneof![Just(IdentifierType::Siret), Just(IdentifierType::Vat), Just(IdentifierType::Other)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// Whatever is typed, parsing answers (no panic), and what it accepts parses again to itself.
+        #[test]
+        fn any_input_is_answered_and_an_accepted_value_is_stable(kind in kinds(), raw in "\\PC{0,60}|[0-9 .A-Za-z-]{0,20}") {
+            if let Ok(id) = LegalIdentifier::parse(kind, &raw) {
+                prop_assert_eq!(LegalIdentifier::parse(kind, &id.value), Ok(id.clone()));
+                if kind == IdentifierType::Other {
+                    prop_assert!((3..=40).contains(&id.value.chars().count()), "{:?}", id.value);
+                }
+            }
+        }
+
+        /// Every SIRET made from 13 digits and its check digit is accepted (La Poste's too), and
+        /// accepted as the same value however it is spaced.
+        #[test]
+        fn a_siret_with_its_check_digit_is_accepted_however_spaced(base in 0u64..10_000_000_000_000, seps in separators()) {
+            let siret = siret_with_check_digit(base);
+            prop_assert_eq!(siret.len(), 14);
+            let parsed = LegalIdentifier::parse(IdentifierType::Siret, &with_separators(&siret, &seps));
+            prop_assert_eq!(parsed.map(|id| id.value), Ok(siret));
+        }
+
+        /// La Poste's establishments with their check digit are accepted too.
+        #[test]
+        fn la_postes_sirets_with_their_check_digit_are_accepted(establishment in 0u64..10_000) {
+            let siret = siret_with_check_digit(3_560_000_000_000 + establishment);
+            prop_assert!(LegalIdentifier::parse(IdentifierType::Siret, &siret).is_ok(), "{siret}");
+        }
+
+        /// Luhn catches every single mistyped digit (outside La Poste, whose rule is weaker).
+        #[test]
+        fn one_wrong_digit_fails_the_check(base in 0u64..10_000_000_000_000, at in 0usize..14, delta in 1u32..10) {
+            let siret = siret_with_check_digit(base);
+            prop_assume!(!siret.starts_with("356000000"));
+            let mut d = digits(&siret).unwrap_or_default();
+            d[at] = (d[at] + delta) % 10;
+            let wrong = text(&d);
+            prop_assume!(!wrong.starts_with("356000000"));
+            prop_assert_eq!(LegalIdentifier::parse(IdentifierType::Siret, &wrong), Err(IdentifierError::SiretChecksum));
+        }
+
+        /// A French VAT number with the key of its SIREN is accepted in any case and spacing; any
+        /// other numeric key is refused.
+        #[test]
+        fn a_french_vat_number_needs_its_sirens_key(siren in 0u64..1_000_000_000, wrong in 0u64..97, seps in separators(), lower in any::<bool>()) {
+            let key = (12 + 3 * (siren % 97)) % 97;
+            let vat = format!("FR{key:02}{siren:09}");
+            let typed = with_separators(&if lower { vat.to_lowercase() } else { vat.clone() }, &seps);
+            prop_assert_eq!(LegalIdentifier::parse(IdentifierType::Vat, &typed).map(|id| id.value), Ok(vat));
+            prop_assume!(wrong != key);
+            prop_assert_eq!(
+                LegalIdentifier::parse(IdentifierType::Vat, &format!("FR{wrong:02}{siren:09}")),
+                Err(IdentifierError::VatFrenchKey)
+            );
+        }
+
+        /// An accepted VAT number starts with a known country and is only upper-case letters, digits, `+` or `*`.
+        #[test]
+        fn an_accepted_vat_number_has_a_known_country(raw in "[A-Za-z]{2}[0-9A-Za-z+* ]{0,14}") {
+            if let Ok(id) = LegalIdentifier::parse(IdentifierType::Vat, &raw) {
+                prop_assert!(VAT_FORMATS.iter().any(|(c, _)| id.value.starts_with(c)), "{}", id.value);
+                prop_assert!(id.value.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '+' || c == '*'));
+            }
+        }
     }
 }

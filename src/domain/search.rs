@@ -185,3 +185,107 @@ mod tests {
         }
     }
 }
+
+/// Properties of the folding of searched and indexed text (`cargo test --lib property_tests`).
+#[cfg(test)]
+mod property_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// French text: letters with and without accents, digits, punctuation, spaces.
+    fn french() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9àâäéèêëîïôöùûüçÿœæÀÂÉÈÊËÎÏÔÙÛÜÇŒÆ ,.;'’()-]{0,80}"
+    }
+
+    /// The same text with its accented letters decomposed (a letter then a combining accent).
+    fn decomposed(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            let (base, mark) = match c {
+                'à' => ('a', '\u{300}'),
+                'â' => ('a', '\u{302}'),
+                'ä' => ('a', '\u{308}'),
+                'é' => ('e', '\u{301}'),
+                'è' => ('e', '\u{300}'),
+                'ê' => ('e', '\u{302}'),
+                'ë' => ('e', '\u{308}'),
+                'î' => ('i', '\u{302}'),
+                'ï' => ('i', '\u{308}'),
+                'ô' => ('o', '\u{302}'),
+                'ö' => ('o', '\u{308}'),
+                'ù' => ('u', '\u{300}'),
+                'û' => ('u', '\u{302}'),
+                'ü' => ('u', '\u{308}'),
+                'ç' => ('c', '\u{327}'),
+                'ÿ' => ('y', '\u{308}'),
+                'É' => ('E', '\u{301}'),
+                'È' => ('E', '\u{300}'),
+                'Ç' => ('C', '\u{327}'),
+                other => {
+                    out.push(other);
+                    continue;
+                }
+            };
+            out.push(base);
+            out.push(mark);
+        }
+        out
+    }
+
+    /// What `LIKE '% token%'` finds in an index text.
+    fn like(index: &str, token: &str) -> bool {
+        index.contains(&format!(" {token}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// Any text folds (no panic) to distinct, non-empty tokens of lower-case ASCII letters and
+        /// digits, none a stop word; a sort key is made of the same characters.
+        #[test]
+        fn tokens_are_plain_distinct_words(text in prop_oneof![french(), any::<String>()]) {
+            let tokens = tokens(&text);
+            for (i, t) in tokens.iter().enumerate() {
+                prop_assert!(!t.is_empty() && t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()), "{t:?}");
+                prop_assert!(!STOP_WORDS.contains(&t.as_str()), "{t:?}");
+                prop_assert!(!tokens[..i].contains(t), "{t:?} twice");
+            }
+            prop_assert!(sort_key(&text).chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+            prop_assert!(query_tokens(&text).len() <= 8);
+            prop_assert_eq!(query_patterns(&text).len(), query_tokens(&text).len());
+        }
+
+        /// Case and the way accents are encoded change nothing.
+        #[test]
+        fn case_and_accent_encoding_fold_together(text in french()) {
+            prop_assert_eq!(tokens(&text.to_uppercase()), tokens(&text));
+            prop_assert_eq!(tokens(&decomposed(&text)), tokens(&text));
+            prop_assert_eq!(sort_key(&decomposed(&text)), sort_key(&text));
+            prop_assert_eq!(phrase_key(&text.to_lowercase()), phrase_key(&text));
+        }
+
+        /// A text is found by any of its words, typed in any case, and by the start of any of its
+        /// tokens; the word index's prefix range finds exactly what `LIKE` finds.
+        #[test]
+        fn a_text_is_found_by_its_own_words(parts in proptest::collection::vec(french(), 1..4), pick in any::<prop::sample::Index>(), cut in 1usize..10) {
+            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+            let index = index_text(&refs);
+            let words: Vec<String> = parts.iter().flat_map(|p| p.split_whitespace().map(str::to_owned)).collect();
+            prop_assume!(!words.is_empty());
+            let word = pick.get(&words);
+            for pattern in query_patterns(&word.to_uppercase()) {
+                let token = pattern.trim_start_matches("% ").trim_end_matches('%');
+                prop_assert!(like(&index, token), "{word:?} in {index:?}");
+            }
+            let stored: Vec<&str> = index_words(&index).collect();
+            prop_assume!(!stored.is_empty());
+            let token = pick.get(&stored);
+            let prefix: String = token.chars().take(cut).collect();
+            prop_assert!(like(&index, &prefix));
+            let (low, high) = prefix_range(&prefix);
+            let ranged: Vec<&str> = stored.iter().copied().filter(|w| *w >= low.as_str() && *w < high.as_str()).collect();
+            let liked: Vec<&str> = stored.iter().copied().filter(|w| w.starts_with(prefix.as_str())).collect();
+            prop_assert_eq!(ranged, liked);
+        }
+    }
+}

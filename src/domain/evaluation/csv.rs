@@ -52,3 +52,71 @@ mod tests {
         assert_eq!(doc, "\u{feff}\"a\",\"b\"\r\n\"1\",\"'=2\"\r\n");
     }
 }
+
+/// Properties of exported cells, whose text comes from users (`cargo test --lib property_tests`).
+#[cfg(test)]
+mod property_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The cell's value as a spreadsheet reads it: the quotes removed, inner quotes undoubled.
+    fn unquote(cell: &str) -> Option<String> {
+        let inner = cell.strip_prefix('"')?.strip_suffix('"')?;
+        // Every quote inside comes in a pair.
+        let mut chars = inner.chars().peekable();
+        let mut out = String::new();
+        while let Some(c) = chars.next() {
+            if c == '"' && chars.next() != Some('"') {
+                return None;
+            }
+            out.push(c);
+        }
+        Some(out)
+    }
+
+    /// Values made to start formulas: a tab or a line break first, or any white space (ASCII,
+    /// no-break, full-width, ideographic) then a formula character (ASCII or full-width); then
+    /// anything.
+    fn formulas() -> impl Strategy<Value = String> {
+        let start = prop_oneof![
+            "[\t\r\n]",
+            ("[ \t\u{a0}\u{2000}-\u{200a}\u{3000}\u{202f}\u{205f}\u{85}\u{b}\u{c}]{0,4}", "[=+\\-@＝＋－＠]")
+                .prop_map(|(space, c)| format!("{space}{c}")),
+        ];
+        (start, "\\PC{0,20}").prop_map(|(start, rest)| format!("{start}{rest}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// No cell a spreadsheet opens can start a formula: once the quoting is read and any
+        /// leading white space skipped, it starts with an apostrophe or with no formula character.
+        #[test]
+        fn no_formula_survives(value in prop_oneof![formulas(), any::<String>(), "\\PC{0,40}"]) {
+            let cell = cell(&value);
+            let read = unquote(&cell);
+            prop_assert!(read.is_some(), "badly quoted: {cell:?}");
+            let read = read.unwrap_or_default();
+            let neutralised = read.starts_with('\'');
+            let starts_formula = read.starts_with(['\t', '\r', '\n']) || read.trim_start().starts_with(FORMULA_STARTS);
+            prop_assert!(neutralised || !starts_formula, "{cell:?}");
+            // Nothing else changes: the value itself, or an apostrophe then the value.
+            prop_assert!(read == value || read == format!("'{value}"), "{cell:?}");
+        }
+
+        /// Every value meant as a formula is neutralised.
+        #[test]
+        fn formulas_are_neutralised(value in formulas()) {
+            prop_assert_eq!(unquote(&cell(&value)), Some(format!("'{value}")));
+        }
+
+        /// A document has one line per row plus the header, whatever the cells hold besides line breaks.
+        #[test]
+        fn a_document_has_one_line_per_row(rows in proptest::collection::vec(proptest::collection::vec("[^\r\n]{0,12}", 3), 0..6)) {
+            let header = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+            let doc = document(&header, &rows);
+            prop_assert!(doc.starts_with('\u{feff}'), "no byte order mark");
+            prop_assert_eq!(doc.matches("\r\n").count(), rows.len() + 1);
+        }
+    }
+}

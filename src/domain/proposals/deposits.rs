@@ -593,3 +593,191 @@ pub fn deposit(
         Ok(deposit_id)
     })
 }
+
+/// Properties of receipts as their holders check them: the downloaded JSON, its canonical form
+/// and its hash (`cargo test --lib property_tests`; the procedure of docs/PROPOSALS.md).
+#[cfg(test)]
+mod property_tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// Text of any kind: control characters, quotes, backslashes, non-ASCII, U+2028.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,24}",
+            any::<String>().prop_map(|s| s.chars().take(24).collect()),
+            "[\"\\\\/\u{0}-\u{1f}\u{7f}\u{2028}a]{0,8}"
+        ]
+    }
+
+    fn organisation() -> impl Strategy<Value = ReceiptOrganisation> {
+        (text(), text(), text(), text()).prop_map(|(name, identifier_type, identifier, role)| ReceiptOrganisation {
+            name,
+            identifier_type,
+            identifier,
+            role,
+        })
+    }
+
+    fn document() -> impl Strategy<Value = ReceiptDocument> {
+        (text(), any::<i64>(), "[0-9a-f]{64}").prop_map(|(name, size_bytes, sha256)| ReceiptDocument {
+            name,
+            size_bytes,
+            sha256,
+        })
+    }
+
+    fn receipts() -> impl Strategy<Value = Receipt> {
+        let consortium = proptest::option::of(
+            (text(), proptest::collection::vec(organisation(), 0..3))
+                .prop_map(|(kind, members)| ConsortiumPart { kind, members }),
+        );
+        (
+            (text(), text(), text(), text(), text()),
+            (any::<i64>(), text(), text(), organisation()),
+            consortium,
+            (text(), text(), any::<bool>(), any::<bool>()),
+            proptest::collection::vec(document(), 0..4),
+            "[0-9a-f]{64}",
+        )
+            .prop_map(
+                |(
+                    (receipt_number, kind, buyer, reference, title),
+                    (user_id, user_name, user_email, org),
+                    consortium,
+                    (upload_started_at, deposited_at, late, practice),
+                    documents,
+                    content_sha256,
+                )| Receipt {
+                    receipt_number,
+                    kind,
+                    buyer,
+                    objective: ReceiptObjective { reference, title },
+                    depositor: ReceiptDepositor { user_id, user_name, user_email, organisation: org },
+                    consortium,
+                    upload_started_at,
+                    deposited_at,
+                    late,
+                    practice,
+                    documents,
+                    content_sha256,
+                },
+            )
+    }
+
+    /// The receipt as downloaded: its fields and `deposit_hash`.
+    fn downloaded(receipt: &Receipt) -> Value {
+        let mut value = serde_json::to_value(receipt).unwrap_or_default();
+        if let Value::Object(map) = &mut value {
+            map.insert("deposit_hash".into(), Value::String(receipt.hash()));
+        }
+        value
+    }
+
+    /// A holder's check: the hash of the canonical JSON of every field but `deposit_hash`.
+    fn holder_verifies(text: &str) -> bool {
+        let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(text) else { return false };
+        let Some(Value::String(claimed)) = map.remove("deposit_hash") else { return false };
+        sha256_hex(&canonical_json(&Value::Object(map))) == claimed
+    }
+
+    /// The paths of a JSON value's leaves (strings, numbers, booleans, null) and empty containers.
+    fn leaves(value: &Value, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+        match value {
+            Value::Object(map) if !map.is_empty() => {
+                map.iter().for_each(|(k, v)| leaves(v, [path.clone(), vec![k.clone()]].concat(), out))
+            }
+            Value::Array(items) if !items.is_empty() => {
+                items.iter().enumerate().for_each(|(i, v)| leaves(v, [path.clone(), vec![i.to_string()]].concat(), out))
+            }
+            _ => out.push(path),
+        }
+    }
+
+    fn leaf_mut<'a>(value: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
+        path.iter().try_fold(value, |v, key| match v {
+            Value::Object(map) => map.get_mut(key),
+            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+            _ => None,
+        })
+    }
+
+    /// Another value of a leaf: a string with a character more or one less, a number plus one, a
+    /// boolean flipped, null replaced.
+    fn changed(value: &Value, extra: char) -> Value {
+        match value {
+            Value::String(s) if s.ends_with(extra) => Value::String(s[..s.len() - extra.len_utf8()].to_owned()),
+            Value::String(s) => Value::String(format!("{s}{extra}")),
+            Value::Number(n) => Value::from(n.as_i64().map_or(0, |n| n.wrapping_add(1))),
+            Value::Bool(b) => Value::Bool(!b),
+            Value::Null => Value::String(extra.to_string()),
+            Value::Array(_) => Value::Array(vec![Value::Null]),
+            Value::Object(_) => serde_json::json!({ "x": null }),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// A downloaded receipt verifies, written compactly or pretty, and reads back as the same receipt.
+        #[test]
+        fn a_downloaded_receipt_verifies_and_round_trips(receipt in receipts()) {
+            let value = downloaded(&receipt);
+            let compact = serde_json::to_string(&value).unwrap_or_default();
+            let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+            prop_assert!(holder_verifies(&compact), "{compact}");
+            prop_assert!(holder_verifies(&pretty));
+            let back: Receipt = serde_json::from_str(&pretty).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(back.hash(), receipt.hash());
+            prop_assert_eq!(back, receipt);
+        }
+
+        /// Any change to any field of a downloaded receipt, or to its hash, fails the check.
+        #[test]
+        fn any_change_to_a_field_fails_verification(receipt in receipts(), pick in any::<prop::sample::Index>(), extra in any::<char>()) {
+            let mut value = downloaded(&receipt);
+            let mut paths = Vec::new();
+            leaves(&value, Vec::new(), &mut paths);
+            let path = pick.get(&paths).clone();
+            let leaf = leaf_mut(&mut value, &path).ok_or_else(|| TestCaseError::fail("no leaf"))?;
+            *leaf = changed(leaf, extra);
+            let text = serde_json::to_string(&value).unwrap_or_default();
+            prop_assert!(!holder_verifies(&text), "changing {path:?} still verifies");
+        }
+
+        /// The canonical form does not depend on the order of the keys in the text, and reading it
+        /// back gives the same value and the same form.
+        #[test]
+        fn the_canonical_form_is_one_for_any_key_order(receipt in receipts(), seed in any::<u64>()) {
+            let value = serde_json::to_value(&receipt).unwrap_or_default();
+            let canonical = canonical_json(&value);
+            let reread: Value = serde_json::from_str(&canonical).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(&reread, &value);
+            prop_assert_eq!(canonical_json(&reread), canonical.clone());
+            // The top-level keys written in another order.
+            let Value::Object(map) = &value else { return Err(TestCaseError::fail("not an object")) };
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by_key(|(k, _)| sha256_hex(&format!("{seed}{k}")));
+            let shuffled = format!(
+                "{{{}}}",
+                entries.iter().map(|(k, v)| format!("{}:{}", Value::String((*k).clone()), v)).collect::<Vec<_>>().join(",")
+            );
+            let parsed: Value = serde_json::from_str(&shuffled).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(canonical_json(&parsed), canonical);
+        }
+
+        /// A receipt number drawn is already in its normal form, and reads the same however it is typed.
+        #[test]
+        fn receipt_numbers_read_the_same_however_typed(spaces in proptest::collection::vec(0usize..17, 0..4), lower in any::<bool>()) {
+            let number = new_receipt_number();
+            prop_assert_eq!(normalise_number(&number), number.clone());
+            let mut typed: String = if lower { number.to_lowercase() } else { number.clone() };
+            for at in spaces {
+                let at = typed.char_indices().nth(at).map_or(typed.len(), |(i, _)| i);
+                typed.insert(at, ' ');
+            }
+            prop_assert_eq!(normalise_number(&format!("  {typed} ")), number);
+        }
+    }
+}

@@ -520,7 +520,9 @@ pub struct ConsensusInput {
 /// The chair: records (or removes) a consensus score.
 #[utoipa::path(put, path = "/api/v1/objectives/{id}/evaluation/consensus", tag = "evaluation", security(("bearer" = [])),
     request_body = ConsensusInput,
-    responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+    responses((status = 204), (status = 403, body = crate::web::error::ErrorBody),
+        (status = 409, description = "The committee has decided (`decided`)", body = crate::web::error::ErrorBody),
+        (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn consensus(
     state: web::Data<AppState>,
     identity: Identity,

@@ -346,7 +346,9 @@ pub async fn update(
 /// Adds attachments: a `multipart/form-data` body with one or more `file` parts.
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/attachments", tag = "proposals", security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "One or more `file` parts: PDF, ODT, ODS, DOCX, XLSX, PNG or JPEG, recognised by content"),
-    responses((status = 201, body = ProposalJson), (status = 413, body = crate::web::error::ErrorBody), (status = 415, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
+    responses((status = 201, body = ProposalJson),
+        (status = 409, description = "The objective takes no proposals now (`closed`)", body = crate::web::error::ErrorBody),
+        (status = 413, body = crate::web::error::ErrorBody), (status = 415, body = crate::web::error::ErrorBody), (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn upload(
     state: web::Data<AppState>,
     identity: Identity,
@@ -414,7 +416,8 @@ pub async fn add_member(
 
 /// Removes a member organisation from the consortium.
 #[utoipa::path(delete, path = "/api/v1/proposals/{id}/consortium/{organisation}", tag = "proposals", security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = crate::web::error::ErrorBody)))]
+    responses((status = 204), (status = 404, body = crate::web::error::ErrorBody),
+        (status = 409, description = "The objective takes no proposals now (`closed`)", body = crate::web::error::ErrorBody)))]
 pub async fn remove_member(state: web::Data<AppState>, identity: Identity, path: web::Path<(i64, i64)>) -> Resp {
     let (id, org) = path.into_inner();
     let (full, current) = writable(&state, &identity, id).await?;
@@ -434,7 +437,8 @@ pub struct MembershipAnswer {
 /// The invited organisation's owner confirms or declines.
 #[utoipa::path(put, path = "/api/v1/proposals/{id}/consortium/membership", tag = "proposals", security(("bearer" = [])),
     request_body = MembershipAnswer,
-    responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
+    responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody),
+        (status = 409, description = "The terms changed (`terms_changed`), or the objective takes no proposals now (`closed`)", body = crate::web::error::ErrorBody)))]
 pub async fn answer(
     state: web::Data<AppState>,
     identity: Identity,

@@ -56,7 +56,7 @@ use crate::web::handlers::{
         api_manage::lift_suspension,
     ),
     components(schemas(Health, ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonAnswers, &NaiveTimes),
     tags(
         (name = "operations", description = "Service health and this description"),
         (name = "accounts", description = "One's own account and API tokens; one's own data, exported and erased"),
@@ -80,6 +80,142 @@ impl utoipa::Modify for BearerAuth {
         use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// The parameters and answers that shared machinery gives every operation, added where an
+/// operation's own annotations leave them out (found by fuzzing the document, docs/RELIABILITY.md):
+/// - each `{name}` of the path is a parameter, an integer id (every path parameter of the API is one);
+/// - with parameters or a body, 400: a parameter or a body that does not parse (`invalid_json`,
+///   `invalid_field`);
+/// - with a path parameter, 404: no such thing, or an id that is not an integer;
+/// - 401 for a bearer token that is not valid (unknown, revoked or expired: refused on every
+///   operation, open data too), and without a token on an operation that needs one;
+/// - with the bearer scheme, 403 for a role the rules refuse.
+///
+/// Every such answer has the JSON error body.
+struct CommonAnswers;
+
+impl utoipa::Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
+
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let names: Vec<&str> =
+                path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for operation in operations.into_iter().flatten() {
+                let parameters = operation.parameters.get_or_insert_with(Vec::new);
+                for name in &names {
+                    if !parameters.iter().any(|p| p.name == *name && p.parameter_in == ParameterIn::Path) {
+                        let id = ObjectBuilder::new()
+                            .schema_type(Type::Integer)
+                            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
+                        parameters.push(
+                            ParameterBuilder::new()
+                                .name(*name)
+                                .parameter_in(ParameterIn::Path)
+                                .required(Required::True)
+                                .schema(Some(id))
+                                .build(),
+                        );
+                    }
+                }
+                let takes_input = !parameters.is_empty() || operation.request_body.is_some();
+                let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                let answers = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    answers.entry(status.to_owned()).or_insert_with(|| error(description).into());
+                };
+                if takes_input {
+                    add("400", "A parameter or the body does not parse");
+                }
+                if !names.is_empty() {
+                    add("404", "Not found, or an id that is not an integer");
+                }
+                add("401", "No valid token");
+                if secured {
+                    add("403", "Not allowed to this role");
+                }
+            }
+        }
+    }
+}
+
+/// Times are written as chrono writes a `NaiveDateTime`, in UTC without an offset
+/// (`2026-12-07T16:40:07.631086`), which is not an RFC 3339 `date-time` (it needs the offset): the
+/// generated `format: date-time` is replaced by the pattern the values follow (found by fuzzing).
+struct NaiveTimes;
+
+/// A time as the API writes it: UTC, seconds and an optional fraction, no offset (one is accepted).
+const NAIVE_TIME_PATTERN: &str = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$";
+
+impl NaiveTimes {
+    fn fix(schema: &mut utoipa::openapi::RefOr<utoipa::openapi::Schema>) {
+        use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, KnownFormat, SchemaFormat};
+        use utoipa::openapi::{RefOr, Schema};
+        let RefOr::T(schema) = schema else { return };
+        match schema {
+            Schema::Object(object) => {
+                if object.format == Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)) {
+                    object.format = None;
+                    object.pattern = Some(NAIVE_TIME_PATTERN.to_owned());
+                    let note = "UTC, without an offset";
+                    object.description =
+                        Some(object.description.take().map_or_else(|| note.to_owned(), |d| format!("{d} ({note})")));
+                }
+                object.properties.values_mut().for_each(Self::fix);
+                if let Some(extra) = object.additional_properties.as_deref_mut()
+                    && let AdditionalProperties::RefOr(extra) = extra
+                {
+                    Self::fix(extra);
+                }
+            }
+            Schema::Array(array) => {
+                if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                    Self::fix(items);
+                }
+            }
+            Schema::OneOf(one) => one.items.iter_mut().for_each(Self::fix),
+            Schema::AllOf(all) => all.items.iter_mut().for_each(Self::fix),
+            Schema::AnyOf(any) => any.items.iter_mut().for_each(Self::fix),
+            _ => {}
+        }
+    }
+}
+
+impl utoipa::Modify for NaiveTimes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.schemas.values_mut().for_each(Self::fix);
+        }
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for operation in operations.into_iter().flatten() {
+                for parameter in operation.parameters.iter_mut().flatten() {
+                    parameter.schema.iter_mut().for_each(Self::fix);
+                }
+                for content in operation.request_body.iter_mut().flat_map(|b| b.content.values_mut()) {
+                    content.schema.iter_mut().for_each(Self::fix);
+                }
+                for response in operation.responses.responses.values_mut() {
+                    if let utoipa::openapi::RefOr::T(response) = response {
+                        response.content.values_mut().for_each(|c| c.schema.iter_mut().for_each(Self::fix));
+                    }
+                }
+            }
+        }
     }
 }
 
