@@ -80,13 +80,14 @@ impl LegalIdentifier {
             IdentifierType::Siret => parse_siret(&compact)?,
             IdentifierType::Vat => parse_vat(&compact.to_uppercase())?,
             IdentifierType::Other => {
-                let trimmed = raw.trim();
-                let ok = (3..=40).contains(&trimmed.chars().count())
-                    && trimmed.chars().all(|c| c.is_alphanumeric() || " ./-".contains(c));
+                // The bound holds for the value kept: upper case can lengthen it (`ß` → `SS`).
+                let value = raw.trim().to_uppercase();
+                let ok = (3..=40).contains(&value.chars().count())
+                    && value.chars().all(|c| c.is_alphanumeric() || " ./-".contains(c));
                 if !ok {
                     return Err(IdentifierError::OtherFormat);
                 }
-                trimmed.to_uppercase()
+                value
             }
         };
         Ok(LegalIdentifier { kind, value })
@@ -395,6 +396,9 @@ mod tests {
         );
         assert!(LegalIdentifier::parse(IdentifierType::Other, "ab").is_err());
         assert!(LegalIdentifier::parse(IdentifierType::Other, "<script>").is_err());
+        // Found by a property: 40 characters that upper case doubles were kept as 80.
+        assert_eq!(LegalIdentifier::parse(IdentifierType::Other, &"ß".repeat(40)), Err(IdentifierError::OtherFormat));
+        assert_eq!(LegalIdentifier::parse(IdentifierType::Other, &"ß".repeat(20)).unwrap().value, "SS".repeat(20));
     }
 
     #[test]
@@ -441,7 +445,7 @@ mod property_tests {
 
         /// Whatever is typed, parsing answers (no panic), and what it accepts parses again to itself.
         #[test]
-        fn any_input_is_answered_and_an_accepted_value_is_stable(kind in kinds(), raw in "\\PC{0,60}|[0-9 .A-Za-z-]{0,20}") {
+        fn any_input_is_answered_and_an_accepted_value_is_stable(kind in kinds(), raw in "\\PC{0,60}|[0-9 .A-Za-z-]{0,20}|[a-zßﬁŉ0-9]{3,40}") {
             if let Ok(id) = LegalIdentifier::parse(kind, &raw) {
                 prop_assert_eq!(LegalIdentifier::parse(kind, &id.value), Ok(id.clone()));
                 if kind == IdentifierType::Other {

@@ -271,7 +271,9 @@ pub struct DeclarationsInput {
 /// Members: declares, for every depositing organisation, a conflict of interest or none.
 #[utoipa::path(put, path = "/api/v1/objectives/{id}/evaluation/declarations", tag = "evaluation", security(("bearer" = [])),
     request_body = DeclarationsInput,
-    responses((status = 204), (status = 422, body = crate::web::error::ErrorBody)))]
+    responses((status = 204),
+        (status = 409, description = "A declared conflict is final (`conflict_is_final`), or the committee decided (`decided`)", body = crate::web::error::ErrorBody),
+        (status = 422, body = crate::web::error::ErrorBody)))]
 pub async fn declare(
     state: web::Data<AppState>,
     identity: Identity,
@@ -438,7 +440,8 @@ pub async fn score(
 
 /// The chair: reopens a member's submitted evaluation.
 #[utoipa::path(post, path = "/api/v1/objectives/{id}/evaluation/proposals/{proposal}/reopen/{user}", tag = "evaluation", security(("bearer" = [])),
-    responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody)))]
+    responses((status = 204), (status = 403, body = crate::web::error::ErrorBody), (status = 404, body = crate::web::error::ErrorBody),
+        (status = 409, description = "The committee decided (`decided`)", body = crate::web::error::ErrorBody)))]
 pub async fn reopen(state: web::Data<AppState>, identity: Identity, path: web::Path<(i64, i64, i64)>) -> Resp {
     let (objective, proposal, member) = path.into_inner();
     operations::reopen_evaluation(&state, &identity, objective, ProposalId(proposal), UserId(member)).await?;
