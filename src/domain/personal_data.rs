@@ -41,6 +41,27 @@ pub fn is_erased(user: &User) -> bool {
     user.email.ends_with(&format!("@{ERASED_DOMAIN}"))
 }
 
+/// The audit entries as people read them: an erased person's stored address (entries written
+/// before the erasure keep it: the hash chain forbids rewriting them) is shown as the pseudonym.
+/// Only the display changes; the stored entry, and what `audit verify` checks, stay as written.
+pub fn mask_erased(conn: &mut DbConnection, entries: &mut [audit::AuditEntry]) -> QueryResult<()> {
+    let ids: Vec<UserId> = entries.iter().filter_map(|e| e.actor_user_id).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let erased: Vec<UserId> = users::table
+        .filter(users::id.eq_any(ids))
+        .filter(users::email.like(format!("%@{ERASED_DOMAIN}")))
+        .select(users::id)
+        .load(conn)?;
+    for e in entries.iter_mut() {
+        if let Some(id) = e.actor_user_id.filter(|id| erased.contains(id)) {
+            e.actor = pseudonym(id).0;
+        }
+    }
+    Ok(())
+}
+
 /// Why an account cannot be erased now, each with its way out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Blocker {

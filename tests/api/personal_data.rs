@@ -301,6 +301,17 @@ both_backends! {
                 .send().await.unwrap().json().await.unwrap();
             assert_eq!(check["valid"], true, "{number}");
         }
+        // The administrators' audit page and API show the pseudonym for the entries written
+        // before the erasure (stored as written: the chain above still verifies).
+        let admin = app.admin("auditor@region.example").await;
+        let page = admin.text("/admin/audit?action=auth.sign_in").await;
+        assert!(page.contains(&format!("Compte supprimé n° {id}")), "{page}");
+        // (A failed sign-in typed with the address after the erasure is someone else's attempt,
+        // stored as typed: `anonymous:owner@alpha.example`.)
+        assert!(!page.contains("<td>owner@alpha.example</td>"), "{page}");
+        let admin_token = api_token(&admin).await;
+        let listed = reqwest::Client::new().get(app.url("/api/v1/admin/audit?action=auth.sign_in")).bearer_auth(&admin_token).send().await.unwrap().text().await.unwrap();
+        assert!(listed.contains(&format!("Compte supprimé n° {id}")) && !listed.contains("\"owner@alpha.example\""), "{listed}");
         // The organisation goes on with its new owner, and still reads its letter.
         assert_eq!(colleague.get("/organisation/letters").await.status(), 200);
 

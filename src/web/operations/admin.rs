@@ -102,5 +102,12 @@ pub async fn audit_entries(
         actor: Some(actor.to_owned()),
         before: before.map(AuditEntryId),
     };
-    state.db.run(move |conn| audit::list(conn, &filter, AUDIT_PAGE).map_err(AppError::from)).await
+    state
+        .db
+        .run(move |conn| {
+            let mut entries = audit::list(conn, &filter, AUDIT_PAGE)?;
+            crate::domain::personal_data::mask_erased(conn, &mut entries)?;
+            Ok::<_, AppError>(entries)
+        })
+        .await
 }
