@@ -203,6 +203,19 @@ impl Dashboard {
         }
         all
     }
+
+    /// Every kind of change-support action summed (`kind` left empty).
+    pub fn all_support(&self) -> SupportFigures {
+        let mut all = SupportFigures::default();
+        for k in &self.support {
+            all.planned += k.planned;
+            all.delivered += k.delivered;
+            all.participants += k.participants;
+            all.ratings += k.ratings;
+            all.rating_sum += k.rating_sum;
+        }
+        all
+    }
 }
 
 #[derive(diesel::QueryableByName)]

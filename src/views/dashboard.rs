@@ -313,27 +313,20 @@ pub fn figures(ctx: &Ctx, d: &Dashboard) -> Vec<Figure> {
         scale: None,
     };
 
-    let planned: i64 = d.support.iter().map(|k| k.planned).sum();
-    let delivered: i64 = d.support.iter().map(|k| k.delivered).sum();
-    let ratings: i64 = d.support.iter().map(|k| k.ratings).sum();
-    let rating_sum: i64 = d.support.iter().map(|k| k.rating_sum).sum();
+    let all_support = d.all_support();
     let support = Figure {
         id: "support",
         title: ctx.t("figures-support-title"),
-        caption: if planned == 0 {
+        caption: if all_support.planned == 0 {
             ctx.t("figures-support-none")
         } else {
             ctx.t_args(
                 "figures-support-caption",
                 &[
-                    ("delivered", &delivered.to_string()),
-                    ("planned", &planned.to_string()),
-                    ("ratings", &ratings.to_string()),
-                    (
-                        "average",
-                        &(if ratings > 0 { Cell::Rating(rating_sum as f64 / ratings as f64) } else { Cell::None })
-                            .display(ctx),
-                    ),
+                    ("delivered", &all_support.delivered.to_string()),
+                    ("planned", &all_support.planned.to_string()),
+                    ("ratings", &all_support.ratings.to_string()),
+                    ("average", &all_support.average_rating().map_or(Cell::None, Cell::Rating).display(ctx)),
                 ],
             )
         },

@@ -43,6 +43,27 @@ pub fn links(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// The app on a database the `demo` command loaded, and the demo accounts it printed (address,
+/// password).
+pub async fn demo_app(backend: crate::helpers::Backend) -> (crate::helpers::TestApp, Vec<(String, String)>) {
+    let database = TestDatabase::new(backend);
+    let data = database.data_dir.path().to_str().unwrap().to_owned();
+    let out =
+        command(&[("DATABASE_URL", database.url.as_str()), ("DATA_DIR", data.as_str())]).arg("demo").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let accounts: Vec<(String, String)> = stdout
+        .lines()
+        .filter_map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            let email = words.iter().find(|w| w.ends_with("@demo.achat-ouvert.fr"))?;
+            Some(((*email).to_owned(), (*words.last()?).to_owned()))
+        })
+        .collect();
+    assert!(accounts.len() >= 5, "{stdout}");
+    (spawn_app_on(database, &[]).await, accounts)
+}
+
 /// Problems of one answer: the policy, and inline style or script in HTML.
 async fn check(browser: &Browser, path: &str) -> (Vec<String>, Vec<String>) {
     let response = browser.get(path).await;
@@ -90,12 +111,7 @@ async fn crawl(browser: &Browser, start: &[&str], problems: &mut Vec<String>) ->
 
 both_backends! {
     async fn every_page_sends_the_strict_policy_and_has_no_inline_style_or_script(backend) {
-        let database = TestDatabase::new(backend);
-        let data = database.data_dir.path().to_str().unwrap().to_owned();
-        let out = command(&[("DATABASE_URL", database.url.as_str()), ("DATA_DIR", data.as_str())]).arg("demo").output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        let app = spawn_app_on(database, &[]).await;
+        let (app, accounts) = demo_app(backend).await;
         let mut problems = Vec::new();
 
         // A visitor: every public page, and those no link leads to.
@@ -107,15 +123,6 @@ both_backends! {
         total += crawl(&english, &["/"], &mut problems).await;
 
         // Every demo account.
-        let accounts: Vec<(String, String)> = stdout
-            .lines()
-            .filter_map(|l| {
-                let words: Vec<&str> = l.split_whitespace().collect();
-                let email = words.iter().find(|w| w.ends_with("@demo.achat-ouvert.fr"))?;
-                Some(((*email).to_owned(), (*words.last()?).to_owned()))
-            })
-            .collect();
-        assert!(accounts.len() >= 5, "{stdout}");
         for (email, password) in &accounts {
             let person = app.browser();
             assert_eq!(person.sign_in(email, password).await.status(), 303, "{email}");

@@ -822,7 +822,6 @@ in_the_browser! {
 /// Every page of a kind reachable by links from `start`, as `person` sees them at 390 px: the
 /// pages wider than the window, with the elements sticking out.
 async fn overflowing(
-    app: &TestApp,
     http: &crate::helpers::Browser,
     page: &Page,
     start: &[&str],
@@ -863,28 +862,13 @@ async fn overflowing(
             wide.push(format!("{path}: {over} px too wide ({})", culprits.join(", ")));
         }
     }
-    let _ = app;
     (visited, wide)
 }
 
 in_the_browser! {
     async fn no_page_overflows_at_390_pixels_for_any_demo_account(backend) {
-        let database = crate::helpers::TestDatabase::new(backend);
-        let data = database.data_dir.path().to_str().unwrap().to_owned();
-        let out = crate::cli::command(&[("DATABASE_URL", database.url.as_str()), ("DATA_DIR", data.as_str())]).arg("demo").output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        let app = crate::helpers::spawn_app_on(database, &[]).await;
+        let (app, accounts) = crate::headers::demo_app(backend).await;
         let driver = Driver::start(backend.label()).await;
-        let accounts: Vec<(String, String)> = stdout
-            .lines()
-            .filter_map(|l| {
-                let words: Vec<&str> = l.split_whitespace().collect();
-                let email = words.iter().find(|w| w.ends_with("@demo.achat-ouvert.fr"))?;
-                Some(((*email).to_owned(), (*words.last()?).to_owned()))
-            })
-            .collect();
-        assert!(accounts.len() >= 5, "{stdout}");
         let (mut total, mut wide) = (0, Vec::new());
         // A visitor, then each account: one page of each kind, in the browser at 390 px (the
         // links are read over HTTP with the same person's cookies).
@@ -902,7 +886,7 @@ in_the_browser! {
             person.page.width(390).await;
             let mut seen = std::collections::BTreeSet::new();
             let start: &[&str] = if account.is_some() { &["/work", "/account", "/"] } else { &["/", "/receipts/verify", "/register", "/chiffres", "/consultations"] };
-            let (visited, found) = overflowing(&app, http, &person.page, start, &mut seen).await;
+            let (visited, found) = overflowing(http, &person.page, start, &mut seen).await;
             total += visited;
             wide.extend(found.into_iter().map(|w| format!("{}: {w}", account.as_ref().map_or("visitor", |a| a.0.as_str()))));
             person.page.close().await;
