@@ -106,6 +106,33 @@ impl Lang {
     }
 }
 
+/// A time stored in UTC as people read it: in Europe/Paris, to the minute (the pages and mails
+/// name the zone once).
+pub fn paris(lang: Lang, at: chrono::NaiveDateTime) -> String {
+    let local = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &at);
+    match lang {
+        Lang::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
+        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+/// The same to the second, for receipts (the JSON keeps the canonical UTC value to the microsecond).
+pub fn paris_seconds(lang: Lang, at: chrono::NaiveDateTime) -> String {
+    let local = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &at);
+    match lang {
+        Lang::Fr => local.format("%d/%m/%Y %H:%M:%S").to_string(),
+        Lang::En => local.format("%Y-%m-%d %H:%M:%S").to_string(),
+    }
+}
+
+/// A receipt's canonical UTC time (RFC 3339, `…Z`) in Paris to the second; the text as it is if it
+/// does not parse.
+pub fn paris_of_canonical(lang: Lang, canonical: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(canonical)
+        .map(|t| paris_seconds(lang, t.naive_utc()))
+        .unwrap_or_else(|_| canonical.to_owned())
+}
+
 /// Picks the best supported language from an `Accept-Language` value.
 pub fn negotiate(header: &str) -> Option<Lang> {
     let mut best: Option<(f32, Lang)> = None;

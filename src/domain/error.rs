@@ -93,6 +93,10 @@ pub trait Refusal: std::error::Error + Send + Sync + 'static {
     fn kind(&self) -> Kind;
     fn code(&self) -> &'static str;
     fn message(&self) -> Message;
+    /// The form field the refusal is about, when a page shows it beside that field.
+    fn field(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// What a database error means to the user: a row not found, a duplicate, a lost connection, or

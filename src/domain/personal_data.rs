@@ -62,6 +62,31 @@ pub fn mask_erased(conn: &mut DbConnection, entries: &mut [audit::AuditEntry]) -
     Ok(())
 }
 
+/// The people who wrote these entries, as the audit page names them: "Name <address>", or the
+/// pseudonym of an erased account.
+pub fn actor_names(
+    conn: &mut DbConnection,
+    entries: &[audit::AuditEntry],
+) -> QueryResult<std::collections::HashMap<UserId, String>> {
+    let ids: Vec<UserId> = entries.iter().filter_map(|e| e.actor_user_id).collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let people: Vec<(UserId, String, String)> =
+        users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name, users::email)).load(conn)?;
+    Ok(people
+        .into_iter()
+        .map(|(id, name, email)| {
+            let shown = if email.ends_with(&format!("@{ERASED_DOMAIN}")) {
+                pseudonym(id).0
+            } else {
+                format!("{name} <{email}>")
+            };
+            (id, shown)
+        })
+        .collect())
+}
+
 /// Why an account cannot be erased now, each with its way out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Blocker {

@@ -22,7 +22,9 @@ fn compose(
         text.push_str("\n\n");
     }
     if let Some((label, url)) = &action {
-        text.push_str(&format!("{label} :\n{url}\n\n"));
+        // French typography puts a no-break space before a colon; English none.
+        let colon = if lang == Lang::Fr { "\u{a0}:" } else { ":" };
+        text.push_str(&format!("{label}{colon}\n{url}\n\n"));
     }
     text.push_str(&format!("-- \n{signature}\n"));
     let html = html! {
@@ -189,7 +191,11 @@ pub fn deposit_receipt(
         ),
         lang.t_args(
             "mail-receipt-facts",
-            &[("number", &receipt.receipt_number), ("time", &receipt.deposited_at), ("hash", hash)],
+            &[
+                ("number", &receipt.receipt_number),
+                ("time", &crate::i18n::paris_of_canonical(lang, &receipt.deposited_at)),
+                ("hash", hash),
+            ],
         ),
     ];
     for d in &receipt.documents {

@@ -12,13 +12,7 @@ use super::layout::{Ctx, csrf_field, page};
 use crate::i18n::Lang;
 
 /// Times are stored in UTC and shown in Europe/Paris.
-pub fn paris(lang: Lang, at: NaiveDateTime) -> String {
-    let local = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &at);
-    match lang {
-        Lang::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
-        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
-    }
-}
+pub use crate::i18n::paris;
 
 fn account_nav(ctx: &Ctx, current: &str) -> Markup {
     let items = [

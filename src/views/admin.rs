@@ -100,8 +100,8 @@ pub fn users(ctx: &Ctx, p: &UsersPage<'_>, errors: &Errors) -> Markup {
                 }
             }
             nav.pagination aria-label=(ctx.t("pagination")) {
-                @if page_no > 1 { a href=(format!("/admin/users?q={q}&page={}", page_no - 1)) rel="prev" { (ctx.t("previous")) } }
-                @if has_more { a href=(format!("/admin/users?q={q}&page={}", page_no + 1)) rel="next" { (ctx.t("next")) } }
+                @if page_no > 1 { a href=(format!("/admin/users?{}", super::layout::page_query(&[("q", q.as_str())], page_no - 1))) rel="prev" { (ctx.t("previous")) } }
+                @if has_more { a href=(format!("/admin/users?{}", super::layout::page_query(&[("q", q.as_str())], page_no + 1))) rel="next" { (ctx.t("next")) } }
             }
             h2 #invite { (ctx.t("admin-invite")) }
             (error_summary(ctx, errors))
@@ -182,15 +182,88 @@ pub fn user(ctx: &Ctx, u: &UserDetail, error: Option<&str>, notice: Option<&str>
 pub struct AuditRow {
     pub id: i64,
     pub occurred_at: NaiveDateTime,
+    /// The person's name and address when known, else the stored label (`system:…`, `anonymous:…`).
     pub actor: String,
+    /// The stored action (`award.awarded`): shown by its label, filtered on by its name.
     pub action: String,
-    pub object: String,
+    pub object_type: String,
+    pub object_id: String,
+    /// The entry's details as stored (a JSON object).
     pub details: String,
+}
+
+/// The catalogue key of an audit action's label.
+pub fn action_key(action: &str) -> String {
+    format!("audit-event-{}", action.replace(['.', '_'], "-"))
+}
+
+/// Who wrote an entry, in words.
+fn actor_words(ctx: &Ctx, actor: &str) -> String {
+    if let Some(name) = actor.strip_prefix("system:") {
+        ctx.t_args("audit-actor-system", &[("name", name)])
+    } else if let Some(typed) = actor.strip_prefix("anonymous:") {
+        ctx.t_args("audit-actor-anonymous", &[("typed", typed)])
+    } else {
+        actor.to_owned()
+    }
+}
+
+/// A label from the catalogue, or `fallback` when the catalogue has none.
+fn label_or(ctx: &Ctx, key: &str, fallback: &str) -> String {
+    let found = ctx.t(key);
+    if found == key { fallback.to_owned() } else { found }
+}
+
+/// One value of an entry's details, as read: times in Paris, yes and no, lists joined.
+fn detail_value(ctx: &Ctx, v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => ctx.t("audit-details-none"),
+        Value::Bool(b) => ctx.t(if *b { "audit-yes" } else { "audit-no" }),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => {
+            let time = chrono::DateTime::parse_from_rfc3339(s).map(|t| t.naive_utc()).ok().or_else(|| {
+                ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
+                    .iter()
+                    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+            });
+            match time {
+                Some(t) => paris(ctx.lang, t),
+                None => s.clone(),
+            }
+        }
+        Value::Array(items) => items.iter().map(|i| detail_value(ctx, i)).collect::<Vec<_>>().join(", "),
+        Value::Object(map) => detail_pairs(ctx, map)
+            .into_iter()
+            .map(|(k, v)| format!("{k}{}{v}", colon(ctx)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// A colon as each language writes it: French puts a no-break space before it.
+fn colon(ctx: &Ctx) -> &'static str {
+    if ctx.lang == crate::i18n::Lang::Fr { "\u{a0}: " } else { ": " }
+}
+
+/// An entry's details as (name, value) pairs in words.
+fn detail_pairs(ctx: &Ctx, map: &serde_json::Map<String, serde_json::Value>) -> Vec<(String, String)> {
+    map.iter()
+        .map(|(k, v)| {
+            (
+                label_or(ctx, &format!("audit-detail-{}", k.replace('_', "-")), &k.replace('_', " ")),
+                detail_value(ctx, v),
+            )
+        })
+        .collect()
 }
 
 pub fn audit(ctx: &Ctx, rows: &[AuditRow], action: &str, actor: &str, older: Option<i64>) -> Markup {
     let title = ctx.t("admin-audit");
     let enc = |s: &str| -> String { url::form_urlencoded::byte_serialize(s.as_bytes()).collect() };
+    let mut actions: Vec<(&str, String)> =
+        crate::domain::audit::Event::ALL.iter().map(|e| (e.as_str(), ctx.t(&action_key(e.as_str())))).collect();
+    actions.sort_by(|a, b| a.1.cmp(&b.1));
     page(
         ctx,
         &title,
@@ -200,7 +273,12 @@ pub fn audit(ctx: &Ctx, rows: &[AuditRow], action: &str, actor: &str, older: Opt
             p { (ctx.t("audit-intro")) }
             form.search-form method="get" action="/admin/audit" role="search" {
                 label for="action" { (ctx.t("audit-action")) }
-                input #action type="text" name="action" value=(action);
+                select #action name="action" {
+                    option value="" selected[action.is_empty()] { (ctx.t("audit-action-any")) }
+                    @for (value, label) in &actions {
+                        option value=(value) selected[*value == action] { (label) }
+                    }
+                }
                 label for="actor" { (ctx.t("audit-actor")) }
                 input #actor type="text" name="actor" value=(actor);
                 button.button type="submit" { (ctx.t("search")) }
@@ -208,24 +286,38 @@ pub fn audit(ctx: &Ctx, rows: &[AuditRow], action: &str, actor: &str, older: Opt
             @if rows.is_empty() {
                 p.empty { (ctx.t("audit-none")) }
             } @else {
-                table.audit {
-                    thead { tr {
-                        th scope="col" { "#" }
-                        th scope="col" { (ctx.t("audit-when")) }
-                        th scope="col" { (ctx.t("audit-actor")) }
-                        th scope="col" { (ctx.t("audit-action")) }
-                        th scope="col" { (ctx.t("audit-object")) }
-                        th scope="col" { (ctx.t("audit-details")) }
-                    } }
-                    tbody {
-                        @for r in rows {
-                            tr {
-                                td { (r.id) }
-                                td { (paris(ctx.lang, r.occurred_at)) }
-                                td { (r.actor) }
-                                td { code { (r.action) } }
-                                td { (r.object) }
-                                td { code.details { (r.details) } }
+                p.hint { (ctx.t("audit-times")) }
+                div.table-wrap {
+                    table.audit {
+                        thead { tr {
+                            th scope="col" { (ctx.t("audit-number")) }
+                            th scope="col" { (ctx.t("audit-when")) }
+                            th scope="col" { (ctx.t("audit-actor")) }
+                            th scope="col" { (ctx.t("audit-action")) }
+                            th scope="col" { (ctx.t("audit-object")) }
+                            th scope="col" { (ctx.t("audit-details")) }
+                        } }
+                        tbody {
+                            @for r in rows {
+                                @let details: Option<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&r.details).ok();
+                                tr {
+                                    td { (r.id) }
+                                    td { (paris(ctx.lang, r.occurred_at)) }
+                                    td { (actor_words(ctx, &r.actor)) }
+                                    td { (label_or(ctx, &action_key(&r.action), &r.action)) }
+                                    td {
+                                        (label_or(ctx, &format!("audit-object-{}", r.object_type.replace('_', "-")), &r.object_type))
+                                        @if !r.object_id.is_empty() { " " (ctx.t("audit-number")) " " (r.object_id) }
+                                    }
+                                    td {
+                                        @match details.filter(|d| !d.is_empty()) {
+                                            None => span.muted { (ctx.t("audit-details-none")) },
+                                            Some(map) => ul.audit-details {
+                                                @for (k, v) in detail_pairs(ctx, &map) { li { (k) (colon(ctx)) (v) } }
+                                            },
+                                        }
+                                    }
+                                }
                             }
                         }
                     }

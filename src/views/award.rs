@@ -6,13 +6,14 @@ use chrono::NaiveDateTime;
 use maud::{Markup, html};
 
 use super::account::paris;
+use super::forms::{Errors, error_summary};
 use super::layout::{Ctx, breadcrumbs, csrf_field, page};
 use crate::db::ids::ProposalId;
 use crate::domain::award::Award;
 use crate::domain::award::challenges::{Challenge, Outcome};
 use crate::domain::award::letters::{Kind, Letter};
 use crate::domain::award::standstill::{self, Refusal};
-use crate::domain::objectives::Status;
+use crate::domain::objectives::{Status, Transition};
 use crate::i18n::Lang;
 
 fn number(ctx: &Ctx, x: f64) -> String {
@@ -70,13 +71,33 @@ pub struct AgentView {
     pub reasons: String,
     pub standstill_days: String,
     pub not_awarded_reason: String,
+    /// The challenge form as typed when refused: lodged on, by, summary.
+    pub challenge: [String; 3],
     pub award: Option<Award>,
     pub winner_names: Vec<String>,
     pub letters: Vec<LetterRow>,
     pub challenges: Vec<Challenge>,
     pub may_sign: Option<Result<(), Refusal>>,
     pub notice: Option<String>,
+    /// A refusal of the current state, above everything.
     pub error: Option<String>,
+    /// Inputs to correct, by field (one of [`AGENT_FIELDS`]): summarised at the top, shown beside
+    /// their fields.
+    pub errors: Errors,
+}
+
+/// The fields of the agent's award page a refusal can point at (ids of the elements).
+pub const AGENT_FIELDS: [&str; 7] =
+    ["winners", "reasons", "standstill_days", "reason", "lodged_on", "lodged_by", "summary"];
+
+/// A field's own message, under its label, when it was refused.
+fn field_error(errors: &Errors, name: &str) -> Markup {
+    html! { @if let Some(m) = errors.get(name) { p.field-error id=(format!("{name}-error")) { (m) } } }
+}
+
+/// `aria-describedby` of a field: its hint, and its error when it has one.
+fn described(errors: &Errors, name: &str, hint: &str) -> String {
+    if errors.get(name).is_some() { format!("{hint} {name}-error") } else { hint.to_owned() }
 }
 
 pub fn agent_page(ctx: &Ctx, v: &AgentView) -> Markup {
@@ -91,14 +112,16 @@ pub fn agent_page(ctx: &Ctx, v: &AgentView) -> Markup {
             p { (ctx.t("award-stage")) " " strong { (status_name(ctx, v.status)) } }
             (notice(&v.notice))
             (failure(&v.error))
+            (error_summary(ctx, &v.errors))
             @if v.status == Status::ResultsPublished {
                 section aria-labelledby="award-form" {
                     h2 #award-form { (ctx.t("award-form-title")) }
                     p { (ctx.t("award-form-intro")) }
                     form method="post" action=(format!("{base}/award/confirm")) {
                         (csrf_field(ctx))
-                        fieldset {
+                        fieldset #winners .field-invalid[v.errors.get("winners").is_some()] {
                             legend { (ctx.t("award-winners")) }
+                            (field_error(&v.errors, "winners"))
                             @if v.candidates.is_empty() { p.empty { (ctx.t("award-no-candidates")) } }
                             @for c in &v.candidates {
                                 div.checkbox {
@@ -114,16 +137,20 @@ pub fn agent_page(ctx: &Ctx, v: &AgentView) -> Markup {
                                 }
                             }
                         }
-                        div.field {
+                        div.field.field-invalid[v.errors.get("reasons").is_some()] {
                             label for="reasons" { (ctx.t("award-reasons")) }
                             p.hint id="reasons-hint" { (ctx.t("award-reasons-hint")) }
-                            textarea id="reasons" name="reasons" rows="12" aria-describedby="reasons-hint" required { (v.reasons) }
+                            (field_error(&v.errors, "reasons"))
+                            textarea id="reasons" name="reasons" rows="12" aria-describedby=(described(&v.errors, "reasons", "reasons-hint"))
+                                aria-invalid=[v.errors.get("reasons").map(|_| "true")] required { (v.reasons) }
                         }
-                        div.field {
+                        div.field.field-invalid[v.errors.get("standstill_days").is_some()] {
                             label for="standstill_days" { (ctx.t("award-standstill-days")) }
                             p.hint id="standstill-hint" { (ctx.t("award-standstill-hint")) }
+                            (field_error(&v.errors, "standstill_days"))
                             input id="standstill_days" name="standstill_days" type="number" min="0" max=(standstill::MAX_DAYS)
-                                value=(v.standstill_days) aria-describedby="standstill-hint" required;
+                                value=(v.standstill_days) aria-describedby=(described(&v.errors, "standstill_days", "standstill-hint"))
+                                aria-invalid=[v.errors.get("standstill_days").map(|_| "true")] required;
                         }
                         button.button.button-primary type="submit" { (ctx.t("award-continue")) }
                     }
@@ -132,9 +159,12 @@ pub fn agent_page(ctx: &Ctx, v: &AgentView) -> Markup {
                     h2 #not-awarded { (ctx.t("award-not-awarded-title")) }
                     form method="post" action=(format!("{base}/not-awarded/confirm")) {
                         (csrf_field(ctx))
-                        div.field {
+                        div.field.field-invalid[v.errors.get("reason").is_some()] {
                             label for="reason" { (ctx.t("award-not-awarded-reason")) }
-                            textarea id="reason" name="reason" rows="4" required { (v.not_awarded_reason) }
+                            (field_error(&v.errors, "reason"))
+                            textarea id="reason" name="reason" rows="4" required
+                                aria-invalid=[v.errors.get("reason").map(|_| "true")]
+                                aria-describedby=[v.errors.get("reason").map(|_| "reason-error")] { (v.not_awarded_reason) }
                         }
                         button.button type="submit" { (ctx.t("award-continue")) }
                     }
@@ -215,17 +245,23 @@ pub fn agent_page(ctx: &Ctx, v: &AgentView) -> Markup {
                         form method="post" action=(format!("{base}/challenges")) {
                             (csrf_field(ctx))
                             h3 { (ctx.t("challenge-new")) }
-                            div.field {
+                            div.field.field-invalid[v.errors.get("lodged_on").is_some()] {
                                 label for="lodged_on" { (ctx.t("challenge-lodged-on")) }
-                                input id="lodged_on" name="lodged_on" type="date" required;
+                                (field_error(&v.errors, "lodged_on"))
+                                input id="lodged_on" name="lodged_on" type="date" value=(v.challenge[0]) required
+                                    aria-invalid=[v.errors.get("lodged_on").map(|_| "true")] aria-describedby=[v.errors.get("lodged_on").map(|_| "lodged_on-error")];
                             }
-                            div.field {
+                            div.field.field-invalid[v.errors.get("lodged_by").is_some()] {
                                 label for="lodged_by" { (ctx.t("challenge-lodged-by")) }
-                                input id="lodged_by" name="lodged_by" type="text" required;
+                                (field_error(&v.errors, "lodged_by"))
+                                input id="lodged_by" name="lodged_by" type="text" value=(v.challenge[1]) required
+                                    aria-invalid=[v.errors.get("lodged_by").map(|_| "true")] aria-describedby=[v.errors.get("lodged_by").map(|_| "lodged_by-error")];
                             }
-                            div.field {
+                            div.field.field-invalid[v.errors.get("summary").is_some()] {
                                 label for="summary" { (ctx.t("challenge-summary")) }
-                                textarea id="summary" name="summary" rows="4" required {}
+                                (field_error(&v.errors, "summary"))
+                                textarea id="summary" name="summary" rows="4" required
+                                    aria-invalid=[v.errors.get("summary").map(|_| "true")] aria-describedby=[v.errors.get("summary").map(|_| "summary-error")] { (v.challenge[2]) }
                             }
                             button.button type="submit" { (ctx.t("challenge-record")) }
                         }
@@ -235,7 +271,7 @@ pub fn agent_page(ctx: &Ctx, v: &AgentView) -> Markup {
             @if matches!(v.status, Status::InExecution | Status::Completed | Status::NotAwarded) {
                 section aria-labelledby="later" {
                     h2 #later { (ctx.t("award-later-stages")) }
-                    form method="post" action=(format!("{base}/stage")) {
+                    form method="post" action=(format!("{base}/stage/confirm")) {
                         (csrf_field(ctx))
                         @if v.status == Status::InExecution {
                             button.button type="submit" name="to" value="completed" { (ctx.t("award-complete")) }
@@ -305,6 +341,35 @@ pub fn confirm_not_awarded(ctx: &Ctx, objective_id: i64, objective_title: &str, 
                 button.button.button-primary type="submit" { (ctx.t("award-not-awarded-confirm")) }
                 " " a href=(format!("{base}/award")) { (ctx.t("award-back")) }
             }
+        },
+    )
+}
+
+/// Completing the contract or archiving the objective, on its own page before it is done.
+pub fn confirm_stage(ctx: &Ctx, objective_id: i64, objective_title: &str, to: Transition) -> Markup {
+    use super::confirm::{Confirm, confirmation};
+    let key = if to == Transition::Complete { "completed" } else { "archived" };
+    let base = format!("/objectives/{objective_id}");
+    let award = format!("{base}/award");
+    confirmation(
+        ctx,
+        &Confirm {
+            title: ctx.t(&format!("stage-confirm-title-{key}")),
+            trail: vec![(base.as_str(), objective_title.to_owned()), (award.as_str(), ctx.t("award-title"))],
+            subject: objective_title.to_owned(),
+            effects: vec![
+                ctx.t(&format!("stage-confirm-timeline-{key}")),
+                ctx.t(&format!("stage-confirm-effect-{key}")),
+            ],
+            irreversible: ctx.t(&format!("stage-confirm-irreversible-{key}")),
+            open_items: None,
+            action: format!("{base}/stage"),
+            hidden: vec![("to", key.to_owned())],
+            reason: None,
+            checks: vec![],
+            button: ctx.t(if to == Transition::Complete { "award-complete" } else { "award-archive" }),
+            back: award.clone(),
+            errors: Errors::default(),
         },
     )
 }

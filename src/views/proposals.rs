@@ -572,7 +572,7 @@ pub fn proposal(ctx: &Ctx, v: &ProposalView, now: NaiveDateTime) -> Markup {
                             thead { tr {
                                 th scope="col" { (ctx.t("receipt-number")) }
                                 th scope="col" { (ctx.t("receipt-kind")) }
-                                th scope="col" { (ctx.t("receipt-time")) }
+                                th scope="col" { (ctx.t("receipt-time")) " " (ctx.t("paris-time")) }
                             } }
                             tbody {
                                 @for d in v.deposits.iter().rev() {
@@ -684,8 +684,8 @@ pub fn receipt(ctx: &Ctx, r: &Receipt, v: &ReceiptPage<'_>) -> Markup {
                             ul { @for m in &c.members { li { (m.name) " — " (m.identifier) " — " (m.role) } } }
                         }
                     }
-                    dt { (ctx.t("receipt-started")) } dd { code { (r.upload_started_at) } }
-                    dt { (ctx.t("receipt-time")) } dd { code { (r.deposited_at) } br; span.muted { (paris(ctx.lang, v.deposited_at)) " " (ctx.t("paris-time")) } }
+                    dt { (ctx.t("receipt-started")) } dd { time datetime=(r.upload_started_at) { (crate::i18n::paris_of_canonical(ctx.lang, &r.upload_started_at)) } " " (ctx.t("paris-time")) }
+                    dt { (ctx.t("receipt-time")) } dd { time datetime=(r.deposited_at) { (crate::i18n::paris_of_canonical(ctx.lang, &r.deposited_at)) } " " (ctx.t("paris-time")) }
                     dt { (ctx.t("receipt-content-hash")) } dd.hash { code { (r.content_sha256) } }
                     dt { (ctx.t("receipt-hash")) } dd.hash { code { (hash) } }
                 }

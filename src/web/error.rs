@@ -98,9 +98,9 @@ impl<E: Refusal> From<E> for AppError {
             kind: e.kind(),
             code: e.code(),
             message: e.message(),
+            field: e.field(),
             cause: Some(Box::new(e)),
             criteria: Vec::new(),
-            field: None,
         }))
     }
 }
@@ -113,6 +113,14 @@ impl AppError {
     /// The web layer's own refusal (no domain error behind it), translated late like the others.
     pub fn refused(kind: Kind, code: &'static str, message: Message) -> Self {
         AppError::Refused(Box::new(Refused { kind, code, message, cause: None, criteria: Vec::new(), field: None }))
+    }
+
+    /// The form field a refusal is about, if any.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            AppError::Refused(r) => r.field,
+            _ => None,
+        }
     }
 
     /// Marks a refusal as about one form field (a refused file): a page shows it by that field.

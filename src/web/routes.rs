@@ -367,6 +367,7 @@ fn award(r: &mut Routes) {
         .route("/objectives/{id}/challenges", post().to(handlers::award::lodge_challenge))
         .route("/objectives/{id}/challenges/{challenge}/outcome", post().to(handlers::award::settle_challenge))
         .route("/objectives/{id}/stage", post().to(handlers::award::stage))
+        .route("/objectives/{id}/stage/confirm", post().to(handlers::award::confirm_stage))
         .service(
             resource("/objectives/{id}/contract")
                 .get(handlers::award::contract_page)

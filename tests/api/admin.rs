@@ -89,11 +89,17 @@ both_backends! {
         let admin = app.admin("admin@region.example").await;
         let _owner = app.supplier_owner("owner@alpha.example", 41).await;
         let page = admin.text("/admin/audit").await;
-        assert!(page.contains("organisation.registered") && page.contains("auth.sign_in"));
-        let filtered = admin.text("/admin/audit?action=organisation.").await;
-        assert!(filtered.contains("organisation.registered") && !filtered.contains("<code>auth.sign_in</code>"));
+        // In words: the action's label, the person's name, the details named; never a stored key.
+        assert!(page.contains("<td>Organisation inscrite</td>") && page.contains("<td>Connexion</td>"), "{page}");
+        assert!(page.contains("raison sociale\u{a0}: ") && page.contains("Le serveur (create-admin)"), "{page}");
+        assert!(!page.contains("organisation.registered</") && !page.contains("system:") && !page.contains("{}"), "{page}");
+        let filtered = admin.text("/admin/audit?action=organisation.registered").await;
+        assert!(filtered.contains("<td>Organisation inscrite</td>") && !filtered.contains("<td>Connexion</td>"));
+        assert!(filtered.contains("<option value=\"organisation.registered\" selected>"), "the filter shows the action chosen");
         let by_actor = admin.text("/admin/audit?actor=owner%40alpha").await;
-        assert!(by_actor.contains("owner@alpha.example") && !by_actor.contains("system:create-admin"));
+        assert!(by_actor.contains("owner@alpha.example") && !by_actor.contains("create-admin"));
+        let english = admin.client.get(admin.url("/admin/audit")).header("Accept-Language", "en").send().await.unwrap().text().await.unwrap();
+        assert!(english.contains("<td>Organisation registered</td>") && english.contains("legal name: "), "{english}");
         let json: serde_json::Value = {
             let page = admin.submit("/account/tokens", "/account/tokens", &[("name", "audit")]).await.text().await.unwrap();
             let start = page.find("<code class=\"token\">").unwrap() + 20;

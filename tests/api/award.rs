@@ -167,6 +167,14 @@ both_backends! {
         assert_eq!(r.status(), 422);
         let r = s.agent.submit(&award, &award, &[("winner", &p1.to_string()), ("reasons", "court"), ("standstill_days", "11")]).await;
         assert_eq!(r.status(), 422, "reasons too short");
+        // The error in the summary at the top, linked to its field, beside the field, what was typed kept.
+        let page = r.text().await.unwrap();
+        assert!(page.contains("id=\"error-summary\"") && page.contains("href=\"#reasons\""), "{page}");
+        assert!(page.contains("id=\"reasons-error\"") && page.contains("aria-invalid=\"true\"") && page.contains(">court</textarea>"), "{page}");
+        assert!(page.contains(&format!("value=\"{p1}\" checked")), "the winner chosen is kept: {page}");
+        let r = s.agent.submit(&award, &format!("{award}/confirm"), &[("reasons", REASONS), ("standstill_days", "11")]).await;
+        assert_eq!(r.status(), 422, "no winner");
+        assert!(r.text().await.unwrap().contains("href=\"#winners\""));
         let r = s.agent.submit(&award, &award, &[("winner", &p1.to_string()), ("reasons", REASONS), ("standstill_days", "onze")]).await;
         assert_eq!(r.status(), 422, "standstill not a number");
         assert_eq!(letters_count(&app).await, 0);
@@ -320,7 +328,22 @@ both_backends! {
         assert_eq!(package["releases"][0]["tender"]["status"], "unsuccessful");
         // Awarding is no longer possible; archiving is.
         assert_eq!(s.agent.submit(&award, &award, &[("winner", &s.proposals[0].to_string()), ("reasons", REASONS), ("standstill_days", "0")]).await.status(), 409);
+        // Archiving asks first, on its own page, and the page changes nothing.
+        let confirm = s.agent.submit(&award, &format!("{stage}/confirm"), &[("to", "archived")]).await;
+        assert_eq!(confirm.status(), 200);
+        let text = confirm.text().await.unwrap();
+        assert!(text.contains("Un objectif archivé ne peut revenir") && text.contains(&format!("action=\"{stage}\"")), "{text}");
+        assert!(!app.browser().text(&format!("/objectives/{o}")).await.contains("Archivé"), "not archived by the confirmation page");
+        let unknown = s.agent.submit(&award, &format!("{stage}/confirm"), &[("to", "draft")]).await;
+        assert_eq!(unknown.status(), 422);
+        let supplier = s.suppliers[0].submit(&format!("/objectives/{o}"), &format!("{stage}/confirm"), &[("to", "archived")]).await;
+        assert_eq!(supplier.status(), 403, "a supplier may not archive");
         assert_eq!(s.agent.submit(&award, &stage, &[("to", "archived")]).await.status(), 303);
+        // Twice: the award page with the reason in words, no status code shown.
+        let again = s.agent.submit(&award, &format!("{stage}/confirm"), &[("to", "archived")]).await;
+        assert_eq!(again.status(), 409);
+        let text = again.text().await.unwrap();
+        assert!(text.contains("alert-error") && !text.contains("409"), "{text}");
         assert_eq!(s.agent.submit(&award, &stage, &[("to", "archived")]).await.status(), 409);
         let public = app.browser().text(&format!("/objectives/{o}")).await;
         assert!(public.contains("Déclaré sans suite") && public.contains("Archivé") && public.contains(reason), "{public}");

@@ -70,3 +70,12 @@ fn every_error_status_has_a_title_and_a_text() {
         }
     }
 }
+
+#[test]
+fn every_audit_action_reads_as_words_in_both_languages() {
+    let (fr, en) = (keys("fr"), keys("en"));
+    for event in achat_ouvert::domain::audit::Event::ALL {
+        let key = achat_ouvert::views::admin::action_key(event.as_str());
+        assert!(fr.contains(&key) && en.contains(&key), "{key} (the audit page's label of `{}`)", event.as_str());
+    }
+}

@@ -706,6 +706,26 @@ in_the_browser! {
         let public = visitor.visit(&base).await;
         assert!(public.contains("Entreprise 701") && public.contains("18,5"), "{public}");
 
+        // The contract ends: completed, then the objective archived, each confirmed on its own page
+        // that says what cannot be undone; the public timeline shows both stages.
+        let later = format!("form[method=post][action=\"{base}/stage/confirm\"]");
+        let stage = format!("form[method=post][action=\"{base}/stage\"]");
+        agent.visit(&award).await;
+        let confirm = agent.send(&later, &[], "button[type=submit]").await;
+        assert!(confirm.contains("ne peut pas revenir en exécution"), "{confirm}");
+        agent.page.screenshot("complete-confirm").await;
+        agent.send(&stage, &[], "button[type=submit]").await;
+        assert!(agent.page.path().await.starts_with(&format!("{base}?done=stage")), "{}", agent.page.path().await);
+        agent.visit(&award).await;
+        let confirm = agent.send(&later, &[], "button[type=submit]").await;
+        assert!(confirm.contains("Un objectif archivé ne peut revenir"), "{confirm}");
+        agent.page.screenshot("archive-confirm").await;
+        agent.send(&stage, &[], "button[type=submit]").await;
+        assert!(agent.page.path().await.starts_with(&format!("{base}?done=stage")), "{}", agent.page.path().await);
+        let archived = visitor.visit(&base).await;
+        assert!(archived.contains("Archivé") && archived.contains("Terminé") && archived.contains("Entreprise 701"), "{archived}");
+        visitor.page.screenshot("archived").await;
+
         let people = [agent, lead, visitor];
         let all: Vec<&Violation> = people.iter().flat_map(|p| p.found.iter()).collect();
         assert!(all.is_empty(), "axe found serious or critical violations: {all:#?}");

@@ -53,6 +53,7 @@ mod schema;
 mod site;
 mod tokens;
 mod trust;
+mod words;
 mod work;
 
 /// With `REQUIRE_BROWSER=1` (CI), a run without the browser journeys fails instead of skipping them.

@@ -84,6 +84,15 @@ impl Refusal for AwardError {
             AwardError::Db(e) => kind_of(e),
         }
     }
+    fn field(&self) -> Option<&'static str> {
+        match self {
+            AwardError::NoWinner | AwardError::NotShortlisted => Some("winners"),
+            AwardError::Reasons => Some("reasons"),
+            AwardError::StandstillDays => Some("standstill_days"),
+            AwardError::Invalid(field) => Some(field),
+            _ => None,
+        }
+    }
     fn code(&self) -> &'static str {
         match self {
             AwardError::NotFound => "not_found",
@@ -116,6 +125,7 @@ impl Refusal for AwardError {
                     "lodged_by" => "challenge-lodged-by",
                     "summary" => "challenge-summary",
                     "outcome" => "challenge-outcome",
+                    "to" => "award-later-stages",
                     _ => "challenge-note",
                 },
             ),
@@ -547,6 +557,22 @@ pub fn declare_not_awarded(
         record(conn, &AuditActor::UserId(agent), Event::NotAwarded, objective, details, now)?;
         Ok(sent.into_iter().map(|s| s.0).collect())
     })
+}
+
+/// Whether an agent may move the objective to this later stage now, and its title (what the
+/// confirmation page shows before `advance` does it; the same rule `advance` applies).
+pub fn may_advance(
+    conn: &mut DbConnection,
+    objective: ObjectiveId,
+    transition: Transition,
+    now: NaiveDateTime,
+) -> Result<String, AwardError> {
+    if !matches!(transition, Transition::Complete | Transition::Archive) {
+        return Err(AwardError::WrongStage);
+    }
+    let status = status_of(conn, objective, now)?;
+    next(status, transition).ok_or(AwardError::WrongStage)?;
+    Ok(objectives::table.find(objective).select(objectives::title).first(conn)?)
 }
 
 /// The later stages an agent moves an objective to in this step: completed (from in execution)

@@ -238,14 +238,8 @@ impl ConsultationError {
     }
 }
 
-/// A time in Europe/Paris, for mails (the pages use `views::account::paris`).
-pub(crate) fn paris_text(lang: Lang, at: NaiveDateTime) -> String {
-    let local = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &at);
-    match lang {
-        Lang::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
-        Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
-    }
-}
+/// A time in Europe/Paris, for mails: the one rule of `i18n::paris`.
+pub(crate) use crate::i18n::paris as paris_text;
 
 /// Parses a `datetime-local` value (Paris time) into UTC.
 pub(crate) fn parse_local(

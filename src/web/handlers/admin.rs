@@ -271,16 +271,17 @@ pub async fn audit_page(
     identity: Identity,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let entries = operations::audit_entries(&state, &identity, &query.action, &query.actor, query.before).await?;
+    let (entries, names) = operations::audit_page(&state, &identity, &query.action, &query.actor, query.before).await?;
     let older = (entries.len() as i64 == AUDIT_PAGE).then(|| entries.last().map(|e| e.id.0)).flatten();
     let rows: Vec<AuditRow> = entries
         .into_iter()
         .map(|e| AuditRow {
             id: e.id.0,
             occurred_at: e.occurred_at,
-            actor: e.actor,
+            actor: e.actor_user_id.and_then(|id| names.get(&id).cloned()).unwrap_or(e.actor),
             action: e.action,
-            object: if e.object_id.is_empty() { e.object_type } else { format!("{} {}", e.object_type, e.object_id) },
+            object_type: e.object_type,
+            object_id: e.object_id,
             details: e.details,
         })
         .collect();

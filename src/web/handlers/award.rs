@@ -34,7 +34,7 @@ fn parse_award(pairs: &FormPairs) -> (AwardInput, Typed, Option<AwardError>) {
         winners: winners.clone(),
         reasons: Some(reasons.clone()),
         standstill_days: Some(days_text),
-        not_awarded_reason: String::new(),
+        ..Typed::default()
     };
     let refused = days.is_err().then_some(AwardError::StandstillDays);
     (AwardInput { winners, reasons, standstill_days: days.unwrap_or(-1) }, typed, refused)
@@ -49,9 +49,19 @@ async fn refused_page(
     typed: Typed,
     e: AppError,
 ) -> Result<HttpResponse, AppError> {
+    let field = e.field();
     let Some((status, message)) = e.form_refusal(ctx.lang) else { return Err(e) };
+    // The not-awarded form's reason is its own field.
+    let not_awarded = typed.reasons.is_none();
     let mut view = ops::agent_view(state, ctx, identity, id, typed).await?;
-    view.error = Some(message);
+    match field {
+        // An input to correct: in the summary at the top, linked to its field, and beside it.
+        Some(f) if status == StatusCode::UNPROCESSABLE_ENTITY && views::award::AGENT_FIELDS.contains(&f) => {
+            let f = if f == "reasons" && not_awarded { "reason" } else { f };
+            view.errors.add(f, message);
+        }
+        _ => view.error = Some(message),
+    }
     Ok(html(status, views::award::agent_page(ctx, &view)))
 }
 
@@ -151,6 +161,10 @@ pub async fn lodge_challenge(
     form: web::Form<FormPairs>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let typed = Typed {
+        challenge: [first(&form, "lodged_on"), first(&form, "lodged_by"), first(&form, "summary")],
+        ..Typed::default()
+    };
     let done = match NaiveDate::parse_from_str(&first(&form, "lodged_on"), "%Y-%m-%d") {
         Err(_) => Err(AppError::from(AwardError::Invalid("lodged_on"))),
         Ok(lodged_on) => {
@@ -161,7 +175,7 @@ pub async fn lodge_challenge(
     };
     match done {
         Ok(()) => Ok(redirect(&format!("/objectives/{id}/award?done=challenged"))),
-        Err(e) => refused_page(&state, &ctx, &identity, id, Typed::default(), e).await,
+        Err(e) => refused_page(&state, &ctx, &identity, id, typed, e).await,
     }
 }
 
@@ -183,21 +197,51 @@ pub async fn settle_challenge(
     }
 }
 
-/// Completed or archived: the later stages an agent moves the objective to.
-pub async fn stage(
+/// The later stage a form names: completed or archived (anything else is refused).
+fn parse_stage(form: &FormPairs) -> Result<Transition, AppError> {
+    match first(form, "to").as_str() {
+        "completed" => Ok(Transition::Complete),
+        "archived" => Ok(Transition::Archive),
+        _ => Err(AwardError::Invalid("to").into()),
+    }
+}
+
+/// What completing or archiving does, on its own page before it is done.
+pub async fn confirm_stage(
     state: web::Data<AppState>,
+    ctx: Ctx,
     identity: Identity,
     id: web::Path<i64>,
     form: web::Form<FormPairs>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let to = match first(&form, "to").as_str() {
-        "completed" => Transition::Complete,
-        "archived" => Transition::Archive,
-        _ => return Err(AppError::BadRequest { code: "invalid_stage", message: "to: completed or archived".into() }),
+    let checked = match parse_stage(&form) {
+        Ok(to) => ops::confirm_stage(&state, &identity, id, to).await.map(|title| (to, title)),
+        Err(e) => Err(e),
     };
-    ops::advance(&state, &identity, id, to).await?;
-    Ok(redirect(&format!("/objectives/{id}?done=stage")))
+    match checked {
+        Ok((to, title)) => Ok(html(StatusCode::OK, views::award::confirm_stage(&ctx, id, &title, to))),
+        Err(e) => refused_page(&state, &ctx, &identity, id, Typed::default(), e).await,
+    }
+}
+
+/// Completed or archived: the later stages an agent moves the objective to.
+pub async fn stage(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+    form: web::Form<FormPairs>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let done = match parse_stage(&form) {
+        Ok(to) => ops::advance(&state, &identity, id, to).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => Ok(redirect(&format!("/objectives/{id}?done=stage"))),
+        Err(e) => refused_page(&state, &ctx, &identity, id, Typed::default(), e).await,
+    }
 }
 
 pub async fn letters(state: web::Data<AppState>, ctx: Ctx, identity: Identity) -> Result<HttpResponse, AppError> {

@@ -87,6 +87,24 @@ pub async fn set_disabled(
     state.db.run(move |conn| accounts::set_disabled(conn, &admin, target, disabled, now).map_err(AppError::from)).await
 }
 
+/// The audit page: the entries, and the names of the people who wrote them.
+pub async fn audit_page(
+    state: &AppState,
+    identity: &Identity,
+    action: &str,
+    actor: &str,
+    before: Option<i64>,
+) -> Result<(Vec<audit::AuditEntry>, std::collections::HashMap<crate::db::ids::UserId, String>), AppError> {
+    let entries = audit_entries(state, identity, action, actor, before).await?;
+    state
+        .db
+        .run(move |conn| {
+            let names = crate::domain::personal_data::actor_names(conn, &entries)?;
+            Ok::<_, AppError>((entries, names))
+        })
+        .await
+}
+
 /// A page of the audit log, newest first, for an administrator: entries whose action starts with
 /// `action`, whose actor contains `actor`, older than `before`.
 pub async fn audit_entries(

@@ -76,6 +76,8 @@ pub struct Typed {
     pub reasons: Option<String>,
     pub standstill_days: Option<String>,
     pub not_awarded_reason: String,
+    /// The challenge form as typed: lodged on, by, summary.
+    pub challenge: [String; 3],
 }
 
 /// The agent's award page: the form (prefilled from the committee's justifications) while the
@@ -134,6 +136,7 @@ pub async fn agent_view(
         reasons,
         standstill_days: typed.standstill_days.unwrap_or_else(|| standstill::DEFAULT_DAYS.to_string()),
         not_awarded_reason: typed.not_awarded_reason,
+        challenge: typed.challenge,
         winner_names: found.as_ref().map(|a| winner_names(&b, &a.winners)).unwrap_or_default(),
         award: found,
         letters: all_letters
@@ -150,6 +153,7 @@ pub async fn agent_view(
         may_sign,
         notice: None,
         error: None,
+        errors: Default::default(),
     })
 }
 
@@ -271,6 +275,18 @@ pub async fn settle_challenge(
 }
 
 /// An agent moves the objective to a later stage (completed, archived).
+/// The confirmation page of a later stage: the objective's title, once the stage is allowed.
+pub async fn confirm_stage(
+    state: &AppState,
+    identity: &Identity,
+    objective: i64,
+    to: Transition,
+) -> Result<String, AppError> {
+    identity.authorize(Action::Award)?;
+    let (oid, now) = (ObjectiveId(objective), state.clock.now_naive());
+    run(state, move |conn| award::may_advance(conn, oid, to, now)).await
+}
+
 pub async fn advance(state: &AppState, identity: &Identity, objective: i64, to: Transition) -> Result<(), AppError> {
     let current = identity.authorize(Action::Award)?;
     let (oid, agent, now) = (ObjectiveId(objective), current.user.id, state.clock.now_naive());
