@@ -22,6 +22,11 @@ async fn download(who: &Browser, path: &str) -> Vec<u8> {
     assert!(disposition.starts_with("attachment") && disposition.contains(".pdf"), "{disposition}");
     assert!(r.headers()["cache-control"].to_str().unwrap().contains("no-store"));
     let bytes = r.bytes().await.unwrap().to_vec();
+    // To look at them: PDF_DUMP_DIR=/tmp/pdfs, then pdftoppm -png.
+    if let Ok(dir) = std::env::var("PDF_DUMP_DIR") {
+        let name = path.trim_start_matches('/').replace('/', "-");
+        std::fs::write(format!("{dir}/{name}-{}.pdf", bytes.len()), &bytes).unwrap();
+    }
     assert!(bytes.starts_with(b"%PDF-"), "a PDF");
     assert!(bytes.ends_with(b"%%EOF") || bytes.ends_with(b"%%EOF\n"));
     let raw = String::from_utf8_lossy(&bytes);
