@@ -2,7 +2,7 @@
 //!
 //! Layout: `config` (settings from the environment), `db` (connections, migrations, schema),
 //! `domain` (the rules), `mail` (outgoing mail), `web` (HTTP: handlers, middleware, i18n),
-//! `views` (HTML), `cli` (the commands). See docs/ARCHITECTURE.md.
+//! `views` (HTML), `pdf` (printable documents), `cli` (the commands). See docs/ARCHITECTURE.md.
 
 pub mod backup;
 pub mod cli;
@@ -14,6 +14,7 @@ pub mod demo_data;
 pub mod domain;
 pub mod i18n;
 pub mod mail;
+pub mod pdf;
 pub mod rush;
 pub mod scheduler;
 pub mod seed;

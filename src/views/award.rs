@@ -465,9 +465,111 @@ pub fn letter(ctx: &Ctx, l: &Letter) -> Markup {
                     }
                 }
                 p.letter-print.muted { (ctx.t("letter-print-hint")) }
+                div.button-row.no-print {
+                    a.button href=(format!("/organisation/letters/{}/pdf", l.id.0)) download { (ctx.t("letter-download-pdf")) }
+                }
             }
         }))
     }
+}
+
+/// The letter as a PDF, with the same facts as its page: sender, addressee, date (Paris time, the
+/// zone named), subject, and the body of its kind — scores and rank, winners and reasons,
+/// standstill and remedies.
+pub fn letter_pdf(lang: Lang, l: &Letter) -> crate::pdf::Document {
+    use super::pdf::{document, paris_named};
+    use crate::pdf::Block;
+    let t = |key: &str| lang.t(key);
+    let f = &l.facts;
+    let objective = [("title", f.objective_title.as_str())];
+    let title = format!("{} — {}", t(&format!("letter-kind-{}", l.kind.as_str())), f.objective_title);
+    let number = |x: f64| {
+        let s = format!("{x:.2}");
+        if lang == Lang::Fr { s.replace('.', ",") } else { s }
+    };
+    let standstill = if f.standstill_days == 0 {
+        t("award-no-standstill")
+    } else {
+        lang.t_args(
+            "award-standstill-until",
+            &[("days", &f.standstill_days.to_string()), ("date", &paris(lang, f.standstill_ends_at))],
+        )
+    };
+    let mut blocks = vec![
+        Block::Title(title.clone()),
+        Block::Facts(vec![
+            (t("letter-pdf-from"), f.buyer.clone()),
+            (t("letter-to"), f.addressee.clone()),
+            (t("letter-sent-at"), paris_named(lang, l.sent_at)),
+        ]),
+        Block::Heading(format!("{} ({})", lang.t_args("letter-subject", &objective), f.objective_reference)),
+    ];
+    let proposal = |blocks: &mut Vec<Block>| {
+        if let Some(p) = &f.proposal_title {
+            blocks.push(Block::Paragraph(format!("{} {p}", t("letter-your-proposal"))));
+        }
+    };
+    let winners_and_reasons = |blocks: &mut Vec<Block>| {
+        blocks.push(Block::Heading(t("letter-winners")));
+        blocks.push(Block::List(f.winners.clone()));
+        blocks.push(Block::Heading(t("letter-reasons")));
+        blocks.push(Block::Paragraph(f.reasons.clone()));
+    };
+    let remedies = |blocks: &mut Vec<Block>| {
+        blocks.push(Block::Heading(t("letter-standstill")));
+        blocks.push(Block::Paragraph(standstill.clone()));
+        blocks.push(Block::Heading(t("letter-remedies")));
+        blocks.push(Block::Paragraph(lang.t_args("letter-remedies-body", &[("court", &f.court)])));
+    };
+    match l.kind {
+        Kind::Award => {
+            blocks.push(Block::Paragraph(lang.t_args("letter-award-body", &objective)));
+            proposal(&mut blocks);
+            blocks.push(Block::Heading(t("letter-next-steps")));
+            blocks.push(Block::Paragraph(format!("{} {}", t("letter-next-steps-body"), standstill)));
+        }
+        Kind::Rejection => {
+            blocks.push(Block::Paragraph(lang.t_args("letter-rejection-body", &objective)));
+            proposal(&mut blocks);
+            if let Some(s) = &f.scores {
+                blocks.push(Block::Heading(t("letter-your-scores")));
+                blocks.push(Block::Table {
+                    widths: vec![0.6, 0.2, 0.2],
+                    header: vec![t("criterion"), t("criterion-weight"), t("letter-score")],
+                    rows: s
+                        .criteria
+                        .iter()
+                        .map(|c| {
+                            let name = if lang == Lang::En { &c.name_en } else { &c.name_fr };
+                            let value = c.value.map(|x| format!("{} / 5", number(x))).unwrap_or_else(|| "—".into());
+                            vec![name.clone(), format!("{} %", c.weight), value]
+                        })
+                        .collect(),
+                });
+                blocks.push(Block::Paragraph(format!("{} {} / 100", t("letter-total"), number(s.total))));
+                blocks.push(Block::Paragraph(match s.rank {
+                    Some(r) => {
+                        lang.t_args("letter-rank", &[("rank", &r.to_string()), ("count", &s.ranked.to_string())])
+                    }
+                    None => t("letter-excluded"),
+                }));
+            }
+            winners_and_reasons(&mut blocks);
+            remedies(&mut blocks);
+        }
+        Kind::NotOpened => {
+            blocks.push(Block::Paragraph(lang.t_args("letter-not-opened-body", &objective)));
+            blocks.push(Block::Paragraph(t(why_key(f.not_opened.as_deref().unwrap_or_default()))));
+            winners_and_reasons(&mut blocks);
+            remedies(&mut blocks);
+        }
+        Kind::NotAwarded => {
+            blocks.push(Block::Paragraph(lang.t_args("letter-not-awarded-body", &objective)));
+            blocks.push(Block::Heading(t("letter-reason")));
+            blocks.push(Block::Paragraph(f.reasons.clone()));
+        }
+    }
+    document(lang, title, blocks)
 }
 
 fn winners_and_reasons(ctx: &Ctx, l: &Letter) -> Markup {

@@ -23,6 +23,7 @@ pub mod messages;
 pub mod network;
 pub mod objectives;
 pub mod organisation;
+pub mod pdf;
 pub mod practices;
 pub mod proposals;
 pub mod site;

@@ -16,6 +16,7 @@ use crate::domain::objectives::{ObjectiveFull, Status};
 use crate::domain::proposals::deposits::Receipt;
 use crate::domain::proposals::{self, ProposalFull, opening};
 use crate::domain::proposals::{CHANGE_SUPPORT_MAX, SOLUTION_MAX, STATEMENT_MAX, SUMMARY_MAX, TITLE_MAX};
+use crate::i18n::Lang;
 
 /// Where a proposal stands, as its organisation reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -707,11 +708,84 @@ pub fn receipt(ctx: &Ctx, r: &Receipt, v: &ReceiptPage<'_>) -> Markup {
                 p.muted { (ctx.t("receipt-check-explained")) }
             }
             div.button-row.no-print {
+                a.button href=(format!("/receipts/{deposit}/pdf")) download { (ctx.t("receipt-download-pdf")) }
                 a.button href=(format!("/receipts/{deposit}/json")) download { (ctx.t("receipt-download-json")) }
                 a.button href=(format!("/receipts/verify?number={}&hash={}", r.receipt_number, hash)) { (ctx.t("receipt-verify-link")) }
             }
         },
     )
+}
+
+/// The receipt as a PDF: what its page says, times in Paris to the second with the zone named
+/// (and the UTC values the hash covers), each document's SHA-256, the receipt's own hash and the
+/// public address where anyone may check it. `verify_url` is that address, this receipt's number
+/// and hash filled in.
+pub fn receipt_pdf(
+    lang: Lang,
+    r: &Receipt,
+    hash: &str,
+    deposited_at: NaiveDateTime,
+    verify_url: &str,
+) -> crate::pdf::Document {
+    use super::pdf::{document, paris_named};
+    use crate::pdf::Block;
+    let t = |key: &str| lang.t(key);
+    let heading = lang.t_args("receipt-title", &[("number", &r.receipt_number)]);
+    let both = |utc: &str, at: Option<NaiveDateTime>| match at {
+        Some(at) => format!("{}\n{utc} (UTC)", paris_named(lang, at)),
+        None => utc.to_owned(),
+    };
+    let started = chrono::DateTime::parse_from_rfc3339(&r.upload_started_at).ok().map(|d| d.naive_utc());
+    let mut blocks = vec![Block::Title(heading.clone()), Block::Strong(t(&format!("receipt-lead-{}", r.kind)))];
+    if r.late {
+        blocks.push(Block::Strong(t(&format!("receipt-late-{}", r.kind))));
+    }
+    if r.practice {
+        blocks.push(Block::Note(t("practice-explained")));
+    }
+    let d = &r.depositor;
+    let mut facts = vec![
+        (t("receipt-number"), r.receipt_number.clone()),
+        (t("receipt-kind"), t(&format!("receipt-kind-{}", r.kind))),
+        (t("receipt-buyer"), r.buyer.clone()),
+        (t("receipt-objective"), format!("{} ({})", r.objective.title, r.objective.reference)),
+        (
+            t("receipt-depositor"),
+            format!("{} <{}>\n{} — {}", d.user_name, d.user_email, d.organisation.name, d.organisation.identifier),
+        ),
+    ];
+    if let Some(c) = &r.consortium {
+        let members: Vec<String> =
+            c.members.iter().map(|m| format!("{} — {} — {}", m.name, m.identifier, m.role)).collect();
+        facts.push((
+            t("consortium-title"),
+            format!("{}\n{}", t(&format!("consortium-type-{}", c.kind)), members.join("\n")),
+        ));
+    }
+    facts.extend([
+        (t("receipt-pdf-started"), both(&r.upload_started_at, started)),
+        (t("receipt-pdf-time"), both(&r.deposited_at, Some(deposited_at))),
+        (t("receipt-content-hash"), r.content_sha256.clone()),
+        (t("receipt-hash"), hash.to_owned()),
+    ]);
+    blocks.push(Block::Facts(facts));
+    if !r.documents.is_empty() {
+        blocks.push(Block::Heading(t("deposit-documents")));
+        blocks.push(Block::Table {
+            widths: vec![0.38, 0.14, 0.48],
+            header: vec![t("document-name"), t("receipt-pdf-size"), "SHA-256".into()],
+            rows: r
+                .documents
+                .iter()
+                .map(|d| vec![d.name.clone(), d.size_bytes.to_string(), d.sha256.clone()])
+                .collect(),
+        });
+    }
+    blocks.push(Block::Heading(t("receipt-pdf-verify-title")));
+    blocks.push(Block::Paragraph(t("receipt-check-explained")));
+    blocks.push(Block::Paragraph(format!("{}\n{verify_url}", t("receipt-pdf-verify-address"))));
+    blocks.push(Block::Note(t("receipt-pdf-note")));
+    document(lang, heading, blocks)
 }
 
 pub fn verify(ctx: &Ctx, number: &str, hash: &str, result: Option<bool>) -> Markup {

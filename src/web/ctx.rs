@@ -94,6 +94,24 @@ pub fn csv_download(file_name: &str, body: String) -> HttpResponse {
         .body(body)
 }
 
+/// A document laid out as PDF (on a blocking thread: subsetting the fonts and compressing is
+/// CPU work) and sent as a private download.
+pub async fn pdf_download(file_name: String, document: crate::pdf::Document) -> Result<HttpResponse, AppError> {
+    use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+    let bytes = actix_web::web::block(move || crate::pdf::render(&document))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(file_name)],
+        })
+        .insert_header(("Cache-Control", "private, no-store"))
+        .body(bytes))
+}
+
 /// `?done=…` on a page after a successful form: which notice to show.
 #[derive(serde::Deserialize, Default)]
 pub struct NoticeQuery {

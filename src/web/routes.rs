@@ -353,7 +353,8 @@ fn proposals(r: &mut Routes) {
         .route("/deposits/{id}/documents/{pos}", get().to(handlers::proposals::deposit_document))
         .route("/receipts/verify", get().to(handlers::receipts::verify_page))
         .route("/receipts/{id}", get().to(handlers::receipts::page))
-        .route("/receipts/{id}/json", get().to(handlers::receipts::json));
+        .route("/receipts/{id}/json", get().to(handlers::receipts::json))
+        .route("/receipts/{id}/pdf", get().to(handlers::receipts::pdf));
 }
 
 /// Evaluation: the committee, the scoring, the ranking, the decision and the results.
@@ -376,7 +377,8 @@ fn award(r: &mut Routes) {
         .route("/objectives/{id}/contract/confirm", post().to(handlers::award::confirm_contract))
         .route("/objectives/{id}/contract/modifications", post().to(handlers::award::modify_contract))
         .route("/organisation/letters", get().to(handlers::award::letters))
-        .route("/organisation/letters/{id}", get().to(handlers::award::letter));
+        .route("/organisation/letters/{id}", get().to(handlers::award::letter))
+        .route("/organisation/letters/{id}/pdf", get().to(handlers::award::letter_pdf));
     indicators(r);
 }
 

@@ -41,6 +41,7 @@ mod pages;
 mod parity_api;
 mod partners;
 mod passwords;
+mod pdf;
 mod personal_data;
 mod practices;
 mod proposals;

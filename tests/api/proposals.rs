@@ -237,6 +237,7 @@ both_backends! {
             format!("/proposals/{proposal}/attachments/{attachment}"),
             format!("/receipts/{receipt}"),
             format!("/receipts/{receipt}/json"),
+            format!("/receipts/{receipt}/pdf"),
             format!("/deposits/{receipt}/documents/0"),
             format!("/objectives/{objective}/proposals/{proposal}"),
         ];

@@ -16,7 +16,7 @@ use crate::views;
 use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::Identity;
-use crate::web::ctx::{NoticeQuery, html, redirect};
+use crate::web::ctx::{NoticeQuery, html, pdf_download, redirect};
 use crate::web::error::AppError;
 use crate::web::operations::award::{self as ops, Typed};
 
@@ -257,6 +257,20 @@ pub async fn letter(
 ) -> Result<HttpResponse, AppError> {
     let letter = ops::read_letter(&state, &identity, id.into_inner()).await?;
     Ok(html(StatusCode::OK, views::award::letter(&ctx, &letter)))
+}
+
+/// The letter as a PDF, in the reader's language. The same operation as the page reads it, so a
+/// member who only downloads the PDF has opened the letter: the acknowledgement of receipt is
+/// kept in one place (`letters::read`).
+pub async fn letter_pdf(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let letter = ops::read_letter(&state, &identity, id.into_inner()).await?;
+    let name = format!("{}-{}.pdf", ctx.t("letter-pdf-file"), letter.id.0);
+    pdf_download(name, views::award::letter_pdf(ctx.lang, &letter)).await
 }
 
 /// The contract page again with the refused fields (422) or the refusal above it (409).

@@ -1,4 +1,4 @@
-//! Receipts: the printable page and the JSON of a deposit's receipt (for the depositing
+//! Receipts: the printable page, the PDF and the JSON of a deposit's receipt (for the depositing
 //! organisation and its consortium), and the public check of a number and hash, which says
 //! valid or not and nothing else.
 
@@ -14,7 +14,7 @@ use crate::views;
 use crate::views::layout::Ctx;
 use crate::web::AppState;
 use crate::web::auth::Identity;
-use crate::web::ctx::{NoticeQuery, html, rate_limit};
+use crate::web::ctx::{NoticeQuery, html, pdf_download, rate_limit};
 use crate::web::error::AppError;
 use crate::web::operations::receipts::{readable_receipt, signed};
 
@@ -52,6 +52,21 @@ pub async fn json(
         })
         .insert_header(("Cache-Control", "private, no-store"))
         .json(signed(&deposit, receipt)))
+}
+
+/// The receipt as a PDF, in the reader's language, with the public address that checks it.
+pub async fn pdf(
+    state: web::Data<AppState>,
+    ctx: Ctx,
+    identity: Identity,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (deposit, receipt) = readable_receipt(&state, &identity, id.into_inner()).await?;
+    let mut verify = state.settings.public_url.join("receipts/verify").map_err(AppError::internal)?;
+    verify.query_pairs_mut().append_pair("number", &receipt.receipt_number).append_pair("hash", &deposit.deposit_hash);
+    let document =
+        views::proposals::receipt_pdf(ctx.lang, &receipt, &deposit.deposit_hash, deposit.deposited_at, verify.as_str());
+    pdf_download(format!("{}.pdf", receipt.receipt_number), document).await
 }
 
 #[derive(Deserialize, IntoParams)]
