@@ -553,10 +553,13 @@ fn seed(
         bulk!(&mut *conn, diesel::insert_into(deposits::table).values(part))
     })?;
     drop(d_rows);
-    // Each seeded deposit is the lead's alone (the seed makes no consortium).
+    // Who each opened deposit belongs to, as the opening records it: the lead alone (the seed
+    // makes no consortium).
     diesel::sql_query(
-        "INSERT INTO deposit_organisations (deposit_id, organisation_id) SELECT d.id, d.organisation_id FROM deposits d \
-         WHERE NOT EXISTS (SELECT 1 FROM deposit_organisations x WHERE x.deposit_id = d.id)",
+        "INSERT INTO opened_organisations (deposit_id, objective_id, proposal_id, organisation_id, role, position) \
+         SELECT d.id, d.objective_id, d.proposal_id, d.organisation_id, 'lead', 0 FROM deposits d \
+         WHERE d.opened_at IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM opened_organisations x WHERE x.deposit_id = d.id)",
     )
     .execute(&mut *conn)?;
 

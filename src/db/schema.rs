@@ -317,9 +317,13 @@ diesel::table! {
 }
 
 diesel::table! {
-    deposit_organisations (deposit_id, organisation_id) {
+    opened_organisations (deposit_id, organisation_id) {
         deposit_id -> BigInt,
+        objective_id -> BigInt,
+        proposal_id -> BigInt,
         organisation_id -> BigInt,
+        role -> Text,
+        position -> Integer,
     }
 }
 
@@ -675,7 +679,8 @@ diesel::joinable!(committee_members -> users (user_id));
 diesel::joinable!(consortium_members -> organisations (organisation_id));
 diesel::joinable!(consortium_members -> proposals (proposal_id));
 diesel::joinable!(deposit_documents -> deposits (deposit_id));
-diesel::joinable!(deposit_organisations -> deposits (deposit_id));
+diesel::joinable!(opened_organisations -> deposits (deposit_id));
+diesel::joinable!(opened_organisations -> organisations (organisation_id));
 diesel::joinable!(evaluations -> proposals (proposal_id));
 diesel::joinable!(score_history -> evaluations (evaluation_id));
 diesel::joinable!(scores -> evaluations (evaluation_id));
@@ -911,7 +916,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     credentials,
     criteria,
     deposit_documents,
-    deposit_organisations,
     deposits,
     directory_sector_names,
     directory_sectors,
@@ -926,6 +930,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     objective_criteria,
     objective_documents,
     objectives,
+    opened_organisations,
     organisation_credentials,
     organisation_profiles,
     organisations,

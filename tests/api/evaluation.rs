@@ -256,6 +256,20 @@ both_backends! {
         assert!(alpha.contains("Chaleur des lycées") && alpha.contains("Chaufferies bois en circuit court"), "{alpha}");
         let beta = app.browser().text(&format!("/directory/{o2}")).await;
         assert!(!beta.contains("Chaleur des lycées") && beta.contains("Aucune proposition présélectionnée"), "{beta}");
+        // The profile finds them through the rows the opening recorded (`opened_organisations`):
+        // without them it shows none; the migration's statements record them again from the
+        // opened snapshots, for objectives opened before the table existed.
+        let recorded = crate::proposals::opened_organisations(&app, objective).await;
+        assert_eq!(recorded.iter().map(|r| (r.1, r.2, r.3.as_str())).collect::<Vec<_>>(), vec![(p1, o1, "lead"), (p2, o2, "lead"), (p3, o3, "lead")]);
+        app.with_db(|conn| {
+            use diesel::prelude::*;
+            diesel::delete(achat_ouvert::db::schema::opened_organisations::table).execute(conn).unwrap();
+        })
+        .await;
+        assert!(!app.browser().text(&format!("/directory/{o1}")).await.contains("Chaleur des lycées"));
+        crate::proposals::refill_opened_organisations(&app, backend).await;
+        assert_eq!(crate::proposals::opened_organisations(&app, objective).await, recorded);
+        assert!(app.browser().text(&format!("/directory/{o1}")).await.contains("Chaufferies bois en circuit court"));
 
         // Open data: the bid statistics and the shortlist, valid with the bid extension applied.
         let package: serde_json::Value = app.get(&format!("/api/v1/objectives/{objective}/ocds.json")).await.json().await.unwrap();

@@ -108,6 +108,42 @@ pub fn terms_in(html: &str) -> String {
     html[start..].chars().take_while(|c| *c != '"').collect()
 }
 
+/// The rows `opened_organisations` holds for an objective: (deposit, proposal, organisation,
+/// role, position), in order.
+pub async fn opened_organisations(app: &TestApp, objective: i64) -> Vec<(i64, i64, i64, String, i32)> {
+    app.with_db(move |conn| {
+        use achat_ouvert::db::schema::opened_organisations as o;
+        use diesel::prelude::*;
+        o::table
+            .filter(o::objective_id.eq(objective))
+            .order((o::proposal_id, o::position))
+            .select((o::deposit_id, o::proposal_id, o::organisation_id, o::role, o::position))
+            .load(conn)
+            .unwrap()
+    })
+    .await
+}
+
+/// Empties `opened_organisations` and fills it again with the statements of the migration that
+/// created it (for the deposits opened before it existed), read from the backend's file.
+pub async fn refill_opened_organisations(app: &TestApp, backend: crate::helpers::Backend) {
+    let up = std::fs::read_to_string(format!(
+        "{}/migrations/{}/2026-12-07-000031_opened_organisations/up.sql",
+        env!("CARGO_MANIFEST_DIR"),
+        backend.label()
+    ))
+    .unwrap();
+    let fill = up.split("-- Deposits opened before this table existed").nth(1).unwrap();
+    let fill = fill.split("-- The table it replaces").next().unwrap().to_owned();
+    app.with_db(move |conn| {
+        use diesel::connection::SimpleConnection;
+        use diesel::prelude::*;
+        diesel::delete(achat_ouvert::db::schema::opened_organisations::table).execute(conn).unwrap();
+        conn.batch_execute(&format!("-- {fill}")).unwrap();
+    })
+    .await;
+}
+
 /// After the test clock jumps past the deadline, sessions have expired: sign in again.
 async fn signed_in_again(people: &[(&Browser, &str)]) {
     for (browser, email) in people {
@@ -460,20 +496,27 @@ both_backends! {
         assert_eq!(json["consortium"]["members"][0]["identifier"], siret(507));
         assert_eq!(json["consortium"]["members"][0]["role"], "Bureau d’études thermiques");
         assert_eq!(stranger.get(&format!("/receipts/{receipt}")).await.status(), 404);
-        // The deposit names the organisations it was made for (the public profiles find their
-        // results through them): the lead and the confirmed member, not the stranger.
+        // Who the proposal belongs to is recorded at the opening, not before: after the deposit
+        // nothing is written; the agent opens after the deadline and the lead (position 0) and
+        // the confirmed member (1) are recorded with their roles, not the stranger.
         let (lead_org, member_org) = (crate::evaluation::organisation_of(&app, "owner@lead.example").await, crate::evaluation::organisation_of(&app, "owner@member.example").await);
-        let mut made_for: Vec<i64> = app
-            .with_db(move |conn| {
-                use achat_ouvert::db::schema::deposit_organisations as d;
-                use diesel::prelude::*;
-                d::table.filter(d::deposit_id.eq(receipt)).select(d::organisation_id).load(conn).unwrap()
-            })
-            .await;
-        made_for.sort_unstable();
-        let mut expected = vec![lead_org, member_org];
-        expected.sort_unstable();
-        assert_eq!(made_for, expected);
+        assert_eq!(opened_organisations(&app, objective).await, Vec::new(), "nothing before the opening");
+        app.clock.advance(chrono::Duration::days(31));
+        signed_in_again(&[(&agent, "agent@region.example")]).await;
+        let open = format!("/objectives/{objective}/proposals/open");
+        assert_eq!(agent.submit(&format!("/objectives/{objective}/proposals"), &open, &[]).await.status(), 303);
+        let expected = vec![
+            (receipt, proposal, lead_org, "lead".to_owned(), 0),
+            (receipt, proposal, member_org, "member".to_owned(), 1),
+        ];
+        assert_eq!(opened_organisations(&app, objective).await, expected);
+        // Opening again writes nothing more.
+        assert_eq!(agent.submit(&format!("/objectives/{objective}/proposals"), &open, &[]).await.status(), 303);
+        assert_eq!(opened_organisations(&app, objective).await, expected);
+        // Deposits opened before the table existed: the migration's own statements, read from
+        // its file, record the same rows from the snapshots.
+        refill_opened_organisations(&app, backend).await;
+        assert_eq!(opened_organisations(&app, objective).await, expected);
         app.stop().await;
     }
 }

@@ -11,7 +11,7 @@ use super::committee::{self, Member};
 use crate::db::DbConnection;
 use crate::db::ids::{CriterionId, ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{
-    conflict_declarations, consensus_scores, deposits, evaluations, organisations, proposals, scores,
+    conflict_declarations, consensus_scores, deposits, evaluations, opened_organisations, organisations, scores,
     shortlist_changes, shortlist_decisions, users,
 };
 use crate::domain::criteria::Criterion;
@@ -26,10 +26,13 @@ pub struct BoardCriterion {
 }
 
 /// Who deposited an opened proposal: what conflicts of interest are declared on. Always loaded
-/// for every opened proposal, whatever the scope.
+/// for every opened proposal, whatever the scope, from the short rows the opening wrote
+/// (`opened_organisations`, see `proposals::opening::record_organisations`).
 #[derive(Debug, Clone)]
 pub struct Parties {
     pub proposal: ProposalId,
+    /// When the opened deposit was made (the ranking's last tie-break).
+    pub deposited_at: NaiveDateTime,
     /// The lead organisation first, then the consortium members.
     pub organisations: Vec<(OrganisationId, String)>,
 }
@@ -112,10 +115,10 @@ pub enum Progress {
 pub struct Board {
     pub objective: Objective,
     pub criteria: Vec<BoardCriterion>,
-    /// Every opened proposal's depositors, in the order of `proposals`.
+    /// Every opened proposal's depositors, in the order of deposit (that of `proposals`).
     pub parties: Vec<Parties>,
     /// The opened proposals with their content: all of them, except in a member's scope, where
-    /// only the proposal the member writes on (see [`Scope`]).
+    /// only the proposal the member writes on, and in the ranking's, where none (see [`Scope`]).
     pub proposals: Vec<BoardProposal>,
     pub members: Vec<Member>,
     pub declarations: Vec<Declaration>,
@@ -169,6 +172,10 @@ impl Board {
     pub fn proposal(&self, id: ProposalId) -> Option<&BoardProposal> {
         self.index.proposal.get(&id).map(|i| &self.proposals[*i])
     }
+    /// Who deposited an opened proposal (whatever the scope); `None` if it is not opened.
+    pub fn parties_of(&self, id: ProposalId) -> Option<&Parties> {
+        self.index.parties.get(&id).map(|i| &self.parties[*i])
+    }
     /// Every organisation that deposited an opened proposal (lead or consortium member).
     pub fn depositing_organisations(&self) -> Vec<(OrganisationId, String)> {
         let mut seen = BTreeSet::new();
@@ -220,7 +227,7 @@ impl Board {
         order.into_iter().enumerate().map(|(i, (_, _, p))| (p, i + 1)).collect()
     }
     pub fn conflicted(&self, user: UserId, proposal: ProposalId) -> bool {
-        let Some(p) = self.index.parties.get(&proposal).map(|i| &self.parties[*i]) else { return false };
+        let Some(p) = self.parties_of(proposal) else { return false };
         p.organisations.iter().any(|(o, _)| self.index.conflicts.contains(&(user, *o)))
     }
     pub fn evaluation(&self, user: UserId, proposal: ProposalId) -> Option<&Evaluation> {
@@ -299,13 +306,16 @@ impl Board {
             })
             .collect()
     }
-    /// The submitted scores and the consensus, as the maths takes them.
+    /// The submitted scores and the consensus, as the maths takes them, for every opened proposal
+    /// (read from `parties`: the ranking's scope loads no proposal's content).
     pub fn inputs(&self) -> Vec<ProposalInput> {
-        self.proposals
+        let consensus: HashMap<(ProposalId, CriterionId), u8> =
+            self.consensus.iter().map(|x| ((x.proposal, x.criterion), x.score.clamp(0, 5) as u8)).collect();
+        self.parties
             .iter()
             .map(|p| ProposalInput {
                 proposal: p.proposal,
-                deposited_at: p.deposit.deposited_at,
+                deposited_at: p.deposited_at,
                 criteria: self
                     .criteria
                     .iter()
@@ -318,11 +328,7 @@ impl Board {
                             .flat_map(|e| self.scores_of(e.id).into_iter().filter(move |s| s.criterion == id))
                             .filter_map(|s| s.score.map(|x| x.clamp(0, 5) as u8))
                             .collect();
-                        let consensus = self
-                            .consensus
-                            .iter()
-                            .find(|x| x.proposal == p.proposal && x.criterion == id)
-                            .map(|x| x.score.clamp(0, 5) as u8);
+                        let consensus = consensus.get(&(p.proposal, id)).copied();
                         CriterionInput { criterion: id, scores, consensus }
                     })
                     .collect(),
@@ -352,8 +358,13 @@ impl Board {
 /// What a load reads: the whole evaluation, or only what one member's write needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// Everything: the pages, the ranking, the chair's operations.
+    /// Everything: the pages, the report, the chair's operations.
     All,
+    /// What the ranking shows: everything `All` reads except the proposals' content (no
+    /// deposit, no snapshot: `proposals` is empty, the proposals are `parties`) and the members'
+    /// justifications (read as empty strings; the consensus keeps its own). 500 proposals' ranking
+    /// reads short rows instead of 500 snapshots and 20,000 texts.
+    Ranking,
     /// Who deposited every opened proposal (`parties`) and the committee, but only this member's
     /// declarations, the content of `proposal` alone, and only the member's evaluation (with its
     /// scores) of it. Answers who may write what (`member`, `declared_all`, `conflicted`,
@@ -414,12 +425,22 @@ pub fn load_scoped(conn: &mut DbConnection, objective: ObjectiveId, scope: Scope
         ))
         .load(conn)?;
     let evaluation_ids: Vec<i64> = evaluations.iter().map(|e| e.id).collect();
-    let scores = scores::table
-        .filter(scores::evaluation_id.eq_any(&evaluation_ids))
-        .select((scores::evaluation_id, scores::criterion_id, scores::score, scores::justification))
-        .load(conn)?;
+    let scores = if scope == Scope::Ranking {
+        let bare: Vec<(i64, CriterionId, Option<i32>)> = scores::table
+            .filter(scores::evaluation_id.eq_any(&evaluation_ids))
+            .select((scores::evaluation_id, scores::criterion_id, scores::score))
+            .load(conn)?;
+        bare.into_iter()
+            .map(|(evaluation, criterion, score)| Score { evaluation, criterion, score, justification: String::new() })
+            .collect()
+    } else {
+        scores::table
+            .filter(scores::evaluation_id.eq_any(&evaluation_ids))
+            .select((scores::evaluation_id, scores::criterion_id, scores::score, scores::justification))
+            .load(conn)?
+    };
     // The consensus and the chair's changes concern the whole committee's work.
-    let whole = scope == Scope::All;
+    let whole = !matches!(scope, Scope::Member { .. });
     let consensus = if whole {
         consensus_scores::table
             .filter(consensus_scores::proposal_id.eq_any(&ids))
@@ -472,119 +493,62 @@ pub fn load_scoped(conn: &mut DbConnection, objective: ObjectiveId, scope: Scope
     Ok(Some(board))
 }
 
-/// The members' identifiers in a deposited snapshot, and nothing else of it: all a member's scope
-/// needs to know who deposited. The consortium is the deposited one, not whatever the consortium
-/// table says now.
-#[derive(serde::Deserialize)]
-struct DepositedConsortium {
-    consortium: Option<DepositedMembers>,
-}
-
-#[derive(serde::Deserialize)]
-struct DepositedMembers {
-    members: Vec<DepositedMember>,
-}
-
-#[derive(serde::Deserialize)]
-struct DepositedMember {
-    identifier_type: String,
-    identifier: String,
-}
-
-/// The consortium members' (identifier type, identifier) of a deposited snapshot: the one reading
-/// of who deposited, whatever the scope.
-fn deposited_members(snapshot: &str) -> Vec<(String, String)> {
-    serde_json::from_str::<DepositedConsortium>(snapshot)
-        .ok()
-        .and_then(|s| s.consortium)
-        .map(|c| c.members.into_iter().map(|m| (m.identifier_type, m.identifier)).collect())
-        .unwrap_or_default()
-}
-
-/// One opened deposit as loaded: proposal, lead organisation and its name, the consortium
-/// members' (identifier type, identifier), and the deposit with its content where the scope
-/// wants it.
-type OpenedRow = (ProposalId, OrganisationId, String, Vec<(String, String)>, Option<(Deposit, Snapshot)>);
-
-/// The opened proposals' depositors, all of them, and their deposits as the scope wants: every
-/// one for `All`; for a member, only the proposal they write on (the others' snapshots are read
-/// for their consortium alone).
+/// The opened proposals' depositors, all of them (the rows the opening recorded, in the order of
+/// deposit), and their deposits as the scope wants: every one for `All`; for a member, only the
+/// proposal they write on; none for the ranking.
 fn opened(
     conn: &mut DbConnection,
     objective: ObjectiveId,
     scope: Scope,
 ) -> QueryResult<(Vec<Parties>, Vec<BoardProposal>)> {
-    let base = deposits::table
-        .inner_join(proposals::table.inner_join(organisations::table))
+    let rows: Vec<(ProposalId, NaiveDateTime, OrganisationId, String)> = opened_organisations::table
+        .inner_join(deposits::table.on(deposits::id.eq(opened_organisations::deposit_id)))
+        .inner_join(organisations::table.on(organisations::id.eq(opened_organisations::organisation_id)))
+        .filter(opened_organisations::objective_id.eq(objective))
+        .order((
+            deposits::deposited_at.asc(),
+            opened_organisations::proposal_id.asc(),
+            opened_organisations::position.asc(),
+        ))
+        .select((
+            opened_organisations::proposal_id,
+            deposits::deposited_at,
+            organisations::id,
+            organisations::legal_name,
+        ))
+        .load(conn)?;
+    let mut parties: Vec<Parties> = Vec::new();
+    for (proposal, deposited_at, organisation, name) in rows {
+        match parties.last_mut() {
+            Some(p) if p.proposal == proposal => p.organisations.push((organisation, name)),
+            _ => parties.push(Parties { proposal, deposited_at, organisations: vec![(organisation, name)] }),
+        }
+    }
+    let opened_deposits = deposits::table
         .filter(deposits::objective_id.eq(objective))
         .filter(deposits::opened_at.is_not_null())
-        .order((deposits::deposited_at.asc(), deposits::proposal_id.asc()));
-    let mut rows: Vec<OpenedRow> = Vec::new();
-    match scope {
-        Scope::All => {
-            let full: Vec<(Deposit, OrganisationId, String)> = base
-                .select((Deposit::as_select(), proposals::organisation_id, organisations::legal_name))
-                .load(conn)?;
-            for (deposit, lead, name) in full {
-                let members = deposited_members(&deposit.snapshot);
-                let snapshot = deposit.snapshot();
-                rows.push((deposit.proposal_id, lead, name, members, snapshot.map(|s| (deposit, s))));
-            }
-        }
-        Scope::Member { proposal, .. } => {
-            let light: Vec<(ProposalId, OrganisationId, String, String)> = base
-                .select((
-                    deposits::proposal_id,
-                    proposals::organisation_id,
-                    organisations::legal_name,
-                    deposits::snapshot,
-                ))
-                .load(conn)?;
-            for (id, lead, name, snapshot) in light {
-                rows.push((id, lead, name, deposited_members(&snapshot), None));
-            }
-            if let Some(target) = proposal
-                && let Some(row) = rows.iter_mut().find(|r| r.0 == target)
-            {
-                let deposit: Deposit = deposits::table
-                    .filter(deposits::objective_id.eq(objective))
-                    .filter(deposits::proposal_id.eq(target))
-                    .filter(deposits::opened_at.is_not_null())
-                    .order(deposits::deposited_at.desc())
-                    .select(Deposit::as_select())
-                    .first(conn)?;
-                row.4 = deposit.snapshot().map(|s| (deposit, s));
-            }
-        }
-    }
-    let identifiers: Vec<&String> = rows.iter().flat_map(|r| r.3.iter().map(|(_, id)| id)).collect();
-    let known: Vec<(OrganisationId, String, String, String)> = if identifiers.is_empty() {
-        Vec::new()
-    } else {
-        organisations::table
-            .filter(organisations::identifier.eq_any(&identifiers))
-            .select((
-                organisations::id,
-                organisations::identifier_type,
-                organisations::identifier,
-                organisations::legal_name,
-            ))
+        .order((deposits::deposited_at.asc(), deposits::proposal_id.asc()))
+        .select(Deposit::as_select());
+    let deposits: Vec<Deposit> = match scope {
+        Scope::All => opened_deposits.load(conn)?,
+        Scope::Member { proposal: Some(target), .. } => opened_deposits
+            .filter(deposits::proposal_id.eq(target))
             .load(conn)?
+            .into_iter()
+            .last()
+            .into_iter()
+            .collect(),
+        Scope::Member { proposal: None, .. } | Scope::Ranking => Vec::new(),
     };
-    let mut parties = Vec::with_capacity(rows.len());
-    let mut proposals = Vec::new();
-    for (proposal, lead, lead_name, members, full) in rows {
-        let mut organisations = vec![(lead, lead_name)];
-        for (kind, value) in &members {
-            if let Some((id, _, _, name)) = known.iter().find(|(_, k, v, _)| k == kind && v == value) {
-                organisations.push((*id, name.clone()));
-            }
-        }
-        if let Some((deposit, snapshot)) = full {
-            proposals.push(BoardProposal { proposal, deposit, snapshot, organisations: organisations.clone() });
-        }
-        parties.push(Parties { proposal, organisations });
-    }
+    let position: HashMap<ProposalId, usize> = parties.iter().enumerate().map(|(i, p)| (p.proposal, i)).collect();
+    let proposals = deposits
+        .into_iter()
+        .filter_map(|deposit| {
+            let organisations = parties[*position.get(&deposit.proposal_id)?].organisations.clone();
+            let snapshot = deposit.snapshot()?;
+            Some(BoardProposal { proposal: deposit.proposal_id, deposit, snapshot, organisations })
+        })
+        .collect();
     Ok((parties, proposals))
 }
 

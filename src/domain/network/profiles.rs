@@ -12,8 +12,8 @@ use super::credentials::{self, Credential, Held};
 use super::{Acting, COMMITMENTS, DEPARTMENTS};
 use crate::db::ids::{ObjectiveId, OrganisationId, ProposalId, UserId};
 use crate::db::schema::{
-    consortium_members, deposit_organisations, deposits, directory_sector_names, directory_sectors, directory_terms,
-    invitations, objectives, organisation_credentials, organisation_profiles, organisations, proposals, users,
+    consortium_members, deposits, directory_sector_names, directory_sectors, directory_terms, invitations, objectives,
+    opened_organisations, organisation_credentials, organisation_profiles, organisations, proposals, users,
 };
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::{self, Event, Subject};
@@ -531,13 +531,13 @@ pub struct PublicResult {
 
 pub fn public_results(conn: &mut DbConnection, org: OrganisationId) -> QueryResult<Vec<PublicResult>> {
     // What was deposited and opened counts, not today's draft: the title is read from the opened
-    // deposit's snapshot, as the objective's own results page does, and the organisations from
-    // `deposit_organisations` (the lead and the consortium the deposit froze), through its index.
-    let rows: Vec<(ProposalId, String, ObjectiveId, String, Option<NaiveDateTime>)> = deposit_organisations::table
-        .inner_join(deposits::table.on(deposits::id.eq(deposit_organisations::deposit_id)))
+    // deposit's snapshot, as the objective's own results page does, and who it belongs to from
+    // `opened_organisations` (the lead and the consortium, recorded at the opening), through its
+    // index.
+    let rows: Vec<(ProposalId, String, ObjectiveId, String, Option<NaiveDateTime>)> = opened_organisations::table
+        .inner_join(deposits::table.on(deposits::id.eq(opened_organisations::deposit_id)))
         .inner_join(objectives::table.on(objectives::id.eq(deposits::objective_id)))
-        .filter(deposit_organisations::organisation_id.eq(org))
-        .filter(deposits::opened_at.is_not_null())
+        .filter(opened_organisations::organisation_id.eq(org))
         .filter(objectives::results_published_at.is_not_null())
         .select((
             deposits::proposal_id,

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::{ProposalError, ProposalFull, accepts_proposals, load, lock_key, micros, missing_for_deposit, record};
 use crate::db::ids::{CriterionId, DepositId, ObjectiveId, OrganisationId, ProposalId, UserId};
-use crate::db::schema::{criteria, deposit_documents, deposit_organisations, deposits, users};
+use crate::db::schema::{criteria, deposit_documents, deposits, users};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::Event;
 use crate::i18n::Lang;
@@ -544,21 +544,6 @@ pub fn deposit(
             ))
             .returning(deposits::id)
             .get_result(conn)?;
-        // The organisations the deposit was made for: the lead and the consortium it froze.
-        let mut for_organisations = vec![full.proposal.organisation_id];
-        for m in &full.members {
-            if m.confirmed_at.is_some() && !for_organisations.contains(&m.organisation_id) {
-                for_organisations.push(m.organisation_id);
-            }
-        }
-        for o in for_organisations {
-            diesel::insert_into(deposit_organisations::table)
-                .values((
-                    deposit_organisations::deposit_id.eq(deposit_id),
-                    deposit_organisations::organisation_id.eq(o),
-                ))
-                .execute(conn)?;
-        }
         for d in &docs {
             diesel::insert_into(deposit_documents::table)
                 .values((

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use super::deposits::{Deposit, Kind};
 use super::{ProposalError, record};
 use crate::db::ids::{DepositId, ObjectiveId, OrganisationId, ProposalId, UserId};
-use crate::db::schema::{amendments, deposits, objectives, organisations, proposals, users};
+use crate::db::schema::{amendments, deposits, objectives, opened_organisations, organisations, proposals, users};
 use crate::db::{DbConnection, write_tx};
 use crate::domain::audit::Event;
 use crate::domain::objectives::{Objective, Status};
@@ -203,6 +203,7 @@ pub fn open(
                 .set((deposits::opened_at.eq(Some(now)), deposits::opened_by.eq(Some(by))))
                 .execute(conn)?;
             if n > 0 {
+                record_organisations(conn, deposit)?;
                 opened.push(deposit);
                 record(
                     conn,
@@ -216,6 +217,75 @@ pub fn open(
         }
         Ok(opened)
     })
+}
+
+/// The role of an organisation in an opened proposal, as `opened_organisations` stores it.
+pub const LEAD: &str = "lead";
+pub const MEMBER: &str = "member";
+
+/// The consortium members' identifiers in a deposited snapshot, and nothing else of it. The
+/// consortium is the deposited one, not whatever the consortium table says now.
+#[derive(serde::Deserialize)]
+struct DepositedConsortium {
+    consortium: Option<DepositedMembers>,
+}
+
+#[derive(serde::Deserialize)]
+struct DepositedMembers {
+    members: Vec<DepositedMember>,
+}
+
+#[derive(serde::Deserialize)]
+struct DepositedMember {
+    identifier_type: String,
+    identifier: String,
+}
+
+/// Who an opened deposit belongs to, recorded once at its opening (in the opening's transaction)
+/// in `opened_organisations`: the lead organisation (position 0), then every consortium member
+/// the deposit names that is a known organisation (matched by identifier type and identifier), in
+/// the deposit's order. The one reading of who deposited: the committee's board, a member's seat
+/// and the public profiles read these rows, never the snapshots. Nothing is written before the
+/// opening, so nothing about a proposal's authors is readable before it. (The migration that
+/// created the table applied the same rule, in SQL, to the deposits opened before.)
+pub fn record_organisations(conn: &mut DbConnection, deposit: DepositId) -> QueryResult<()> {
+    let (objective, proposal, lead, snapshot): (ObjectiveId, ProposalId, OrganisationId, String) = deposits::table
+        .find(deposit)
+        .select((deposits::objective_id, deposits::proposal_id, deposits::organisation_id, deposits::snapshot))
+        .first(conn)?;
+    let named: Vec<(String, String)> = serde_json::from_str::<DepositedConsortium>(&snapshot)
+        .ok()
+        .and_then(|s| s.consortium)
+        .map(|c| c.members.into_iter().map(|m| (m.identifier_type, m.identifier)).collect())
+        .unwrap_or_default();
+    let mut parties = vec![(lead, LEAD)];
+    if !named.is_empty() {
+        let identifiers: Vec<&String> = named.iter().map(|(_, id)| id).collect();
+        let known: Vec<(OrganisationId, String, String)> = organisations::table
+            .filter(organisations::identifier.eq_any(&identifiers))
+            .select((organisations::id, organisations::identifier_type, organisations::identifier))
+            .load(conn)?;
+        for (kind, value) in &named {
+            if let Some((id, _, _)) = known.iter().find(|(_, k, v)| k == kind && v == value)
+                && !parties.iter().any(|(o, _)| o == id)
+            {
+                parties.push((*id, MEMBER));
+            }
+        }
+    }
+    for (position, (organisation, role)) in parties.into_iter().enumerate() {
+        diesel::insert_into(opened_organisations::table)
+            .values((
+                opened_organisations::deposit_id.eq(deposit),
+                opened_organisations::objective_id.eq(objective),
+                opened_organisations::proposal_id.eq(proposal),
+                opened_organisations::organisation_id.eq(organisation),
+                opened_organisations::role.eq(role),
+                opened_organisations::position.eq(position as i32),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// An essential amendment: every organisation with a deposit standing on the objective must

@@ -65,7 +65,7 @@ fn percent(ctx: &Ctx, x: f64) -> String {
 /// How a proposal is named to a viewer: "Proposal 3" in blind mode, its number read in `numbers`
 /// (the viewer's, from `Board::blind_numbers`), else its organisations.
 pub fn label(ctx: &Ctx, b: &Board, numbers: &HashMap<ProposalId, usize>, proposal: ProposalId) -> String {
-    match b.proposal(proposal) {
+    match b.parties_of(proposal) {
         Some(_) if b.objective.blind => {
             let n = numbers.get(&proposal).copied().unwrap_or_default();
             ctx.t_args("evaluation-proposal-n", &[("n", &n.to_string())])

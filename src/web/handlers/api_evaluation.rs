@@ -479,7 +479,7 @@ pub struct Ranking {
 #[utoipa::path(get, path = "/api/v1/objectives/{id}/evaluation/ranking", tag = "evaluation", security(("bearer" = [])),
     responses((status = 200, body = Ranking), (status = 403, body = crate::web::error::ErrorBody)))]
 pub async fn ranking(state: web::Data<AppState>, ctx: Ctx, identity: Identity, id: web::Path<i64>) -> Resp {
-    let (b, is_chair) = operations::report_board(&state, &identity, id.into_inner()).await?;
+    let (b, is_chair) = operations::ranking_board(&state, &identity, id.into_inner()).await?;
     let v = views::evaluation::ranking_view(&ctx, &b, is_chair, None);
     Ok(private(
         StatusCode::OK,

@@ -106,7 +106,27 @@ pub(crate) async fn report_board(
     identity: &Identity,
     id: i64,
 ) -> Result<(Bounded<Board>, bool), AppError> {
-    let b = load_board(state, id).await?;
+    readers_board(state, identity, id, Scope::All).await
+}
+
+/// The board of the ranking (page and API): who may read it as for the report
+/// ([`report_board`]), loaded in the ranking's scope (no proposal content, no members'
+/// justifications: [`Scope::Ranking`]).
+pub(crate) async fn ranking_board(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+) -> Result<(Bounded<Board>, bool), AppError> {
+    readers_board(state, identity, id, Scope::Ranking).await
+}
+
+async fn readers_board(
+    state: &AppState,
+    identity: &Identity,
+    id: i64,
+    scope: Scope,
+) -> Result<(Bounded<Board>, bool), AppError> {
+    let b = Bounded::load(&state.boards, || load_scoped(state, id, scope)).await?;
     let is_chair = identity.user().is_some_and(|u| b.member(u.user.id).is_some_and(|m| m.chair))
         && identity.authorize(Action::ChairCommittee { chair: true }).is_ok();
     if !(is_chair || (b.decision.is_some() && identity.authorize(Action::PublishResults).is_ok())) {

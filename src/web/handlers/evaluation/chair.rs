@@ -15,8 +15,8 @@ use crate::web::auth::Identity;
 use crate::web::ctx::{NoticeQuery, html, redirect};
 use crate::web::error::AppError;
 use crate::web::operations::evaluation::{
-    chair_board, publish_decided, publishable, record_consensus, record_decision, releasable_seat, release_seat,
-    reopen_evaluation, report_board, shortlist_change,
+    chair_board, publish_decided, publishable, ranking_board, record_consensus, record_decision, releasable_seat,
+    release_seat, reopen_evaluation, shortlist_change,
 };
 
 pub async fn reopen(
@@ -52,7 +52,7 @@ pub async fn ranking(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     // Agents read the ranking once the committee decided; until then it is the chair's.
-    let (b, is_chair) = report_board(&state, &identity, id.into_inner()).await?;
+    let (b, is_chair) = ranking_board(&state, &identity, id.into_inner()).await?;
     let notice = query.notice(&ctx, "evaluation");
     // The aggregation and the 10,000-sample sensitivity analysis are CPU work: off the async
     // workers, so other requests are not held behind them.
