@@ -125,12 +125,14 @@ pub fn paris_seconds(lang: Lang, at: chrono::NaiveDateTime) -> String {
     }
 }
 
-/// A receipt's canonical UTC time (RFC 3339, `…Z`) in Paris to the second; the text as it is if it
-/// does not parse.
+/// A canonical time as receipts and the audit log write it (RFC 3339, `…Z`), in UTC.
+pub fn canonical_utc(canonical: &str) -> Option<chrono::NaiveDateTime> {
+    chrono::DateTime::parse_from_rfc3339(canonical).ok().map(|t| t.naive_utc())
+}
+
+/// A receipt's canonical UTC time in Paris to the second; the text as it is if it does not parse.
 pub fn paris_of_canonical(lang: Lang, canonical: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(canonical)
-        .map(|t| paris_seconds(lang, t.naive_utc()))
-        .unwrap_or_else(|_| canonical.to_owned())
+    canonical_utc(canonical).map(|t| paris_seconds(lang, t)).unwrap_or_else(|| canonical.to_owned())
 }
 
 /// Picks the best supported language from an `Accept-Language` value.

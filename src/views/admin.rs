@@ -222,7 +222,7 @@ fn detail_value(ctx: &Ctx, v: &serde_json::Value) -> String {
         Value::Bool(b) => ctx.t(if *b { "audit-yes" } else { "audit-no" }),
         Value::Number(n) => n.to_string(),
         Value::String(s) => {
-            let time = chrono::DateTime::parse_from_rfc3339(s).map(|t| t.naive_utc()).ok().or_else(|| {
+            let time = crate::i18n::canonical_utc(s).or_else(|| {
                 ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
                     .iter()
                     .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())

@@ -22,13 +22,8 @@ pub fn document(lang: Lang, title: String, blocks: Vec<Block>) -> Document {
 /// A time in Paris to the second, the zone named and its offset from UTC given: a document is
 /// read away from the page, so it says which clock it means.
 pub fn paris_named(lang: Lang, at: NaiveDateTime) -> String {
-    let local = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &at);
-    let time = match lang {
-        Lang::Fr => local.format("%d/%m/%Y %H:%M:%S"),
-        Lang::En => local.format("%Y-%m-%d %H:%M:%S"),
-    }
-    .to_string();
-    let offset = local.format("%:z").to_string();
+    let time = crate::i18n::paris_seconds(lang, at);
+    let offset = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Paris, &at).format("%:z").to_string();
     lang.t_args("pdf-paris-time", &[("time", &time), ("offset", &offset)])
 }
 

@@ -735,7 +735,7 @@ pub fn receipt_pdf(
         Some(at) => format!("{}\n{utc} (UTC)", paris_named(lang, at)),
         None => utc.to_owned(),
     };
-    let started = chrono::DateTime::parse_from_rfc3339(&r.upload_started_at).ok().map(|d| d.naive_utc());
+    let started = crate::i18n::canonical_utc(&r.upload_started_at);
     let mut blocks = vec![Block::Title(heading.clone()), Block::Strong(t(&format!("receipt-lead-{}", r.kind)))];
     if r.late {
         blocks.push(Block::Strong(t(&format!("receipt-late-{}", r.kind))));
